@@ -1,0 +1,49 @@
+# devops-plan: every target installs what it needs first, so a fresh clone works.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+
+.PHONY: demo test lint bench install dev system-deps explore clean
+
+$(PY):
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "devops-plan needs Python >= 3.11 (found %s)" % sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Reinstall only when the project's metadata changes.
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+dev: $(VENV)/.installed-dev
+
+system-deps:
+	@sh scripts/ensure-system-deps.sh graphviz
+
+demo: install system-deps
+	$(BIN)/devops-plan plan data/designs/shop.yaml --out out/shop
+
+test: dev system-deps
+	@sh scripts/ensure-system-deps.sh test-tools
+	$(PY) -m pytest
+
+lint: dev
+	$(BIN)/ruff check devops_plan tests benchmarks scripts
+	$(BIN)/ruff format --check devops_plan tests benchmarks scripts
+	$(BIN)/mypy devops_plan
+
+bench: dev system-deps
+	$(PY) -m benchmarks.run
+
+explore: install system-deps
+	$(BIN)/jupyter lab notebooks/explore.ipynb
+
+clean:
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache

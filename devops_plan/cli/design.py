@@ -1,0 +1,50 @@
+"""`devops-plan validate` and `devops-plan schema`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from ..design import json_schema
+from ..designfile import validate_files
+from ._common import app, err, out, print_json
+
+
+@app.command()
+def validate(
+    files: list[Path] = typer.Argument(..., help="Design files (YAML)."),
+    as_json: bool = typer.Option(False, "--json", help="Print results as JSON."),
+) -> None:
+    """Check design files; print `ok` or one line per problem (exit 2 on any problem)."""
+    results = validate_files(files)
+    failed = any(e is not None for e in results.values())
+    if as_json:
+        print_json(
+            [
+                {
+                    "file": name,
+                    "ok": exc is None,
+                    "problems": [
+                        {"line": p.line, "column": p.column, "path": p.path, "message": p.message}
+                        for p in (exc.problems if exc else ())
+                    ],
+                }
+                for name, exc in results.items()
+            ]
+        )
+    else:
+        for name, exc in results.items():
+            if exc is None:
+                out.print(f"{name}: ok", markup=False, highlight=False)
+            else:
+                for problem in exc.problems:
+                    err.print(str(problem), markup=False)
+    raise typer.Exit(2 if failed else 0)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the design file (for editor completion)."""
+    print(json.dumps(json_schema(), indent=2, sort_keys=True))

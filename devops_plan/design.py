@@ -1,0 +1,184 @@
+"""The design file's models: frozen pydantic v2, field names as users write them in YAML.
+
+Loading YAML with line/column locations lives in `designfile.py`; this module is pure.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+)
+
+from .units import parse_duration
+
+SLUG = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"
+
+
+def _duration(value: Any) -> timedelta:
+    if isinstance(value, timedelta):
+        return value
+    return timedelta(seconds=parse_duration(value))
+
+
+Duration = Annotated[
+    timedelta,
+    BeforeValidator(_duration),
+    PlainSerializer(lambda d: int(d.total_seconds()), return_type=int),
+    Field(json_schema_extra={"type": "string", "pattern": r"^\d+(\.\d+)?(ms|s|m|h|d|w)?$"}),
+]
+Percent = Annotated[float, Field(gt=0, le=100, description="percent, e.g. 99.95")]
+
+
+class Cloud(StrEnum):
+    aws = "aws"
+    gcp = "gcp"
+    azure = "azure"
+
+
+class Purchase(StrEnum):
+    on_demand = "on_demand"
+    spot = "spot"
+    reserved_1y = "reserved_1y"
+    reserved_3y = "reserved_3y"
+    savings_plan_1y = "savings_plan_1y"
+    savings_plan_3y = "savings_plan_3y"
+
+
+class Platform(StrEnum):
+    kubernetes = "kubernetes"
+    vm = "vm"
+    managed = "managed"
+
+
+class Kind(StrEnum):
+    stateless = "stateless"
+    database = "database"
+    cache = "cache"
+    queue = "queue"
+    object_storage = "object_storage"
+
+
+class DRStrategy(StrEnum):
+    backup_restore = "backup_restore"
+    pilot_light = "pilot_light"
+    warm_standby = "warm_standby"
+    active_active = "active_active"
+
+
+class Model(BaseModel):
+    """Frozen, closed: an unknown key is an error (with a suggestion), not ignored."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+class Load(Model):
+    peak_rps: float = Field(gt=0, description="peak requests per second")
+    cpu_ms: float = Field(gt=0, description="CPU milliseconds per request")
+    memory_mib: int = Field(default=512, gt=0, description="memory per replica, MiB")
+
+
+class Replica(Model):
+    cpu: float = Field(default=1, gt=0, le=64, description="vCPU per replica")
+    memory_mib: int | None = Field(default=None, gt=0, description="memory per replica, MiB")
+
+
+class Size(Model):
+    vcpu: float | None = Field(default=None, gt=0, description="minimum vCPU")
+    memory_gib: float | None = Field(default=None, gt=0, description="minimum memory, GiB")
+    storage_gib: float | None = Field(default=None, ge=0, description="storage, GiB")
+
+
+class Transfer(Model):
+    egress_gib_month: float = Field(default=0, ge=0, description="GiB a month out to the internet")
+
+
+class Service(Model):
+    name: str = Field(pattern=SLUG, max_length=63)
+    kind: Kind
+    description: str = ""
+    entrypoint: bool = False
+    load: Load | None = None
+    replica: Replica | None = None
+    depends_on: tuple[str, ...] = ()
+    engine: str | None = Field(default=None, description="postgres | mysql | redis | ...")
+    size: Size | None = None
+    read_replicas: int = Field(default=0, ge=0, le=15)
+    multi_az: bool | None = Field(default=None, description="force Multi-AZ on or off")
+    storage_class: str = Field(default="standard", description="object storage class")
+    transfer: Transfer | None = None
+    availability: Percent | None = Field(default=None, description="override, percent")
+    purchase: Purchase | None = None
+    platform: Platform | None = None
+    pool: str = Field(default="default", pattern=SLUG, description="Kubernetes node pool")
+
+
+class Targets(Model):
+    availability: Percent = 99.9
+    rto: Duration = timedelta(hours=4)
+    rpo: Duration = timedelta(hours=1)
+    latency_p95_ms: float | None = Field(default=None, gt=0)
+
+
+class Budget(Model):
+    monthly: Decimal = Field(gt=0, description="monthly budget in the catalog currency")
+
+
+class Defaults(Model):
+    purchase: Purchase = Purchase.on_demand
+    platform: Platform = Platform.kubernetes
+    node_types: tuple[str, ...] | None = Field(
+        default=None, description="instance types or families allowed for node pools"
+    )
+    target_utilization: float = Field(default=0.6, gt=0, le=1)
+    zone_failure_utilization: float = Field(default=0.85, gt=0, le=1)
+    inter_zone_gib_per_million_requests: float = Field(
+        default=0.05, ge=0, description="service-to-service bytes crossing zones"
+    )
+
+
+class DR(Model):
+    strategy: DRStrategy | None = Field(default=None, description="force a strategy")
+    warm_fraction: float = Field(default=0.25, gt=0, le=1)
+    backup_retention_days: int = Field(default=7, ge=1)
+
+
+class Design(Model):
+    schema_: str | None = Field(default=None, alias="$schema", exclude=True)
+    name: str = Field(pattern=SLUG, max_length=63)
+    description: str = ""
+    cloud: Cloud = Cloud.aws
+    regions: tuple[str, ...] = Field(min_length=1, max_length=4)
+    dr_region: str | None = None
+    zones: int = Field(default=3, ge=1, le=6)
+    targets: Targets = Targets()
+    budget: Budget | None = None
+    defaults: Defaults = Defaults()
+    dr: DR = DR()
+    services: tuple[Service, ...] = Field(min_length=1)
+
+    def service(self, name: str) -> Service:
+        for svc in self.services:
+            if svc.name == name:
+                return svc
+        raise KeyError(name)
+
+    @property
+    def entrypoints(self) -> tuple[Service, ...]:
+        return tuple(s for s in self.services if s.entrypoint)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the design file (for editors and `devops-plan schema`)."""
+    schema = Design.model_json_schema(by_alias=True, mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "devops-plan design file"
+    return schema

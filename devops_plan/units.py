@@ -1,0 +1,60 @@
+"""Units: durations, sizes and money, and the one month length every price uses."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+# Infracost and the cloud calculators use 730 hours (8760 / 12) for a month.
+HOURS_PER_MONTH = 730
+MINUTES_PER_MONTH = HOURS_PER_MONTH * 60
+CENT = Decimal("0.01")
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
+_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str | int | float) -> int:
+    """Seconds in a duration such as ``30s``, ``15m``, ``1h``, ``1d``; a bare number is seconds.
+
+    Raises ValueError with a message fit for a person.
+    """
+    if isinstance(text, bool):
+        raise ValueError(f"expected a duration such as 30s, 15m, 1h or 1d (got {text!r})")
+    if isinstance(text, int | float):
+        if text < 0:
+            raise ValueError(f"a duration cannot be negative (got {text!r})")
+        return int(round(text))
+    match = _DURATION.match(str(text))
+    if not match:
+        raise ValueError(f"expected a duration such as 30s, 15m, 1h or 1d (got {text!r})")
+    value, unit = match.groups()
+    return int(round(float(value) * _SECONDS[unit or "s"]))
+
+
+def format_duration(seconds: float) -> str:
+    """The shortest exact human form: 3600 -> '1h', 90 -> '90s', 0 -> '0s'."""
+    seconds = int(round(seconds))
+    if seconds == 0:
+        return "0s"
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def money(value: Decimal | int | float | str) -> Decimal:
+    """A Decimal from any number, via str so floats do not leak binary noise."""
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(str(value))
+
+
+def round_cents(value: Decimal) -> Decimal:
+    """The one rounding rule for money: to the cent, half up (as invoices do)."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def downtime_budget_minutes(availability_percent: float) -> float:
+    """Minutes of allowed downtime in a 730-hour month: 99.9 -> 43.8."""
+    return round((1 - availability_percent / 100) * MINUTES_PER_MONTH, 4)
