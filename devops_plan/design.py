@@ -115,6 +115,9 @@ class Service(Model):
     multi_az: bool | None = Field(default=None, description="force Multi-AZ on or off")
     storage_class: str = Field(default="standard", description="object storage class")
     transfer: Transfer | None = None
+    messages_million_month: float = Field(
+        default=0, ge=0, description="queue: messages a month, millions"
+    )
     availability: Percent | None = Field(default=None, description="override, percent")
     purchase: Purchase | None = None
     platform: Platform | None = None

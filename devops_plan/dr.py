@@ -1,0 +1,66 @@
+"""DR strategies: what each achieves (RTO/RPO) and choosing the cheapest that meets targets.
+
+Pricing each strategy's footprint in the DR region is declared in `topology.py`; this
+module only compares the priced options.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+STRATEGY_ORDER = ("backup_restore", "pilot_light", "warm_standby", "active_active")
+
+
+@dataclass(frozen=True)
+class DROption:
+    strategy: str
+    rto_s: int
+    rpo_s: int
+    monthly_cost: Decimal
+    meets_target: bool
+
+
+@dataclass(frozen=True)
+class DRChoice:
+    strategy: str
+    meets_target: bool
+    forced: bool
+    gap: str  # empty when the targets are met
+
+
+def meets(rto_s: int, rpo_s: int, rto_target_s: int, rpo_target_s: int) -> bool:
+    return rto_s <= rto_target_s and rpo_s <= rpo_target_s
+
+
+def choose(
+    options: Sequence[DROption], rto_target_s: int, rpo_target_s: int, forced: str | None = None
+) -> DRChoice:
+    """The cheapest option meeting both targets; else the closest; `forced` wins."""
+    by_name = {o.strategy: o for o in options}
+    if forced:
+        o = by_name[forced]
+        return DRChoice(forced, o.meets_target, True, _gap(o, rto_target_s, rpo_target_s))
+    meeting = [o for o in options if o.meets_target]
+    if meeting:
+        best = min(meeting, key=lambda o: (o.monthly_cost, STRATEGY_ORDER.index(o.strategy)))
+        return DRChoice(best.strategy, True, False, "")
+
+    def shortfall(o: DROption) -> tuple[float, Decimal]:
+        ratio = max(o.rto_s / max(rto_target_s, 1), o.rpo_s / max(rpo_target_s, 1))
+        return ratio, o.monthly_cost
+
+    closest = min(options, key=shortfall)
+    return DRChoice(closest.strategy, False, False, _gap(closest, rto_target_s, rpo_target_s))
+
+
+def _gap(o: DROption, rto_target_s: int, rpo_target_s: int) -> str:
+    from .units import format_duration as f
+
+    parts = []
+    if o.rto_s > rto_target_s:
+        parts.append(f"RTO {f(o.rto_s)} exceeds the {f(rto_target_s)} target")
+    if o.rpo_s > rpo_target_s:
+        parts.append(f"RPO {f(o.rpo_s)} exceeds the {f(rpo_target_s)} target")
+    return "; ".join(parts)

@@ -1,0 +1,315 @@
+"""Sizing: offered load to replicas (utilisation, zone loss, Erlang C latency), pods to nodes.
+
+Pure functions; every formula is written out in docs/model.md.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+# --- replicas ------------------------------------------------------------------------------
+
+
+def erlang_c(servers: int, offered_load: float) -> float:
+    """Probability that an arrival waits in an M/M/c queue (Erlang C).
+
+    Uses the stable Erlang B recursion; 1.0 when the queue is unstable (a >= c).
+    """
+    if servers <= 0 or offered_load >= servers:
+        return 1.0
+    b = 1.0
+    for k in range(1, servers + 1):
+        b = offered_load * b / (k + offered_load * b)
+    return servers * b / (servers - offered_load * (1 - b))
+
+
+def response_time_tail(t: float, servers: int, arrival_rate: float, service_s: float) -> float:
+    """P(response time > t) in M/M/c: the wait (0 or exponential) plus an exponential service."""
+    mu = 1.0 / service_s
+    a = arrival_rate * service_s
+    wait_prob = erlang_c(servers, a)
+    alpha = servers * mu - arrival_rate  # rate of the conditional wait
+    service_tail = math.exp(-mu * t)
+    if abs(alpha - mu) < 1e-12 * mu:
+        both = (1 + mu * t) * math.exp(-mu * t)
+    else:
+        both = (mu * math.exp(-alpha * t) - alpha * math.exp(-mu * t)) / (mu - alpha)
+    return (1 - wait_prob) * service_tail + wait_prob * both
+
+
+def p95_response_ms(servers: int, peak_rps: float, cpu_ms: float) -> float:
+    """95th-percentile response time (ms) of M/M/c with `servers` and service time cpu_ms."""
+    service_s = cpu_ms / 1000
+    if peak_rps * service_s >= servers:
+        return math.inf
+    lo, hi = 0.0, service_s
+    while response_time_tail(hi, servers, peak_rps, service_s) > 0.05:
+        hi *= 2
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        if response_time_tail(mid, servers, peak_rps, service_s) > 0.05:
+            lo = mid
+        else:
+            hi = mid
+    return hi * 1000
+
+
+def _servers(replicas: int, vcpu_per_replica: float) -> int:
+    # A replica of k vCPU serves k requests at once; fractional CPUs round down (conservative).
+    return max(1, math.floor(replicas * vcpu_per_replica + 1e-9))
+
+
+def latency_replicas(
+    peak_rps: float, cpu_ms: float, vcpu_per_replica: float, target_ms: float
+) -> int | None:
+    """Smallest n whose M/M/c p95 response time is within target; None if none can be.
+
+    With exponential service times the p95 never drops below ln(20) x cpu_ms (~3x).
+    """
+    if target_ms <= math.log(20) * cpu_ms:
+        return None
+    offered = peak_rps * cpu_ms / 1000
+
+    def ok(n: int) -> bool:
+        return p95_response_ms(_servers(n, vcpu_per_replica), peak_rps, cpu_ms) <= target_ms
+
+    lo = max(1, math.floor(offered / vcpu_per_replica))
+    hi = lo
+    while not ok(hi):
+        hi *= 2
+        if hi > 10_000_000:
+            return None
+    if ok(lo):
+        return lo
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if ok(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+@dataclass(frozen=True)
+class ReplicaSizing:
+    """Replicas for one stateless service and which rule set the number."""
+
+    offered_load_vcpu: float
+    vcpu_per_replica: float
+    n_util: int
+    n_zone: int | None
+    n_latency: int | None
+    n_minimum: int
+    replicas: int
+    binding: str  # utilisation | zone_loss | latency | minimum
+    p95_ms: float  # modelled p95 response time at the chosen replica count
+    latency_reachable: bool
+
+
+def size_replicas(
+    *,
+    peak_rps: float,
+    cpu_ms: float,
+    vcpu_per_replica: float,
+    zones: int,
+    availability_target: float,
+    latency_target_ms: float | None,
+    target_utilization: float = 0.6,
+    zone_failure_utilization: float = 0.85,
+) -> ReplicaSizing:
+    """replicas = max(1, 2 if target >= 99.9, z, n_util, n_zone, n_latency), rounded up to k*z."""
+    offered = peak_rps * cpu_ms / 1000
+    k = vcpu_per_replica
+    n_util = math.ceil(offered / (k * target_utilization) - 1e-9)
+    n_zone = (
+        math.ceil(offered / (k * zone_failure_utilization) * zones / (zones - 1) - 1e-9)
+        if zones >= 2
+        else None
+    )
+    n_latency = (
+        latency_replicas(peak_rps, cpu_ms, k, latency_target_ms) if latency_target_ms else None
+    )
+    n_minimum = max(1, 2 if availability_target >= 99.9 else 1, zones)
+    candidates = {
+        "minimum": n_minimum,
+        "utilisation": n_util,
+        "zone_loss": n_zone or 0,
+        "latency": n_latency or 0,
+    }
+    raw = max(candidates.values())
+    binding = max(candidates, key=lambda name: (candidates[name], name == "latency"))
+    replicas = math.ceil(raw / zones) * zones
+    return ReplicaSizing(
+        offered_load_vcpu=round(offered, 6),
+        vcpu_per_replica=k,
+        n_util=n_util,
+        n_zone=n_zone,
+        n_latency=n_latency,
+        n_minimum=n_minimum,
+        replicas=replicas,
+        binding=binding,
+        p95_ms=round(p95_response_ms(_servers(replicas, k), peak_rps, cpu_ms), 3),
+        latency_reachable=not (latency_target_ms and n_latency is None),
+    )
+
+
+# --- nodes ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NodeShape:
+    """What one node offers pods after the Kubernetes reservations."""
+
+    instance_type: str
+    vcpu: float
+    memory_mib: int
+    max_pods: int
+    pod_slots: int
+    allocatable_cpu_m: int
+    allocatable_memory_mib: int
+
+
+def kube_reserved_cpu_m(vcpu: float) -> float:
+    """6% of the first core, 1% of the second, 0.5% of cores 3-4, 0.25% above 4."""
+    cores = vcpu
+    reserved = 60 * min(cores, 1)
+    reserved += 10 * max(0.0, min(cores, 2) - 1)
+    reserved += 5 * max(0.0, min(cores, 4) - 2)
+    reserved += 2.5 * max(0.0, cores - 4)
+    return reserved
+
+
+def _gke_reserved_memory_mib(memory_mib: float) -> float:
+    gib = memory_mib / 1024
+    if gib < 1:
+        return 255
+    ladder = ((4, 0.25), (4, 0.20), (8, 0.10), (112, 0.06), (math.inf, 0.02))
+    left, reserved = gib, 0.0
+    for span, share in ladder:
+        used = min(left, span)
+        reserved += used * share
+        left -= used
+        if left <= 0:
+            break
+    return reserved * 1024
+
+
+def eks_max_pods(instance_type: str, rules: dict[str, Any]) -> int:
+    override = rules.get("eni_overrides", {}).get(instance_type)
+    size = instance_type.split(".", 1)[1] if "." in instance_type else ""
+    enis, ips = override or rules["eni_by_size"].get(size, (0, 0))
+    if not enis:
+        raise KeyError(f"no ENI limits for {instance_type}")
+    return int(enis) * (int(ips) - 1) + 2
+
+
+def node_shape(instance_type: str, vcpu: float, memory_gib: float, rules: dict[str, Any]) -> NodeShape:
+    """Allocatable CPU, memory and pod slots of one node under the cloud's rules."""
+    memory_mib = int(round(memory_gib * 1024))
+    rule = rules["memory_rule"]
+    if rule == "eks":
+        max_pods = eks_max_pods(instance_type, rules)
+        reserved_mem = 255 + 11 * max_pods
+    elif rule == "gke":
+        max_pods = int(rules["max_pods"])
+        reserved_mem = _gke_reserved_memory_mib(memory_mib)
+    elif rule == "aks":
+        max_pods = int(rules["max_pods"])
+        reserved_mem = 20 * max_pods + 50
+    else:  # pragma: no cover - the shipped table has only these three
+        raise ValueError(f"unknown memory rule {rule!r}")
+    alloc_mem = math.floor(memory_mib - reserved_mem - int(rules["eviction_mib"]))
+    alloc_cpu = math.floor(vcpu * 1000 - kube_reserved_cpu_m(vcpu))
+    return NodeShape(
+        instance_type=instance_type,
+        vcpu=vcpu,
+        memory_mib=memory_mib,
+        max_pods=max_pods,
+        pod_slots=max(0, max_pods - int(rules["daemonset_pods"])),
+        allocatable_cpu_m=alloc_cpu,
+        allocatable_memory_mib=alloc_mem,
+    )
+
+
+@dataclass(frozen=True)
+class PodGroup:
+    """`count` identical pods of one service to place in one zone."""
+
+    service: str
+    cpu_m: int
+    memory_mib: int
+    count: int
+
+
+def pods_fit(group: PodGroup, shape: NodeShape) -> bool:
+    return (
+        group.cpu_m <= shape.allocatable_cpu_m
+        and group.memory_mib <= shape.allocatable_memory_mib
+        and shape.pod_slots >= 1
+    )
+
+
+def pack_first_fit_decreasing(groups: Sequence[PodGroup], shape: NodeShape) -> int | None:
+    """Nodes needed to hold the pods, first-fit-decreasing; None if a pod fits no node.
+
+    Identical pods are placed in runs: under first fit a run fills the first bin that
+    has room until it is full, then the next, so each bin is visited once per group.
+    """
+    order = sorted(
+        groups,
+        key=lambda g: (
+            -max(g.cpu_m / shape.allocatable_cpu_m, g.memory_mib / shape.allocatable_memory_mib),
+            g.service,
+        ),
+    )
+    cpu: list[int] = []
+    mem: list[int] = []
+    slots: list[int] = []
+    for g in order:
+        if g.count <= 0:
+            continue
+        if not pods_fit(g, shape):
+            return None
+        left = g.count
+        for i in range(len(cpu)):
+            fit = min(slots[i], cpu[i] // g.cpu_m if g.cpu_m else left, mem[i] // g.memory_mib)
+            if fit <= 0:
+                continue
+            put = min(fit, left)
+            cpu[i] -= put * g.cpu_m
+            mem[i] -= put * g.memory_mib
+            slots[i] -= put
+            left -= put
+            if left == 0:
+                break
+        if left:
+            per_node = min(
+                shape.pod_slots,
+                shape.allocatable_cpu_m // g.cpu_m if g.cpu_m else shape.pod_slots,
+                shape.allocatable_memory_mib // g.memory_mib,
+            )
+            full, rest = divmod(left, per_node)
+            for _ in range(full):
+                cpu.append(shape.allocatable_cpu_m - per_node * g.cpu_m)
+                mem.append(shape.allocatable_memory_mib - per_node * g.memory_mib)
+                slots.append(shape.pod_slots - per_node)
+            if rest:
+                cpu.append(shape.allocatable_cpu_m - rest * g.cpu_m)
+                mem.append(shape.allocatable_memory_mib - rest * g.memory_mib)
+                slots.append(shape.pod_slots - rest)
+    return len(cpu)
+
+
+def nodes_lower_bound(groups: Sequence[PodGroup], shape: NodeShape) -> int:
+    """No packing can use fewer nodes than this (each resource on its own)."""
+    cpu = sum(g.cpu_m * g.count for g in groups)
+    mem = sum(g.memory_mib * g.count for g in groups)
+    pods = sum(g.count for g in groups)
+    return max(
+        math.ceil(cpu / shape.allocatable_cpu_m) if shape.allocatable_cpu_m > 0 else 0,
+        math.ceil(mem / shape.allocatable_memory_mib) if shape.allocatable_memory_mib > 0 else 0,
+        math.ceil(pods / shape.pod_slots) if shape.pod_slots > 0 else 0,
+    )
