@@ -1,0 +1,255 @@
+"""The cost model: resources declare cost components, the catalog prices them, totals add up.
+
+The Infracost way: a resource never looks a price up; it declares components (product,
+region, purchase option, an hourly or monthly quantity, a discount). `price_components`
+prices them all at once against a Catalog, collecting every missing price instead of
+pricing it as 0. Money is Decimal; a month is 730 hours; each line item is rounded to
+the cent (half up) and every total is the exact sum of its rounded line items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Literal
+
+from .catalog import PURCHASES, Catalog, Price
+from .errors import MissingPrice, PriceNotFound
+from .units import HOURS_PER_MONTH, money, round_cents
+
+__all__ = [
+    "CostComponent",
+    "CostSummary",
+    "LineItem",
+    "monthly_quantity",
+    "price_components",
+    "price_options",
+    "summarize",
+    "with_purchase",
+]
+
+_MONTH = Decimal(HOURS_PER_MONTH)
+_ZERO = Decimal(0)
+_ONE = Decimal(1)
+
+
+@dataclass(frozen=True)
+class CostComponent:
+    """One priced quantity a resource declares: what, where, how bought, how much.
+
+    `per="hour"`: `quantity` is consumed every hour (3 instances, 2 GB per hour) and is
+    multiplied by 730 for the month. `per="month"`: `quantity` is already monthly
+    (100 GB-month stored, 4 million requests). `discount` is a fraction off the
+    catalog price (0.1 = 10% negotiated discount). `category` overrides the catalog's
+    category in totals when set (e.g. "dr" for standby resources).
+    """
+
+    service: str
+    resource: str
+    component: str
+    product: str
+    region: str
+    purchase: str
+    quantity: Decimal
+    per: Literal["hour", "month"]
+    engine: str = ""
+    deployment: str = ""
+    category: str = ""
+    discount: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class LineItem:
+    """A priced component: monthly quantity in the price's unit, and its monthly cost.
+
+    `unit_price` is the catalog price; `monthly_cost` = quantity x unit_price x
+    (1 - discount), rounded to the cent half up. `purchase` is the option actually
+    priced (on_demand when the product is not sold as the requested option).
+    """
+
+    service: str
+    resource: str
+    component: str
+    unit: str
+    quantity: Decimal
+    unit_price: Decimal
+    monthly_cost: Decimal
+    region: str
+    purchase: str
+    category: str
+    product: str
+    engine: str = ""
+    deployment: str = ""
+    discount: Decimal = Decimal(0)
+    requested_purchase: str = ""
+
+
+@dataclass(frozen=True)
+class CostSummary:
+    """Totals of a set of line items; each total is the exact sum of its line items."""
+
+    monthly_total: Decimal
+    by_service: dict[str, Decimal]
+    by_category: dict[str, Decimal]
+    line_items: tuple[LineItem, ...]
+
+
+def monthly_quantity(component: CostComponent, price: Price) -> Decimal:
+    """The component's quantity for a 730-hour month, in the unit of `price`."""
+    quantity = money(component.quantity)
+    if quantity < 0 or not quantity.is_finite():
+        raise ValueError(
+            f"{component.resource} {component.component}: quantity must be >= 0 "
+            f"(got {component.quantity})"
+        )
+    if component.per == "month":
+        return quantity
+    if component.per != "hour":
+        raise ValueError(
+            f"{component.resource} {component.component}: per must be 'hour' or 'month' "
+            f"(got {component.per!r})"
+        )
+    if price.unit == "GB-month":
+        # A GB-month already spans the month; an hourly quantity of it is a modelling slip.
+        raise ValueError(
+            f"{component.resource} {component.component}: {price.product} is priced per "
+            "GB-month; declare the stored GB with per='month'"
+        )
+    return quantity * _MONTH
+
+
+def _resolve(component: CostComponent, catalog: Catalog) -> Price | None:
+    """The catalog row for a component, applying the purchase fallback rule.
+
+    Fallback rule: when the product is never sold as the requested purchase option in
+    this catalog (RDS has no spot or savings plan, storage and transfer are on demand
+    only), it is priced on demand. A product that is sold that way elsewhere but not in
+    this region is missing, not silently priced on demand.
+    """
+    found = catalog.find(
+        component.product,
+        component.region,
+        component.purchase,
+        engine=component.engine,
+        deployment=component.deployment,
+    )
+    if found is not None or component.purchase == "on_demand":
+        return found
+    if component.purchase in PURCHASES and not catalog.sells(component.product, component.purchase):
+        return catalog.find(
+            component.product,
+            component.region,
+            "on_demand",
+            engine=component.engine,
+            deployment=component.deployment,
+        )
+    return None
+
+
+def _missing(component: CostComponent, catalog: Catalog) -> MissingPrice:
+    where = f"{component.service}: {component.resource} {component.component}".strip()
+    reason = catalog.explain_missing(
+        component.product,
+        component.region,
+        component.purchase,
+        component.engine,
+        component.deployment,
+    )
+    return MissingPrice(
+        cloud=catalog.cloud,
+        product=component.product,
+        region=component.region,
+        purchase=component.purchase,
+        detail=f"{where}: {reason}",
+    )
+
+
+def price_components(
+    components: Sequence[CostComponent], catalog: Catalog, *, allow_missing: bool = False
+) -> tuple[list[LineItem], list[MissingPrice]]:
+    """Price every component; raise PriceNotFound listing all missing ones.
+
+    With `allow_missing`, components without a price are returned as MissingPrice
+    entries (to be shown as warnings) and left out of the line items; never priced as 0.
+    """
+    items: list[LineItem] = []
+    missing: list[MissingPrice] = []
+    for component in components:
+        discount = money(component.discount)
+        if not (_ZERO <= discount <= _ONE):
+            raise ValueError(
+                f"{component.resource} {component.component}: discount must be a fraction "
+                f"between 0 and 1 (got {component.discount})"
+            )
+        price = _resolve(component, catalog)
+        if price is None:
+            missing.append(_missing(component, catalog))
+            continue
+        quantity = monthly_quantity(component, price)
+        items.append(
+            LineItem(
+                service=component.service,
+                resource=component.resource,
+                component=component.component,
+                unit=price.unit,
+                quantity=quantity,
+                unit_price=price.unit_price,
+                monthly_cost=round_cents(quantity * price.unit_price * (_ONE - discount)),
+                region=price.region,
+                purchase=price.purchase,
+                category=component.category or price.category,
+                product=price.product,
+                engine=price.engine,
+                deployment=price.deployment,
+                discount=discount,
+                requested_purchase=component.purchase,
+            )
+        )
+    if missing and not allow_missing:
+        raise PriceNotFound(
+            missing,
+            hint="fix the product ids or regions, or ask to continue with warnings "
+            "(allow_missing / --allow-missing-prices)",
+        )
+    return items, missing
+
+
+def summarize(items: Sequence[LineItem]) -> CostSummary:
+    """Totals per service, per category and overall: exact sums of the rounded items."""
+    by_service: dict[str, Decimal] = {}
+    by_category: dict[str, Decimal] = {}
+    total = _ZERO
+    for item in items:
+        by_service[item.service] = by_service.get(item.service, _ZERO) + item.monthly_cost
+        by_category[item.category] = by_category.get(item.category, _ZERO) + item.monthly_cost
+        total += item.monthly_cost
+    return CostSummary(
+        monthly_total=total,
+        by_service=dict(sorted(by_service.items())),
+        by_category=dict(sorted(by_category.items())),
+        line_items=tuple(items),
+    )
+
+
+def with_purchase(components: Iterable[CostComponent], purchase: str) -> list[CostComponent]:
+    """The same components bought as `purchase` (the fallback rule applies when priced)."""
+    return [replace(c, purchase=purchase) for c in components]
+
+
+def price_options(
+    components: Sequence[CostComponent],
+    catalog: Catalog,
+    purchases: Sequence[str] = PURCHASES,
+    *,
+    allow_missing: bool = False,
+) -> dict[str, CostSummary]:
+    """The same components priced under each purchase option, side by side."""
+    return {
+        purchase: summarize(
+            price_components(
+                with_purchase(components, purchase), catalog, allow_missing=allow_missing
+            )[0]
+        )
+        for purchase in purchases
+    }
