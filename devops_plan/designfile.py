@@ -478,6 +478,11 @@ def _region_problems(data: dict[str, Any], add: Any) -> None:
             close = difflib.get_close_matches(name, list(known), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             add(loc, f"unknown {cloud} region {name!r}{hint}")
-        elif isinstance(zones, int) and not isinstance(zones, bool) and zones > region.zones:
+        elif (
+            loc[0] == "regions"
+            and isinstance(zones, int)
+            and not isinstance(zones, bool)
+            and zones > region.zones
+        ):
             add(("zones",), f"{zones} zones requested but {cloud} {name} has {region.zones}")
 
