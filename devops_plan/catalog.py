@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
+import os
+import tempfile
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -604,6 +607,73 @@ def load_catalog(cloud: str, path: str | Path | None = None) -> Catalog:
         catalog = Catalog(cloud, rows, roles, path=str(csv_path))
         _cache[key] = catalog
         return catalog
+
+
+# -- writing files ---------------------------------------------------------------
+
+
+def _fmt_decimal(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def _fmt_float(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def format_catalog(rows: Iterable[Price]) -> str:
+    """CSV text of a catalog: header, then rows sorted by product, region, purchase,
+    engine, deployment; the same rows always give the same bytes."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for p in sorted(rows, key=lambda r: r.key):
+        cells = {
+            "cloud": p.cloud,
+            "service": p.service,
+            "product": p.product,
+            "region": p.region,
+            "purchase": p.purchase,
+            "unit": p.unit,
+            "unit_price": _fmt_decimal(p.unit_price),
+            "currency": p.currency,
+            "vcpu": _fmt_float(p.vcpu),
+            "memory_gib": _fmt_float(p.memory_gib),
+            "family": p.family,
+            "generation": p.generation,
+            "arch": p.arch,
+            "as_of": p.as_of,
+            "source": p.source,
+            "category": p.category,
+            "engine": p.engine,
+            "deployment": p.deployment,
+        }
+        writer.writerow([cells[c] for c in COLUMNS])
+    return buf.getvalue()
+
+
+def write_catalog(cloud: str, rows: Iterable[Price], path: str | Path) -> Path:
+    """Write a catalog CSV atomically: a temp file in the same folder is written, read
+    back and validated, then renamed over `path`; a failure leaves `path` untouched."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = format_catalog(rows)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        read_rows(cloud, tmp)  # never rename a catalog we could not load back
+        # mkstemp makes the file private; keep the mode of the file being replaced.
+        os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
 
 
 def clear_cache() -> None:

@@ -31,7 +31,7 @@ from .topology import (
     size_services,
     user_path,
 )
-from .units import downtime_budget_minutes, round_cents
+from .units import round_cents
 
 PURCHASE_OPTIONS = (
     "on_demand",
@@ -604,18 +604,6 @@ def _item_out(i: LineItem) -> LineItemOut:
         category=i.category,
         product=i.product,
     )
-
-
-def downtime_minutes(percent: float) -> float:
-    return downtime_budget_minutes(percent)
-
-
-def plan_summary_kinds(plan: Plan) -> dict[str, int]:
-    """How many services of each kind (for headings)."""
-    out: dict[str, int] = {}
-    for s in plan.services:
-        out[s.kind] = out.get(s.kind, 0) + 1
-    return out
 
 
 __all__ = ["PURCHASE_OPTIONS", "Kind", "Plan", "build_plan", "zone_names"]

@@ -265,7 +265,7 @@ def _vm_type(ctx: Context, name: str, vcpu: float, memory_mib: int, purchase: st
         for p in ctx.catalog.products(
             ctx.primary, category="compute", purchase=purchase, min_vcpu=vcpu, min_memory_gib=need_gib
         )
-        if p.generation == "current"
+        if p.generation == "current" and not is_burstable(p)
     ]
     if not options:
         raise PlanningError(
@@ -279,14 +279,18 @@ def _database_class(ctx: Context, svc: Service, deployment: str) -> Price:
     engine = svc.engine or "postgres"
     size = svc.size
     assert size is not None
-    options = ctx.catalog.products(
-        ctx.primary,
-        category="database",
-        engine=engine,
-        deployment=deployment,
-        min_vcpu=size.vcpu,
-        min_memory_gib=size.memory_gib,
-    )
+    options = [
+        p
+        for p in ctx.catalog.products(
+            ctx.primary,
+            category="database",
+            engine=engine,
+            deployment=deployment,
+            min_vcpu=size.vcpu,
+            min_memory_gib=size.memory_gib,
+        )
+        if not is_burstable(p)
+    ]
     if not options:
         engines = sorted(
             {p.engine for p in ctx.catalog.products(ctx.primary, category="database") if p.engine}
@@ -342,13 +346,17 @@ def _cache_class(ctx: Context, svc: Service, multi: bool) -> tuple[Price, int]:
     size = svc.size
     assert size is not None and size.memory_gib is not None
     if multi:
-        bundled = ctx.catalog.products(
-            ctx.primary,
-            category="cache",
-            engine=engine,
-            deployment="multi_az",
-            min_memory_gib=size.memory_gib,
-        )
+        bundled = [
+            p
+            for p in ctx.catalog.products(
+                ctx.primary,
+                category="cache",
+                engine=engine,
+                deployment="multi_az",
+                min_memory_gib=size.memory_gib,
+            )
+            if not is_burstable(p)
+        ]
         if bundled:
             return bundled[0], 1
     options = [
@@ -356,7 +364,7 @@ def _cache_class(ctx: Context, svc: Service, multi: bool) -> tuple[Price, int]:
         for p in ctx.catalog.products(
             ctx.primary, category="cache", engine=engine, min_memory_gib=size.memory_gib
         )
-        if p.deployment in ("", "single_az")
+        if p.deployment in ("", "single_az") and not is_burstable(p)
     ]
     if not options:
         raise PlanningError(
@@ -449,19 +457,20 @@ def _role(ctx: Context, role: str, who: str) -> str:
 
 # --- node pools ----------------------------------------------------------------------------
 
-_BURSTABLE = {"aws": re.compile(r"^t\d"), "azure": re.compile(r"^B", re.I), "gcp": re.compile(r"^$")}
+_BURSTABLE = re.compile(r"^((db|cache)\.)?t\d|^B_|^Burstable$|^B$|^db-shared$|^e2-(micro|small|medium)$")
 
 
-def _allowed(price: Price, allow: tuple[str, ...] | None, cloud: str) -> bool:
+def is_burstable(price: Price) -> bool:
+    """Burstable and shared-core types: their list price assumes idle CPU, so planned
+    sustained load would also pay CPU credits; the planner never picks them by default."""
+    return bool(_BURSTABLE.match(price.family) or _BURSTABLE.match(price.product))
+
+
+def _allowed(price: Price, allow: tuple[str, ...] | None) -> bool:
     if allow:
         return price.product in allow or price.family in allow
     # Default: current-generation, non-burstable types of 2 vCPU or more.
-    return (
-        price.generation == "current"
-        and not _BURSTABLE[cloud].match(price.family)
-        and (price.vcpu or 0) >= 2
-        and not price.product.endswith(("micro", "small", "medium"))
-    )
+    return price.generation == "current" and not is_burstable(price) and (price.vcpu or 0) >= 2
 
 
 def _shapes(ctx: Context, purchase: str) -> list[tuple[Price, NodeShape]]:
@@ -469,7 +478,7 @@ def _shapes(ctx: Context, purchase: str) -> list[tuple[Price, NodeShape]]:
     allow = ctx.design.defaults.node_types
     out = []
     for price in ctx.catalog.products(ctx.primary, category="compute", purchase=purchase):
-        if not _allowed(price, allow, ctx.cloud) or not price.vcpu or not price.memory_gib:
+        if not _allowed(price, allow) or not price.vcpu or not price.memory_gib:
             continue
         try:
             shape = node_shape(price.product, price.vcpu, price.memory_gib, rules)
@@ -533,7 +542,7 @@ def _plan_pool(
             f"{biggest.memory_request_mib} MiB fits no allowed {ctx.cloud} node type in "
             f"{ctx.primary}; lower replica.cpu/memory_mib or allow larger node_types"
         )
-    results.sort(key=lambda r: (r[0], r[1], r[2].product))
+    results.sort(key=lambda r: (r[0], -r[1], r[2].product))
     hourly, nodes, price, shape, _ = results[0]
     cpu_req = sum(g.cpu_m * g.count for g in pods) * z
     mem_req = sum(g.memory_mib * g.count for g in pods) * z
@@ -714,27 +723,31 @@ def _cache_deployment(ctx: Context, s: ServicePlan, dep: str) -> str:
 
 
 def _database_components(ctx: Context, s: ServicePlan, region: str, *, category: str = "",
-                         multi_az: bool | None = None, replicas: int | None = None) -> list[CostComponent]:
+                         multi_az: bool | None = None, replicas: int | None = None,
+                         prefix: str = "db") -> list[CostComponent]:
     multi = s.multi_az if multi_az is None else multi_az
     n_replicas = s.read_replicas if replicas is None else replicas
     dep = "multi_az" if multi else "single_az"
     cls = s.instance_class or ""
     engine = s.engine or ""
     storage = ctx.catalog.role("db_storage")
+    # Some clouds price database storage per engine (Azure); others do not (AWS, GCP).
+    storage_engine = engine if ctx.catalog.find(storage, region, "on_demand", engine=engine, deployment=dep) else ""
     out = [
-        _c(s.name, f"db/{s.name}", f"primary {cls} ({dep.replace('_', '-')})", cls, region,
+        _c(s.name, f"{prefix}/{s.name}", f"primary {cls} ({dep.replace('_', '-')})", cls, region,
            s.purchase, 1, "hour", engine=engine, deployment=dep, category=category),
-        _c(s.name, f"db/{s.name}", f"storage {s.storage_gib:g} GiB ({dep.replace('_', '-')})",
+        _c(s.name, f"{prefix}/{s.name}", f"storage {s.storage_gib:g} GiB ({dep.replace('_', '-')})",
            storage, region, "on_demand", s.storage_gib, "month", deployment=dep,
-           category=category or "database_storage"),
+           engine=storage_engine, category=category or "database_storage"),
     ]
     if n_replicas:
-        out.append(_c(s.name, f"db/{s.name}", f"read replicas {cls} x {n_replicas}", cls, region,
+        out.append(_c(s.name, f"{prefix}/{s.name}", f"read replicas {cls} x {n_replicas}", cls, region,
                       s.purchase, n_replicas, "hour", engine=engine, deployment="single_az",
                       category=category))
-        out.append(_c(s.name, f"db/{s.name}", f"replica storage {s.storage_gib:g} GiB x {n_replicas}",
+        out.append(_c(s.name, f"{prefix}/{s.name}", f"replica storage {s.storage_gib:g} GiB x {n_replicas}",
                       storage, region, "on_demand", s.storage_gib * n_replicas, "month",
-                      deployment="single_az", category=category or "database_storage"))
+                      deployment="single_az", engine=storage_engine,
+                      category=category or "database_storage"))
     return out
 
 
@@ -847,7 +860,8 @@ def dr_components(
     # pilot light: live database replicas and the always-on core.
     for s in services:
         if s.kind == Kind.database:
-            out += _database_components(ctx, s, region, category="dr", multi_az=False, replicas=0)
+            out += _database_components(ctx, s, region, category="dr", multi_az=False, replicas=0,
+                                        prefix="dr-db")
             out.append(_c(s.name, f"dr-replication/{s.name}", "replication traffic",
                           ctx.catalog.role("inter_region"), ctx.primary, "on_demand",
                           s.storage_gib * change * days, "month", category="dr"))

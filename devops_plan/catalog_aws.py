@@ -1,0 +1,442 @@
+"""Refresh AWS catalog rows from the AWS Price List API (boto3 `pricing`, GetProducts).
+
+The I/O edge of the catalog: it pages through GetProducts with TERM_MATCH filters,
+turns each PriceList entry (a JSON string with `product.attributes` and
+`terms.OnDemand` / `terms.Reserved` price dimensions) into catalog rows, merges them
+over an existing catalog and writes the result atomically. Parsing is pure and
+separate (`rows_from_price_list`) so tests feed it recorded GetProducts output.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from .catalog import Key, Price, default_path, read_rows, write_catalog
+from .errors import CatalogError, ExternalError
+
+# The Price List API is served from us-east-1 (and ap-south-1, eu-central-1) only.
+PRICING_REGION = "us-east-1"
+SERVICES = ("ec2", "rds", "elasticache", "ebs")
+HOURS_PER_YEAR = 8760
+
+_ENGINES = {"PostgreSQL": "postgres", "MySQL": "mysql"}
+_DEPLOYMENTS = {"Single-AZ": "single_az", "Multi-AZ": "multi_az"}
+_EBS_VOLUMES = {"gp3": "ebs-gp3", "gp2": "ebs-gp2", "io2": "ebs-io2", "io1": "ebs-io1"}
+_EBS_VOLUMES |= {"st1": "ebs-st1", "sc1": "ebs-sc1"}
+_UNITS = {"Hrs": "hour", "GB-Mo": "GB-month"}
+_LEASES = {"1yr": "reserved_1y", "3yr": "reserved_3y"}
+# Cheapest-commitment first: the catalog's reserved rows are "no upfront"; where a
+# term is not sold that way (RDS 3-year) the effective hourly of partial upfront.
+_UPFRONT_PREFERENCE = ("No Upfront", "Partial Upfront")
+
+
+@dataclass(frozen=True)
+class Query:
+    """One GetProducts query: the service code and its TERM_MATCH filters."""
+
+    service: str
+    service_code: str
+    filters: tuple[tuple[str, str], ...]
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "ServiceCode": self.service_code,
+            "Filters": [{"Type": "TERM_MATCH", "Field": f, "Value": v} for f, v in self.filters],
+            "FormatVersion": "aws_v1",
+            "MaxResults": 100,
+        }
+
+
+def queries(service: str, region: str) -> list[Query]:
+    """The GetProducts queries that cover `service` in `region`."""
+    where = (("regionCode", region),)
+    if service == "ec2":
+        return [
+            Query(
+                "ec2",
+                "AmazonEC2",
+                (
+                    *where,
+                    ("productFamily", "Compute Instance"),
+                    ("operatingSystem", "Linux"),
+                    ("tenancy", "Shared"),
+                    ("preInstalledSw", "NA"),
+                    ("capacitystatus", "Used"),
+                    ("licenseModel", "No License required"),
+                ),
+            )
+        ]
+    if service == "rds":
+        return [
+            Query(
+                "rds",
+                "AmazonRDS",
+                (*where, ("productFamily", "Database Instance"), ("databaseEngine", engine)),
+            )
+            for engine in _ENGINES
+        ]
+    if service == "elasticache":
+        return [
+            Query(
+                "elasticache",
+                "AmazonElastiCache",
+                (*where, ("productFamily", "Cache Instance"), ("cacheEngine", "Redis")),
+            )
+        ]
+    if service == "ebs":
+        return [
+            Query("ebs", "AmazonEC2", (*where, ("productFamily", "Storage"))),
+            Query("ebs", "AmazonEC2", (*where, ("productFamily", "Storage Snapshot"))),
+        ]
+    raise CatalogError(f"unknown AWS service {service!r}; expected one of {', '.join(SERVICES)}")
+
+
+@dataclass
+class RefreshResult:
+    """What a refresh did: rows fetched and written, and entries it skipped (with why)."""
+
+    out: Path
+    fetched: int = 0
+    written: int = 0
+    replaced: int = 0
+    added: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+class PriceListError(ExternalError):
+    """The Price List API returned something this parser cannot use (names the SKU)."""
+
+
+# -- parsing (pure) --------------------------------------------------------------
+
+
+def _money(text: Any, where: str) -> Decimal:
+    try:
+        value = Decimal(str(text))
+    except InvalidOperation:
+        raise PriceListError(
+            f"{where}: malformed price {text!r} (expected a decimal number)"
+        ) from None
+    if not value.is_finite() or value < 0:
+        raise PriceListError(f"{where}: malformed price {text!r} (expected a number >= 0)")
+    return value
+
+
+_NUMBER = re.compile(r"^\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(GiB|GB)?\s*$")
+
+
+def _size(text: str | None) -> float | None:
+    """'8 GiB' -> 8.0, '1,024 GiB' -> 1024.0, '2' -> 2.0; None for 'NA' or missing."""
+    if not text:
+        return None
+    match = _NUMBER.match(text)
+    if not match:
+        return None
+    return float(match.group(1).replace(",", ""))
+
+
+def _dimension_price(
+    dimensions: Mapping[str, Any], unit: str, where: str, currency: str
+) -> Decimal | None:
+    """The price of the first-tier dimension with `unit` (EBS and EC2 have one tier)."""
+    found: list[tuple[Decimal, Decimal]] = []
+    for dim in dimensions.values():
+        if dim.get("unit") != unit:
+            continue
+        amount = dim.get("pricePerUnit", {}).get(currency)
+        if amount is None:
+            raise PriceListError(f"{where}: price dimension has no {currency} price")
+        begin = _money(dim.get("beginRange", "0"), where)
+        found.append((begin, _money(amount, where)))
+    if not found:
+        return None
+    return min(found)[1]
+
+
+def _on_demand(terms: Mapping[str, Any], unit: str, where: str, currency: str) -> Decimal | None:
+    prices = [
+        p
+        for term in terms.get("OnDemand", {}).values()
+        if (p := _dimension_price(term.get("priceDimensions", {}), unit, where, currency))
+        is not None
+    ]
+    return min(prices) if prices else None
+
+
+def _reserved(
+    terms: Mapping[str, Any], where: str, currency: str
+) -> dict[str, tuple[Decimal, str]]:
+    """purchase -> (effective hourly price, description) for standard reserved terms."""
+    best: dict[str, tuple[int, Decimal, str]] = {}
+    for term in terms.get("Reserved", {}).values():
+        attrs = term.get("termAttributes", {})
+        purchase = _LEASES.get(attrs.get("LeaseContractLength", ""))
+        option = attrs.get("PurchaseOption", "")
+        if purchase is None or option not in _UPFRONT_PREFERENCE:
+            continue
+        if attrs.get("OfferingClass", "standard") != "standard":
+            continue
+        dims = term.get("priceDimensions", {})
+        hourly = _dimension_price(dims, "Hrs", where, currency) or Decimal(0)
+        upfront = _dimension_price(dims, "Quantity", where, currency) or Decimal(0)
+        years = 1 if purchase == "reserved_1y" else 3
+        effective = hourly + upfront / (years * HOURS_PER_YEAR)
+        rank = _UPFRONT_PREFERENCE.index(option)
+        what = f"reserved {attrs.get('LeaseContractLength')} standard {option}"
+        if option != "No Upfront":
+            what += " (effective hourly incl. upfront)"
+        if purchase not in best or rank < best[purchase][0]:
+            best[purchase] = (rank, effective, what)
+    return {p: (price, what) for p, (_, price, what) in best.items()}
+
+
+def _as_of(entry: Mapping[str, Any], terms: Mapping[str, Any]) -> str:
+    stamp = str(entry.get("publicationDate") or "")
+    if not stamp:
+        for kind in ("OnDemand", "Reserved"):
+            for term in terms.get(kind, {}).values():
+                stamp = str(term.get("effectiveDate") or "")
+                if stamp:
+                    break
+            if stamp:
+                break
+    return stamp[:10]
+
+
+def _arch(attrs: Mapping[str, Any]) -> str:
+    processor = str(attrs.get("physicalProcessor", ""))
+    return "arm64" if "Graviton" in processor or "arm" in processor.lower() else "x86_64"
+
+
+def _describe_ids(service: str, attrs: Mapping[str, Any]) -> dict[str, Any] | str:
+    """Catalog identity of one product, or a reason to skip it."""
+    if service in ("ec2", "rds", "elasticache"):
+        instance = str(attrs.get("instanceType", ""))
+        if not instance:
+            return "no instanceType"
+        vcpu = _size(str(attrs.get("vcpu", "")))
+        memory = _size(str(attrs.get("memory", "")))
+        out: dict[str, Any] = {
+            "product": instance,
+            "vcpu": vcpu,
+            "memory_gib": memory,
+            "family": instance.rsplit(".", 1)[0],
+            "generation": "current"
+            if attrs.get("currentGeneration", "Yes") == "Yes"
+            else "previous",
+            "arch": _arch(attrs),
+            "engine": "",
+            "deployment": "",
+        }
+        if service == "ec2":
+            out |= {"service": "AmazonEC2", "category": "compute"}
+        elif service == "rds":
+            engine = _ENGINES.get(str(attrs.get("databaseEngine", "")))
+            deployment = _DEPLOYMENTS.get(str(attrs.get("deploymentOption", "")))
+            if engine is None or deployment is None:
+                return (
+                    f"engine {attrs.get('databaseEngine')!r} / deployment "
+                    f"{attrs.get('deploymentOption')!r} not in the catalog's vocabulary"
+                )
+            out |= {
+                "service": "AmazonRDS",
+                "category": "database",
+                "engine": engine,
+                "deployment": deployment,
+            }
+        else:
+            out |= {"service": "AmazonElastiCache", "category": "cache", "engine": "redis"}
+        return out
+    volume = str(attrs.get("volumeApiName", ""))
+    usage = str(attrs.get("usagetype", ""))
+    if volume:
+        product = _EBS_VOLUMES.get(volume)
+        if product is None:
+            return f"volume type {volume!r} not in the catalog"
+        category = "block_storage"
+    elif usage.endswith("EBS:SnapshotUsage"):
+        product, category = "ebs-snapshot", "snapshot"
+    else:
+        return f"storage usage type {usage!r} not in the catalog"
+    return {
+        "product": product,
+        "vcpu": None,
+        "memory_gib": None,
+        "family": "",
+        "generation": "",
+        "arch": "",
+        "engine": "",
+        "deployment": "",
+        "service": "AmazonEC2",
+        "category": category,
+    }
+
+
+def rows_from_price_list(
+    service: str, region: str, price_list: Iterable[str | Mapping[str, Any]], currency: str = "USD"
+) -> tuple[list[Price], list[str]]:
+    """Catalog rows from GetProducts `PriceList` entries, and the entries skipped (why).
+
+    An entry without OnDemand terms is skipped (reported), not guessed; a malformed
+    price raises PriceListError naming the SKU.
+    """
+    rows: list[Price] = []
+    skipped: list[str] = []
+    unit = "GB-Mo" if service == "ebs" else "Hrs"
+    for raw in price_list:
+        try:
+            entry: Any = json.loads(raw) if isinstance(raw, str) else raw
+        except json.JSONDecodeError as exc:
+            raise PriceListError(
+                f"GetProducts returned a PriceList entry that is not JSON: {exc}"
+            ) from None
+        product = entry.get("product", {}) if isinstance(entry, dict) else {}
+        attrs = product.get("attributes", {})
+        sku = str(product.get("sku", "?"))
+        code = str(entry.get("serviceCode", "")) if isinstance(entry, dict) else ""
+        where = f"{code or service} sku {sku}"
+        terms = entry.get("terms", {}) if isinstance(entry, dict) else {}
+        ident = _describe_ids(service, attrs)
+        if isinstance(ident, str):
+            skipped.append(f"{where}: {ident}")
+            continue
+        on_demand = _on_demand(terms, unit, where, currency)
+        if on_demand is None:
+            skipped.append(f"{where} ({ident['product']}): no OnDemand {unit} price")
+            continue
+        as_of = _as_of(entry, terms)
+        if not as_of:
+            skipped.append(f"{where} ({ident['product']}): no publicationDate or effectiveDate")
+            continue
+        row_region = str(attrs.get("regionCode") or region)
+        base = {
+            "cloud": "aws",
+            "region": row_region,
+            "unit": _UNITS[unit],
+            "currency": currency,
+            "as_of": as_of,
+            **ident,
+        }
+        rows.append(
+            Price(
+                purchase="on_demand",
+                unit_price=on_demand,
+                source=f"AWS Price List API, {where}, OnDemand",
+                **base,
+            )
+        )
+        if service != "ebs":
+            for purchase, (price, what) in sorted(_reserved(terms, where, currency).items()):
+                rows.append(
+                    Price(
+                        purchase=purchase,
+                        unit_price=price,
+                        source=f"AWS Price List API, {where}, {what}",
+                        **base,
+                    )
+                )
+    return rows, skipped
+
+
+# -- fetching (I/O) --------------------------------------------------------------
+
+
+def make_client() -> Any:
+    """A boto3 Price List client (the API lives in us-east-1)."""
+    import boto3
+
+    return boto3.client("pricing", region_name=PRICING_REGION)
+
+
+def fetch(client: Any, query: Query) -> Iterator[str]:
+    """Every PriceList entry of a query, following NextToken pages."""
+    from botocore.exceptions import (
+        BotoCoreError,
+        ClientError,
+        NoCredentialsError,
+        PartialCredentialsError,
+    )
+
+    try:
+        for page in client.get_paginator("get_products").paginate(**query.params()):
+            yield from page.get("PriceList", [])
+    except (NoCredentialsError, PartialCredentialsError):
+        raise ExternalError(
+            "no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY (the Price List API needs pricing:GetProducts)"
+        ) from None
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        raise ExternalError(
+            f"AWS Price List API refused GetProducts ({query.service_code}): "
+            f"{error.get('Code', 'error')}: {error.get('Message', '')}".rstrip(": ")
+        ) from None
+    except BotoCoreError as exc:
+        raise ExternalError(f"AWS Price List API call failed: {exc}") from None
+
+
+def merge(base: Sequence[Price], fresh: Sequence[Price]) -> tuple[list[Price], int, int]:
+    """`base` with every row of `fresh` replacing the row of the same key (or added)."""
+    by_key: dict[Key, Price] = {p.key: p for p in base}
+    replaced = sum(1 for p in fresh if p.key in by_key)
+    for p in fresh:
+        by_key[p.key] = p
+    return list(by_key.values()), replaced, len(fresh) - replaced
+
+
+def refresh_aws(
+    regions: Sequence[str],
+    out: str | Path,
+    *,
+    services: Sequence[str] = SERVICES,
+    client: Any | None = None,
+    base: str | Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> RefreshResult:
+    """Fetch AWS prices for `regions` and `services` and write the merged catalog to `out`.
+
+    Rows fetched replace rows of the same product, region, purchase, engine and
+    deployment in the base catalog (`base`, else the file at `out` if it exists, else
+    the shipped snapshot); other rows are kept. Nothing is written unless every query
+    succeeded and the result loads back; the file is replaced atomically.
+    """
+    for service in services:
+        queries(service, "x")  # validates the service name before any call
+    if not regions:
+        raise CatalogError("catalog refresh needs at least one --region")
+    out_path = Path(out)
+    base_path = (
+        Path(base) if base is not None else (out_path if out_path.exists() else default_path("aws"))
+    )
+    base_rows = read_rows("aws", base_path)
+    client = client if client is not None else make_client()
+    result = RefreshResult(out=out_path)
+    fresh: list[Price] = []
+    for region in regions:
+        for service in services:
+            for query in queries(service, region):
+                if progress:
+                    progress(f"{query.service_code} {region} ({service})")
+                rows, skipped = rows_from_price_list(service, region, fetch(client, query))
+                fresh += rows
+                result.skipped += skipped
+    # The same product can come back twice (e.g. two SKUs for one instance type);
+    # keep the cheaper, so the outcome does not depend on page order.
+    unique: dict[Key, Price] = {}
+    for p in fresh:
+        if p.key not in unique or (p.unit_price, p.source) < (
+            unique[p.key].unit_price,
+            unique[p.key].source,
+        ):
+            unique[p.key] = p
+    merged, result.replaced, result.added = merge(base_rows, list(unique.values()))
+    result.fetched = len(unique)
+    write_catalog("aws", merged, out_path)
+    result.written = len(merged)
+    return result
