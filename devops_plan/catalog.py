@@ -28,6 +28,8 @@ from .resources import data_path
 from .units import HOURS_PER_MONTH
 
 CLOUDS = ("aws", "gcp", "azure")
+# The region each cloud's list prices are transcribed for; the CLI's default region.
+BASE_REGIONS = {"aws": "us-east-1", "gcp": "us-central1", "azure": "eastus"}
 PURCHASES = (
     "on_demand",
     "spot",
@@ -170,6 +172,7 @@ class Catalog:
         self._purchases: dict[str, set[str]] = {}
         self._product_regions: dict[str, set[str]] = {}
         self._sold: dict[tuple[str, str], set[str]] = {}
+        self._families = {p.family for p in self.rows if p.family}
         for p in self.rows:
             if p.key in self._by_key:
                 raise CatalogError(f"{path or cloud}: duplicate row for {_describe(p.key)}")
@@ -328,6 +331,21 @@ class Catalog:
                 f"unknown purchase option {purchase!r}{_hint(purchase, PURCHASES)}; "
                 f"expected one of {', '.join(PURCHASES)}"
             )
+        if family is not None and family not in self._families:
+            raise CatalogError(
+                f"unknown {self.cloud} family {family!r}{_hint(family, self._families)}"
+            )
+        for name, value, allowed in (
+            ("engine", engine, ENGINES),
+            ("deployment", deployment, DEPLOYMENTS),
+            ("arch", arch, ARCHES),
+            ("generation", generation, GENERATIONS),
+        ):
+            if value is not None and value not in allowed:
+                raise CatalogError(
+                    f"unknown {name} {value!r}{_hint(value, allowed)}; "
+                    f"expected one of {', '.join(allowed)}"
+                )
         out = []
         for p in self._by_region[region]:
             if p.purchase != purchase:
