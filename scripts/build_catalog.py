@@ -115,6 +115,21 @@ def regional(rows: Iterable[Row], regions: dict[str, Decimal], label: str) -> It
             yield replace(row, region=region, unit_price=q(row.unit_price * factor), source=source)
 
 
+def doubled_for_ha(rows: Iterable[Row]) -> Iterator[Row]:
+    """Multi-AZ / HA instance rows at exactly 2 x the single-AZ row of the same region
+    (the vendors bill a standby), so rounding a regional factor cannot break that."""
+    rows = list(rows)
+    single = {(r.product, r.region, r.engine): r for r in rows if r.deployment == "single_az"}
+    for row in rows:
+        twin = single.get((row.product, row.region, row.engine))
+        if row.deployment == "multi_az" and twin is not None:
+            source = row.source
+            if "2 x" not in source:
+                source += "; high availability = 2 x the single-AZ price"
+            row = replace(row, unit_price=twin.unit_price * 2, source=source)
+        yield row
+
+
 def discounted(rows: Iterable[Row], ratios: dict[str, tuple[Decimal, str]]) -> Iterator[Row]:
     """Each on-demand row, plus one row per purchase option at a typical ratio of it."""
     for row in rows:
@@ -466,7 +481,7 @@ def aws_rds() -> Iterator[Row]:
                 add(family, arch, size, vcpu, gib, engine, price, sure)
     factors = aws_factors("m")
     label = "m5.large there / m5.large in us-east-1, applied to RDS"
-    yield from discounted(regional(base, factors, label), RDS_RATIOS)
+    yield from discounted(doubled_for_ha(regional(base, factors, label)), RDS_RATIOS)
 
 
 ELASTICACHE_PAGE = "AWS ElastiCache pricing page, Redis OSS node on-demand"
@@ -1014,7 +1029,9 @@ def gcp_cloudsql() -> Iterator[Row]:
                 )
             )
     label = "typical Google Cloud regional price ratio"
-    yield from discounted(regional(base, GCP_SERVICE_FACTOR, label), CLOUDSQL_RATIOS)
+    yield from discounted(
+        doubled_for_ha(regional(base, GCP_SERVICE_FACTOR, label)), CLOUDSQL_RATIOS
+    )
 
 
 # Memorystore for Redis: per GB-hour by capacity tier (M1 1-4 GB, M2 5-10, M3 11-35,
@@ -1191,7 +1208,8 @@ def gcp_other() -> Iterator[Row]:
         "egress-inter-zone",
         "GB",
         {"*": "0.01"},
-        "Google Cloud network pricing page, VM to VM between zones of one region",
+        "Google Cloud network pricing page, VM to VM between zones of one region; "
+        "same in every region",
     )
     inter_region = {"*": "0.02", "us-central1": "0.01", "us-east1": "0.01"}
     inter_region |= {"us-east4": "0.01", "us-west1": "0.01"}
@@ -1383,7 +1401,9 @@ def azure_db() -> Iterator[Row]:
                     )
                 )
     label = "typical Azure regional price ratio"
-    yield from discounted(regional(base, AZURE_SERVICE_FACTOR, label), AZURE_DB_RATIOS)
+    yield from discounted(
+        doubled_for_ha(regional(base, AZURE_SERVICE_FACTOR, label)), AZURE_DB_RATIOS
+    )
 
 
 AZURE_REDIS_PAGE = "Azure Cache for Redis pricing page"
@@ -1595,7 +1615,7 @@ def azure_other() -> Iterator[Row]:
         "GB",
         {"*": "0.087"} | {r: "0.12" for r in zone2},
         "Azure Bandwidth pricing page, internet egress after the first 100 GB, first 10 TB "
-        "(zone 1 North America/Europe 0.087, zone 2 Asia 0.12)",
+        "(zone 1 North America/Europe 0.087, zone 2 Asia 0.12): list price by zone",
     )
     yield from flat(
         "Bandwidth",
