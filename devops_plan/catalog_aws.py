@@ -351,7 +351,8 @@ def make_client() -> Any:
     """A boto3 Price List client (the API lives in us-east-1)."""
     import boto3
 
-    return boto3.client("pricing", region_name=PRICING_REGION)
+    # A fresh session, so credentials changed since the last call are seen.
+    return boto3.session.Session().client("pricing", region_name=PRICING_REGION)
 
 
 def fetch(client: Any, query: Query) -> Iterator[str]:
