@@ -4,6 +4,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from .catalog import Catalog, load_catalog
 from .design import Design, json_schema
 from .designfile import load_design, parse_design
 from .errors import (
@@ -13,16 +14,21 @@ from .errors import (
     PriceNotFound,
     UserError,
 )
+from .plan import Plan, build_plan
 
 __all__ = [
+    "Catalog",
     "Design",
     "DesignError",
     "DevopsPlanError",
+    "Plan",
     "PlanningError",
     "PriceNotFound",
     "UserError",
     "__version__",
+    "build_plan",
     "json_schema",
+    "load_catalog",
     "load_design",
     "parse_design",
 ]

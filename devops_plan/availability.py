@@ -48,7 +48,9 @@ def weakest(path: Sequence[PathComponent]) -> PathComponent | None:
     return min(path, key=lambda c: c.availability) if path else None
 
 
-def dependency_closure(entrypoints: Sequence[str], depends_on: dict[str, Sequence[str]]) -> list[str]:
+def dependency_closure(
+    entrypoints: Sequence[str], depends_on: dict[str, Sequence[str]]
+) -> list[str]:
     """Every service reachable from the entrypoints, each once, in breadth-first order."""
     seen: list[str] = []
     queue = list(entrypoints)
@@ -73,7 +75,9 @@ class AvailabilityReport:
     regions_serving: int
 
 
-def assess(path: Sequence[PathComponent], target: float, regions_serving: int) -> AvailabilityReport:
+def assess(
+    path: Sequence[PathComponent], target: float, regions_serving: int
+) -> AvailabilityReport:
     achieved = user_path_availability(path, regions_serving)
     # Compare at a precision finer than any SLA figure so float noise cannot flip it.
     meets = round(achieved, 9) >= round(target, 9)

@@ -60,8 +60,12 @@ def suggest(design: Design, core: Core, args: Args) -> SuggestionOut | None:
     path_names = {c.component for c in core.availability.path}
     for s in core.services:
         if s.name in path_names and s.kind in (Kind.database, Kind.cache) and not s.multi_az:
-            v = _variant(design, args, services=_with_service(design, s.name, multi_az=True),
-                         zones=max(design.zones, 2))
+            v = _variant(
+                design,
+                args,
+                services=_with_service(design, s.name, multi_az=True),
+                zones=max(design.zones, 2),
+            )
             if v:
                 tried.append((f"multi_az:{s.name}", f"make {s.name} Multi-AZ", v))
     region = find_region(core.ctx.cloud, core.ctx.primary)
@@ -74,7 +78,13 @@ def suggest(design: Design, core: Core, args: Args) -> SuggestionOut | None:
     if second:
         v = _variant(design, args, **second)
         if v:
-            tried.append(("second_region", f"serve from a second region ({second['regions'][1]}), active-active", v))
+            tried.append(
+                (
+                    "second_region",
+                    f"serve from a second region ({second['regions'][1]}), active-active",
+                    v,
+                )
+            )
     if not tried:
         return None
     meeting = [t for t in tried if t[2].availability.meets_target]
@@ -101,9 +111,17 @@ def _texts(*path: str) -> tuple[list[str], list[str]]:
     return list(node.get("pros", [])), list(node.get("cons", []))
 
 
-def _option(name: str, core: Core, chosen: bool, texts: tuple[list[str], list[str]], *,
-            meets: bool | None = None, rto: int | None = None, rpo: int | None = None,
-            cost: Decimal | None = None) -> OptionOut:
+def _option(
+    name: str,
+    core: Core,
+    chosen: bool,
+    texts: tuple[list[str], list[str]],
+    *,
+    meets: bool | None = None,
+    rto: int | None = None,
+    rpo: int | None = None,
+    cost: Decimal | None = None,
+) -> OptionOut:
     pros, cons = texts
     return OptionOut(
         name=name,
@@ -127,7 +145,11 @@ def _drivers(design: Design) -> list[str]:
     ]
     if t.latency_p95_ms:
         out.append(f"p95 latency within {t.latency_p95_ms:g} ms")
-    loads = [f"{s.name} {s.load.peak_rps:g} rps x {s.load.cpu_ms:g} ms" for s in design.services if s.load]
+    loads = [
+        f"{s.name} {s.load.peak_rps:g} rps x {s.load.cpu_ms:g} ms"
+        for s in design.services
+        if s.load
+    ]
     if loads:
         out.append("peak load: " + ", ".join(loads))
     if design.budget:
@@ -137,14 +159,23 @@ def _drivers(design: Design) -> list[str]:
 
 def build_decisions(design: Design, core: Core, args: Args) -> list[DecisionOut]:
     drivers = _drivers(design)
-    out = [_platform_decision(design, core, args, drivers), _topology_decision(design, core, args, drivers)]
-    out += [_database_decision(design, core, args, drivers, s.name) for s in core.services if s.kind == Kind.database]
+    out = [
+        _platform_decision(design, core, args, drivers),
+        _topology_decision(design, core, args, drivers),
+    ]
+    out += [
+        _database_decision(design, core, args, drivers, s.name)
+        for s in core.services
+        if s.kind == Kind.database
+    ]
     out.append(_dr_decision(design, core, drivers))
     out.append(_purchase_decision(design, core, args, drivers))
     return [d for d in out if d is not None]
 
 
-def _platform_decision(design: Design, core: Core, args: Args, drivers: list[str]) -> DecisionOut | None:
+def _platform_decision(
+    design: Design, core: Core, args: Args, drivers: list[str]
+) -> DecisionOut | None:
     if not any(s.kind == Kind.stateless for s in core.services):
         return None
     options: list[OptionOut] = []
@@ -154,8 +185,12 @@ def _platform_decision(design: Design, core: Core, args: Args, drivers: list[str
         for cand in pool.candidates[:3]:
             is_chosen = current == Platform.kubernetes and cand.instance_type == pool.instance_type
             name = f"Kubernetes, pool {pool.name} on {cand.instance_type} x {cand.nodes}"
-            delta = cand.monthly_cost - next(c.monthly_cost for c in pool.candidates if c.instance_type == pool.instance_type)
-            options.append(_option(name, core, is_chosen, _texts("instance_type"), cost=_money(core) + delta))
+            delta = cand.monthly_cost - next(
+                c.monthly_cost for c in pool.candidates if c.instance_type == pool.instance_type
+            )
+            options.append(
+                _option(name, core, is_chosen, _texts("instance_type"), cost=_money(core) + delta)
+            )
             if is_chosen and not chosen_name:
                 chosen_name = name
     for platform in (Platform.kubernetes, Platform.vm, Platform.managed):
@@ -167,7 +202,11 @@ def _platform_decision(design: Design, core: Core, args: Args, drivers: list[str
             v = _variant(design, args, defaults=_defaults(design.defaults, platform=platform))
         if v is None:
             continue
-        label = {"kubernetes": "Kubernetes", "vm": "One VM per replica", "managed": "Serverless containers"}[platform.value]
+        label = {
+            "kubernetes": "Kubernetes",
+            "vm": "One VM per replica",
+            "managed": "Serverless containers",
+        }[platform.value]
         if platform == Platform.vm:
             types = sorted({s.instance_class or "" for s in v.services if s.kind == Kind.stateless})
             label += f" ({', '.join(types)})"
@@ -177,7 +216,8 @@ def _platform_decision(design: Design, core: Core, args: Args, drivers: list[str
             chosen_name = label
     pool_text = "; ".join(
         f"pool {p.name}: {p.nodes} x {p.instance_type} at {p.cpu_utilization:.0%} CPU / "
-        f"{p.memory_utilization:.0%} memory requested" for p in core.pools
+        f"{p.memory_utilization:.0%} memory requested"
+        for p in core.pools
     )
     return DecisionOut(
         id="compute-platform",
@@ -207,8 +247,13 @@ def _topology_decision(design: Design, core: Core, args: Args, drivers: list[str
         if z == design.zones and not multi_region:
             v: Core | None = core
         else:
-            v = _variant(design, args, zones=z, regions=design.regions[:1],
-                         dr=design.dr if not multi_region else DR())
+            v = _variant(
+                design,
+                args,
+                zones=z,
+                regions=design.regions[:1],
+                dr=design.dr if not multi_region else DR(),
+            )
         if v is None:
             continue
         name = f"{z} zone{'s' if z > 1 else ''}, one region"
@@ -240,31 +285,45 @@ def _topology_decision(design: Design, core: Core, args: Args, drivers: list[str
     )
 
 
-def _database_decision(design: Design, core: Core, args: Args, drivers: list[str], name: str) -> DecisionOut:
+def _database_decision(
+    design: Design, core: Core, args: Args, drivers: list[str], name: str
+) -> DecisionOut:
     svc = next(s for s in core.services if s.name == name)
     options = []
     chosen_name = ""
     for multi in (False, True):
         label = f"{'Multi-AZ' if multi else 'Single-AZ'} {svc.instance_class}" + (
-            f" + {svc.read_replicas} read replica(s)" if svc.read_replicas else "")
+            f" + {svc.read_replicas} read replica(s)" if svc.read_replicas else ""
+        )
         if multi == bool(svc.multi_az):
             v: Core | None = core
         else:
-            v = _variant(design, args, services=_with_service(design, name, multi_az=multi),
-                         zones=max(design.zones, 2) if multi else design.zones)
+            v = _variant(
+                design,
+                args,
+                services=_with_service(design, name, multi_az=multi),
+                zones=max(design.zones, 2) if multi else design.zones,
+            )
         if v is None:
             continue
         chosen = multi == bool(svc.multi_az)
-        options.append(_option(label, v, chosen, _texts("database", "multi_az" if multi else "single_az")))
+        options.append(
+            _option(label, v, chosen, _texts("database", "multi_az" if multi else "single_az"))
+        )
         if chosen:
             chosen_name = label
+    size = design.service(name).size
+    need = (
+        f"{size.vcpu:g} vCPU and {size.memory_gib:g} GiB"
+        if size and size.vcpu and size.memory_gib
+        else "its size"
+    )
     return DecisionOut(
         id=f"database-{name}",
         title=f"Database deployment for {name}",
         context=(
-            f"{name} ({svc.engine}) needs {design.service(name).size.vcpu if design.service(name).size else '?'} vCPU "
-            f"and {design.service(name).size.memory_gib if design.service(name).size else '?'} GiB with "
-            f"{svc.storage_gib:g} GiB of storage; the cheapest class that fits is {svc.instance_class}."
+            f"{name} ({svc.engine}) needs {need} with {svc.storage_gib:g} GiB of storage; "
+            f"the cheapest class that fits is {svc.instance_class}."
         ),
         chosen=chosen_name,
         drivers=drivers,
@@ -282,8 +341,18 @@ def _dr_decision(design: Design, core: Core, drivers: list[str]) -> DecisionOut:
         rto_t = int(design.targets.rto.total_seconds())
         rpo_t = int(design.targets.rpo.total_seconds())
         ok = facts.rto_s <= rto_t and facts.rpo_s <= rpo_t
-        options.append(_option(name.replace("_", " "), core, name == core.dr_choice, _texts("dr", name),
-                               meets=ok, rto=facts.rto_s, rpo=facts.rpo_s, cost=base + round_cents(total)))
+        options.append(
+            _option(
+                name.replace("_", " "),
+                core,
+                name == core.dr_choice,
+                _texts("dr", name),
+                meets=ok,
+                rto=facts.rto_s,
+                rpo=facts.rpo_s,
+                cost=base + round_cents(total),
+            )
+        )
     return DecisionOut(
         id="dr-strategy",
         title="Disaster recovery strategy",

@@ -101,7 +101,12 @@ def _parse_yaml(text: str, filename: str) -> Any:
         _fail(filename, "file is empty; expected a mapping with name, regions and services")
     if not isinstance(root, dict):
         kind = "a list" if isinstance(root, list) else f"a {type(root).__name__}"
-        _fail(filename, f"top level is {kind}; expected a mapping with name, regions and services", 1, 1)
+        _fail(
+            filename,
+            f"top level is {kind}; expected a mapping with name, regions and services",
+            1,
+            1,
+        )
     return root
 
 
@@ -121,7 +126,9 @@ def _plain(node: Any, depth: int = 0) -> Any:
     if depth > 200:
         raise DesignError([Problem("<design>", None, None, "", "nesting is too deep")])
     if isinstance(node, dict):
-        return {(k if isinstance(k, str) else str(k)): _plain(v, depth + 1) for k, v in node.items()}
+        return {
+            (k if isinstance(k, str) else str(k)): _plain(v, depth + 1) for k, v in node.items()
+        }
     if isinstance(node, list):
         return [_plain(v, depth + 1) for v in node]
     if hasattr(node, "value") and type(node).__name__ == "TaggedScalar":
@@ -348,7 +355,13 @@ def _message(err: Any) -> str:
 
 
 def _short(value: Any) -> str:
-    text = repr(value) if isinstance(value, str) else _num(value) if isinstance(value, int | float) else type(value).__name__
+    text = (
+        repr(value)
+        if isinstance(value, str)
+        else _num(value)
+        if isinstance(value, int | float)
+        else type(value).__name__
+    )
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -371,7 +384,10 @@ def _semantic_problems(data: dict[str, Any], root: Any, filename: str) -> list[P
         name = svc["name"]
         if name in named:
             first_line, _ = _position(root, ("services", named[name], "name"))
-            add(("services", i, "name"), f"duplicate service name {name!r} (first at line {first_line})")
+            add(
+                ("services", i, "name"),
+                f"duplicate service name {name!r} (first at line {first_line})",
+            )
         else:
             named[name] = i
 
@@ -402,7 +418,11 @@ def _semantic_problems(data: dict[str, Any], root: Any, filename: str) -> list[P
         j = _index_of(services[first].get("depends_on", []), cycle[1])
         add(("services", first, "depends_on", j), "dependency cycle: " + " -> ".join(cycle))
 
-    if services and named and not any(isinstance(s, dict) and s.get("entrypoint") is True for s in services):
+    if (
+        services
+        and named
+        and not any(isinstance(s, dict) and s.get("entrypoint") is True for s in services)
+    ):
         add(("services",), "no service has entrypoint: true; mark the service user traffic enters")
 
     _region_problems(data, add)
@@ -434,7 +454,7 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
         stack.append(node)
         for nxt in graph.get(node, []):
             if state.get(nxt) == 1:
-                return [*stack[stack.index(nxt):], nxt]
+                return [*stack[stack.index(nxt) :], nxt]
             if nxt not in state:
                 found = visit(nxt)
                 if found:
@@ -485,4 +505,3 @@ def _region_problems(data: dict[str, Any], add: Any) -> None:
             and zones > region.zones
         ):
             add(("zones",), f"{zones} zones requested but {cloud} {name} has {region.zones}")
-

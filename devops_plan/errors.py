@@ -1,15 +1,15 @@
 """The one error hierarchy of devops-plan.
 
-    DevopsPlanError                 base; the CLI maps it to an exit code
-    ├── UserError                   bad input from a person: exit 2
-    │   ├── DesignError             a design file that does not load (list of Problems)
-    │   ├── PlanningError           a valid design that cannot be planned
-    │   ├── CatalogError            unknown cloud/product/region/purchase option
-    │   │   └── PriceNotFound       one or more cost components have no price
-    │   ├── BillingInputError       a billing or utilization file that cannot be read
-    │   └── NotebookInputError      unknown notebook or parameter, missing design
-    └── ExternalError               the outside world failed (credentials, AWS, kernel): exit 1
-        └── NotebookFailed          a cell raised while the notebook ran
+DevopsPlanError                 base; the CLI maps it to an exit code
+├── UserError                   bad input from a person: exit 2
+│   ├── DesignError             a design file that does not load (list of Problems)
+│   ├── PlanningError           a valid design that cannot be planned
+│   ├── CatalogError            unknown cloud/product/region/purchase option
+│   │   └── PriceNotFound       one or more cost components have no price
+│   ├── BillingInputError       a billing or utilization file that cannot be read
+│   └── NotebookInputError      unknown notebook or parameter, missing design
+└── ExternalError               the outside world failed (credentials, AWS, kernel): exit 1
+    └── NotebookFailed          a cell raised while the notebook ran
 """
 
 from __future__ import annotations

@@ -273,7 +273,11 @@ class Core:
 
 
 def _context(
-    design: Design, cloud: str | None, region: str | None, purchase: str | None, catalog: Catalog | None
+    design: Design,
+    cloud: str | None,
+    region: str | None,
+    purchase: str | None,
+    catalog: Catalog | None,
 ) -> Context:
     cloud = cloud or design.cloud.value
     if catalog is None:
@@ -286,7 +290,9 @@ def _context(
     if dr_info is None:
         raise PlanningError(f"DR region {dr_region!r} is unknown to {cloud}")
     if purchase is not None and purchase not in PURCHASE_OPTIONS:
-        raise PlanningError(f"unknown purchase option {purchase!r}; expected one of {', '.join(PURCHASE_OPTIONS)}")
+        raise PlanningError(
+            f"unknown purchase option {purchase!r}; expected one of {', '.join(PURCHASE_OPTIONS)}"
+        )
     return Context(
         design=design,
         cloud=cloud,
@@ -340,7 +346,11 @@ def _core(
         priced_dr[name] = items
         options.append((name, tuple(comps), total))
         facts = ctx.dr.facts(name)
-        dr_facts.append(DROption(name, facts.rto_s, facts.rpo_s, total, meets(facts.rto_s, facts.rpo_s, rto_t, rpo_t)))
+        dr_facts.append(
+            DROption(
+                name, facts.rto_s, facts.rpo_s, total, meets(facts.rto_s, facts.rpo_s, rto_t, rpo_t)
+            )
+        )
     choice = choose(dr_facts, rto_t, rpo_t, forced)
     if len(serving_regions) >= 2 and choice.strategy != "active_active":
         warnings.append(
@@ -348,8 +358,11 @@ def _core(
             "leaves the second one on standby; availability counts one serving region"
         )
     if not choice.meets_target:
-        warnings.append(f"DR: no strategy meets the targets; {choice.strategy}: {choice.gap}"
-                        if not choice.forced else f"DR: forced {choice.strategy} misses the targets: {choice.gap}")
+        warnings.append(
+            f"DR: no strategy meets the targets; {choice.strategy}: {choice.gap}"
+            if not choice.forced
+            else f"DR: forced {choice.strategy} misses the targets: {choice.gap}"
+        )
 
     primary_items, miss = _price(primary, ctx.catalog, allow_missing)
     missing += miss
@@ -357,7 +370,10 @@ def _core(
     regions_serving = max(2, len(serving_regions)) if choice.strategy == "active_active" else 1
     report = assess(user_path(ctx, services), design.targets.availability, regions_serving)
     if missing:
-        warnings.append(f"{len(missing)} cost component(s) have no price and are left out: " + "; ".join(sorted(set(missing))))
+        warnings.append(
+            f"{len(missing)} cost component(s) have no price and are left out: "
+            + "; ".join(sorted(set(missing)))
+        )
     return Core(
         ctx=ctx,
         services=tuple(services),
@@ -479,7 +495,12 @@ def _assemble(
             achieved_downtime_min=rep.achieved_downtime_min,
             weakest=rep.weakest,
             regions_serving=rep.regions_serving,
-            path=[PathOut(component=c.component, kind=c.kind, availability=c.availability, source=c.source) for c in rep.path],
+            path=[
+                PathOut(
+                    component=c.component, kind=c.kind, availability=c.availability, source=c.source
+                )
+                for c in rep.path
+            ],
             suggestion=suggestion,
         ),
         dr=DROut(
@@ -509,7 +530,10 @@ def _assemble(
             primary_region=ctx.primary,
             dr_region=ctx.dr_region,
             serving_regions=serving,
-            zone_names={r: zone_names(ctx.cloud, r, ctx.zones) for r in dict.fromkeys([*ctx.regions, ctx.dr_region])},
+            zone_names={
+                r: zone_names(ctx.cloud, r, ctx.zones)
+                for r in dict.fromkeys([*ctx.regions, ctx.dr_region])
+            },
         ),
         warnings=list(core.warnings),
     )
@@ -567,7 +591,11 @@ def _service_out(s: ServicePlan, monthly: Decimal) -> ServiceOut:
 
 def _pool_out(core: Core, p: NodePoolPlan) -> NodePoolOut:
     cost = sum(
-        (i.monthly_cost for i in core.line_items if i.resource == f"node-pool/{p.name}" and i.category != "dr"),
+        (
+            i.monthly_cost
+            for i in core.line_items
+            if i.resource == f"node-pool/{p.name}" and i.category != "dr"
+        ),
         Decimal(0),
     )
     return NodePoolOut(
@@ -584,7 +612,9 @@ def _pool_out(core: Core, p: NodePoolPlan) -> NodePoolOut:
         services=list(p.services),
         monthly_cost=cost,
         candidates=[
-            PoolCandidateOut(instance_type=c.instance_type, nodes=c.nodes, monthly_cost=c.monthly_cost)
+            PoolCandidateOut(
+                instance_type=c.instance_type, nodes=c.nodes, monthly_cost=c.monthly_cost
+            )
             for c in p.candidates
         ],
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 # --- replicas ------------------------------------------------------------------------------
@@ -26,11 +27,16 @@ def erlang_c(servers: int, offered_load: float) -> float:
     return servers * b / (servers - offered_load * (1 - b))
 
 
-def response_time_tail(t: float, servers: int, arrival_rate: float, service_s: float) -> float:
-    """P(response time > t) in M/M/c: the wait (0 or exponential) plus an exponential service."""
+def response_time_tail(
+    t: float, servers: int, arrival_rate: float, service_s: float, wait_prob: float | None = None
+) -> float:
+    """P(response time > t) in M/M/c: the wait (0 or exponential) plus an exponential service.
+
+    `wait_prob` is Erlang C for these inputs, passed in when the caller already has it.
+    """
     mu = 1.0 / service_s
-    a = arrival_rate * service_s
-    wait_prob = erlang_c(servers, a)
+    if wait_prob is None:
+        wait_prob = erlang_c(servers, arrival_rate * service_s)
     alpha = servers * mu - arrival_rate  # rate of the conditional wait
     service_tail = math.exp(-mu * t)
     if abs(alpha - mu) < 1e-12 * mu:
@@ -40,17 +46,19 @@ def response_time_tail(t: float, servers: int, arrival_rate: float, service_s: f
     return (1 - wait_prob) * service_tail + wait_prob * both
 
 
+@lru_cache(maxsize=65536)
 def p95_response_ms(servers: int, peak_rps: float, cpu_ms: float) -> float:
     """95th-percentile response time (ms) of M/M/c with `servers` and service time cpu_ms."""
     service_s = cpu_ms / 1000
     if peak_rps * service_s >= servers:
         return math.inf
+    wait = erlang_c(servers, peak_rps * service_s)
     lo, hi = 0.0, service_s
-    while response_time_tail(hi, servers, peak_rps, service_s) > 0.05:
+    while response_time_tail(hi, servers, peak_rps, service_s, wait) > 0.05:
         hi *= 2
-    for _ in range(60):
+    for _ in range(50):
         mid = (lo + hi) / 2
-        if response_time_tail(mid, servers, peak_rps, service_s) > 0.05:
+        if response_time_tail(mid, servers, peak_rps, service_s, wait) > 0.05:
             lo = mid
         else:
             hi = mid
@@ -109,6 +117,7 @@ class ReplicaSizing:
     latency_reachable: bool
 
 
+@lru_cache(maxsize=16384)
 def size_replicas(
     *,
     peak_rps: float,
@@ -206,10 +215,13 @@ def eks_max_pods(instance_type: str, rules: dict[str, Any]) -> int:
     return int(enis) * (int(ips) - 1) + 2
 
 
-def node_shape(instance_type: str, vcpu: float, memory_gib: float, rules: dict[str, Any]) -> NodeShape:
+def node_shape(
+    instance_type: str, vcpu: float, memory_gib: float, rules: dict[str, Any]
+) -> NodeShape:
     """Allocatable CPU, memory and pod slots of one node under the cloud's rules."""
-    memory_mib = int(round(memory_gib * 1024))
+    memory_mib = round(memory_gib * 1024)
     rule = rules["memory_rule"]
+    reserved_mem: float
     if rule == "eks":
         max_pods = eks_max_pods(instance_type, rules)
         reserved_mem = 255 + 11 * max_pods

@@ -225,7 +225,7 @@ def _size_stateless(ctx: Context, svc: Service) -> tuple[ServicePlan, list[str]]
             f"{math.log(20) * svc.load.cpu_ms:.0f} ms however many replicas run"
         )
     platform = (svc.platform or d.defaults.platform).value
-    purchase = (svc.purchase.value if svc.purchase else ctx.purchase)
+    purchase = svc.purchase.value if svc.purchase else ctx.purchase
     multi = ctx.zones >= 2 and sizing.replicas >= 2
     if platform == Platform.managed:
         avail, source = _sla(ctx, "containers")
@@ -244,7 +244,7 @@ def _size_stateless(ctx: Context, svc: Service) -> tuple[ServicePlan, list[str]]
         depends_on=svc.depends_on,
         zones=ctx.zones,
         replicas=sizing.replicas,
-        cpu_request_m=int(round(k * 1000)),
+        cpu_request_m=round(k * 1000),
         memory_request_mib=memory,
         memory_limit_mib=memory,
         instance_class=instance_class,
@@ -263,7 +263,11 @@ def _vm_type(ctx: Context, name: str, vcpu: float, memory_mib: int, purchase: st
     options = [
         p
         for p in ctx.catalog.products(
-            ctx.primary, category="compute", purchase=purchase, min_vcpu=vcpu, min_memory_gib=need_gib
+            ctx.primary,
+            category="compute",
+            purchase=purchase,
+            min_vcpu=vcpu,
+            min_memory_gib=need_gib,
         )
         if p.generation == "current" and not is_burstable(p)
     ]
@@ -279,6 +283,7 @@ def _database_class(ctx: Context, svc: Service, deployment: str) -> Price:
     engine = svc.engine or "postgres"
     size = svc.size
     assert size is not None
+    _check_engine(ctx, svc, "database", engine)
     options = [
         p
         for p in ctx.catalog.products(
@@ -292,19 +297,22 @@ def _database_class(ctx: Context, svc: Service, deployment: str) -> Price:
         if not is_burstable(p)
     ]
     if not options:
-        engines = sorted(
-            {p.engine for p in ctx.catalog.products(ctx.primary, category="database") if p.engine}
-        )
-        if engine not in engines:
-            raise PlanningError(
-                f"service {svc.name!r}: engine {engine!r} is not in the {ctx.cloud} catalog "
-                f"(it has: {', '.join(engines) or 'none'})"
-            )
         raise PlanningError(
             f"service {svc.name!r}: no {ctx.cloud} {engine} class in {ctx.primary} has "
             f"{size.vcpu:g} vCPU and {size.memory_gib:g} GiB"
         )
     return options[0]
+
+
+def _check_engine(ctx: Context, svc: Service, category: str, engine: str) -> None:
+    engines = sorted(
+        {p.engine for p in ctx.catalog.products(ctx.primary, category=category) if p.engine}
+    )
+    if engine not in engines:
+        raise PlanningError(
+            f"service {svc.name!r}: engine {engine!r} is not in the {ctx.cloud} catalog "
+            f"(it has: {', '.join(engines) or 'none'})"
+        )
 
 
 def _size_database(ctx: Context, svc: Service) -> ServicePlan:
@@ -345,6 +353,7 @@ def _cache_class(ctx: Context, svc: Service, multi: bool) -> tuple[Price, int]:
     engine = svc.engine or "redis"
     size = svc.size
     assert size is not None and size.memory_gib is not None
+    _check_engine(ctx, svc, "cache", engine)
     if multi:
         bundled = [
             p
@@ -406,7 +415,9 @@ def _storage_role(svc: Service) -> str:
 
 def _size_object_storage(ctx: Context, svc: Service) -> ServicePlan:
     product = _role(ctx, _storage_role(svc), svc.name)
-    avail, source = _sla(ctx, "object_storage" if svc.storage_class == "standard" else "object_storage_ia")
+    avail, source = _sla(
+        ctx, "object_storage" if svc.storage_class == "standard" else "object_storage_ia"
+    )
     return ServicePlan(
         name=svc.name,
         kind=svc.kind.value,
@@ -457,7 +468,9 @@ def _role(ctx: Context, role: str, who: str) -> str:
 
 # --- node pools ----------------------------------------------------------------------------
 
-_BURSTABLE = re.compile(r"^((db|cache)\.)?t\d|^B_|^Burstable$|^B$|^db-shared$|^e2-(micro|small|medium)$")
+_BURSTABLE = re.compile(
+    r"^((db|cache)\.)?t\d|^B_|^Burstable$|^B$|^db-shared$|^e2-(micro|small|medium)$"
+)
 
 
 def is_burstable(price: Price) -> bool:
@@ -507,10 +520,44 @@ def _plan_pool(
     ctx: Context, name: str, purchase: str, members: Sequence[ServicePlan]
 ) -> NodePoolPlan:
     z = ctx.zones
-    pods = [
+    pods = tuple(
         PodGroup(s.name, s.cpu_request_m or 0, s.memory_request_mib or 0, s.replicas // z)
         for s in members
-    ]
+    )
+    key = (
+        id(ctx.catalog),
+        ctx.cloud,
+        ctx.primary,
+        purchase,
+        z,
+        ctx.design.defaults.node_types,
+        pods,
+    )
+    cached = _POOL_CACHE.get(key)
+    if cached is not None and cached[0] is ctx.catalog:
+        from dataclasses import replace
+
+        return replace(cached[1], name=name)
+    pool = _plan_pool_uncached(ctx, name, purchase, members, pods)
+    if len(_POOL_CACHE) > 4096:
+        _POOL_CACHE.clear()
+    _POOL_CACHE[key] = (ctx.catalog, pool)
+    return pool
+
+
+# Variants of one design (decisions, suggestions, the explorer) re-plan identical pools;
+# packing is pure, so a result is reused for the same catalog, region, purchase and pods.
+_POOL_CACHE: dict[tuple[Any, ...], tuple[Catalog, NodePoolPlan]] = {}
+
+
+def _plan_pool_uncached(
+    ctx: Context,
+    name: str,
+    purchase: str,
+    members: Sequence[ServicePlan],
+    pods: tuple[PodGroup, ...],
+) -> NodePoolPlan:
+    z = ctx.zones
     shapes = _shapes(ctx, purchase)
     if not shapes:
         raise PlanningError(
@@ -519,7 +566,10 @@ def _plan_pool(
         )
     # Evaluate the cheapest lower bounds first and stop once no candidate can beat the best.
     bounded = sorted(
-        ((nodes_lower_bound(pods, shape) * z * price.unit_price, price, shape) for price, shape in shapes),
+        (
+            (nodes_lower_bound(pods, shape) * z * price.unit_price, price, shape)
+            for price, shape in shapes
+        ),
         key=lambda t: (t[0], t[1].product),
     )
     results: list[tuple[Decimal, int, Price, NodeShape, int]] = []
@@ -570,7 +620,10 @@ def _shares(pods: Sequence[PodGroup]) -> tuple[tuple[str, Decimal], ...]:
     """Each service's share of a shared pool: the mean of its CPU and memory shares."""
     cpu = sum(g.cpu_m * g.count for g in pods) or 1
     mem = sum(g.memory_mib * g.count for g in pods) or 1
-    raw = [(g.service, (Decimal(g.cpu_m * g.count) / cpu + Decimal(g.memory_mib * g.count) / mem) / 2) for g in pods]
+    raw = [
+        (g.service, (Decimal(g.cpu_m * g.count) / cpu + Decimal(g.memory_mib * g.count) / mem) / 2)
+        for g in pods
+    ]
     shares = [(name, share.quantize(_Q)) for name, share in raw]
     # Give the rounding remainder to the largest share so the shares sum to exactly 1.
     gap = Decimal(1) - sum(s for _, s in shares)
@@ -675,56 +728,143 @@ def region_components(
     for s in services:
         if s.kind == Kind.stateless and s.platform == Platform.vm and s.instance_class:
             out.append(
-                _c(s.name, f"vm/{s.name}", f"{s.instance_class} x {scaled(s.replicas)}",
-                   s.instance_class, region, s.purchase, scaled(s.replicas), "hour",
-                   category=category or "compute")
+                _c(
+                    s.name,
+                    f"vm/{s.name}",
+                    f"{s.instance_class} x {scaled(s.replicas)}",
+                    s.instance_class,
+                    region,
+                    s.purchase,
+                    scaled(s.replicas),
+                    "hour",
+                    category=category or "compute",
+                )
             )
         elif s.kind == Kind.stateless and s.platform == Platform.managed:
             n = scaled(s.replicas)
             vcpu = (s.cpu_request_m or 1000) / 1000
             mem_gib = (s.memory_request_mib or 512) / 1024
-            out.append(_c(s.name, f"containers/{s.name}", f"{n} x {vcpu:g} vCPU",
-                          ctx.catalog.role("containers_vcpu"), region, s.purchase, n * vcpu, "hour",
-                          category=category or "containers"))
-            out.append(_c(s.name, f"containers/{s.name}", f"{n} x {mem_gib:g} GiB",
-                          ctx.catalog.role("containers_memory"), region, s.purchase, n * mem_gib,
-                          "hour", category=category or "containers"))
+            out.append(
+                _c(
+                    s.name,
+                    f"containers/{s.name}",
+                    f"{n} x {vcpu:g} vCPU",
+                    ctx.catalog.role("containers_vcpu"),
+                    region,
+                    s.purchase,
+                    n * vcpu,
+                    "hour",
+                    category=category or "containers",
+                )
+            )
+            out.append(
+                _c(
+                    s.name,
+                    f"containers/{s.name}",
+                    f"{n} x {mem_gib:g} GiB",
+                    ctx.catalog.role("containers_memory"),
+                    region,
+                    s.purchase,
+                    n * mem_gib,
+                    "hour",
+                    category=category or "containers",
+                )
+            )
         elif s.kind == Kind.database and s.instance_class:
             out += _database_components(ctx, s, region, category=category)
         elif s.kind == Kind.cache and s.instance_class:
             dep = "multi_az" if (s.multi_az and s.cache_nodes == 1) else ""
-            out.append(_c(s.name, f"cache/{s.name}", f"{s.instance_class} x {s.cache_nodes}",
-                          s.instance_class, region, s.purchase, s.cache_nodes, "hour",
-                          engine=s.engine or "", deployment=_cache_deployment(ctx, s, dep),
-                          category=category))
+            out.append(
+                _c(
+                    s.name,
+                    f"cache/{s.name}",
+                    f"{s.instance_class} x {s.cache_nodes}",
+                    s.instance_class,
+                    region,
+                    s.purchase,
+                    s.cache_nodes,
+                    "hour",
+                    engine=s.engine or "",
+                    deployment=_cache_deployment(ctx, s, dep),
+                    category=category,
+                )
+            )
         elif s.kind == Kind.object_storage and s.instance_class:
-            out.append(_c(s.name, f"bucket/{s.name}", "storage", s.instance_class, region,
-                          "on_demand", s.storage_gib, "month", category=category))
+            out.append(
+                _c(
+                    s.name,
+                    f"bucket/{s.name}",
+                    "storage",
+                    s.instance_class,
+                    region,
+                    "on_demand",
+                    s.storage_gib,
+                    "month",
+                    category=category,
+                )
+            )
             svc = design.service(s.name)
             egress = svc.transfer.egress_gib_month if svc.transfer else 0
             if egress and lb_capacity:
-                out.append(_c(s.name, f"bucket/{s.name}", "egress to the internet",
-                              ctx.catalog.role("egress"), region, "on_demand", egress, "month",
-                              category=category))
+                out.append(
+                    _c(
+                        s.name,
+                        f"bucket/{s.name}",
+                        "egress to the internet",
+                        ctx.catalog.role("egress"),
+                        region,
+                        "on_demand",
+                        egress,
+                        "month",
+                        category=category,
+                    )
+                )
         elif s.kind == Kind.queue:
             msgs = design.service(s.name).messages_million_month
             if msgs:
-                out.append(_c(s.name, f"queue/{s.name}", "requests", ctx.catalog.role("queue_requests"),
-                              region, "on_demand", msgs, "month", category=category))
-    out += _shared_components(ctx, region, services, pools, lb_capacity=lb_capacity,
-                              category=category, nat_zones=z if compute_fraction >= 1 else 1)
+                out.append(
+                    _c(
+                        s.name,
+                        f"queue/{s.name}",
+                        "requests",
+                        ctx.catalog.role("queue_requests"),
+                        region,
+                        "on_demand",
+                        msgs,
+                        "month",
+                        category=category,
+                    )
+                )
+    out += _shared_components(
+        ctx,
+        region,
+        services,
+        pools,
+        lb_capacity=lb_capacity,
+        category=category,
+        nat_zones=z if compute_fraction >= 1 else 1,
+    )
     return out
 
 
 def _cache_deployment(ctx: Context, s: ServicePlan, dep: str) -> str:
     # Match the catalog row the sizing picked (AWS rows carry no deployment).
-    price = ctx.catalog.find(s.instance_class or "", ctx.primary, "on_demand", engine=s.engine or "", deployment=dep)
+    price = ctx.catalog.find(
+        s.instance_class or "", ctx.primary, "on_demand", engine=s.engine or "", deployment=dep
+    )
     return dep if price is not None else ""
 
 
-def _database_components(ctx: Context, s: ServicePlan, region: str, *, category: str = "",
-                         multi_az: bool | None = None, replicas: int | None = None,
-                         prefix: str = "db") -> list[CostComponent]:
+def _database_components(
+    ctx: Context,
+    s: ServicePlan,
+    region: str,
+    *,
+    category: str = "",
+    multi_az: bool | None = None,
+    replicas: int | None = None,
+    prefix: str = "db",
+) -> list[CostComponent]:
     multi = s.multi_az if multi_az is None else multi_az
     n_replicas = s.read_replicas if replicas is None else replicas
     dep = "multi_az" if multi else "single_az"
@@ -732,22 +872,70 @@ def _database_components(ctx: Context, s: ServicePlan, region: str, *, category:
     engine = s.engine or ""
     storage = ctx.catalog.role("db_storage")
     # Some clouds price database storage per engine (Azure); others do not (AWS, GCP).
-    storage_engine = engine if ctx.catalog.find(storage, region, "on_demand", engine=engine, deployment=dep) else ""
+    storage_engine = (
+        engine
+        if ctx.catalog.find(storage, region, "on_demand", engine=engine, deployment=dep)
+        else ""
+    )
     out = [
-        _c(s.name, f"{prefix}/{s.name}", f"primary {cls} ({dep.replace('_', '-')})", cls, region,
-           s.purchase, 1, "hour", engine=engine, deployment=dep, category=category),
-        _c(s.name, f"{prefix}/{s.name}", f"storage {s.storage_gib:g} GiB ({dep.replace('_', '-')})",
-           storage, region, "on_demand", s.storage_gib, "month", deployment=dep,
-           engine=storage_engine, category=category or "database_storage"),
+        _c(
+            s.name,
+            f"{prefix}/{s.name}",
+            f"primary {cls} ({dep.replace('_', '-')})",
+            cls,
+            region,
+            s.purchase,
+            1,
+            "hour",
+            engine=engine,
+            deployment=dep,
+            category=category,
+        ),
+        _c(
+            s.name,
+            f"{prefix}/{s.name}",
+            f"storage {s.storage_gib:g} GiB ({dep.replace('_', '-')})",
+            storage,
+            region,
+            "on_demand",
+            s.storage_gib,
+            "month",
+            deployment=dep,
+            engine=storage_engine,
+            category=category or "database_storage",
+        ),
     ]
     if n_replicas:
-        out.append(_c(s.name, f"{prefix}/{s.name}", f"read replicas {cls} x {n_replicas}", cls, region,
-                      s.purchase, n_replicas, "hour", engine=engine, deployment="single_az",
-                      category=category))
-        out.append(_c(s.name, f"{prefix}/{s.name}", f"replica storage {s.storage_gib:g} GiB x {n_replicas}",
-                      storage, region, "on_demand", s.storage_gib * n_replicas, "month",
-                      deployment="single_az", engine=storage_engine,
-                      category=category or "database_storage"))
+        out.append(
+            _c(
+                s.name,
+                f"{prefix}/{s.name}",
+                f"read replicas {cls} x {n_replicas}",
+                cls,
+                region,
+                s.purchase,
+                n_replicas,
+                "hour",
+                engine=engine,
+                deployment="single_az",
+                category=category,
+            )
+        )
+        out.append(
+            _c(
+                s.name,
+                f"{prefix}/{s.name}",
+                f"replica storage {s.storage_gib:g} GiB x {n_replicas}",
+                storage,
+                region,
+                "on_demand",
+                s.storage_gib * n_replicas,
+                "month",
+                deployment="single_az",
+                engine=storage_engine,
+                category=category or "database_storage",
+            )
+        )
     return out
 
 
@@ -756,29 +944,67 @@ def lcu_per_hour(ctx: Context, peak_rps: float) -> float:
     t = ctx.traffic
     avg_rps = peak_rps * float(t["average_to_peak"])
     new_conn = avg_rps / float(t["requests_per_connection"]) / float(t["lcu_new_connections_per_s"])
-    gb_per_hour = avg_rps * float(t["response_kib"]) * 1024 * 3600 / 1e9 / float(t["lcu_gb_per_hour"])
+    gb_per_hour = (
+        avg_rps * float(t["response_kib"]) * 1024 * 3600 / 1e9 / float(t["lcu_gb_per_hour"])
+    )
     rules = avg_rps / float(t["lcu_rule_evaluations_per_s"])
     return max(new_conn, gb_per_hour, rules)
 
 
 def lb_gb_per_month(ctx: Context, peak_rps: float) -> float:
     t = ctx.traffic
-    return peak_rps * float(t["average_to_peak"]) * float(t["response_kib"]) * 1024 * SECONDS_PER_MONTH / 1e9
+    return (
+        peak_rps
+        * float(t["average_to_peak"])
+        * float(t["response_kib"])
+        * 1024
+        * SECONDS_PER_MONTH
+        / 1e9
+    )
 
 
-def _shared_components(ctx: Context, region: str, services: Sequence[ServicePlan],
-                       pools: Sequence[NodePoolPlan], *, lb_capacity: bool, category: str,
-                       nat_zones: int) -> list[CostComponent]:
+def _shared_components(
+    ctx: Context,
+    region: str,
+    services: Sequence[ServicePlan],
+    pools: Sequence[NodePoolPlan],
+    *,
+    lb_capacity: bool,
+    category: str,
+    nat_zones: int,
+) -> list[CostComponent]:
     out: list[CostComponent] = []
     design = ctx.design
     if pools:
-        out.append(_c("platform", "kubernetes", "control plane", ctx.catalog.role("k8s_control_plane"),
-                      region, "on_demand", 1, "hour", category=category or "kubernetes"))
+        out.append(
+            _c(
+                "platform",
+                "kubernetes",
+                "control plane",
+                ctx.catalog.role("k8s_control_plane"),
+                region,
+                "on_demand",
+                1,
+                "hour",
+                category=category or "kubernetes",
+            )
+        )
     for s in services:
         if not (s.entrypoint and s.kind == Kind.stateless):
             continue
-        out.append(_c(s.name, f"load-balancer/{s.name}", "load balancer hours", ctx.catalog.role("lb_hour"),
-                      region, "on_demand", 1, "hour", category=category or "load_balancer"))
+        out.append(
+            _c(
+                s.name,
+                f"load-balancer/{s.name}",
+                "load balancer hours",
+                ctx.catalog.role("lb_hour"),
+                region,
+                "on_demand",
+                1,
+                "hour",
+                category=category or "load_balancer",
+            )
+        )
         load = design.service(s.name).load
         if lb_capacity and load is not None:
             product = ctx.catalog.role("lb_capacity")
@@ -787,21 +1013,63 @@ def _shared_components(ctx: Context, region: str, services: Sequence[ServicePlan
                 qty, per, what = lb_gb_per_month(ctx, load.peak_rps), "month", "data processed"
             else:
                 qty, per, what = lcu_per_hour(ctx, load.peak_rps), "hour", "capacity units"
-            out.append(_c(s.name, f"load-balancer/{s.name}", what, product, region, "on_demand",
-                          qty, per, category=category or "load_balancer"))
+            out.append(
+                _c(
+                    s.name,
+                    f"load-balancer/{s.name}",
+                    what,
+                    product,
+                    region,
+                    "on_demand",
+                    qty,
+                    per,
+                    category=category or "load_balancer",
+                )
+            )
     if any(s.kind == Kind.stateless and s.platform != Platform.managed for s in services):
         gib = float(ctx.traffic["nat_gib_per_zone_month"])
-        out.append(_c("platform", "nat-gateway", f"{nat_zones} gateways (one per zone)",
-                      ctx.catalog.role("nat_hour"), region, "on_demand", nat_zones, "hour",
-                      category=category or "nat"))
-        out.append(_c("platform", "nat-gateway", "data processed", ctx.catalog.role("nat_gb"), region,
-                      "on_demand", gib * nat_zones, "month", category=category or "nat"))
+        out.append(
+            _c(
+                "platform",
+                "nat-gateway",
+                f"{nat_zones} gateways (one per zone)",
+                ctx.catalog.role("nat_hour"),
+                region,
+                "on_demand",
+                nat_zones,
+                "hour",
+                category=category or "nat",
+            )
+        )
+        out.append(
+            _c(
+                "platform",
+                "nat-gateway",
+                "data processed",
+                ctx.catalog.role("nat_gb"),
+                region,
+                "on_demand",
+                gib * nat_zones,
+                "month",
+                category=category or "nat",
+            )
+        )
     if ctx.zones >= 2:
         gib = inter_zone_gib(ctx, services)
         if gib > 0:
-            out.append(_c("platform", "network", "inter-zone traffic (both directions)",
-                          ctx.catalog.role("inter_az"), region, "on_demand", gib * 2, "month",
-                          category=category or "network"))
+            out.append(
+                _c(
+                    "platform",
+                    "network",
+                    "inter-zone traffic (both directions)",
+                    ctx.catalog.role("inter_az"),
+                    region,
+                    "on_demand",
+                    gib * 2,
+                    "month",
+                    category=category or "network",
+                )
+            )
     return out
 
 
@@ -815,7 +1083,12 @@ def inter_zone_gib(ctx: Context, services: Sequence[ServicePlan]) -> float:
         load = design.service(s.name).load
         if load is None:
             continue
-        total += len(s.depends_on) * monthly_requests_million(ctx, load.peak_rps) * per_million * crossing
+        total += (
+            len(s.depends_on)
+            * monthly_requests_million(ctx, load.peak_rps)
+            * per_million
+            * crossing
+        )
     return total
 
 
@@ -836,16 +1109,46 @@ def dr_components(
     for s in data:
         if s.kind == Kind.database:
             backup_gib = s.storage_gib * (1 + change * (retention - 1))
-            out.append(_c(s.name, f"dr-backup/{s.name}", f"snapshot copies ({retention} days)",
-                          ctx.catalog.role("snapshot"), region, "on_demand", backup_gib, "month",
-                          category="dr"))
+            out.append(
+                _c(
+                    s.name,
+                    f"dr-backup/{s.name}",
+                    f"snapshot copies ({retention} days)",
+                    ctx.catalog.role("snapshot"),
+                    region,
+                    "on_demand",
+                    backup_gib,
+                    "month",
+                    category="dr",
+                )
+            )
         else:
-            out.append(_c(s.name, f"dr-backup/{s.name}", "replicated objects (infrequent access)",
-                          ctx.catalog.role("object_storage.standard_ia"), region, "on_demand",
-                          s.storage_gib, "month", category="dr"))
-        out.append(_c(s.name, f"dr-backup/{s.name}", "cross-region copy of daily changes",
-                      ctx.catalog.role("inter_region"), ctx.primary, "on_demand",
-                      s.storage_gib * change * days, "month", category="dr"))
+            out.append(
+                _c(
+                    s.name,
+                    f"dr-backup/{s.name}",
+                    "replicated objects (infrequent access)",
+                    ctx.catalog.role("object_storage.standard_ia"),
+                    region,
+                    "on_demand",
+                    s.storage_gib,
+                    "month",
+                    category="dr",
+                )
+            )
+        out.append(
+            _c(
+                s.name,
+                f"dr-backup/{s.name}",
+                "cross-region copy of daily changes",
+                ctx.catalog.role("inter_region"),
+                ctx.primary,
+                "on_demand",
+                s.storage_gib * change * days,
+                "month",
+                category="dr",
+            )
+        )
     if strategy == "backup_restore":
         return out
     if strategy == "active_active":
@@ -853,39 +1156,106 @@ def dr_components(
         full = [c for c in full if not c.resource.startswith("bucket/")]
         for s in services:
             if s.kind == Kind.database:
-                full.append(_c(s.name, f"dr-replication/{s.name}", "replication traffic",
-                               ctx.catalog.role("inter_region"), ctx.primary, "on_demand",
-                               s.storage_gib * change * days, "month", category="dr"))
+                full.append(
+                    _c(
+                        s.name,
+                        f"dr-replication/{s.name}",
+                        "replication traffic",
+                        ctx.catalog.role("inter_region"),
+                        ctx.primary,
+                        "on_demand",
+                        s.storage_gib * change * days,
+                        "month",
+                        category="dr",
+                    )
+                )
         return out + full
     # pilot light: live database replicas and the always-on core.
     for s in services:
         if s.kind == Kind.database:
-            out += _database_components(ctx, s, region, category="dr", multi_az=False, replicas=0,
-                                        prefix="dr-db")
-            out.append(_c(s.name, f"dr-replication/{s.name}", "replication traffic",
-                          ctx.catalog.role("inter_region"), ctx.primary, "on_demand",
-                          s.storage_gib * change * days, "month", category="dr"))
+            out += _database_components(
+                ctx, s, region, category="dr", multi_az=False, replicas=0, prefix="dr-db"
+            )
+            out.append(
+                _c(
+                    s.name,
+                    f"dr-replication/{s.name}",
+                    "replication traffic",
+                    ctx.catalog.role("inter_region"),
+                    ctx.primary,
+                    "on_demand",
+                    s.storage_gib * change * days,
+                    "month",
+                    category="dr",
+                )
+            )
     if pools:
-        out.append(_c("platform", "dr-kubernetes", "control plane (standby)",
-                      ctx.catalog.role("k8s_control_plane"), region, "on_demand", 1, "hour",
-                      category="dr"))
+        out.append(
+            _c(
+                "platform",
+                "dr-kubernetes",
+                "control plane (standby)",
+                ctx.catalog.role("k8s_control_plane"),
+                region,
+                "on_demand",
+                1,
+                "hour",
+                category="dr",
+            )
+        )
     for s in services:
         if s.entrypoint and s.kind == Kind.stateless:
-            out.append(_c(s.name, f"dr-load-balancer/{s.name}", "load balancer hours (idle)",
-                          ctx.catalog.role("lb_hour"), region, "on_demand", 1, "hour", category="dr"))
+            out.append(
+                _c(
+                    s.name,
+                    f"dr-load-balancer/{s.name}",
+                    "load balancer hours (idle)",
+                    ctx.catalog.role("lb_hour"),
+                    region,
+                    "on_demand",
+                    1,
+                    "hour",
+                    category="dr",
+                )
+            )
     if strategy == "pilot_light":
         return out
     # warm standby: compute at warm_fraction, one cache node each, one NAT gateway.
     fraction = ctx.design.dr.warm_fraction
     warm_services = [s for s in services if s.kind == Kind.stateless]
-    warm = region_components(ctx, region, warm_services, pools, compute_fraction=fraction,
-                             lb_capacity=False, category="dr")
-    warm = [c for c in warm if c.resource not in ("kubernetes",) and not c.resource.startswith("load-balancer/")
-            and c.resource != "network"]
+    warm = region_components(
+        ctx,
+        region,
+        warm_services,
+        pools,
+        compute_fraction=fraction,
+        lb_capacity=False,
+        category="dr",
+    )
+    warm = [
+        c
+        for c in warm
+        if c.resource not in ("kubernetes",)
+        and not c.resource.startswith("load-balancer/")
+        and c.resource != "network"
+    ]
     for s in services:
         if s.kind == Kind.cache and s.instance_class:
-            warm.append(_c(s.name, f"dr-cache/{s.name}", f"{s.instance_class} x 1 (warm)",
-                           s.instance_class, region, s.purchase, 1, "hour", engine=s.engine or "",
-                           deployment=_cache_deployment(ctx, s, "multi_az" if (s.multi_az and s.cache_nodes == 1) else ""),
-                           category="dr"))
+            warm.append(
+                _c(
+                    s.name,
+                    f"dr-cache/{s.name}",
+                    f"{s.instance_class} x 1 (warm)",
+                    s.instance_class,
+                    region,
+                    s.purchase,
+                    1,
+                    "hour",
+                    engine=s.engine or "",
+                    deployment=_cache_deployment(
+                        ctx, s, "multi_az" if (s.multi_az and s.cache_nodes == 1) else ""
+                    ),
+                    category="dr",
+                )
+            )
     return out + warm

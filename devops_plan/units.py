@@ -24,17 +24,17 @@ def parse_duration(text: str | int | float) -> int:
     if isinstance(text, int | float):
         if text < 0:
             raise ValueError(f"a duration cannot be negative (got {text!r})")
-        return int(round(text))
+        return round(text)
     match = _DURATION.match(str(text))
     if not match:
         raise ValueError(f"expected a duration such as 30s, 15m, 1h or 1d (got {text!r})")
     value, unit = match.groups()
-    return int(round(float(value) * _SECONDS[unit or "s"]))
+    return round(float(value) * _SECONDS[unit or "s"])
 
 
 def format_duration(seconds: float) -> str:
     """The shortest exact human form: 3600 -> '1h', 90 -> '90s', 0 -> '0s'."""
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     if seconds == 0:
         return "0s"
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):

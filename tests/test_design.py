@@ -79,7 +79,9 @@ def test_duplicate_service_names(shop_yaml: str) -> None:
 
 
 def test_depends_on_unknown_service(shop_yaml: str) -> None:
-    text = shop_yaml.replace("depends_on: [orders-db, sessions]", "depends_on: [orders-db, sesions]")
+    text = shop_yaml.replace(
+        "depends_on: [orders-db, sessions]", "depends_on: [orders-db, sesions]"
+    )
     line = next(i for i, s in enumerate(text.splitlines(), 1) if "sesions" in s)
     col = text.splitlines()[line - 1].index("sesions") + 1
     assert problems(text) == [
@@ -88,7 +90,9 @@ def test_depends_on_unknown_service(shop_yaml: str) -> None:
 
 
 def test_dependency_cycle_is_printed(shop_yaml: str) -> None:
-    text = shop_yaml.replace("    read_replicas: 1\n", "    read_replicas: 1\n    depends_on: [web]\n")
+    text = shop_yaml.replace(
+        "    read_replicas: 1\n", "    read_replicas: 1\n    depends_on: [web]\n"
+    )
     msgs = problems(text)
     assert len(msgs) == 1
     assert msgs[0].endswith("dependency cycle: api -> orders-db -> web -> api")
@@ -104,13 +108,17 @@ def test_region_unknown_to_the_cloud(shop_yaml: str) -> None:
 def test_region_of_another_cloud(shop_yaml: str) -> None:
     text = shop_yaml.replace("cloud: aws", "cloud: gcp").replace("dr_region: us-west-2", "")
     msgs = problems(text)
-    assert msgs == ["x.yaml:5:11: regions[0]: unknown gcp region 'us-east-1'; did you mean 'us-east1'?"]
+    assert msgs == [
+        "x.yaml:5:11: regions[0]: unknown gcp region 'us-east-1'; did you mean 'us-east1'?"
+    ]
 
 
 def test_zones_above_what_the_region_has(shop_yaml: str) -> None:
-    text = shop_yaml.replace("regions: [us-east-1]", "regions: [eu-west-1]").replace(
-        "dr_region: us-west-2", "dr_region: eu-central-1"
-    ).replace("zones: 3 ", "zones: 5 ")
+    text = (
+        shop_yaml.replace("regions: [us-east-1]", "regions: [eu-west-1]")
+        .replace("dr_region: us-west-2", "dr_region: eu-central-1")
+        .replace("zones: 3 ", "zones: 5 ")
+    )
     assert problems(text) == ["x.yaml:7:8: zones: 5 zones requested but aws eu-west-1 has 3"]
 
 
@@ -148,7 +156,10 @@ def test_enum_error_suggests(shop_yaml: str) -> None:
     text = shop_yaml.replace("kind: cache", "kind: cahce")
     msgs = problems(text)
     assert len(msgs) == 1
-    assert "services[3].kind: must be one of stateless, database, cache, queue or object_storage; " in msgs[0]
+    assert (
+        "services[3].kind: must be one of stateless, database, cache, queue or object_storage; "
+        in msgs[0]
+    )
     assert "did you mean 'cache'? (got 'cahce')" in msgs[0]
 
 
@@ -167,7 +178,9 @@ def test_duplicate_yaml_keys(shop_yaml: str) -> None:
 
 
 def test_empty_file() -> None:
-    assert problems("") == ["x.yaml: file is empty; expected a mapping with name, regions and services"]
+    assert problems("") == [
+        "x.yaml: file is empty; expected a mapping with name, regions and services"
+    ]
     assert problems("# only a comment\n") == [
         "x.yaml: file is empty; expected a mapping with name, regions and services"
     ]
@@ -211,7 +224,9 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
 
 
 def test_required_key_missing_points_at_parent(shop_yaml: str) -> None:
-    text = shop_yaml.replace("load: {peak_rps: 1500, cpu_ms: 45, memory_mib: 1024}", "load: {peak_rps: 1500}")
+    text = shop_yaml.replace(
+        "load: {peak_rps: 1500, cpu_ms: 45, memory_mib: 1024}", "load: {peak_rps: 1500}"
+    )
     line = next(i for i, s in enumerate(text.splitlines(), 1) if "load: {peak_rps: 1500}" in s)
     assert problems(text) == [f"x.yaml:{line}:11: services[1].load.cpu_ms: required key is missing"]
 

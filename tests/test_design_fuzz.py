@@ -98,8 +98,6 @@ def mutated(draw: st.DrawFn) -> str:
     return text
 
 
-
-
 def fast(n: int) -> settings:
     return settings(
         max_examples=n,

@@ -6,8 +6,8 @@ Each command group lives in its own small module and registers itself on `app`.
 
 from __future__ import annotations
 
-from ._common import app
 from . import design as _design  # noqa: F401  (registers validate, schema)
+from ._common import app
 
 __all__ = ["app", "main"]
 

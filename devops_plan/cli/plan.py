@@ -31,9 +31,13 @@ def plan_command(
     design: Path = typer.Argument(..., help="Design file (YAML)."),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
     out_dir: Path | None = typer.Option(None, "--out", help="Write plan.json into this folder."),
-    cloud: str | None = typer.Option(None, "--cloud", callback=_cloud, help="Plan on another cloud: aws, gcp, azure."),
+    cloud: str | None = typer.Option(
+        None, "--cloud", callback=_cloud, help="Plan on another cloud: aws, gcp, azure."
+    ),
     region: str | None = typer.Option(None, "--region", help="Override the primary region."),
-    purchase: str | None = typer.Option(None, "--purchase", callback=_purchase, help="Override the default purchase option."),
+    purchase: str | None = typer.Option(
+        None, "--purchase", callback=_purchase, help="Override the default purchase option."
+    ),
     allow_missing_prices: bool = typer.Option(
         False, "--allow-missing-prices", help="Continue when prices are missing, with warnings."
     ),
@@ -71,27 +75,57 @@ def show_plan(plan: Plan) -> None:
         f"({plan.zones} zones, {plan.purchase}); prices as of {plan.catalog_as_of}"
     )
     services = Table(title="Services", title_justify="left")
-    for col in ("service", "kind", "replicas", "cpu req", "mem req", "class", "multi-AZ", "avail %", "monthly"):
-        services.add_column(col, justify="right" if col in ("replicas", "avail %", "monthly") else "left")
+    for col in (
+        "service",
+        "kind",
+        "replicas",
+        "cpu req",
+        "mem req",
+        "class",
+        "multi-AZ",
+        "avail %",
+        "monthly",
+    ):
+        services.add_column(
+            col, justify="right" if col in ("replicas", "avail %", "monthly") else "left"
+        )
     for s in d["services"]:
         services.add_row(
-            s["name"], s["kind"], str(s["replicas"]),
+            s["name"],
+            s["kind"],
+            str(s["replicas"]),
             f"{s['cpu_request_m']}m" if s["cpu_request_m"] else "",
             f"{s['memory_request_mib']}Mi" if s["memory_request_mib"] else "",
             s["instance_class"] or (f"pool {s['pool']}" if s["pool"] else ""),
             {True: "yes", False: "no", None: ""}[s["multi_az"]],
-            f"{s['availability']:g}", _money(s["monthly_cost"], cur),
+            f"{s['availability']:g}",
+            _money(s["monthly_cost"], cur),
         )
     out.print(services)
     if d["node_pools"]:
         pools = Table(title="Node pools", title_justify="left")
-        for col in ("pool", "instance type", "nodes", "max pods", "alloc cpu", "alloc mem", "cpu used", "mem used", "monthly"):
+        for col in (
+            "pool",
+            "instance type",
+            "nodes",
+            "max pods",
+            "alloc cpu",
+            "alloc mem",
+            "cpu used",
+            "mem used",
+            "monthly",
+        ):
             pools.add_column(col)
         for p in d["node_pools"]:
             pools.add_row(
-                p["name"], p["instance_type"], str(p["nodes"]), str(p["max_pods"]),
-                f"{p['allocatable_cpu_m']}m", f"{p['allocatable_memory_mib']}Mi",
-                f"{p['cpu_utilization']:.0%}", f"{p['memory_utilization']:.0%}",
+                p["name"],
+                p["instance_type"],
+                str(p["nodes"]),
+                str(p["max_pods"]),
+                f"{p['allocatable_cpu_m']}m",
+                f"{p['allocatable_memory_mib']}Mi",
+                f"{p['cpu_utilization']:.0%}",
+                f"{p['memory_utilization']:.0%}",
                 _money(p["monthly_cost"], cur),
             )
         out.print(pools)
@@ -111,8 +145,11 @@ def show_plan(plan: Plan) -> None:
         drt.add_column(col)
     for o in dr["options"]:
         drt.add_row(
-            o["strategy"], format_duration(o["rto"]), format_duration(o["rpo"]),
-            "yes" if o["meets_target"] else "no", _money(o["monthly_cost"], cur),
+            o["strategy"],
+            format_duration(o["rto"]),
+            format_duration(o["rpo"]),
+            "yes" if o["meets_target"] else "no",
+            _money(o["monthly_cost"], cur),
             "chosen" if o["strategy"] == dr["strategy"] else "",
         )
     out.print(drt)

@@ -1,0 +1,80 @@
+"""A generated design of N services, for benchmarks: a tree of stateless services over
+databases, caches, queues and buckets, with loads spread over two orders of magnitude."""
+
+from __future__ import annotations
+
+import random
+
+from devops_plan.design import Design
+
+
+def synthetic_design(n_services: int, seed: int = 7, zones: int = 3) -> Design:
+    rng = random.Random(seed)
+    services: list[dict[str, object]] = []
+    n_data = max(2, n_services // 5)
+    n_stateless = n_services - n_data
+    data_names = []
+    for i in range(n_data):
+        kind = ("database", "cache", "object_storage", "queue")[i % 4]
+        name = f"{kind.replace('_', '-')}-{i}"
+        data_names.append(name)
+        svc: dict[str, object] = {"name": name, "kind": kind}
+        if kind == "database":
+            svc.update(
+                engine="postgres",
+                size={
+                    "vcpu": rng.choice([2, 4, 8]),
+                    "memory_gib": rng.choice([8, 16, 32]),
+                    "storage_gib": rng.choice([100, 500, 1000]),
+                },
+            )
+        elif kind == "cache":
+            svc.update(engine="redis", size={"memory_gib": rng.choice([3, 6, 12])})
+        elif kind == "object_storage":
+            svc.update(
+                size={"storage_gib": rng.choice([100, 1000, 5000])},
+                transfer={"egress_gib_month": 500},
+            )
+        else:
+            svc.update(messages_million_month=rng.choice([10, 100]))
+        services.append(svc)
+    stateless = []
+    for i in range(n_stateless):
+        name = f"svc-{i}"
+        deps: list[str] = []
+        if i > 0:
+            deps.append(f"svc-{rng.randrange(0, i)}")  # a tree: no cycles
+        deps.append(rng.choice(data_names))
+        stateless.append(
+            {
+                "name": name,
+                "kind": "stateless",
+                "entrypoint": i == 0,
+                "load": {
+                    "peak_rps": rng.choice([20, 100, 400, 1500]),
+                    "cpu_ms": rng.choice([5, 10, 20, 40]),
+                    "memory_mib": rng.choice([256, 512, 1024]),
+                },
+                "depends_on": [],
+                "_deps": deps,
+            }
+        )
+    # Invert the tree so callers depend on callees (svc-0 is the entrypoint at the root).
+    by_name = {s["name"]: s for s in stateless}
+    for s in stateless:
+        for dep in s.pop("_deps"):  # type: ignore[attr-defined]
+            if dep in by_name:
+                by_name[dep]["depends_on"].append(s["name"])  # type: ignore[union-attr]
+            else:
+                s["depends_on"].append(dep)  # type: ignore[union-attr]
+    return Design.model_validate(
+        {
+            "name": f"synthetic-{n_services}",
+            "cloud": "aws",
+            "regions": ["us-east-1"],
+            "zones": zones,
+            "targets": {"availability": 99.9, "rto": "1h", "rpo": "15m", "latency_p95_ms": 300},
+            "budget": {"monthly": 500000},
+            "services": stateless + services,
+        }
+    )
