@@ -121,6 +121,19 @@ def test_catalog_list_sorted_by_price_with_filters() -> None:
     assert len(every) > 100
 
 
+def test_catalog_list_databases_by_engine_and_deployment() -> None:
+    rows = json.loads(
+        run(
+            "catalog", "list", "--cloud", "gcp", "--category", "database", "--engine", "mysql",
+            "--deployment", "multi_az", "--min-vcpu", "4", "--json",
+        ).stdout
+    )  # fmt: skip
+    assert rows[0]["product"] == "db-custom-4-16384"
+    assert {(r["engine"], r["deployment"]) for r in rows} == {("mysql", "multi_az")}
+    bad = run("catalog", "list", "--category", "database", "--deployment", "ha")
+    assert bad.exit_code == 2 and "unknown deployment 'ha'" in bad.stderr
+
+
 def test_catalog_list_table() -> None:
     result = run("catalog", "list", "--cloud", "azure", "--category", "cache", "--limit", "3")
     assert result.exit_code == 0

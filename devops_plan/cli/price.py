@@ -126,6 +126,9 @@ def list_products(
     min_memory: float | None = typer.Option(None, "--min-memory", help="At least this many GiB."),
     purchase: str = typer.Option("on_demand", "--purchase", help="Purchase option."),
     engine: str | None = typer.Option(None, "--engine", help="postgres, mysql or redis."),
+    deployment: str | None = typer.Option(
+        None, "--deployment", help="single_az or multi_az (databases, caches)."
+    ),
     arch: str | None = typer.Option(None, "--arch", help="x86_64 or arm64."),
     generation: str | None = typer.Option(None, "--generation", help="current or previous."),
     limit: int | None = typer.Option(None, "--limit", min=1, help="Show the cheapest N only."),
@@ -146,6 +149,7 @@ def list_products(
             min_vcpu=min_vcpu,
             min_memory_gib=min_memory,
             engine=engine,
+            deployment=deployment,
             arch=arch,
             generation=generation,
         )
