@@ -259,6 +259,7 @@ def _size_stateless(ctx: Context, svc: Service) -> tuple[ServicePlan, list[str]]
 
 def _vm_type(ctx: Context, name: str, vcpu: float, memory_mib: int, purchase: str) -> Price:
     overhead = int(ctx.sizing["vm"]["os_overhead_mib"])
+    allow = ctx.design.defaults.node_types
     need_gib = (memory_mib + overhead) / 1024
     options = [
         p
@@ -269,7 +270,11 @@ def _vm_type(ctx: Context, name: str, vcpu: float, memory_mib: int, purchase: st
             min_vcpu=vcpu,
             min_memory_gib=need_gib,
         )
-        if p.generation == "current" and not is_burstable(p)
+        if (
+            (p.product in allow or p.family in allow)
+            if allow
+            else (p.generation == "current" and not is_burstable(p))
+        )
     ]
     if not options:
         raise PlanningError(
