@@ -15,7 +15,7 @@ import time
 from devops_plan.catalog import load_catalog
 from devops_plan.plan import build_plan
 from devops_plan.sizing import p95_response_ms, size_replicas
-from devops_plan.topology import _POOL_CACHE
+from devops_plan.topology import _CLASS_CACHE, _POOL_CACHE
 
 from .synthetic import synthetic_design
 
@@ -24,6 +24,7 @@ def _clear() -> None:
     size_replicas.cache_clear()
     p95_response_ms.cache_clear()
     _POOL_CACHE.clear()
+    _CLASS_CACHE.clear()
 
 
 def main(n_services: int = 200, repeats: int = 7) -> dict[str, float]:

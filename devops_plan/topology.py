@@ -55,6 +55,13 @@ class Context:
     sla: dict[str, SLAEntry]
     sizing: dict[str, Any]
     dr: DRTable
+    by_name: dict[str, Service] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_name.update({s.name: s for s in self.design.services})
+
+    def service(self, name: str) -> Service:
+        return self.by_name[name]
 
     @property
     def primary(self) -> str:
@@ -263,8 +270,8 @@ def _vm_type(ctx: Context, name: str, vcpu: float, memory_mib: int, purchase: st
     need_gib = (memory_mib + overhead) / 1024
     options = [
         p
-        for p in ctx.catalog.products(
-            ctx.primary,
+        for p in _products(
+            ctx,
             category="compute",
             purchase=purchase,
             min_vcpu=vcpu,
@@ -284,6 +291,22 @@ def _vm_type(ctx: Context, name: str, vcpu: float, memory_mib: int, purchase: st
     return options[0]
 
 
+_CLASS_CACHE: dict[tuple[Any, ...], tuple[Catalog, list[Price]]] = {}
+
+
+def _products(ctx: Context, **query: Any) -> list[Price]:
+    """catalog.products in the primary region, memoised per catalog (variants repeat queries)."""
+    key = (id(ctx.catalog), ctx.primary, tuple(sorted(query.items())))
+    hit = _CLASS_CACHE.get(key)
+    if hit is not None and hit[0] is ctx.catalog:
+        return hit[1]
+    found = ctx.catalog.products(ctx.primary, **query)
+    if len(_CLASS_CACHE) > 4096:
+        _CLASS_CACHE.clear()
+    _CLASS_CACHE[key] = (ctx.catalog, found)
+    return found
+
+
 def _database_class(ctx: Context, svc: Service, deployment: str) -> Price:
     engine = svc.engine or "postgres"
     size = svc.size
@@ -291,8 +314,8 @@ def _database_class(ctx: Context, svc: Service, deployment: str) -> Price:
     _check_engine(ctx, svc, "database", engine)
     options = [
         p
-        for p in ctx.catalog.products(
-            ctx.primary,
+        for p in _products(
+            ctx,
             category="database",
             engine=engine,
             deployment=deployment,
@@ -310,9 +333,7 @@ def _database_class(ctx: Context, svc: Service, deployment: str) -> Price:
 
 
 def _check_engine(ctx: Context, svc: Service, category: str, engine: str) -> None:
-    engines = sorted(
-        {p.engine for p in ctx.catalog.products(ctx.primary, category=category) if p.engine}
-    )
+    engines = sorted({p.engine for p in _products(ctx, category=category) if p.engine})
     if engine not in engines:
         raise PlanningError(
             f"service {svc.name!r}: engine {engine!r} is not in the {ctx.cloud} catalog "
@@ -362,8 +383,8 @@ def _cache_class(ctx: Context, svc: Service, multi: bool) -> tuple[Price, int]:
     if multi:
         bundled = [
             p
-            for p in ctx.catalog.products(
-                ctx.primary,
+            for p in _products(
+                ctx,
                 category="cache",
                 engine=engine,
                 deployment="multi_az",
@@ -375,9 +396,7 @@ def _cache_class(ctx: Context, svc: Service, multi: bool) -> tuple[Price, int]:
             return bundled[0], 1
     options = [
         p
-        for p in ctx.catalog.products(
-            ctx.primary, category="cache", engine=engine, min_memory_gib=size.memory_gib
-        )
+        for p in _products(ctx, category="cache", engine=engine, min_memory_gib=size.memory_gib)
         if p.deployment in ("", "single_az") and not is_burstable(p)
     ]
     if not options:
@@ -495,7 +514,7 @@ def _shapes(ctx: Context, purchase: str) -> list[tuple[Price, NodeShape]]:
     rules = ctx.sizing["allocatable"][ctx.cloud]
     allow = ctx.design.defaults.node_types
     out = []
-    for price in ctx.catalog.products(ctx.primary, category="compute", purchase=purchase):
+    for price in _products(ctx, category="compute", purchase=purchase):
         if not _allowed(price, allow) or not price.vcpu or not price.memory_gib:
             continue
         try:
@@ -808,7 +827,7 @@ def region_components(
                     category=category,
                 )
             )
-            svc = design.service(s.name)
+            svc = ctx.service(s.name)
             egress = svc.transfer.egress_gib_month if svc.transfer else 0
             if egress and lb_capacity:
                 out.append(
@@ -825,7 +844,7 @@ def region_components(
                     )
                 )
         elif s.kind == Kind.queue:
-            msgs = design.service(s.name).messages_million_month
+            msgs = ctx.service(s.name).messages_million_month
             if msgs:
                 out.append(
                     _c(
@@ -1010,7 +1029,7 @@ def _shared_components(
                 category=category or "load_balancer",
             )
         )
-        load = design.service(s.name).load
+        load = ctx.service(s.name).load
         if lb_capacity and load is not None:
             product = ctx.catalog.role("lb_capacity")
             unit = ctx.catalog.price(product, region, "on_demand").unit
@@ -1085,7 +1104,7 @@ def inter_zone_gib(ctx: Context, services: Sequence[ServicePlan]) -> float:
     crossing = (ctx.zones - 1) / ctx.zones
     total = 0.0
     for s in services:
-        load = design.service(s.name).load
+        load = ctx.service(s.name).load
         if load is None:
             continue
         total += (
