@@ -350,9 +350,13 @@ def rows_from_price_list(
 def make_client() -> Any:
     """A boto3 Price List client (the API lives in us-east-1)."""
     import boto3
+    from botocore.exceptions import BotoCoreError
 
     # A fresh session, so credentials changed since the last call are seen.
-    return boto3.session.Session().client("pricing", region_name=PRICING_REGION)
+    try:
+        return boto3.session.Session().client("pricing", region_name=PRICING_REGION)
+    except BotoCoreError as exc:  # e.g. AWS_PROFILE naming a profile that does not exist
+        raise PriceListError(f"AWS configuration error: {exc}") from None
 
 
 def fetch(client: Any, query: Query) -> Iterator[str]:

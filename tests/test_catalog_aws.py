@@ -480,3 +480,20 @@ def test_written_catalog_loads_and_is_deterministic(
         texts.append((tmp_path / name).read_bytes())
         read_rows("aws", tmp_path / name)
     assert texts[0] == texts[1]
+
+
+def test_unknown_aws_profile_is_one_clear_line_exit_1(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from devops_plan.cli import app
+
+    monkeypatch.setenv("AWS_PROFILE", "no-such-profile")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    out = tmp_path / "aws.csv"
+    result = CliRunner().invoke(app, ["catalog", "refresh", "aws", "--region", "us-east-1", "--out", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "AWS configuration error: The config profile (no-such-profile) could not be found"
+    )
+    assert not out.exists()
