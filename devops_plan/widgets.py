@@ -1,0 +1,348 @@
+"""The interactive explorer behind notebooks/explore.ipynb: ipywidgets controls over a design.
+
+Every control change builds a modified Design (`apply_settings`, pure), replans it and updates
+the numbers, charts and diagram in place. The callbacks run without a kernel, so tests drive
+them by setting `.value` on the controls.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from . import charts
+from .catalog import load_catalog
+from .design import Design, Purchase
+from .designfile import load_design
+from .errors import DevopsPlanError
+from .plan import PURCHASE_OPTIONS, Plan, build_plan
+from .regions import find_region, regions_of
+from .topology import resolve_regions
+from .units import format_duration
+
+AVAILABILITY_CHOICES = (99.0, 99.5, 99.9, 99.95, 99.99, 99.995, 99.999)
+RTO_CHOICES_S = (60, 300, 900, 1800, 3600, 7200, 14400, 28800, 43200, 86400, 172800, 259200, 604800)
+RPO_CHOICES_S = (0, 60, 300, 900, 1800, 3600, 14400, 43200, 86400)
+MAX_REGIONS = 3
+CHART_DPI = 80  # smaller PNGs redraw faster; the explorer is for looking, not printing
+
+DiagramRenderer = Callable[[Plan], str]
+"""A plan -> SVG text function (the diagram of issue 5); None draws no diagram."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the explorer's controls say, as plain values."""
+
+    zones: int
+    regions: int
+    purchase: str
+    availability: float
+    rto_s: int
+    rpo_s: int
+    load_multiplier: float
+    node_families: tuple[str, ...]
+
+
+def settings_of(design: Design) -> Settings:
+    """The settings that reproduce the design as written."""
+    return Settings(
+        zones=design.zones,
+        regions=len(design.regions),
+        purchase=design.defaults.purchase.value,
+        availability=design.targets.availability,
+        rto_s=int(design.targets.rto.total_seconds()),
+        rpo_s=int(design.targets.rpo.total_seconds()),
+        load_multiplier=1.0,
+        node_families=tuple(design.defaults.node_types or ()),
+    )
+
+
+def region_sequence(design: Design) -> tuple[str, ...]:
+    """The regions, in the order the explorer adds them: the design's, its DR region, pairs."""
+    cloud = design.cloud.value
+    order = [*design.regions]
+    if design.dr_region:
+        order.append(design.dr_region)
+    for name in list(order):
+        region = find_region(cloud, name)
+        if region is not None:
+            order.append(region.dr_pair)
+    order += list(regions_of(cloud))
+    return tuple(dict.fromkeys(order))
+
+
+def apply_settings(design: Design, settings: Settings) -> Design:
+    """A copy of `design` changed as the settings say (the design itself is frozen)."""
+    regions = region_sequence(design)[: max(1, settings.regions)]
+    services = tuple(
+        s.model_copy(
+            update={
+                "load": s.load.model_copy(
+                    update={"peak_rps": s.load.peak_rps * settings.load_multiplier}
+                )
+            }
+        )
+        if s.load is not None and settings.load_multiplier != 1.0
+        else s
+        for s in design.services
+    )
+    # A DR region that became a serving region is no longer a separate DR region.
+    dr_region = design.dr_region if design.dr_region not in regions else None
+    return design.model_copy(
+        update={
+            "zones": settings.zones,
+            "regions": regions,
+            "dr_region": dr_region,
+            "services": services,
+            "targets": design.targets.model_copy(
+                update={
+                    "availability": settings.availability,
+                    "rto": timedelta(seconds=settings.rto_s),
+                    "rpo": timedelta(seconds=settings.rpo_s),
+                }
+            ),
+            "defaults": design.defaults.model_copy(
+                update={
+                    "purchase": Purchase(settings.purchase),
+                    "node_types": tuple(settings.node_families) or None,
+                }
+            ),
+        }
+    )
+
+
+def primary_region(design: Design, cloud: str | None = None) -> tuple[str, str]:
+    """(cloud, primary region) the plan will use: the design's, or mapped onto `cloud`."""
+    cloud = cloud or design.cloud.value
+    regions, _ = resolve_regions(design, cloud, None)
+    return cloud, regions[0]
+
+
+def node_families(design: Design, cloud: str | None = None) -> list[str]:
+    """Compute families the catalog sells in the primary region, plus any the design names."""
+    cloud, region = primary_region(design, cloud)
+    catalog = load_catalog(cloud)
+    families = {p.family for p in catalog.products(region, category="compute") if p.family}
+    return sorted(families | set(design.defaults.node_types or ()))
+
+
+def _choices(
+    values: Sequence[float], current: float, label: Callable[[float], str]
+) -> list[tuple[str, float]]:
+    merged = sorted({*values, current})
+    return [(label(v), v) for v in merged]
+
+
+def _duration_choices(values: Sequence[int], current: int) -> list[tuple[str, int]]:
+    return [(format_duration(v), v) for v in sorted({*values, current})]
+
+
+class Controls:
+    """The explorer's input widgets, one per setting."""
+
+    def __init__(self, design: Design, cloud: str | None = None):
+        s = settings_of(design)
+        primary = find_region(*primary_region(design, cloud))
+        max_zones = primary.zones if primary is not None else 6
+        # continuous_update=False: replan when a slider is released, not on every pixel.
+        self.zones = w.IntSlider(
+            value=s.zones,
+            min=1,
+            max=max(max_zones, s.zones),
+            description="zones",
+            continuous_update=False,
+        )
+        self.regions = w.IntSlider(
+            value=s.regions,
+            min=1,
+            max=max(MAX_REGIONS, s.regions),
+            description="regions",
+            continuous_update=False,
+        )
+        self.purchase = w.Dropdown(
+            options=list(PURCHASE_OPTIONS), value=s.purchase, description="purchase"
+        )
+        self.availability = w.SelectionSlider(
+            options=_choices(AVAILABILITY_CHOICES, s.availability, lambda v: f"{v:g}%"),
+            value=s.availability,
+            description="availability",
+            continuous_update=False,
+        )
+        self.rto = w.SelectionSlider(
+            options=_duration_choices(RTO_CHOICES_S, s.rto_s),
+            value=s.rto_s,
+            description="RTO",
+            continuous_update=False,
+        )
+        self.rpo = w.SelectionSlider(
+            options=_duration_choices(RPO_CHOICES_S, s.rpo_s),
+            value=s.rpo_s,
+            description="RPO",
+            continuous_update=False,
+        )
+        self.load = w.FloatSlider(
+            value=1.0,
+            min=0.1,
+            max=10.0,
+            step=0.1,
+            description="peak load x",
+            readout_format=".1f",
+            continuous_update=False,
+        )
+        self.node_families = w.SelectMultiple(
+            options=node_families(design, cloud),
+            value=s.node_families,
+            description="node families",
+            rows=6,
+        )
+
+    @property
+    def all(self) -> list[w.Widget]:
+        return [
+            self.zones,
+            self.regions,
+            self.purchase,
+            self.availability,
+            self.rto,
+            self.rpo,
+            self.load,
+            self.node_families,
+        ]
+
+    def settings(self) -> Settings:
+        return Settings(
+            zones=int(self.zones.value),
+            regions=int(self.regions.value),
+            purchase=str(self.purchase.value),
+            availability=float(self.availability.value),
+            rto_s=int(self.rto.value),
+            rpo_s=int(self.rpo.value),
+            load_multiplier=round(float(self.load.value), 4),
+            node_families=tuple(self.node_families.value),
+        )
+
+
+class Explorer:
+    """Controls, key figures, charts and diagram for one design, replanned on every change."""
+
+    def __init__(
+        self,
+        design: Design,
+        *,
+        cloud: str | None = None,
+        diagram: DiagramRenderer | None = None,
+        chart_names: Sequence[str] = tuple(charts.CHARTS),
+    ):
+        self.base = design
+        self.cloud = cloud or None  # notebooks pass "" for "the design's cloud"
+        self.render_diagram = diagram
+        self.controls = Controls(design, self.cloud)
+        self.numbers = w.HTML()
+        self.status = w.HTML()
+        self.chart_images = {name: w.Image(format="png") for name in chart_names}
+        self.diagram = w.HTML()
+        self.plan: Plan | None = None
+        self.error: str | None = None
+        self.replans = 0
+        self.charts_drawn = 0
+        self._chart_keys: dict[str, str] = {}
+        self.last_replan_s = 0.0
+        for control in self.controls.all:
+            control.observe(self._on_change, names="value")
+        self.view = self._layout()
+        self.replan()
+
+    @classmethod
+    def from_file(cls, path: str | Path, **kwargs: Any) -> Explorer:
+        from .notebooks import resolve_path
+
+        return cls(load_design(resolve_path(path)), **kwargs)
+
+    def _layout(self) -> w.VBox:
+        left = w.VBox(self.controls.all[:4])
+        right = w.VBox(self.controls.all[4:])
+        figures = w.VBox(list(self.chart_images.values()))
+        # Design-space exploration (issue 8, devops_plan/explore.py) adds its Pareto chart
+        # (cost against availability, frontier highlighted, this design marked) to this box.
+        self.pareto = w.VBox([])
+        return w.VBox(
+            [w.HBox([left, right]), self.status, self.numbers, figures, self.diagram, self.pareto]
+        )
+
+    def _on_change(self, change: Any) -> None:
+        self.replan()
+
+    def design(self) -> Design:
+        """The design as the controls currently modify it."""
+        return apply_settings(self.base, self.controls.settings())
+
+    def replan(self) -> Plan | None:
+        """Plan the modified design and redraw; a design that cannot be planned shows why."""
+        started = time.perf_counter()
+        try:
+            plan = build_plan(self.design(), cloud=self.cloud)
+        except DevopsPlanError as exc:
+            self.error = str(exc)
+            self.status.value = (
+                '<div style="color:#b2182b"><b>Cannot plan this combination:</b><pre>'
+                + html.escape(self.error)
+                + "</pre>The figures below are from the last plan that worked.</div>"
+            )
+            self.last_replan_s = time.perf_counter() - started
+            return None
+        self.plan, self.error = plan, None
+        self.status.value = ""
+        self.numbers.value = numbers_html(plan)
+        for name, image in self.chart_images.items():
+            key = charts.chart_key(name, plan)
+            if self._chart_keys.get(name) != key:
+                image.value = charts.to_png(charts.CHARTS[name](plan), dpi=CHART_DPI)
+                self._chart_keys[name] = key
+                self.charts_drawn += 1
+        if self.render_diagram is not None:
+            self.diagram.value = self.render_diagram(plan)
+        self.replans += 1
+        self.last_replan_s = time.perf_counter() - started
+        return plan
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.view._repr_mimebundle_(**kwargs)
+
+
+def numbers_html(plan: Plan) -> str:
+    """The key figures as a small HTML table."""
+    from .notebooks import key_figures
+
+    rows = "".join(
+        f"<tr><th style='text-align:left;padding-right:1em'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+        for k, v in key_figures(plan)
+    )
+    warnings = "".join(f"<li>{html.escape(x)}</li>" for x in plan.warnings)
+    extra = (
+        f"<details><summary>{len(plan.warnings)} warning(s)</summary><ul>{warnings}</ul></details>"
+        if warnings
+        else ""
+    )
+    return f"<table>{rows}</table>{extra}"
+
+
+__all__ = [
+    "Controls",
+    "DiagramRenderer",
+    "Explorer",
+    "Settings",
+    "apply_settings",
+    "node_families",
+    "numbers_html",
+    "primary_region",
+    "region_sequence",
+    "settings_of",
+]

@@ -1,0 +1,41 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Design explorer
+#
+# Move a control and the design is planned again: cost, availability, DR and the charts update
+# in place. Zones, number of regions, purchase option, availability target, RTO, RPO, a
+# peak-load multiplier and the node families the planner may use. Nothing here changes the
+# design file; copy the settings you like back into it.
+
+# %% tags=["parameters"]
+design: str = "data/designs/shop.yaml"  # design file (YAML); relative to the working folder or the repo root
+cloud: str = ""  # aws, gcp or azure; empty keeps the design's cloud
+
+# %%
+from devops_plan.widgets import Explorer
+
+explorer = Explorer.from_file(design, cloud=cloud)
+explorer.view
+
+# %% [markdown]
+# ## Pareto frontier
+#
+# Coming with design-space exploration (issue 8, `devops_plan.explore`): cost against
+# availability and RTO over the whole sweep, the frontier highlighted and this design marked.
+# The explorer keeps a place for it (`explorer.pareto`).
