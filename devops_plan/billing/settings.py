@@ -6,7 +6,11 @@ notebook pass overrides through the same model, so a bad value is refused with i
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from pydantic import BaseModel, ConfigDict, Field
+
+_SPOT_TAGS: dict[str, tuple[str, ...]] = {"workload": ("batch", "ci", "stateless")}
 
 
 class ReportSettings(BaseModel):
@@ -60,7 +64,7 @@ class ReportSettings(BaseModel):
         ("environment", "owner"), description="Tag keys every resource should carry."
     )
     spot_tags: dict[str, tuple[str, ...]] = Field(
-        default_factory=lambda: {"workload": ("batch", "ci", "stateless")},
+        default_factory=lambda: dict(_SPOT_TAGS),
         description="Tag key -> values that mark a workload as interruptible (spot-eligible).",
     )
     spot_name_patterns: tuple[str, ...] = Field(
@@ -70,5 +74,10 @@ class ReportSettings(BaseModel):
     commitment_options: tuple[str, ...] = Field(
         ("savings_plan_1y", "savings_plan_3y", "reserved_1y", "reserved_3y"),
         description="Purchase options considered for the commitment recommendation.",
+    )
+    min_monthly_savings: Decimal = Field(
+        Decimal("1.00"),
+        ge=0,
+        description="Findings worth less than this a month are left out (noise for a reader).",
     )
     top_resources: int = Field(20, ge=1, le=1000, description="Resources listed in the report.")

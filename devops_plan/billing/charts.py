@@ -1,0 +1,115 @@
+"""The report's charts as PNG bytes (matplotlib, Agg, no global pyplot state): the savings
+waterfall and spend over time by provider. Same report in, same bytes out: no
+timestamps or version strings are written into the files.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from .recommend import KINDS
+
+_PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2")
+_TOTAL = "#4c6a8a"
+_SAVING = "#2e9d5b"
+
+
+def _money_axis(currency: str) -> FuncFormatter:
+    def fmt(value: float, _pos: int) -> str:
+        text = f"{value:,.0f}"
+        return f"${text}" if currency == "USD" else f"{text} {currency}"
+
+    return FuncFormatter(fmt)
+
+
+def _png(fig: Figure) -> bytes:
+    FigureCanvasAgg(fig)
+    buffer = io.BytesIO()
+    # No "Software" chunk: the bytes must not depend on the matplotlib version string.
+    fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def data_uri(png: bytes) -> str:
+    """A PNG as a data: URI, so the HTML report is one self-contained file."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def savings_waterfall(
+    monthly_cost: Decimal, savings: Sequence[tuple[str, Decimal]], currency: str = "USD"
+) -> bytes:
+    """Monthly spend, each kind of saving as a step down, and the spend after all of them."""
+    fig = Figure(figsize=(8, 4.2))
+    ax = fig.add_subplot()
+    labels = ["Monthly spend"]
+    bottoms = [0.0]
+    heights = [float(monthly_cost)]
+    colors = [_TOTAL]
+    level = float(monthly_cost)
+    for kind, amount in savings:
+        value = float(amount)
+        level -= value
+        labels.append(KINDS.get(kind, kind))
+        bottoms.append(level)
+        heights.append(value)
+        colors.append(_SAVING)
+    labels.append("After savings")
+    bottoms.append(0.0)
+    heights.append(level)
+    colors.append(_TOTAL)
+    positions = range(len(labels))
+    ax.bar(positions, heights, bottom=bottoms, color=colors, width=0.6)
+    top = max([float(monthly_cost), 1.0])
+    for x, (b, h) in enumerate(zip(bottoms, heights, strict=True)):
+        sign = "-" if 0 < x < len(labels) - 1 else ""
+        text = f"{sign}{abs(h):,.0f}"
+        ax.text(x, b + h + top * 0.01, text, ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(list(positions), labels, rotation=20, ha="right", fontsize=8)
+    ax.yaxis.set_major_formatter(_money_axis(currency))
+    ax.set_ylabel("per month")
+    ax.set_title("Estimated monthly savings by kind")
+    ax.set_ylim(0, top * 1.12)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return _png(fig)
+
+
+def spend_over_time(
+    rows: Sequence[tuple[str, str, Decimal]], unit: str, currency: str = "USD"
+) -> bytes:
+    """Stacked bars of billed cost per period (day or month), one colour per provider."""
+    buckets = sorted({b for b, _, _ in rows})
+    providers = sorted({p for _, p, _ in rows})
+    values = {(b, p): float(v) for b, p, v in rows}
+    fig = Figure(figsize=(8, 3.6))
+    ax = fig.add_subplot()
+    base = [0.0] * len(buckets)
+    for i, provider in enumerate(providers):
+        heights = [values.get((b, provider), 0.0) for b in buckets]
+        ax.bar(
+            range(len(buckets)),
+            heights,
+            bottom=base,
+            label=provider or "(no provider)",
+            color=_PALETTE[i % len(_PALETTE)],
+            width=0.8,
+        )
+        base = [b + h for b, h in zip(base, heights, strict=True)]
+    step = max(1, len(buckets) // 12)
+    ticks = list(range(0, len(buckets), step))
+    ax.set_xticks(ticks, [buckets[i] for i in ticks], rotation=30, ha="right", fontsize=8)
+    ax.yaxis.set_major_formatter(_money_axis(currency))
+    ax.set_ylabel(f"billed per {unit}")
+    ax.set_title(f"Spend per {unit} by provider")
+    if providers:
+        ax.legend(fontsize=8, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return _png(fig)

@@ -1,0 +1,33 @@
+-- FOCUS 1.0 / 1.1 / 1.2 rows in the report's canonical columns and types.
+-- {raw} is a relation holding every FOCUS column named below (absent optional columns
+-- are supplied as NULL by the reader, which also turns a map of tags into JSON text).
+-- Written in the SQL subset DuckDB and Athena (Trino) both accept.
+SELECT
+  CAST(ProviderName AS VARCHAR) AS ProviderName,
+  CAST(ServiceName AS VARCHAR) AS ServiceName,
+  CAST(NULLIF(ServiceCategory, '') AS VARCHAR) AS ServiceCategory,
+  CAST(NULLIF(RegionId, '') AS VARCHAR) AS RegionId,
+  CAST(NULLIF(ResourceId, '') AS VARCHAR) AS ResourceId,
+  CAST(NULLIF(ResourceName, '') AS VARCHAR) AS ResourceName,
+  CAST(NULLIF(ResourceType, '') AS VARCHAR) AS ResourceType,
+  CAST(NULLIF(SkuId, '') AS VARCHAR) AS SkuId,
+  CAST(NULLIF(x_InstanceType, '') AS VARCHAR) AS InstanceType,
+  CAST(NULLIF(x_UsageType, '') AS VARCHAR) AS UsageType,
+  CAST(ChargeDescription AS VARCHAR) AS ChargeDescription,
+  CAST(NULLIF(ChargeCategory, '') AS VARCHAR) AS ChargeCategory,
+  CAST(NULLIF(PricingCategory, '') AS VARCHAR) AS PricingCategory,
+  CAST(NULLIF(CommitmentDiscountId, '') AS VARCHAR) AS CommitmentDiscountId,
+  CAST(SubAccountId AS VARCHAR) AS SubAccountId,
+  CAST(SubAccountName AS VARCHAR) AS SubAccountName,
+  CAST(BillingCurrency AS VARCHAR) AS BillingCurrency,
+  CAST(Tags AS VARCHAR) AS Tags,
+  CAST(ChargePeriodStart AS TIMESTAMP) AS ChargePeriodStart,
+  CAST(ChargePeriodEnd AS TIMESTAMP) AS ChargePeriodEnd,
+  TRY_CAST(ConsumedQuantity AS DOUBLE) AS ConsumedQuantity,
+  CAST(NULLIF(ConsumedUnit, '') AS VARCHAR) AS ConsumedUnit,
+  TRY_CAST(ListUnitPrice AS DECIMAL(38, 12)) AS ListUnitPrice,
+  CAST(BilledCost AS DECIMAL(38, 12)) AS BilledCost,
+  CAST(EffectiveCost AS DECIMAL(38, 12)) AS EffectiveCost,
+  CAST(ListCost AS DECIMAL(38, 12)) AS ListCost,
+  CAST(SourceFile AS VARCHAR) AS SourceFile
+FROM {raw}

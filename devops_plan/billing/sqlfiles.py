@@ -1,0 +1,32 @@
+"""The report's SQL, kept as files in `sql/` and filled in by name.
+
+Placeholders are `{name}`; only values the code builds itself (a relation, a period
+filter from parsed dates) are substituted, never text a person typed.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from ..resources import package_path
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+@cache
+def sql_text(name: str) -> str:
+    """The text of `sql/<name>.sql`."""
+    return package_path("billing", "sql", f"{name}.sql").read_text(encoding="utf-8")
+
+
+def render_sql(name: str, **params: str) -> str:
+    """`sql/<name>.sql` with every placeholder replaced; KeyError names a missing one."""
+
+    def fill(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key not in params:
+            raise KeyError(f"sql/{name}.sql needs a value for {{{key}}}")
+        return params[key]
+
+    return _PLACEHOLDER.sub(fill, sql_text(name))

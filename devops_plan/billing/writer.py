@@ -1,0 +1,166 @@
+"""Writing a report to disk: report.html (self-contained, charts inline), report.md,
+report.json and recommendations.csv. Each file is written to a temporary name in the
+target folder and renamed into place, so a reader never sees half a file; the same
+report always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from ..errors import UserError
+from ..resources import package_path
+from .charts import data_uri, savings_waterfall, spend_over_time
+from .recommend import KINDS
+from .report import RECOMMENDATION_COLUMNS, Report, recommendation_row, report_to_dict
+
+FORMATS = ("html", "md", "json", "csv")
+DEFAULT_FORMATS = ("html", "json", "csv")
+FILE_NAMES = {
+    "html": "report.html",
+    "md": "report.md",
+    "json": "report.json",
+    "csv": "recommendations.csv",
+}
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """'html,md' -> ('html', 'md'); UserError naming the unknown ones."""
+    wanted = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown or not wanted:
+        raise UserError(
+            f"--format: unknown format(s) {', '.join(unknown) or '(none)'}; "
+            f"choose from {', '.join(FORMATS)}"
+        )
+    return wanted
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _money(value: str | Decimal | None) -> str:
+    if value is None:
+        return "-"
+    amount = Decimal(value)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}${abs(amount):,.2f}"
+
+
+def _pct(value: str | Decimal | float) -> str:
+    return f"{Decimal(str(value)) * 100:.1f}%"
+
+
+def _mdcell(value: str) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(package_path("billing", "templates"))),
+        autoescape=select_autoescape(["html", "j2"], default_for_string=False),
+        undefined=StrictUndefined,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+    )
+    env.filters["money"] = _money
+    env.filters["pct"] = _pct
+    env.filters["mdcell"] = _mdcell
+    return env
+
+
+def _context(report: Report, data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "r": data,
+        "kinds": KINDS,
+        "period_days": f"{report.period.days:g}",
+    }
+
+
+def render_html(report: Report, data: dict[str, Any] | None = None) -> str:
+    data = data or report_to_dict(report)
+    waterfall = savings_waterfall(
+        report.monthly_billed_cost, report.savings_by_kind, report.currency
+    )
+    over_time = spend_over_time(
+        [(t.bucket, t.provider, t.billed_cost) for t in report.over_time],
+        report.time_unit,
+        report.currency,
+    )
+    env = _environment()
+    html = env.get_template("report.html.j2").render(
+        **_context(report, data), waterfall=data_uri(waterfall), over_time=data_uri(over_time)
+    )
+    return html
+
+
+def render_markdown(report: Report, data: dict[str, Any] | None = None) -> str:
+    data = data or report_to_dict(report)
+    md_env = _environment()
+    md_env.autoescape = False
+    return md_env.get_template("report.md.j2").render(**_context(report, data))
+
+
+def render_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_csv(report: Report) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=RECOMMENDATION_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for rec in report.recommendations:
+        row = recommendation_row(rec)
+        row["counted_in_total"] = "yes" if row["counted_in_total"] else "no"
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return buffer.getvalue()
+
+
+def write_report(
+    report: Report, out_dir: str | Path, formats: Iterable[str] = DEFAULT_FORMATS
+) -> list[Path]:
+    """Write the chosen formats into `out_dir`; the paths written, in FORMATS order."""
+    wanted = set(formats)
+    unknown = wanted - set(FORMATS)
+    if unknown:
+        raise UserError(f"unknown report format(s): {', '.join(sorted(unknown))}")
+    out = Path(out_dir)
+    data = report_to_dict(report)
+    written: list[Path] = []
+    for fmt in FORMATS:
+        if fmt not in wanted:
+            continue
+        if fmt == "html":
+            text = render_html(report, data)
+        elif fmt == "md":
+            text = render_markdown(report, data)
+        elif fmt == "json":
+            text = render_json(data)
+        else:
+            text = render_csv(report)
+        path = out / FILE_NAMES[fmt]
+        atomic_write(path, text.encode("utf-8"))
+        written.append(path)
+    return written
