@@ -725,7 +725,6 @@ def region_components(
     """Everything one serving region runs; `compute_fraction` scales compute (warm standby)."""
     out: list[CostComponent] = []
     z = ctx.zones
-    design = ctx.design
 
     def scaled(n: int, per_zone: bool = True) -> int:
         if compute_fraction >= 1:
@@ -998,7 +997,6 @@ def _shared_components(
     nat_zones: int,
 ) -> list[CostComponent]:
     out: list[CostComponent] = []
-    design = ctx.design
     if pools:
         out.append(
             _c(

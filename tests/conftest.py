@@ -17,6 +17,7 @@ REFERENCE = Path(os.environ.get("DEVOPS_PLAN_REFERENCE", ROOT.parent / "shared" 
 def shop_yaml() -> str:
     return (DESIGNS / "shop.yaml").read_text(encoding="utf-8")
 
+
 # Tests never reach past loopback: botocore must not probe the EC2 instance metadata
 # service (169.254.169.254) for credentials.
 os.environ["AWS_EC2_METADATA_DISABLED"] = "true"

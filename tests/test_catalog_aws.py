@@ -491,7 +491,9 @@ def test_unknown_aws_profile_is_one_clear_line_exit_1(monkeypatch, tmp_path) -> 
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
     out = tmp_path / "aws.csv"
-    result = CliRunner().invoke(app, ["catalog", "refresh", "aws", "--region", "us-east-1", "--out", str(out)])
+    result = CliRunner().invoke(
+        app, ["catalog", "refresh", "aws", "--region", "us-east-1", "--out", str(out)]
+    )
     assert result.exit_code == 1
     assert result.stderr.strip() == (
         "AWS configuration error: The config profile (no-such-profile) could not be found"
