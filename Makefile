@@ -28,11 +28,12 @@ system-deps:
 	@sh scripts/ensure-system-deps.sh graphviz
 
 demo: install system-deps
-	$(BIN)/devops-plan plan data/designs/shop.yaml --out out/shop
+	$(BIN)/devops-plan notebook run plan --design data/designs/shop.yaml --out out/shop --html
 
 test: dev system-deps
 	@sh scripts/ensure-system-deps.sh test-tools
 	$(PY) -m pytest
+	$(PY) -m pytest --nbval-lax --nbval-current-env notebooks/
 
 lint: dev
 	$(BIN)/ruff check devops_plan tests benchmarks scripts
