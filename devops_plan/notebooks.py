@@ -73,6 +73,7 @@ class NotebookInfo:
     path: Path
     title: str
     parameters: tuple[Parameter, ...]
+    cells: int
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
@@ -107,7 +108,9 @@ def inspect(path: str | Path) -> NotebookInfo:
         )
         for p in raw.values()
     )
-    return NotebookInfo(name=path.stem, path=path, title=_title(nb), parameters=params)
+    return NotebookInfo(
+        name=path.stem, path=path, title=_title(nb), parameters=params, cells=len(nb.cells)
+    )
 
 
 def _nbformat() -> Any:
@@ -280,6 +283,7 @@ class RunResult:
     parameters: dict[str, Any]
     seconds: float
     files: tuple[Path, ...] = field(default=())
+    """Every file the run wrote or changed in the output folder, the notebook and HTML included."""
 
 
 def run_notebook(
@@ -314,7 +318,10 @@ def run_notebook(
     out.mkdir(parents=True, exist_ok=True)
     final = out / f"{info.name}.ipynb"
     running = out / f".{info.name}.running.ipynb"
+    before = _snapshot(out)
     started = time.perf_counter()
+    if progress is not None:
+        progress(0, info.cells + 1, "starting the kernel")  # + papermill's injected cell
     try:
         _execute(info, running, params, progress, cwd, kernel_name, timeout_s)
     except NotebookFailed as exc:
@@ -322,18 +329,27 @@ def run_notebook(
         where = f"; partial notebook kept at {kept}" if kept else ""
         raise NotebookFailed(f"{exc}{where}", str(kept) if kept else None) from None
     kept = _finish(running, final)
-    assert kept is not None
+    if kept is None:
+        raise NotebookFailed(f"notebook {info.name}: papermill wrote no output notebook")
     page = None
     if html:
-        page = write_atomic(
-            out / f"{info.name}.html", to_html(kept, title=f"{info.title or info.name}")
-        )
+        page = write_atomic(out / f"{info.name}.html", to_html(kept, title=info.title or info.name))
     return RunResult(
         notebook=kept,
         html=page,
         parameters=params,
         seconds=time.perf_counter() - started,
+        files=tuple(sorted(p for p, stat in _snapshot(out).items() if before.get(p) != stat)),
     )
+
+
+def _snapshot(folder: Path) -> dict[Path, tuple[int, int]]:
+    """Files under `folder` with (mtime, size), to tell which ones a run wrote."""
+    return {
+        p: (p.stat().st_mtime_ns, p.stat().st_size)
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    }
 
 
 def _execute(
@@ -540,45 +556,50 @@ def _money(value: Decimal | float, currency: str) -> str:
     return f"{value:,.2f} {currency}"
 
 
-def key_figures(plan: Plan) -> list[tuple[str, str]]:
-    """The handful of numbers a reader looks at first, as (label, text) rows."""
+@dataclass(frozen=True)
+class KeyFigure:
+    """One headline number: a stable key (for pages and tests), a label, the text, the value."""
+
+    key: str
+    label: str
+    text: str
+    value: str = ""
+
+
+def key_figures(plan: Plan) -> list[KeyFigure]:
+    """The handful of numbers a reader looks at first."""
     a, dr, cost = plan.availability, plan.dr, plan.cost
     cur = plan.currency
     rows = [
-        ("Monthly total", _money(cost.monthly_total, cur)),
+        KeyFigure(
+            "monthly-total",
+            "Monthly total",
+            _money(cost.monthly_total, cur),
+            str(cost.monthly_total),
+        )
     ]
     if cost.budget is not None:
         share = cost.monthly_total / cost.budget * 100
         verdict = "within budget" if cost.within_budget else "over budget"
-        rows.append(("Budget", f"{_money(cost.budget, cur)} ({share:.0f}% used, {verdict})"))
+        text = f"{_money(cost.budget, cur)} ({share:.0f}% used, {verdict})"
+        rows.append(KeyFigure("budget", "Budget", text, str(cost.budget)))
     verdict = "meets" if a.meets_target else "misses"
-    rows.append(
-        (
-            "Availability",
-            f"{a.achieved:g}% {verdict} target {a.target:g}% (weakest link: {a.weakest or '-'})",
-        )
-    )
-    rows.append(
-        (
-            "Downtime per month",
-            f"{a.achieved_downtime_min:g} min (budget {a.downtime_budget_min:g} min)",
-        )
-    )
+    text = f"{a.achieved:g}% {verdict} target {a.target:g}% (weakest link: {a.weakest or '-'})"
+    rows.append(KeyFigure("availability", "Availability", text, f"{a.achieved:g}"))
+    text = f"{a.achieved_downtime_min:g} min (budget {a.downtime_budget_min:g} min)"
+    rows.append(KeyFigure("downtime", "Downtime per month", text, f"{a.achieved_downtime_min:g}"))
     verdict = "meets" if dr.meets_target else "misses"
-    rows.append(
-        (
-            "DR",
-            f"{dr.strategy} to {dr.dr_region}: RTO {format_duration(dr.rto)}, RPO {format_duration(dr.rpo)} "
-            f"{verdict} targets {format_duration(dr.rto_target)} / {format_duration(dr.rpo_target)}",
-        )
+    text = (
+        f"{dr.strategy} to {dr.dr_region}: RTO {format_duration(dr.rto)}, RPO {format_duration(dr.rpo)} "
+        f"{verdict} targets {format_duration(dr.rto_target)} / {format_duration(dr.rpo_target)}"
     )
-    nodes = sum(p.nodes for p in plan.node_pools)
+    rows.append(KeyFigure("dr", "DR", text, dr.strategy))
     if plan.node_pools:
+        nodes = sum(p.nodes for p in plan.node_pools)
         pools = ", ".join(f"{p.nodes} x {p.instance_type}" for p in plan.node_pools)
-        rows.append(("Kubernetes nodes", f"{nodes} ({pools})"))
-    rows.append(
-        ("Topology", f"{plan.cloud} {', '.join(plan.regions)}, {plan.zones} zones, {plan.purchase}")
-    )
+        rows.append(KeyFigure("nodes", "Kubernetes nodes", f"{nodes} ({pools})", str(nodes)))
+    text = f"{plan.cloud} {', '.join(plan.regions)}, {plan.zones} zones, {plan.purchase}"
+    rows.append(KeyFigure("topology", "Topology", text))
     return rows
 
 
@@ -592,7 +613,7 @@ def summary_markdown(plan: Plan) -> str:
         f"Prices from the {plan.cloud} catalog as of {plan.catalog_as_of}, 730-hour month."
     )
     lines += ["", "| | |", "|---|---|"]
-    lines += [f"| {label} | {text} |" for label, text in key_figures(plan)]
+    lines += [f"| {k.label} | {k.text} |" for k in key_figures(plan)]
     sug = plan.availability.suggestion
     if sug is not None:
         lines += [
@@ -698,6 +719,7 @@ def files_markdown(paths: Sequence[Path], out_dir: str | Path) -> str:
 __all__ = [
     "ENGINE",
     "KERNEL",
+    "KeyFigure",
     "NotebookInfo",
     "Parameter",
     "ProgressHook",

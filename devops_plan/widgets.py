@@ -318,12 +318,14 @@ class Explorer:
 
 
 def numbers_html(plan: Plan) -> str:
-    """The key figures as a small HTML table."""
+    """The key figures as a small HTML table; rows carry `data-figure` keys and raw values."""
     from .notebooks import key_figures
 
     rows = "".join(
-        f"<tr><th style='text-align:left;padding-right:1em'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
-        for k, v in key_figures(plan)
+        f'<tr data-figure="{k.key}" data-value="{html.escape(k.value)}">'
+        f'<th style="text-align:left;padding-right:1em">{html.escape(k.label)}</th>'
+        f"<td>{html.escape(k.text)}</td></tr>"
+        for k in key_figures(plan)
     )
     warnings = "".join(f"<li>{html.escape(x)}</li>" for x in plan.warnings)
     extra = (
@@ -331,7 +333,7 @@ def numbers_html(plan: Plan) -> str:
         if warnings
         else ""
     )
-    return f"<table>{rows}</table>{extra}"
+    return f'<table class="devops-plan-figures">{rows}</table>{extra}'
 
 
 __all__ = [
