@@ -109,7 +109,7 @@ def spend_over_time(
     ax.set_ylabel(f"billed per {unit}")
     ax.set_title(f"Spend per {unit} by provider")
     if providers:
-        ax.legend(fontsize=8, frameon=False)
+        ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return _png(fig)

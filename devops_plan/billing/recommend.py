@@ -21,7 +21,7 @@ from decimal import Decimal
 from ..catalog import Catalog, Price
 from ..units import HOURS_PER_MONTH, round_cents
 from .commitments import Commitment, hourly_series, plan_commitment
-from .inventory import Resource, build_inventory, cloud_of, parse_tags
+from .inventory import Resource, build_inventory, cloud_of, is_hours, parse_tags
 from .settings import ReportSettings
 from .spend import Spend
 from .utilization import ResourceUsage, Utilization
@@ -268,6 +268,13 @@ def rightsize_machine(r: Resource, ctx: _Context) -> list[Recommendation]:
         if u.mem_peak_pct is not None
         else current.memory_gib
     )
+
+    def smaller(p: Price) -> bool:
+        # Rightsizing means less capacity; a same-size move is modernization's business.
+        return p.unit_price < current.unit_price and (
+            (p.vcpu or 0) < (current.vcpu or 0) or (p.memory_gib or 0) < (current.memory_gib or 0)
+        )
+
     same = [
         p
         for p in catalog.products(
@@ -277,7 +284,7 @@ def rightsize_machine(r: Resource, ctx: _Context) -> list[Recommendation]:
             min_vcpu=need_vcpu,
             min_memory_gib=need_mem,
         )
-        if p.unit_price < current.unit_price
+        if smaller(p)
     ]
     target = _cheapest(same)
     scope = "same family"
@@ -293,7 +300,7 @@ def rightsize_machine(r: Resource, ctx: _Context) -> list[Recommendation]:
                 arch=current.arch or None,
                 generation="current",
             )
-            if p.unit_price < current.unit_price and (burstable or not p.family.startswith("t"))
+            if smaller(p) and (burstable or not p.family.startswith("t"))
         ]
         target = _cheapest(across)
         scope = "another family"
@@ -653,7 +660,12 @@ def _discounts(
     total = _ZERO
     for r in resources:
         cost = sum(
-            (ln.effective_cost for ln in r.lines if ln.pricing_category == "Standard"), _ZERO
+            (
+                ln.effective_cost
+                for ln in r.lines
+                if ln.pricing_category == "Standard" and is_hours(ln)
+            ),
+            _ZERO,
         )
         if cost <= 0:
             continue
@@ -694,6 +706,7 @@ def commitment_recommendations(
             for r in inventory
             if r.provider == provider and r.kind == "vm" and r.on_demand_hours > 0
         ]
+        machine_ids = {(r.provider, r.resource_id) for r in machines}
         discounts = _discounts(machines, catalog, ctx.settings.commitment_options)
         if not discounts:
             notes.append(
@@ -713,7 +726,9 @@ def commitment_recommendations(
                 (
                     rec.estimated_monthly_savings or _ZERO
                     for rec in counted
-                    if rec.counted and rec.provider == provider and rec.kind in _COMPUTE_KINDS
+                    if rec.counted
+                    and rec.kind in _COMPUTE_KINDS
+                    and (rec.provider, rec.resource_id) in machine_ids
                 ),
                 _ZERO,
             )

@@ -9,8 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..errors import UserError
+from ..files import write_atomic
 from ..resources import package_path
 from .charts import data_uri, savings_waterfall, spend_over_time
 from .recommend import KINDS
@@ -44,21 +43,6 @@ def parse_formats(text: str) -> tuple[str, ...]:
             f"choose from {', '.join(FORMATS)}"
         )
     return wanted
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def _money(value: str | Decimal | None) -> str:
@@ -161,6 +145,6 @@ def write_report(
         else:
             text = render_csv(report)
         path = out / FILE_NAMES[fmt]
-        atomic_write(path, text.encode("utf-8"))
+        write_atomic(path, text)
         written.append(path)
     return written
