@@ -1,0 +1,81 @@
+"""`devops-plan export`: write a plan's ADR drafts, their index and its diagram into a docs folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from ..designfile import load_design
+from ..export import ExportResult, export_docs
+from ..plan import build_plan
+from ._common import app, err, out, print_json, user_errors
+from .plan import _cloud, _purchase
+
+_STYLE = {
+    "create": "green",
+    "update": "yellow",
+    "supersede": "magenta",
+    "keep": "red",
+    "unchanged": "dim",
+}
+
+
+@app.command("export")
+def export_command(
+    design: Path = typer.Argument(..., help="Design file (YAML)."),
+    docs: Path = typer.Option(..., "--docs", help="Docs folder to write into (adr/, diagrams/)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="List what would change; write nothing."),
+    templates: Path | None = typer.Option(
+        None, "--templates", help="Folder with your own record.md.j2 / index.md.j2 (Jinja)."
+    ),
+    date: str | None = typer.Option(
+        None, "--date", help="Date of new records, YYYY-MM-DD (default: the price catalog's date)."
+    ),
+    decision_makers: list[str] = typer.Option(
+        [], "--decision-maker", help="Name for the records' decision-makers (repeatable)."
+    ),
+    cloud: str | None = typer.Option(
+        None, "--cloud", callback=_cloud, help="Plan on another cloud: aws, gcp, azure."
+    ),
+    region: str | None = typer.Option(None, "--region", help="Override the primary region."),
+    purchase: str | None = typer.Option(
+        None, "--purchase", callback=_purchase, help="Override the default purchase option."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the list of changes as JSON."),
+) -> None:
+    """Write ADR drafts (MADR 4), adr/README.md and diagrams/<design>.{svg,png,dot} into DOCS."""
+    with user_errors():
+        loaded = load_design(design)
+        plan = build_plan(loaded, cloud=cloud, region=region, purchase=purchase)
+        result = export_docs(
+            plan,
+            loaded,
+            docs,
+            dry_run=dry_run,
+            templates=templates,
+            date=date,
+            decision_makers=decision_makers,
+        )
+        if as_json:
+            print_json(result.to_dict())
+        else:
+            show_result(result)
+
+
+def show_result(result: ExportResult) -> None:
+    verb = "would change" if result.dry_run else "changed"
+    table = Table(
+        title=f"{result.docs}: {len(result.written)} file(s) {verb}", title_justify="left"
+    )
+    table.add_column("action")
+    table.add_column("file")
+    table.add_column("why")
+    for c in result.changes:
+        style = _STYLE.get(c.action, "")
+        table.add_row(f"[{style}]{c.action}[/]", escape(c.path), escape(c.reason))
+    out.print(table)
+    for c in result.kept:
+        err.print(f"kept {c.path}: {c.reason}", markup=False)
