@@ -29,6 +29,7 @@ system-deps:
 
 demo: install system-deps
 	$(BIN)/devops-plan notebook run plan --design data/designs/shop.yaml --out out/shop --html
+	$(BIN)/devops-plan export data/designs/shop.yaml --docs out/shop/docs
 
 test: dev system-deps
 	@sh scripts/ensure-system-deps.sh test-tools
