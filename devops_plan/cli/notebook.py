@@ -80,7 +80,8 @@ def run_command(
             TextColumn("{task.fields[cell]}", markup=False),
             console=err,
             transient=True,
-            disable=no_progress or as_json,
+            # Only on a terminal: in CI logs and pipes a redrawn bar is noise.
+            disable=no_progress or as_json or not err.is_terminal,
         )
         task = progress.add_task(name, total=None, cell="")
 
