@@ -1,0 +1,330 @@
+"""Design-space exploration: the vectorised figures against the planner's own, the frontier
+against brute force, the sweep's edges, the CLI and the chart."""
+
+from __future__ import annotations
+
+import json
+import random
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from devops_plan.cli import app
+from devops_plan.designfile import load_design
+from devops_plan.errors import PlanningError
+from devops_plan.explore import (
+    DIMENSIONS,
+    Candidate,
+    candidate_design,
+    candidate_of,
+    design_space,
+    explore,
+    frontier,
+    pareto_mask,
+)
+from devops_plan.plan import build_plan
+
+from .conftest import DESIGNS
+
+
+@pytest.fixture(scope="module")
+def shop():
+    return load_design(DESIGNS / "shop.yaml")
+
+
+@pytest.fixture(scope="module")
+def shop_df(shop):
+    space = design_space(shop, load_multipliers=(0.5, 1.0, 2.5))
+    return explore(shop, space)
+
+
+def _brute_force(cost, availability, rto):
+    n = len(cost)
+    out = np.ones(n, dtype=bool)
+    for i in range(n):
+        for j in range(n):
+            no_worse = (
+                cost[j] <= cost[i] and availability[j] >= availability[i] and rto[j] <= rto[i]
+            )
+            better = cost[j] < cost[i] or availability[j] > availability[i] or rto[j] < rto[i]
+            if no_worse and better:
+                out[i] = False
+                break
+    return out
+
+
+# --- the frontier ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_pareto_mask_matches_brute_force_with_ties(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 120))
+    # Few distinct values, so ties and exact duplicates are common.
+    cost = rng.integers(0, 12, n)
+    availability = rng.choice([99.0, 99.5, 99.9, 99.95, 99.99], n)
+    rto = rng.choice([60, 300, 1800, 14400], n)
+    assert (pareto_mask(cost, availability, rto) == _brute_force(cost, availability, rto)).all()
+
+
+def test_pareto_mask_simple_cases():
+    assert pareto_mask([], [], []).tolist() == []
+    # b is cheaper and better: a is dominated; c is dearer but more available: kept.
+    assert pareto_mask([10, 5, 20], [99.9, 99.95, 99.99], [60, 60, 60]).tolist() == [
+        False,
+        True,
+        True,
+    ]
+    # Identical points do not dominate each other.
+    assert pareto_mask([5, 5], [99.9, 99.9], [60, 60]).tolist() == [True, True]
+    # Better RTO alone keeps a dearer point.
+    assert pareto_mask([5, 6], [99.9, 99.9], [1800, 60]).tolist() == [True, True]
+
+
+def test_frontier_of_a_small_sweep_is_correct_by_brute_force(shop):
+    space = design_space(
+        shop, zones=(1, 3), purchases=("on_demand", "spot"), node_families=(None, "m6i")
+    )
+    df = explore(shop, space)
+    assert len(df) == space.size == 2 * 4 * 2 * 3 * 2 * 2 * 2
+    expected = _brute_force(
+        df["monthly_cost_cents"].to_numpy(), df["availability"].to_numpy(), df["rto"].to_numpy()
+    )
+    assert df["on_frontier"].to_numpy().tolist() == expected.tolist()
+    assert 0 < df["on_frontier"].sum() < len(df)
+
+
+# --- the fast path is honest: the planner's own figures ------------------------------------
+
+
+def _check_rows(design, df, rows):
+    for index in rows:
+        row = df.loc[index]
+        plan = build_plan(candidate_design(design, candidate_of(row)))
+        assert plan.cost.monthly_total == Decimal(int(row["monthly_cost_cents"])) / 100, index
+        assert plan.availability.achieved == row["availability"], index
+        assert plan.dr.strategy == row["dr_strategy"]
+        assert (plan.dr.rto, plan.dr.rpo) == (row["rto"], row["rpo"])
+        assert plan.zones == row["zones"]
+        assert len(plan.topology.serving_regions) == row["regions"]
+        meets = plan.availability.meets_target and plan.dr.meets_target
+        assert meets == row["meets_target"], index
+
+
+@pytest.mark.parametrize("name", ["shop", "payments", "startup"])
+def test_sampled_candidates_equal_the_planners_figures(name):
+    design = load_design(DESIGNS / f"{name}.yaml")
+    df = explore(design, design_space(design, load_multipliers=(0.5, 1.0, 1.7)))
+    rng = random.Random(f"explore-{name}")
+    rows = rng.sample(list(df.index), 12)
+    # Always include frontier points and each strategy.
+    rows += list(df[df["on_frontier"]].index[:3])
+    rows += [df[df["dr_strategy"] == s].index[-1] for s in df["dr_strategy"].cat.categories]
+    _check_rows(design, df, rows)
+
+
+def test_current_design_is_marked_with_the_plans_figures(shop, shop_df):
+    current = shop_df[shop_df["current"]]
+    assert len(current) == 1
+    row = current.iloc[0]
+    plan = build_plan(shop)
+    assert Decimal(int(row["monthly_cost_cents"])) / 100 == plan.cost.monthly_total
+    assert row["availability"] == plan.availability.achieved
+    assert row["dr_strategy"] == plan.dr.strategy
+    assert row["zones"] == shop.zones and row["load_multiplier"] == 1.0
+    assert row["node_family"] == "default"
+
+
+def test_load_multiplier_scales_the_compute(shop_df):
+    same = shop_df[
+        (shop_df["zones"] == 3)
+        & (shop_df["dr_strategy"] == "pilot_light")
+        & (shop_df["purchase"] == "on_demand")
+        & (shop_df["data_purchase"] == "on_demand")
+        & (shop_df["node_family"] == "default")
+        & (shop_df["db_multi_az"])
+        & (shop_df["cache_multi_az"])
+    ].set_index("load_multiplier")
+    assert (
+        same.loc[0.5, "monthly_cost"]
+        < same.loc[1.0, "monthly_cost"]
+        < same.loc[2.5, "monthly_cost"]
+    )
+
+
+# --- the sweep's edges ----------------------------------------------------------------------
+
+
+def test_default_space_follows_the_design(shop):
+    space = design_space(shop)
+    assert space.zones == (1, 2, 3)
+    assert space.dr_strategy == ("backup_restore", "pilot_light", "warm_standby", "active_active")
+    assert len(space.purchase) == 6
+    # Databases and caches are not sold as spot or under compute savings plans.
+    assert space.data_purchase == ("on_demand", "reserved_1y", "reserved_3y")
+    assert space.node_family[0] is None and "m6i" in space.node_family
+    assert space.db_multi_az == (False, True) and space.cache_multi_az == (False, True)
+    assert space.load_multiplier == (1.0,)
+    assert space.size == 3 * 4 * 6 * 3 * len(space.node_family) * 2 * 2
+
+
+def test_dimensions_the_design_lacks_collapse():
+    startup = load_design(DESIGNS / "startup.yaml")
+    space = design_space(startup)
+    assert space.cache_multi_az == (None,)
+    df = explore(startup, space)
+    assert df["cache_multi_az"].isna().all()
+    assert df["db_multi_az"].notna().all()
+
+
+def test_regions_follow_the_strategy(shop_df):
+    assert set(shop_df[shop_df["dr_strategy"] == "active_active"]["regions"]) == {2}
+    assert set(shop_df[shop_df["dr_strategy"] != "active_active"]["regions"]) == {1}
+
+
+def test_unplannable_candidates_are_left_out_and_explained(shop):
+    # us-west-2 (the second region) has 4 zones: 5 zones fail only for active-active.
+    space = design_space(shop, zones=(5,), purchases=("on_demand",), node_families=(None,))
+    df = explore(shop, space)
+    assert set(df["dr_strategy"]) == {"backup_restore", "pilot_light", "warm_standby"}
+    assert df.attrs["unplannable"] == space.size - len(df) == space.size // 4
+    assert any("us-west-2 has 4" in r for r in df.attrs["unplannable_reasons"])
+
+
+def test_a_family_too_small_for_a_replica_is_unplannable(shop):
+    big = shop.model_copy(
+        update={
+            "services": tuple(
+                s.model_copy(update={"replica": s.replica.model_copy(update={"cpu": 20})})
+                if s.name == "api"
+                else s
+                for s in shop.services
+            )
+        }
+    )
+    space = design_space(big, zones=(3,), purchases=("on_demand",), node_families=(None, "c5"))
+    df = explore(big, space)
+    assert set(df["node_family"]) == {"default"}
+    assert any("fits no allowed" in r for r in df.attrs["unplannable_reasons"])
+
+
+def test_bad_sweep_values_are_user_errors(shop):
+    with pytest.raises(PlanningError, match="unknown DR strategy 'hot_spare'"):
+        design_space(shop, dr_strategies=("hot_spare",))
+    with pytest.raises(PlanningError, match="unknown purchase option 'cheap'"):
+        design_space(shop, purchases=("cheap",))
+    with pytest.raises(PlanningError, match="load multipliers must be positive"):
+        design_space(shop, load_multipliers=(0,))
+    with pytest.raises(PlanningError, match="listed twice"):
+        design_space(shop, dr_strategies=("pilot_light", "pilot_light"))
+
+
+def test_candidate_design_and_back(shop, shop_df):
+    for index in (0, 123, len(shop_df) - 1):
+        row = shop_df.iloc[index]
+        c = candidate_of(row)
+        assert isinstance(c, Candidate)
+        for name, value in zip(DIMENSIONS, c.values(), strict=True):
+            expected = row[name]
+            if name == "node_family" and expected == "default":
+                expected = None
+            assert value == expected, name
+        variant = candidate_design(shop, c)
+        assert variant.zones == c.zones
+        assert variant.dr.strategy.value == c.dr_strategy
+        assert variant.defaults.purchase.value == c.purchase
+        assert len(variant.regions) == c.regions
+        db = next(s for s in variant.services if s.name == "orders-db")
+        assert db.multi_az == c.db_multi_az
+        assert db.purchase.value == c.data_purchase
+        web = next(s for s in variant.services if s.name == "web")
+        assert web.load.peak_rps == 1500 * c.load_multiplier
+
+
+def test_explore_is_deterministic(shop):
+    space = design_space(shop, zones=(2, 3), node_families=(None, "m6i", "c7g"))
+    a, b = explore(shop, space), explore(shop, space)
+    pd.testing.assert_frame_equal(a, b)
+    assert a.to_csv() == b.to_csv()
+    assert a.attrs == b.attrs
+
+
+def test_frontier_view_orders_meeting_candidates_first(shop_df):
+    view = frontier(shop_df)
+    assert view["on_frontier"].all()
+    meets = view["meets_target"].tolist()
+    assert meets == sorted(meets, reverse=True)
+    first = view[view["meets_target"]]["monthly_cost_cents"].tolist()
+    assert first == sorted(first)
+    assert not view.duplicated(["monthly_cost_cents", "availability", "rto", "rpo"]).any()
+    assert len(frontier(shop_df, top=3)) == 3
+
+
+# --- CLI and chart --------------------------------------------------------------------------
+
+
+runner = CliRunner()
+
+
+def test_cli_prints_the_frontier_and_writes_csv(tmp_path):
+    out = tmp_path / "shop.csv"
+    result = runner.invoke(
+        app, ["explore", str(DESIGNS / "shop.yaml"), "--top", "5", "--csv", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "on the Pareto frontier" in result.output
+    assert "Current design" in result.output
+    first = out.read_bytes()
+    assert first.startswith(b"candidate,zones,regions,dr_strategy")
+    runner.invoke(app, ["explore", str(DESIGNS / "shop.yaml"), "--csv", str(out)])
+    assert out.read_bytes() == first
+    assert len(pd.read_csv(out)) == design_space(load_design(DESIGNS / "shop.yaml")).size
+
+
+def test_cli_json(tmp_path):
+    result = runner.invoke(app, ["explore", str(DESIGNS / "startup.yaml"), "--json", "--top", "3"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["design"] == "startup"
+    assert len(data["frontier"]) == 3
+    assert data["current"]["current"] is True
+    assert {"monthly_cost", "availability", "rto", "rpo", "meets_target"} <= set(
+        data["frontier"][0]
+    )
+
+
+def test_cli_bad_input_exits_2(tmp_path):
+    result = runner.invoke(app, ["explore", str(DESIGNS / "shop.yaml"), "--load", "0,1"])
+    assert result.exit_code == 2
+    assert "load multipliers must be positive" in result.output
+    result = runner.invoke(app, ["explore", str(DESIGNS / "shop.yaml"), "--load", "x"])
+    assert result.exit_code == 2
+    missing = runner.invoke(app, ["explore", str(tmp_path / "nope.yaml")])
+    assert missing.exit_code == 2
+    assert "Traceback" not in missing.output
+
+
+def test_pareto_figure(shop, shop_df):
+    from matplotlib.figure import Figure
+
+    from devops_plan.render.pareto import STRATEGY_COLOURS, pareto_figure
+
+    fig = pareto_figure(shop_df, current=build_plan(shop))
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any(label.startswith("current design (99.91%") for label in labels)
+    assert any(label.startswith("frontier, active active") for label in labels)
+    assert any(label.startswith("target 99.95%") for label in labels)
+    # One scatter for the others, one per strategy on the frontier, one for the current design.
+    strategies = set(shop_df[shop_df["on_frontier"]]["dr_strategy"])
+    assert len(ax.collections) == 1 + len(strategies) + 1
+    assert set(strategies) <= set(STRATEGY_COLOURS)
+    # Without `current`, the row explore marked is used.
+    fig2 = pareto_figure(shop_df)
+    assert any("current design" in t.get_text() for t in fig2.axes[0].get_legend().get_texts())
+    with pytest.raises(ValueError):
+        pareto_figure(shop_df.iloc[0:0])
