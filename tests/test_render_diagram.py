@@ -1,0 +1,307 @@
+"""Architecture diagrams: what the scene shows for each DR strategy and cloud, and outputs
+that are byte-identical, self-contained (icons as data: URIs) and free of overlaps."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from itertools import combinations
+
+import pytest
+
+from devops_plan.design import Design, DRStrategy
+from devops_plan.designfile import load_design
+from devops_plan.errors import ExternalError
+from devops_plan.plan import Plan, build_plan
+from devops_plan.render import diagram as dg
+from devops_plan.render.diagram import Diagram, build_scene, embed_icons, render_diagram, to_dot
+
+from .conftest import DESIGNS, ROOT
+
+pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot is not installed")
+EXAMPLES = sorted(p.stem for p in DESIGNS.glob("*.yaml"))
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "{http://www.w3.org/1999/xlink}href"
+
+
+@pytest.fixture(scope="module")
+def plans() -> dict[str, Plan]:
+    return {name: build_plan(load_design(DESIGNS / f"{name}.yaml")) for name in EXAMPLES}
+
+
+@pytest.fixture(scope="module")
+def rendered(plans: dict[str, Plan]) -> dict[str, Diagram]:
+    return {name: render_diagram(plan) for name, plan in plans.items()}
+
+
+def _with_dr(design: Design, strategy: DRStrategy) -> Design:
+    return design.model_copy(update={"dr": design.dr.model_copy(update={"strategy": strategy})})
+
+
+def _boxes(plan: Plan) -> dict[str, dg.Box]:
+    return {b.id: b for b in build_scene(plan).all_boxes()}
+
+
+# --- determinism and self-contained SVG -------------------------------------------------------
+
+
+def test_two_renders_are_byte_identical(plans: dict[str, Plan]) -> None:
+    plan = plans["shop"]
+    first = render_diagram(plan)
+    dg._icon_data.cache_clear()  # the second run re-reads and re-encodes every icon
+    second = render_diagram(plan)
+    assert first.dot == second.dot
+    assert first.svg == second.svg
+    assert first.png == second.png
+
+
+def test_a_fresh_process_renders_the_same_bytes(rendered: dict[str, Diagram]) -> None:
+    code = (
+        "import hashlib, sys\n"
+        "from devops_plan.designfile import load_design\n"
+        "from devops_plan.plan import build_plan\n"
+        "from devops_plan.render.diagram import render_diagram\n"
+        f"d = render_diagram(build_plan(load_design({str(DESIGNS / 'shop.yaml')!r})))\n"
+        "for data in (d.dot.encode(), d.svg.encode(), d.png):\n"
+        "    print(hashlib.sha256(data).hexdigest())\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    d = rendered["shop"]
+    expected = [hashlib.sha256(x).hexdigest() for x in (d.dot.encode(), d.svg.encode(), d.png)]
+    assert proc.stdout.split() == expected
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_svg_is_self_contained(
+    plans: dict[str, Plan], rendered: dict[str, Diagram], name: str
+) -> None:
+    svg = rendered[name].svg
+    root = ET.fromstring(svg.encode("utf-8"))  # well-formed XML
+    assert "file:" not in svg
+    assert str(dg.icon_root()) not in svg
+    assert not re.search(r'(href|src)="/', svg, re.IGNORECASE)
+    images = list(root.iter(f"{SVG}image"))
+    assert images, "the diagram has icons"
+    for image in images:
+        assert image.get(XLINK, "").startswith("data:image/png;base64,")
+    defined = {image.get("id") for image in images}
+    uses = list(root.iter(f"{SVG}use"))
+    boxes = list(build_scene(plans[name]).all_boxes())
+    assert len(uses) == len(boxes)  # one icon drawn per box, each a reference to an embedded one
+    for use in uses:
+        assert use.get(XLINK, "")[1:] in defined
+
+
+def test_node_ids_come_from_names_not_random(rendered: dict[str, Diagram]) -> None:
+    d = rendered["shop"]
+    assert not re.search(r"\b[0-9a-f]{32}\b", d.dot)  # diagrams' uuid4().hex node ids
+    assert '"us-east-1__svc__web"' in d.dot
+    ids = {el.get("id") for el in ET.fromstring(d.svg.encode("utf-8")).iter(f"{SVG}g")}
+    assert {"us-east-1__svc__web", "us-east-1__us-east-1b__db__orders-db__standby"} <= ids
+    assert "cluster__us-east-1__us-east-1a" in ids
+    # Icons are referenced relative to the icon root in the DOT, never by absolute path.
+    assert 'SRC="resources/aws/database/rds.png"' in d.dot
+    assert str(dg.icon_root()) not in d.dot
+
+
+def test_embed_icons_rejects_an_unknown_image_form() -> None:
+    with pytest.raises(ExternalError):
+        embed_icons('<svg><g id="graph0"><image href="x.png"/></g></svg>')
+
+
+def test_jupyter_reprs(rendered: dict[str, Diagram]) -> None:
+    d = rendered["startup"]
+    assert d._repr_svg_() == d.svg and d.svg.lstrip().startswith("<?xml")
+    assert d._repr_png_().startswith(b"\x89PNG\r\n\x1a\n")
+    assert set(d.files()) == {"startup.svg", "startup.png", "startup.dot"}
+
+
+# --- readability: nothing overlaps -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_no_two_boxes_overlap_and_edges_carry_no_labels(plans: dict[str, Plan], name: str) -> None:
+    source = to_dot(build_scene(plans[name]), plans[name])
+    # JSON has no image loader ("No loadimage plugin" warnings): icon cells have a fixed size.
+    proc = subprocess.run(
+        ["dot", f"-Gimagepath={dg.icon_root()}", "-Tjson"],
+        input=source.encode(),
+        capture_output=True,
+        check=True,
+    )
+    layout = json.loads(proc.stdout)
+    rects = []
+    for obj in layout["objects"]:
+        if "pos" not in obj or "width" not in obj:
+            continue  # clusters
+        x, y = (float(v) for v in obj["pos"].split(","))
+        w, h = float(obj["width"]) * 72, float(obj["height"]) * 72
+        rects.append((obj["name"], x - w / 2, y - h / 2, x + w / 2, y + h / 2))
+    assert len(rects) == len(list(build_scene(plans[name]).all_boxes()))
+    for (a, ax0, ay0, ax1, ay1), (b, bx0, by0, bx1, by1) in combinations(rects, 2):
+        overlap = min(ax1, bx1) - max(ax0, bx0) > 0.5 and min(ay1, by1) - max(ay0, by0) > 0.5
+        assert not overlap, f"{a} overlaps {b}"
+    # Edge labels are where Graphviz lets text collide; every number is in a box instead.
+    assert not [e for e in layout.get("edges", []) if "label" in e]
+
+
+# --- what the scene shows ---------------------------------------------------------------------
+
+
+def test_shop_scene_regions_zones_and_numbers(plans: dict[str, Plan]) -> None:
+    plan = plans["shop"]
+    scene = build_scene(plan)
+    boxes = _boxes(plan)
+    primary, dr = scene.groups
+    assert primary.label == "us-east-1 · primary region"
+    assert [g.label for g in primary.groups][1:] == ["us-east-1a", "us-east-1b", "us-east-1c"]
+    assert dr.label.startswith("us-west-2 · DR region: pilot light")
+    # Services with their replica counts and monthly cost of their share of the pool.
+    web = next(s for s in plan.services if s.name == "web")
+    assert boxes["us-east-1__svc__web"].lines[0] == f"{web.replicas} pods over 3 zone(s)"
+    # Node pool: nodes per zone add up to the pool, each labelled instance type x count.
+    pool = plan.node_pools[0]
+    per_zone = [b for b in boxes.values() if b.role == "node" and b.id.startswith("us-east-1__")]
+    assert sum(int(b.lines[0].split(" x ")[0]) for b in per_zone) == pool.nodes
+    assert all(b.lines[0].endswith(f"x {pool.instance_type}") for b in per_zone)
+    assert (
+        f"pool default: {pool.nodes} x {pool.instance_type} {pool.monthly_cost:,.2f} USD/mo"
+        in next(g.label for g in primary.groups if g.style == "k8s")
+    )
+    # Database: primary in zone a, Multi-AZ standby in zone b, the read replica in zone c.
+    assert "us-east-1__us-east-1a__db__orders-db__primary" in boxes
+    assert "us-east-1__us-east-1b__db__orders-db__standby" in boxes
+    assert "us-east-1__us-east-1c__db__orders-db__replica-1" in boxes
+    # The entrypoint load balancer, reached by users.
+    assert boxes["us-east-1__lb__web"].lines[-1].endswith("USD/mo")
+    assert dg.Link("users", "us-east-1__lb__web", "call") in scene.links
+    # Edges from depends_on.
+    assert dg.Link("us-east-1__svc__web", "us-east-1__svc__api", "call") in scene.links
+    assert (
+        dg.Link("us-east-1__svc__api", "us-east-1__us-east-1a__db__orders-db__primary", "call")
+        in scene.links
+    )
+
+
+def test_pilot_light_runs_only_the_replica_and_leaves_compute_dormant(
+    plans: dict[str, Plan],
+) -> None:
+    plan = plans["shop"]
+    assert plan.dr.strategy == "pilot_light"
+    boxes = _boxes(plan)
+    replica = boxes["us-west-2__us-west-2a__db__orders-db__replica"]
+    assert not replica.dormant and replica.lines[0].startswith("cross-region replica")
+    assert boxes["us-west-2__svc__web"].dormant and boxes["us-west-2__svc__api"].dormant
+    assert boxes["us-west-2__pool__default"].dormant
+    assert boxes["us-west-2__lb__web"].title == "load balancer (idle)"
+    links = build_scene(plan).links
+    assert dg.Link("us-east-1__us-east-1a__db__orders-db__primary", replica.id, "async") in links
+    assert (
+        dg.Link(
+            "us-east-1__us-east-1a__db__orders-db__primary", "us-west-2__backup__orders-db", "copy"
+        )
+        in links
+    )
+
+
+def test_backup_restore_keeps_only_copies() -> None:
+    design = _with_dr(load_design(DESIGNS / "shop.yaml"), DRStrategy.backup_restore)
+    boxes = _boxes(build_plan(design))
+    assert boxes["us-west-2__us-west-2a__db__orders-db__restore"].dormant
+    assert not boxes["us-west-2__backup__orders-db"].dormant
+    assert "us-west-2__lb__web" not in boxes  # nothing provisioned: no idle load balancer
+    running = [b for b in boxes.values() if b.id.startswith("us-west-2__") and not b.dormant]
+    assert {b.id for b in running} == {"us-west-2__backup__orders-db", "us-west-2__backup__assets"}
+
+
+def test_warm_standby_runs_scaled_down_compute() -> None:
+    design = _with_dr(load_design(DESIGNS / "shop.yaml"), DRStrategy.warm_standby)
+    plan = build_plan(design)
+    boxes = _boxes(plan)
+    assert boxes["us-west-2__svc__web"].lines[0] == "scaled down (warm)"
+    warm_pools = [
+        b for b in boxes.values() if b.id.startswith("us-west-2__us-west-2") and b.role == "node"
+    ]
+    warm_nodes = sum(int(b.lines[0].split(" x ")[0]) for b in warm_pools)
+    assert 0 < warm_nodes < plan.node_pools[0].nodes
+
+
+def test_active_active_draws_two_serving_regions(plans: dict[str, Plan]) -> None:
+    plan = plans["payments"]
+    scene = build_scene(plan)
+    assert [g.style for g in scene.groups] == ["region", "region"]
+    assert scene.groups[1].label == "us-west-2 · serving (active-active)"
+    boxes = _boxes(plan)
+    assert not any(b.dormant for b in boxes.values())
+    assert "us-west-2__us-west-2a__db__ledger-db__primary" in boxes
+    assert dg.Link("users", "us-west-2__lb__gateway", "call") in scene.links
+
+
+@pytest.mark.parametrize(("cloud", "k8s"), [("aws", "EKS"), ("gcp", "GKE"), ("azure", "AKS")])
+def test_icons_follow_the_cloud(cloud: str, k8s: str) -> None:
+    plan = build_plan(load_design(DESIGNS / "shop.yaml"), cloud=cloud)
+    source = to_dot(build_scene(plan), plan)
+    assert f'SRC="resources/{cloud}/' in source
+    assert 'SRC="resources/k8s/compute/pod.png"' in source  # pods use Kubernetes icons
+    assert f"Kubernetes ({k8s})" in source
+    assert "resources/onprem/client/users.png" in source
+    other = {"aws", "gcp", "azure"} - {cloud}
+    assert not any(f"resources/{o}/" in source for o in other)
+
+
+def test_mixed_platforms_and_kinds_render() -> None:
+    design = Design.model_validate(
+        {
+            "name": "mixed",
+            "regions": ["us-east-1"],
+            "zones": 2,
+            "targets": {"availability": 99.9, "rto": "10m", "rpo": "1m"},
+            "dr": {"strategy": "warm_standby"},
+            "services": [
+                {
+                    "name": "web",
+                    "kind": "stateless",
+                    "entrypoint": True,
+                    "platform": "vm",
+                    "load": {"peak_rps": 200, "cpu_ms": 20},
+                    "depends_on": ["api", "jobs"],
+                },
+                {
+                    "name": "api",
+                    "kind": "stateless",
+                    "platform": "managed",
+                    "load": {"peak_rps": 200, "cpu_ms": 20},
+                    "depends_on": ["db"],
+                },
+                {"name": "jobs", "kind": "queue", "messages_million_month": 10},
+                {
+                    "name": "db",
+                    "kind": "database",
+                    "engine": "mysql",
+                    "size": {"vcpu": 2, "memory_gib": 8, "storage_gib": 100},
+                },
+            ],
+        }
+    )
+    plan = build_plan(design)
+    boxes = _boxes(plan)
+    web = next(s for s in plan.services if s.name == "web")
+    assert boxes["us-east-1__svc__web"].role == "vm"
+    assert (
+        boxes["us-east-1__svc__web"].lines[0]
+        == f"{web.replicas} x {web.instance_class} over 2 zone(s)"
+    )
+    assert boxes["us-east-1__svc__api"].role == "containers"
+    assert boxes["us-east-1__queue__jobs"].role == "queue"
+    # Warm standby: the VM group runs in the DR region with fewer instances than the primary.
+    warm = boxes["us-west-2__svc__web"].lines[0]
+    assert warm.endswith("over 2 zone(s)") and 0 < int(warm.split(" x ")[0]) < web.replicas
+    d = render_diagram(plan)
+    assert d.svg.count("<use ") == len(boxes)
