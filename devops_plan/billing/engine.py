@@ -8,6 +8,7 @@ table (so rejected rows are recorded once and the text is not parsed again per q
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import threading
@@ -148,19 +149,7 @@ class DuckDBEngine:
         return [dict(zip(names, row, strict=True)) for row in rows]
 
     def rejected_rows(self) -> tuple[RejectedRow, ...]:
-        try:
-            rows = self._con.execute(
-                "SELECT DISTINCT s.file_path, e.line, e.column_name, e.error_message "
-                "FROM reject_errors e JOIN reject_scans s "
-                "ON e.scan_id = s.scan_id AND e.file_id = s.file_id"
-            ).fetchall()
-        except duckdb.CatalogException:  # no CSV was read: nothing can have been rejected
-            return ()
-        found = {
-            RejectedRow(str(f), int(line), None if col is None else str(col), str(msg))
-            for f, line, col, msg in rows
-        }
-        return tuple(sorted(found, key=lambda r: (r.file, r.line, r.column or "", r.error)))
+        return rejected_rows(self._con)
 
     def sources(self) -> tuple[str, ...]:
         return self._sources
@@ -189,6 +178,30 @@ class DuckDBEngine:
         self.close()
 
 
+def rejected_rows(con: duckdb.DuckDBPyConnection) -> tuple[RejectedRow, ...]:
+    """One entry per CSV line DuckDB rejected (a line can fail in several columns)."""
+    try:
+        rows = con.execute(
+            "SELECT s.file_path, e.line, min(e.column_idx), "
+            "arg_min(e.column_name, e.column_idx), arg_min(e.error_message, e.column_idx), "
+            "count(DISTINCT e.column_idx) "
+            "FROM reject_errors e JOIN reject_scans s "
+            "ON e.scan_id = s.scan_id AND e.file_id = s.file_id "
+            "GROUP BY s.file_path, e.line ORDER BY s.file_path, e.line"
+        ).fetchall()
+    except duckdb.CatalogException:  # no CSV was read: nothing can have been rejected
+        return ()
+    out = []
+    for file, line, _, column, message, problems in rows:
+        more = f" (and {problems - 1} more column(s))" if problems > 1 else ""
+        out.append(
+            RejectedRow(
+                str(file), int(line), None if column is None else str(column), f"{message}{more}"
+            )
+        )
+    return tuple(out)
+
+
 def _billing_error(exc: BaseException) -> BaseException:
     """DuckDB's error as one of ours: bad input is the user's to fix, the rest is outside."""
     if isinstance(exc, duckdb.OutOfMemoryException):
@@ -200,6 +213,16 @@ def _billing_error(exc: BaseException) -> BaseException:
         | duckdb.ConversionException
         | duckdb.BinderException,
     ):
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        text = str(exc).strip()
+        first = text.splitlines()[0] if text else type(exc).__name__
+        # DuckDB names the file on a later line of the message ("  file = ...").
+        found = re.search(r"^\s*file = (.+)$", text, re.MULTILINE)
+        if found:
+            hint = ""
+            if "state machine" in first:
+                hint = " (a quoted value is not closed, or a quote inside it is not doubled)"
+            return BillingInputError(
+                f"{found.group(1).strip()}: cannot read this CSV: {first}{hint}"
+            )
         return BillingInputError(f"cannot read the billing input: {first}")
     return exc

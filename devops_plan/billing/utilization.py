@@ -11,14 +11,14 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ..errors import BillingInputError
 from .aws import aws_errors, make_client
-from .engine import RejectedRow, connect
+from .engine import RejectedRow, connect, rejected_rows
 from .exports import open_text, sql_string
 from .sqlfiles import render_sql
 
@@ -129,20 +129,12 @@ def load_utilization_csv(path: str | Path) -> Utilization:
         cursor = con.execute(render_sql("utilization", source=reader))
         names = [d[0] for d in cursor.description or ()]
         rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
-        rejects = con.execute(
-            "SELECT DISTINCT e.line, e.column_name, e.error_message FROM reject_errors e"
-        ).fetchall()
+        rejected = tuple(replace(r, file=str(path)) for r in rejected_rows(con))
     except Exception as exc:  # duckdb's own error types
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise BillingInputError(f"{path}: cannot read the utilization file: {first}") from None
     finally:
         con.close()
-    rejected = tuple(
-        sorted(
-            (RejectedRow(str(path), int(line), col, str(msg)) for line, col, msg in rejects),
-            key=lambda r: (r.line, r.column or "", r.error),
-        )
-    )
     usage: dict[str, ResourceUsage] = {}
     out_of_range = 0
     for row in rows:
