@@ -155,6 +155,68 @@ def test_load_multiplier_scales_the_compute(shop_df):
     )
 
 
+def _pool_cases(design, zones, loads, purchases):
+    space = design_space(design, zones=zones, load_multipliers=loads, purchases=purchases)
+    for z in space.zones:
+        for m in space.load_multiplier:
+            for p in space.purchase:
+                for family in space.node_family:
+                    c = Candidate(
+                        z, "backup_restore", p, space.data_purchase[0], family, None, None, m
+                    )
+                    yield candidate_design(design, c)
+
+
+@pytest.mark.parametrize("name", ["shop", "payments", "synthetic", "big-replicas"])
+def test_pool_planner_mirror_equals_plan_pools(name):
+    """The sweep's memoised pool planner returns exactly the planner's pools."""
+    from benchmarks.synthetic import synthetic_design
+    from devops_plan.explore import _PoolPlanner
+    from devops_plan.plan import _context
+    from devops_plan.topology import plan_pools, size_services
+
+    if name == "synthetic":
+        design = synthetic_design(30, seed=3)
+        cases = _pool_cases(design, (2, 3), (1.0,), ("on_demand", "spot", "reserved_3y"))
+    elif name == "big-replicas":
+        # 20 vCPU replicas fit no c5 node: both refuse with the same message.
+        design = _big_api(load_design(DESIGNS / "shop.yaml"))
+        cases = _pool_cases(design, (3,), (1.0,), ("on_demand",))
+    else:
+        design = load_design(DESIGNS / f"{name}.yaml")
+        cases = _pool_cases(design, None, (0.5, 1.0, 3.0), None)
+    mirror = _PoolPlanner()
+    compared = refused = 0
+    for variant in cases:
+        ctx = _context(variant, None, None, None, None)
+        services, _ = size_services(ctx)
+        try:
+            expected = plan_pools(ctx, services)
+        except PlanningError as exc:
+            with pytest.raises(PlanningError) as got:
+                mirror.plan(ctx, services)
+            assert str(got.value) == str(exc)
+            refused += 1
+            continue
+        assert mirror.plan(ctx, services) == expected
+        compared += 1
+    assert compared >= 10
+    assert refused > 0 if name == "big-replicas" else refused == 0
+
+
+def _big_api(design):
+    return design.model_copy(
+        update={
+            "services": tuple(
+                s.model_copy(update={"replica": s.replica.model_copy(update={"cpu": 20})})
+                if s.name == "api"
+                else s
+                for s in design.services
+            )
+        }
+    )
+
+
 # --- the sweep's edges ----------------------------------------------------------------------
 
 
@@ -195,16 +257,7 @@ def test_unplannable_candidates_are_left_out_and_explained(shop):
 
 
 def test_a_family_too_small_for_a_replica_is_unplannable(shop):
-    big = shop.model_copy(
-        update={
-            "services": tuple(
-                s.model_copy(update={"replica": s.replica.model_copy(update={"cpu": 20})})
-                if s.name == "api"
-                else s
-                for s in shop.services
-            )
-        }
-    )
+    big = _big_api(shop)
     space = design_space(big, zones=(3,), purchases=("on_demand",), node_families=(None, "c5"))
     df = explore(big, space)
     assert set(df["node_family"]) == {"default"}

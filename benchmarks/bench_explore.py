@@ -1,0 +1,104 @@
+"""Benchmark: the design-space sweep against the planner in a loop (targets: 100,000
+candidates in at most 1 s in-process, and at least 100 times faster per candidate).
+
+The sweep is the shop design's default space (zones 1-3, four DR strategies, six compute and
+three data purchase options, the design's node types plus each allowed family, Multi-AZ off
+and on for the database and the cache) times eight load multipliers: 110,592 candidates.
+Each timed sweep starts with the planner's sizing and packing caches emptied (the catalog
+is loaded once, as in a notebook). The planner loop then plans a few dozen of the same
+candidates, one `build_plan` each, in the same process.
+
+Run: python -m benchmarks.bench_explore
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+
+from devops_plan import sizing, topology
+from devops_plan.catalog import load_catalog
+from devops_plan.designfile import load_design
+from devops_plan.explore import candidate_design, candidate_of, design_space, explore, pareto_mask
+from devops_plan.plan import build_plan
+from devops_plan.resources import data_path
+
+LOADS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0)
+TARGET_S = 1.0
+TARGET_SPEEDUP = 100.0
+
+
+def _clear_engine_caches() -> None:
+    # The planner memoises sizing, packing and catalog queries; empty them so each run is cold.
+    for module in (sizing, topology):
+        for value in vars(module).values():
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
+    for name, value in vars(topology).items():
+        if name.endswith("_CACHE") and isinstance(value, dict):
+            value.clear()
+
+
+def main(repeats: int = 5, planner_candidates: int = 40) -> dict[str, float]:
+    design = load_design(data_path("designs", "shop.yaml"))
+    catalog = load_catalog(design.cloud.value)
+    space = design_space(design, load_multipliers=LOADS, catalog=catalog)
+    sweeps = []
+    for _ in range(repeats):
+        _clear_engine_caches()
+        start = time.perf_counter()
+        df = explore(design, space, catalog=catalog)
+        sweeps.append(time.perf_counter() - start)
+    cost = df["monthly_cost_cents"].to_numpy()
+    avail = df["availability"].to_numpy()
+    rto = df["rto"].to_numpy()
+    start = time.perf_counter()
+    pareto_mask(cost, avail, rto)
+    frontier_s = time.perf_counter() - start
+
+    rng = random.Random(8)
+    sample = rng.sample(list(df.index), planner_candidates)
+    _clear_engine_caches()
+    start = time.perf_counter()
+    for index in sample:
+        build_plan(candidate_design(design, candidate_of(df.loc[index])), catalog=catalog)
+    planner_s = time.perf_counter() - start
+
+    n = len(df)
+    sweep_median = statistics.median(sweeps)
+    per_candidate_sweep = sweep_median / n
+    per_candidate_planner = planner_s / planner_candidates
+    figures = {
+        "candidates": float(n),
+        "sweep_median_s": sweep_median,
+        "sweep_min_s": min(sweeps),
+        "sweep_max_s": max(sweeps),
+        "frontier_s": frontier_s,
+        "sweep_us_per_candidate": per_candidate_sweep * 1e6,
+        "planner_ms_per_candidate": per_candidate_planner * 1e3,
+        "speedup": per_candidate_planner / per_candidate_sweep,
+    }
+    print(
+        f"explore shop: {n:,} candidates (space {space.shape}), {repeats} cold runs: "
+        f"median {sweep_median:.3f} s (min {min(sweeps):.3f}, max {max(sweeps):.3f}), "
+        f"{figures['sweep_us_per_candidate']:.2f} us per candidate; "
+        f"Pareto mask alone {frontier_s * 1e3:.1f} ms; "
+        f"{int(df['on_frontier'].sum())} on the frontier"
+    )
+    print(
+        f"planner loop: {planner_candidates} candidates with build_plan in {planner_s:.3f} s, "
+        f"{figures['planner_ms_per_candidate']:.2f} ms per candidate; "
+        f"sweep is {figures['speedup']:,.0f}x faster per candidate"
+    )
+    ok_time = sweep_median <= TARGET_S
+    ok_speed = figures["speedup"] >= TARGET_SPEEDUP
+    print(
+        f"targets: {n:,} candidates <= {TARGET_S:g} s: {'met' if ok_time else 'MISSED'}; "
+        f">= {TARGET_SPEEDUP:g}x per candidate: {'met' if ok_speed else 'MISSED'}"
+    )
+    return figures
+
+
+if __name__ == "__main__":
+    main()
