@@ -1,0 +1,127 @@
+"""`devops-plan report`: exit codes, one-line errors, outputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from devops_plan.cli import app
+from tests.billing_fixtures import SAMPLE_FOCUS, SAMPLE_UTILIZATION, focus_row, write_csv
+
+runner = CliRunner()
+
+
+def invoke(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, ["report", *args])
+
+
+def test_report_on_the_sample(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = invoke(
+        "--billing",
+        str(SAMPLE_FOCUS),
+        "--utilization",
+        str(SAMPLE_UTILIZATION),
+        "--out",
+        str(out),
+        "--format",
+        "html,md,json,csv",
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "recommendations.csv",
+        "report.html",
+        "report.json",
+        "report.md",
+    ]
+    assert "Estimated savings / month" in result.stdout
+    assert "reporting-host" not in result.stdout or "Resize" in result.stdout
+    assert "wrote" in result.stdout
+
+
+def test_billing_files_may_follow_the_option(tmp_path: Path) -> None:
+    a = write_csv(tmp_path / "a.csv", [focus_row(BilledCost="1")])
+    b = write_csv(tmp_path / "b.csv", [focus_row(BilledCost="2")])
+    result = invoke("--billing", str(a), str(b), "--out", str(tmp_path / "o"), "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["totals"]["billed_cost"] == "3.00"
+    assert [i["rows"] for i in data["inputs"]] == [1, 1]
+
+
+def test_period_options(tmp_path: Path) -> None:
+    rows = [
+        focus_row(BilledCost="1", ChargePeriodStart="2024-09-01 00:00:00"),
+        focus_row(BilledCost="2", ChargePeriodStart="2024-10-01 00:00:00"),
+    ]
+    path = write_csv(tmp_path / "p.csv", rows)
+    result = invoke(
+        "--billing",
+        str(path),
+        "--since",
+        "2024-09-01",
+        "--until",
+        "2024-10-01",
+        "--out",
+        str(tmp_path / "o"),
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["totals"]["billed_cost"] == "1.00"
+    assert data["data_quality"]["billed_cost_outside_period"] == "2.00"
+
+
+def test_an_empty_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    result = invoke("--billing", str(empty), "--out", str(tmp_path / "o"))
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"{empty}: empty file; expected a FOCUS or CUR 2.0 export with a header row"
+    ]
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_malformed_rows_are_reported_not_fatal(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "m.csv", [focus_row(BilledCost="1"), focus_row(BilledCost="x")])
+    result = invoke("--billing", str(path), "--out", str(tmp_path / "o"), "--json")
+    assert result.exit_code == 0, result.output
+    quality = json.loads(result.stdout)["data_quality"]
+    assert quality["rows_rejected"] == 1
+    assert quality["rejected"][0]["line"] == 3
+    assert quality["rejected"][0]["file"] == str(path)
+
+
+def test_user_mistakes_exit_2_with_one_line(tmp_path: Path) -> None:
+    good = write_csv(tmp_path / "g.csv", [focus_row()])
+    cases = [
+        (["--billing", str(tmp_path / "missing.csv")], "missing.csv: no such file"),
+        (["--billing", str(good), "--format", "pdf"], "--format: unknown format(s) pdf"),
+        (["--billing", str(good), "--since", "yesterday"], "--since 'yesterday': expected a date"),
+        (["--engine", "athena", "--database", "d"], "--engine athena needs --table, --output"),
+        (
+            ["--engine", "spark", "--billing", str(good)],
+            "--engine 'spark': expected duckdb or athena",
+        ),
+        ([], "no billing files given"),
+        (["--cost-explorer"], "--cost-explorer needs --since and --until"),
+        (["--billing", str(good), "--utilization", str(tmp_path / "u.csv")], "u.csv: no such file"),
+    ]
+    for args, message in cases:
+        result = invoke(*args, "--out", str(tmp_path / "o"))
+        assert result.exit_code == 2, (args, result.output)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and message in lines[0], (args, lines)
+
+
+def test_bad_utilization_header_is_a_user_error(tmp_path: Path) -> None:
+    good = write_csv(tmp_path / "g.csv", [focus_row()])
+    util = tmp_path / "u.csv"
+    util.write_text("id,when,cpu\nx,2024-09-01,1\n")
+    result = invoke("--billing", str(good), "--utilization", str(util), "--out", str(tmp_path))
+    assert result.exit_code == 2
+    assert "missing column(s) resource_id, timestamp, cpu_pct, mem_pct" in result.stderr
