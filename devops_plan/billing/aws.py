@@ -7,6 +7,7 @@ Endpoints come from boto3's own configuration (AWS_PROFILE, AWS_REGION, AWS_ENDP
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -41,8 +42,14 @@ def aws_errors(what: str) -> Iterator[None]:
         ) from None
     except ClientError as exc:
         error = exc.response.get("Error", {})
-        code = error.get("Code", "Error")
+        code = str(error.get("Code", "Error"))
         message = " ".join(str(error.get("Message", "")).split())
+        # Some endpoints answer a JSON API with an XML error body; read its code and message.
+        xml_code = re.search(r"<Code>([^<]+)</Code>", message)
+        xml_message = re.search(r"<Message>([^<]+)</Message>", message)
+        if xml_code or xml_message:
+            code = xml_code.group(1) if xml_code else code
+            message = xml_message.group(1) if xml_message else ""
         operation = getattr(exc, "operation_name", "") or "the call"
         raise ExternalError(
             f"{what}: AWS refused {operation}: {code}: {message}".rstrip(": ")

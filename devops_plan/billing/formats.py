@@ -186,11 +186,12 @@ def raw_projection(
             else:
                 expr = f"CAST({ref} AS VARCHAR)"
         elif kind == "timestamp" and _is_text(sql_type):
-            # ISO 8601 text with a zone ("...Z"); the session runs in UTC.
+            # Text: "2024-09-01 00:00:00" or ISO 8601 with a zone ("...T00:00:00Z"), in UTC.
             expr = (
                 f"CAST(CAST({ref} AS TIMESTAMPTZ) AS TIMESTAMP)"
                 if dialect == "duckdb"
-                else f"CAST(from_iso8601_timestamp({ref}) AS TIMESTAMP)"
+                else f"COALESCE(TRY_CAST({ref} AS TIMESTAMP), "
+                f"CAST(try(from_iso8601_timestamp({ref})) AS TIMESTAMP))"
             )
         elif kind == "text":
             expr = f"CAST({ref} AS VARCHAR)"
