@@ -1,0 +1,257 @@
+"""Kubernetes manifests from the plan: for each stateless service on Kubernetes a Deployment
+with the planned replicas, requests and limits and zone spread, a PodDisruptionBudget that
+keeps the capacity of a zone loss, and a HorizontalPodAutoscaler bounded by the sizing.
+
+Pure: `artefacts(plan, design)` returns {path under the docs folder: YAML text}; `devops-plan
+export` writes them. Deterministic: no timestamps, a fixed key order, services in plan order.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from ..design import Design
+from ..plan import Plan, ServiceOut
+
+__all__ = ["Settings", "artefacts", "hpa_bounds", "manifests", "pdb_min_available"]
+
+# The label each managed Kubernetes service puts on the nodes of a node pool.
+POOL_LABEL = {
+    "aws": "eks.amazonaws.com/nodegroup",
+    "gcp": "cloud.google.com/gke-nodepool",
+    "azure": "kubernetes.azure.com/agentpool",
+}
+ZONE_KEY = "topology.kubernetes.io/zone"
+HOST_KEY = "kubernetes.io/hostname"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the plan does not know: where images live and the namespace (default: the design)."""
+
+    image: str = "registry.example.com/{design}/{service}:CHANGE-ME"
+    namespace: str | None = None
+    folder: str = "kubernetes"
+
+
+def _labels(plan: Plan, service: str) -> dict[str, str]:
+    return {
+        "app.kubernetes.io/name": service,
+        "app.kubernetes.io/part-of": plan.design,
+    }
+
+
+def _quantity_cpu(millicores: int) -> str:
+    return f"{millicores}m"
+
+
+def _quantity_memory(mib: int) -> str:
+    return f"{mib}Mi"
+
+
+def pdb_min_available(zones: int) -> str | None:
+    """The share of pods a voluntary disruption must leave: those of all zones but one.
+
+    With z zones the sizing proved that the replicas of z-1 zones carry the peak; allowing
+    evictions down to that share keeps the capacity of a zone loss during drains. Kubernetes
+    rounds the percentage up, so it is rounded down here (66% of 54 pods is 36 = 2 zones of
+    18). One zone has no zone loss to keep capacity for: None (one pod at a time instead).
+    """
+    if zones < 2:
+        return None
+    return f"{math.floor(100 * (zones - 1) / zones)}%"
+
+
+def hpa_bounds(s: ServiceOut) -> tuple[int, int, int]:
+    """(minReplicas, maxReplicas, target CPU %) from the sizing.
+
+    max: the planned replicas, which the node pools are sized to hold. min: the floor the
+    sizing never goes below (one per zone, two from 99.9%), rounded up to whole zones.
+    target: the CPU utilisation of the planned replicas at the forecast peak, so the
+    autoscaler reaches the planned count exactly when the peak arrives (and so keeps the
+    zone-loss and latency headroom the plan chose, which a plain 60% target would not).
+    """
+    z = max(1, s.zones)
+    sizing = s.sizing
+    if sizing is None:
+        return s.replicas, s.replicas, 60
+    floor = math.ceil(sizing.n_minimum / z) * z
+    low = min(floor, s.replicas)
+    utilisation = 100 * sizing.offered_load_vcpu / (sizing.vcpu_per_replica * s.replicas)
+    return low, s.replicas, max(1, min(100, math.floor(utilisation)))
+
+
+def _deployment(plan: Plan, s: ServiceOut, settings: Settings, namespace: str) -> dict[str, Any]:
+    labels = _labels(plan, s.name)
+    selector = {"matchLabels": dict(labels)}
+    spread: list[dict[str, Any]] = []
+    if s.zones >= 2:
+        spread.append(
+            {
+                "maxSkew": 1,
+                "minDomains": s.zones,
+                "topologyKey": ZONE_KEY,
+                "whenUnsatisfiable": "DoNotSchedule",
+                "labelSelector": dict(selector),
+            }
+        )
+    spread.append(
+        {
+            "maxSkew": 1,
+            "topologyKey": HOST_KEY,
+            "whenUnsatisfiable": "ScheduleAnyway",
+            "labelSelector": dict(selector),
+        }
+    )
+    requests: dict[str, str] = {}
+    limits: dict[str, str] = {}
+    if s.cpu_request_m:
+        requests["cpu"] = _quantity_cpu(s.cpu_request_m)
+    if s.memory_request_mib:
+        requests["memory"] = _quantity_memory(s.memory_request_mib)
+    if s.cpu_limit_m:
+        limits["cpu"] = _quantity_cpu(s.cpu_limit_m)
+    if s.memory_limit_mib:
+        limits["memory"] = _quantity_memory(s.memory_limit_mib)
+    resources: dict[str, Any] = {"requests": requests}
+    if limits:
+        resources["limits"] = limits
+    pod_spec: dict[str, Any] = {}
+    pool = next((p for p in plan.node_pools if s.name in p.services), None)
+    if pool is not None:
+        pod_spec["nodeSelector"] = {POOL_LABEL.get(plan.cloud, "devops-plan/pool"): pool.name}
+    pod_spec["topologySpreadConstraints"] = spread
+    pod_spec["containers"] = [
+        {
+            "name": s.name,
+            "image": settings.image.format(design=plan.design, service=s.name),
+            "resources": resources,
+        }
+    ]
+    annotations = {"devops-plan/replicas": _replica_note(s)}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {
+            "name": s.name,
+            "namespace": namespace,
+            "labels": dict(labels),
+            "annotations": annotations,
+        },
+        "spec": {
+            "replicas": s.replicas,
+            "selector": selector,
+            "template": {"metadata": {"labels": dict(labels)}, "spec": pod_spec},
+        },
+    }
+
+
+def _replica_note(s: ServiceOut) -> str:
+    z = s.sizing
+    if z is None:
+        return f"{s.replicas} planned"
+    parts = [f"utilisation {z.n_util}"]
+    if z.n_zone is not None:
+        parts.append(f"zone loss {z.n_zone}")
+    if z.n_latency is not None:
+        parts.append(f"latency {z.n_latency}")
+    parts.append(f"minimum {z.n_minimum}")
+    return (
+        f"{s.replicas} = max({', '.join(parts)}) rounded up to {s.zones} zone(s); "
+        f"bound by {z.binding}; offered load {z.offered_load_vcpu:g} vCPU at peak"
+    )
+
+
+def _pdb(plan: Plan, s: ServiceOut, namespace: str) -> dict[str, Any]:
+    share = pdb_min_available(s.zones)
+    spec: dict[str, Any] = {"minAvailable": share} if share is not None else {"maxUnavailable": 1}
+    spec["selector"] = {"matchLabels": _labels(plan, s.name)}
+    return {
+        "apiVersion": "policy/v1",
+        "kind": "PodDisruptionBudget",
+        "metadata": {"name": s.name, "namespace": namespace, "labels": _labels(plan, s.name)},
+        "spec": spec,
+    }
+
+
+def _hpa(plan: Plan, s: ServiceOut, namespace: str) -> dict[str, Any]:
+    low, high, target = hpa_bounds(s)
+    return {
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": {"name": s.name, "namespace": namespace, "labels": _labels(plan, s.name)},
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": s.name},
+            "minReplicas": low,
+            "maxReplicas": high,
+            "metrics": [
+                {
+                    "type": "Resource",
+                    "resource": {
+                        "name": "cpu",
+                        "target": {"type": "Utilization", "averageUtilization": target},
+                    },
+                }
+            ],
+        },
+    }
+
+
+def manifests(
+    plan: Plan, design: Design, settings: Settings = Settings()
+) -> dict[str, list[dict[str, Any]]]:
+    """{file name: Kubernetes objects}: a namespace, then one file per Kubernetes service."""
+    namespace = settings.namespace or plan.design
+    out: dict[str, list[dict[str, Any]]] = {
+        "namespace.yaml": [
+            {
+                "apiVersion": "v1",
+                "kind": "Namespace",
+                "metadata": {
+                    "name": namespace,
+                    "labels": {"app.kubernetes.io/part-of": plan.design},
+                },
+            }
+        ]
+    }
+    for s in plan.services:
+        if s.kind != "stateless" or s.platform != "kubernetes":
+            continue
+        out[f"{s.name}.yaml"] = [
+            _deployment(plan, s, settings, namespace),
+            _pdb(plan, s, namespace),
+            _hpa(plan, s, namespace),
+        ]
+    return out
+
+
+def _dump(objects: list[dict[str, Any]], header: str) -> str:
+    yaml = YAML()
+    yaml.default_flow_style = False
+    yaml.width = 4096  # never fold a long annotation across lines
+    yaml.representer.ignore_aliases = lambda *_: True  # plain repeated labels, no &id001
+    buf = io.StringIO()
+    buf.write(header)
+    yaml.dump_all(objects, buf)
+    return buf.getvalue()
+
+
+def artefacts(plan: Plan, design: Design, settings: Settings = Settings()) -> dict[str, str]:
+    """{"kubernetes/<design>/<file>.yaml": text} for `devops-plan export`."""
+    regions = ", ".join(plan.topology.serving_regions)
+    header = (
+        f"# Generated by devops-plan from the plan of {plan.design!r} ({plan.cloud}); apply in "
+        f"each serving region: {regions}.\n"
+        "# Replace the image; edit freely (export keeps edited files).\n"
+    )
+    if not any(s.kind == "stateless" and s.platform == "kubernetes" for s in plan.services):
+        return {}
+    return {
+        f"{settings.folder}/{plan.design}/{name}": _dump(objects, header)
+        for name, objects in sorted(manifests(plan, design, settings).items())
+    }

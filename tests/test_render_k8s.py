@@ -1,0 +1,196 @@
+"""Kubernetes manifests: valid against the Kubernetes schemas offline, the plan's numbers in
+them, zone spread, a disruption budget that keeps the capacity of a zone loss, HPA bounds."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from ruamel.yaml import YAML
+
+from devops_plan.design import Platform
+from devops_plan.designfile import load_design
+from devops_plan.plan import build_plan
+from devops_plan.render.k8s import Settings, artefacts, hpa_bounds, pdb_min_available
+
+from .conftest import DESIGNS
+
+kubernetes_validate = pytest.importorskip(
+    "kubernetes_validate", reason="dev dependency kubernetes-validate is not installed"
+)
+K8S_VERSION = "1.30.0"
+NAMES = ["shop", "payments", "startup"]
+
+
+def _docs(text):
+    return [d for d in YAML(typ="safe").load_all(text) if d is not None]
+
+
+@pytest.fixture(scope="module", params=NAMES)
+def planned(request):
+    design = load_design(DESIGNS / f"{request.param}.yaml")
+    return design, build_plan(design)
+
+
+def _by_kind(files):
+    out = {}
+    for path, text in files.items():
+        for doc in _docs(text):
+            out.setdefault(doc["kind"], []).append((path, doc))
+    return out
+
+
+def test_every_manifest_validates_against_the_kubernetes_schema(planned):
+    design, plan = planned
+    files = artefacts(plan, design)
+    assert files
+    count = 0
+    for path, text in files.items():
+        assert path.startswith(f"kubernetes/{plan.design}/") and path.endswith(".yaml")
+        for doc in _docs(text):
+            # strict: unknown fields are errors too.
+            kubernetes_validate.validate(doc, K8S_VERSION, strict=True)
+            count += 1
+    stateless = [s for s in plan.services if s.kind == "stateless" and s.platform == "kubernetes"]
+    assert count == 1 + 3 * len(stateless)
+
+
+def test_a_broken_manifest_is_caught_by_the_validator(planned):
+    # The check above can fail: a misspelt field does not validate.
+    design, plan = planned
+    files = artefacts(plan, design)
+    path = next(p for p in files if not p.endswith("namespace.yaml"))
+    deployment = _docs(files[path])[0]
+    deployment["spec"]["replica"] = deployment["spec"].pop("replicas")
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(deployment, K8S_VERSION, strict=True)
+
+
+def test_deployments_carry_the_planned_numbers(planned):
+    design, plan = planned
+    kinds = _by_kind(artefacts(plan, design))
+    deployments = {doc["metadata"]["name"]: doc for _, doc in kinds["Deployment"]}
+    for s in plan.services:
+        if s.kind != "stateless":
+            continue
+        d = deployments[s.name]
+        assert d["metadata"]["namespace"] == plan.design
+        assert d["spec"]["replicas"] == s.replicas
+        pod = d["spec"]["template"]["spec"]
+        container = pod["containers"][0]
+        assert container["resources"]["requests"] == {
+            "cpu": f"{s.cpu_request_m}m",
+            "memory": f"{s.memory_request_mib}Mi",
+        }
+        assert container["resources"]["limits"] == {"memory": f"{s.memory_limit_mib}Mi"}
+        pool = next(p for p in plan.node_pools if s.name in p.services)
+        assert pod["nodeSelector"] == {"eks.amazonaws.com/nodegroup": pool.name}
+        zone = [
+            c
+            for c in pod["topologySpreadConstraints"]
+            if c["topologyKey"] == "topology.kubernetes.io/zone"
+        ]
+        if s.zones >= 2:
+            assert zone == [
+                {
+                    "maxSkew": 1,
+                    "minDomains": s.zones,
+                    "topologyKey": "topology.kubernetes.io/zone",
+                    "whenUnsatisfiable": "DoNotSchedule",
+                    "labelSelector": d["spec"]["selector"],
+                }
+            ]
+        else:
+            assert zone == []
+        assert d["spec"]["selector"]["matchLabels"] == d["spec"]["template"]["metadata"]["labels"]
+
+
+def _pods_kept(share: str, replicas: int) -> int:
+    # Kubernetes rounds a minAvailable percentage up.
+    return math.ceil(int(share.rstrip("%")) * replicas / 100)
+
+
+def test_disruption_budget_keeps_the_capacity_of_a_zone_loss(planned):
+    design, plan = planned
+    kinds = _by_kind(artefacts(plan, design))
+    budgets = {doc["metadata"]["name"]: doc for _, doc in kinds["PodDisruptionBudget"]}
+    for s in plan.services:
+        if s.kind != "stateless":
+            continue
+        spec = budgets[s.name]["spec"]
+        if s.zones >= 2:
+            kept = _pods_kept(spec["minAvailable"], s.replicas)
+            # Exactly the replicas of the zones that are left...
+            assert kept == s.replicas * (s.zones - 1) // s.zones
+            # ...which carry the peak at the zone-failure utilisation (the sizing's promise).
+            capacity = kept * s.sizing.vcpu_per_replica * design.defaults.zone_failure_utilization
+            assert capacity >= s.sizing.offered_load_vcpu
+            # And a drain can always make progress.
+            assert kept < s.replicas
+        else:
+            assert spec == {"maxUnavailable": 1, "selector": spec["selector"]}
+
+
+@pytest.mark.parametrize(
+    ("zones", "share"), [(1, None), (2, "50%"), (3, "66%"), (4, "75%"), (6, "83%")]
+)
+def test_pdb_share_is_all_zones_but_one(zones, share):
+    assert pdb_min_available(zones) == share
+    if share:
+        for per_zone in range(1, 40):
+            replicas = per_zone * zones
+            assert _pods_kept(share, replicas) == replicas - per_zone
+
+
+def test_hpa_bounds_come_from_the_sizing(planned):
+    design, plan = planned
+    kinds = _by_kind(artefacts(plan, design))
+    hpas = {doc["metadata"]["name"]: doc for _, doc in kinds["HorizontalPodAutoscaler"]}
+    for s in plan.services:
+        if s.kind != "stateless":
+            continue
+        spec = hpas[s.name]["spec"]
+        assert spec["scaleTargetRef"] == {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "name": s.name,
+        }
+        assert spec["maxReplicas"] == s.replicas
+        assert spec["minReplicas"] == min(
+            s.replicas, math.ceil(s.sizing.n_minimum / s.zones) * s.zones
+        )
+        target = spec["metrics"][0]["resource"]["target"]["averageUtilization"]
+        # At the planned peak the autoscaler asks for the planned replicas (capped at max).
+        wanted = math.ceil(s.sizing.offered_load_vcpu / (s.sizing.vcpu_per_replica * target / 100))
+        assert wanted >= s.replicas
+        assert (low := hpa_bounds(s))[0] <= low[1]
+
+
+def test_shop_numbers():
+    design = load_design(DESIGNS / "shop.yaml")
+    plan = build_plan(design)
+    web = next(s for s in plan.services if s.name == "web")
+    assert hpa_bounds(web) == (3, web.replicas, math.floor(100 * 30 / web.replicas))
+
+
+def test_manifests_are_deterministic_and_settings_apply():
+    design = load_design(DESIGNS / "shop.yaml")
+    a = artefacts(build_plan(design), design)
+    b = artefacts(build_plan(design), design)
+    assert a == b
+    assert list(a) == sorted(a)
+    custom = artefacts(
+        build_plan(design), design, Settings(image="ghcr.io/acme/{service}:1.2.3", namespace="prod")
+    )
+    web = _docs(custom["kubernetes/shop/web.yaml"])[0]
+    assert web["spec"]["template"]["spec"]["containers"][0]["image"] == "ghcr.io/acme/web:1.2.3"
+    assert web["metadata"]["namespace"] == "prod"
+    assert "&id" not in a["kubernetes/shop/web.yaml"]  # no YAML anchors
+
+
+def test_designs_without_kubernetes_services_give_no_manifests():
+    design = load_design(DESIGNS / "startup.yaml")
+    vm = design.model_copy(
+        update={"defaults": design.defaults.model_copy(update={"platform": Platform.vm})}
+    )
+    assert artefacts(build_plan(vm), vm) == {}
