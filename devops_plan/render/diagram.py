@@ -67,7 +67,7 @@ class Link:
 
     tail: str
     head: str
-    style: str  # call | sync | async | copy | dormant | layout
+    style: str  # call | sync | async | copy | dormant | layout | spacer
     label: str = ""
 
 
@@ -142,6 +142,8 @@ class _Region:
         in_k8s = {b.id for b in self.k8s}
         stateless = {s.name for s in plan.services if s.kind == "stateless"}
         heads = [self.pools[z][0].id for z in self.zones if self.pools.get(z)]
+        # Replication arcs between the data boxes need the room a spacer rank gives them.
+        gap = "spacer" if any(link.style in ("sync", "async") for link in self.links) else "layout"
         for s in plan.services:
             box = self.front.get(s.name)
             if box in in_k8s and not any(d in stateless for d in s.depends_on):
@@ -149,7 +151,7 @@ class _Region:
         for z in self.zones:
             pools = self.pools.get(z, [])
             if pools:
-                links += [Link(pools[-1].id, b.id, "layout") for b in self.zonal.get(z, [])]
+                links += [Link(pools[-1].id, b.id, gap) for b in self.zonal.get(z, [])]
         return links, row
 
 
@@ -670,6 +672,9 @@ _EDGE_STYLE: dict[str, dict[str, str]] = {
     "copy": {"color": "#B8860B", "style": "dotted"},
     "dormant": {"color": "#B0B7BE", "style": "dashed"},
     "layout": {"style": "invis"},
+    # An empty rank between a zone's node pool and its data: room for the replication arcs
+    # between data boxes, which Graphviz bends upwards, clear of the pool's label.
+    "spacer": {"style": "invis", "minlen": "2"},
 }
 # Replication and copies do not set the layout's rows: they run sideways between zones/regions.
 _UNCONSTRAINED = ("sync", "async", "copy")
