@@ -676,7 +676,8 @@ _EDGE_STYLE: dict[str, dict[str, str]] = {
     # between data boxes, which Graphviz bends upwards, clear of the pool's label.
     "spacer": {"style": "invis", "minlen": "2"},
 }
-# Replication and copies do not set the layout's rows: they run sideways between zones/regions.
+# Replication and copies do not push boxes down a rank: they run sideways, between zones
+# and regions, so they may join boxes on one row.
 _UNCONSTRAINED = ("sync", "async", "copy")
 
 
@@ -778,7 +779,6 @@ def to_dot(scene: Scene, plan: Plan | None = None) -> str:
             "fontsize": "10",
         },
     )
-    # Graphviz names the root graph in the output; keep it the design name, not "%3".
     with _drawing(d):
         nodes: dict[str, Any] = {}
 
