@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 
-.PHONY: demo test lint bench install dev system-deps explore clean
+.PHONY: demo test lint bench install dev system-deps explore clean docs-images
 
 $(PY):
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "devops-plan needs Python >= 3.11 (found %s)" % sys.version.split()[0]'
@@ -49,3 +49,7 @@ explore: install system-deps
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache
+
+# The README's picture, drawn by the tool itself from the shop example.
+docs-images: install system-deps
+	$(PY) -c "from devops_plan import load_design, build_plan; from devops_plan.render.diagram import render_diagram; from devops_plan.files import write_atomic; write_atomic('docs/images/shop-diagram.png', render_diagram(build_plan(load_design('data/designs/shop.yaml'))).png)"
