@@ -1,0 +1,337 @@
+"""Runbook drafts from the plan: one per service and one for regional failover, in Markdown.
+
+Each names what the plan knows: the alerts that fire (the SLO rules of `render/slo.py`), the
+impact (the user path, the downtime budget), diagnosis and resolution steps for the service's
+kind and the chosen DR strategy (pilot light: promote the replica, scale the dormant compute,
+switch DNS), with escalation and post-incident sections left for people to fill in.
+Templates are Jinja files in `devops_plan/templates/runbook/`. Pure and deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ..availability import dependency_closure
+from ..design import Design
+from ..errors import UserError
+from ..plan import NodePoolOut, Plan, ServiceOut
+from ..resources import package_path
+from ..units import format_duration
+from . import slo
+
+__all__ = ["FAILOVER", "Settings", "artefacts", "failover_steps", "template_dir"]
+
+FAILOVER = "regional-failover.md"
+_STRATEGY_TITLES = {
+    "backup_restore": "backup and restore",
+    "pilot_light": "pilot light",
+    "warm_standby": "warm standby",
+    "active_active": "active-active",
+}
+# Example commands per cloud; <angle brackets> are for the reader to fill in.
+_COMMANDS: dict[str, dict[str, str]] = {
+    "aws": {
+        "promote": "aws rds promote-read-replica --db-instance-identifier <{name}-replica> --region {region}",
+        "db_failover": "aws rds reboot-db-instance --db-instance-identifier <{name}> --force-failover",
+        "restore": (
+            "aws rds restore-db-instance-from-db-snapshot --db-instance-identifier <{name}> "
+            "--db-snapshot-identifier <latest copied snapshot> --db-instance-class {cls} --region {region}"
+        ),
+        "scale_pool": (
+            "aws eks update-nodegroup-config --cluster-name <cluster> --nodegroup-name {pool} "
+            "--scaling-config minSize={nodes},maxSize={nodes},desiredSize={nodes} --region {region}"
+        ),
+        "dns": "Route 53: make the {region} failover record primary (or set its weight to 100)",
+        "db_status": "aws rds describe-db-instances --db-instance-identifier <{name}>; aws rds describe-events --source-type db-instance --duration 120",
+        "cache_status": "aws elasticache describe-replication-groups --replication-group-id <{name}>; aws elasticache describe-events --duration 120",
+    },
+    "gcp": {
+        "promote": "gcloud sql instances promote-replica <{name}-replica>",
+        "db_failover": "gcloud sql instances failover <{name}>",
+        "restore": "gcloud sql backups restore <latest backup id> --restore-instance=<{name}> --backup-instance=<{name}-source>",
+        "scale_pool": (
+            "gcloud container clusters resize <cluster> --node-pool {pool} "
+            "--num-nodes {nodes_per_zone} --region {region}   # per zone: {nodes} in all"
+        ),
+        "dns": "Cloud DNS / the global load balancer: point the service at the {region} backends",
+        "db_status": "gcloud sql instances describe <{name}>; gcloud sql operations list --instance <{name}>",
+        "cache_status": "gcloud redis instances describe <{name}> --region <region>",
+    },
+    "azure": {
+        "promote": "az {engine} flexible-server replica promote --resource-group <rg> --name <{name}-replica>",
+        "db_failover": "az {engine} flexible-server restart --resource-group <rg> --name <{name}> --failover Forced",
+        "restore": "az {engine} flexible-server geo-restore --resource-group <rg> --name <{name}> --source-server <{name}-source> --location {region}",
+        "scale_pool": (
+            "az aks nodepool scale --resource-group <rg> --cluster-name <cluster> --name {pool} "
+            "--node-count {nodes}"
+        ),
+        "dns": "Traffic Manager / Front Door: send all traffic to the {region} endpoint",
+        "db_status": "az {engine} flexible-server show --resource-group <rg> --name <{name}>",
+        "cache_status": "az redis show --resource-group <rg> --name <{name}>",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the runbooks go, the Kubernetes namespace, and an optional template folder."""
+
+    folder: str = "runbooks"
+    namespace: str | None = None
+    templates: Path | None = None
+    slo: slo.Settings = field(default_factory=slo.Settings)
+
+
+def template_dir() -> Path:
+    """The shipped templates: service.md.j2, regional-failover.md.j2, index.md.j2."""
+    return package_path("templates", "runbook")
+
+
+def _environment(templates: Path | None) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    if templates is not None:
+        if not Path(templates).is_dir():
+            raise UserError(f"{templates}: runbook template folder not found")
+        loaders.append(jinja2.FileSystemLoader(str(templates)))
+    loaders.append(jinja2.FileSystemLoader(str(template_dir())))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,  # Markdown
+    )
+    env.filters["g"] = lambda value: format(value, "g")  # 500.0 -> 500
+    return env
+
+
+def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    try:
+        text = env.get_template(name).render(**context)
+    except jinja2.TemplateError as exc:
+        raise UserError(f"runbook template {name}: {exc}") from None
+    # Trailing spaces stripped and blank lines collapsed: a re-save in an editor is not an edit.
+    out: list[str] = []
+    for line in (raw.rstrip() for raw in text.strip("\n").split("\n")):
+        if line == "" and out and out[-1] == "":
+            continue
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def _command(plan: Plan, key: str, **values: Any) -> str:
+    table = _COMMANDS.get(plan.cloud, _COMMANDS["aws"])
+    return table[key].format(**values)
+
+
+# --- what the plan says about each service --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Alert:
+    name: str
+    severity: str
+    windows: str
+    threshold: str
+    slo: str
+    entrypoint: str
+
+
+def _alerts(plan: Plan, design: Design, settings: Settings) -> list[_Alert]:
+    out = []
+    for group in slo.rule_groups(plan, design, settings.slo):
+        for rule in group["rules"]:
+            if "alert" not in rule:
+                continue
+            labels = rule["labels"]
+            out.append(
+                _Alert(
+                    name=rule["alert"],
+                    severity=labels["severity"],
+                    windows=f"{labels['long_window']} and {labels['short_window']}",
+                    threshold=rule["expr"].rsplit("> ", 1)[-1],
+                    slo=labels["slo"],
+                    entrypoint=labels["service"],
+                )
+            )
+    return out
+
+
+def _entrypoints_using(plan: Plan, name: str) -> list[str]:
+    deps: dict[str, Sequence[str]] = {s.name: s.depends_on for s in plan.services}
+    return [
+        s.name for s in plan.services if s.entrypoint and name in dependency_closure([s.name], deps)
+    ]
+
+
+def _path_to(plan: Plan, entry: str, target: str) -> list[str]:
+    """The shortest chain of depends_on from an entrypoint to a service."""
+    deps = {s.name: s.depends_on for s in plan.services}
+    queue: list[list[str]] = [[entry]]
+    seen = {entry}
+    while queue:
+        chain = queue.pop(0)
+        if chain[-1] == target:
+            return chain
+        for nxt in deps.get(chain[-1], ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append([*chain, nxt])
+    return [entry]
+
+
+def _pool(plan: Plan, s: ServiceOut) -> NodePoolOut | None:
+    return next((p for p in plan.node_pools if s.name in p.services), None)
+
+
+def failover_steps(plan: Plan) -> list[str]:
+    """The chosen DR strategy's recovery steps, in order, with the plan's numbers."""
+    dr = plan.dr.dr_region
+    strategy = plan.dr.strategy
+    dbs = [s for s in plan.services if s.kind == "database"]
+    caches = [s for s in plan.services if s.kind == "cache"]
+    stateless = [s for s in plan.services if s.kind == "stateless"]
+
+    def promote() -> list[str]:
+        return [
+            f"Promote the {dr} replica of {s.name} ({s.engine}, {s.instance_class}) to a standalone "
+            f"primary: `{_command(plan, 'promote', name=s.name, region=dr, engine=s.engine or '')}`. "
+            f"Writes made in the last {format_duration(plan.dr.rpo)} (RPO) may be lost."
+            for s in dbs
+        ]
+
+    def restore() -> list[str]:
+        return [
+            f"Restore {s.name} in {dr} from the latest cross-region snapshot copy as "
+            f"{s.instance_class}{' Multi-AZ' if s.multi_az else ''} with {s.storage_gib:g} GiB: "
+            f"`{_command(plan, 'restore', name=s.name, region=dr, cls=s.instance_class, engine=s.engine or '')}`"
+            for s in dbs
+        ]
+
+    def scale(what: str, to: str = "to") -> list[str]:
+        steps = [
+            f"{what} node pool {p.name} in {dr} {to} {p.nodes} x {p.instance_type} "
+            f"({p.zones} zone{'s' if p.zones != 1 else ''}): "
+            f"`{_command(plan, 'scale_pool', pool=p.name, nodes=p.nodes, nodes_per_zone=p.nodes // max(1, p.zones), region=dr)}`"
+            for p in plan.node_pools
+        ]
+        replicas = ", ".join(f"{s.name} {s.replicas}" for s in stateless)
+        if replicas:
+            steps.append(
+                f"Apply the manifests (kubernetes/{plan.design}/) in {dr} and scale the deployments "
+                f"to the planned replicas: {replicas}; wait until every pod is ready."
+            )
+        return steps
+
+    def caches_warm() -> list[str]:
+        return [
+            f"Create or scale cache {s.name} ({s.instance_class} x {s.cache_nodes}) in {dr}; it "
+            "starts cold, so expect higher latency and database load until it warms up."
+            for s in caches
+        ]
+
+    dns = f"Switch DNS: {_command(plan, 'dns', region=dr)}; keep the TTL short (60 s) so clients follow."
+    verify = (
+        f"Verify: the SLO alerts clear and the error ratio over 5m is back under the budget; "
+        f"record the time: the recovery must finish within RTO {format_duration(plan.dr.rto_target)}."
+    )
+    if strategy == "backup_restore":
+        return [
+            f"Provision the infrastructure in {dr} from your Terraform with "
+            f"terraform/{plan.design}/terraform.tfvars.json (region set to {dr}).",
+            *restore(),
+            *scale("Create", "with"),
+            *caches_warm(),
+            dns,
+            verify,
+        ]
+    if strategy == "pilot_light":
+        return [
+            *promote(),
+            *scale("Scale the dormant compute: scale"),
+            *caches_warm(),
+            dns,
+            verify,
+        ]
+    if strategy == "warm_standby":
+        return [
+            *promote(),
+            *scale("Scale the warm standby up to full size: scale"),
+            dns,
+            verify,
+        ]
+    return [
+        f"Confirm that {dr} is serving: its load balancer health checks pass and its error ratio "
+        "is within budget; the global DNS or load balancer should already have drained the "
+        "failed region (remove it by hand if not).",
+        *[
+            f"Make sure the writable primary of {s.name} is in {dr}; promote it if the "
+            f"primary was in the failed region: `{_command(plan, 'promote', name=s.name, region=dr, engine=s.engine or '')}`."
+            for s in dbs
+        ],
+        *scale("Scale the surviving region to carry all traffic: scale"),
+        verify,
+    ]
+
+
+def _context(plan: Plan, design: Design, settings: Settings) -> dict[str, Any]:
+    alerts = _alerts(plan, design, settings)
+    return {
+        "plan": plan,
+        "design": design,
+        "namespace": settings.namespace or plan.design,
+        "strategy_title": _STRATEGY_TITLES.get(plan.dr.strategy, plan.dr.strategy),
+        "fmt_duration": format_duration,
+        "alerts": alerts,
+        "steps": failover_steps(plan),
+        "folder": settings.folder,
+    }
+
+
+def _service_context(
+    plan: Plan, design: Design, s: ServiceOut, base: dict[str, Any]
+) -> dict[str, Any]:
+    entries = _entrypoints_using(plan, s.name)
+    alerts: Sequence[_Alert] = [a for a in base["alerts"] if a.entrypoint in entries]
+    path = next((p for p in plan.availability.path if p.component == s.name), None)
+    db_command = ""
+    if s.kind == "database":
+        db_command = _command(plan, "db_status", name=s.name, engine=s.engine or "")
+    elif s.kind == "cache":
+        db_command = _command(plan, "cache_status", name=s.name, engine=s.engine or "")
+    failover = ""
+    if s.kind == "database" and s.multi_az:
+        failover = _command(plan, "db_failover", name=s.name, engine=s.engine or "")
+    return {
+        **base,
+        "s": s,
+        "pool": _pool(plan, s),
+        "entrypoints": entries,
+        "chains": [" -> ".join(_path_to(plan, e, s.name)) for e in entries],
+        "service_alerts": alerts,
+        "path_component": path,
+        "status_command": db_command,
+        "failover_command": failover,
+    }
+
+
+def artefacts(plan: Plan, design: Design, settings: Settings = Settings()) -> dict[str, str]:
+    """{"runbooks/<design>/<service>.md", ".../regional-failover.md", ".../README.md": text}."""
+    env = _environment(settings.templates)
+    base = _context(plan, design, settings)
+    folder = f"{settings.folder}/{plan.design}"
+    out = {
+        f"{folder}/{s.name}.md": _render(
+            env, "service.md.j2", _service_context(plan, design, s, base)
+        )
+        for s in plan.services
+    }
+    out[f"{folder}/{FAILOVER}"] = _render(env, "regional-failover.md.j2", base)
+    out[f"{folder}/README.md"] = _render(env, "index.md.j2", base)
+    return dict(sorted(out.items()))
