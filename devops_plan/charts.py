@@ -208,7 +208,13 @@ CHARTS = {
 # The part of the plan each chart reads: a chart whose part did not change need not be redrawn
 # (the explorer redraws only those; drawing is most of its update time).
 CHART_INPUTS: dict[str, Callable[[Plan], object]] = {
-    "availability": lambda p: p.availability,
+    "availability": lambda p: (
+        p.availability.path,
+        p.availability.achieved,
+        p.availability.target,
+        p.availability.meets_target,
+        p.availability.regions_serving,
+    ),
     "dr": lambda p: (p.dr, p.currency),
     "cost_by_service": lambda p: (p.cost.by_service, p.currency),
     "cost_by_category": lambda p: (p.cost.by_category, p.currency),

@@ -29,6 +29,9 @@ from .units import format_duration
 
 if TYPE_CHECKING:
     import pandas as pd
+    from IPython.display import SVG
+
+    from .render.diagram import Diagram
 
 KERNEL = "python3"
 ENGINE = "devops-plan"
@@ -699,12 +702,67 @@ def dr_options_table(plan: Plan) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("strategy")
 
 
-def write_outputs(plan: Plan, out_dir: str | Path) -> list[Path]:
-    """Write plan.json into `out_dir` (nothing when it is empty); the paths written."""
+def write_outputs(plan: Plan, out_dir: str | Path, diagram: Diagram | None = None) -> list[Path]:
+    """Write plan.json, the diagram (diagrams/<design>.svg, .png, .dot) and the ADR drafts
+    (adr/NNNN-*.md) into `out_dir`; nothing when it is empty. Returns the paths written."""
     if not str(out_dir):
         return []
+    from .render.adr import render_records
+
     out = Path(out_dir)
-    return [write_atomic(out / "plan.json", plan.to_json())]
+    written = [write_atomic(out / "plan.json", plan.to_json())]
+    drawing = diagram if diagram is not None else render_diagram(plan)
+    written += [
+        write_atomic(out / "diagrams" / name, data) for name, data in drawing.files().items()
+    ]
+    written += [
+        write_atomic(out / "adr" / name, text) for name, text in render_records(plan).items()
+    ]
+    return written
+
+
+def render_diagram(plan: Plan) -> Diagram:
+    """The plan's architecture diagram (displays inline; `.svg`, `.png`, `.dot`)."""
+    from .render.diagram import render_diagram as draw
+
+    return draw(plan)
+
+
+def diagram_svg(plan: Plan | Diagram) -> SVG:
+    """The diagram as an IPython SVG display object (one image in the notebook, not two)."""
+    from IPython.display import SVG
+
+    drawing = plan if not isinstance(plan, Plan) else render_diagram(plan)
+    shown: SVG = cast(Any, SVG)(data=drawing.svg)
+    return shown
+
+
+def adr_markdown(plan: Plan) -> str:
+    """The ADR drafts as one Markdown text for display: front matter dropped, headings
+    moved down two levels so they sit under the notebook's own section heading."""
+    from .render.adr import render_records
+
+    parts = [_demote(_without_front_matter(text), 2) for text in render_records(plan).values()]
+    return "\n---\n\n".join(parts)
+
+
+def _without_front_matter(text: str) -> str:
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 4)
+        if end != -1:
+            return text[end + 5 :].lstrip("\n")
+    return text
+
+
+def _demote(markdown: str, levels: int) -> str:
+    lines, fenced = [], False
+    for line in markdown.splitlines():
+        if line.startswith(("```", "~~~")):
+            fenced = not fenced
+        if not fenced and re.match(r"#{1,6} ", line):
+            line = "#" * levels + line
+        lines.append(line)
+    return "\n".join(lines) + "\n"
 
 
 def files_markdown(paths: Sequence[Path], out_dir: str | Path) -> str:
@@ -724,7 +782,9 @@ __all__ = [
     "Parameter",
     "ProgressHook",
     "RunResult",
+    "adr_markdown",
     "convert_parameters",
+    "diagram_svg",
     "dr_options_table",
     "files_markdown",
     "find_notebook",
@@ -735,6 +795,7 @@ __all__ = [
     "node_pools_table",
     "notebooks_dir",
     "parse_assignments",
+    "render_diagram",
     "resolve_path",
     "run_notebook",
     "sizing_table",

@@ -34,7 +34,16 @@ MAX_REGIONS = 3
 CHART_DPI = 80  # smaller PNGs redraw faster; the explorer is for looking, not printing
 
 DiagramRenderer = Callable[[Plan], str]
-"""A plan -> SVG text function (the diagram of issue 5); None draws no diagram."""
+"""A plan -> SVG text function; the explorer shows what it returns (None: no diagram)."""
+
+
+def diagram_html(plan: Plan) -> str:
+    """The plan's architecture diagram as inline SVG that scrolls when wider than the page."""
+    from .render.diagram import render_diagram
+
+    svg = render_diagram(plan).svg
+    svg = svg[svg.find("<svg") :]  # the XML prolog and doctype do not belong inside HTML
+    return f'<div class="devops-plan-diagram" style="max-width:100%;overflow:auto">{svg}</div>'
 
 
 @dataclass(frozen=True)
@@ -238,7 +247,7 @@ class Explorer:
         design: Design,
         *,
         cloud: str | None = None,
-        diagram: DiagramRenderer | None = None,
+        diagram: DiagramRenderer | None = diagram_html,
         chart_names: Sequence[str] = tuple(charts.CHARTS),
     ):
         self.base = design
@@ -253,8 +262,10 @@ class Explorer:
         self.error: str | None = None
         self.replans = 0
         self.charts_drawn = 0
+        self.diagrams_drawn = 0
         self._chart_keys: dict[str, str] = {}
         self.last_replan_s = 0.0
+        self.timings: dict[str, float] = {}  # seconds per stage of the last successful replan
         for control in self.controls.all:
             control.observe(self._on_change, names="value")
         self.view = self._layout()
@@ -285,7 +296,11 @@ class Explorer:
         return apply_settings(self.base, self.controls.settings())
 
     def replan(self) -> Plan | None:
-        """Plan the modified design and redraw; a design that cannot be planned shows why."""
+        """Plan the modified design and redraw; a design that cannot be planned shows why.
+
+        Updates go out in the order a person reads them: numbers first (a few milliseconds
+        after the change), then the charts whose input changed, then the diagram.
+        """
         started = time.perf_counter()
         try:
             plan = build_plan(self.design(), cloud=self.cloud)
@@ -301,16 +316,26 @@ class Explorer:
         self.plan, self.error = plan, None
         self.status.value = ""
         self.numbers.value = numbers_html(plan)
+        numbers_at = time.perf_counter()
         for name, image in self.chart_images.items():
             key = charts.chart_key(name, plan)
             if self._chart_keys.get(name) != key:
                 image.value = charts.to_png(charts.CHARTS[name](plan), dpi=CHART_DPI)
                 self._chart_keys[name] = key
                 self.charts_drawn += 1
+        charts_at = time.perf_counter()
         if self.render_diagram is not None:
             self.diagram.value = self.render_diagram(plan)
+            self.diagrams_drawn += 1
+        done = time.perf_counter()
         self.replans += 1
-        self.last_replan_s = time.perf_counter() - started
+        self.last_replan_s = done - started
+        self.timings = {
+            "numbers_s": numbers_at - started,
+            "charts_s": charts_at - numbers_at,
+            "diagram_s": done - charts_at,
+            "total_s": done - started,
+        }
         return plan
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
@@ -342,6 +367,7 @@ __all__ = [
     "Explorer",
     "Settings",
     "apply_settings",
+    "diagram_html",
     "node_families",
     "numbers_html",
     "primary_region",

@@ -79,8 +79,21 @@ charts.cost_by_category_chart(plan)
 charts.budget_chart(plan)
 
 # %% [markdown]
+# ## Architecture diagram
+
+# %%
+diagram = nb.render_diagram(plan)
+nb.diagram_svg(diagram)
+
+# %% [markdown]
+# ## Architecture decision records (drafts)
+
+# %%
+Markdown(nb.adr_markdown(plan))
+
+# %% [markdown]
 # ## Outputs
 
 # %%
-written = nb.write_outputs(plan, out_dir)
-display(Markdown(nb.files_markdown(written, out_dir)))
+written = nb.write_outputs(plan, out_dir, diagram)
+Markdown(nb.files_markdown(written, out_dir))

@@ -101,7 +101,15 @@ def test_run_writes_notebook_html_and_plan_json(tmp_path: Path) -> None:
     assert result["notebook"] == str(out_dir / "plan.ipynb")
     assert result["html"] == str(out_dir / "plan.html")
     assert result["parameters"]["purchase"] == "reserved_1y"
-    assert sorted(Path(f).name for f in result["files"]) == ["plan.html", "plan.ipynb", "plan.json"]
+    names = {Path(f).relative_to(out_dir).as_posix() for f in result["files"]}
+    assert {
+        "plan.html",
+        "plan.ipynb",
+        "plan.json",
+        "diagrams/startup.svg",
+        "diagrams/startup.png",
+    } <= names
+    assert len([n for n in names if n.startswith("adr/")]) >= 5
     plan = build_plan(load_design(DESIGNS / "startup.yaml"), purchase="reserved_1y")
     assert (out_dir / "plan.json").read_text() == plan.to_json()
 

@@ -22,6 +22,8 @@ from devops_plan.charts import CHARTS
 from devops_plan.designfile import load_design
 from devops_plan.errors import DesignError, NotebookFailed, NotebookInputError, PlanningError
 from devops_plan.plan import build_plan
+from devops_plan.render.adr import render_records
+from devops_plan.render.diagram import render_diagram
 
 from .conftest import DESIGNS, ROOT
 
@@ -303,14 +305,48 @@ def test_tables_have_a_row_per_service_pool_and_strategy() -> None:
     )
 
 
-def test_write_outputs_writes_the_plan_json_or_nothing(tmp_path: Path) -> None:
+def test_write_outputs_writes_plan_json_diagram_and_adr_drafts(tmp_path: Path) -> None:
     plan = build_plan(load_design(DESIGNS / "startup.yaml"))
     assert nbk.write_outputs(plan, "") == []
     written = nbk.write_outputs(plan, tmp_path)
     assert (tmp_path / "plan.json").read_text() == plan.to_json()
-    assert tmp_path / "plan.json" in written
-    assert nbk.files_markdown(written, tmp_path).endswith("- `plan.json`\n")
+    drawing = render_diagram(plan)
+    for name, data in drawing.files().items():
+        path = tmp_path / "diagrams" / name
+        assert path.read_bytes() == (data.encode() if isinstance(data, str) else data)
+    records = render_records(plan)
+    assert len(records) == len(plan.decisions) >= 5
+    for name, text in records.items():
+        assert (tmp_path / "adr" / name).read_text() == text
+    on_disk = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    assert sorted(written) == on_disk and len(on_disk) == 1 + 3 + len(records)
+    listing = nbk.files_markdown(written, tmp_path)
+    assert (
+        listing.startswith(f"Written to `{tmp_path.name}/`:")
+        and "- `diagrams/startup.svg`\n" in listing
+    )
     assert nbk.files_markdown([], "") == "Nothing written (no `out_dir` given).\n"
+
+
+def test_adr_markdown_drops_front_matter_and_nests_headings() -> None:
+    plan = build_plan(load_design(DESIGNS / "shop.yaml"))
+    md = nbk.adr_markdown(plan)
+    assert "content-hash:" not in md and "status: proposed" not in md
+    titles = [ln for ln in md.splitlines() if ln.startswith("### ")]
+    assert len(titles) == len(plan.decisions)
+    assert not [ln for ln in md.splitlines() if ln.startswith(("# ", "## "))]
+    assert "#### Considered Options" in md
+    body = nbk._without_front_matter(next(iter(render_records(plan).values())))
+    assert body.startswith("# shop: ")
+
+
+def test_diagram_svg_is_one_svg_image() -> None:
+    plan = build_plan(load_design(DESIGNS / "startup.yaml"))
+    shown = nbk.diagram_svg(plan)
+    svg = shown._repr_svg_()
+    assert svg.startswith("<svg") and svg.count("<svg") == 1
+    assert "data:image/png;base64" in svg  # the diagram's embedded icons came through
+    assert not hasattr(shown, "_repr_png_")  # one image in the notebook, not an SVG and a PNG
 
 
 # --- real kernels ------------------------------------------------------------------------
@@ -341,8 +377,10 @@ def test_plan_notebook_runs_headless_on_every_example(design: str, tmp_path: Pat
     assert result.notebook == tmp_path / "plan.ipynb" and result.html == tmp_path / "plan.html"
     assert _errors(result.notebook) == []
     plan = build_plan(load_design(DESIGNS / f"{design}.yaml"))
-    # The notebook's plan.json is the library's plan, byte for byte.
+    # The notebook's plan.json, diagram and ADR drafts are the library's, byte for byte.
     assert (tmp_path / "plan.json").read_text() == plan.to_json()
+    assert (tmp_path / "diagrams" / f"{design}.svg").read_text() == render_diagram(plan).svg
+    assert sorted(p.name for p in (tmp_path / "adr").iterdir()) == sorted(render_records(plan))
     assert set(result.files) >= {tmp_path / "plan.json", result.notebook, result.html}
     assert not list(tmp_path.glob(".*"))  # no temporary file left behind
     # Progress reached every cell.
