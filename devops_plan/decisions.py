@@ -16,6 +16,12 @@ from .tables import decision_texts
 from .units import format_duration, round_cents
 
 Args = tuple[Any, ...]
+DR_LABELS = {
+    "backup_restore": "backup & restore",
+    "pilot_light": "pilot light",
+    "warm_standby": "warm standby",
+    "active_active": "active-active",
+}
 
 
 def _variant(design: Design, args: Args, **changes: Any) -> Core | None:
@@ -136,7 +142,7 @@ def _option(
     )
 
 
-def _drivers(design: Design) -> list[str]:
+def _drivers(design: Design, currency: str) -> list[str]:
     t = design.targets
     out = [
         f"availability target {t.availability:g}% a month "
@@ -153,12 +159,12 @@ def _drivers(design: Design) -> list[str]:
     if loads:
         out.append("peak load: " + ", ".join(loads))
     if design.budget:
-        out.append(f"budget {design.budget.monthly} a month")
+        out.append(f"budget {design.budget.monthly:,.2f} {currency} a month")
     return out
 
 
 def build_decisions(design: Design, core: Core, args: Args) -> list[DecisionOut]:
-    drivers = _drivers(design)
+    drivers = _drivers(design, core.ctx.catalog.currency)
     out = [
         _platform_decision(design, core, args, drivers),
         _topology_decision(design, core, args, drivers),
@@ -343,7 +349,7 @@ def _dr_decision(design: Design, core: Core, drivers: list[str]) -> DecisionOut:
         ok = facts.rto_s <= rto_t and facts.rpo_s <= rpo_t
         options.append(
             _option(
-                name.replace("_", " "),
+                DR_LABELS[name],
                 core,
                 name == core.dr_choice,
                 _texts("dr", name),
@@ -361,7 +367,7 @@ def _dr_decision(design: Design, core: Core, drivers: list[str]) -> DecisionOut:
             f"losing at most RPO {format_duration(design.targets.rpo.total_seconds())} of data; the DR region is "
             f"{core.ctx.dr_region}."
         ),
-        chosen=core.dr_choice.replace("_", " "),
+        chosen=DR_LABELS[core.dr_choice],
         drivers=drivers,
         options=options,
     )

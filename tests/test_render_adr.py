@@ -100,7 +100,7 @@ def test_context_comes_from_targets_and_load(shop: Plan) -> None:
 def test_dr_record_numbers_and_outcome(shop: Plan) -> None:
     body = adr.render_body(shop, _decision(shop, "dr-strategy"))
     assert "| pilot light (chosen) | 7,447.00 USD | 30m | 1m | yes |" in body
-    assert "| backup restore | 7,052.93 USD | 4h | 1h | no |" in body
+    assert "| backup & restore | 7,052.93 USD | 4h | 1h | no |" in body
     assert (
         "because it is the cheapest considered option that meets the targets (7,447.00 USD a month)"
         in body
