@@ -589,7 +589,7 @@ def key_figures(plan: Plan) -> list[KeyFigure]:
     verdict = "meets" if a.meets_target else "misses"
     text = f"{a.achieved:g}% {verdict} target {a.target:g}% (weakest link: {a.weakest or '-'})"
     rows.append(KeyFigure("availability", "Availability", text, f"{a.achieved:g}"))
-    text = f"{a.achieved_downtime_min:g} min (budget {a.downtime_budget_min:g} min)"
+    text = f"{a.achieved_downtime_min:.1f} min (budget {a.downtime_budget_min:.1f} min)"
     rows.append(KeyFigure("downtime", "Downtime per month", text, f"{a.achieved_downtime_min:g}"))
     verdict = "meets" if dr.meets_target else "misses"
     text = (
@@ -653,7 +653,8 @@ def sizing_table(plan: Plan) -> pd.DataFrame:
                 f"monthly ({plan.currency})": s.monthly_cost,
             }
         )
-    return pd.DataFrame(rows).set_index("service")
+    # Object columns with "" for "not applicable": NaN in a report reads as an error.
+    return pd.DataFrame(rows, dtype=object).fillna("").set_index("service")
 
 
 def node_pools_table(plan: Plan) -> pd.DataFrame:
