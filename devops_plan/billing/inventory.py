@@ -69,54 +69,49 @@ def parse_tags(text: str) -> dict[str, str] | None:
     return {str(k): "" if v is None else str(v) for k, v in value.items()}
 
 
-def _id_matches(resource_id: str, *patterns: str) -> bool:
-    low = resource_id.lower()
-    return any(re.search(p, low) for p in patterns)
+# Resource-id shapes per kind across AWS (ids and ARNs), Azure and Google Cloud paths.
+_SNAPSHOT_ID = re.compile(r"(^|[/:])snap-[0-9a-f]|/snapshots/")
+_NAT_ID = re.compile(r"(^|[/:])nat-[0-9a-f]|natgateway|/natgateways/")
+_LB_ID = re.compile(r"loadbalancer/|/loadbalancers/")
+_VOLUME_ID = re.compile(r"(^|[/:])vol-[0-9a-f]|/disks/|:volume/")
+_VM_ID = re.compile(
+    r"(^|[/:])i-[0-9a-f]{8,}$|/virtualmachines/|compute\.googleapis\.com/.*/instances/"
+)
+_VM_TYPES = {"instance", "virtual machine", "virtualmachine", "compute instance", "vm"}
+_VOLUME_TYPES_FOCUS = {"volume", "disk", "ebs volume", "bootvolume", "managed disk"}
 
 
 def kind_of(lines: Iterable[ChargeLine]) -> Kind:
     """What a resource is, from its id, FOCUS ResourceType, service and charge descriptions."""
     lines = list(lines)
     first = lines[0]
-    rid = first.resource_id
-    rtype = " ".join(sorted({ln.resource_type.lower() for ln in lines}))
+    rid = first.resource_id.lower()
+    rtypes = {ln.resource_type.lower() for ln in lines}
+    rtype = " ".join(sorted(rtypes))
     service = first.service.lower()
-    described = " ".join(ln.charge_description.lower() for ln in lines)
-    usage = " ".join(ln.usage_type.lower() for ln in lines)
-    if (
-        "snapshot" in rtype
-        or _id_matches(rid, r"(^|[/:])snap-[0-9a-f]", r"/snapshots/")
-        or "snapshotusage" in usage
-    ):
+    described = " ".join({ln.charge_description.lower() for ln in lines})
+    usage = " ".join({ln.usage_type.lower() for ln in lines})
+    if "snapshot" in rtype or _SNAPSHOT_ID.search(rid) or "snapshotusage" in usage:
         return "snapshot"
     if (
         "nat" in rtype.split()
         or "nat gateway" in rtype
-        or _id_matches(rid, r"(^|[/:])nat-[0-9a-f]", r"natgateway", r"/natgateways/")
+        or _NAT_ID.search(rid)
         or "nat gateway" in described
     ):
         return "nat_gateway"
     if (
         "load balancer" in rtype
         or "loadbalancer" in rtype
-        or _id_matches(rid, r"loadbalancer/", r"/loadbalancers/")
+        or _LB_ID.search(rid)
         or service == "elastic load balancing"
     ):
         return "load_balancer"
-    if (
-        rtype in {"volume", "disk", "ebs volume", "bootvolume", "managed disk"}
-        or _id_matches(rid, r"(^|[/:])vol-[0-9a-f]", r"/disks/", r":volume/")
-        or "volumeusage" in usage
-    ):
+    if rtypes & _VOLUME_TYPES_FOCUS or _VOLUME_ID.search(rid) or "volumeusage" in usage:
         return "volume"
     if (
-        rtype in {"instance", "virtual machine", "virtualmachine", "compute instance", "vm"}
-        or _id_matches(
-            rid,
-            r"(^|[/:])i-[0-9a-f]{8,}$",
-            r"/virtualmachines/",
-            r"compute\.googleapis\.com/.*/instances/",
-        )
+        rtypes & _VM_TYPES
+        or _VM_ID.search(rid)
         or "instance hour" in described
         or "boxusage" in usage
     ):

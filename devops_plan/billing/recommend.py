@@ -14,7 +14,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -139,6 +139,8 @@ class _Context:
     catalogs: Mapping[str, Catalog]
     settings: ReportSettings
     currency: str
+    # Catalog searches repeat for every machine of a type; remembered per report.
+    cache: dict[tuple[str, ...], list[Price]] = field(default_factory=dict)
 
     def monthly(self, amount: Decimal) -> Decimal:
         return round_cents(self.spend.monthly(amount))
@@ -341,18 +343,20 @@ def modernize_machine(r: Resource, ctx: _Context) -> list[Recommendation]:
         return []
     if current.vcpu is None or current.memory_gib is None:
         return []
-    klass = current.family[:1]
-    newer = [
-        p
-        for p in catalog.products(
-            r.region,
-            category="compute",
-            min_vcpu=current.vcpu,
-            min_memory_gib=current.memory_gib,
-            generation="current",
-        )
-        if p.family[:1] == klass
-    ]
+    key = ("newer", catalog.cloud, r.region, current.product)
+    if key not in ctx.cache:
+        ctx.cache[key] = [
+            p
+            for p in catalog.products(
+                r.region,
+                category="compute",
+                min_vcpu=current.vcpu,
+                min_memory_gib=current.memory_gib,
+                generation="current",
+            )
+            if p.family[:1] == current.family[:1]
+        ]
+    newer: list[Price] = ctx.cache[key]
     same_arch = _cheapest(p for p in newer if p.arch == current.arch)
     other_arch = _cheapest(p for p in newer if p.arch != current.arch)
     hours = ctx.hours_per_month(r.on_demand_hours)
@@ -864,11 +868,16 @@ def recommend(
     utilization: Utilization,
     catalogs: Mapping[str, Catalog],
     settings: ReportSettings | None = None,
+    inventory: Sequence[Resource] | None = None,
 ) -> Findings:
-    """Every recommendation for the spend, sorted by counted savings (largest first)."""
+    """Every recommendation for the spend, sorted by counted savings (largest first).
+
+    `inventory` is `build_inventory(spend.lines)`, passed in when the caller has it already.
+    """
     settings = settings or ReportSettings()
     ctx = _Context(spend, utilization, catalogs, settings, spend.currency)
-    inventory = build_inventory(spend.lines)
+    if inventory is None:
+        inventory = build_inventory(spend.lines)
     per_resource = [
         rec
         for r in inventory

@@ -120,7 +120,8 @@ def build_report(
     """The report for `spend`: pure, deterministic for the same inputs."""
     settings = settings or ReportSettings()
     utilization = utilization or Utilization()
-    findings = recommend(spend, utilization, catalogs or {}, settings)
+    inventory = build_inventory(spend.lines)
+    findings = recommend(spend, utilization, catalogs or {}, settings, inventory)
     total = spend.billed_cost
     providers: dict[str, tuple[Decimal, Decimal]] = {}
     services: dict[tuple[str, str, str], tuple[Decimal, Decimal]] = {}
@@ -143,7 +144,6 @@ def build_report(
         for (p, s, c), (b, e) in sorted(services.items(), key=lambda kv: (-kv[1][0], kv[0]))
     )
     over_time = tuple(TimeSpend(k[0], k[1], v) for k, v in sorted(buckets.items()))
-    inventory = build_inventory(spend.lines)
     top = tuple(
         ResourceSpend(
             r.resource_id,

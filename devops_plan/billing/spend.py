@@ -45,13 +45,11 @@ class ChargeLine:
     resource_id: str
     resource_name: str
     resource_type: str
-    sku_id: str
     instance_type: str
     usage_type: str
     charge_description: str
     charge_category: str
     pricing_category: str
-    sub_account_id: str
     tags: str
     consumed_unit: str
     billed_cost: Decimal
@@ -154,6 +152,11 @@ def _money_or_none(value: Any) -> Decimal | None:
     return None if value is None else _money(value)
 
 
+def _price_or_none(value: Any) -> Decimal | None:
+    """A unit price read as a float, as the Decimal of its shortest text (0.096, not 0.0959...)."""
+    return None if value is None else Decimal(repr(float(value)))
+
+
 def _float_or_none(value: Any) -> float | None:
     return None if value is None else float(value)
 
@@ -192,20 +195,18 @@ def _line(row: Mapping[str, Any]) -> ChargeLine:
         resource_id=_text(row["resource_id"]),
         resource_name=_text(row["resource_name"]),
         resource_type=_text(row["resource_type"]),
-        sku_id=_text(row["sku_id"]),
         instance_type=_text(row["instance_type"]),
         usage_type=_text(row["usage_type"]),
         charge_description=_text(row["charge_description"]),
         charge_category=_text(row["charge_category"]),
         pricing_category=_text(row["pricing_category"]),
-        sub_account_id=_text(row["sub_account_id"]),
         tags=_text(row["tags"]),
         consumed_unit=_text(row["consumed_unit"]),
         billed_cost=_money(row["billed_cost"]),
         effective_cost=_money(row["effective_cost"]),
         list_cost=_money_or_none(row["list_cost"]),
         consumed_quantity=_float_or_none(row["consumed_quantity"]),
-        list_unit_price=_money_or_none(row["list_unit_price"]),
+        list_unit_price=_price_or_none(row["list_unit_price"]),
         row_count=int(row["row_count"]),
         first_start=_when(row["first_start"]),
         last_end=_when(row["last_end"]),
@@ -218,7 +219,6 @@ def _line_key(line: ChargeLine) -> tuple[str, ...]:
         line.resource_id,
         line.service,
         line.region,
-        line.sku_id,
         line.charge_description,
         line.charge_category,
         line.pricing_category,
@@ -228,7 +228,6 @@ def _line_key(line: ChargeLine) -> tuple[str, ...]:
         line.resource_type,
         line.instance_type,
         line.usage_type,
-        line.sub_account_id,
         line.service_category,
     )
 

@@ -67,7 +67,7 @@ SELECT
   CAST(line_item_usage_end_date AS TIMESTAMP) AS ChargePeriodEnd,
   TRY_CAST(line_item_usage_amount AS DOUBLE) AS ConsumedQuantity,
   CAST(NULLIF(pricing_unit, '') AS VARCHAR) AS ConsumedUnit,
-  TRY_CAST(pricing_public_on_demand_rate AS DECIMAL(38, 12)) AS ListUnitPrice,
+  TRY_CAST(pricing_public_on_demand_rate AS DOUBLE) AS ListUnitPrice,
   CAST(line_item_unblended_cost AS DECIMAL(38, 12)) AS BilledCost,
   CAST(CASE line_item_line_item_type
     WHEN 'SavingsPlanCoveredUsage'

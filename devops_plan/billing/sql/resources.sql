@@ -10,13 +10,11 @@ SELECT
   ResourceId AS resource_id,
   ResourceName AS resource_name,
   ResourceType AS resource_type,
-  SkuId AS sku_id,
   InstanceType AS instance_type,
   UsageType AS usage_type,
   ChargeDescription AS charge_description,
   ChargeCategory AS charge_category,
   PricingCategory AS pricing_category,
-  SubAccountId AS sub_account_id,
   Tags AS tags,
   ConsumedUnit AS consumed_unit,
   sum(BilledCost) AS billed_cost,
@@ -31,5 +29,5 @@ FROM billing
 WHERE {where}
 GROUP BY
   ProviderName, ServiceName, ServiceCategory, RegionId, ResourceId, ResourceName,
-  ResourceType, SkuId, InstanceType, UsageType, ChargeDescription, ChargeCategory,
-  PricingCategory, SubAccountId, Tags, ConsumedUnit
+  ResourceType, InstanceType, UsageType, ChargeDescription, ChargeCategory,
+  PricingCategory, Tags, ConsumedUnit
