@@ -36,6 +36,14 @@ explorer.view
 # %% [markdown]
 # ## Pareto frontier
 #
-# Coming with design-space exploration (issue 8, `devops_plan.explore`): cost against
-# availability and RTO over the whole sweep, the frontier highlighted and this design marked.
-# The explorer keeps a place for it (`explorer.pareto`).
+# Every combination of zones, DR strategy (and with it one or two regions), purchase options,
+# node family and Multi-AZ for the design file, priced and assessed at once: monthly cost
+# against availability, the candidates no other one beats on cost, availability and RTO
+# coloured by DR strategy, the design as written marked with a star (`devops_plan.explore`).
+
+# %%
+# %matplotlib inline
+from devops_plan.explore import explore
+from devops_plan.render.pareto import pareto_figure
+
+pareto_figure(explore(explorer.base))
