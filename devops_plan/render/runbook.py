@@ -10,7 +10,7 @@ Templates are Jinja files in `devops_plan/templates/runbook/`. Pure and determin
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +84,7 @@ class Settings:
     folder: str = "runbooks"
     namespace: str | None = None
     templates: Path | None = None
-    slo: slo.Settings = field(default_factory=slo.Settings)
+    slo: slo.Settings | None = None  # the SLO rules' settings (default: slo.Settings())
 
 
 def template_dir() -> Path:
@@ -145,7 +145,7 @@ class _Alert:
 
 def _alerts(plan: Plan, design: Design, settings: Settings) -> list[_Alert]:
     out = []
-    for group in slo.rule_groups(plan, design, settings.slo):
+    for group in slo.rule_groups(plan, design, settings.slo or slo.Settings()):
         for rule in group["rules"]:
             if "alert" not in rule:
                 continue
