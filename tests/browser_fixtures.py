@@ -166,22 +166,25 @@ def voila_server(notebook: Path, log_path: Path, timeout_s: float = 90.0) -> Ite
     started = time.perf_counter()
     process: subprocess.Popen[bytes] | None = None
     url = ""
-    for _attempt in range(3):  # another program may take the free port before Voilà does
+    for _attempt in range(3):
         port = free_port()
         url = f"http://127.0.0.1:{port}/"
         process = _start_voila(notebook, port, log_path)
         deadline = time.monotonic() + timeout_s
         # A static file answers once the server listens, without starting a kernel (the page does).
-        while (
-            time.monotonic() < deadline
-            and process.poll() is None
-            and not _answers(url + READY_PATH)
-        ):
+        while time.monotonic() < deadline and process.poll() is None:
+            if _answers(url + READY_PATH):
+                break
             time.sleep(0.2)
         if process.poll() is None and _answers(url + READY_PATH):
             break
+        exited = process.poll() is not None
         _stop(process)
+        if not exited:  # it hung rather than lost the port to another program: do not retry
+            break
     else:
+        process = None
+    if process is None or process.poll() is not None:
         log = log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
         raise RuntimeError(
             f"Voilà did not start serving {notebook} within {timeout_s:.0f} s:\n{log}"

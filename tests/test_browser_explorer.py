@@ -41,6 +41,9 @@ from .browser_fixtures import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is a dev dependency: pip install -e '.[dev]'"
+)
 
 NOTEBOOK = ROOT / "notebooks" / "explore.ipynb"
 DESIGN = ROOT / "data" / "designs" / "shop.yaml"  # the notebook's default `design` parameter
@@ -83,9 +86,6 @@ class Session:
 
 @pytest.fixture(scope="module")
 def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="playwright is a dev dependency: pip install -e '.[dev]'"
-    )
     chromium = ensure_chromium()
     assert NOTEBOOK.exists(), f"{NOTEBOOK} is missing (issue 6 ships it)"
     folder = tmp_path_factory.mktemp("browser")
@@ -104,16 +104,23 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
             console.attach(page)
             started = time.perf_counter()
             page.goto(server.url, wait_until="domcontentloaded")
+            # Voilà shows a failed cell as one line in the page: stop waiting as soon as it does.
+            failed_cell = page.get_by_text("There was an error when executing cell")
             try:
-                page.locator(FIGURES).wait_for(state="visible")
-                page.locator(".widget-slider").first.wait_for(state="visible")
+                page.locator(FIGURES).or_(failed_cell).first.wait_for(state="visible")
+                rendered = failed_cell.count() == 0
+                if rendered:
+                    page.locator(".widget-slider").first.wait_for(state="visible")
+                why = "" if rendered else "a cell raised"
             except sync_api.Error as exc:
+                why = exc.message.splitlines()[0]
+            if why:
                 shot = folder / "first-render-failed.png"
                 page.screenshot(path=str(shot), full_page=True)
                 copy_out(shot)
                 pytest.fail(
-                    f"the explorer did not render in Voilà ({exc.message.splitlines()[0]}); "
-                    f"screenshot {OUT / shot.name}; Voilà's log ends:\n{server_log_tail(server)}"
+                    f"the explorer did not render in Voilà ({why}); screenshot "
+                    f"{OUT / shot.name}; Voilà's log ends:\n{server_log_tail(server)}"
                 )
             first_render_s = time.perf_counter() - started
             page.evaluate(WATCH_JS)
@@ -238,12 +245,15 @@ def change_and_time(session: Session, what: str, action: Callable[[], None]) -> 
     before = page.locator(FIGURES).inner_text()
     started = page.evaluate("performance.now()")
     action()
-    numbers_at = page.wait_for_function(
-        """([sel, old]) => { const t = document.querySelector(sel);
-                             return t && t.innerText !== old && performance.now(); }""",
-        arg=[FIGURES, before],
-        polling="raf",
-    ).json_value()
+    try:
+        numbers_at = page.wait_for_function(
+            """([sel, old]) => { const t = document.querySelector(sel);
+                                 return t && t.innerText !== old && performance.now(); }""",
+            arg=[FIGURES, before],
+            polling="raf",
+        ).json_value()
+    except sync_api.TimeoutError:
+        pytest.fail(f"{what}: the key figures on screen did not change within {TIMEOUT_MS} ms")
     last_change = wait_until_quiet(page)
     latency = Latency(what, round(numbers_at - started, 1), round(last_change - started, 1))
     session.latencies.append(latency)
