@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TextIO
 
+import duckdb
+
 from ..errors import BillingInputError
 from .formats import MONEY_SQL, BillingFormat, detect_format, raw_projection
 from .sqlfiles import render_sql
@@ -129,12 +131,12 @@ def inspect_file(path: str | Path, describe_parquet: ParquetDescriber) -> InputF
 class ParquetDescriber:
     """Reads a Parquet file's schema and row count (footer only) through DuckDB."""
 
-    def __init__(self, con: object) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self._con = con
 
     def __call__(self, path: Path) -> list[tuple[str, str]]:
         try:
-            rows = self._con.execute(  # type: ignore[attr-defined]
+            rows = self._con.execute(
                 f"DESCRIBE SELECT * FROM read_parquet({sql_string(str(path))})"
             ).fetchall()
         except Exception as exc:  # duckdb raises its own error types
@@ -142,7 +144,7 @@ class ParquetDescriber:
         return [(str(r[0]), str(r[1])) for r in rows]
 
     def row_count(self, path: Path) -> int:
-        row = self._con.execute(  # type: ignore[attr-defined]
+        row = self._con.execute(
             f"SELECT sum(num_rows) FROM parquet_file_metadata({sql_string(str(path))})"
         ).fetchone()
         return int(row[0] or 0) if row else 0
