@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 
-.PHONY: demo test lint bench install dev system-deps explore clean docs-images
+.PHONY: demo test lint bench install dev system-deps explore dashboard clean docs-images
 
 $(PY):
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "devops-plan needs Python >= 3.11 (found %s)" % sys.version.split()[0]'
@@ -46,6 +46,10 @@ bench: dev system-deps
 
 explore: install system-deps
 	$(BIN)/jupyter lab notebooks/explore.ipynb
+
+# The explorer alone, as a web page (Voilà, a dev tool): http://localhost:8866/
+dashboard: dev system-deps
+	$(BIN)/voila notebooks/explore.ipynb --Voila.ip=127.0.0.1 --port=8866
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache
