@@ -110,12 +110,23 @@ def test_user_mistakes_exit_2_with_one_line(tmp_path: Path) -> None:
         ([], "no billing files given"),
         (["--cost-explorer"], "--cost-explorer needs --since and --until"),
         (["--billing", str(good), "--utilization", str(tmp_path / "u.csv")], "u.csv: no such file"),
+        (["--billing", str(tmp_path)], "is a folder; pass the files in it"),
     ]
     for args, message in cases:
         result = invoke(*args, "--out", str(tmp_path / "o"))
         assert result.exit_code == 2, (args, result.output)
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and message in lines[0], (args, lines)
+
+
+def test_an_unwritable_output_folder_is_a_user_error(tmp_path: Path) -> None:
+    good = write_csv(tmp_path / "g.csv", [focus_row()])
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = invoke("--billing", str(good), "--out", str(blocker / "out"))
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "cannot write the report there" in lines[0]
 
 
 def test_bad_utilization_header_is_a_user_error(tmp_path: Path) -> None:

@@ -93,6 +93,10 @@ def inspect_file(path: str | Path, describe_parquet: ParquetDescriber) -> InputF
     """What a billing file is; BillingInputError naming the file when it cannot be used."""
     p = Path(path)
     shown = str(path)
+    if p.is_dir():
+        raise BillingInputError(
+            f"{shown}: is a folder; pass the files in it (e.g. {shown}/*.parquet)"
+        )
     if not p.is_file():
         raise BillingInputError(f"{shown}: no such file")
     size = p.stat().st_size

@@ -23,7 +23,7 @@ from ..billing import (
 )
 from ..billing.engine import DuckDBEngine, Engine
 from ..billing.recommend import KINDS, fmt_money
-from ..errors import UserError
+from ..errors import ExternalError, UserError
 from ._common import app, err, out, print_json, user_errors
 
 # Show a progress bar only when the inputs are big enough to make a person wait.
@@ -111,7 +111,12 @@ def report(
             usage = cloudwatch_for(spend, region=region)
         catalogs, notes = load_catalogs(spend)
         result = build_report(spend, usage, catalogs, settings, notes)
-        written = write_report(result, out_dir, wanted)
+        try:
+            written = write_report(result, out_dir, wanted)
+        except (PermissionError, NotADirectoryError, FileExistsError) as exc:
+            raise UserError(f"{out_dir}: cannot write the report there: {exc.strerror}") from None
+        except OSError as exc:
+            raise ExternalError(f"{out_dir}: writing the report failed: {exc.strerror}") from None
     if as_json:
         print_json(report_to_dict(result))
         return
