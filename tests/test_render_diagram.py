@@ -305,3 +305,10 @@ def test_mixed_platforms_and_kinds_render() -> None:
     assert warm.endswith("over 2 zone(s)") and 0 < int(warm.split(" x ")[0]) < web.replicas
     d = render_diagram(plan)
     assert d.svg.count("<use ") == len(boxes)
+
+
+def test_renders_when_server_name_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Voilà sets SERVER_NAME in the kernel; Graphviz then refuses to load icon files.
+    monkeypatch.setenv("SERVER_NAME", "127.0.0.1")
+    diagram = render_diagram(build_plan(load_design(DESIGNS / "startup.yaml")))
+    assert diagram.svg.count("data:image/png;base64,") >= 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -852,12 +853,16 @@ def _dot(source: str, *args: str) -> bytes:
         raise ExternalError(
             "Graphviz 'dot' is not installed; install it (apt-get install graphviz, brew install graphviz)"
         )
+    # Graphviz refuses to load image files when SERVER_NAME is set (it assumes it runs
+    # as a CGI script); Voilà and other web front ends set it in the kernel's environment.
+    env = {k: v for k, v in os.environ.items() if k != "SERVER_NAME"}
     proc = subprocess.run(
         [exe, f"-Gimagepath={icon_root()}", *args],
         input=source.encode("utf-8"),
         capture_output=True,
         timeout=300,
         check=False,
+        env=env,
     )
     problems = [
         line for line in proc.stderr.decode("utf-8", "replace").splitlines() if line.strip()
