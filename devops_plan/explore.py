@@ -17,6 +17,7 @@ the tests check that on sampled candidates.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -368,9 +369,28 @@ class _Pricer:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
         self.memo: dict[CostComponent, int] = {}
+        self.pools: dict[tuple[Any, ...], list[int]] = {}
+
+    def pool_group(
+        self, ctx: Context, pools: Sequence[NodePoolPlan], strategies: Sequence[str]
+    ) -> list[int]:
+        """The node-pool group; a family that resolves to the same pools as the design's own
+        node types (or another purchase option's) is priced once."""
+        key = (ctx.zones, ctx.primary, ctx.dr_region, tuple(pools), tuple(strategies))
+        found = self.pools.get(key)
+        if found is None:
+            found = self.pools[key] = self.group(ctx, [], pools, _everything, strategies)
+        return found
 
     def cents(self, components: Sequence[CostComponent]) -> int:
-        todo = [c for c in components if c not in self.memo]
+        total = 0
+        todo = []
+        for c in components:
+            known = self.memo.get(c)
+            if known is None:
+                todo.append(c)
+            else:
+                total += known
         if todo:
             # Raises PriceNotFound for a missing price, as the planner does; so every
             # component gets exactly one line item, in order.
@@ -378,7 +398,8 @@ class _Pricer:
             for c, item in zip(todo, items, strict=True):
                 # Line items are rounded to the cent, so this is a whole number.
                 self.memo[c] = int(item.monthly_cost * 100)
-        return sum(self.memo[c] for c in components)
+                total += self.memo[c]
+        return total
 
     def group(
         self,
@@ -554,6 +575,23 @@ class _Builder:
         variant = candidate_design(self.design, dataclasses.replace(self.first, **changes))
         return variant, _context(variant, None, None, None, self.catalog)
 
+    def sized(
+        self, fixed: dict[str, Any], others: Iterable[dict[str, Any]]
+    ) -> tuple[Design, Context, list[ServicePlan]]:
+        """Every service sized under `fixed`, with the first setting of the other dimensions
+        under which the rest of the design plans too (a cache size sold only Multi-AZ must not
+        make the compute unplannable). Raises the first error when none plans."""
+        first_error: DevopsPlanError | None = None
+        for other in others:
+            try:
+                base, ctx = self.context(**fixed, **other)
+                services, _ = size_services(ctx)
+                return base, ctx, services
+            except DevopsPlanError as exc:
+                first_error = first_error or exc
+        assert first_error is not None
+        raise first_error
+
     def build(self) -> _Tables:
         for zi, z in enumerate(self.space.zones):
             self.topology(zi, z)
@@ -576,12 +614,16 @@ class _Builder:
     def compute(self, zi: int, li: int, z: int, m: float) -> list[ServicePlan] | None:
         """Node pools per family and purchase, other compute per purchase, network once."""
         sized: list[ServicePlan] | None = None
+        stores = [
+            {"db_multi_az": db, "cache_multi_az": cache, "data_purchase": q}
+            for db, cache, q in itertools.product(
+                self.space.db_multi_az, self.space.cache_multi_az, self.space.data_purchase
+            )
+        ]
         for pi, p in enumerate(self.space.purchase):
             try:
-                base, ctx = self.context(
-                    zones=z, dr_strategy=_SINGLE, purchase=p, load_multiplier=m
-                )
-                services, _ = size_services(ctx)
+                fixed = {"zones": z, "dr_strategy": _SINGLE, "purchase": p, "load_multiplier": m}
+                base, ctx, services = self.sized(fixed, stores)
                 stateless = [x for x in services if x.kind == Kind.stateless]
                 self.t.compute[zi, li, pi] = self.pricer.group(
                     ctx, stateless, [], _not_network, self.strategies
@@ -603,8 +645,8 @@ class _Builder:
                     )
                 try:
                     pools = self.pools.plan(fctx, services)
-                    self.t.pool[zi, li, fi, pi] = self.pricer.group(
-                        fctx, [], pools, _everything, self.strategies
+                    self.t.pool[zi, li, fi, pi] = self.pricer.pool_group(
+                        fctx, pools, self.strategies
                     )
                 except DevopsPlanError as exc:
                     self.note(exc)
@@ -615,16 +657,20 @@ class _Builder:
     ) -> tuple[Context, list[ServicePlan]] | None:
         """Databases, caches, buckets and queues per data purchase option."""
         first: tuple[Context, list[ServicePlan]] | None = None
+        compute = [
+            {"purchase": p, "load_multiplier": m}
+            for p, m in itertools.product(self.space.purchase, self.space.load_multiplier)
+        ]
         for qi, q in enumerate(self.space.data_purchase):
             try:
-                _, ctx = self.context(
-                    zones=z,
-                    dr_strategy=_SINGLE,
-                    data_purchase=q,
-                    db_multi_az=db,
-                    cache_multi_az=cache,
-                )
-                services, _ = size_services(ctx)
+                fixed = {
+                    "zones": z,
+                    "dr_strategy": _SINGLE,
+                    "data_purchase": q,
+                    "db_multi_az": db,
+                    "cache_multi_az": cache,
+                }
+                _, ctx, services = self.sized(fixed, compute)
                 stores = [x for x in services if x.kind != Kind.stateless]
                 self.t.data[zi, di, ci, qi] = self.pricer.group(
                     ctx, stores, [], _not_network, self.strategies

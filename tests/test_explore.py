@@ -381,3 +381,19 @@ def test_pareto_figure(shop, shop_df):
     assert any("current design" in t.get_text() for t in fig2.axes[0].get_legend().get_texts())
     with pytest.raises(ValueError):
         pareto_figure(shop_df.iloc[0:0])
+
+
+def test_a_data_setting_the_catalog_lacks_leaves_the_rest_plannable(shop):
+    # Azure sells a 6 GiB Redis only as the zone-redundant (Multi-AZ) tier: the single-AZ
+    # cache candidates cannot be planned, and must not take the compute down with them.
+    from devops_plan.design import Cloud
+
+    azure = shop.model_copy(
+        update={"cloud": Cloud.azure, "regions": ("eastus",), "dr_region": None}
+    )
+    df = explore(azure, design_space(azure, zones=(2, 3), purchases=("on_demand", "spot")))
+    assert set(df["cache_multi_az"]) == {True}
+    assert df.attrs["unplannable"] == len(df)
+    assert any("redis cache node" in r for r in df.attrs["unplannable_reasons"])
+    assert df["current"].sum() == 1
+    _check_rows(azure, df, list(df.index[::97][:8]) + list(df[df["current"]].index))
