@@ -30,6 +30,7 @@ system-deps:
 demo: install system-deps
 	$(BIN)/devops-plan notebook run plan --design data/designs/shop.yaml --out out/shop --html
 	$(BIN)/devops-plan export data/designs/shop.yaml --docs out/shop/docs
+	$(BIN)/devops-plan report --billing data/billing/focus-sample.csv.gz --utilization data/billing/utilization-sample.csv.gz --out out/cost-report --format html,md,json,csv
 
 test: dev system-deps
 	@sh scripts/ensure-system-deps.sh test-tools
@@ -41,6 +42,7 @@ lint: dev
 	$(BIN)/ruff format --check devops_plan tests benchmarks scripts
 	$(BIN)/mypy devops_plan
 
+# Every benchmark in benchmarks/, one after the other (figures go to docs/performance.md).
 bench: dev system-deps
 	$(PY) -m benchmarks.run
 
