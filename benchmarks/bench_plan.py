@@ -14,8 +14,9 @@ import time
 
 from devops_plan.catalog import load_catalog
 from devops_plan.plan import build_plan
+from devops_plan.pools import DEFAULT_PLANNER
 from devops_plan.sizing import p95_response_ms, size_replicas
-from devops_plan.topology import _CLASS_CACHE, _POOL_CACHE
+from devops_plan.topology import _CLASS_CACHE
 
 from .synthetic import synthetic_design
 
@@ -23,7 +24,7 @@ from .synthetic import synthetic_design
 def _clear() -> None:
     size_replicas.cache_clear()
     p95_response_ms.cache_clear()
-    _POOL_CACHE.clear()
+    DEFAULT_PLANNER.clear()
     _CLASS_CACHE.clear()
 
 

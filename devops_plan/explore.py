@@ -28,24 +28,19 @@ import numpy as np
 import pandas as pd
 
 from .availability import assess
-from .catalog import Catalog, Price
+from .catalog import Catalog
+from .components import dr_components, region_components
 from .cost import CostComponent, price_components
 from .design import Design, DRStrategy, Kind, Platform, Purchase
 from .dr import STRATEGY_ORDER
 from .errors import DevopsPlanError, PlanningError
 from .plan import PURCHASE_OPTIONS, _context, _core
+from .pools import NodePoolPlan, PoolPlanner
 from .regions import find_region
-from .sizing import NodeShape, PodGroup, nodes_lower_bound, pack_first_fit_decreasing
 from .topology import (
     Context,
-    NodePoolPlan,
-    PoolCandidate,
     ServicePlan,
-    _shapes,
-    _shares,
-    dr_components,
     is_burstable,
-    region_components,
     size_services,
     user_path,
 )
@@ -418,120 +413,6 @@ class _Pricer:
         ]
 
 
-class _PoolPlanner:
-    """`topology.plan_pools`, step for step, with the node shapes remembered per (purchase,
-    node types) and the packings per (pods, instance type).
-
-    The planner packs each candidate instance type again for every purchase option and family
-    it is asked about, and recomputes every node shape each time; a sweep asks about the same
-    pods under 6 purchase options and a dozen families, so remembering them makes the sweep
-    several times faster. It mirrors `topology._plan_pool_uncached` (same shapes, bounds,
-    pruning, tie-breaks and errors), and tests/test_explore.py checks that it returns plans
-    equal to `plan_pools` for every combination of a sweep.
-    """
-
-    def __init__(self) -> None:
-        self.shapes: dict[tuple[Any, ...], list[tuple[Price, NodeShape]]] = {}
-        self.packed: dict[tuple[tuple[PodGroup, ...], str], int | None] = {}
-        self.bounds: dict[tuple[tuple[PodGroup, ...], str], int] = {}
-
-    def plan(self, ctx: Context, services: Sequence[ServicePlan]) -> list[NodePoolPlan]:
-        groups: dict[tuple[str, str], list[ServicePlan]] = {}
-        for s in services:
-            if s.platform == Platform.kubernetes and s.kind == Kind.stateless and s.pool:
-                groups.setdefault((s.pool, s.purchase), []).append(s)
-        names = [p for p, _ in groups]
-        return [
-            self._pool(
-                ctx,
-                pool if names.count(pool) == 1 else f"{pool}-{purchase.replace('_', '-')}",
-                purchase,
-                members,
-            )
-            for (pool, purchase), members in sorted(groups.items())
-        ]
-
-    def _pool(
-        self, ctx: Context, name: str, purchase: str, members: Sequence[ServicePlan]
-    ) -> NodePoolPlan:
-        z = ctx.zones
-        pods = tuple(
-            PodGroup(s.name, s.cpu_request_m or 0, s.memory_request_mib or 0, s.replicas // z)
-            for s in members
-        )
-        key = (purchase, ctx.design.defaults.node_types)
-        shapes = self.shapes.get(key)
-        if shapes is None:
-            shapes = self.shapes[key] = _shapes(ctx, purchase)
-        if not shapes:
-            raise PlanningError(
-                f"node pool {name!r}: no allowed {ctx.cloud} instance type in {ctx.primary} "
-                f"is sold as {purchase} (defaults.node_types: {ctx.design.defaults.node_types})"
-            )
-        bounded = sorted(
-            (
-                (self._bound(pods, shape) * z * price.unit_price, price, shape)
-                for price, shape in shapes
-            ),
-            key=lambda t: (t[0], t[1].product),
-        )
-        results: list[tuple[Decimal, int, Price, NodeShape, int]] = []
-        best: Decimal | None = None
-        for bound, price, shape in bounded:
-            if best is not None and bound > best and len(results) >= 4:
-                break
-            per_zone = self._pack(pods, shape)
-            if per_zone is None:
-                continue
-            nodes = per_zone * z
-            hourly = nodes * price.unit_price
-            results.append((hourly, nodes, price, shape, per_zone))
-            if best is None or hourly < best:
-                best = hourly
-        if not results:
-            biggest = max(members, key=lambda s: (s.cpu_request_m or 0, s.memory_request_mib or 0))
-            raise PlanningError(
-                f"service {biggest.name!r}: a replica of {biggest.cpu_request_m}m CPU and "
-                f"{biggest.memory_request_mib} MiB fits no allowed {ctx.cloud} node type in "
-                f"{ctx.primary}; lower replica.cpu/memory_mib or allow larger node_types"
-            )
-        results.sort(key=lambda r: (r[0], -r[1], r[2].product))
-        hourly, nodes, price, shape, _ = results[0]
-        cpu_req = sum(g.cpu_m * g.count for g in pods) * z
-        mem_req = sum(g.memory_mib * g.count for g in pods) * z
-        return NodePoolPlan(
-            name=name,
-            instance_type=price.product,
-            nodes=nodes,
-            zones=z,
-            max_pods=shape.max_pods,
-            allocatable_cpu_m=shape.allocatable_cpu_m,
-            allocatable_memory_mib=shape.allocatable_memory_mib,
-            cpu_utilization=round(cpu_req / (nodes * shape.allocatable_cpu_m), 4),
-            memory_utilization=round(mem_req / (nodes * shape.allocatable_memory_mib), 4),
-            purchase=purchase,
-            services=tuple(s.name for s in members),
-            shares=_shares(pods),
-            candidates=tuple(
-                PoolCandidate(r[2].product, r[1], (r[0] * _HOURS).quantize(Decimal("0.01")))
-                for r in results[:5]
-            ),
-        )
-
-    def _bound(self, pods: tuple[PodGroup, ...], shape: NodeShape) -> int:
-        key = (pods, shape.instance_type)
-        found = self.bounds.get(key)
-        if found is None:
-            found = self.bounds[key] = nodes_lower_bound(pods, shape)
-        return found
-
-    def _pack(self, pods: tuple[PodGroup, ...], shape: NodeShape) -> int | None:
-        key = (pods, shape.instance_type)
-        if key not in self.packed:
-            self.packed[key] = pack_first_fit_decreasing(pods, shape)
-        return self.packed[key]
-
-
 @dataclass
 class _Tables:
     """Monthly cents per group (-1 where the planner refuses), availability per combination."""
@@ -554,7 +435,7 @@ class _Builder:
         self.catalog = catalog
         self.unplannable: set[str] = set()
         self.pricer = _Pricer(catalog)
-        self.pools = _PoolPlanner()
+        self.pools = PoolPlanner()
         self.strategies = space.dr_strategy
         self.first = Candidate(*(axis[0] for axis in space.axes()))
         nz, ns, np_, nq, nf, nd, nc, nl = space.shape
@@ -644,7 +525,7 @@ class _Builder:
                         ctx, design=base.model_copy(update={"defaults": defaults})
                     )
                 try:
-                    pools = self.pools.plan(fctx, services)
+                    pools = self.pools.plan_pools(fctx, services)
                     self.t.pool[zi, li, fi, pi] = self.pricer.pool_group(
                         fctx, pools, self.strategies
                     )

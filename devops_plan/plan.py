@@ -13,20 +13,18 @@ from pydantic import BaseModel, ConfigDict, PlainSerializer
 
 from .availability import AvailabilityReport, assess
 from .catalog import Catalog, load_catalog
+from .components import dr_components, region_components
 from .cost import CostComponent, LineItem, price_components, summarize
 from .design import Design, Kind
 from .dr import STRATEGY_ORDER, DROption, choose, meets
 from .errors import PlanningError
+from .pools import NodePoolPlan, plan_pools
 from .regions import find_region
 from .tables import dr_table, sizing_table, sla_table
 from .topology import (
     Context,
-    NodePoolPlan,
     ServicePlan,
     check_zones,
-    dr_components,
-    plan_pools,
-    region_components,
     resolve_regions,
     size_services,
     user_path,

@@ -1,0 +1,228 @@
+"""Node pools: which instance type, and how many nodes, hold the planned pods at the lowest cost.
+
+Pure given a Context; `PoolPlanner` remembers node shapes, lower bounds and packings, which
+are pure too, so variants of a design (decisions, suggestions, the explorer's sweep) reuse them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .catalog import Price
+from .design import Kind, Platform
+from .errors import PlanningError
+from .sizing import NodeShape, PodGroup, node_shape, nodes_lower_bound, pack_first_fit_decreasing
+from .topology import HOURS, QUANTITY, Context, ServicePlan, catalog_products, is_burstable
+
+_CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class PoolCandidate:
+    instance_type: str
+    nodes: int
+    monthly_cost: Decimal
+
+
+@dataclass(frozen=True)
+class NodePoolPlan:
+    name: str
+    instance_type: str
+    nodes: int
+    zones: int
+    max_pods: int
+    allocatable_cpu_m: int
+    allocatable_memory_mib: int
+    cpu_utilization: float
+    memory_utilization: float
+    purchase: str
+    services: tuple[str, ...]
+    shares: tuple[tuple[str, Decimal], ...]  # service -> share of the pool's cost
+    candidates: tuple[PoolCandidate, ...] = field(default=())
+
+
+def allowed(price: Price, allow: tuple[str, ...] | None) -> bool:
+    """May a node pool use this type? The design's list, else current, non-burstable, >= 2 vCPU."""
+    if allow:
+        return price.product in allow or price.family in allow
+    return price.generation == "current" and not is_burstable(price) and (price.vcpu or 0) >= 2
+
+
+def node_shapes(ctx: Context, purchase: str) -> list[tuple[Price, NodeShape]]:
+    """Every allowed instance type sold as `purchase`, with what a node of it offers pods."""
+    rules = ctx.sizing["allocatable"][ctx.cloud]
+    allow = ctx.design.defaults.node_types
+    out = []
+    for price in catalog_products(ctx, category="compute", purchase=purchase):
+        if not allowed(price, allow) or not price.vcpu or not price.memory_gib:
+            continue
+        try:
+            shape = node_shape(price.product, price.vcpu, price.memory_gib, rules)
+        except KeyError:
+            continue
+        if shape.allocatable_cpu_m > 0 and shape.allocatable_memory_mib > 0 and shape.pod_slots > 0:
+            out.append((price, shape))
+    return out
+
+
+def shares(pods: Sequence[PodGroup]) -> tuple[tuple[str, Decimal], ...]:
+    """Each service's share of a shared pool: the mean of its CPU and memory shares."""
+    cpu = sum(g.cpu_m * g.count for g in pods) or 1
+    mem = sum(g.memory_mib * g.count for g in pods) or 1
+    raw = [
+        (g.service, (Decimal(g.cpu_m * g.count) / cpu + Decimal(g.memory_mib * g.count) / mem) / 2)
+        for g in pods
+    ]
+    out = [(name, share.quantize(QUANTITY)) for name, share in raw]
+    # Give the rounding remainder to the largest share so the shares sum to exactly 1.
+    gap = Decimal(1) - sum(s for _, s in out)
+    top = max(range(len(out)), key=lambda i: out[i][1])
+    out[top] = (out[top][0], out[top][1] + gap)
+    return tuple(out)
+
+
+class PoolPlanner:
+    """Plans node pools, remembering shapes, bounds and packings between calls.
+
+    The memo keys carry everything the values depend on (catalog, cloud, region, purchase
+    option, allowed types, pods), so one planner can serve many variants of a design.
+    """
+
+    MAX_ENTRIES = 20_000  # memory stays bounded in a long notebook session
+
+    def __init__(self) -> None:
+        self.shapes: dict[tuple[Any, ...], list[tuple[Price, NodeShape]]] = {}
+        self.bounds: dict[tuple[tuple[PodGroup, ...], NodeShape], int] = {}
+        self.packed: dict[tuple[tuple[PodGroup, ...], NodeShape], int | None] = {}
+
+    def clear(self) -> None:
+        self.shapes.clear()
+        self.bounds.clear()
+        self.packed.clear()
+
+    def plan_pools(self, ctx: Context, services: Sequence[ServicePlan]) -> list[NodePoolPlan]:
+        """One pool per (pool name, purchase option); the instance type with the lowest cost."""
+        if len(self.bounds) + len(self.packed) > self.MAX_ENTRIES:
+            self.clear()
+        groups: dict[tuple[str, str], list[ServicePlan]] = {}
+        for s in services:
+            if s.platform == Platform.kubernetes and s.kind == Kind.stateless and s.pool:
+                groups.setdefault((s.pool, s.purchase), []).append(s)
+        names = [p for p, _ in groups]
+        return [
+            self.plan_pool(
+                ctx,
+                pool if names.count(pool) == 1 else f"{pool}-{purchase.replace('_', '-')}",
+                purchase,
+                members,
+            )
+            for (pool, purchase), members in sorted(groups.items())
+        ]
+
+    def _shapes(self, ctx: Context, purchase: str) -> list[tuple[Price, NodeShape]]:
+        key = (id(ctx.catalog), ctx.cloud, ctx.primary, purchase, ctx.design.defaults.node_types)
+        found = self.shapes.get(key)
+        if found is None:
+            found = self.shapes[key] = node_shapes(ctx, purchase)
+        return found
+
+    def _bound(self, pods: tuple[PodGroup, ...], shape: NodeShape) -> int:
+        found = self.bounds.get((pods, shape))
+        if found is None:
+            found = self.bounds[(pods, shape)] = nodes_lower_bound(pods, shape)
+        return found
+
+    def _pack(self, pods: tuple[PodGroup, ...], shape: NodeShape) -> int | None:
+        key = (pods, shape)
+        if key not in self.packed:
+            self.packed[key] = pack_first_fit_decreasing(pods, shape)
+        return self.packed[key]
+
+    def plan_pool(
+        self, ctx: Context, name: str, purchase: str, members: Sequence[ServicePlan]
+    ) -> NodePoolPlan:
+        z = ctx.zones
+        pods = tuple(
+            PodGroup(s.name, s.cpu_request_m or 0, s.memory_request_mib or 0, s.replicas // z)
+            for s in members
+        )
+        candidates = self._shapes(ctx, purchase)
+        if not candidates:
+            raise PlanningError(
+                f"node pool {name!r}: no allowed {ctx.cloud} instance type in {ctx.primary} "
+                f"is sold as {purchase} (defaults.node_types: {ctx.design.defaults.node_types})"
+            )
+        # Evaluate the cheapest lower bounds first; stop once no type can beat the best.
+        bounded = sorted(
+            (
+                (self._bound(pods, shape) * z * price.unit_price, price, shape)
+                for price, shape in candidates
+            ),
+            key=lambda t: (t[0], t[1].product),
+        )
+        results: list[tuple[Decimal, int, Price, NodeShape]] = []
+        best: Decimal | None = None
+        for bound, price, shape in bounded:
+            if best is not None and bound > best and len(results) >= 4:
+                break
+            per_zone = self._pack(pods, shape)
+            if per_zone is None:
+                continue
+            nodes = per_zone * z
+            hourly = nodes * price.unit_price
+            results.append((hourly, nodes, price, shape))
+            if best is None or hourly < best:
+                best = hourly
+        if not results:
+            biggest = max(members, key=lambda s: (s.cpu_request_m or 0, s.memory_request_mib or 0))
+            raise PlanningError(
+                f"service {biggest.name!r}: a replica of {biggest.cpu_request_m}m CPU and "
+                f"{biggest.memory_request_mib} MiB fits no allowed {ctx.cloud} node type in "
+                f"{ctx.primary}; lower replica.cpu/memory_mib or allow larger node_types"
+            )
+        # On equal cost prefer more, smaller nodes: losing one costs less capacity.
+        results.sort(key=lambda r: (r[0], -r[1], r[2].product))
+        _, nodes, price, shape = results[0]
+        cpu_req = sum(g.cpu_m * g.count for g in pods) * z
+        mem_req = sum(g.memory_mib * g.count for g in pods) * z
+        return NodePoolPlan(
+            name=name,
+            instance_type=price.product,
+            nodes=nodes,
+            zones=z,
+            max_pods=shape.max_pods,
+            allocatable_cpu_m=shape.allocatable_cpu_m,
+            allocatable_memory_mib=shape.allocatable_memory_mib,
+            cpu_utilization=round(cpu_req / (nodes * shape.allocatable_cpu_m), 4),
+            memory_utilization=round(mem_req / (nodes * shape.allocatable_memory_mib), 4),
+            purchase=purchase,
+            services=tuple(s.name for s in members),
+            shares=shares(pods),
+            candidates=tuple(
+                PoolCandidate(r[2].product, r[1], (r[0] * HOURS).quantize(_CENT))
+                for r in results[:5]
+            ),
+        )
+
+
+# The planner's shared memo: decisions and suggestions replan pools that are often identical.
+DEFAULT_PLANNER = PoolPlanner()
+
+
+def plan_pools(ctx: Context, services: Sequence[ServicePlan]) -> list[NodePoolPlan]:
+    return DEFAULT_PLANNER.plan_pools(ctx, services)
+
+
+__all__ = [
+    "DEFAULT_PLANNER",
+    "NodePoolPlan",
+    "PoolCandidate",
+    "PoolPlanner",
+    "allowed",
+    "node_shapes",
+    "plan_pools",
+    "shares",
+]
