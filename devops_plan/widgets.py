@@ -325,8 +325,17 @@ class Explorer:
                 self.charts_drawn += 1
         charts_at = time.perf_counter()
         if self.render_diagram is not None:
-            self.diagram.value = self.render_diagram(plan)
-            self.diagrams_drawn += 1
+            # A diagram that cannot be drawn (Graphviz missing or failing) must not take the
+            # numbers and charts down with it: say so in the diagram's place.
+            try:
+                self.diagram.value = self.render_diagram(plan)
+                self.diagrams_drawn += 1
+            except DevopsPlanError as exc:
+                self.diagram.value = (
+                    '<div style="color:#b2182b"><b>The diagram could not be drawn:</b><pre>'
+                    + html.escape(str(exc))
+                    + "</pre></div>"
+                )
         done = time.perf_counter()
         self.replans += 1
         self.last_replan_s = done - started

@@ -205,3 +205,18 @@ def test_diagram_renderer_is_called_with_each_plan(shop: Design) -> None:
     explorer.controls.zones.value = 2
     assert seen == [3, 2]
     assert explorer.diagram.value == "<svg><text>2 zones</text></svg>"
+
+
+def test_a_failing_diagram_leaves_numbers_and_charts_working(shop: Design) -> None:
+    from devops_plan.errors import ExternalError
+
+    def broken(plan: Plan) -> str:
+        raise ExternalError("Graphviz 'dot' failed")
+
+    explorer = widgets.Explorer(shop, diagram=broken)
+    explorer.controls.zones.value = 2
+    assert explorer.error is None
+    assert explorer.plan is not None and explorer.plan.zones == 2
+    assert shown(explorer)["monthly-total"] == str(expected(explorer).cost.monthly_total)
+    assert "The diagram could not be drawn" in explorer.diagram.value
+    assert "Graphviz &#x27;dot&#x27; failed" in explorer.diagram.value
