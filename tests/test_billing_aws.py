@@ -186,185 +186,170 @@ def _athena_result(
 
 def test_athena_runs_the_same_sql_with_polling(aws: str, tmp_path: Path) -> None:
     probe = _athena_result([n for n, _ in _TABLE_COLUMNS], [t for _, t in _TABLE_COLUMNS], [])
-    inputs = _athena_result(
-        [
-            "source_file",
-            "row_count",
-            "billed_rows",
-            "dated_rows",
-            "billed_cost",
-            "first_start",
-            "last_end",
-        ],
-        ["varchar", "bigint", "bigint", "bigint", "decimal", "timestamp", "timestamp"],
-        [
-            [
-                "s3://bucket/focus/part-0.parquet",
-                "3",
-                "3",
-                "3",
-                "30.500000000000",
-                "2024-09-01 00:00:00.000",
-                "2024-09-02 00:00:00.000",
-            ]
-        ],
-    )
-    resource_names = [
-        "provider",
-        "service",
-        "service_category",
-        "region",
-        "resource_id",
-        "resource_name",
-        "resource_type",
-        "instance_type",
-        "usage_type",
-        "charge_description",
-        "charge_category",
-        "pricing_category",
-        "tags",
-        "consumed_unit",
-        "billed_cost",
-        "effective_cost",
-        "list_cost",
-        "consumed_quantity",
-        "list_unit_price",
-        "row_count",
-        "first_start",
-        "last_end",
+    # The one query's result, typed as Athena reports it: one row per group of each grain.
+    columns = [
+        ("grain", "varchar"),
+        ("in_period", "boolean"),
+        ("source_file", "varchar"),
+        ("day", "date"),
+        ("period_start", "timestamp"),
+        ("period_end", "timestamp"),
+        ("on_demand_compute", "boolean"),
+        ("provider", "varchar"),
+        ("service", "varchar"),
+        ("service_category", "varchar"),
+        ("region", "varchar"),
+        ("resource_id", "varchar"),
+        ("resource_name", "varchar"),
+        ("resource_type", "varchar"),
+        ("instance_type", "varchar"),
+        ("usage_type", "varchar"),
+        ("charge_description", "varchar"),
+        ("charge_category", "varchar"),
+        ("pricing_category", "varchar"),
+        ("tags", "varchar"),
+        ("consumed_unit", "varchar"),
+        ("currency", "varchar"),
+        ("billed_cost", "decimal"),
+        ("effective_cost", "decimal"),
+        ("list_cost", "decimal"),
+        ("consumed_quantity", "double"),
+        ("list_unit_price", "double"),
+        ("row_count", "bigint"),
+        ("billed_rows", "bigint"),
+        ("dated_rows", "bigint"),
+        ("first_start", "timestamp"),
+        ("last_end", "timestamp"),
     ]
-    resource_types = (
-        ["varchar"] * 14
-        + ["decimal"] * 3
-        + ["double", "double", "bigint", "timestamp", "timestamp"]
-    )
-    resources = _athena_result(
-        resource_names,
-        resource_types,
+    first, last = "2024-09-01 00:00:00.000", "2024-09-02 00:00:00.000"
+
+    def row(**values: str | None) -> list[str | None]:
+        assert set(values) <= {n for n, _ in columns}, set(values) - {n for n, _ in columns}
+        return [values.get(n) for n, _ in columns]
+
+    machine = {
+        "provider": "AWS",
+        "service": "Amazon Elastic Compute Cloud",
+        "service_category": "Compute",
+        "charge_category": "Usage",
+    }
+    spend = _athena_result(
+        [n for n, _ in columns],
+        [t for _, t in columns],
         [
-            [
-                "AWS",
-                "Amazon Elastic Compute Cloud",
-                "Compute",
-                "us-east-1",
-                "i-0abc",
-                "web",
-                "instance",
-                None,
-                None,
-                "$0.096 per On Demand Linux m5.large Instance Hour",
-                "Usage",
-                "Standard",
-                '{"environment": "prod"}',
-                "Hours",
-                "30.000000000000",
-                "30.000000000000",
-                None,
-                "24.0",
-                "0.096",
-                "2",
-                "2024-09-01 00:00:00.000",
-                "2024-09-02 00:00:00.000",
-            ],
-            [
-                "AWS",
-                "Tax",
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                "tax",
-                "Tax",
-                None,
-                None,
-                None,
-                "0.500000000000",
-                "0.500000000000",
-                None,
-                None,
-                None,
-                "1",
-                "2024-09-01 00:00:00.000",
-                "2024-09-02 00:00:00.000",
-            ],
+            row(
+                grain="file",
+                source_file="s3://bucket/focus/part-0.parquet",
+                row_count="3",
+                billed_rows="3",
+                dated_rows="3",
+                billed_cost="30.500000000000",
+                effective_cost="30.500000000000",
+                first_start=first,
+                last_end=last,
+            ),
+            row(
+                grain="line",
+                in_period="true",
+                **machine,
+                region="us-east-1",
+                resource_id="i-0abc",
+                resource_name="web",
+                resource_type="instance",
+                charge_description="$0.096 per On Demand Linux m5.large Instance Hour",
+                pricing_category="Standard",
+                tags='{"environment": "prod"}',
+                consumed_unit="Hours",
+                billed_cost="30.000000000000",
+                effective_cost="30.000000000000",
+                consumed_quantity="24.0",
+                list_unit_price="0.096",
+                row_count="2",
+                billed_rows="2",
+                dated_rows="2",
+                first_start=first,
+                last_end=last,
+            ),
+            row(
+                grain="line",
+                in_period="true",
+                provider="AWS",
+                service="Tax",
+                charge_description="tax",
+                charge_category="Tax",
+                billed_cost="0.500000000000",
+                effective_cost="0.500000000000",
+                row_count="1",
+                billed_rows="1",
+                dated_rows="1",
+                first_start=first,
+                last_end=last,
+            ),
+            row(
+                grain="day",
+                in_period="true",
+                day="2024-09-01",
+                **machine,
+                currency="USD",
+                billed_cost="30.000000000000",
+                effective_cost="30.000000000000",
+                row_count="2",
+                billed_rows="2",
+                dated_rows="2",
+                first_start=first,
+                last_end=last,
+            ),
+            row(
+                grain="day",
+                in_period="true",
+                day="2024-09-01",
+                provider="AWS",
+                service="Tax",
+                charge_category="Tax",
+                currency="USD",
+                billed_cost="0.500000000000",
+                effective_cost="0.500000000000",
+                row_count="1",
+                billed_rows="1",
+                dated_rows="1",
+                first_start=first,
+                last_end=last,
+            ),
+            row(
+                grain="hour",
+                in_period="true",
+                on_demand_compute="true",
+                provider="AWS",
+                period_start=first,
+                period_end=last,
+                billed_cost="30.000000000000",
+                effective_cost="30.000000000000",
+                row_count="2",
+                billed_rows="2",
+                dated_rows="2",
+                first_start=first,
+                last_end=last,
+            ),
+            row(
+                grain="hour",
+                in_period="true",
+                provider="AWS",
+                period_start=first,
+                period_end=last,
+                billed_cost="0.500000000000",
+                effective_cost="0.500000000000",
+                row_count="1",
+                billed_rows="1",
+                dated_rows="1",
+                first_start=first,
+                last_end=last,
+            ),
         ],
-    )
-    daily = _athena_result(
-        [
-            "day",
-            "provider",
-            "service",
-            "service_category",
-            "charge_category",
-            "currency",
-            "billed_cost",
-            "effective_cost",
-            "list_cost",
-            "row_count",
-            "billed_rows",
-            "first_start",
-            "last_end",
-        ],
-        [
-            "date",
-            "varchar",
-            "varchar",
-            "varchar",
-            "varchar",
-            "varchar",
-            "decimal",
-            "decimal",
-            "decimal",
-            "bigint",
-            "bigint",
-            "timestamp",
-            "timestamp",
-        ],
-        [
-            [
-                "2024-09-01",
-                "AWS",
-                "Amazon Elastic Compute Cloud",
-                "Compute",
-                "Usage",
-                "USD",
-                "30.000000000000",
-                "30.000000000000",
-                None,
-                "2",
-                "2",
-                "2024-09-01 00:00:00.000",
-                "2024-09-02 00:00:00.000",
-            ],
-            [
-                "2024-09-01",
-                "AWS",
-                "Tax",
-                None,
-                "Tax",
-                "USD",
-                "0.500000000000",
-                "0.500000000000",
-                None,
-                "1",
-                "1",
-                "2024-09-01 00:00:00.000",
-                "2024-09-02 00:00:00.000",
-            ],
-        ],
-    )
-    hourly = _athena_result(
-        ["provider", "period_start", "period_end", "on_demand_cost"],
-        ["varchar", "timestamp", "timestamp", "decimal"],
-        [["AWS", "2024-09-01 00:00:00.000", "2024-09-02 00:00:00.000", "30.000000000000"]],
     )
     _post(
         aws,
         "/moto-api/static/athena/query-results",
-        {"results": [probe, inputs, resources, daily, hourly]},
+        {"results": [probe, spend]},
     )
     # Each query stays QUEUED/RUNNING for a few polls before it succeeds.
     _post(
@@ -389,6 +374,12 @@ def test_athena_runs_the_same_sql_with_polling(aws: str, tmp_path: Path) -> None
     assert spend.inputs[0].source == "s3://bucket/focus/part-0.parquet"
     assert [ln.resource_id for ln in spend.lines] == ["", "i-0abc"]
     assert spend.lines[1].consumed_quantity == 24.0
+    assert [(d.service, d.billed_cost) for d in spend.daily] == [
+        ("Amazon Elastic Compute Cloud", Decimal(30)),
+        ("Tax", Decimal("0.5")),
+    ]
+    # Only the on-demand compute hour is the commitment baseline, not the tax.
+    assert [(h.provider, h.cost) for h in spend.compute_hours] == [("AWS", Decimal(30))]
     assert spend.engine == "athena"
     athena = boto3.client("athena", region_name="us-east-1")
     sent = [
@@ -396,9 +387,12 @@ def test_athena_runs_the_same_sql_with_polling(aws: str, tmp_path: Path) -> None
         for q in athena.list_query_executions()["QueryExecutionIds"]
     ]
     assert any('SELECT * FROM "billing_db"."focus_export" LIMIT 0' in q for q in sent)
-    for name in ("inputs", "resources", "daily", "hourly_compute"):
-        text = render_sql(name, where="TRUE")
-        assert any(q.startswith("WITH billing AS (") and q.endswith(text) for q in sent), name
+    # One query reads the table once; its text is the package's SQL file, unchanged.
+    text = render_sql("spend", where="TRUE")
+    assert [q for q in sent if q.startswith("WITH billing AS (")] == [
+        q for q in sent if q.endswith(text)
+    ]
+    assert sum(q.endswith(text) for q in sent) == 1
     assert all('"$path" AS SourceFile' in q for q in sent if q.startswith("WITH"))
 
 
@@ -464,6 +458,7 @@ def _athena_type(duck: str) -> str:
         ("INTEGER", "integer"),
         ("TIMESTAMP", "timestamp"),
         ("DATE", "date"),
+        ("BOOLEAN", "boolean"),
     ):
         if duck.startswith(prefix):
             return athena_type
@@ -471,6 +466,8 @@ def _athena_type(duck: str) -> str:
 
 
 def _athena_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S.000")
     return str(value)

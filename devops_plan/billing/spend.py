@@ -232,79 +232,88 @@ def _line_key(line: ChargeLine) -> tuple[str, ...]:
     )
 
 
-def collect_spend(engine: Engine, since: date | None = None, until: date | None = None) -> Spend:
-    """Run the report's queries on `engine` and return their results, typed and sorted.
+def _input(row: Mapping[str, Any]) -> InputSummary:
+    return InputSummary(
+        source=_text(row["source_file"]),
+        row_count=int(row["row_count"]),
+        billed_rows=int(row["billed_rows"]),
+        dated_rows=int(row["dated_rows"]),
+        billed_cost=_money(row["billed_cost"]),
+        first_start=_when(row["first_start"]),
+        last_end=_when(row["last_end"]),
+    )
 
-    The period is [since, until) when given (until is exclusive, as in Cost Explorer and
-    FOCUS's BillingPeriodEnd), otherwise the span of the data itself.
+
+def _daily(row: Mapping[str, Any]) -> DailySpend:
+    return DailySpend(
+        day=_day(row["day"]),
+        provider=_text(row["provider"]),
+        service=_text(row["service"]),
+        service_category=_text(row["service_category"]),
+        charge_category=_text(row["charge_category"]),
+        currency=_text(row["currency"]),
+        billed_cost=_money(row["billed_cost"]),
+        effective_cost=_money(row["effective_cost"]),
+        list_cost=_money_or_none(row["list_cost"]),
+        row_count=int(row["row_count"]),
+        billed_rows=int(row["billed_rows"]),
+    )
+
+
+def _daily_key(d: DailySpend) -> tuple[date, str, str, str, str, str]:
+    return (
+        d.day or date.min,
+        d.provider,
+        d.service,
+        d.service_category,
+        d.charge_category,
+        d.currency,
+    )
+
+
+def collect_spend(engine: Engine, since: date | None = None, until: date | None = None) -> Spend:
+    """Run the report's query on `engine` and return its results, typed and sorted.
+
+    One query (`sql/spend.sql`) reads the input once and returns four grains of
+    aggregates: charge lines, days, charge periods and source files. The period is
+    [since, until) when given (until is exclusive, as in Cost Explorer and FOCUS's
+    BillingPeriodEnd), otherwise the span of the data itself.
     """
     if since is not None and until is not None and until <= since:
         raise BillingInputError(
             f"--until {until.isoformat()} must be after --since {since.isoformat()}"
         )
-    where = period_filter(since, until)
-    inputs = tuple(
-        sorted(
-            (
-                InputSummary(
-                    source=_text(r["source_file"]),
-                    row_count=int(r["row_count"]),
-                    billed_rows=int(r["billed_rows"]),
-                    dated_rows=int(r["dated_rows"]),
-                    billed_cost=_money(r["billed_cost"]),
-                    first_start=_when(r["first_start"]),
-                    last_end=_when(r["last_end"]),
-                )
-                for r in engine.query("inputs")
-            ),
-            key=lambda i: i.source,
-        )
-    )
-    lines = tuple(sorted((_line(r) for r in engine.query("resources", where=where)), key=_line_key))
-    daily = tuple(
-        sorted(
-            (
-                DailySpend(
-                    day=_day(r["day"]),
-                    provider=_text(r["provider"]),
-                    service=_text(r["service"]),
-                    service_category=_text(r["service_category"]),
-                    charge_category=_text(r["charge_category"]),
-                    currency=_text(r["currency"]),
-                    billed_cost=_money(r["billed_cost"]),
-                    effective_cost=_money(r["effective_cost"]),
-                    list_cost=_money_or_none(r["list_cost"]),
-                    row_count=int(r["row_count"]),
-                    billed_rows=int(r["billed_rows"]),
-                )
-                for r in engine.query("daily", where=where)
-            ),
-            key=lambda d: (
-                d.day or date.min,
-                d.provider,
-                d.service,
-                d.service_category,
-                d.charge_category,
-                d.currency,
-            ),
-        )
-    )
-    hours = tuple(
-        sorted(
-            (
+    found_lines: list[ChargeLine] = []
+    found_daily: list[DailySpend] = []
+    found_hours: list[ComputeHour] = []
+    found_inputs: list[InputSummary] = []
+    for row in engine.query("spend", where=period_filter(since, until)):
+        grain = row["grain"]
+        if grain == "file":
+            found_inputs.append(_input(row))
+        elif row["in_period"] is not True:
+            continue  # outside --since/--until (or undated while a period is set)
+        elif grain == "line":
+            found_lines.append(_line(row))
+        elif grain == "day":
+            found_daily.append(_daily(row))
+        elif (
+            row["on_demand_compute"] is True
+            and (period_start := _when(row["period_start"])) is not None
+            and (period_end := _when(row["period_end"])) is not None
+        ):
+            found_hours.append(
                 ComputeHour(
-                    provider=_text(r["provider"]),
-                    start=start,
-                    end=end,
-                    cost=_money(r["on_demand_cost"]),
+                    provider=_text(row["provider"]),
+                    start=period_start,
+                    end=period_end,
+                    cost=_money(row["effective_cost"]),
                 )
-                for r in engine.query("hourly_compute", where=where)
-                if (start := _when(r["period_start"])) is not None
-                and (end := _when(r["period_end"])) is not None
-            ),
-            key=lambda h: (h.provider, h.start, h.end),
-        )
-    )
+            )
+    inputs = tuple(sorted(found_inputs, key=lambda i: i.source))
+    lines = tuple(sorted(found_lines, key=_line_key))
+    daily = tuple(sorted(found_daily, key=_daily_key))
+    hours = tuple(sorted(found_hours, key=lambda h: (h.provider, h.start, h.end)))
     rows_read = sum(i.row_count for i in inputs)
     if rows_read == 0:
         rejected = engine.rejected_rows()
