@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
 from .spend import ChargeLine
@@ -81,41 +82,71 @@ _VM_TYPES = {"instance", "virtual machine", "virtualmachine", "compute instance"
 _VOLUME_TYPES_FOCUS = {"volume", "disk", "ebs volume", "bootvolume", "managed disk"}
 
 
-def kind_of(lines: Iterable[ChargeLine]) -> Kind:
-    """What a resource is, from its id, FOCUS ResourceType, service and charge descriptions."""
-    lines = list(lines)
-    first = lines[0]
-    rid = first.resource_id.lower()
-    rtypes = {ln.resource_type.lower() for ln in lines}
+# The kinds in the order they are tested, each with the resource-id shape that proves it.
+_ID_SHAPES: tuple[tuple[Kind, re.Pattern[str]], ...] = (
+    ("snapshot", _SNAPSHOT_ID),
+    ("nat_gateway", _NAT_ID),
+    ("load_balancer", _LB_ID),
+    ("volume", _VOLUME_ID),
+    ("vm", _VM_ID),
+)
+
+
+@lru_cache(maxsize=65536)
+def _described_kinds(
+    rtypes: frozenset[str], service: str, described: frozenset[str], usages: frozenset[str]
+) -> tuple[bool, bool, bool, bool, bool]:
+    """Per kind of `_ID_SHAPES`, whether the lines' types, service, descriptions or usage
+    types name it (all lower case). A bill repeats these across thousands of resources."""
     rtype = " ".join(sorted(rtypes))
-    service = first.service.lower()
-    described = " ".join({ln.charge_description.lower() for ln in lines})
-    usage = " ".join({ln.usage_type.lower() for ln in lines})
-    if "snapshot" in rtype or _SNAPSHOT_ID.search(rid) or "snapshotusage" in usage:
-        return "snapshot"
-    if (
+    return (
+        "snapshot" in rtype or any("snapshotusage" in u for u in usages),
         "nat" in rtype.split()
         or "nat gateway" in rtype
-        or _NAT_ID.search(rid)
-        or "nat gateway" in described
-    ):
-        return "nat_gateway"
-    if (
-        "load balancer" in rtype
-        or "loadbalancer" in rtype
-        or _LB_ID.search(rid)
-        or service == "elastic load balancing"
-    ):
-        return "load_balancer"
-    if rtypes & _VOLUME_TYPES_FOCUS or _VOLUME_ID.search(rid) or "volumeusage" in usage:
-        return "volume"
-    if (
-        rtypes & _VM_TYPES
-        or _VM_ID.search(rid)
-        or "instance hour" in described
-        or "boxusage" in usage
-    ):
-        return "vm"
+        or any("nat gateway" in d for d in described),
+        "load balancer" in rtype or "loadbalancer" in rtype or service == "elastic load balancing",
+        bool(rtypes & _VOLUME_TYPES_FOCUS) or any("volumeusage" in u for u in usages),
+        bool(rtypes & _VM_TYPES)
+        or any("instance hour" in d for d in described)
+        or any("boxusage" in u for u in usages),
+    )
+
+
+@lru_cache(maxsize=65536)
+def _line_kinds(
+    rtype: str, service: str, described: str, usage: str
+) -> tuple[bool, bool, bool, bool, bool]:
+    return _described_kinds(
+        frozenset((rtype.lower(),)),
+        service.lower(),
+        frozenset((described.lower(),)),
+        frozenset((usage.lower(),)),
+    )
+
+
+def kind_of(lines: Iterable[ChargeLine]) -> Kind:
+    """What a resource is, from its id, FOCUS ResourceType, service and charge descriptions.
+
+    Kinds are tested in a fixed order (snapshot, NAT gateway, load balancer, volume,
+    machine); the first one named by the lines or proven by the id's shape wins.
+    """
+    lines = list(lines)
+    first = lines[0]
+    if len(lines) == 1:
+        named = _line_kinds(
+            first.resource_type, first.service, first.charge_description, first.usage_type
+        )
+    else:
+        named = _described_kinds(
+            frozenset(ln.resource_type.lower() for ln in lines),
+            first.service.lower(),
+            frozenset(ln.charge_description.lower() for ln in lines),
+            frozenset(ln.usage_type.lower() for ln in lines),
+        )
+    rid = first.resource_id.lower()
+    for (kind, shape), is_named in zip(_ID_SHAPES, named, strict=True):
+        if is_named or shape.search(rid):
+            return kind
     return "other"
 
 
@@ -205,72 +236,170 @@ def _sum_quantity(lines: Iterable[ChargeLine]) -> float:
     return sum(ln.consumed_quantity or 0.0 for ln in lines)
 
 
+@dataclass(frozen=True)
+class _UnitKind:
+    """What a ConsumedUnit measures, worked out once per distinct unit text."""
+
+    hours: bool
+    gb_month: bool
+    gb: bool
+    lcu: bool
+
+
+class _Features:
+    """Per-line classifications, each computed once per distinct input text: a bill repeats
+    the same units, descriptions and tags across thousands of resources."""
+
+    def __init__(self) -> None:
+        self._units: dict[str, _UnitKind] = {}
+        self._instance: dict[tuple[str, str, str], str] = {}
+        self._volume: dict[tuple[str, str, str], str] = {}
+        self._tags: dict[str, dict[str, str] | None] = {}
+
+    def unit(self, line: ChargeLine) -> _UnitKind:
+        found = self._units.get(line.consumed_unit)
+        if found is None:
+            found = _UnitKind(is_hours(line), is_gb_month(line), is_gb(line), is_lcu(line))
+            self._units[line.consumed_unit] = found
+        return found
+
+    def instance_type(self, line: ChargeLine) -> str:
+        key = (line.instance_type, line.usage_type, line.charge_description)
+        found = self._instance.get(key)
+        if found is None:
+            found = self._instance[key] = instance_type_of(line)
+        return found
+
+    def volume_type(self, line: ChargeLine) -> str:
+        key = (line.instance_type, line.usage_type, line.charge_description)
+        found = self._volume.get(key)
+        if found is None:
+            found = self._volume[key] = volume_type_of(line)
+        return found
+
+    def tags(self, text: str) -> dict[str, str] | None:
+        if text not in self._tags:
+            self._tags[text] = parse_tags(text)
+        return self._tags[text]
+
+
+def _single_line_resource(line: ChargeLine, cloud: str | None, features: _Features) -> Resource:
+    """`build_inventory`'s result for a resource billed on one charge line, without the
+    grouping work (most volumes, snapshots and gateways have one line)."""
+    kind = kind_of((line,))
+    instance_type = features.instance_type(line) if kind == "vm" else ""
+    if kind == "vm" and (
+        line.service_category == "Databases" or instance_type.startswith(("db.", "cache."))
+    ):
+        kind, instance_type = "other", ""
+    usage = line.charge_category in ("Usage", "")
+    unit = features.unit(line)
+    hours = usage and unit.hours
+    # `sum` over one line or none: the same values, int 0 included, as the general path.
+    quantity = line.consumed_quantity or 0.0
+    return Resource(
+        provider=line.provider,
+        cloud=cloud,
+        resource_id=line.resource_id,
+        name=line.resource_name,
+        region=line.region,
+        service=line.service,
+        kind=kind,
+        instance_type=instance_type,
+        volume_type=features.volume_type(line) if kind == "volume" else "",
+        tags=features.tags(line.tags),
+        billed_cost=_ZERO + line.billed_cost,
+        effective_cost=_ZERO + line.effective_cost,
+        on_demand_hours=0 + quantity if hours and line.pricing_category == "Standard" else 0,
+        committed_hours=0 + quantity if hours and line.pricing_category == "Committed" else 0,
+        spot_hours=0 + quantity if hours and line.pricing_category == "Dynamic" else 0,
+        gb_months=0 + quantity if usage and unit.gb_month else 0,
+        gb_processed=0 + quantity if usage and unit.gb else 0,
+        lcu_hours=0 + quantity if usage and unit.lcu else 0,
+        list_unit_price=line.list_unit_price,
+        first_start=line.first_start or None,
+        last_end=line.last_end or None,
+        lines=(line,),
+    )
+
+
+def _grouped_resource(group: list[ChargeLine], cloud: str | None, features: _Features) -> Resource:
+    """One resource from all its charge lines (same provider and ResourceId, in order)."""
+    first = group[0]
+    kind = kind_of(group)
+    if kind == "vm" and any(
+        ln.service_category == "Databases"
+        or features.instance_type(ln).startswith(("db.", "cache."))
+        for ln in group
+    ):
+        kind = "other"  # managed database and cache nodes are not machines we resize
+    usage = [ln for ln in group if ln.charge_category in ("Usage", "")]
+    latest = _latest(group)
+    hour_lines = [ln for ln in usage if features.unit(ln).hours]
+    instance_type = ""
+    if kind == "vm":
+        typed = [ln for ln in hour_lines if features.instance_type(ln)] or [
+            ln for ln in group if features.instance_type(ln)
+        ]
+        if typed:
+            instance_type = features.instance_type(_latest(typed))
+    volume_type = ""
+    if kind == "volume":
+        typed = [ln for ln in group if features.volume_type(ln)]
+        if typed:
+            volume_type = features.volume_type(_latest(typed))
+    main = max(hour_lines or usage or group, key=lambda ln: (ln.billed_cost, ln.charge_description))
+    names = sorted({ln.resource_name for ln in group if ln.resource_name})
+    regions = sorted({ln.region for ln in group if ln.region})
+    starts = [ln.first_start for ln in group if ln.first_start]
+    ends = [ln.last_end for ln in group if ln.last_end]
+    return Resource(
+        provider=first.provider,
+        cloud=cloud,
+        resource_id=first.resource_id,
+        name=names[-1] if names else "",
+        region=latest.region or (regions[0] if regions else ""),
+        service=latest.service,
+        kind=kind,
+        instance_type=instance_type,
+        volume_type=volume_type,
+        tags=features.tags(latest.tags),
+        billed_cost=sum((ln.billed_cost for ln in group), _ZERO),
+        effective_cost=sum((ln.effective_cost for ln in group), _ZERO),
+        on_demand_hours=_sum_quantity(ln for ln in hour_lines if ln.pricing_category == "Standard"),
+        committed_hours=_sum_quantity(
+            ln for ln in hour_lines if ln.pricing_category == "Committed"
+        ),
+        spot_hours=_sum_quantity(ln for ln in hour_lines if ln.pricing_category == "Dynamic"),
+        gb_months=_sum_quantity(ln for ln in usage if features.unit(ln).gb_month),
+        gb_processed=_sum_quantity(ln for ln in usage if features.unit(ln).gb),
+        lcu_hours=_sum_quantity(ln for ln in usage if features.unit(ln).lcu),
+        list_unit_price=main.list_unit_price,
+        first_start=min(starts) if starts else None,
+        last_end=max(ends) if ends else None,
+        lines=tuple(group),
+    )
+
+
 def build_inventory(lines: Iterable[ChargeLine]) -> tuple[Resource, ...]:
     """Every resource with a ResourceId, grouped from its charge lines, sorted by id."""
     grouped: dict[tuple[str, str], list[ChargeLine]] = {}
     for line in lines:
         if line.resource_id:
-            grouped.setdefault((line.provider, line.resource_id), []).append(line)
+            key = (line.provider, line.resource_id)
+            group = grouped.get(key)
+            if group is None:
+                grouped[key] = [line]
+            else:
+                group.append(line)
+    features = _Features()
+    clouds: dict[str, str | None] = {}
     resources = []
-    for (provider, rid), group in sorted(grouped.items()):
-        kind = kind_of(group)
-        if kind == "vm" and any(
-            ln.service_category == "Databases" or instance_type_of(ln).startswith(("db.", "cache."))
-            for ln in group
-        ):
-            kind = "other"  # managed database and cache nodes are not machines we resize
-        usage = [ln for ln in group if ln.charge_category in ("Usage", "")]
-        latest = _latest(group)
-        hour_lines = [ln for ln in usage if is_hours(ln)]
-        instance_type = ""
-        if kind == "vm":
-            typed = [ln for ln in hour_lines if instance_type_of(ln)] or [
-                ln for ln in group if instance_type_of(ln)
-            ]
-            if typed:
-                instance_type = instance_type_of(_latest(typed))
-        volume_type = ""
-        if kind == "volume":
-            typed = [ln for ln in group if volume_type_of(ln)]
-            if typed:
-                volume_type = volume_type_of(_latest(typed))
-        main = max(
-            hour_lines or usage or group, key=lambda ln: (ln.billed_cost, ln.charge_description)
-        )
-        names = sorted({ln.resource_name for ln in group if ln.resource_name})
-        regions = sorted({ln.region for ln in group if ln.region})
-        starts = [ln.first_start for ln in group if ln.first_start]
-        ends = [ln.last_end for ln in group if ln.last_end]
-        resources.append(
-            Resource(
-                provider=provider,
-                cloud=cloud_of(provider),
-                resource_id=rid,
-                name=names[-1] if names else "",
-                region=latest.region or (regions[0] if regions else ""),
-                service=latest.service,
-                kind=kind,
-                instance_type=instance_type,
-                volume_type=volume_type,
-                tags=parse_tags(latest.tags),
-                billed_cost=sum((ln.billed_cost for ln in group), _ZERO),
-                effective_cost=sum((ln.effective_cost for ln in group), _ZERO),
-                on_demand_hours=_sum_quantity(
-                    ln for ln in hour_lines if ln.pricing_category == "Standard"
-                ),
-                committed_hours=_sum_quantity(
-                    ln for ln in hour_lines if ln.pricing_category == "Committed"
-                ),
-                spot_hours=_sum_quantity(
-                    ln for ln in hour_lines if ln.pricing_category == "Dynamic"
-                ),
-                gb_months=_sum_quantity(ln for ln in usage if is_gb_month(ln)),
-                gb_processed=_sum_quantity(ln for ln in usage if is_gb(ln)),
-                lcu_hours=_sum_quantity(ln for ln in usage if is_lcu(ln)),
-                list_unit_price=main.list_unit_price,
-                first_start=min(starts) if starts else None,
-                last_end=max(ends) if ends else None,
-                lines=tuple(group),
-            )
-        )
+    for (provider, _), group in sorted(grouped.items(), key=lambda kv: kv[0]):
+        if provider not in clouds:
+            clouds[provider] = cloud_of(provider)
+        if len(group) == 1:
+            resources.append(_single_line_resource(group[0], clouds[provider], features))
+        else:
+            resources.append(_grouped_resource(group, clouds[provider], features))
     return tuple(resources)

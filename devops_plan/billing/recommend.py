@@ -12,11 +12,13 @@ after those per-resource savings, so nothing is counted twice.
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from ..catalog import Catalog, Price
 from ..units import HOURS_PER_MONTH, round_cents
@@ -141,6 +143,18 @@ class _Context:
     currency: str
     # Catalog searches repeat for every machine of a type; remembered per report.
     cache: dict[tuple[str, ...], list[Price]] = field(default_factory=dict)
+    # Each rule asks for a resource's utilization; looked up once per resource id.
+    usages: dict[str, ResourceUsage | None] = field(default_factory=dict)
+
+    @cached_property
+    def spot_rules(self) -> _SpotRules:
+        return _SpotRules.of(self.settings)
+
+    def usage(self, r: Resource) -> ResourceUsage | None:
+        rid = r.resource_id
+        if rid not in self.usages:
+            self.usages[rid] = self.utilization.find(rid)
+        return self.usages[rid]
 
     def monthly(self, amount: Decimal) -> Decimal:
         return round_cents(self.spend.monthly(amount))
@@ -217,7 +231,7 @@ def _enough_data(u: ResourceUsage | None, ctx: _Context) -> bool:
 
 
 def idle_machine(r: Resource, ctx: _Context) -> list[Recommendation]:
-    u = ctx.utilization.find(r.resource_id)
+    u = ctx.usage(r)
     if r.kind != "vm" or u is None or not _enough_data(u, ctx):
         return []
     assert u.cpu_p95_pct is not None
@@ -251,7 +265,7 @@ def idle_machine(r: Resource, ctx: _Context) -> list[Recommendation]:
 
 
 def rightsize_machine(r: Resource, ctx: _Context) -> list[Recommendation]:
-    u = ctx.utilization.find(r.resource_id)
+    u = ctx.usage(r)
     if r.kind != "vm" or not r.instance_type or not _enough_data(u, ctx) or u is None:
         return []
     if r.on_demand_hours <= 0:
@@ -444,15 +458,38 @@ def modernize_volume(r: Resource, ctx: _Context) -> list[Recommendation]:
     ]
 
 
-def _spot_eligible(r: Resource, s: ReportSettings) -> str:
+@dataclass(frozen=True)
+class _SpotRules:
+    """The user's spot rules, lower-cased and compiled once per report."""
+
+    tags: tuple[tuple[str, str, frozenset[str]], ...]  # key, its lower case, values
+    names: tuple[tuple[str, Callable[[str], re.Match[str] | None]], ...]
+
+    @classmethod
+    def of(cls, s: ReportSettings) -> _SpotRules:
+        return cls(
+            tags=tuple(
+                (key, key.lower(), frozenset(v.lower() for v in values))
+                for key, values in sorted(s.spot_tags.items())
+            ),
+            # fnmatch.fnmatch's own steps (normcase, translate), compiled once.
+            names=tuple(
+                (pattern, re.compile(fnmatch.translate(os.path.normcase(pattern.lower()))).match)
+                for pattern in s.spot_name_patterns
+            ),
+        )
+
+
+def _spot_eligible(r: Resource, rules: _SpotRules) -> str:
     tags = {k.lower(): v.lower() for k, v in (r.tags or {}).items()}
-    for key, values in sorted(s.spot_tags.items()):
-        value = tags.get(key.lower())
-        if value is not None and value in {v.lower() for v in values}:
+    for key, lower, values in rules.tags:
+        value = tags.get(lower)
+        if value is not None and value in values:
             return f"tag {key}={value}"
-    for pattern in s.spot_name_patterns:
-        for text in (r.name, r.resource_id):
-            if text and fnmatch.fnmatch(text.lower(), pattern.lower()):
+    texts = [os.path.normcase(t.lower()) for t in (r.name, r.resource_id) if t]
+    for pattern, match in rules.names:
+        for text in texts:
+            if match(text) is not None:
                 return f"name matches {pattern}"
     return ""
 
@@ -460,7 +497,7 @@ def _spot_eligible(r: Resource, s: ReportSettings) -> str:
 def spot_machine(r: Resource, ctx: _Context) -> list[Recommendation]:
     if r.kind != "vm" or r.on_demand_hours <= 0:
         return []
-    why = _spot_eligible(r, ctx.settings)
+    why = _spot_eligible(r, ctx.spot_rules)
     if not why:
         return []
     hours = ctx.hours_per_month(r.on_demand_hours)
@@ -521,7 +558,7 @@ def storage_and_network_waste(r: Resource, ctx: _Context) -> list[Recommendation
         return []
     cost_text = f"billed {fmt_money(monthly, ctx.currency)} a month"
     if r.kind == "volume":
-        u = ctx.utilization.find(r.resource_id)
+        u = ctx.usage(r)
         if (
             u is None
             or u.disk_ops_per_day is None
@@ -622,6 +659,23 @@ PER_RESOURCE_RULES = (
     spot_machine,
     storage_and_network_waste,
 )
+# The kinds of resource each rule can flag (it returns nothing for the others), so a
+# resource meets only the rules that can apply to it. A rule not listed sees every kind.
+_RULE_KINDS: dict[Callable[[Resource, _Context], list[Recommendation]], frozenset[str]] = {
+    idle_machine: frozenset({"vm"}),
+    rightsize_machine: frozenset({"vm"}),
+    modernize_machine: frozenset({"vm"}),
+    modernize_volume: frozenset({"volume"}),
+    spot_machine: frozenset({"vm"}),
+    storage_and_network_waste: frozenset({"volume", "snapshot", "nat_gateway", "load_balancer"}),
+}
+
+
+def _rules_for(kind: str) -> tuple[Callable[[Resource, _Context], list[Recommendation]], ...]:
+    """PER_RESOURCE_RULES that can flag a resource of `kind`, in their order."""
+    return tuple(
+        rule for rule in PER_RESOURCE_RULES if kind in _RULE_KINDS.get(rule, frozenset({kind}))
+    )
 
 
 # -- de-duplication, commitments, tags ---------------------------------------------------
@@ -643,7 +697,8 @@ def _count_once(recs: Sequence[Recommendation]) -> list[Recommendation]:
             ),
         )
         best = ranked[0]
-        out.append(replace(best, counted=best.estimated_monthly_savings is not None))
+        counted = best.estimated_monthly_savings is not None
+        out.append(best if best.counted == counted else replace(best, counted=counted))
         for other in ranked[1:]:
             out.append(
                 replace(
@@ -791,7 +846,8 @@ def commitment_recommendations(
 
 def tag_hygiene(spend: Spend, settings: ReportSettings, top: int) -> TagHygiene:
     required = settings.required_tags
-    parsed: dict[str, dict[str, str] | None] = {}
+    # Per distinct Tags text: whether it is malformed, and the required tags it lacks.
+    seen: dict[str, tuple[bool, tuple[str, ...]]] = {}
     taggable = _ZERO
     untagged = _ZERO
     per_resource: dict[tuple[str, str], tuple[str, tuple[str, ...], Decimal]] = {}
@@ -800,14 +856,17 @@ def tag_hygiene(spend: Spend, settings: ReportSettings, top: int) -> TagHygiene:
         if not line.resource_id:
             continue
         taggable += line.billed_cost
-        if line.tags not in parsed:
-            parsed[line.tags] = parse_tags(line.tags)
-        tags = parsed[line.tags]
-        if tags is None:
+        found = seen.get(line.tags)
+        if found is None:
+            tags = parse_tags(line.tags)
+            present = {k.lower() for k, v in (tags or {}).items() if v.strip()}
+            found = seen[line.tags] = (
+                tags is None,
+                tuple(t for t in required if t.lower() not in present),
+            )
+        is_malformed, missing = found
+        if is_malformed:
             malformed.add((line.provider, line.resource_id))
-            tags = {}
-        present = {k.lower() for k, v in tags.items() if v.strip()}
-        missing = tuple(t for t in required if t.lower() not in present)
         if missing:
             untagged += line.billed_cost
             key = (line.provider, line.resource_id)
@@ -878,10 +937,11 @@ def recommend(
     ctx = _Context(spend, utilization, catalogs, settings, spend.currency)
     if inventory is None:
         inventory = build_inventory(spend.lines)
+    rules = {kind: _rules_for(kind) for kind in {r.kind for r in inventory}}
     per_resource = [
         rec
         for r in inventory
-        for rule in PER_RESOURCE_RULES
+        for rule in rules[r.kind]
         for rec in rule(r, ctx)
         if rec.estimated_monthly_savings is None
         or rec.estimated_monthly_savings >= settings.min_monthly_savings
@@ -891,17 +951,13 @@ def recommend(
     hygiene = tag_hygiene(spend, settings, settings.top_resources)
     all_recs = counted + commitment_recs + _tag_recommendation(hygiene, ctx)
     machines = [r for r in inventory if r.kind == "vm" and r.on_demand_hours > 0]
-    unmeasured = [r for r in machines if ctx.utilization.find(r.resource_id) is None]
+    unmeasured = [r for r in machines if ctx.usage(r) is None]
     if machines and unmeasured:
         notes.append(
             f"{len(unmeasured)} of {len(machines)} machines have no utilization data: "
             "they were not checked for idleness or rightsizing"
         )
-    short = [
-        r
-        for r in machines
-        if (u := ctx.utilization.find(r.resource_id)) is not None and u.days < settings.min_days
-    ]
+    short = [r for r in machines if (u := ctx.usage(r)) is not None and u.days < settings.min_days]
     if short:
         notes.append(
             f"{len(short)} machine(s) have less than {settings.min_days:g} days of utilization "

@@ -1,0 +1,155 @@
+"""The inventory: resources grouped from charge lines, the one-line fast path agreeing with
+the general grouping, and what kind of thing a resource is."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+
+from devops_plan.billing.engine import DuckDBEngine
+from devops_plan.billing.inventory import (
+    _Features,
+    _grouped_resource,
+    _single_line_resource,
+    build_inventory,
+    cloud_of,
+    kind_of,
+)
+from devops_plan.billing.spend import ChargeLine, collect_spend
+from tests.billing_fixtures import SAMPLE_FOCUS
+
+
+def _line(**values: object) -> ChargeLine:
+    base: dict[str, object] = {
+        "provider": "AWS",
+        "service": "Amazon Elastic Compute Cloud",
+        "service_category": "Compute",
+        "region": "us-east-1",
+        "resource_id": "i-0123456789abcdef0",
+        "resource_name": "web",
+        "resource_type": "",
+        "instance_type": "",
+        "usage_type": "",
+        "charge_description": "$0.096 per On Demand Linux m5.large Instance Hour",
+        "charge_category": "Usage",
+        "pricing_category": "Standard",
+        "tags": '{"environment": "prod"}',
+        "consumed_unit": "Hours",
+        "billed_cost": Decimal("69.120000000000"),
+        "effective_cost": Decimal("69.120000000000"),
+        "list_cost": None,
+        "consumed_quantity": 720.0,
+        "list_unit_price": Decimal("0.096"),
+        "row_count": 720,
+        "first_start": datetime(2024, 9, 1),
+        "last_end": datetime(2024, 10, 1),
+    }
+    base.update(values)
+    return ChargeLine(**base)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def sample_lines() -> tuple[ChargeLine, ...]:
+    with DuckDBEngine.open_files([SAMPLE_FOCUS]) as engine:
+        return collect_spend(engine).lines
+
+
+def _variants() -> list[ChargeLine]:
+    """One-line resources of every kind and edge: no quantity, committed, spot, a
+    database node, a volume, a snapshot, a NAT gateway, credits, no dates, no tags."""
+    vm = _line()
+    return [
+        vm,
+        replace(vm, consumed_quantity=None),
+        replace(vm, pricing_category="Committed"),
+        replace(vm, pricing_category="Dynamic"),
+        replace(vm, charge_category="Credit"),
+        replace(vm, charge_category=""),
+        replace(vm, service_category="Databases"),
+        replace(vm, charge_description="db.m5.large instance hour", resource_id="arn:db:1"),
+        replace(vm, first_start=None, last_end=None, tags="", resource_name=""),
+        replace(vm, tags="not json"),
+        _line(
+            resource_id="vol-0abc",
+            charge_description="$0.10 per GB-month of General Purpose SSD (gp2)",
+            consumed_unit="GB-Mo",
+            consumed_quantity=100.0,
+        ),
+        _line(resource_id="snap-0abc", charge_description="snapshot", consumed_unit="GB-Mo"),
+        _line(resource_id="nat-0abc", charge_description="NAT Gateway Hour"),
+        _line(resource_id="nat-0abc", charge_description="NAT data", consumed_unit="GB"),
+        _line(
+            resource_id="arn:aws:lb/app/1",
+            service="Elastic Load Balancing",
+            consumed_unit="LCU-Hrs",
+        ),
+    ]
+
+
+def test_one_line_resources_take_the_fast_path_with_the_same_result(
+    sample_lines: tuple[ChargeLine, ...],
+) -> None:
+    lines = [ln for ln in sample_lines if ln.resource_id] + _variants()
+    assert len(lines) > 40
+    for line in lines:
+        cloud = cloud_of(line.provider)
+        fast = _single_line_resource(line, cloud, _Features())
+        general = _grouped_resource([line], cloud, _Features())
+        # repr: the same values of the same types (0 stays int 0, Decimals keep their places)
+        assert repr(fast) == repr(general), line
+
+
+def test_resources_are_grouped_per_provider_and_id_in_order(
+    sample_lines: tuple[ChargeLine, ...],
+) -> None:
+    inventory = build_inventory(sample_lines)
+    keys = [(r.provider, r.resource_id) for r in inventory]
+    assert keys == sorted({(ln.provider, ln.resource_id) for ln in sample_lines if ln.resource_id})
+    assert any(len(r.lines) > 1 for r in inventory)  # the general path is exercised too
+    billed = sum((ln.billed_cost for ln in sample_lines if ln.resource_id), Decimal(0))
+    assert sum((r.billed_cost for r in inventory), Decimal(0)) == billed
+
+
+def test_a_machine_with_several_lines() -> None:
+    box = _line()
+    committed = replace(
+        box, pricing_category="Committed", consumed_quantity=24.0, billed_cost=Decimal(2)
+    )
+    transfer = replace(
+        box,
+        charge_description="data transfer out",
+        consumed_unit="GB",
+        consumed_quantity=3.5,
+        billed_cost=Decimal("0.3"),
+        last_end=datetime(2024, 9, 15),
+    )
+    (machine,) = build_inventory([box, committed, transfer])
+    assert machine.kind == "vm" and machine.instance_type == "m5.large"
+    assert machine.on_demand_hours == 720.0 and machine.committed_hours == 24.0
+    assert machine.gb_processed == 3.5
+    assert machine.billed_cost == Decimal("71.42")
+    assert machine.list_unit_price == Decimal("0.096")
+
+
+def test_kind_reads_each_description_on_its_own() -> None:
+    """Two descriptions never combine into a phrase neither holds (it once depended on
+    the order of a set, so on the run)."""
+    lines = [
+        _line(resource_id="r-1", charge_description="outbound nat", consumed_unit=""),
+        _line(resource_id="r-1", charge_description="gateway fee", consumed_unit=""),
+    ]
+    assert kind_of(lines) == "other"
+    assert kind_of([replace(lines[0], charge_description="NAT Gateway hours")]) == "nat_gateway"
+
+
+def test_the_id_shape_decides_before_a_later_kind_is_named() -> None:
+    # A snapshot whose description reads like a machine's is still a snapshot.
+    snapshot = _line(resource_id="snap-0abc", charge_description="m5.large Instance Hour")
+    assert kind_of([snapshot]) == "snapshot"
+    assert kind_of([_line(resource_id="i-0123456789abcdef0", charge_description="x")]) == "vm"
+    assert kind_of([_line(resource_id="x", charge_description="x", resource_type="Disk")]) == (
+        "volume"
+    )
