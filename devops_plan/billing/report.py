@@ -8,6 +8,7 @@ of the clouds in the bill, builds the report and writes it.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +20,7 @@ from ..catalog import Catalog, load_catalog
 from ..errors import CatalogError
 from ..units import round_cents
 from .engine import DuckDBEngine, Engine, Progress, RejectedRow
+from .gc_pause import paused_gc
 from .inventory import build_inventory, cloud_of
 from .recommend import KINDS, Recommendation, TagHygiene, recommend, savings_by_kind
 from .settings import ReportSettings
@@ -118,6 +120,17 @@ def build_report(
     notes: Sequence[str] = (),
 ) -> Report:
     """The report for `spend`: pure, deterministic for the same inputs."""
+    with paused_gc():
+        return _build(spend, utilization, catalogs, settings, notes)
+
+
+def _build(
+    spend: Spend,
+    utilization: Utilization | None,
+    catalogs: Mapping[str, Catalog] | None,
+    settings: ReportSettings | None,
+    notes: Sequence[str],
+) -> Report:
     settings = settings or ReportSettings()
     utilization = utilization or Utilization()
     inventory = build_inventory(spend.lines)
@@ -154,9 +167,11 @@ def build_report(
             r.billed_cost,
             round_cents(spend.monthly(r.billed_cost)),
         )
-        for r in sorted(inventory, key=lambda r: (-r.billed_cost, r.provider, r.resource_id))[
-            : settings.top_resources
-        ]
+        for r in heapq.nsmallest(
+            settings.top_resources,
+            inventory,
+            key=lambda r: (-r.billed_cost, r.provider, r.resource_id),
+        )
     )
     by_kind = tuple(savings_by_kind(findings.recommendations))
     rows_read = sum(i.row_count for i in spend.inputs)
@@ -369,7 +384,8 @@ def recommendation_row(r: Recommendation) -> dict[str, Any]:
 
 def load_catalogs(spend: Spend) -> tuple[dict[str, Catalog], list[str]]:
     """The shipped catalog of every cloud in the bill, and a note for each that failed."""
-    clouds = sorted({c for line in spend.lines if (c := cloud_of(line.provider))})
+    providers = {line.provider for line in spend.lines}
+    clouds = sorted({c for p in providers if (c := cloud_of(p))})
     catalogs: dict[str, Catalog] = {}
     notes: list[str] = []
     for cloud in clouds:

@@ -10,10 +10,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from ..errors import BillingInputError
 from .engine import Engine, RejectedRow
+from .gc_pause import paused_gc
 
 _ZERO = Decimal(0)
 
@@ -25,7 +27,7 @@ class Period:
     start: datetime
     end: datetime
 
-    @property
+    @cached_property
     def hours(self) -> Decimal:
         return Decimal(int((self.end - self.start).total_seconds())) / Decimal(3600)
 
@@ -279,6 +281,11 @@ def collect_spend(engine: Engine, since: date | None = None, until: date | None 
     [since, until) when given (until is exclusive, as in Cost Explorer and FOCUS's
     BillingPeriodEnd), otherwise the span of the data itself.
     """
+    with paused_gc():
+        return _collect(engine, since, until)
+
+
+def _collect(engine: Engine, since: date | None, until: date | None) -> Spend:
     if since is not None and until is not None and until <= since:
         raise BillingInputError(
             f"--until {until.isoformat()} must be after --since {since.isoformat()}"

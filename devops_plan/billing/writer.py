@@ -20,8 +20,9 @@ from ..errors import UserError
 from ..files import write_atomic
 from ..resources import package_path
 from .charts import data_uri, savings_waterfall, spend_over_time
+from .gc_pause import paused_gc
 from .recommend import KINDS
-from .report import RECOMMENDATION_COLUMNS, Report, recommendation_row, report_to_dict
+from .report import RECOMMENDATION_COLUMNS, Report, report_to_dict
 
 FORMATS = ("html", "md", "json", "csv")
 DEFAULT_FORMATS = ("html", "json", "csv")
@@ -111,14 +112,20 @@ def render_json(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_csv(report: Report) -> str:
+def render_csv(report: Report, data: dict[str, Any] | None = None) -> str:
+    rows = (data or report_to_dict(report))["recommendations"]
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=RECOMMENDATION_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for rec in report.recommendations:
-        row = recommendation_row(rec)
-        row["counted_in_total"] = "yes" if row["counted_in_total"] else "no"
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(RECOMMENDATION_COLUMNS)
+    for row in rows:
+        writer.writerow(
+            [
+                ("yes" if row[k] else "no")
+                if k == "counted_in_total"
+                else ("" if row[k] is None else row[k])
+                for k in RECOMMENDATION_COLUMNS
+            ]
+        )
     return buffer.getvalue()
 
 
@@ -131,6 +138,11 @@ def write_report(
     if unknown:
         raise UserError(f"unknown report format(s): {', '.join(sorted(unknown))}")
     out = Path(out_dir)
+    with paused_gc():
+        return _write(report, out, wanted)
+
+
+def _write(report: Report, out: Path, wanted: set[str]) -> list[Path]:
     data = report_to_dict(report)
     written: list[Path] = []
     for fmt in FORMATS:
@@ -143,7 +155,7 @@ def write_report(
         elif fmt == "json":
             text = render_json(data)
         else:
-            text = render_csv(report)
+            text = render_csv(report, data)
         path = out / FILE_NAMES[fmt]
         write_atomic(path, text)
         written.append(path)
