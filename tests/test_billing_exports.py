@@ -335,3 +335,90 @@ def test_the_shipped_sample_reads_cleanly() -> None:
     assert spend.rejected == ()
     assert spend.period.hours == Decimal(720)
     assert {d.provider for d in spend.daily} == {"AWS", "Microsoft"}
+
+
+# -- money: the narrow exact type only where the file's statistics prove it fits -------------
+
+_HOURS = (
+    "TIMESTAMP '2024-09-01' + to_hours(i::BIGINT % 48) AS ChargePeriodStart, "
+    "TIMESTAMP '2024-09-01' + to_hours(i::BIGINT % 48 + 1) AS ChargePeriodEnd, "
+    "'AWS' AS ProviderName, 'svc-' || (i % 3) AS ServiceName, 'r-' || (i % 7) AS ResourceId"
+)
+
+
+def _spend_and_files(path: Path):  # type: ignore[no-untyped-def]
+    from devops_plan.billing.exports import ParquetDescriber, inspect_file
+
+    with DuckDBEngine.open_files([path]) as engine:
+        described = inspect_file(path, ParquetDescriber(engine.connection))
+        return collect_spend(engine), described
+
+
+def test_small_double_amounts_take_the_narrow_type_with_the_same_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Awkward doubles: thirds, tiny unit prices, negatives (credits), values near 10^5.
+    path = write_parquet(
+        tmp_path / "f.parquet",
+        "SELECT ((i % 997) / 3.0 - 100 + i * 0.0000123)::DOUBLE AS BilledCost, "
+        "((i % 13) * 12345.678901 / 7)::DOUBLE AS EffectiveCost, "
+        "(0.0000166667 * i)::DOUBLE AS ListCost, "
+        f"{_HOURS} FROM range(20000) t(i)",
+    )
+    narrow, described = _spend_and_files(path)
+    assert described.narrow_money
+    monkeypatch.setattr("devops_plan.billing.exports.NARROW_MONEY_LIMIT", 0.0)
+    wide, described = _spend_and_files(path)
+    assert not described.narrow_money
+    assert narrow.billed_cost == wide.billed_cost and narrow.list_cost == wide.list_cost
+    assert [(ln.billed_cost, ln.effective_cost, ln.list_cost) for ln in narrow.lines] == [
+        (ln.billed_cost, ln.effective_cost, ln.list_cost) for ln in wide.lines
+    ]
+    assert [(d.billed_cost, d.effective_cost) for d in narrow.daily] == [
+        (d.billed_cost, d.effective_cost) for d in wide.daily
+    ]
+    assert narrow.inputs[0].billed_cost == wide.inputs[0].billed_cost
+
+
+def test_one_large_amount_keeps_the_wide_type_and_is_counted(tmp_path: Path) -> None:
+    path = write_parquet(
+        tmp_path / "f.parquet",
+        "SELECT (CASE WHEN i = 7 THEN 2500000.5 ELSE 0.25 END)::DOUBLE AS BilledCost, "
+        f"0.25::DOUBLE AS EffectiveCost, {_HOURS} FROM range(100) t(i)",
+    )
+    spend, described = _spend_and_files(path)
+    assert not described.narrow_money
+    assert spend.billed_cost == Decimal("2500000.5") + Decimal("0.25") * 99
+
+
+def test_a_large_cur_list_cost_is_not_lost_to_a_narrow_try_cast(tmp_path: Path) -> None:
+    # ListCost comes through TRY_CAST, which would turn an amount too large into NULL.
+    path = write_parquet(
+        tmp_path / "cur.parquet",
+        "SELECT 1.5::DOUBLE AS line_item_unblended_cost, "
+        "3000000.25::DOUBLE AS pricing_public_on_demand_cost, "
+        "TIMESTAMP '2024-09-01 00:00:00' AS line_item_usage_start_date, "
+        "TIMESTAMP '2024-09-01 01:00:00' AS line_item_usage_end_date, "
+        "'Usage' AS line_item_line_item_type, 'AmazonEC2' AS line_item_product_code",
+    )
+    spend, described = _spend_and_files(path)
+    assert not described.narrow_money
+    assert spend.list_cost == Decimal("3000000.25")
+
+
+def test_without_statistics_the_wide_type_is_kept(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "nostats.parquet"
+    table = pa.table(
+        {
+            "BilledCost": pa.array([0.5, 1.25], pa.float64()),
+            "ChargePeriodStart": pa.array(["2024-09-01 00:00:00"] * 2),
+            "ChargePeriodEnd": pa.array(["2024-09-01 01:00:00"] * 2),
+        }
+    )
+    pq.write_table(table, path, write_statistics=False)
+    spend, described = _spend_and_files(path)
+    assert not described.narrow_money
+    assert spend.billed_cost == Decimal("1.75")

@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import BillingInputError
 from .aws import aws_errors, make_client
 from .engine import DuckDBEngine, Progress, connect
-from .formats import FOCUS, raw_projection
+from .formats import FOCUS, MONEY_SQL, raw_projection
 from .sqlfiles import render_sql
 
 SOURCE = "cost-explorer"
@@ -140,5 +140,6 @@ def open_cost_explorer(
     }
     items = raw_projection(FOCUS, present, "duckdb", f"'{SOURCE}'")
     raw = f"(SELECT {', '.join(items)} FROM cost_explorer)"
-    con.execute(f"CREATE TEMP VIEW billing AS {render_sql(FOCUS.view_sql, raw=raw)}")
+    view = render_sql(FOCUS.view_sql, raw=raw, money=MONEY_SQL)
+    con.execute(f"CREATE TEMP VIEW billing AS {view}")
     return DuckDBEngine(con, sources=[SOURCE], progress=progress)

@@ -20,7 +20,14 @@ from typing import Literal, TextIO
 import duckdb
 
 from ..errors import BillingInputError
-from .formats import MONEY_SQL, BillingFormat, detect_format, raw_projection
+from .formats import (
+    MONEY_SQL,
+    NARROW_MONEY_LIMIT,
+    NARROW_MONEY_SQL,
+    BillingFormat,
+    detect_format,
+    raw_projection,
+)
 from .sqlfiles import render_sql
 
 Container = Literal["csv", "parquet"]
@@ -40,6 +47,9 @@ class InputFile:
     compressed: bool
     columns: tuple[tuple[str, str], ...]  # (name, SQL type) in file order
     size_bytes: int
+    # Whether every amount in the money columns is proven (by the file's own statistics)
+    # to fit NARROW_MONEY_SQL; only Parquet files can say so.
+    narrow_money: bool = False
 
     @property
     def label(self) -> str:
@@ -109,7 +119,8 @@ def inspect_file(path: str | Path, describe_parquet: ParquetDescriber) -> InputF
         fmt = detect_format([c for c, _ in columns], shown)
         if describe_parquet.row_count(p) == 0:
             raise BillingInputError(f"{shown}: the Parquet file holds no rows")
-        return InputFile(shown, fmt, "parquet", False, tuple(columns), size)
+        narrow = describe_parquet.money_within(p, fmt, NARROW_MONEY_LIMIT)
+        return InputFile(shown, fmt, "parquet", False, tuple(columns), size, narrow)
     compressed = _is_gzip(p)
     header, has_rows = _csv_head(p)
     if not header or not any(h.strip() for h in header):
@@ -153,6 +164,32 @@ class ParquetDescriber:
         ).fetchone()
         return int(row[0] or 0) if row else 0
 
+    def money_within(self, path: Path, fmt: BillingFormat, limit: float) -> bool:
+        """Whether the row-group statistics prove every amount in `fmt`'s money columns is
+        a float below `limit` in size. False when a column is not a float, or when any row
+        group lacks its minimum and maximum: only a proof counts."""
+        wanted = {c.lower() for c in fmt.money_columns}
+        rows = self._con.execute(
+            "SELECT path_in_schema, type, stats_min_value, stats_max_value, num_values, "
+            f"stats_null_count FROM parquet_metadata({sql_string(str(path))})"
+        ).fetchall()
+        for name, physical, low, high, values, nulls in rows:
+            if str(name).lower() not in wanted:
+                continue
+            if str(physical).upper() not in ("DOUBLE", "FLOAT"):
+                return False
+            if low is None or high is None:
+                if values is not None and nulls is not None and values == nulls:
+                    continue  # a row group where the column is all NULL
+                return False
+            try:
+                bounds = (abs(float(low)), abs(float(high)))
+            except ValueError:
+                return False
+            if not all(b < limit for b in bounds):  # NaN compares False: not proven
+                return False
+        return True
+
 
 def _csv_reader(files: Sequence[InputFile]) -> str:
     columns = ", ".join(f"{sql_string(n)}: {sql_string(t)}" for n, t in files[0].columns)
@@ -182,8 +219,10 @@ def view_sql(files: Sequence[InputFile]) -> str:
     """One SELECT over every file, in the canonical columns: the `billing` relation.
 
     CSV files with the same header share one reader; Parquet files of one format share
-    one reader (union_by_name fills columns missing in some files with NULL).
+    one reader (union_by_name fills columns missing in some files with NULL). Money is
+    NARROW_MONEY_SQL when every file proved its amounts fit, else MONEY_SQL.
     """
+    money = NARROW_MONEY_SQL if all(f.narrow_money for f in files) else MONEY_SQL
     groups: dict[tuple[str, str, tuple[tuple[str, str], ...]], list[InputFile]] = {}
     for f in files:
         key_columns = f.columns if f.container == "csv" else ()
@@ -194,5 +233,5 @@ def view_sql(files: Sequence[InputFile]) -> str:
         reader = _csv_reader(members) if container == "csv" else _parquet_reader(members)
         items = raw_projection(fmt, _merged_columns(members), "duckdb", "filename")
         raw = "(SELECT " + ", ".join(items) + f" FROM {reader})"
-        parts.append(render_sql(fmt.view_sql, raw=raw))
+        parts.append(render_sql(fmt.view_sql, raw=raw, money=money))
     return "\nUNION ALL\n".join(parts)

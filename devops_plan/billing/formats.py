@@ -20,6 +20,11 @@ Kind = Literal["money", "timestamp", "quantity", "text", "tags"]
 
 # Exact decimals: 12 places keep sub-cent unit prices; 38 digits never overflow a sum.
 MONEY_SQL = "DECIMAL(38, 12)"
+# The same 12 places in 18 digits (a 64-bit integer): the same value for every amount
+# below a million, cast and summed faster (DuckDB sums it into a 38-digit total). Used only
+# where the file's own statistics prove every amount is below NARROW_MONEY_LIMIT.
+NARROW_MONEY_SQL = "DECIMAL(18, 12)"
+NARROW_MONEY_LIMIT = 999_999.0
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,7 @@ class BillingFormat:
     columns: Mapping[str, Kind]  # raw column -> kind; every one is referenced by view_sql
     required: tuple[str, ...]
     aliases: Mapping[str, tuple[str, ...]]  # raw column -> other names it may carry
+    money_columns: tuple[str, ...]  # raw columns view_sql casts to the money type
 
 
 FOCUS = BillingFormat(
@@ -69,6 +75,7 @@ FOCUS = BillingFormat(
     required=("BilledCost", "ChargePeriodStart", "ChargePeriodEnd"),
     # FOCUS 1.3 renames ProviderName; 1.0-preview exports called RegionId "Region".
     aliases={"ProviderName": ("ServiceProviderName",), "RegionId": ("Region",)},
+    money_columns=("BilledCost", "EffectiveCost", "ListCost"),
 )
 
 CUR2 = BillingFormat(
@@ -104,6 +111,12 @@ CUR2 = BillingFormat(
     },
     required=("line_item_unblended_cost", "line_item_usage_start_date", "line_item_usage_end_date"),
     aliases={"Tags": ("resource_tags",)},
+    money_columns=(
+        "line_item_unblended_cost",
+        "savings_plan_savings_plan_effective_cost",
+        "reservation_effective_cost",
+        "pricing_public_on_demand_cost",
+    ),
 )
 
 FORMATS = (FOCUS, CUR2)

@@ -2,7 +2,8 @@
 -- Follows AWS's own FOCUS mapping for the columns used here: BilledCost is the unblended
 -- cost, EffectiveCost the cost after Savings Plans and reservations, ListCost the public
 -- on-demand cost. {raw} holds every CUR column named below (absent ones are NULL) and
--- Tags as JSON text (the reader maps resource_tags onto it). SQL both engines accept.
+-- Tags as JSON text (the reader maps resource_tags onto it). Money is cast to the exact
+-- decimal type the engine chose (see focus_view.sql). SQL both engines accept.
 SELECT
   'AWS' AS ProviderName,
   CAST(CASE line_item_product_code
@@ -68,15 +69,15 @@ SELECT
   TRY_CAST(line_item_usage_amount AS DOUBLE) AS ConsumedQuantity,
   CAST(NULLIF(pricing_unit, '') AS VARCHAR) AS ConsumedUnit,
   TRY_CAST(pricing_public_on_demand_rate AS DOUBLE) AS ListUnitPrice,
-  CAST(line_item_unblended_cost AS DECIMAL(38, 12)) AS BilledCost,
+  CAST(line_item_unblended_cost AS {money}) AS BilledCost,
   CAST(CASE line_item_line_item_type
     WHEN 'SavingsPlanCoveredUsage'
-      THEN CAST(savings_plan_savings_plan_effective_cost AS DECIMAL(38, 12))
-    WHEN 'DiscountedUsage' THEN CAST(reservation_effective_cost AS DECIMAL(38, 12))
-    WHEN 'SavingsPlanNegation' THEN CAST(0 AS DECIMAL(38, 12))
-    WHEN 'SavingsPlanUpfrontFee' THEN CAST(0 AS DECIMAL(38, 12))
-    ELSE CAST(line_item_unblended_cost AS DECIMAL(38, 12)) END AS DECIMAL(38, 12))
+      THEN CAST(savings_plan_savings_plan_effective_cost AS {money})
+    WHEN 'DiscountedUsage' THEN CAST(reservation_effective_cost AS {money})
+    WHEN 'SavingsPlanNegation' THEN CAST(0 AS {money})
+    WHEN 'SavingsPlanUpfrontFee' THEN CAST(0 AS {money})
+    ELSE CAST(line_item_unblended_cost AS {money}) END AS {money})
     AS EffectiveCost,
-  TRY_CAST(pricing_public_on_demand_cost AS DECIMAL(38, 12)) AS ListCost,
+  TRY_CAST(pricing_public_on_demand_cost AS {money}) AS ListCost,
   CAST(SourceFile AS VARCHAR) AS SourceFile
 FROM {raw}

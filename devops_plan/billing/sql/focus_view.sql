@@ -1,6 +1,8 @@
 -- FOCUS 1.0 / 1.1 / 1.2 rows in the report's canonical columns and types.
 -- {raw} is a relation holding every FOCUS column named below (absent optional columns
 -- are supplied as NULL by the reader, which also turns a map of tags into JSON text).
+-- Money is cast to the exact decimal type the engine chose: DECIMAL(38, 12), or
+-- DECIMAL(18, 12) where the file's statistics prove every amount fits (same values).
 -- Written in the SQL subset DuckDB and Athena (Trino) both accept.
 SELECT
   CAST(ProviderName AS VARCHAR) AS ProviderName,
@@ -26,8 +28,8 @@ SELECT
   TRY_CAST(ConsumedQuantity AS DOUBLE) AS ConsumedQuantity,
   CAST(ConsumedUnit AS VARCHAR) AS ConsumedUnit,
   TRY_CAST(ListUnitPrice AS DOUBLE) AS ListUnitPrice,
-  CAST(BilledCost AS DECIMAL(38, 12)) AS BilledCost,
-  CAST(EffectiveCost AS DECIMAL(38, 12)) AS EffectiveCost,
-  CAST(ListCost AS DECIMAL(38, 12)) AS ListCost,
+  CAST(BilledCost AS {money}) AS BilledCost,
+  CAST(EffectiveCost AS {money}) AS EffectiveCost,
+  CAST(ListCost AS {money}) AS ListCost,
   CAST(SourceFile AS VARCHAR) AS SourceFile
 FROM {raw}
