@@ -153,3 +153,34 @@ def test_the_id_shape_decides_before_a_later_kind_is_named() -> None:
     assert kind_of([_line(resource_id="x", charge_description="x", resource_type="Disk")]) == (
         "volume"
     )
+
+
+def test_the_quick_id_test_never_hides_a_shape() -> None:
+    """Each shape's texts are in every id its pattern matches, so testing them first only
+    skips searches that would fail."""
+    from devops_plan.billing.inventory import _ID_SHAPES
+
+    ids = [
+        "snap-0abc",
+        "arn:aws:ec2:us-east-1:1:snapshot/snap-0abc",
+        "/subscriptions/s/providers/microsoft.compute/snapshots/x",
+        "nat-0abc",
+        "arn:aws:ec2:us-east-1:1:natgateway/nat-0abc",
+        "/subscriptions/s/providers/microsoft.network/natgateways/n",
+        "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/web/1",
+        "/subscriptions/s/providers/microsoft.network/loadbalancers/lb",
+        "vol-0abc",
+        "arn:aws:ec2:us-east-1:1:volume/vol-0abc",
+        "/subscriptions/s/providers/microsoft.compute/disks/d",
+        "i-0123456789abcdef0",
+        "arn:aws:ec2:us-east-1:1:instance/i-0123456789abcdef0",
+        "/subscriptions/s/providers/microsoft.compute/virtualmachines/vm",
+        "//compute.googleapis.com/projects/p/zones/z/instances/vm-1",
+    ]
+    matched = 0
+    for rid in ids:
+        for _, shape, texts in _ID_SHAPES:
+            if shape.search(rid):
+                matched += 1
+                assert any(t in rid for t in texts), (rid, shape.pattern)
+    assert matched >= len(ids)

@@ -168,14 +168,13 @@ class ParquetDescriber:
         """Whether the row-group statistics prove every amount in `fmt`'s money columns is
         a float below `limit` in size. False when a column is not a float, or when any row
         group lacks its minimum and maximum: only a proof counts."""
-        wanted = {c.lower() for c in fmt.money_columns}
+        wanted = ", ".join(sql_string(c.lower()) for c in fmt.money_columns)
         rows = self._con.execute(
-            "SELECT path_in_schema, type, stats_min_value, stats_max_value, num_values, "
-            f"stats_null_count FROM parquet_metadata({sql_string(str(path))})"
+            "SELECT type, stats_min_value, stats_max_value, num_values, stats_null_count "
+            f"FROM parquet_metadata({sql_string(str(path))}) "
+            f"WHERE lower(path_in_schema) IN ({wanted})"
         ).fetchall()
-        for name, physical, low, high, values, nulls in rows:
-            if str(name).lower() not in wanted:
-                continue
+        for physical, low, high, values, nulls in rows:
             if str(physical).upper() not in ("DOUBLE", "FLOAT"):
                 return False
             if low is None or high is None:

@@ -82,13 +82,14 @@ _VM_TYPES = {"instance", "virtual machine", "virtualmachine", "compute instance"
 _VOLUME_TYPES_FOCUS = {"volume", "disk", "ebs volume", "bootvolume", "managed disk"}
 
 
-# The kinds in the order they are tested, each with the resource-id shape that proves it.
-_ID_SHAPES: tuple[tuple[Kind, re.Pattern[str]], ...] = (
-    ("snapshot", _SNAPSHOT_ID),
-    ("nat_gateway", _NAT_ID),
-    ("load_balancer", _LB_ID),
-    ("volume", _VOLUME_ID),
-    ("vm", _VM_ID),
+# The kinds in the order they are tested, each with the resource-id shape that proves it
+# and a text every id of that shape contains (a quick test before the pattern's search).
+_ID_SHAPES: tuple[tuple[Kind, re.Pattern[str], tuple[str, ...]], ...] = (
+    ("snapshot", _SNAPSHOT_ID, ("snap",)),
+    ("nat_gateway", _NAT_ID, ("nat",)),
+    ("load_balancer", _LB_ID, ("loadbalancer",)),
+    ("volume", _VOLUME_ID, ("vol-", "/disks/", ":volume/")),
+    ("vm", _VM_ID, ("i-", "/virtualmachines/", "compute.googleapis.com/")),
 )
 
 
@@ -144,8 +145,8 @@ def kind_of(lines: Iterable[ChargeLine]) -> Kind:
             frozenset(ln.usage_type.lower() for ln in lines),
         )
     rid = first.resource_id.lower()
-    for (kind, shape), is_named in zip(_ID_SHAPES, named, strict=True):
-        if is_named or shape.search(rid):
+    for (kind, shape, texts), is_named in zip(_ID_SHAPES, named, strict=True):
+        if is_named or (any(t in rid for t in texts) and shape.search(rid)):
             return kind
     return "other"
 
