@@ -367,7 +367,7 @@ def test_small_double_amounts_take_the_narrow_type_with_the_same_values(
     )
     narrow, described = _spend_and_files(path)
     assert described.narrow_money
-    monkeypatch.setattr("devops_plan.billing.exports.NARROW_MONEY_LIMIT", 0.0)
+    monkeypatch.setattr("devops_plan.billing.exports.NARROW_LIMIT", 0.0)
     wide, described = _spend_and_files(path)
     assert not described.narrow_money
     assert narrow.billed_cost == wide.billed_cost and narrow.list_cost == wide.list_cost
@@ -422,3 +422,20 @@ def test_without_statistics_the_wide_type_is_kept(tmp_path: Path) -> None:
     spend, described = _spend_and_files(path)
     assert not described.narrow_money
     assert spend.billed_cost == Decimal("1.75")
+
+
+def test_quantities_are_summed_exactly_so_every_run_agrees(tmp_path: Path) -> None:
+    # Ten hours of 0.1 GB-month: a float sum gives 0.9999999999999999, and a parallel float
+    # sum can give different last digits from one run to the next.
+    parquet = write_parquet(
+        tmp_path / "q.parquet",
+        "SELECT 0.01::DOUBLE AS BilledCost, 0.1::DOUBLE AS ConsumedQuantity, "
+        "TIMESTAMP '2024-09-01' + to_hours(i::BIGINT) AS ChargePeriodStart, "
+        "TIMESTAMP '2024-09-01' + to_hours(i::BIGINT + 1) AS ChargePeriodEnd, "
+        "'vol-0abc' AS ResourceId FROM range(10) t(i)",
+    )
+    rows = [focus_row(ConsumedQuantity="0.1", ConsumedUnit="GB-Mo") for _ in range(10)]
+    csv_path = write_csv(tmp_path / "q.csv", rows)
+    for path in (parquet, csv_path):
+        (line,) = spend_of(path).lines
+        assert line.consumed_quantity == 1.0, path

@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import BillingInputError, ExternalError
 from .aws import aws_errors, make_client
 from .engine import Progress, RejectedRow
-from .formats import MONEY_SQL, detect_format, quote, raw_projection
+from .formats import MONEY_SQL, QUANTITY_SQL, detect_format, quote, raw_projection
 from .sqlfiles import render_sql
 
 _DONE = ("SUCCEEDED", "FAILED", "CANCELLED")
@@ -79,7 +79,7 @@ class AthenaEngine:
         fmt = detect_format(names, where)
         items = raw_projection(fmt, dict(zip(names, types, strict=True)), "trino", '"$path"')
         raw = f"(SELECT {', '.join(items)} FROM {self._relation})"
-        self._billing = render_sql(fmt.view_sql, raw=raw, money=MONEY_SQL)
+        self._billing = render_sql(fmt.view_sql, raw=raw, money=MONEY_SQL, quantity=QUANTITY_SQL)
         self.format = fmt
 
     def query(self, name: str, **params: str) -> list[dict[str, Any]]:

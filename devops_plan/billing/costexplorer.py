@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import BillingInputError
 from .aws import aws_errors, make_client
 from .engine import DuckDBEngine, Progress, connect
-from .formats import FOCUS, MONEY_SQL, raw_projection
+from .formats import FOCUS, MONEY_SQL, QUANTITY_SQL, raw_projection
 from .sqlfiles import render_sql
 
 SOURCE = "cost-explorer"
@@ -140,6 +140,6 @@ def open_cost_explorer(
     }
     items = raw_projection(FOCUS, present, "duckdb", f"'{SOURCE}'")
     raw = f"(SELECT {', '.join(items)} FROM cost_explorer)"
-    view = render_sql(FOCUS.view_sql, raw=raw, money=MONEY_SQL)
+    view = render_sql(FOCUS.view_sql, raw=raw, money=MONEY_SQL, quantity=QUANTITY_SQL)
     con.execute(f"CREATE TEMP VIEW billing AS {view}")
     return DuckDBEngine(con, sources=[SOURCE], progress=progress)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,8 +23,10 @@ import duckdb
 from ..errors import BillingInputError
 from .formats import (
     MONEY_SQL,
-    NARROW_MONEY_LIMIT,
+    NARROW_LIMIT,
     NARROW_MONEY_SQL,
+    NARROW_QUANTITY_SQL,
+    QUANTITY_SQL,
     BillingFormat,
     detect_format,
     raw_projection,
@@ -47,9 +50,10 @@ class InputFile:
     compressed: bool
     columns: tuple[tuple[str, str], ...]  # (name, SQL type) in file order
     size_bytes: int
-    # Whether every amount in the money columns is proven (by the file's own statistics)
-    # to fit NARROW_MONEY_SQL; only Parquet files can say so.
+    # Whether every value in the money (quantity) columns is proven, by the file's own
+    # statistics, to fit NARROW_MONEY_SQL (NARROW_QUANTITY_SQL); only Parquet can say so.
     narrow_money: bool = False
+    narrow_quantity: bool = False
 
     @property
     def label(self) -> str:
@@ -119,8 +123,17 @@ def inspect_file(path: str | Path, describe_parquet: ParquetDescriber) -> InputF
         fmt = detect_format([c for c, _ in columns], shown)
         if describe_parquet.row_count(p) == 0:
             raise BillingInputError(f"{shown}: the Parquet file holds no rows")
-        narrow = describe_parquet.money_within(p, fmt, NARROW_MONEY_LIMIT)
-        return InputFile(shown, fmt, "parquet", False, tuple(columns), size, narrow)
+        bounds = describe_parquet.bounded(p, (*fmt.money_columns, *fmt.quantity_columns))
+        return InputFile(
+            shown,
+            fmt,
+            "parquet",
+            False,
+            tuple(columns),
+            size,
+            narrow_money=all(bounds[c.lower()] < NARROW_LIMIT for c in fmt.money_columns),
+            narrow_quantity=all(bounds[c.lower()] < NARROW_LIMIT for c in fmt.quantity_columns),
+        )
     compressed = _is_gzip(p)
     header, has_rows = _csv_head(p)
     if not header or not any(h.strip() for h in header):
@@ -164,30 +177,34 @@ class ParquetDescriber:
         ).fetchone()
         return int(row[0] or 0) if row else 0
 
-    def money_within(self, path: Path, fmt: BillingFormat, limit: float) -> bool:
-        """Whether the row-group statistics prove every amount in `fmt`'s money columns is
-        a float below `limit` in size. False when a column is not a float, or when any row
-        group lacks its minimum and maximum: only a proof counts."""
-        wanted = ", ".join(sql_string(c.lower()) for c in fmt.money_columns)
+    def bounded(self, path: Path, columns: Sequence[str]) -> dict[str, float]:
+        """Per column (lower case), the largest absolute value the row-group statistics
+        prove: 0 for a column absent or always NULL, infinity where nothing is proven (not
+        a float column, a row group without its minimum and maximum, NaN)."""
+        bounds = {c.lower(): 0.0 for c in columns}
+        wanted = ", ".join(sql_string(c) for c in bounds)
         rows = self._con.execute(
-            "SELECT type, stats_min_value, stats_max_value, num_values, stats_null_count "
-            f"FROM parquet_metadata({sql_string(str(path))}) "
+            "SELECT lower(path_in_schema), type, stats_min_value, stats_max_value, "
+            f"num_values, stats_null_count FROM parquet_metadata({sql_string(str(path))}) "
             f"WHERE lower(path_in_schema) IN ({wanted})"
         ).fetchall()
-        for physical, low, high, values, nulls in rows:
-            if str(physical).upper() not in ("DOUBLE", "FLOAT"):
-                return False
-            if low is None or high is None:
-                if values is not None and nulls is not None and values == nulls:
-                    continue  # a row group where the column is all NULL
-                return False
-            try:
-                bounds = (abs(float(low)), abs(float(high)))
-            except ValueError:
-                return False
-            if not all(b < limit for b in bounds):  # NaN compares False: not proven
-                return False
-        return True
+        for name, physical, low, high, values, nulls in rows:
+            if values is not None and nulls is not None and values == nulls:
+                continue  # a row group where the column is all NULL
+            bounds[name] = max(bounds[name], _proven_bound(str(physical), low, high))
+        return bounds
+
+
+def _proven_bound(physical: str, low: str | None, high: str | None) -> float:
+    """The largest absolute value a row group's float statistics allow; infinity when
+    they prove nothing (another type, a missing minimum or maximum, NaN)."""
+    if physical.upper() not in ("DOUBLE", "FLOAT") or low is None or high is None:
+        return math.inf
+    try:
+        bound = max(abs(float(low)), abs(float(high)))
+    except ValueError:
+        return math.inf
+    return math.inf if math.isnan(bound) else bound
 
 
 def _csv_reader(files: Sequence[InputFile]) -> str:
@@ -218,10 +235,11 @@ def view_sql(files: Sequence[InputFile]) -> str:
     """One SELECT over every file, in the canonical columns: the `billing` relation.
 
     CSV files with the same header share one reader; Parquet files of one format share
-    one reader (union_by_name fills columns missing in some files with NULL). Money is
-    NARROW_MONEY_SQL when every file proved its amounts fit, else MONEY_SQL.
+    one reader (union_by_name fills columns missing in some files with NULL). Money
+    (quantities) take the narrow type when every file proved its values fit it.
     """
     money = NARROW_MONEY_SQL if all(f.narrow_money for f in files) else MONEY_SQL
+    quantity = NARROW_QUANTITY_SQL if all(f.narrow_quantity for f in files) else QUANTITY_SQL
     groups: dict[tuple[str, str, tuple[tuple[str, str], ...]], list[InputFile]] = {}
     for f in files:
         key_columns = f.columns if f.container == "csv" else ()
@@ -232,5 +250,5 @@ def view_sql(files: Sequence[InputFile]) -> str:
         reader = _csv_reader(members) if container == "csv" else _parquet_reader(members)
         items = raw_projection(fmt, _merged_columns(members), "duckdb", "filename")
         raw = "(SELECT " + ", ".join(items) + f" FROM {reader})"
-        parts.append(render_sql(fmt.view_sql, raw=raw, money=money))
+        parts.append(render_sql(fmt.view_sql, raw=raw, money=money, quantity=quantity))
     return "\nUNION ALL\n".join(parts)

@@ -22,9 +22,13 @@ Kind = Literal["money", "timestamp", "quantity", "text", "tags"]
 MONEY_SQL = "DECIMAL(38, 12)"
 # The same 12 places in 18 digits (a 64-bit integer): the same value for every amount
 # below a million, cast and summed faster (DuckDB sums it into a 38-digit total). Used only
-# where the file's own statistics prove every amount is below NARROW_MONEY_LIMIT.
+# where the file's own statistics prove every value is below NARROW_LIMIT.
 NARROW_MONEY_SQL = "DECIMAL(18, 12)"
-NARROW_MONEY_LIMIT = 999_999.0
+NARROW_LIMIT = 999_999.0
+# Quantities (ConsumedQuantity) are summed exactly too, in the same types: a float sum
+# depends on the order rows are added in, which changes between runs of a parallel query.
+QUANTITY_SQL = MONEY_SQL
+NARROW_QUANTITY_SQL = NARROW_MONEY_SQL
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class BillingFormat:
     required: tuple[str, ...]
     aliases: Mapping[str, tuple[str, ...]]  # raw column -> other names it may carry
     money_columns: tuple[str, ...]  # raw columns view_sql casts to the money type
+    quantity_columns: tuple[str, ...]  # raw columns view_sql casts to the quantity type
 
 
 FOCUS = BillingFormat(
@@ -76,6 +81,7 @@ FOCUS = BillingFormat(
     # FOCUS 1.3 renames ProviderName; 1.0-preview exports called RegionId "Region".
     aliases={"ProviderName": ("ServiceProviderName",), "RegionId": ("Region",)},
     money_columns=("BilledCost", "EffectiveCost", "ListCost"),
+    quantity_columns=("ConsumedQuantity",),
 )
 
 CUR2 = BillingFormat(
@@ -117,6 +123,7 @@ CUR2 = BillingFormat(
         "reservation_effective_cost",
         "pricing_public_on_demand_cost",
     ),
+    quantity_columns=("line_item_usage_amount",),
 )
 
 FORMATS = (FOCUS, CUR2)

@@ -2,8 +2,8 @@
 -- Follows AWS's own FOCUS mapping for the columns used here: BilledCost is the unblended
 -- cost, EffectiveCost the cost after Savings Plans and reservations, ListCost the public
 -- on-demand cost. {raw} holds every CUR column named below (absent ones are NULL) and
--- Tags as JSON text (the reader maps resource_tags onto it). Money is cast to the exact
--- decimal type the engine chose (see focus_view.sql). SQL both engines accept.
+-- Tags as JSON text (the reader maps resource_tags onto it). Money and quantities are cast
+-- to the exact decimal types the engine chose (see focus_view.sql). SQL both engines accept.
 SELECT
   'AWS' AS ProviderName,
   CAST(CASE line_item_product_code
@@ -66,7 +66,7 @@ SELECT
   CAST(Tags AS VARCHAR) AS Tags,
   CAST(line_item_usage_start_date AS TIMESTAMP) AS ChargePeriodStart,
   CAST(line_item_usage_end_date AS TIMESTAMP) AS ChargePeriodEnd,
-  TRY_CAST(line_item_usage_amount AS DOUBLE) AS ConsumedQuantity,
+  CAST(TRY_CAST(line_item_usage_amount AS DOUBLE) AS {quantity}) AS ConsumedQuantity,
   CAST(NULLIF(pricing_unit, '') AS VARCHAR) AS ConsumedUnit,
   TRY_CAST(pricing_public_on_demand_rate AS DOUBLE) AS ListUnitPrice,
   CAST(line_item_unblended_cost AS {money}) AS BilledCost,

@@ -1,8 +1,10 @@
 -- FOCUS 1.0 / 1.1 / 1.2 rows in the report's canonical columns and types.
 -- {raw} is a relation holding every FOCUS column named below (absent optional columns
 -- are supplied as NULL by the reader, which also turns a map of tags into JSON text).
--- Money is cast to the exact decimal type the engine chose: DECIMAL(38, 12), or
--- DECIMAL(18, 12) where the file's statistics prove every amount fits (same values).
+-- Money and quantities are cast to the exact decimal types the engine chose: DECIMAL(38,
+-- 12), or DECIMAL(18, 12) where the file's statistics prove every value fits (the same
+-- values either way). Exact quantities make their sums independent of the order rows
+-- are added in, so the same input always gives the same figures.
 -- Written in the SQL subset DuckDB and Athena (Trino) both accept.
 SELECT
   CAST(ProviderName AS VARCHAR) AS ProviderName,
@@ -25,7 +27,7 @@ SELECT
   CAST(Tags AS VARCHAR) AS Tags,
   CAST(ChargePeriodStart AS TIMESTAMP) AS ChargePeriodStart,
   CAST(ChargePeriodEnd AS TIMESTAMP) AS ChargePeriodEnd,
-  TRY_CAST(ConsumedQuantity AS DOUBLE) AS ConsumedQuantity,
+  CAST(TRY_CAST(ConsumedQuantity AS DOUBLE) AS {quantity}) AS ConsumedQuantity,
   CAST(ConsumedUnit AS VARCHAR) AS ConsumedUnit,
   TRY_CAST(ListUnitPrice AS DOUBLE) AS ListUnitPrice,
   CAST(BilledCost AS {money}) AS BilledCost,
