@@ -390,7 +390,8 @@ def load_catalogs(spend: Spend) -> tuple[dict[str, Catalog], list[str]]:
     notes: list[str] = []
     for cloud in clouds:
         try:
-            catalogs[cloud] = load_catalog(cloud)
+            with paused_gc():  # a catalog is thousands of price records
+                catalogs[cloud] = load_catalog(cloud)
         except CatalogError as exc:
             notes.append(f"no {cloud} price catalog: {str(exc).splitlines()[0]}")
     return catalogs, notes
