@@ -299,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
         show(f"  {name}", statistics.median(r["stages"][name] for r in runs), ratio=False)
     show("full report, CPU seconds (the query runs on 2 threads)", cpu, ratio=False)
     gc_after = statistics.median(r["gc_after"] for r in runs)
-    show("a full gc.collect() after it (work left for later, at most)", gc_after, ratio=False)
+    show("gc.collect() after the report (deferred, at most)", gc_after, ratio=False)
     show("full report, child wall incl. interpreter start, imports", wall)
     print(f"{'peak RSS of the report process (max of runs)':<56} {peak_gib:7.3f} GiB")
     print(
