@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, PlainSerializer
 
 from .availability import AvailabilityReport, assess
-from .catalog import Catalog, load_catalog
+from .catalog import PURCHASES, Catalog, load_catalog
 from .components import dr_components, region_components
 from .cost import CostComponent, LineItem, price_components, summarize
 from .design import Design, Kind
@@ -31,14 +31,7 @@ from .topology import (
 )
 from .units import round_cents
 
-PURCHASE_OPTIONS = (
-    "on_demand",
-    "spot",
-    "reserved_1y",
-    "reserved_3y",
-    "savings_plan_1y",
-    "savings_plan_3y",
-)
+PURCHASE_OPTIONS = PURCHASES  # every purchase option the catalogs know
 
 Money = Annotated[Decimal, PlainSerializer(lambda d: float(d), return_type=float, when_used="json")]
 

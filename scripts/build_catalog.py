@@ -31,30 +31,14 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from devops_plan.catalog import COLUMNS as CATALOG_COLUMNS
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "data" / "pricing"
 AS_OF = "2025-01-01"
 
-COLUMNS = (
-    "cloud",
-    "service",
-    "product",
-    "region",
-    "purchase",
-    "unit",
-    "unit_price",
-    "currency",
-    "vcpu",
-    "memory_gib",
-    "family",
-    "generation",
-    "arch",
-    "as_of",
-    "source",
-    "category",
-    "engine",
-    "deployment",
-)
+# The CSV contract is the library's own: one column list, defined in devops_plan.catalog.
+COLUMNS = CATALOG_COLUMNS
 
 D = Decimal
 SIX_PLACES = D("0.000001")
