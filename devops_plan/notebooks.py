@@ -241,8 +241,29 @@ def resolve_path(path: str | Path) -> Path:
     return (Path.cwd() / given).resolve()
 
 
+# Parameters that name input files (comma-separated lists allowed); an empty value means none.
+INPUT_FILE_PARAMETERS = ("billing", "utilization")
+
+
+def _check_input_files(info: NotebookInfo, params: dict[str, Any]) -> None:
+    for name in INPUT_FILE_PARAMETERS:
+        param = info.parameter(name)
+        if param is None:
+            continue
+        raw = params.get(name, _literal(param.default))
+        for item in str(raw or "").split(","):
+            item = item.strip()
+            if item and not resolve_path(item).is_file():
+                raise NotebookInputError(
+                    f"notebook {info.name}: {name} file {item} not found "
+                    f"(looked for {resolve_path(item)})"
+                )
+
+
 def _preflight(info: NotebookInfo, params: dict[str, Any]) -> None:
-    """Check the design and planning inputs here, so a mistake is exit 2, not a failed cell."""
+    """Check the design, input files and planning inputs here, so a mistake is exit 2, not a
+    failed cell."""
+    _check_input_files(info, params)
     design_param = info.parameter("design")
     if design_param is None:
         return

@@ -141,3 +141,14 @@ def test_failing_cell_exits_1_and_keeps_the_partial_notebook(tmp_path: Path) -> 
     assert f"partial notebook kept at {tmp_path / 'out' / 'boom.ipynb'}" in err.replace("\n", "")
     assert "Traceback" not in err
     assert (tmp_path / "out" / "boom.ipynb").is_file()
+
+
+@pytest.mark.parametrize("param", ["billing", "utilization"])
+def test_missing_billing_input_exits_2_before_a_kernel_starts(param: str, tmp_path: Path) -> None:
+    code, out, err = run(
+        "notebook", "run", "cost_report", "-p", f"{param}=nope.csv", "--out", str(tmp_path / "out")
+    )
+    assert code == 2
+    assert err.startswith(f"notebook cost_report: {param} file nope.csv not found")
+    assert "Traceback" not in err and out == ""
+    assert not (tmp_path / "out").exists()
