@@ -452,13 +452,28 @@ def inter_zone_gib(ctx: Context, services: Sequence[ServicePlan]) -> float:
 # --- cost components: the DR region for each strategy --------------------------------------
 
 
+def _daily_changes(ctx: Context, s: ServicePlan, prefix: str, what: str) -> CostComponent:
+    """Cross-region transfer of a data service's daily changes for a month (backup copies
+    and live replication move the same bytes)."""
+    return _c(
+        s.name,
+        f"{prefix}/{s.name}",
+        what,
+        ctx.catalog.role("inter_region"),
+        ctx.primary,
+        "on_demand",
+        s.storage_gib * ctx.dr.daily_change_fraction * ctx.dr.days_per_month,
+        "month",
+        category="dr",
+    )
+
+
 def dr_components(
     ctx: Context, strategy: str, services: Sequence[ServicePlan], pools: Sequence[NodePoolPlan]
 ) -> list[CostComponent]:
     """What the DR region costs under `strategy`; each strategy keeps the cheaper ones' parts."""
     region = ctx.dr_region
     change = ctx.dr.daily_change_fraction
-    days = ctx.dr.days_per_month
     retention = ctx.design.dr.backup_retention_days
     out: list[CostComponent] = []
     data = [s for s in services if s.kind in (Kind.database, Kind.object_storage)]
@@ -493,19 +508,7 @@ def dr_components(
                     category="dr",
                 )
             )
-        out.append(
-            _c(
-                s.name,
-                f"dr-backup/{s.name}",
-                "cross-region copy of daily changes",
-                ctx.catalog.role("inter_region"),
-                ctx.primary,
-                "on_demand",
-                s.storage_gib * change * days,
-                "month",
-                category="dr",
-            )
-        )
+        out.append(_daily_changes(ctx, s, "dr-backup", "cross-region copy of daily changes"))
     if strategy == "backup_restore":
         return out
     if strategy == "active_active":
@@ -513,19 +516,7 @@ def dr_components(
         full = [c for c in full if not c.resource.startswith("bucket/")]
         for s in services:
             if s.kind == Kind.database:
-                full.append(
-                    _c(
-                        s.name,
-                        f"dr-replication/{s.name}",
-                        "replication traffic",
-                        ctx.catalog.role("inter_region"),
-                        ctx.primary,
-                        "on_demand",
-                        s.storage_gib * change * days,
-                        "month",
-                        category="dr",
-                    )
-                )
+                full.append(_daily_changes(ctx, s, "dr-replication", "replication traffic"))
         return out + full
     # pilot light: live database replicas and the always-on core.
     for s in services:
@@ -533,19 +524,7 @@ def dr_components(
             out += _database_components(
                 ctx, s, region, category="dr", multi_az=False, replicas=0, prefix="dr-db"
             )
-            out.append(
-                _c(
-                    s.name,
-                    f"dr-replication/{s.name}",
-                    "replication traffic",
-                    ctx.catalog.role("inter_region"),
-                    ctx.primary,
-                    "on_demand",
-                    s.storage_gib * change * days,
-                    "month",
-                    category="dr",
-                )
-            )
+            out.append(_daily_changes(ctx, s, "dr-replication", "replication traffic"))
     if pools:
         out.append(
             _c(

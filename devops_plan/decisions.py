@@ -4,7 +4,6 @@ variant of the design, and the cheapest single change that meets a missed availa
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -163,7 +162,10 @@ def _drivers(design: Design, currency: str) -> list[str]:
     return out
 
 
-def build_decisions(design: Design, core: Core, args: Args) -> list[DecisionOut]:
+def build_decisions(
+    design: Design, core: Core, args: Args, by_purchase: dict[str, Decimal]
+) -> list[DecisionOut]:
+    """Every decision's options; `by_purchase` is the plan's own pricing under each option."""
     drivers = _drivers(design, core.ctx.catalog.currency)
     out = [
         _platform_decision(design, core, args, drivers),
@@ -175,7 +177,7 @@ def build_decisions(design: Design, core: Core, args: Args) -> list[DecisionOut]
         if s.kind == Kind.database
     ]
     out.append(_dr_decision(design, core, drivers))
-    out.append(_purchase_decision(design, core, args, drivers))
+    out.append(_purchase_decision(core, drivers, by_purchase))
     return [d for d in out if d is not None]
 
 
@@ -373,11 +375,7 @@ def _dr_decision(design: Design, core: Core, drivers: list[str]) -> DecisionOut:
     )
 
 
-def _purchase_decision(design: Design, core: Core, args: Args, drivers: list[str]) -> DecisionOut:
-    from .plan import _by_purchase
-
-    allow = bool(args[-1])
-    totals = _by_purchase(core, allow)
+def _purchase_decision(core: Core, drivers: list[str], totals: dict[str, Decimal]) -> DecisionOut:
     options = [
         _option(p, core, p == core.ctx.purchase, _texts("purchase", p), cost=totals[p])
         for p in PURCHASE_OPTIONS
@@ -392,5 +390,4 @@ def _purchase_decision(design: Design, core: Core, args: Args, drivers: list[str
     )
 
 
-VariantFn = Callable[[Design], Design]
 __all__ = ["build_decisions", "suggest"]

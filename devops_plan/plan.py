@@ -316,14 +316,12 @@ def _core(
     ctx = _context(design, cloud, region, purchase, catalog)
     services, warnings = size_services(ctx)
     pools = plan_pools(ctx, services)
-    primary: list[CostComponent] = []
-    serving_regions = ctx.regions
     primary = region_components(ctx, ctx.primary, services, pools)
 
     rto_t = int(design.targets.rto.total_seconds())
     rpo_t = int(design.targets.rpo.total_seconds())
     forced = design.dr.strategy.value if design.dr.strategy else None
-    if forced is None and len(serving_regions) >= 2:
+    if forced is None and len(ctx.regions) >= 2:
         forced = "active_active"
     options: list[tuple[str, tuple[CostComponent, ...], Decimal]] = []
     dr_facts: list[DROption] = []
@@ -343,9 +341,9 @@ def _core(
             )
         )
     choice = choose(dr_facts, rto_t, rpo_t, forced)
-    if len(serving_regions) >= 2 and choice.strategy != "active_active":
+    if len(ctx.regions) >= 2 and choice.strategy != "active_active":
         warnings.append(
-            f"regions lists {len(serving_regions)} regions but dr.strategy {choice.strategy} "
+            f"regions lists {len(ctx.regions)} regions but dr.strategy {choice.strategy} "
             "leaves the second one on standby; availability counts one serving region"
         )
     if not choice.meets_target:
@@ -358,7 +356,7 @@ def _core(
     primary_items, miss = _price(primary, ctx.catalog, allow_missing)
     missing += miss
     line_items = tuple(primary_items + priced_dr[choice.strategy])
-    regions_serving = max(2, len(serving_regions)) if choice.strategy == "active_active" else 1
+    regions_serving = max(2, len(ctx.regions)) if choice.strategy == "active_active" else 1
     report = assess(user_path(ctx, services), design.targets.availability, regions_serving)
     if missing:
         warnings.append(
@@ -387,7 +385,9 @@ def _chosen_components(core: Core) -> list[CostComponent]:
     return [*core.primary, *dr]
 
 
-def _by_purchase(core: Core, allow_missing: bool) -> dict[str, Decimal]:
+def _by_purchase(core: Core) -> dict[str, Decimal]:
+    """The chosen plan's components priced under each purchase option (missing prices are
+    left out here: the plan itself already reported or refused them)."""
     out: dict[str, Decimal] = {}
     comps = _chosen_components(core)
     for option in PURCHASE_OPTIONS:
@@ -425,8 +425,9 @@ def build_plan(
     args = (cloud, region, purchase, catalog, allow_missing_prices)
     core = _core(design, *args)
     suggestion = None if core.availability.meets_target else suggest(design, core, args)
-    decisions = build_decisions(design, core, args)
-    return _assemble(design, core, suggestion, decisions, _by_purchase(core, allow_missing_prices))
+    by_purchase = _by_purchase(core)
+    decisions = build_decisions(design, core, args, by_purchase)
+    return _assemble(design, core, suggestion, decisions, by_purchase)
 
 
 def _assemble(

@@ -301,6 +301,21 @@ def _database_class(ctx: Context, svc: Service, deployment: str) -> Price:
     return options[0]
 
 
+def _managed(svc: Service, **fields: Any) -> ServicePlan:
+    """A managed data service: the cloud runs it, so it has no pods, requests or limits."""
+    return ServicePlan(
+        name=svc.name,
+        kind=svc.kind.value,
+        platform="managed",
+        entrypoint=svc.entrypoint,
+        depends_on=svc.depends_on,
+        cpu_request_m=None,
+        memory_request_mib=None,
+        memory_limit_mib=None,
+        **fields,
+    )
+
+
 def _check_engine(ctx: Context, svc: Service, category: str, engine: str) -> None:
     engines = sorted({p.engine for p in catalog_products(ctx, category=category) if p.engine})
     if engine not in engines:
@@ -316,18 +331,11 @@ def _size_database(ctx: Context, svc: Service) -> ServicePlan:
     avail, source = _sla(ctx, "db_multi_zone" if multi else "db_single_zone")
     size = svc.size
     assert size is not None
-    return ServicePlan(
-        name=svc.name,
-        kind=svc.kind.value,
-        platform="managed",
+    return _managed(
+        svc,
         purchase=svc.purchase.value if svc.purchase else ctx.purchase,
-        entrypoint=svc.entrypoint,
-        depends_on=svc.depends_on,
         zones=2 if multi else 1,
         replicas=1 + svc.read_replicas,
-        cpu_request_m=None,
-        memory_request_mib=None,
-        memory_limit_mib=None,
         instance_class=cls.product,
         multi_az=multi,
         availability=avail,
@@ -382,18 +390,11 @@ def _size_cache(ctx: Context, svc: Service) -> ServicePlan:
     multi = _multi_az(ctx, svc)
     cls, nodes = _cache_class(ctx, svc, multi)
     avail, source = _sla(ctx, "cache_multi_zone" if multi else "cache_single_zone")
-    return ServicePlan(
-        name=svc.name,
-        kind=svc.kind.value,
-        platform="managed",
+    return _managed(
+        svc,
         purchase=svc.purchase.value if svc.purchase else ctx.purchase,
-        entrypoint=svc.entrypoint,
-        depends_on=svc.depends_on,
         zones=min(nodes, ctx.zones) if multi else 1,
         replicas=nodes,
-        cpu_request_m=None,
-        memory_request_mib=None,
-        memory_limit_mib=None,
         instance_class=cls.product,
         multi_az=multi,
         availability=avail,
@@ -413,18 +414,11 @@ def _size_object_storage(ctx: Context, svc: Service) -> ServicePlan:
     avail, source = _sla(
         ctx, "object_storage" if svc.storage_class == "standard" else "object_storage_ia"
     )
-    return ServicePlan(
-        name=svc.name,
-        kind=svc.kind.value,
-        platform="managed",
+    return _managed(
+        svc,
         purchase="on_demand",
-        entrypoint=svc.entrypoint,
-        depends_on=svc.depends_on,
         zones=ctx.zones,
         replicas=0,
-        cpu_request_m=None,
-        memory_request_mib=None,
-        memory_limit_mib=None,
         instance_class=product,
         multi_az=None,
         availability=avail,
@@ -435,18 +429,11 @@ def _size_object_storage(ctx: Context, svc: Service) -> ServicePlan:
 
 def _size_queue(ctx: Context, svc: Service) -> ServicePlan:
     avail, source = _sla(ctx, "queue")
-    return ServicePlan(
-        name=svc.name,
-        kind=svc.kind.value,
-        platform="managed",
+    return _managed(
+        svc,
         purchase="on_demand",
-        entrypoint=svc.entrypoint,
-        depends_on=svc.depends_on,
         zones=ctx.zones,
         replicas=0,
-        cpu_request_m=None,
-        memory_request_mib=None,
-        memory_limit_mib=None,
         instance_class=_role(ctx, "queue_requests", svc.name),
         multi_az=None,
         availability=avail,
