@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, PlainSerializer
 from .availability import AvailabilityReport, assess
 from .catalog import PURCHASES, Catalog, load_catalog
 from .components import dr_components, region_components
-from .cost import CostComponent, LineItem, price_components, summarize
+from .cost import CostComponent, LineItem, price_components, price_options, summarize
 from .design import Design, Kind
 from .dr import STRATEGY_ORDER, DROption, choose, meets
 from .errors import PlanningError
@@ -387,23 +387,12 @@ def _chosen_components(core: Core) -> list[CostComponent]:
 
 def _by_purchase(core: Core) -> dict[str, Decimal]:
     """The chosen plan's components priced under each purchase option (missing prices are
-    left out here: the plan itself already reported or refused them)."""
-    out: dict[str, Decimal] = {}
-    comps = _chosen_components(core)
-    for option in PURCHASE_OPTIONS:
-        swapped = [_with_purchase(c, option) for c in comps]
-        items, _ = price_components(swapped, core.ctx.catalog, allow_missing=True)
-        out[option] = round_cents(sum((i.monthly_cost for i in items), Decimal(0)))
-    return out
-
-
-def _with_purchase(c: CostComponent, purchase: str) -> CostComponent:
-    from dataclasses import replace
-
-    # Storage, transfer and fixed-price components are sold on demand only.
-    if c.purchase == "on_demand" and c.category not in ("compute", "", "dr"):
-        return c
-    return replace(c, purchase=purchase)
+    left out here: the plan itself already reported or refused them). What a product is not
+    sold as (storage reserved, a database on spot) is priced on demand by the cost model."""
+    options = price_options(
+        _chosen_components(core), core.ctx.catalog, PURCHASE_OPTIONS, allow_missing=True
+    )
+    return {option: summary.monthly_total for option, summary in options.items()}
 
 
 def build_plan(

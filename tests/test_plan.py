@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from devops_plan.catalog import load_catalog
-from devops_plan.design import Design
+from devops_plan.design import Design, Platform
 from devops_plan.designfile import load_design, parse_design
 from devops_plan.dr import STRATEGY_ORDER
 from devops_plan.errors import PlanningError
@@ -378,3 +378,18 @@ def test_every_line_item_has_a_price() -> None:
                 zero,
             )
             assert not plan.warnings or all("no price" not in w for w in plan.warnings)
+
+
+def test_by_purchase_equals_planning_under_that_option_for_serverless_containers() -> None:
+    # Fargate is sold as spot and under compute savings plans; storage and RDS are not,
+    # so the cost model prices those on demand in both figures.
+    design = load_design(DESIGNS / "startup.yaml")
+    design = design.model_copy(
+        update={"defaults": design.defaults.model_copy(update={"platform": Platform.managed})}
+    )
+    base = build_plan(design)
+    assert any(i.product == "fargate-vcpu" for i in base.cost.line_items)
+    for option in ("spot", "savings_plan_1y", "savings_plan_3y"):
+        planned = build_plan(design, purchase=option)
+        assert base.cost.by_purchase[option] == planned.cost.monthly_total, option
+        assert base.cost.by_purchase[option] < base.cost.monthly_total, option
