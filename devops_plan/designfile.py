@@ -121,16 +121,17 @@ def _col(mark: Any) -> int | None:
 # --- locations -----------------------------------------------------------------------------
 
 
-def _plain(node: Any, depth: int = 0) -> Any:
+def _plain(node: Any, filename: str, depth: int = 0) -> Any:
     """ruamel's commented containers as plain dicts and lists (what pydantic should see)."""
     if depth > 200:
-        raise DesignError([Problem("<design>", None, None, "", "nesting is too deep")])
+        _fail(filename, "nesting is too deep (more than 200 levels); expected a design mapping")
     if isinstance(node, dict):
         return {
-            (k if isinstance(k, str) else str(k)): _plain(v, depth + 1) for k, v in node.items()
+            (k if isinstance(k, str) else str(k)): _plain(v, filename, depth + 1)
+            for k, v in node.items()
         }
     if isinstance(node, list):
-        return [_plain(v, depth + 1) for v in node]
+        return [_plain(v, filename, depth + 1) for v in node]
     if hasattr(node, "value") and type(node).__name__ == "TaggedScalar":
         return node.value
     return node
@@ -197,7 +198,7 @@ def format_path(loc: Loc) -> str:
 
 
 def _validate(root: Any, filename: str) -> Design:
-    data = _plain(root)
+    data = _plain(root, filename)
     problems: list[Problem] = []
     design: Design | None = None
     try:

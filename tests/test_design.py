@@ -235,3 +235,10 @@ def test_design_is_frozen(shop_yaml: str) -> None:
     d = parse_design(shop_yaml)
     with pytest.raises(Exception):  # noqa: B017 - pydantic raises ValidationError on frozen models
         d.zones = 2  # type: ignore[misc]
+
+
+def test_nesting_too_deep_names_the_file() -> None:
+    text = "name: x\nservices: " + "[" * 205 + "]" * 205 + "\n"
+    assert problems(text) == [
+        "x.yaml: nesting is too deep (more than 200 levels); expected a design mapping"
+    ]
