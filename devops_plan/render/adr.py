@@ -24,6 +24,7 @@ from ..errors import UserError
 from ..plan import DecisionOut, OptionOut, Plan
 from ..resources import package_path
 from ..units import format_duration
+from .templating import markdown_environment
 
 RECORD_TEMPLATE = "record.md.j2"
 INDEX_TEMPLATE = "index.md.j2"
@@ -58,21 +59,10 @@ def _lower_first(text: str) -> str:
 
 def environment(templates: Path | None = None) -> jinja2.Environment:
     """Jinja environment: the user's folder first (when given), then the shipped templates."""
-    loaders: list[jinja2.BaseLoader] = []
-    if templates is not None:
-        if not Path(templates).is_dir():
-            raise UserError(
-                f"{templates}: template folder not found (expected a folder with record.md.j2 and/or index.md.j2)"
-            )
-        loaders.append(jinja2.FileSystemLoader(str(templates)))
-    loaders.append(jinja2.FileSystemLoader(str(template_dir())))
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,  # Markdown, not HTML
+    env = markdown_environment(
+        template_dir(),
+        templates,
+        "template folder not found (expected a folder with record.md.j2 and/or index.md.j2)",
     )
     env.filters["cell"] = _cell
     env.filters["lower_first"] = _lower_first

@@ -23,6 +23,7 @@ from ..plan import NodePoolOut, Plan, ServiceOut
 from ..resources import package_path
 from ..units import format_duration
 from . import slo
+from .templating import markdown_environment
 
 __all__ = ["FAILOVER", "Settings", "artefacts", "failover_steps", "template_dir"]
 
@@ -93,20 +94,7 @@ def template_dir() -> Path:
 
 
 def _environment(templates: Path | None) -> jinja2.Environment:
-    loaders: list[jinja2.BaseLoader] = []
-    if templates is not None:
-        if not Path(templates).is_dir():
-            raise UserError(f"{templates}: runbook template folder not found")
-        loaders.append(jinja2.FileSystemLoader(str(templates)))
-    loaders.append(jinja2.FileSystemLoader(str(template_dir())))
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,  # Markdown
-    )
+    env = markdown_environment(template_dir(), templates, "runbook template folder not found")
     env.filters["g"] = lambda value: format(value, "g")  # 500.0 -> 500
     return env
 
