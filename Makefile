@@ -58,4 +58,4 @@ clean:
 
 # The README's picture, drawn by the tool itself from the shop example.
 docs-images: install system-deps
-	$(PY) -c "from devops_plan import load_design, build_plan; from devops_plan.render.diagram import render_diagram; from devops_plan.files import write_atomic; write_atomic('docs/images/shop-diagram.png', render_diagram(build_plan(load_design('data/designs/shop.yaml'))).png)"
+	$(PY) -c "from devops_plan import load_design, build_plan; from devops_plan.render.diagram import render_diagram; from devops_plan.atomic import write_atomic; write_atomic('docs/images/shop-diagram.png', render_diagram(build_plan(load_design('data/designs/shop.yaml'))).png)"

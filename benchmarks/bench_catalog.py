@@ -17,7 +17,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from devops_plan.catalog import CLOUDS, clear_cache, load_catalog
-from devops_plan.cost import CostComponent, price_components
+from devops_plan.engine.cost import CostComponent, price_components
 
 LOOKUPS = 10_000
 REPEATS = 5

@@ -17,12 +17,13 @@ import random
 import statistics
 import time
 
-from devops_plan import sizing, topology
 from devops_plan.catalog import load_catalog
-from devops_plan.designfile import load_design
+from devops_plan.design import load_design
+from devops_plan.engine import formulas as sizing
+from devops_plan.engine import services as topology
 from devops_plan.explore import candidate_design, candidate_of, design_space, explore, pareto_mask
+from devops_plan.paths import data_path
 from devops_plan.plan import _core, build_plan
-from devops_plan.resources import data_path
 
 LOADS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0)
 TARGET_S = 1.0

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from devops_plan.designfile import load_design
+from devops_plan.design import load_design
 from devops_plan.notebooks import resolve_path, run_notebook, to_html
 from devops_plan.widgets import Explorer
 

@@ -13,10 +13,10 @@ import statistics
 import time
 
 from devops_plan.catalog import load_catalog
+from devops_plan.engine.formulas import p95_response_ms, size_replicas
+from devops_plan.engine.pools import DEFAULT_PLANNER
+from devops_plan.engine.services import _CLASS_CACHE
 from devops_plan.plan import build_plan
-from devops_plan.pools import DEFAULT_PLANNER
-from devops_plan.sizing import p95_response_ms, size_replicas
-from devops_plan.topology import _CLASS_CACHE
 
 from .synthetic import synthetic_design
 

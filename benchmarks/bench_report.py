@@ -174,7 +174,7 @@ def timed_query(sql: str) -> float:
 
 def timed_report_query(path: Path) -> float:
     """Seconds for the report's one query (sql/spend.sql over the view), rows fetched."""
-    from devops_plan.billing.engine import DuckDBEngine
+    from devops_plan.billing.sources.engine import DuckDBEngine
     from devops_plan.billing.sqlfiles import render_sql
 
     with DuckDBEngine.open_files([path]) as engine:
@@ -186,8 +186,8 @@ def timed_report_query(path: Path) -> float:
 def child(path: str, out: str) -> None:
     """The report as the CLI runs it, timed stage by stage from opening the file to the
     last file written; prints one JSON line."""
-    from devops_plan.billing.engine import DuckDBEngine
     from devops_plan.billing.report import build_report, load_catalogs
+    from devops_plan.billing.sources.engine import DuckDBEngine
     from devops_plan.billing.spend import collect_spend
     from devops_plan.billing.writer import write_report
 

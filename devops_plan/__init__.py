@@ -5,8 +5,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .catalog import Catalog, load_catalog
-from .design import Design, json_schema
-from .designfile import load_design, parse_design
+from .design import Design, json_schema, load_design, parse_design
 from .errors import (
     DesignError,
     DevopsPlanError,

@@ -27,23 +27,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .availability import assess
 from .catalog import Catalog
-from .components import dr_components, region_components
-from .cost import CostComponent, price_components
 from .design import Design, DRStrategy, Kind, Platform, Purchase
-from .dr import STRATEGY_ORDER
-from .errors import DevopsPlanError, PlanningError
-from .plan import PURCHASE_OPTIONS, _context, _core
-from .pools import NodePoolPlan, PoolPlanner
-from .regions import find_region
-from .topology import (
+from .engine.availability import assess
+from .engine.cost import CostComponent, price_components
+from .engine.dr import STRATEGY_ORDER
+from .engine.footprint import dr_components, region_components
+from .engine.pools import NodePoolPlan, PoolPlanner
+from .engine.services import (
     Context,
     ServicePlan,
     is_burstable,
     size_services,
     user_path,
 )
+from .errors import DevopsPlanError, PlanningError
+from .plan import PURCHASE_OPTIONS, _context, _core
+from .regions import find_region
 from .units import HOURS_PER_MONTH
 
 __all__ = [
@@ -707,7 +707,7 @@ def explore(
     `monthly_cost_cents` is exact; `monthly_cost` is the same in currency units, for charts.
     """
     from .catalog import load_catalog
-    from .tables import dr_table
+    from .defaults import dr_table
 
     catalog = catalog or load_catalog(design.cloud.value)
     space = space or design_space(design, catalog=catalog)

@@ -11,17 +11,15 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, PlainSerializer
 
-from .availability import AvailabilityReport, assess
 from .catalog import PURCHASES, Catalog, load_catalog
-from .components import dr_components, region_components
-from .cost import CostComponent, LineItem, price_components, price_options, summarize
+from .defaults import dr_table, sizing_rules, sla_table
 from .design import Design, Kind
-from .dr import STRATEGY_ORDER, DROption, choose, meets
-from .errors import PlanningError
-from .pools import NodePoolPlan, plan_pools
-from .regions import find_region
-from .tables import dr_table, sizing_table, sla_table
-from .topology import (
+from .engine.availability import AvailabilityReport, assess
+from .engine.cost import CostComponent, LineItem, price_components, price_options, summarize
+from .engine.dr import STRATEGY_ORDER, DROption, choose, meets
+from .engine.footprint import dr_components, region_components
+from .engine.pools import NodePoolPlan, plan_pools
+from .engine.services import (
     Context,
     ServicePlan,
     check_zones,
@@ -29,6 +27,8 @@ from .topology import (
     size_services,
     user_path,
 )
+from .errors import PlanningError
+from .regions import find_region
 from .units import round_cents
 
 PURCHASE_OPTIONS = PURCHASES  # every purchase option the catalogs know
@@ -293,7 +293,7 @@ def _context(
         purchase=purchase or design.defaults.purchase.value,
         catalog=catalog,
         sla=sla_table(cloud),
-        sizing=sizing_table(),
+        sizing=sizing_rules(),
         dr=dr_table(),
     )
 
@@ -409,7 +409,7 @@ def build_plan(
     Raises PlanningError for a design that cannot be planned and PriceNotFound (listing
     every missing price) unless `allow_missing_prices`, which turns them into warnings.
     """
-    from .decisions import build_decisions, suggest
+    from .engine.decisions import build_decisions, suggest
 
     args = (cloud, region, purchase, catalog, allow_missing_prices)
     core = _core(design, *args)

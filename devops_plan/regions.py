@@ -8,7 +8,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from .resources import data_path
+from .paths import data_path
 
 CLOUDS = ("aws", "gcp", "azure")
 

@@ -17,14 +17,13 @@ from typing import Any
 
 import ipywidgets as w
 
-from . import charts
 from .catalog import load_catalog
-from .design import Design, Purchase
-from .designfile import load_design
+from .design import Design, Purchase, load_design
+from .engine.services import resolve_regions
 from .errors import DevopsPlanError
 from .plan import PURCHASE_OPTIONS, Plan, build_plan
 from .regions import find_region, regions_of
-from .topology import resolve_regions
+from .render import charts
 from .units import format_duration
 
 AVAILABILITY_CHOICES = (99.0, 99.5, 99.9, 99.95, 99.99, 99.995, 99.999)

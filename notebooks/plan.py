@@ -33,7 +33,7 @@ out_dir: str = ""  # folder for plan.json, the diagram and the ADR drafts; empty
 # %matplotlib inline
 from IPython.display import Markdown, display
 
-from devops_plan import charts
+from devops_plan.render import charts
 from devops_plan import notebooks as nb
 
 plan = nb.load_plan(design, cloud=cloud, region=region, purchase=purchase)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from devops_plan.availability import (
+from devops_plan.engine.availability import (
     PathComponent,
     assess,
     dependency_closure,

@@ -18,10 +18,10 @@ import pytest
 from moto.server import ThreadedMotoServer
 from typer.testing import CliRunner
 
-from devops_plan.billing.athena import AthenaEngine
-from devops_plan.billing.costexplorer import fetch_cost_and_usage, open_cost_explorer
-from devops_plan.billing.engine import DuckDBEngine
 from devops_plan.billing.report import build_report, cloudwatch_for, load_catalogs
+from devops_plan.billing.sources.athena import AthenaEngine
+from devops_plan.billing.sources.costexplorer import fetch_cost_and_usage, open_cost_explorer
+from devops_plan.billing.sources.engine import DuckDBEngine
 from devops_plan.billing.spend import collect_spend
 from devops_plan.billing.sqlfiles import render_sql
 from devops_plan.cli import app

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from devops_plan.billing.engine import DuckDBEngine
 from devops_plan.billing.inventory import build_inventory
+from devops_plan.billing.sources.engine import DuckDBEngine
 from devops_plan.billing.spend import collect_spend
 from devops_plan.errors import BillingInputError
 from tests.billing_fixtures import (
@@ -347,7 +347,7 @@ _HOURS = (
 
 
 def _spend_and_files(path: Path):  # type: ignore[no-untyped-def]
-    from devops_plan.billing.exports import ParquetDescriber, inspect_file
+    from devops_plan.billing.sources.exports import ParquetDescriber, inspect_file
 
     with DuckDBEngine.open_files([path]) as engine:
         described = inspect_file(path, ParquetDescriber(engine.connection))
@@ -367,7 +367,7 @@ def test_small_double_amounts_take_the_narrow_type_with_the_same_values(
     )
     narrow, described = _spend_and_files(path)
     assert described.narrow_money
-    monkeypatch.setattr("devops_plan.billing.exports.NARROW_LIMIT", 0.0)
+    monkeypatch.setattr("devops_plan.billing.sources.exports.NARROW_LIMIT", 0.0)
     wide, described = _spend_and_files(path)
     assert not described.narrow_money
     assert narrow.billed_cost == wide.billed_cost and narrow.list_cost == wide.list_cost

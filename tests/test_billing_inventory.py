@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import pytest
 
-from devops_plan.billing.engine import DuckDBEngine
 from devops_plan.billing.inventory import (
     _Features,
     _grouped_resource,
@@ -18,6 +17,7 @@ from devops_plan.billing.inventory import (
     cloud_of,
     kind_of,
 )
+from devops_plan.billing.sources.engine import DuckDBEngine
 from devops_plan.billing.spend import ChargeLine, collect_spend
 from tests.billing_fixtures import SAMPLE_FOCUS
 

@@ -13,12 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from devops_plan.billing.commitments import best_level, hourly_series, plan_commitment
-from devops_plan.billing.engine import DuckDBEngine
-from devops_plan.billing.recommend import recommend, savings_by_kind
 from devops_plan.billing.report import Report, build_report, load_catalogs
+from devops_plan.billing.rules import recommend, savings_by_kind
 from devops_plan.billing.settings import ReportSettings
+from devops_plan.billing.sources.engine import DuckDBEngine
+from devops_plan.billing.sources.utilization import Utilization, load_utilization_csv
 from devops_plan.billing.spend import Spend, collect_spend
-from devops_plan.billing.utilization import Utilization, load_utilization_csv
 from devops_plan.catalog import load_catalog
 from tests.billing_fixtures import (
     SAMPLE_FOCUS,

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from devops_plan.billing.utilization import load_utilization_csv, percentile, short_id
+from devops_plan.billing.sources.utilization import load_utilization_csv, percentile, short_id
 from devops_plan.errors import BillingInputError
 
 

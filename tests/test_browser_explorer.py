@@ -26,9 +26,9 @@ from typing import Any
 import pytest
 
 from devops_plan import build_plan, load_design
-from devops_plan.charts import CHARTS
 from devops_plan.design import Design, Purchase
 from devops_plan.plan import Plan
+from devops_plan.render.charts import CHARTS
 
 from .browser_fixtures import (
     CHROMIUM_ARGS,

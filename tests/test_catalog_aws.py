@@ -16,7 +16,7 @@ import pytest
 from botocore.stub import Stubber
 
 from devops_plan.catalog import COLUMNS, load_catalog, read_rows
-from devops_plan.catalog_aws import (
+from devops_plan.catalog.refresh_aws import (
     PriceListError,
     queries,
     refresh_aws,

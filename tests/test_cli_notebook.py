@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from devops_plan.cli import app
-from devops_plan.designfile import load_design
+from devops_plan.design import load_design
 from devops_plan.plan import build_plan
 
 from .conftest import DESIGNS, ROOT

@@ -168,7 +168,7 @@ def test_catalog_list_nothing_matches_is_not_an_error() -> None:
 def test_refresh_writes_the_catalog(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, aws_env: None
 ) -> None:
-    from devops_plan import catalog_aws
+    from devops_plan.catalog import refresh_aws as catalog_aws
 
     client = boto3.session.Session().client("pricing", region_name="us-east-1")
     monkeypatch.setattr(catalog_aws, "make_client", lambda: client)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from devops_plan.catalog import PURCHASES, Catalog, Price, load_catalog
-from devops_plan.cost import (
+from devops_plan.engine.cost import (
     CostComponent,
     LineItem,
     price_components,

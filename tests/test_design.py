@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from devops_plan import DesignError, load_design, parse_design
-from devops_plan.designfile import MAX_DESIGN_BYTES
+from devops_plan.design import MAX_DESIGN_BYTES
 
 from .conftest import DESIGNS
 

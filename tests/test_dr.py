@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from devops_plan.dr import DROption, choose, meets
-from devops_plan.tables import dr_table
+from devops_plan.defaults import dr_table
+from devops_plan.engine.dr import DROption, choose, meets
 
 H, M = 3600, 60
 

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from devops_plan.cli import app
-from devops_plan.designfile import load_design
+from devops_plan.design import load_design
 from devops_plan.errors import PlanningError
 from devops_plan.explore import (
     DIMENSIONS,
@@ -172,9 +172,9 @@ def test_shared_pool_planner_equals_a_fresh_one(name):
     """A pool planner reused across a whole sweep (its memo shared by every variant)
     returns exactly what a fresh planner returns for each variant alone."""
     from benchmarks.synthetic import synthetic_design
+    from devops_plan.engine.pools import PoolPlanner
+    from devops_plan.engine.services import size_services
     from devops_plan.plan import _context
-    from devops_plan.pools import PoolPlanner
-    from devops_plan.topology import size_services
 
     def plan_pools(ctx, services):  # type: ignore[no-untyped-def]
         return PoolPlanner().plan_pools(ctx, services)

@@ -11,9 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from devops_plan.catalog import load_catalog
-from devops_plan.design import Design, Platform
-from devops_plan.designfile import load_design, parse_design
-from devops_plan.dr import STRATEGY_ORDER
+from devops_plan.design import Design, Platform, load_design, parse_design
+from devops_plan.engine.dr import STRATEGY_ORDER
 from devops_plan.errors import PlanningError
 from devops_plan.plan import build_plan
 

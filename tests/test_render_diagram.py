@@ -14,8 +14,7 @@ from itertools import combinations
 
 import pytest
 
-from devops_plan.design import Design, DRStrategy
-from devops_plan.designfile import load_design
+from devops_plan.design import Design, DRStrategy, load_design
 from devops_plan.errors import ExternalError
 from devops_plan.plan import Plan, build_plan
 from devops_plan.render import diagram as dg
@@ -63,7 +62,7 @@ def test_two_renders_are_byte_identical(plans: dict[str, Plan]) -> None:
 def test_a_fresh_process_renders_the_same_bytes(rendered: dict[str, Diagram]) -> None:
     code = (
         "import hashlib, sys\n"
-        "from devops_plan.designfile import load_design\n"
+        "from devops_plan.design import load_design\n"
         "from devops_plan.plan import build_plan\n"
         "from devops_plan.render.diagram import render_diagram\n"
         f"d = render_diagram(build_plan(load_design({str(DESIGNS / 'shop.yaml')!r})))\n"

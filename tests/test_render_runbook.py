@@ -7,8 +7,7 @@ import re
 
 import pytest
 
-from devops_plan.design import DRStrategy
-from devops_plan.designfile import load_design
+from devops_plan.design import DRStrategy, load_design
 from devops_plan.errors import UserError
 from devops_plan.plan import build_plan
 from devops_plan.render import slo

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from ruamel.yaml import YAML
 
-from devops_plan.designfile import load_design
+from devops_plan.design import load_design
 from devops_plan.plan import build_plan
 from devops_plan.render.slo import WINDOWS, Settings, alert_name, artefacts, rule_groups
 

@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from devops_plan.design import DRStrategy, Platform
-from devops_plan.designfile import load_design
+from devops_plan.design import DRStrategy, Platform, load_design
 from devops_plan.plan import build_plan
 from devops_plan.render.tfvars import _warm_replicas, artefacts, tfvars
 

@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from devops_plan.sizing import (
+from devops_plan.defaults import sizing_rules
+from devops_plan.engine.formulas import (
     PodGroup,
     erlang_c,
     kube_reserved_cpu_m,
@@ -17,11 +18,10 @@ from devops_plan.sizing import (
     pack_first_fit_decreasing,
     size_replicas,
 )
-from devops_plan.tables import sizing_table
 
-AWS = sizing_table()["allocatable"]["aws"]
-GCP = sizing_table()["allocatable"]["gcp"]
-AZURE = sizing_table()["allocatable"]["azure"]
+AWS = sizing_rules()["allocatable"]["aws"]
+GCP = sizing_rules()["allocatable"]["gcp"]
+AZURE = sizing_rules()["allocatable"]["azure"]
 
 
 def test_issue_example_web_gives_54_replicas() -> None:

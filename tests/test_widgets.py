@@ -9,8 +9,7 @@ from html.parser import HTMLParser
 import pytest
 
 from devops_plan import widgets
-from devops_plan.design import Design
-from devops_plan.designfile import load_design
+from devops_plan.design import Design, load_design
 from devops_plan.plan import Plan, build_plan
 
 from .conftest import DESIGNS

@@ -8,8 +8,6 @@ recommendations priced from the shipped catalog, written as HTML, Markdown, JSON
 
 from __future__ import annotations
 
-from .engine import DuckDBEngine, Engine, RejectedRow
-from .recommend import KINDS, Recommendation, TagHygiene, recommend
 from .report import (
     Report,
     build_report,
@@ -19,14 +17,16 @@ from .report import (
     report_to_dict,
     run_report,
 )
+from .rules import KINDS, Recommendation, TagHygiene, recommend
 from .settings import ReportSettings
-from .spend import Period, Spend, collect_spend
-from .utilization import (
+from .sources.engine import DuckDBEngine, Engine, RejectedRow
+from .sources.utilization import (
     ResourceUsage,
     Utilization,
     cloudwatch_utilization,
     load_utilization_csv,
 )
+from .spend import Period, Spend, collect_spend
 from .writer import FORMATS, parse_formats, write_report
 
 __all__ = [

@@ -19,13 +19,13 @@ from typing import Any
 from ..catalog import Catalog, load_catalog
 from ..errors import CatalogError
 from ..units import round_cents
-from .engine import DuckDBEngine, Engine, Progress, RejectedRow
 from .gc_pause import paused_gc
 from .inventory import build_inventory, cloud_of
-from .recommend import KINDS, Recommendation, TagHygiene, recommend, savings_by_kind
+from .rules import KINDS, Recommendation, TagHygiene, recommend, savings_by_kind
 from .settings import ReportSettings
+from .sources.engine import DuckDBEngine, Engine, Progress, RejectedRow
+from .sources.utilization import Utilization, cloudwatch_utilization, load_utilization_csv, short_id
 from .spend import InputSummary, Period, Spend, collect_spend
-from .utilization import Utilization, cloudwatch_utilization, load_utilization_csv, short_id
 
 _ZERO = Decimal(0)
 SCHEMA = "devops-plan/cost-report/1"

@@ -15,8 +15,8 @@ from operator import attrgetter
 from typing import Any
 
 from ..errors import BillingInputError
-from .engine import Engine, RejectedRow
 from .gc_pause import paused_gc
+from .sources.engine import Engine, RejectedRow
 
 _ZERO = Decimal(0)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from ..resources import package_path
+from ..paths import package_path
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

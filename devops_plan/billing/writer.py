@@ -16,13 +16,13 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from ..atomic import write_atomic
 from ..errors import UserError
-from ..files import write_atomic
-from ..resources import package_path
+from ..paths import package_path
 from .charts import data_uri, savings_waterfall, spend_over_time
 from .gc_pause import paused_gc
-from .recommend import KINDS
 from .report import RECOMMENDATION_COLUMNS, Report, report_to_dict
+from .rules import KINDS
 
 FORMATS = ("html", "md", "json", "csv")
 DEFAULT_FORMATS = ("html", "json", "csv")

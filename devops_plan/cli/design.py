@@ -7,8 +7,7 @@ from pathlib import Path
 
 import typer
 
-from ..design import json_schema
-from ..designfile import validate_files
+from ..design import json_schema, validate_files
 from ._common import app, err, out, print_json
 
 

@@ -10,10 +10,10 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from ..designfile import load_design
+from ..atomic import write_atomic
+from ..design import load_design
 from ..errors import UserError
 from ..explore import DIMENSIONS, design_space, explore, frontier
-from ..files import write_atomic
 from ..units import format_duration
 from ._common import app, err, out, user_errors
 

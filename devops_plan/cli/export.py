@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ..designfile import load_design
+from ..design import load_design
 from ..export import ExportResult, export_docs
 from ..plan import build_plan
 from ._common import app, err, out, print_json, user_errors

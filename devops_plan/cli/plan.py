@@ -7,8 +7,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from ..designfile import load_design
-from ..files import write_atomic
+from ..atomic import write_atomic
+from ..design import load_design
 from ..plan import PURCHASE_OPTIONS, Plan, build_plan
 from ..units import format_duration
 from ._common import app, err, out, user_errors

@@ -206,7 +206,7 @@ def refresh(
     verbose: bool = typer.Option(False, "--verbose", help="List every skipped price entry."),
 ) -> None:
     """Rebuild AWS rows from the AWS Price List API (boto3 `pricing` GetProducts)."""
-    from ..catalog_aws import SERVICES, refresh_aws
+    from ..catalog.refresh_aws import SERVICES, refresh_aws
 
     with user_errors():
         if cloud != "aws":

@@ -21,8 +21,8 @@ from ..billing import (
     report_to_dict,
     write_report,
 )
-from ..billing.engine import DuckDBEngine, Engine
-from ..billing.recommend import KINDS, fmt_money
+from ..billing.rules import KINDS, fmt_money
+from ..billing.sources.engine import DuckDBEngine, Engine
 from ..errors import ExternalError, UserError
 from ._common import app, err, out, print_json, user_errors
 
@@ -185,7 +185,7 @@ def _open_engine(
             raise UserError("--cost-explorer reads live spend: give no billing files or --engine")
         if start is None or end is None:
             raise UserError("--cost-explorer needs --since and --until")
-        from ..billing.costexplorer import open_cost_explorer
+        from ..billing.sources.costexplorer import open_cost_explorer
 
         return open_cost_explorer(start, end, region=region, progress=progress.callback)
     if name == "athena":
@@ -198,7 +198,7 @@ def _open_engine(
             raise UserError(f"--engine athena needs {', '.join(missing)}")
         if paths:
             raise UserError("--engine athena reads a table: give no billing files")
-        from ..billing.athena import AthenaEngine
+        from ..billing.sources.athena import AthenaEngine
 
         assert database and table and output
         return AthenaEngine(

@@ -21,8 +21,8 @@ from typing import Any
 import jinja2
 
 from ..errors import UserError
+from ..paths import package_path
 from ..plan import DecisionOut, OptionOut, Plan
-from ..resources import package_path
 from ..units import format_duration
 from .templating import markdown_environment
 

@@ -16,11 +16,11 @@ from typing import Any
 
 import jinja2
 
-from ..availability import dependency_closure
 from ..design import Design
+from ..engine.availability import dependency_closure
 from ..errors import UserError
+from ..paths import package_path
 from ..plan import NodePoolOut, Plan, ServiceOut
-from ..resources import package_path
 from ..units import format_duration
 from . import slo
 from .templating import markdown_environment

@@ -14,11 +14,11 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from ..errors import BillingInputError
-from .aws import aws_errors, make_client
+from ...errors import BillingInputError
+from ..aws import aws_errors, make_client
+from ..sqlfiles import render_sql
 from .engine import DuckDBEngine, Progress, connect
 from .formats import FOCUS, MONEY_SQL, QUANTITY_SQL, raw_projection
-from .sqlfiles import render_sql
 
 SOURCE = "cost-explorer"
 _GROUP_BY = [{"Type": "DIMENSION", "Key": "SERVICE"}, {"Type": "DIMENSION", "Key": "REGION"}]

@@ -7,12 +7,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from .design import DR, Defaults, Design, DRStrategy, Kind, Platform, Service
-from .errors import DevopsPlanError
-from .plan import PURCHASE_OPTIONS, Core, DecisionOut, OptionOut, SuggestionOut, _core
-from .regions import find_region
-from .tables import decision_texts
-from .units import format_duration, round_cents
+from ..defaults import decision_texts
+from ..design import DR, Defaults, Design, DRStrategy, Kind, Platform, Service
+from ..errors import DevopsPlanError
+from ..plan import PURCHASE_OPTIONS, Core, DecisionOut, OptionOut, SuggestionOut, _core
+from ..regions import find_region
+from ..units import format_duration, round_cents
 
 Args = tuple[Any, ...]
 DR_LABELS = {

@@ -23,9 +23,9 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from .errors import CatalogError
-from .resources import data_path
-from .units import HOURS_PER_MONTH
+from ..errors import CatalogError
+from ..paths import data_path
+from ..units import HOURS_PER_MONTH
 
 CLOUDS = ("aws", "gcp", "azure")
 # The region each cloud's list prices are transcribed for; the CLI's default region.

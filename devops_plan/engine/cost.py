@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal
 
-from .catalog import PURCHASES, Catalog, Price
-from .errors import MissingPrice, PriceNotFound
-from .units import HOURS_PER_MONTH, money, round_cents
+from ..catalog import PURCHASES, Catalog, Price
+from ..errors import MissingPrice, PriceNotFound
+from ..units import HOURS_PER_MONTH, money, round_cents
 
 __all__ = [
     "CostComponent",

@@ -20,9 +20,9 @@ from typing import Any, Protocol
 
 import duckdb
 
-from ..errors import BillingInputError, ExternalError
+from ...errors import BillingInputError, ExternalError
+from ..sqlfiles import render_sql
 from .exports import InputFile, ParquetDescriber, inspect_file, view_sql
-from .sqlfiles import render_sql
 
 # A progress callback: a label and the percentage done (None when unknown).
 Progress = Callable[[str, float | None], None]

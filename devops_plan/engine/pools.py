@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .catalog import Price
-from .design import Kind, Platform
-from .errors import PlanningError
-from .sizing import NodeShape, PodGroup, node_shape, nodes_lower_bound, pack_first_fit_decreasing
-from .topology import HOURS, QUANTITY, Context, ServicePlan, catalog_products, is_burstable
+from ..catalog import Price
+from ..design import Kind, Platform
+from ..errors import PlanningError
+from .formulas import NodeShape, PodGroup, node_shape, nodes_lower_bound, pack_first_fit_decreasing
+from .services import HOURS, QUANTITY, Context, ServicePlan, catalog_products, is_burstable
 
 _CENT = Decimal("0.01")
 

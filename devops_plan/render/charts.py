@@ -12,8 +12,8 @@ from decimal import Decimal
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
 
-from .plan import Plan
-from .units import format_duration
+from ..plan import Plan
+from ..units import format_duration
 
 # Colours chosen to stay readable in print and for red-green colour blindness.
 OK = "#1b7837"

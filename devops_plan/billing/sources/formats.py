@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ..errors import BillingInputError
+from ...errors import BillingInputError
 
 Dialect = Literal["duckdb", "trino"]
 Kind = Literal["money", "timestamp", "quantity", "text", "tags"]

@@ -17,8 +17,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .catalog import Key, Price, default_path, read_rows, write_catalog
-from .errors import CatalogError, ExternalError
+from ..errors import CatalogError, ExternalError
+from .lookup import Key, Price, default_path, read_rows, write_catalog
 
 # The Price List API is served from us-east-1 (and ap-south-1, eu-central-1) only.
 PRICING_REGION = "us-east-1"

@@ -8,10 +8,10 @@ import math
 from collections.abc import Sequence
 from decimal import Decimal
 
+from ..design import Kind, Platform
 from .cost import CostComponent
-from .design import Kind, Platform
 from .pools import NodePoolPlan
-from .topology import SECONDS_PER_MONTH, Context, ServicePlan, dec
+from .services import SECONDS_PER_MONTH, Context, ServicePlan, dec
 
 
 def _c(

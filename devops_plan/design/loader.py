@@ -17,9 +17,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from .design import Design, Kind
-from .errors import DesignError, Problem
-from .regions import CLOUDS, regions_of
+from ..errors import DesignError, Problem
+from ..regions import CLOUDS, regions_of
+from .models import Design, Kind
 
 MAX_DESIGN_BYTES = 5 * 1024 * 1024  # design files are hand-written; 5 MiB is generous
 Loc = tuple[str | int, ...]

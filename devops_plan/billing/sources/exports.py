@@ -20,7 +20,8 @@ from typing import Literal, TextIO
 
 import duckdb
 
-from ..errors import BillingInputError
+from ...errors import BillingInputError
+from ..sqlfiles import render_sql
 from .formats import (
     MONEY_SQL,
     NARROW_LIMIT,
@@ -31,7 +32,6 @@ from .formats import (
     detect_format,
     raw_projection,
 )
-from .sqlfiles import render_sql
 
 Container = Literal["csv", "parquet"]
 

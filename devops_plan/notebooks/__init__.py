@@ -20,18 +20,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from .designfile import load_design
-from .errors import ExternalError, NotebookFailed, NotebookInputError
-from .files import write_atomic
-from .plan import Plan, build_plan
-from .resources import data_root, package_path
-from .units import format_duration
+from ..atomic import write_atomic
+from ..design import load_design
+from ..errors import ExternalError, NotebookFailed, NotebookInputError
+from ..paths import data_root, package_path
+from ..plan import Plan, build_plan
+from ..units import format_duration
 
 if TYPE_CHECKING:
     import pandas as pd
     from IPython.display import SVG
 
-    from .render.diagram import Diagram
+    from ..render.diagram import Diagram
 
 KERNEL = "python3"
 ENGINE = "devops-plan"
@@ -729,7 +729,7 @@ def write_outputs(plan: Plan, out_dir: str | Path, diagram: Diagram | None = Non
     (adr/NNNN-*.md) into `out_dir`; nothing when it is empty. Returns the paths written."""
     if not str(out_dir):
         return []
-    from .render.adr import render_records
+    from ..render.adr import render_records
 
     out = Path(out_dir)
     written = [write_atomic(out / "plan.json", plan.to_json())]
@@ -745,7 +745,7 @@ def write_outputs(plan: Plan, out_dir: str | Path, diagram: Diagram | None = Non
 
 def render_diagram(plan: Plan) -> Diagram:
     """The plan's architecture diagram (displays inline; `.svg`, `.png`, `.dot`)."""
-    from .render.diagram import render_diagram as draw
+    from ..render.diagram import render_diagram as draw
 
     return draw(plan)
 
@@ -762,7 +762,7 @@ def diagram_svg(plan: Plan | Diagram) -> SVG:
 def adr_markdown(plan: Plan) -> str:
     """The ADR drafts as one Markdown text for display: front matter dropped, headings
     moved down two levels so they sit under the notebook's own section heading."""
-    from .render.adr import render_records
+    from ..render.adr import render_records
 
     parts = [_demote(_without_front_matter(text), 2) for text in render_records(plan).values()]
     return "\n---\n\n".join(parts)

@@ -16,11 +16,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import BillingInputError
-from .aws import aws_errors, make_client
+from ...errors import BillingInputError
+from ..aws import aws_errors, make_client
+from ..sqlfiles import render_sql
 from .engine import RejectedRow, connect, rejected_rows
 from .exports import open_text, sql_string
-from .sqlfiles import render_sql
 
 REQUIRED_COLUMNS = ("resource_id", "timestamp", "cpu_pct", "mem_pct")
 OPTIONAL_COLUMNS = ("net_bytes", "disk_ops")

@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ..catalog import Catalog, Price
+from ..defaults import DRTable, SLAEntry
+from ..design import Design, Kind, Platform, Service
+from ..errors import CatalogError, PlanningError
+from ..regions import find_region
+from ..units import HOURS_PER_MONTH
 from .availability import PathComponent, dependency_closure
-from .catalog import Catalog, Price
-from .design import Design, Kind, Platform, Service
-from .errors import CatalogError, PlanningError
-from .regions import find_region
-from .sizing import ReplicaSizing, size_replicas
-from .tables import DRTable, SLAEntry
-from .units import HOURS_PER_MONTH
+from .formulas import ReplicaSizing, size_replicas
 
 HOURS = Decimal(HOURS_PER_MONTH)
 SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600

@@ -20,13 +20,13 @@ from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
-from ..catalog import Catalog, Price
-from ..units import HOURS_PER_MONTH, round_cents
-from .commitments import Commitment, hourly_series, plan_commitment
-from .inventory import Resource, build_inventory, cloud_of, is_hours, parse_tags
-from .settings import ReportSettings
-from .spend import Spend
-from .utilization import ResourceUsage, Utilization
+from ...catalog import Catalog, Price
+from ...units import HOURS_PER_MONTH, round_cents
+from ..commitments import Commitment, hourly_series, plan_commitment
+from ..inventory import Resource, build_inventory, cloud_of, is_hours, parse_tags
+from ..settings import ReportSettings
+from ..sources.utilization import ResourceUsage, Utilization
+from ..spend import Spend
 
 _ZERO = Decimal(0)
 _MONTH = Decimal(HOURS_PER_MONTH)

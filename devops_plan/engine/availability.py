@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .units import downtime_budget_minutes
+from ..units import downtime_budget_minutes
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from .errors import PlanningError
-from .resources import data_path
+from .paths import data_path
 from .units import parse_duration
 
 
@@ -75,7 +75,7 @@ def dr_table() -> DRTable:
 
 
 @cache
-def sizing_table() -> dict[str, Any]:
+def sizing_rules() -> dict[str, Any]:
     data: dict[str, Any] = _load("sizing.yaml")
     return data
 

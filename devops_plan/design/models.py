@@ -18,7 +18,7 @@ from pydantic import (
     PlainSerializer,
 )
 
-from .units import parse_duration
+from ..units import parse_duration
 
 SLUG = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"
 

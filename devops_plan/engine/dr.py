@@ -56,7 +56,7 @@ def choose(
 
 
 def _gap(o: DROption, rto_target_s: int, rpo_target_s: int) -> str:
-    from .units import format_duration as f
+    from ..units import format_duration as f
 
     parts = []
     if o.rto_s > rto_target_s:

@@ -1,0 +1,54 @@
+"""Price catalogs: the Price rows, the Catalog that looks them up, and the refresh adapters.
+
+The shipped catalogs live in data/pricing/<cloud>.csv; `load_catalog` reads one.
+"""
+
+from __future__ import annotations
+
+from .lookup import (
+    ARCHES,
+    BASE_REGIONS,
+    CATEGORIES,
+    CLOUDS,
+    COLUMNS,
+    DEPLOYMENTS,
+    ENGINES,
+    GENERATIONS,
+    HOURLY_UNITS,
+    PURCHASES,
+    REQUIRED_COLUMNS,
+    UNITS,
+    Catalog,
+    Price,
+    clear_cache,
+    default_path,
+    format_catalog,
+    load_catalog,
+    read_roles,
+    read_rows,
+    write_catalog,
+)
+
+__all__ = [
+    "ARCHES",
+    "BASE_REGIONS",
+    "CATEGORIES",
+    "CLOUDS",
+    "COLUMNS",
+    "DEPLOYMENTS",
+    "ENGINES",
+    "GENERATIONS",
+    "HOURLY_UNITS",
+    "PURCHASES",
+    "REQUIRED_COLUMNS",
+    "UNITS",
+    "Catalog",
+    "Price",
+    "clear_cache",
+    "default_path",
+    "format_catalog",
+    "load_catalog",
+    "read_roles",
+    "read_rows",
+    "write_catalog",
+]
