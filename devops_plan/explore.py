@@ -37,7 +37,6 @@ from .engine.pools import NodePoolPlan, PoolPlanner
 from .engine.services import (
     Context,
     ServicePlan,
-    is_burstable,
     size_services,
     user_path,
 )
@@ -164,7 +163,7 @@ def default_families(design: Design, catalog: Catalog) -> tuple[str | None, ...]
     families = {
         p.family
         for p in catalog.products(design.regions[0], category="compute")
-        if p.family and p.generation == "current" and not is_burstable(p) and (p.vcpu or 0) >= 2
+        if p.family and p.generation == "current" and not p.burstable and (p.vcpu or 0) >= 2
     }
     return (None, *sorted(families))
 

@@ -55,6 +55,24 @@ def round_cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def format_money(
+    value: Decimal | int | float, currency: str, *, places: int = 2, signed: bool = False
+) -> str:
+    """The one money format for people: '1,234.56 USD', '-12.00 EUR'; `signed` adds '+' to
+    positive amounts (deltas). The ISO code, never a symbol: a bill may hold any currency and
+    '$' alone does not say which."""
+    amount = Decimal(str(value)) if not isinstance(value, Decimal) else value
+    amount = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    sign = "-" if amount < 0 else ("+" if signed and amount > 0 else "")
+    return f"{sign}{abs(amount):,.{places}f} {currency}"
+
+
+def format_rate(value: Decimal, currency: str, per: str = "") -> str:
+    """A unit price with every digit it has (0.096 USD/h), not rounded to the cent."""
+    text = f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}".rstrip("0")
+    return f"{text} {currency}" + (f"/{per}" if per else "")
+
+
 def downtime_budget_minutes(availability_percent: float) -> float:
     """Minutes of allowed downtime in a 730-hour month: 99.9 -> 43.8."""
     return round((1 - availability_percent / 100) * MINUTES_PER_MONTH, 4)

@@ -12,6 +12,7 @@ import csv
 import difflib
 import io
 import os
+import re
 import tempfile
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -87,6 +88,21 @@ DEFAULT_DEPLOYMENT = "single_az"
 
 Key = tuple[str, str, str, str, str]  # product, region, purchase, engine, deployment
 
+# Burstable and shared-core types, per cloud: their list price assumes mostly idle CPU, so
+# sustained load also pays CPU credits (AWS T family, Azure B-series and the Burstable
+# database tier) or gets a fraction of a core (GCP shared-core e2-micro/small/medium,
+# f1-micro, g1-small, db-f1-micro / db-g1-small). GCP's T2A and T2D ("Tau") are full cores.
+_BURSTABLE_FAMILY = {
+    "aws": re.compile(r"^((db|cache)\.)?t\d+[a-z]*$"),
+    "gcp": re.compile(r"^db-shared$"),
+    "azure": re.compile(r"^(B|Burstable)$"),
+}
+_BURSTABLE_PRODUCT = {
+    "aws": re.compile(r"^((db|cache)\.)?t\d+[a-z]*\."),
+    "gcp": re.compile(r"^(e2-(micro|small|medium)|f1-micro|g1-small|db-(f1-micro|g1-small))$"),
+    "azure": re.compile(r"^(Standard_B\d|B_)"),
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Price:
@@ -124,6 +140,21 @@ class Price:
     @property
     def key(self) -> Key:
         return (self.product, self.region, self.purchase, self.engine, self.deployment)
+
+    @property
+    def burstable(self) -> bool:
+        """A burstable or shared-core type: the planner never picks one by default (ADR 0008)."""
+        return is_burstable(self.cloud, self.family, self.product)
+
+
+def is_burstable(cloud: str, family: str, product: str) -> bool:
+    """The one burstable rule, for catalog rows and for instance types seen in a bill."""
+    by_family = _BURSTABLE_FAMILY.get(cloud)
+    by_product = _BURSTABLE_PRODUCT.get(cloud)
+    return bool(
+        (by_family is not None and family and by_family.match(family))
+        or (by_product is not None and by_product.match(product))
+    )
 
 
 def closest(word: str, choices: Iterable[str], n: int = 5) -> list[str]:

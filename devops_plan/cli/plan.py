@@ -10,7 +10,7 @@ from rich.table import Table
 from ..atomic import write_atomic
 from ..design import load_design
 from ..plan import PURCHASE_OPTIONS, Plan, build_plan
-from ..units import format_duration
+from ..units import format_duration, format_money
 from ._common import app, err, out, user_errors
 
 
@@ -61,10 +61,6 @@ def plan_command(
             show_plan(plan)
 
 
-def _money(value: float, currency: str) -> str:
-    return f"{value:,.2f} {currency}"
-
-
 def show_plan(plan: Plan) -> None:
     """Rich tables for people: summary, services, pools, availability, DR, cost."""
     d = plan.to_dict()
@@ -99,7 +95,7 @@ def show_plan(plan: Plan) -> None:
             s["instance_class"] or (f"pool {s['pool']}" if s["pool"] else ""),
             {True: "yes", False: "no", None: ""}[s["multi_az"]],
             f"{s['availability']:g}",
-            _money(s["monthly_cost"], cur),
+            format_money(s["monthly_cost"], cur),
         )
     out.print(services)
     if d["node_pools"]:
@@ -126,7 +122,7 @@ def show_plan(plan: Plan) -> None:
                 f"{p['allocatable_memory_mib']}Mi",
                 f"{p['cpu_utilization']:.0%}",
                 f"{p['memory_utilization']:.0%}",
-                _money(p["monthly_cost"], cur),
+                format_money(p["monthly_cost"], cur),
             )
         out.print(pools)
     verdict = "[green]meets[/]" if a["meets_target"] else "[red]misses[/]"
@@ -149,7 +145,7 @@ def show_plan(plan: Plan) -> None:
             format_duration(o["rto"]),
             format_duration(o["rpo"]),
             "yes" if o["meets_target"] else "no",
-            _money(o["monthly_cost"], cur),
+            format_money(o["monthly_cost"], cur),
             "chosen" if o["strategy"] == dr["strategy"] else "",
         )
     out.print(drt)
@@ -157,11 +153,11 @@ def show_plan(plan: Plan) -> None:
     cats.add_column("category")
     cats.add_column("monthly", justify="right")
     for k, v in sorted(cost["by_category"].items(), key=lambda kv: -kv[1]):
-        cats.add_row(k, _money(v, cur))
-    cats.add_row("[bold]total[/]", f"[bold]{_money(cost['monthly_total'], cur)}[/]")
+        cats.add_row(k, format_money(v, cur))
+    cats.add_row("[bold]total[/]", f"[bold]{format_money(cost['monthly_total'], cur)}[/]")
     out.print(cats)
     if cost["budget"] is not None:
         ok = "[green]within budget[/]" if cost["within_budget"] else "[red]over budget[/]"
-        out.print(f"Budget {_money(cost['budget'], cur)}: {ok}")
+        out.print(f"Budget {format_money(cost['budget'], cur)}: {ok}")
     for w in d["warnings"]:
         err.print(f"warning: {w}", markup=False)

@@ -15,7 +15,7 @@ from ..catalog import Price
 from ..design import Kind, Platform
 from ..errors import PlanningError
 from .formulas import NodeShape, PodGroup, node_shape, nodes_lower_bound, pack_first_fit_decreasing
-from .services import HOURS, QUANTITY, Context, ServicePlan, catalog_products, is_burstable
+from .services import HOURS, QUANTITY, Context, ServicePlan, catalog_products
 
 _CENT = Decimal("0.01")
 
@@ -48,7 +48,7 @@ def allowed(price: Price, allow: tuple[str, ...] | None) -> bool:
     """May a node pool use this type? The design's list, else current, non-burstable, >= 2 vCPU."""
     if allow:
         return price.product in allow or price.family in allow
-    return price.generation == "current" and not is_burstable(price) and (price.vcpu or 0) >= 2
+    return price.generation == "current" and not price.burstable and (price.vcpu or 0) >= 2
 
 
 def node_shapes(ctx: Context, purchase: str) -> list[tuple[Price, NodeShape]]:

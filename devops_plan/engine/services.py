@@ -9,7 +9,6 @@ Node pools are chosen in `pools.py`; the cost components each resource declares 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -249,7 +248,7 @@ def _vm_type(ctx: Context, name: str, vcpu: float, memory_mib: int, purchase: st
         if (
             (p.product in allow or p.family in allow)
             if allow
-            else (p.generation == "current" and not is_burstable(p))
+            else (p.generation == "current" and not p.burstable)
         )
     ]
     if not options:
@@ -291,7 +290,7 @@ def _database_class(ctx: Context, svc: Service, deployment: str) -> Price:
             min_vcpu=size.vcpu,
             min_memory_gib=size.memory_gib,
         )
-        if not is_burstable(p)
+        if not p.burstable
     ]
     if not options:
         raise PlanningError(
@@ -367,7 +366,7 @@ def _cache_class(ctx: Context, svc: Service, multi: bool) -> tuple[Price, int]:
                 deployment="multi_az",
                 min_memory_gib=size.memory_gib,
             )
-            if not is_burstable(p)
+            if not p.burstable
         ]
         if bundled:
             return bundled[0], 1
@@ -376,7 +375,7 @@ def _cache_class(ctx: Context, svc: Service, multi: bool) -> tuple[Price, int]:
         for p in catalog_products(
             ctx, category="cache", engine=engine, min_memory_gib=size.memory_gib
         )
-        if p.deployment in ("", "single_az") and not is_burstable(p)
+        if p.deployment in ("", "single_az") and not p.burstable
     ]
     if not options:
         raise PlanningError(
@@ -446,19 +445,6 @@ def _role(ctx: Context, role: str, who: str) -> str:
         return ctx.catalog.role(role)
     except CatalogError as exc:
         raise PlanningError(f"service {who!r}: {exc}") from None
-
-
-# --- instance classes ----------------------------------------------------------------------
-
-_BURSTABLE = re.compile(
-    r"^((db|cache)\.)?t\d|^B_|^Burstable$|^B$|^db-shared$|^e2-(micro|small|medium)$"
-)
-
-
-def is_burstable(price: Price) -> bool:
-    """Burstable and shared-core types: their list price assumes idle CPU, so planned
-    sustained load would also pay CPU credits; the planner never picks them by default."""
-    return bool(_BURSTABLE.match(price.family) or _BURSTABLE.match(price.product))
 
 
 # --- availability path ---------------------------------------------------------------------

@@ -16,7 +16,6 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -25,7 +24,7 @@ from ..design import load_design
 from ..errors import ExternalError, NotebookFailed, NotebookInputError
 from ..paths import data_root, package_path
 from ..plan import Plan, build_plan
-from ..units import format_duration
+from ..units import format_duration, format_money
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -576,10 +575,6 @@ def load_plan(design: str | Path, cloud: str = "", region: str = "", purchase: s
     )
 
 
-def _money(value: Decimal | float, currency: str) -> str:
-    return f"{value:,.2f} {currency}"
-
-
 @dataclass(frozen=True)
 class KeyFigure:
     """One headline number: a stable key (for pages and tests), a label, the text, the value."""
@@ -598,14 +593,14 @@ def key_figures(plan: Plan) -> list[KeyFigure]:
         KeyFigure(
             "monthly-total",
             "Monthly total",
-            _money(cost.monthly_total, cur),
+            format_money(cost.monthly_total, cur),
             str(cost.monthly_total),
         )
     ]
     if cost.budget is not None:
         share = cost.monthly_total / cost.budget * 100
         verdict = "within budget" if cost.within_budget else "over budget"
-        text = f"{_money(cost.budget, cur)} ({share:.0f}% used, {verdict})"
+        text = f"{format_money(cost.budget, cur)} ({share:.0f}% used, {verdict})"
         rows.append(KeyFigure("budget", "Budget", text, str(cost.budget)))
     verdict = "meets" if a.meets_target else "misses"
     text = f"{a.achieved:g}% {verdict} target {a.target:g}% (weakest link: {a.weakest or '-'})"

@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ import jinja2
 from ..errors import UserError
 from ..paths import package_path
 from ..plan import DecisionOut, OptionOut, Plan
-from ..units import format_duration
+from ..units import format_duration, format_money
 from .templating import markdown_environment
 
 RECORD_TEMPLATE = "record.md.j2"
@@ -89,10 +88,6 @@ def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
 # --- numbers as text --------------------------------------------------------------------------
 
 
-def _money(value: Decimal, currency: str) -> str:
-    return f"{value:,.2f} {currency}"
-
-
 def _pct(value: float) -> str:
     return f"{value:g}%"
 
@@ -150,7 +145,7 @@ def _targets_sentence(plan: Plan) -> str:
         + ", ".join(parts)
     )
     if plan.cost.budget is not None:
-        text += f", on a budget of {_money(plan.cost.budget, plan.currency)} a month"
+        text += f", on a budget of {format_money(plan.cost.budget, plan.currency)} a month"
     return text + "."
 
 
@@ -190,7 +185,7 @@ def justification(plan: Plan, decision: DecisionOut) -> str:
     c = _chosen(decision)
     others = [o for o in decision.options if o is not c]
     meeting = sorted((o for o in others if o.meets_target), key=lambda o: (o.monthly_cost, o.name))
-    cost = _money(c.monthly_cost, cur)
+    cost = format_money(c.monthly_cost, cur)
     forced = decision.id == "dr-strategy" and plan.dr.forced
     note = " (the design sets this strategy)" if forced else ""
     if c.meets_target:
@@ -204,14 +199,14 @@ def justification(plan: Plan, decision: DecisionOut) -> str:
         best = cheaper[0]
         return (
             f"it meets the targets ({_measure(c)}) at {cost} a month{note}; "
-            f"{best.name} also meets them for {_money(c.monthly_cost - best.monthly_cost, cur)} less"
+            f"{best.name} also meets them for {format_money(c.monthly_cost - best.monthly_cost, cur)} less"
         )
     if not meeting:
         best_text = ""
         if not _is_recovery(decision.options):
             top = max(decision.options, key=lambda o: (o.availability or 0, -o.monthly_cost))
             if top is not c and (top.availability or 0) > (c.availability or 0):
-                best_text = f"; the closest is {top.name} with {_measure(top)} at {_money(top.monthly_cost, cur)}"
+                best_text = f"; the closest is {top.name} with {_measure(top)} at {format_money(top.monthly_cost, cur)}"
         return (
             f"no considered option meets {_target_text(plan, decision.options)}; "
             f"this one achieves {_measure(c)} at {cost} a month{note}{best_text}"
@@ -220,7 +215,7 @@ def justification(plan: Plan, decision: DecisionOut) -> str:
     return (
         f"it is the plan's current setting at {cost} a month{note}, but it misses the targets "
         f"({_measure(c)} against {_target_text(plan, decision.options)}); {best.name} meets them at "
-        f"{_money(best.monthly_cost, cur)} a month"
+        f"{format_money(best.monthly_cost, cur)} a month"
     )
 
 
@@ -244,18 +239,18 @@ def consequences(plan: Plan, decision: DecisionOut) -> list[str]:
     if cheaper:
         out.append(
             f"Bad, because {cheaper[0].name} would also meet the targets for "
-            f"{_money(c.monthly_cost - cheaper[0].monthly_cost, cur)} less a month"
+            f"{format_money(c.monthly_cost - cheaper[0].monthly_cost, cur)} less a month"
         )
     budget = plan.cost.budget
     if budget is not None:
         if c.monthly_cost <= budget:
             out.append(
-                f"Good, because the plan's {_money(c.monthly_cost, cur)} a month is within the budget of {_money(budget, cur)}"
+                f"Good, because the plan's {format_money(c.monthly_cost, cur)} a month is within the budget of {format_money(budget, cur)}"
             )
         else:
             out.append(
-                f"Bad, because the plan's {_money(c.monthly_cost, cur)} a month is over the budget of "
-                f"{_money(budget, cur)} by {_money(c.monthly_cost - budget, cur)}"
+                f"Bad, because the plan's {format_money(c.monthly_cost, cur)} a month is over the budget of "
+                f"{format_money(budget, cur)} by {format_money(c.monthly_cost - budget, cur)}"
             )
     return out
 
@@ -306,7 +301,7 @@ def confirmation(plan: Plan, decision: DecisionOut) -> list[str]:
         c = _chosen(decision)
         out.append(
             f"The bill shows compute bought as {c.name}, and the monthly total is close to "
-            f"{_money(c.monthly_cost, plan.currency)}"
+            f"{format_money(c.monthly_cost, plan.currency)}"
         )
     out.append(
         f'`devops-plan plan` on design `{plan.design}` still chooses "{decision.chosen}"; '
@@ -323,19 +318,17 @@ def _option_view(plan: Plan, decision: DecisionOut, o: OptionOut) -> dict[str, A
         delta_text = ""
     elif delta > 0:
         delta_text = (
-            f"Bad, because it costs {_money(delta, cur)} a month more than the chosen option"
+            f"Bad, because it costs {format_money(delta, cur)} a month more than the chosen option"
         )
     elif delta < 0:
-        delta_text = (
-            f"Good, because it costs {_money(-delta, cur)} a month less than the chosen option"
-        )
+        delta_text = f"Good, because it costs {format_money(-delta, cur)} a month less than the chosen option"
     else:
         delta_text = "Neutral, because it costs the same as the chosen option"
     verdict = "meets the targets" if o.meets_target else "misses the targets"
     return {
         "name": o.name,
         "chosen": o.chosen,
-        "monthly_cost": _money(o.monthly_cost, cur),
+        "monthly_cost": format_money(o.monthly_cost, cur),
         "monthly_cost_value": o.monthly_cost,
         "availability": _pct(o.availability) if o.availability is not None else None,
         "rto": format_duration(o.rto) if o.rto is not None else None,
@@ -343,7 +336,7 @@ def _option_view(plan: Plan, decision: DecisionOut, o: OptionOut) -> dict[str, A
         "meets_target": o.meets_target,
         "pros": list(o.pros),
         "cons": list(o.cons),
-        "summary": f"{_money(o.monthly_cost, cur)} a month; {_measure(o)}; {verdict}.",
+        "summary": f"{format_money(o.monthly_cost, cur)} a month; {_measure(o)}; {verdict}.",
         "delta": delta_text,
     }
 

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
 
 from ..plan import Plan
-from ..units import format_duration
+from ..units import format_duration, format_money
 
 # Colours chosen to stay readable in print and for red-green colour blindness.
 OK = "#1b7837"
@@ -29,10 +29,6 @@ def _figure(rows: int) -> Figure:
     # Height grows with the number of bars so labels never overlap.
     height = max(2.4, 0.9 + 0.38 * rows)
     return Figure(figsize=(_WIDTH_IN, height), layout="constrained")
-
-
-def _money(value: float, currency: str) -> str:
-    return f"{value:,.0f} {currency}"
 
 
 def availability_chart(plan: Plan) -> Figure:
@@ -136,7 +132,7 @@ def _breakdown(values: Mapping[str, Decimal], currency: str, title: str) -> Figu
     top = max(amounts, default=0.0)
     for yi, v in zip(y, amounts, strict=True):
         ax.annotate(
-            _money(v, currency),
+            format_money(v, currency, places=0),
             (v, yi),
             xytext=(4, 0),
             textcoords="offset points",
@@ -168,7 +164,9 @@ def budget_chart(plan: Plan) -> Figure:
     if cost.budget is None:
         ax.barh([0], [total], color=NEUTRAL, height=0.5)
         ax.set_yticks([0], ["total"])
-        ax.set_title(f"Monthly total {_money(total, plan.currency)} (no budget set)")
+        ax.set_title(
+            f"Monthly total {format_money(total, plan.currency, places=0)} (no budget set)"
+        )
         ax.set_xlim(0, total * 1.3 or 1)
     else:
         budget = float(cost.budget)
@@ -180,12 +178,12 @@ def budget_chart(plan: Plan) -> Figure:
         share = total / budget * 100
         verdict = "within budget" if cost.within_budget else "over budget"
         ax.set_title(
-            f"Monthly total {_money(total, plan.currency)}: {share:.0f}% of budget, {verdict}"
+            f"Monthly total {format_money(total, plan.currency, places=0)}: {share:.0f}% of budget, {verdict}"
         )
         ax.set_xlim(0, max(total, budget) * 1.3)
         for yi, v in ((1, budget), (0, total)):
             ax.annotate(
-                _money(v, plan.currency),
+                format_money(v, plan.currency, places=0),
                 (v, yi),
                 xytext=(4, 0),
                 textcoords="offset points",

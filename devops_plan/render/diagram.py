@@ -29,7 +29,7 @@ from typing import Any
 
 from ..errors import ExternalError
 from ..plan import Plan, ServiceOut
-from ..units import HOURS_PER_MONTH, format_duration
+from ..units import HOURS_PER_MONTH, format_duration, format_money
 
 # --- the scene: what to draw, as plain frozen data (pure, no Graphviz) ---------------------
 
@@ -92,7 +92,7 @@ class Scene:
 
 
 def _money(value: Decimal, currency: str) -> str:
-    return f"{value:,.2f} {currency}/mo"
+    return f"{format_money(value, currency)}/mo"
 
 
 def _words(strategy: str) -> str:
