@@ -15,8 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from devops_plan import build_plan
 from devops_plan.export import export_docs
-from devops_plan.plan import build_plan
 from devops_plan.render.diagram import (
     PNG_DPI,
     _dot,

@@ -6,6 +6,7 @@ __version__ = "0.1.0"
 
 from .catalog import Catalog, load_catalog
 from .design import Design, json_schema, load_design, parse_design
+from .engine import Planner, PlanOptions, build_plan
 from .errors import (
     DesignError,
     DevopsPlanError,
@@ -13,7 +14,7 @@ from .errors import (
     PriceNotFound,
     UserError,
 )
-from .plan import Plan, build_plan
+from .plan import Plan
 
 __all__ = [
     "Catalog",
@@ -21,6 +22,8 @@ __all__ = [
     "DesignError",
     "DevopsPlanError",
     "Plan",
+    "PlanOptions",
+    "Planner",
     "PlanningError",
     "PriceNotFound",
     "UserError",

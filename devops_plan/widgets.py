@@ -17,12 +17,15 @@ from typing import Any
 
 import ipywidgets as w
 
+from .catalog import PURCHASES as PURCHASE_OPTIONS
 from .catalog import load_catalog
 from .design import Design, Purchase, load_design
-from .engine.services import resolve_regions
+from .engine import Planner, build_plan
+from .engine.context import resolve_regions
+from .engine.variants import region_sequence, with_load
 from .errors import DevopsPlanError
-from .plan import PURCHASE_OPTIONS, Plan, build_plan
-from .regions import find_region, regions_of
+from .plan import Plan
+from .regions import find_region
 from .render import charts
 from .units import format_duration
 
@@ -73,35 +76,10 @@ def settings_of(design: Design) -> Settings:
     )
 
 
-def region_sequence(design: Design) -> tuple[str, ...]:
-    """The regions, in the order the explorer adds them: the design's, its DR region, pairs."""
-    cloud = design.cloud.value
-    order = [*design.regions]
-    if design.dr_region:
-        order.append(design.dr_region)
-    for name in list(order):
-        region = find_region(cloud, name)
-        if region is not None:
-            order.append(region.dr_pair)
-    order += list(regions_of(cloud))
-    return tuple(dict.fromkeys(order))
-
-
 def apply_settings(design: Design, settings: Settings) -> Design:
     """A copy of `design` changed as the settings say (the design itself is frozen)."""
     regions = region_sequence(design)[: max(1, settings.regions)]
-    services = tuple(
-        s.model_copy(
-            update={
-                "load": s.load.model_copy(
-                    update={"peak_rps": s.load.peak_rps * settings.load_multiplier}
-                )
-            }
-        )
-        if s.load is not None and settings.load_multiplier != 1.0
-        else s
-        for s in design.services
-    )
+    services = with_load(design, settings.load_multiplier).services
     # A DR region that became a serving region is no longer a separate DR region.
     dr_region = design.dr_region if design.dr_region not in regions else None
     return design.model_copy(
@@ -258,6 +236,7 @@ class Explorer:
         self.chart_images = {name: w.Image(format="png") for name in chart_names}
         self.diagram = w.HTML()
         self.plan: Plan | None = None
+        self.planner = Planner()  # its memos make a replan after a small change cheap
         self.error: str | None = None
         self.replans = 0
         self.charts_drawn = 0
@@ -302,7 +281,7 @@ class Explorer:
         """
         started = time.perf_counter()
         try:
-            plan = build_plan(self.design(), cloud=self.cloud)
+            plan = build_plan(self.design(), cloud=self.cloud, planner=self.planner)
         except DevopsPlanError as exc:
             self.error = str(exc)
             self.status.value = (

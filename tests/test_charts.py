@@ -7,8 +7,9 @@ from functools import cache
 import pytest
 from matplotlib.figure import Figure
 
+from devops_plan import build_plan
 from devops_plan.design import load_design
-from devops_plan.plan import Plan, build_plan
+from devops_plan.plan import Plan
 from devops_plan.render import charts
 
 from .conftest import DESIGNS

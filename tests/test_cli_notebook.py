@@ -9,9 +9,9 @@ import nbformat
 import pytest
 from typer.testing import CliRunner
 
+from devops_plan import build_plan
 from devops_plan.cli import app
 from devops_plan.design import load_design
-from devops_plan.plan import build_plan
 
 from .conftest import DESIGNS, ROOT
 

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from devops_plan import build_plan
 from devops_plan.cli import app
 from devops_plan.design import load_design
 from devops_plan.errors import PlanningError
@@ -25,7 +26,6 @@ from devops_plan.explore import (
     frontier,
     pareto_mask,
 )
-from devops_plan.plan import build_plan
 
 from .conftest import DESIGNS
 
@@ -173,8 +173,8 @@ def test_shared_pool_planner_equals_a_fresh_one(name):
     returns exactly what a fresh planner returns for each variant alone."""
     from benchmarks.synthetic import synthetic_design
     from devops_plan.engine.pools import PoolPlanner
+    from devops_plan.engine import Planner
     from devops_plan.engine.services import size_services
-    from devops_plan.plan import _context
 
     def plan_pools(ctx, services):  # type: ignore[no-untyped-def]
         return PoolPlanner().plan_pools(ctx, services)
@@ -192,8 +192,9 @@ def test_shared_pool_planner_equals_a_fresh_one(name):
     mirror = PoolPlanner()
     compared = refused = 0
     for variant in cases:
-        ctx = _context(variant, None, None, None, None)
-        services, _ = size_services(ctx)
+        planner = Planner()
+        ctx = planner.context(variant)
+        services, _ = size_services(ctx, planner.memo.sizer)
         try:
             expected = plan_pools(ctx, services)
         except PlanningError as exc:

@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from devops_plan import build_plan
 from devops_plan import export as ex
 from devops_plan.cli import app
 from devops_plan.design import Budget, Design, DRStrategy, load_design
 from devops_plan.errors import ExternalError, UserError
-from devops_plan.plan import Plan, build_plan
+from devops_plan.plan import Plan
 from devops_plan.render import adr
 
 from .conftest import DESIGNS

@@ -17,10 +17,10 @@ import nbformat
 import papermill as pm
 import pytest
 
+from devops_plan import build_plan
 from devops_plan import notebooks as nbk
 from devops_plan.design import load_design
 from devops_plan.errors import DesignError, NotebookFailed, NotebookInputError, PlanningError
-from devops_plan.plan import build_plan
 from devops_plan.render.adr import render_records
 from devops_plan.render.charts import CHARTS
 from devops_plan.render.diagram import render_diagram

@@ -10,11 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from devops_plan import build_plan
 from devops_plan.catalog import load_catalog
 from devops_plan.design import Design, Platform, load_design, parse_design
 from devops_plan.engine.dr import STRATEGY_ORDER
+from devops_plan.engine.variants import with_load
 from devops_plan.errors import PlanningError
-from devops_plan.plan import build_plan
 
 from .conftest import DESIGNS, ROOT
 
@@ -216,7 +217,7 @@ def test_two_region_design_is_active_active_in_parallel() -> None:
     assert plan.dr.strategy == "active_active"
     assert plan.availability.regions_serving == 2
     assert plan.availability.meets_target
-    assert plan.topology.serving_regions == ["us-east-1", "us-west-2"]
+    assert plan.topology.serving_regions == ("us-east-1", "us-west-2")
 
 
 @pytest.mark.parametrize("case", EXAMPLES)
@@ -297,15 +298,7 @@ PROPS = settings(
 
 
 def _scaled(design: Design, factor: float) -> Design:
-    services = tuple(
-        s.model_copy(
-            update={"load": s.load.model_copy(update={"peak_rps": s.load.peak_rps * factor})}
-        )
-        if s.load
-        else s
-        for s in design.services
-    )
-    return design.model_copy(update={"services": services})
+    return with_load(design, factor)
 
 
 @PROPS

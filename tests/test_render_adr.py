@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from devops_plan import build_plan
 from devops_plan.design import load_design
 from devops_plan.errors import UserError
-from devops_plan.plan import DecisionOut, OptionOut, Plan, build_plan
+from devops_plan.plan import DecisionOut, OptionOut, Plan
 from devops_plan.render import adr
 from devops_plan.units import format_duration
 

@@ -14,9 +14,10 @@ from itertools import combinations
 
 import pytest
 
+from devops_plan import build_plan
 from devops_plan.design import Design, DRStrategy, load_design
 from devops_plan.errors import ExternalError
-from devops_plan.plan import Plan, build_plan
+from devops_plan.plan import Plan
 from devops_plan.render import diagram as dg
 from devops_plan.render.diagram import Diagram, build_scene, embed_icons, render_diagram, to_dot
 
@@ -63,7 +64,7 @@ def test_a_fresh_process_renders_the_same_bytes(rendered: dict[str, Diagram]) ->
     code = (
         "import hashlib, sys\n"
         "from devops_plan.design import load_design\n"
-        "from devops_plan.plan import build_plan\n"
+        "from devops_plan import build_plan\n"
         "from devops_plan.render.diagram import render_diagram\n"
         f"d = render_diagram(build_plan(load_design({str(DESIGNS / 'shop.yaml')!r})))\n"
         "for data in (d.dot.encode(), d.svg.encode(), d.png):\n"

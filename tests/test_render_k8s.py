@@ -8,8 +8,8 @@ import math
 import pytest
 from ruamel.yaml import YAML
 
+from devops_plan import build_plan
 from devops_plan.design import Platform, load_design
-from devops_plan.plan import build_plan
 from devops_plan.render.k8s import Settings, artefacts, hpa_bounds, pdb_min_available
 
 from .conftest import DESIGNS

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
+from devops_plan import build_plan
 from devops_plan.design import DRStrategy, load_design
 from devops_plan.errors import UserError
-from devops_plan.plan import build_plan
 from devops_plan.render import slo
 from devops_plan.render.runbook import Settings, artefacts, failover_steps
 

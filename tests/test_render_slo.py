@@ -11,8 +11,8 @@ from decimal import Decimal
 import pytest
 from ruamel.yaml import YAML
 
+from devops_plan import build_plan
 from devops_plan.design import load_design
-from devops_plan.plan import build_plan
 from devops_plan.render.slo import WINDOWS, Settings, alert_name, artefacts, rule_groups
 
 from .conftest import DESIGNS

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from devops_plan import build_plan
 from devops_plan.design import DRStrategy, Platform, load_design
-from devops_plan.plan import build_plan
 from devops_plan.render.tfvars import _warm_replicas, artefacts, tfvars
 
 from .conftest import DESIGNS

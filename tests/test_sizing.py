@@ -19,9 +19,9 @@ from devops_plan.engine.formulas import (
     size_replicas,
 )
 
-AWS = sizing_rules()["allocatable"]["aws"]
-GCP = sizing_rules()["allocatable"]["gcp"]
-AZURE = sizing_rules()["allocatable"]["azure"]
+AWS = sizing_rules().allocatable["aws"]
+GCP = sizing_rules().allocatable["gcp"]
+AZURE = sizing_rules().allocatable["azure"]
 
 
 def test_issue_example_web_gives_54_replicas() -> None:

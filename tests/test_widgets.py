@@ -8,9 +8,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from devops_plan import widgets
-from devops_plan.design import Design, load_design
-from devops_plan.plan import Plan, build_plan
+from devops_plan import build_plan, widgets
+from devops_plan.design import Design, StatelessService, load_design
+from devops_plan.plan import Plan
 
 from .conftest import DESIGNS
 
@@ -79,7 +79,7 @@ def test_regions_control_adds_the_dr_region_as_a_serving_region(explorer: widget
     explorer.controls.regions.value = 2
     plan = explorer.plan
     assert plan is not None
-    assert plan.regions == ["us-east-1", "us-west-2"]
+    assert plan.regions == ("us-east-1", "us-west-2")
     assert plan.dr.strategy == "active_active" and plan.availability.regions_serving == 2
     assert plan.availability.achieved > 99.99
     assert plan.to_json() == expected(explorer).to_json()
@@ -151,7 +151,7 @@ def test_unplannable_settings_show_why_and_keep_the_last_plan(explorer: widgets.
     assert "6 zones requested but aws us-west-2 has 4" in explorer.status.value
     explorer.controls.zones.value = 3
     assert explorer.error is None and explorer.status.value == ""
-    assert explorer.plan is not None and explorer.plan.regions == ["us-east-1", "us-west-2"]
+    assert explorer.plan is not None and explorer.plan.regions == ("us-east-1", "us-west-2")
 
 
 def test_apply_settings_is_pure(shop: Design) -> None:
@@ -172,7 +172,7 @@ def test_apply_settings_is_pure(shop: Design) -> None:
     assert changed.dr_region is None  # it became a serving region
     assert changed.targets.rto == timedelta(seconds=300) and changed.targets.rpo == timedelta(0)
     assert changed.defaults.purchase.value == "spot" and changed.defaults.node_types == ("c6i",)
-    loads = {s.name: s.load.peak_rps for s in changed.services if s.load}
+    loads = {s.name: s.load.peak_rps for s in changed.services if isinstance(s, StatelessService)}
     assert loads == {"web": 2250.0, "api": 2250.0}
 
 

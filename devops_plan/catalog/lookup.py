@@ -216,6 +216,7 @@ class Catalog:
         for region_rows in self._by_region.values():
             region_rows.sort(key=_sort_key)
         self._memo: dict[Key, Price | None] = {}
+        self._queries: dict[tuple[Any, ...], tuple[Price, ...]] = {}
 
     # -- loading -----------------------------------------------------------------
 
@@ -346,7 +347,42 @@ class Catalog:
         arch: str | None = None,
         generation: str | None = None,
     ) -> list[Price]:
-        """Rows in `region` matching every filter given, sorted by unit price then product."""
+        """Rows in `region` matching every filter given, sorted by unit price then product.
+
+        Remembered per query: a catalog never changes, and a planner's variants repeat them.
+        """
+        query: tuple[Any, ...] = (region, category, family, purchase, min_vcpu, min_memory_gib)
+        query += (engine, deployment, arch, generation)
+        found = self._queries.get(query)
+        if found is None:
+            rows = self._select(
+                region,
+                category,
+                family,
+                purchase,
+                min_vcpu,
+                min_memory_gib,
+                engine,
+                deployment,
+                arch,
+                generation,
+            )
+            found = self._queries[query] = tuple(rows)
+        return list(found)
+
+    def _select(
+        self,
+        region: str,
+        category: str | None,
+        family: str | None,
+        purchase: str,
+        min_vcpu: float | None,
+        min_memory_gib: float | None,
+        engine: str | None,
+        deployment: str | None,
+        arch: str | None,
+        generation: str | None,
+    ) -> list[Price]:
         if region not in self._by_region:
             raise CatalogError(
                 f"unknown {self.cloud} region {region!r}{_hint(region, self._by_region)}; "

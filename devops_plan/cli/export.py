@@ -9,8 +9,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..design import load_design
+from ..engine import build_plan
 from ..export import ExportResult, export_docs
-from ..plan import build_plan
 from ._common import app, err, out, print_json, user_errors
 from .plan import _cloud, _purchase
 

@@ -8,8 +8,10 @@ import typer
 from rich.table import Table
 
 from ..atomic import write_atomic
+from ..catalog import PURCHASES as PURCHASE_OPTIONS
 from ..design import load_design
-from ..plan import PURCHASE_OPTIONS, Plan, build_plan
+from ..engine import build_plan
+from ..plan import Plan
 from ..units import format_duration, format_money
 from ._common import app, err, out, user_errors
 

@@ -1,47 +1,68 @@
-"""The design file: its models (what an architect writes), and loading it from YAML with the
+"""The design file: its models (what an architect writes) and loading it from YAML with the
 location of every problem."""
 
 from __future__ import annotations
 
-from .loader import MAX_DESIGN_BYTES, format_path, load_design, parse_design, validate_files
+from .loader import MAX_DESIGN_BYTES, load_design, parse_design, validate_files
+from .locations import format_path
 from .models import (
     DR,
+    SERVICE_MODELS,
     SLUG,
     Budget,
+    CacheService,
+    CacheSize,
     Cloud,
+    DatabaseService,
+    DatabaseSize,
+    DataService,
     Defaults,
     Design,
     DRStrategy,
     Kind,
     Load,
     Model,
+    ObjectStorageService,
     Platform,
     Purchase,
+    QueueService,
     Replica,
     Service,
-    Size,
+    ServiceBase,
+    StatelessService,
+    StorageSize,
     Targets,
     Transfer,
-    json_schema,
 )
+from .schema import json_schema
 
 __all__ = [
     "DR",
     "MAX_DESIGN_BYTES",
+    "SERVICE_MODELS",
     "SLUG",
     "Budget",
+    "CacheService",
+    "CacheSize",
     "Cloud",
     "DRStrategy",
+    "DataService",
+    "DatabaseService",
+    "DatabaseSize",
     "Defaults",
     "Design",
     "Kind",
     "Load",
     "Model",
+    "ObjectStorageService",
     "Platform",
     "Purchase",
+    "QueueService",
     "Replica",
     "Service",
-    "Size",
+    "ServiceBase",
+    "StatelessService",
+    "StorageSize",
     "Targets",
     "Transfer",
     "format_path",

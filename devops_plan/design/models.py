@@ -1,6 +1,7 @@
 """The design file's models: frozen pydantic v2, field names as users write them in YAML.
 
-Loading YAML with line/column locations lives in `designfile.py`; this module is pure.
+Services are a discriminated union on `kind`. Loading YAML with line/column locations lives
+in `loader.py`; this module is pure.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -91,37 +92,98 @@ class Replica(Model):
     memory_mib: int | None = Field(default=None, gt=0, description="memory per replica, MiB")
 
 
-class Size(Model):
-    vcpu: float | None = Field(default=None, gt=0, description="minimum vCPU")
-    memory_gib: float | None = Field(default=None, gt=0, description="minimum memory, GiB")
-    storage_gib: float | None = Field(default=None, ge=0, description="storage, GiB")
+class DatabaseSize(Model):
+    vcpu: float = Field(gt=0, description="minimum vCPU")
+    memory_gib: float = Field(gt=0, description="minimum memory, GiB")
+    storage_gib: float = Field(default=0, ge=0, description="storage, GiB")
+
+
+class CacheSize(Model):
+    memory_gib: float = Field(gt=0, description="minimum memory, GiB")
+
+
+class StorageSize(Model):
+    storage_gib: float = Field(default=0, ge=0, description="stored data, GiB")
 
 
 class Transfer(Model):
     egress_gib_month: float = Field(default=0, ge=0, description="GiB a month out to the internet")
 
 
-class Service(Model):
+class ServiceBase(Model):
+    """What every kind of service has; each kind adds its own fields (below)."""
+
     name: str = Field(pattern=SLUG, max_length=63)
-    kind: Kind
     description: str = ""
     entrypoint: bool = False
-    load: Load | None = None
-    replica: Replica | None = None
     depends_on: tuple[str, ...] = ()
-    engine: str | None = Field(default=None, description="postgres | mysql | redis | ...")
-    size: Size | None = None
-    read_replicas: int = Field(default=0, ge=0, le=15)
-    multi_az: bool | None = Field(default=None, description="force Multi-AZ on or off")
-    storage_class: str = Field(default="standard", description="object storage class")
-    transfer: Transfer | None = None
-    messages_million_month: float = Field(
-        default=0, ge=0, description="queue: messages a month, millions"
-    )
     availability: Percent | None = Field(default=None, description="override, percent")
+
+
+class StatelessService(ServiceBase):
+    """Replicas behind a load balancer when an entrypoint: sized from its load."""
+
+    kind: Literal[Kind.stateless]
+    load: Load
+    replica: Replica | None = None
     purchase: Purchase | None = None
     platform: Platform | None = None
     pool: str = Field(default="default", pattern=SLUG, description="Kubernetes node pool")
+
+
+class DatabaseService(ServiceBase):
+    """A managed relational database: a primary, optional standby and read replicas."""
+
+    kind: Literal[Kind.database]
+    engine: str = Field(default="postgres", description="postgres | mysql")
+    size: DatabaseSize
+    read_replicas: int = Field(default=0, ge=0, le=15)
+    multi_az: bool | None = Field(default=None, description="force Multi-AZ on or off")
+    purchase: Purchase | None = None
+
+
+class CacheService(ServiceBase):
+    """A managed in-memory cache: one node, or a primary and a replica per extra zone."""
+
+    kind: Literal[Kind.cache]
+    engine: str = Field(default="redis", description="redis")
+    size: CacheSize
+    multi_az: bool | None = Field(default=None, description="force Multi-AZ on or off")
+    purchase: Purchase | None = None
+
+
+class QueueService(ServiceBase):
+    """A managed message queue, priced per message."""
+
+    kind: Literal[Kind.queue]
+    messages_million_month: float = Field(
+        default=0, ge=0, description="queue: messages a month, millions"
+    )
+
+
+class ObjectStorageService(ServiceBase):
+    """An object storage bucket: stored GiB and egress to the internet."""
+
+    kind: Literal[Kind.object_storage]
+    size: StorageSize = StorageSize()
+    storage_class: str = Field(default="standard", description="object storage class")
+    transfer: Transfer = Transfer()
+
+
+# Each kind has its own model, chosen by `kind` (a discriminated union): a database cannot
+# carry `load`, a stateless service cannot lack it, and editors complete each kind's keys.
+Service = Annotated[
+    StatelessService | DatabaseService | CacheService | QueueService | ObjectStorageService,
+    Field(discriminator="kind"),
+]
+DataService = DatabaseService | CacheService
+SERVICE_MODELS: dict[Kind, type[ServiceBase]] = {
+    Kind.stateless: StatelessService,
+    Kind.database: DatabaseService,
+    Kind.cache: CacheService,
+    Kind.queue: QueueService,
+    Kind.object_storage: ObjectStorageService,
+}
 
 
 class Targets(Model):
@@ -177,11 +239,3 @@ class Design(Model):
     @property
     def entrypoints(self) -> tuple[Service, ...]:
         return tuple(s for s in self.services if s.entrypoint)
-
-
-def json_schema() -> dict[str, Any]:
-    """The JSON Schema of the design file (for editors and `devops-plan schema`)."""
-    schema = Design.model_json_schema(by_alias=True, mode="validation")
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "devops-plan design file"
-    return schema

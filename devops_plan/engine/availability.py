@@ -1,14 +1,19 @@
-"""Availability: composing published SLAs along the user path, error budgets, weakest link.
+"""Availability: the user path through load balancers and services, its published SLAs
+composed in series (regions in parallel), the error budget and the weakest link.
 
 Figures are percents at the edges (99.95) and fractions inside the arithmetic.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from ..design import Kind
 from ..units import downtime_budget_minutes
+from .context import Context
+from .services import ServicePlan
 
 
 @dataclass(frozen=True)
@@ -49,18 +54,20 @@ def weakest(path: Sequence[PathComponent]) -> PathComponent | None:
 
 
 def dependency_closure(
-    entrypoints: Sequence[str], depends_on: dict[str, Sequence[str]]
+    entrypoints: Sequence[str], depends_on: Mapping[str, Sequence[str]]
 ) -> list[str]:
     """Every service reachable from the entrypoints, each once, in breadth-first order."""
-    seen: list[str] = []
-    queue = list(entrypoints)
+    order: list[str] = []
+    seen: set[str] = set()
+    queue = deque(entrypoints)
     while queue:
-        name = queue.pop(0)
+        name = queue.popleft()
         if name in seen:
             continue
-        seen.append(name)
+        seen.add(name)
+        order.append(name)
         queue.extend(d for d in depends_on.get(name, ()) if d not in seen)
-    return seen
+    return order
 
 
 @dataclass(frozen=True)
@@ -92,3 +99,20 @@ def assess(
         path=tuple(path),
         regions_serving=regions_serving,
     )
+
+
+def user_path(ctx: Context, services: Sequence[ServicePlan]) -> list[PathComponent]:
+    """The entrypoints' load balancers, then each service of their dependency closure once."""
+    by_name = {s.name: s for s in services}
+    entry = [s.name for s in services if s.entrypoint]
+    closure = dependency_closure(entry, {s.name: s.depends_on for s in services})
+    lb = ctx.sla["load_balancer"]
+    path = [
+        PathComponent(f"load-balancer ({name})", "load_balancer", lb.availability, lb.source)
+        for name in entry
+        if by_name[name].kind == Kind.stateless
+    ]
+    for name in closure:
+        s = by_name[name]
+        path.append(PathComponent(name, s.kind, s.availability, s.availability_source))
+    return path

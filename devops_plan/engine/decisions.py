@@ -1,95 +1,62 @@
 """Decisions: the options the planner weighed for each choice, each priced by replanning a
 variant of the design, and the cheapest single change that meets a missed availability target.
+
+`replan` plans a variant (None when that variant cannot be planned); the Planner passes it in,
+so this module never builds a plan itself.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from ..catalog import PURCHASES
 from ..defaults import decision_texts
-from ..design import DR, Defaults, Design, DRStrategy, Kind, Platform, Service
-from ..errors import DevopsPlanError
-from ..plan import PURCHASE_OPTIONS, Core, DecisionOut, OptionOut, SuggestionOut, _core
+from ..design import (
+    DatabaseService,
+    Defaults,
+    Design,
+    DRStrategy,
+    Kind,
+    Platform,
+    StatelessService,
+)
+from ..plan import DecisionOut, OptionOut, SuggestionOut
 from ..regions import find_region
-from ..units import format_duration, round_cents
+from ..units import format_duration, format_money, round_cents
+from .core import Core
+from .variants import one_region, with_second_region, with_service
 
-Args = tuple[Any, ...]
+Replan = Callable[[Design], Core | None]
 DR_LABELS = {
-    "backup_restore": "backup & restore",
-    "pilot_light": "pilot light",
-    "warm_standby": "warm standby",
-    "active_active": "active-active",
+    DRStrategy.backup_restore: "backup & restore",
+    DRStrategy.pilot_light: "pilot light",
+    DRStrategy.warm_standby: "warm standby",
+    DRStrategy.active_active: "active-active",
 }
-
-
-def _variant(design: Design, args: Args, **changes: Any) -> Core | None:
-    """Replan a changed design; None when that variant cannot be planned."""
-    try:
-        return _core(design.model_copy(update=changes), *args)
-    except DevopsPlanError:
-        return None
-
-
-def _with_service(design: Design, name: str, **changes: Any) -> tuple[Service, ...]:
-    return tuple(s.model_copy(update=changes) if s.name == name else s for s in design.services)
-
-
-def _second_region(design: Design, core: Core) -> dict[str, Any] | None:
-    if len(design.regions) >= 2:
-        return None
-    source = design.cloud.value
-    dr = design.dr_region
-    if dr is None:
-        primary = find_region(source, design.regions[0])
-        dr = primary.dr_pair if primary else None
-    if dr is None or dr == design.regions[0]:
-        return None
-    return {
-        "regions": (*design.regions, dr),
-        "dr": design.dr.model_copy(update={"strategy": DRStrategy.active_active}),
-    }
+PLATFORM_LABELS = {
+    Platform.kubernetes: "Kubernetes",
+    Platform.vm: "One VM per replica",
+    Platform.managed: "Serverless containers",
+}
 
 
 def _money(core: Core) -> Decimal:
     return round_cents(core.monthly_total)
 
 
+def _max_zones(design: Design, core: Core) -> int:
+    region = find_region(core.ctx.cloud, core.ctx.primary)
+    return region.zones if region else design.zones
+
+
 # --- suggestion for a missed availability target ------------------------------------------
 
 
-def suggest(design: Design, core: Core, args: Args) -> SuggestionOut | None:
+def suggest(design: Design, core: Core, replan: Replan) -> SuggestionOut | None:
     """The cheapest single change that meets the target; else the one that gets closest."""
-    base = _money(core)
-    tried: list[tuple[str, str, Core]] = []
-    path_names = {c.component for c in core.availability.path}
-    for s in core.services:
-        if s.name in path_names and s.kind in (Kind.database, Kind.cache) and not s.multi_az:
-            v = _variant(
-                design,
-                args,
-                services=_with_service(design, s.name, multi_az=True),
-                zones=max(design.zones, 2),
-            )
-            if v:
-                tried.append((f"multi_az:{s.name}", f"make {s.name} Multi-AZ", v))
-    region = find_region(core.ctx.cloud, core.ctx.primary)
-    max_zones = region.zones if region else design.zones
-    for z in range(design.zones + 1, min(max_zones, 3) + 1):
-        v = _variant(design, args, zones=z)
-        if v:
-            tried.append((f"zones:{z}", f"use {z} zones", v))
-    second = _second_region(design, core)
-    if second:
-        v = _variant(design, args, **second)
-        if v:
-            tried.append(
-                (
-                    "second_region",
-                    f"serve from a second region ({second['regions'][1]}), active-active",
-                    v,
-                )
-            )
+    tried = _changes(design, core, replan)
     if not tried:
         return None
     meeting = [t for t in tried if t[2].availability.meets_target]
@@ -102,8 +69,28 @@ def suggest(design: Design, core: Core, args: Args) -> SuggestionOut | None:
         description=text,
         achieved=v.availability.achieved,
         meets_target=v.availability.meets_target,
-        monthly_cost_delta=_money(v) - base,
+        monthly_cost_delta=_money(v) - _money(core),
     )
+
+
+def _changes(design: Design, core: Core, replan: Replan) -> list[tuple[str, str, Core]]:
+    """Every single change worth trying, planned: Multi-AZ data, more zones, a second region."""
+    tried: list[tuple[str, str, Core | None]] = []
+    path_names = {c.component for c in core.availability.path}
+    for s in core.services:
+        if s.name in path_names and s.kind in (Kind.database, Kind.cache) and not s.multi_az:
+            variant = with_service(design, s.name, multi_az=True)
+            variant = variant.model_copy(update={"zones": max(design.zones, 2)})
+            tried.append((f"multi_az:{s.name}", f"make {s.name} Multi-AZ", replan(variant)))
+    for z in range(design.zones + 1, min(_max_zones(design, core), 3) + 1):
+        tried.append(
+            (f"zones:{z}", f"use {z} zones", replan(design.model_copy(update={"zones": z})))
+        )
+    second = with_second_region(design)
+    if second is not None:
+        text = f"serve from a second region ({second.regions[1]}), active-active"
+        tried.append(("second_region", text, replan(second)))
+    return [(c, t, v) for c, t, v in tried if v is not None]
 
 
 # --- decisions -----------------------------------------------------------------------------
@@ -112,7 +99,7 @@ def suggest(design: Design, core: Core, args: Args) -> SuggestionOut | None:
 def _texts(*path: str) -> tuple[list[str], list[str]]:
     node: Any = decision_texts()
     for p in path:
-        node = node.get(p, {}) if isinstance(node, dict) else {}
+        node = node.get(p, {}) if isinstance(node, Mapping) else {}
     return list(node.get("pros", [])), list(node.get("cons", []))
 
 
@@ -153,26 +140,26 @@ def _drivers(design: Design, currency: str) -> list[str]:
     loads = [
         f"{s.name} {s.load.peak_rps:g} rps x {s.load.cpu_ms:g} ms"
         for s in design.services
-        if s.load
+        if isinstance(s, StatelessService)
     ]
     if loads:
         out.append("peak load: " + ", ".join(loads))
     if design.budget:
-        out.append(f"budget {design.budget.monthly:,.2f} {currency} a month")
+        out.append(f"budget {format_money(design.budget.monthly, currency)} a month")
     return out
 
 
 def build_decisions(
-    design: Design, core: Core, args: Args, by_purchase: dict[str, Decimal]
+    design: Design, core: Core, replan: Replan, by_purchase: Mapping[str, Decimal]
 ) -> list[DecisionOut]:
     """Every decision's options; `by_purchase` is the plan's own pricing under each option."""
     drivers = _drivers(design, core.ctx.catalog.currency)
     out = [
-        _platform_decision(design, core, args, drivers),
-        _topology_decision(design, core, args, drivers),
+        _platform_decision(design, core, replan, drivers),
+        _topology_decision(design, core, replan, drivers),
     ]
     out += [
-        _database_decision(design, core, args, drivers, s.name)
+        _database_decision(design, core, replan, drivers, s.name)
         for s in core.services
         if s.kind == Kind.database
     ]
@@ -181,91 +168,89 @@ def build_decisions(
     return [d for d in out if d is not None]
 
 
-def _platform_decision(
-    design: Design, core: Core, args: Args, drivers: list[str]
-) -> DecisionOut | None:
-    if not any(s.kind == Kind.stateless for s in core.services):
-        return None
+def _pool_options(core: Core, current: Platform) -> tuple[list[OptionOut], str]:
+    """The cheapest instance types of each node pool, priced as changes of the plan."""
     options: list[OptionOut] = []
-    current = design.defaults.platform.value
     chosen_name = ""
     for pool in core.pools:
+        planned = next(c for c in pool.candidates if c.instance_type == pool.instance_type)
         for cand in pool.candidates[:3]:
             is_chosen = current == Platform.kubernetes and cand.instance_type == pool.instance_type
             name = f"Kubernetes, pool {pool.name} on {cand.instance_type} x {cand.nodes}"
-            delta = cand.monthly_cost - next(
-                c.monthly_cost for c in pool.candidates if c.instance_type == pool.instance_type
-            )
-            options.append(
-                _option(name, core, is_chosen, _texts("instance_type"), cost=_money(core) + delta)
-            )
+            cost = _money(core) + cand.monthly_cost - planned.monthly_cost
+            options.append(_option(name, core, is_chosen, _texts("instance_type"), cost=cost))
             if is_chosen and not chosen_name:
                 chosen_name = name
-    for platform in (Platform.kubernetes, Platform.vm, Platform.managed):
+    return options, chosen_name
+
+
+def _platform_label(platform: Platform, v: Core) -> str:
+    label = PLATFORM_LABELS[platform]
+    if platform == Platform.vm:
+        types = sorted({s.instance_class or "" for s in v.services if s.kind == Kind.stateless})
+        label += f" ({', '.join(types)})"
+    return label
+
+
+def _platform_decision(
+    design: Design, core: Core, replan: Replan, drivers: list[str]
+) -> DecisionOut | None:
+    if not any(s.kind == Kind.stateless for s in core.services):
+        return None
+    current = design.defaults.platform
+    options, chosen_name = _pool_options(core, current)
+    for platform in Platform:
         if platform == Platform.kubernetes and core.pools:
             continue
-        if platform.value == current:
-            v: Core | None = core
-        else:
-            v = _variant(design, args, defaults=_defaults(design.defaults, platform=platform))
+        v = core if platform == current else replan(_with_platform(design, platform))
         if v is None:
             continue
-        label = {
-            "kubernetes": "Kubernetes",
-            "vm": "One VM per replica",
-            "managed": "Serverless containers",
-        }[platform.value]
-        if platform == Platform.vm:
-            types = sorted({s.instance_class or "" for s in v.services if s.kind == Kind.stateless})
-            label += f" ({', '.join(types)})"
-        is_chosen = platform.value == current and not core.pools
+        label = _platform_label(platform, v)
+        is_chosen = platform == current and not core.pools
         options.append(_option(label, v, is_chosen, _texts("platform", platform.value)))
         if is_chosen:
             chosen_name = label
-    pool_text = "; ".join(
-        f"pool {p.name}: {p.nodes} x {p.instance_type} at {p.cpu_utilization:.0%} CPU / "
-        f"{p.memory_utilization:.0%} memory requested"
-        for p in core.pools
-    )
     return DecisionOut(
         id="compute-platform",
         title="Compute platform and node instance types",
-        context=(
-            f"{sum(1 for s in core.services if s.kind == Kind.stateless)} stateless services need "
-            f"{sum(s.replicas for s in core.services if s.kind == Kind.stateless)} replicas in "
-            f"{core.ctx.zones} zone(s). " + (pool_text or "")
-        ).strip(),
+        context=_platform_context(core),
         chosen=chosen_name,
         drivers=drivers,
         options=options,
     )
 
 
-def _defaults(defaults: Defaults, **changes: Any) -> Defaults:
-    return defaults.model_copy(update=changes)
+def _with_platform(design: Design, platform: Platform) -> Design:
+    defaults: Defaults = design.defaults.model_copy(update={"platform": platform})
+    return design.model_copy(update={"defaults": defaults})
 
 
-def _topology_decision(design: Design, core: Core, args: Args, drivers: list[str]) -> DecisionOut:
-    region = find_region(core.ctx.cloud, core.ctx.primary)
-    max_zones = min(region.zones if region else design.zones, 3)
+def _platform_context(core: Core) -> str:
+    stateless = [s for s in core.services if s.kind == Kind.stateless]
+    pool_text = "; ".join(
+        f"pool {p.name}: {p.nodes} x {p.instance_type} at {p.cpu_utilization:.0%} CPU / "
+        f"{p.memory_utilization:.0%} memory requested"
+        for p in core.pools
+    )
+    return (
+        f"{len(stateless)} stateless services need {sum(s.replicas for s in stateless)} "
+        f"replicas in {core.ctx.zones} zone(s). " + pool_text
+    ).strip()
+
+
+def _topology_decision(
+    design: Design, core: Core, replan: Replan, drivers: list[str]
+) -> DecisionOut:
+    max_zones = min(_max_zones(design, core), 3)
     options = []
     chosen_name = ""
     multi_region = len(core.ctx.regions) >= 2
     for z in range(1, max(max_zones, design.zones) + 1):
-        if z == design.zones and not multi_region:
-            v: Core | None = core
-        else:
-            v = _variant(
-                design,
-                args,
-                zones=z,
-                regions=design.regions[:1],
-                dr=design.dr if not multi_region else DR(),
-            )
+        chosen = z == design.zones and not multi_region
+        v = core if chosen else replan(one_region(design, z))
         if v is None:
             continue
         name = f"{z} zone{'s' if z > 1 else ''}, one region"
-        chosen = z == design.zones and not multi_region
         options.append(_option(name, v, chosen, _texts("zones", str(min(z, 3)))))
         if chosen:
             chosen_name = name
@@ -274,18 +259,22 @@ def _topology_decision(design: Design, core: Core, args: Args, drivers: list[str
         options.append(_option(name, core, True, _texts("zones", "regions")))
         chosen_name = name
     else:
-        second = _second_region(design, core)
-        v = _variant(design, args, **second) if second else None
-        if v is not None and second is not None:
-            name = f"{design.zones} zones in each of 2 regions ({core.ctx.primary} + {v.ctx.regions[1]}), active-active"
+        second = with_second_region(design)
+        v = replan(second) if second is not None else None
+        if v is not None:
+            name = (
+                f"{design.zones} zones in each of 2 regions ({core.ctx.primary} + "
+                f"{v.ctx.regions[1]}), active-active"
+            )
             options.append(_option(name, v, False, _texts("zones", "regions")))
+    a = core.availability
     return DecisionOut(
         id="ha-topology",
         title="High availability: zones and regions",
         context=(
-            f"The user path ({len(core.availability.path)} components) must be available "
+            f"The user path ({len(a.path)} components) must be available "
             f"{design.targets.availability:g}% of the month; this plan achieves "
-            f"{core.availability.achieved:g}% (weakest link: {core.availability.weakest})."
+            f"{a.achieved:g}% (weakest link: {a.weakest})."
         ),
         chosen=chosen_name,
         drivers=drivers,
@@ -294,7 +283,7 @@ def _topology_decision(design: Design, core: Core, args: Args, drivers: list[str
 
 
 def _database_decision(
-    design: Design, core: Core, args: Args, drivers: list[str], name: str
+    design: Design, core: Core, replan: Replan, drivers: list[str], name: str
 ) -> DecisionOut:
     svc = next(s for s in core.services if s.name == name)
     options = []
@@ -303,27 +292,20 @@ def _database_decision(
         label = f"{'Multi-AZ' if multi else 'Single-AZ'} {svc.instance_class}" + (
             f" + {svc.read_replicas} read replica(s)" if svc.read_replicas else ""
         )
-        if multi == bool(svc.multi_az):
-            v: Core | None = core
-        else:
-            v = _variant(
-                design,
-                args,
-                services=_with_service(design, name, multi_az=multi),
-                zones=max(design.zones, 2) if multi else design.zones,
-            )
+        chosen = multi == bool(svc.multi_az)
+        zones = max(design.zones, 2) if multi else design.zones
+        variant = with_service(design, name, multi_az=multi).model_copy(update={"zones": zones})
+        v = core if chosen else replan(variant)
         if v is None:
             continue
-        chosen = multi == bool(svc.multi_az)
-        options.append(
-            _option(label, v, chosen, _texts("database", "multi_az" if multi else "single_az"))
-        )
+        texts = _texts("database", "multi_az" if multi else "single_az")
+        options.append(_option(label, v, chosen, texts))
         if chosen:
             chosen_name = label
-    size = design.service(name).size
+    spec = design.service(name)
     need = (
-        f"{size.vcpu:g} vCPU and {size.memory_gib:g} GiB"
-        if size and size.vcpu and size.memory_gib
+        f"{spec.size.vcpu:g} vCPU and {spec.size.memory_gib:g} GiB"
+        if isinstance(spec, DatabaseService)
         else "its size"
     )
     return DecisionOut(
@@ -340,54 +322,53 @@ def _database_decision(
 
 
 def _dr_decision(design: Design, core: Core, drivers: list[str]) -> DecisionOut:
-    options = []
-    base = _money(core) - sum(
-        (round_cents(t) for n, _, t in core.dr_options if n == core.dr_choice), Decimal(0)
-    )
-    for name, _, total in core.dr_options:
-        facts = core.ctx.dr.facts(name)
-        rto_t = int(design.targets.rto.total_seconds())
-        rpo_t = int(design.targets.rpo.total_seconds())
-        ok = facts.rto_s <= rto_t and facts.rpo_s <= rpo_t
-        options.append(
-            _option(
-                DR_LABELS[name],
-                core,
-                name == core.dr_choice,
-                _texts("dr", name),
-                meets=ok,
-                rto=facts.rto_s,
-                rpo=facts.rpo_s,
-                cost=base + round_cents(total),
-            )
+    chosen = core.dr_plan(core.dr.strategy)
+    base = _money(core) - round_cents(chosen.option.monthly_cost)
+    options = [
+        _option(
+            DR_LABELS[DRStrategy(p.strategy)],
+            core,
+            p.strategy == core.dr.strategy,
+            _texts("dr", p.strategy),
+            meets=p.option.meets_target,
+            rto=p.option.rto_s,
+            rpo=p.option.rpo_s,
+            cost=base + round_cents(p.option.monthly_cost),
         )
+        for p in core.dr_plans
+    ]
+    t = design.targets
     return DecisionOut(
         id="dr-strategy",
         title="Disaster recovery strategy",
         context=(
-            f"A regional disaster must be recovered within RTO {format_duration(design.targets.rto.total_seconds())} "
-            f"losing at most RPO {format_duration(design.targets.rpo.total_seconds())} of data; the DR region is "
+            f"A regional disaster must be recovered within RTO "
+            f"{format_duration(t.rto.total_seconds())} losing at most RPO "
+            f"{format_duration(t.rpo.total_seconds())} of data; the DR region is "
             f"{core.ctx.dr_region}."
         ),
-        chosen=DR_LABELS[core.dr_choice],
+        chosen=DR_LABELS[DRStrategy(core.dr.strategy)],
         drivers=drivers,
         options=options,
     )
 
 
-def _purchase_decision(core: Core, drivers: list[str], totals: dict[str, Decimal]) -> DecisionOut:
+def _purchase_decision(
+    core: Core, drivers: list[str], totals: Mapping[str, Decimal]
+) -> DecisionOut:
     options = [
         _option(p, core, p == core.ctx.purchase, _texts("purchase", p), cost=totals[p])
-        for p in PURCHASE_OPTIONS
+        for p in PURCHASES
     ]
     return DecisionOut(
         id="purchase-option",
         title="Purchase option for compute",
-        context="The same plan priced under each purchase option; storage and transfer are on demand in all.",
+        context="The same plan priced under each purchase option; storage and transfer are on "
+        "demand in all.",
         chosen=core.ctx.purchase,
         drivers=drivers,
         options=options,
     )
 
 
-__all__ = ["build_decisions", "suggest"]
+__all__ = ["DR_LABELS", "Replan", "build_decisions", "suggest"]

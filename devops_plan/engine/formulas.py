@@ -1,4 +1,5 @@
-"""Sizing: offered load to replicas (utilisation, zone loss, Erlang C latency), pods to nodes.
+"""Sizing formulas: offered load to replicas (utilisation, zone loss, Erlang C latency) and
+pods to nodes (allocatable resources, first-fit-decreasing packing).
 
 Pure functions; every formula is written out in docs/model.md.
 """
@@ -6,9 +7,8 @@ Pure functions; every formula is written out in docs/model.md.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 # --- replicas ------------------------------------------------------------------------------
@@ -46,7 +46,6 @@ def response_time_tail(
     return (1 - wait_prob) * service_tail + wait_prob * both
 
 
-@lru_cache(maxsize=65536)
 def p95_response_ms(servers: int, peak_rps: float, cpu_ms: float) -> float:
     """95th-percentile response time (ms) of M/M/c with `servers` and service time cpu_ms."""
     service_s = cpu_ms / 1000
@@ -117,7 +116,6 @@ class ReplicaSizing:
     latency_reachable: bool
 
 
-@lru_cache(maxsize=16384)
 def size_replicas(
     *,
     peak_rps: float,
@@ -165,6 +163,26 @@ def size_replicas(
     )
 
 
+class ReplicaSizer:
+    """`size_replicas` remembered by its inputs: a planner's variants (decisions, the
+    explorer's sweep) size the same services many times, and the Erlang C search is the
+    costly part. Owned by a Planner, never module-global."""
+
+    MAX_ENTRIES = 16_384  # bounded, for a long notebook session
+
+    def __init__(self) -> None:
+        self.memo: dict[tuple[Any, ...], ReplicaSizing] = {}
+
+    def __call__(self, **inputs: Any) -> ReplicaSizing:
+        key = tuple(sorted(inputs.items()))
+        found = self.memo.get(key)
+        if found is None:
+            if len(self.memo) >= self.MAX_ENTRIES:
+                self.memo.clear()
+            found = self.memo[key] = size_replicas(**inputs)
+        return found
+
+
 # --- nodes ---------------------------------------------------------------------------------
 
 
@@ -206,7 +224,7 @@ def _gke_reserved_memory_mib(memory_mib: float) -> float:
     return reserved * 1024
 
 
-def eks_max_pods(instance_type: str, rules: dict[str, Any]) -> int:
+def eks_max_pods(instance_type: str, rules: Mapping[str, Any]) -> int:
     override = rules.get("eni_overrides", {}).get(instance_type)
     size = instance_type.split(".", 1)[1] if "." in instance_type else ""
     enis, ips = override or rules["eni_by_size"].get(size, (0, 0))
@@ -216,7 +234,7 @@ def eks_max_pods(instance_type: str, rules: dict[str, Any]) -> int:
 
 
 def node_shape(
-    instance_type: str, vcpu: float, memory_gib: float, rules: dict[str, Any]
+    instance_type: str, vcpu: float, memory_gib: float, rules: Mapping[str, Any]
 ) -> NodeShape:
     """Allocatable CPU, memory and pod slots of one node under the cloud's rules."""
     memory_mib = round(memory_gib * 1024)

@@ -1,7 +1,8 @@
 """Node pools: which instance type, and how many nodes, hold the planned pods at the lowest cost.
 
-Pure given a Context; `PoolPlanner` remembers node shapes, lower bounds and packings, which
-are pure too, so variants of a design (decisions, suggestions, the explorer's sweep) reuse them.
+Pure given a Context; a `PoolPlanner` (owned by a Planner) remembers node shapes, lower bounds
+and packings, which are pure too, so variants of a design (decisions, suggestions, the
+explorer's sweep) reuse them.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import Any
 from ..catalog import Price
 from ..design import Kind, Platform
 from ..errors import PlanningError
+from .context import HOURS, QUANTITY, Context
 from .formulas import NodeShape, PodGroup, node_shape, nodes_lower_bound, pack_first_fit_decreasing
-from .services import HOURS, QUANTITY, Context, ServicePlan, catalog_products
+from .services import ServicePlan, allowed_type
 
 _CENT = Decimal("0.01")
 
@@ -44,20 +46,13 @@ class NodePoolPlan:
     candidates: tuple[PoolCandidate, ...] = field(default=())
 
 
-def allowed(price: Price, allow: tuple[str, ...] | None) -> bool:
-    """May a node pool use this type? The design's list, else current, non-burstable, >= 2 vCPU."""
-    if allow:
-        return price.product in allow or price.family in allow
-    return price.generation == "current" and not price.burstable and (price.vcpu or 0) >= 2
-
-
 def node_shapes(ctx: Context, purchase: str) -> list[tuple[Price, NodeShape]]:
     """Every allowed instance type sold as `purchase`, with what a node of it offers pods."""
-    rules = ctx.sizing["allocatable"][ctx.cloud]
+    rules = ctx.sizing.allocatable[ctx.cloud]
     allow = ctx.design.defaults.node_types
     out = []
-    for price in catalog_products(ctx, category="compute", purchase=purchase):
-        if not allowed(price, allow) or not price.vcpu or not price.memory_gib:
+    for price in ctx.catalog.products(ctx.primary, category="compute", purchase=purchase):
+        if not allowed_type(price, allow, min_vcpu=2) or not price.vcpu or not price.memory_gib:
             continue
         try:
             shape = node_shape(price.product, price.vcpu, price.memory_gib, rules)
@@ -123,7 +118,8 @@ class PoolPlanner:
         ]
 
     def _shapes(self, ctx: Context, purchase: str) -> list[tuple[Price, NodeShape]]:
-        key = (id(ctx.catalog), ctx.cloud, ctx.primary, purchase, ctx.design.defaults.node_types)
+        # The catalog itself, not its id: a key holding it can never match a later catalog.
+        key = (ctx.catalog, ctx.cloud, ctx.primary, purchase, ctx.design.defaults.node_types)
         found = self.shapes.get(key)
         if found is None:
             found = self.shapes[key] = node_shapes(ctx, purchase)
@@ -208,21 +204,4 @@ class PoolPlanner:
         )
 
 
-# The planner's shared memo: decisions and suggestions replan pools that are often identical.
-DEFAULT_PLANNER = PoolPlanner()
-
-
-def plan_pools(ctx: Context, services: Sequence[ServicePlan]) -> list[NodePoolPlan]:
-    return DEFAULT_PLANNER.plan_pools(ctx, services)
-
-
-__all__ = [
-    "DEFAULT_PLANNER",
-    "NodePoolPlan",
-    "PoolCandidate",
-    "PoolPlanner",
-    "allowed",
-    "node_shapes",
-    "plan_pools",
-    "shares",
-]
+__all__ = ["NodePoolPlan", "PoolCandidate", "PoolPlanner", "node_shapes", "shares"]

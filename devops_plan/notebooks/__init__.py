@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ..atomic import write_atomic
 from ..design import load_design
+from ..engine import build_plan
 from ..errors import ExternalError, NotebookFailed, NotebookInputError
 from ..paths import data_root, package_path
-from ..plan import Plan, build_plan
+from ..plan import Plan
 from ..units import format_duration, format_money
 
 if TYPE_CHECKING:

@@ -258,7 +258,7 @@ def consequences(plan: Plan, decision: DecisionOut) -> list[str]:
 def confirmation(plan: Plan, decision: DecisionOut) -> list[str]:
     """Checks that show the decision was carried out, with the plan's own numbers."""
     out: list[str] = []
-    zones = plan.topology.zone_names.get(plan.topology.primary_region, [])
+    zones = plan.topology.zone_names.get(plan.topology.primary_region, ())
     if decision.id == "compute-platform":
         for p in plan.node_pools:
             out.append(

@@ -1,0 +1,137 @@
+"""Checks across fields that a schema cannot express: unique service names, known and acyclic
+dependencies, an entrypoint, and regions and zones the cloud has."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from typing import Any
+
+from ..regions import CLOUDS, regions_of
+from .locations import Loc
+
+Add = Callable[..., None]  # add(loc, message, key=False)
+
+
+def cross_field_problems(data: dict[str, Any], add: Add, first_line: Callable[[Loc], Any]) -> None:
+    """Report every problem through `add`; `first_line(loc)` is the line of a node."""
+    services = data.get("services")
+    services = services if isinstance(services, list) else []
+    named = _service_names(services, add, first_line)
+    graph = _dependencies(services, named, add)
+    cycle = find_cycle(graph)
+    if cycle:
+        first = named[cycle[0]]
+        j = _index_of(services[first].get("depends_on", []), cycle[1])
+        add(("services", first, "depends_on", j), "dependency cycle: " + " -> ".join(cycle))
+    if named and not any(isinstance(s, dict) and s.get("entrypoint") is True for s in services):
+        add(("services",), "no service has entrypoint: true; mark the service user traffic enters")
+    _region_problems(data, add)
+
+
+def _service_names(
+    services: list[Any], add: Add, first_line: Callable[[Loc], Any]
+) -> dict[str, int]:
+    named: dict[str, int] = {}
+    for i, svc in enumerate(services):
+        if not isinstance(svc, dict) or not isinstance(svc.get("name"), str):
+            continue
+        name = svc["name"]
+        if name in named:
+            line = first_line(("services", named[name], "name"))
+            add(("services", i, "name"), f"duplicate service name {name!r} (first at line {line})")
+        else:
+            named[name] = i
+    return named
+
+
+def _dependencies(services: list[Any], named: dict[str, int], add: Add) -> dict[str, list[str]]:
+    graph: dict[str, list[str]] = {}
+    for i, svc in enumerate(services):
+        deps = svc.get("depends_on") if isinstance(svc, dict) else None
+        if not isinstance(deps, list):
+            continue
+        name = svc.get("name")
+        for j, dep in enumerate(deps):
+            if not isinstance(dep, str):
+                continue
+            if dep == name:
+                add(("services", i, "depends_on", j), f"service {name!r} depends on itself")
+            elif dep not in named:
+                close = difflib.get_close_matches(dep, list(named), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                add(("services", i, "depends_on", j), f"unknown service {dep!r}{hint}")
+            elif isinstance(name, str):
+                graph.setdefault(name, []).append(dep)
+    return graph
+
+
+def _index_of(items: Any, value: str) -> int:
+    return items.index(value) if isinstance(items, list) and value in items else 0
+
+
+def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
+    """The first dependency cycle in name order, as a closed path [a, b, a].
+
+    Iterative depth-first search: a chain of thousands of services must not hit Python's
+    recursion limit.
+    """
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    for start in sorted(graph):
+        if start in state:
+            continue
+        path = [start]
+        todo = [iter(graph.get(start, []))]
+        state[start] = 1
+        while todo:
+            nxt = next(todo[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                todo.pop()
+            elif state.get(nxt) == 1:
+                return [*path[path.index(nxt) :], nxt]
+            elif nxt not in state:
+                state[nxt] = 1
+                path.append(nxt)
+                todo.append(iter(graph.get(nxt, [])))
+    return None
+
+
+def _region_problems(data: dict[str, Any], add: Add) -> None:
+    cloud = data.get("cloud", "aws")
+    if cloud not in CLOUDS:
+        return
+    regions = data.get("regions")
+    checked: list[tuple[Loc, str]] = []
+    if isinstance(regions, list):
+        seen: set[str] = set()
+        for i, r in enumerate(regions):
+            if not isinstance(r, str):
+                continue
+            checked.append((("regions", i), r))
+            if r in seen:
+                add(("regions", i), f"region {r!r} is listed twice")
+            seen.add(r)
+    dr_region = data.get("dr_region")
+    if isinstance(dr_region, str):
+        checked.append((("dr_region",), dr_region))
+        if isinstance(regions, list) and regions and dr_region == regions[0]:
+            add(("dr_region",), f"dr_region must differ from the primary region {dr_region!r}")
+    _known_regions(cloud, checked, data.get("zones", 3), add)
+
+
+def _known_regions(cloud: str, checked: list[tuple[Loc, str]], zones: Any, add: Add) -> None:
+    known = regions_of(cloud)
+    for loc, name in checked:
+        region = known.get(name)
+        if region is None:
+            close = difflib.get_close_matches(name, list(known), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            add(loc, f"unknown {cloud} region {name!r}{hint}")
+        elif (
+            loc[0] == "regions"
+            and isinstance(zones, int)
+            and not isinstance(zones, bool)
+            and zones > region.zones
+        ):
+            add(("zones",), f"{zones} zones requested but {cloud} {name} has {region.zones}")

@@ -1,0 +1,149 @@
+"""Assembling the Plan from one planning pass, its suggestion, decisions and purchase-option
+totals: the engine's dataclasses become the Plan's frozen output models by field name."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import fields
+from decimal import Decimal
+from typing import Any
+
+from ..design import Design
+from ..plan import (
+    AvailabilityOut,
+    CostOut,
+    DecisionOut,
+    DROptionOut,
+    DROut,
+    LineItemOut,
+    NodePoolOut,
+    Plan,
+    ServiceOut,
+    SuggestionOut,
+    TargetsOut,
+    TopologyOut,
+    zone_names,
+)
+from ..units import round_cents
+from .core import Core
+from .cost import summarize
+from .deployments import deployments
+from .pools import NodePoolPlan
+
+
+def _attributes(obj: Any) -> dict[str, Any]:
+    """A dataclass's fields, one level deep (nested dataclasses stay objects)."""
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+
+
+def assemble(
+    design: Design,
+    core: Core,
+    suggestion: SuggestionOut | None,
+    decisions: Sequence[DecisionOut],
+    by_purchase: Mapping[str, Decimal],
+) -> Plan:
+    ctx = core.ctx
+    summary = summarize(core.line_items)
+    serving = serving_regions(core)
+    return Plan(
+        design=design.name,
+        description=design.description,
+        cloud=ctx.cloud,
+        regions=ctx.regions,
+        dr_region=ctx.dr_region,
+        zones=ctx.zones,
+        purchase=ctx.purchase,
+        currency=ctx.catalog.currency,
+        catalog_as_of=ctx.catalog.as_of,
+        targets=TargetsOut(
+            availability=design.targets.availability,
+            rto=int(design.targets.rto.total_seconds()),
+            rpo=int(design.targets.rpo.total_seconds()),
+            latency_p95_ms=design.targets.latency_p95_ms,
+        ),
+        services=tuple(
+            ServiceOut.model_validate(
+                _attributes(s)
+                | {"cpu_limit_m": None, "monthly_cost": summary.by_service.get(s.name, Decimal(0))}
+            )
+            for s in core.services
+        ),
+        node_pools=tuple(_pool_out(core, p) for p in core.pools),
+        availability=AvailabilityOut.model_validate(
+            _attributes(core.availability) | {"suggestion": suggestion}
+        ),
+        dr=_dr_out(design, core),
+        cost=_cost_out(design, core, by_purchase),
+        decisions=tuple(decisions),
+        topology=TopologyOut(
+            primary_region=ctx.primary,
+            dr_region=ctx.dr_region,
+            serving_regions=serving,
+            zone_names={
+                r: zone_names(ctx.cloud, r, ctx.zones)
+                for r in dict.fromkeys([*ctx.regions, ctx.dr_region])
+            },
+        ),
+        warnings=core.warnings,
+        deployments=deployments(core, serving),
+    )
+
+
+def serving_regions(core: Core) -> tuple[str, ...]:
+    """The regions that serve users: all of them (and the DR region) when active-active."""
+    ctx = core.ctx
+    if core.availability.regions_serving < 2:
+        return (ctx.primary,)
+    return tuple(dict.fromkeys([*ctx.regions, ctx.dr_region]))
+
+
+def _pool_out(core: Core, p: NodePoolPlan) -> NodePoolOut:
+    resource = f"node-pool/{p.name}"
+    cost = sum(
+        (i.monthly_cost for i in core.line_items if i.resource == resource and i.category != "dr"),
+        Decimal(0),
+    )
+    return NodePoolOut.model_validate(_attributes(p) | {"monthly_cost": cost})
+
+
+def _dr_out(design: Design, core: Core) -> DROut:
+    facts = {s.name: s for s in core.ctx.dr.strategies}
+    chosen = core.dr_plan(core.dr.strategy).option
+    return DROut(
+        strategy=core.dr.strategy,
+        dr_region=core.ctx.dr_region,
+        rto=chosen.rto_s,
+        rpo=chosen.rpo_s,
+        rto_target=int(design.targets.rto.total_seconds()),
+        rpo_target=int(design.targets.rpo.total_seconds()),
+        meets_target=core.dr.meets_target,
+        forced=core.dr.forced,
+        source=core.ctx.dr.source,
+        options=tuple(
+            DROptionOut(
+                strategy=p.strategy,
+                rto=p.option.rto_s,
+                rpo=p.option.rpo_s,
+                monthly_cost=round_cents(p.option.monthly_cost),
+                meets_target=p.option.meets_target,
+                summary=facts[p.strategy].summary,
+            )
+            for p in core.dr_plans
+        ),
+    )
+
+
+def _cost_out(design: Design, core: Core, by_purchase: Mapping[str, Decimal]) -> CostOut:
+    summary = summarize(core.line_items)
+    budget = design.budget.monthly if design.budget else None
+    return CostOut(
+        currency=core.ctx.catalog.currency,
+        monthly_total=summary.monthly_total,
+        budget=budget,
+        within_budget=None if budget is None else summary.monthly_total <= budget,
+        by_service=dict(summary.by_service),
+        by_category=dict(summary.by_category),
+        by_purchase=dict(by_purchase),
+        line_items=tuple(LineItemOut.model_validate(i) for i in summary.line_items),
+    )

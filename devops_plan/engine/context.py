@@ -1,0 +1,141 @@
+"""The planning context: a design resolved onto one cloud, its regions and zones, the purchase
+option, the price catalog and the default tables. Every later stage reads only this."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..catalog import PURCHASES, Catalog
+from ..defaults import DRTable, SizingRules, SLAEntry, Traffic
+from ..design import Design, Service
+from ..errors import PlanningError
+from ..regions import find_region
+from ..units import HOURS_PER_MONTH
+from .variants import second_region
+
+HOURS = Decimal(HOURS_PER_MONTH)
+SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
+QUANTITY = Decimal("0.000001")  # six places: quantities repeat to the digit
+
+
+def dec(value: float | int | Decimal) -> Decimal:
+    """A Decimal quantity with six places, so repeated runs give the same digits."""
+    return Decimal(str(value)).quantize(QUANTITY)
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """How to plan a design: another cloud or primary region, a purchase option, and whether
+    missing prices are warnings instead of an error."""
+
+    cloud: str | None = None
+    region: str | None = None
+    purchase: str | None = None
+    allow_missing_prices: bool = False
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything resolved before sizing: the design as planned on one cloud and region."""
+
+    design: Design
+    cloud: str
+    regions: tuple[str, ...]
+    dr_region: str
+    zones: int
+    purchase: str
+    catalog: Catalog
+    sla: Mapping[str, SLAEntry]
+    sizing: SizingRules
+    dr: DRTable
+    by_name: Mapping[str, Service] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_name", {s.name: s for s in self.design.services})
+
+    def service(self, name: str) -> Service:
+        return self.by_name[name]
+
+    @property
+    def primary(self) -> str:
+        return self.regions[0]
+
+    @property
+    def traffic(self) -> Traffic:
+        return self.sizing.traffic
+
+
+def make_context(
+    design: Design,
+    options: PlanOptions,
+    catalog: Catalog,
+    tables: tuple[Mapping[str, SLAEntry], SizingRules, DRTable],
+) -> Context:
+    """The context of `design` under `options`; PlanningError for what cannot be planned."""
+    cloud = options.cloud or design.cloud.value
+    if catalog.cloud != cloud:
+        raise PlanningError(f"catalog is for {catalog.cloud}, plan asked for {cloud}")
+    regions, dr_region = resolve_regions(design, cloud, options.region)
+    check_zones(cloud, regions, design.zones)
+    if find_region(cloud, dr_region) is None:
+        raise PlanningError(f"DR region {dr_region!r} is unknown to {cloud}")
+    purchase = options.purchase
+    if purchase is not None and purchase not in PURCHASES:
+        raise PlanningError(
+            f"unknown purchase option {purchase!r}; expected one of {', '.join(PURCHASES)}"
+        )
+    sla, sizing, dr = tables
+    return Context(
+        design=design,
+        cloud=cloud,
+        regions=regions,
+        dr_region=dr_region,
+        zones=design.zones,
+        purchase=purchase or design.defaults.purchase.value,
+        catalog=catalog,
+        sla=sla,
+        sizing=sizing,
+        dr=dr,
+    )
+
+
+def resolve_regions(design: Design, cloud: str, region: str | None) -> tuple[tuple[str, ...], str]:
+    """Regions and DR region on `cloud` (mapped from the design's cloud where needed)."""
+    source = design.cloud.value
+
+    def mapped(name: str) -> str:
+        if cloud == source:
+            return name
+        r = find_region(source, name)
+        if r is None:
+            raise PlanningError(f"region {name!r} is unknown to {source}")
+        return r.equivalent(cloud)
+
+    regions = [mapped(r) for r in design.regions]
+    if region:
+        if find_region(cloud, region) is None:
+            raise PlanningError(f"unknown {cloud} region {region!r}")
+        regions[0] = region
+    regions = list(dict.fromkeys(regions))
+    as_written = cloud == source and not region
+    if len(regions) >= 2:
+        # A DR region listed among the serving regions stays the DR region.
+        dr = design.dr_region
+        dr_region = dr if (as_written and dr in regions) else regions[1]
+    elif as_written:
+        dr_region = second_region(design)
+    else:
+        primary = find_region(cloud, regions[0])
+        if primary is None:
+            raise PlanningError(f"unknown {cloud} region {regions[0]!r}")
+        dr_region = primary.dr_pair
+    return tuple(regions), dr_region
+
+
+def check_zones(cloud: str, regions: Sequence[str], zones: int) -> None:
+    for name in regions:
+        r = find_region(cloud, name)
+        if r is not None and zones > r.zones:
+            raise PlanningError(f"{zones} zones requested but {cloud} {name} has {r.zones}")

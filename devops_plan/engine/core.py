@@ -1,0 +1,177 @@
+"""One planning pass: size the services, plan the node pools, declare and price the primary
+region and each DR strategy, choose the strategy and assess availability. No decisions or
+suggestions here (they replan variants of the design through a Planner)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..catalog import PURCHASES, Catalog
+from ..defaults import DRTable, SizingRules, SLAEntry
+from ..design import Design, DRStrategy
+from .availability import AvailabilityReport, assess, user_path
+from .context import Context, PlanOptions, make_context
+from .cost import CostComponent, LineItem, price_components, price_options
+from .dr import STRATEGY_ORDER, DRChoice, DROption, choose, meets
+from .footprint import dr_components, region_components
+from .formulas import ReplicaSizer
+from .pools import NodePoolPlan, PoolPlanner
+from .services import ServicePlan, size_services
+from .variants import serving_regions
+
+Tables = tuple[Mapping[str, SLAEntry], SizingRules, DRTable]
+
+
+@dataclass
+class Memo:
+    """What a Planner remembers between passes: pure results keyed by their inputs."""
+
+    sizer: ReplicaSizer = field(default_factory=ReplicaSizer)
+    pools: PoolPlanner = field(default_factory=PoolPlanner)
+
+
+@dataclass(frozen=True)
+class DRPlan:
+    """One DR strategy as priced for this design: its components, line items and cost."""
+
+    option: DROption
+    components: tuple[CostComponent, ...]
+    line_items: tuple[LineItem, ...]
+
+    @property
+    def strategy(self) -> str:
+        return self.option.strategy
+
+
+@dataclass(frozen=True)
+class Core:
+    """One sizing and pricing pass, without decisions or suggestions."""
+
+    ctx: Context
+    services: tuple[ServicePlan, ...]
+    pools: tuple[NodePoolPlan, ...]
+    primary: tuple[CostComponent, ...]
+    dr_plans: tuple[DRPlan, ...]
+    dr: DRChoice
+    line_items: tuple[LineItem, ...]
+    missing: tuple[str, ...]
+    availability: AvailabilityReport
+    warnings: tuple[str, ...]
+
+    @property
+    def monthly_total(self) -> Decimal:
+        return sum((i.monthly_cost for i in self.line_items), Decimal(0))
+
+    def dr_plan(self, strategy: str) -> DRPlan:
+        return next(p for p in self.dr_plans if p.strategy == strategy)
+
+    @property
+    def chosen_components(self) -> list[CostComponent]:
+        """The primary region and the chosen DR strategy: what the plan prices."""
+        return [*self.primary, *self.dr_plan(self.dr.strategy).components]
+
+
+def plan_core(
+    design: Design, options: PlanOptions, catalog: Catalog, tables: Tables, memo: Memo
+) -> Core:
+    """One pass over `design`; PlanningError or PriceNotFound for what cannot be planned."""
+    ctx = make_context(design, options, catalog, tables)
+    services, warnings = size_services(ctx, memo.sizer)
+    pools = memo.pools.plan_pools(ctx, services)
+    missing: list[str] = []
+    dr_plans = tuple(_dr_plan(ctx, s, services, pools, options, missing) for s in STRATEGY_ORDER)
+    choice = _choose(ctx, dr_plans, warnings)
+    primary = region_components(ctx, ctx.primary, services, pools)
+    primary_items, miss = _price(primary, ctx.catalog, options.allow_missing_prices)
+    missing += miss
+    chosen = next(p for p in dr_plans if p.strategy == choice.strategy)
+    report = assess(
+        user_path(ctx, services),
+        design.targets.availability,
+        serving_regions(choice.strategy, len(ctx.regions)),
+    )
+    if missing:
+        warnings.append(
+            f"{len(missing)} cost component(s) have no price and are left out: "
+            + "; ".join(sorted(set(missing)))
+        )
+    return Core(
+        ctx=ctx,
+        services=tuple(services),
+        pools=tuple(pools),
+        primary=tuple(primary),
+        dr_plans=dr_plans,
+        dr=choice,
+        line_items=(*primary_items, *chosen.line_items),
+        missing=tuple(sorted(set(missing))),
+        availability=report,
+        warnings=tuple(warnings),
+    )
+
+
+def _price(
+    components: Sequence[CostComponent], catalog: Catalog, allow_missing: bool
+) -> tuple[list[LineItem], list[str]]:
+    items, missing = price_components(components, catalog, allow_missing=allow_missing)
+    return items, [str(m) for m in missing]
+
+
+def _dr_plan(
+    ctx: Context,
+    strategy: str,
+    services: Sequence[ServicePlan],
+    pools: Sequence[NodePoolPlan],
+    options: PlanOptions,
+    missing: list[str],
+) -> DRPlan:
+    components = dr_components(ctx, strategy, services, pools)
+    items, miss = _price(components, ctx.catalog, options.allow_missing_prices)
+    missing += miss
+    facts = ctx.dr.facts(strategy)
+    targets = ctx.design.targets
+    option = DROption(
+        strategy,
+        facts.rto_s,
+        facts.rpo_s,
+        sum((i.monthly_cost for i in items), Decimal(0)),
+        meets(
+            facts.rto_s,
+            facts.rpo_s,
+            int(targets.rto.total_seconds()),
+            int(targets.rpo.total_seconds()),
+        ),
+    )
+    return DRPlan(option, tuple(components), tuple(items))
+
+
+def _choose(ctx: Context, dr_plans: Sequence[DRPlan], warnings: list[str]) -> DRChoice:
+    """The cheapest strategy meeting RTO and RPO (two regions force active-active)."""
+    design = ctx.design
+    forced = design.dr.strategy.value if design.dr.strategy else None
+    if forced is None and len(ctx.regions) >= 2:
+        forced = DRStrategy.active_active.value
+    rto_t = int(design.targets.rto.total_seconds())
+    rpo_t = int(design.targets.rpo.total_seconds())
+    choice = choose([p.option for p in dr_plans], rto_t, rpo_t, forced)
+    if len(ctx.regions) >= 2 and choice.strategy != DRStrategy.active_active:
+        warnings.append(
+            f"regions lists {len(ctx.regions)} regions but dr.strategy {choice.strategy} "
+            "leaves the second one on standby; availability counts one serving region"
+        )
+    if not choice.meets_target:
+        warnings.append(
+            f"DR: forced {choice.strategy} misses the targets: {choice.gap}"
+            if choice.forced
+            else f"DR: no strategy meets the targets; {choice.strategy}: {choice.gap}"
+        )
+    return choice
+
+
+def by_purchase(core: Core) -> dict[str, Decimal]:
+    """The chosen plan's components priced under each purchase option (missing prices are
+    left out here: the plan itself already reported or refused them). What a product is not
+    sold as (storage reserved, a database on spot) is priced on demand by the cost model."""
+    options = price_options(core.chosen_components, core.ctx.catalog, PURCHASES, allow_missing=True)
+    return {option: summary.monthly_total for option, summary in options.items()}

@@ -1,0 +1,140 @@
+"""Data declarers: database instances and storage (primary, standby, read replicas), cache
+nodes, bucket storage and its internet egress, queue requests."""
+
+from __future__ import annotations
+
+from ...design import Kind, ObjectStorageService, QueueService
+from ..context import Context
+from ..cost import CostComponent
+from ..services import ServicePlan
+from .base import component
+
+
+def database(
+    ctx: Context,
+    s: ServicePlan,
+    region: str,
+    *,
+    category: str = "",
+    multi_az: bool | None = None,
+    replicas: int | None = None,
+    prefix: str = "db",
+) -> list[CostComponent]:
+    """The primary (single- or Multi-AZ), its storage, and read replicas with theirs."""
+    if s.kind != Kind.database or not s.instance_class:
+        return []
+    multi = s.multi_az if multi_az is None else multi_az
+    n_replicas = s.read_replicas if replicas is None else replicas
+    dep = "multi_az" if multi else "single_az"
+    cls = s.instance_class
+    engine = s.engine or ""
+    storage = ctx.catalog.role("db_storage")
+    # Some clouds price database storage per engine (Azure); others do not (AWS, GCP).
+    priced_by_engine = ctx.catalog.find(storage, region, "on_demand", engine=engine, deployment=dep)
+    storage_engine = engine if priced_by_engine else ""
+    resource = f"{prefix}/{s.name}"
+    out = [
+        component(
+            s.name, resource, f"primary {cls} ({dep.replace('_', '-')})", cls, region,
+            s.purchase, 1, "hour", engine=engine, deployment=dep, category=category,
+        ),
+        component(
+            s.name, resource, f"storage {s.storage_gib:g} GiB ({dep.replace('_', '-')})",
+            storage, region, "on_demand", s.storage_gib, "month", deployment=dep,
+            engine=storage_engine, category=category or "database_storage",
+        ),
+    ]  # fmt: skip
+    if n_replicas:
+        out += [
+            component(
+                s.name, resource, f"read replicas {cls} x {n_replicas}", cls, region,
+                s.purchase, n_replicas, "hour", engine=engine, deployment="single_az",
+                category=category,
+            ),
+            component(
+                s.name, resource, f"replica storage {s.storage_gib:g} GiB x {n_replicas}",
+                storage, region, "on_demand", s.storage_gib * n_replicas, "month",
+                deployment="single_az", engine=storage_engine,
+                category=category or "database_storage",
+            ),
+        ]  # fmt: skip
+    return out
+
+
+def cache_deployment(ctx: Context, s: ServicePlan) -> str:
+    """The deployment of the catalog row the sizing picked ('multi_az' for a zone-redundant
+    tier sold as one product; AWS rows carry none)."""
+    dep = "multi_az" if (s.multi_az and s.cache_nodes == 1) else ""
+    price = ctx.catalog.find(
+        s.instance_class or "", ctx.primary, "on_demand", engine=s.engine or "", deployment=dep
+    )
+    return dep if price is not None else ""
+
+
+def cache(
+    ctx: Context,
+    s: ServicePlan,
+    region: str,
+    *,
+    nodes: int | None = None,
+    category: str = "",
+    prefix: str = "cache",
+    note: str = "",
+) -> list[CostComponent]:
+    """The cache nodes (all of them, or `nodes` for a warm copy)."""
+    if s.kind != Kind.cache or not s.instance_class:
+        return []
+    count = s.cache_nodes if nodes is None else nodes
+    return [
+        component(
+            s.name,
+            f"{prefix}/{s.name}",
+            f"{s.instance_class} x {count}{note}",
+            s.instance_class,
+            region,
+            s.purchase,
+            count,
+            "hour",
+            engine=s.engine or "",
+            deployment=cache_deployment(ctx, s),
+            category=category,
+        )
+    ]
+
+
+def bucket(
+    ctx: Context, s: ServicePlan, region: str, *, egress: bool = True, category: str = ""
+) -> list[CostComponent]:
+    """Stored GiB, and the design's egress to the internet where the bucket serves it."""
+    if s.kind != Kind.object_storage or not s.instance_class:
+        return []
+    resource = f"bucket/{s.name}"
+    out = [
+        component(
+            s.name, resource, "storage", s.instance_class, region, "on_demand",
+            s.storage_gib, "month", category=category,
+        )
+    ]  # fmt: skip
+    svc = ctx.service(s.name)
+    gib = svc.transfer.egress_gib_month if isinstance(svc, ObjectStorageService) else 0
+    if gib and egress:
+        out.append(
+            component(
+                s.name, resource, "egress to the internet", ctx.catalog.role("egress"),
+                region, "on_demand", gib, "month", category=category,
+            )
+        )  # fmt: skip
+    return out
+
+
+def queue(ctx: Context, s: ServicePlan, region: str, *, category: str = "") -> list[CostComponent]:
+    """Messages a month, priced per million requests."""
+    svc = ctx.service(s.name)
+    if not isinstance(svc, QueueService) or not svc.messages_million_month:
+        return []
+    return [
+        component(
+            s.name, f"queue/{s.name}", "requests", ctx.catalog.role("queue_requests"), region,
+            "on_demand", svc.messages_million_month, "month", category=category,
+        )
+    ]  # fmt: skip

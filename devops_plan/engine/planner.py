@@ -1,0 +1,87 @@
+"""The Planner: plans designs end to end (one pass, the suggestion for a missed target, the
+decisions, the Plan). It holds the price catalogs, the default tables and the memos that its
+variants share, so replanning a changed design (decisions, the explorer) is cheap; nothing is
+remembered between Planners."""
+
+from __future__ import annotations
+
+from ..catalog import Catalog, load_catalog
+from ..defaults import dr_table, sizing_rules, sla_table
+from ..design import Design
+from ..errors import DevopsPlanError
+from ..plan import Plan
+from .assemble import assemble
+from .context import Context, PlanOptions, make_context
+from .core import Core, Memo, Tables, by_purchase, plan_core
+from .decisions import build_decisions, suggest
+
+
+class Planner:
+    """Plans designs with one catalog per cloud (the given one, else the shipped ones)."""
+
+    def __init__(self, catalog: Catalog | None = None) -> None:
+        self.fixed = catalog
+        self.catalogs: dict[str, Catalog] = {}
+        self.memo = Memo()
+
+    def catalog(self, cloud: str) -> Catalog:
+        """The catalog plans on `cloud` use (a fixed catalog of another cloud is refused when
+        the context is made, with a message naming both)."""
+        if self.fixed is not None:
+            return self.fixed
+        if cloud not in self.catalogs:
+            self.catalogs[cloud] = load_catalog(cloud)
+        return self.catalogs[cloud]
+
+    def tables(self, cloud: str) -> Tables:
+        return sla_table(cloud), sizing_rules(), dr_table()
+
+    def context(self, design: Design, options: PlanOptions = PlanOptions()) -> Context:
+        """The design resolved onto its cloud, regions and tables (before any sizing)."""
+        cloud = options.cloud or design.cloud.value
+        return make_context(design, options, self.catalog(cloud), self.tables(cloud))
+
+    def core(self, design: Design, options: PlanOptions = PlanOptions()) -> Core:
+        """One sizing and pricing pass (no decisions): what the explorer and variants need."""
+        cloud = options.cloud or design.cloud.value
+        return plan_core(design, options, self.catalog(cloud), self.tables(cloud), self.memo)
+
+    def variant(self, design: Design, options: PlanOptions = PlanOptions()) -> Core | None:
+        """A pass over a changed design; None when that variant cannot be planned."""
+        try:
+            return self.core(design, options)
+        except DevopsPlanError:
+            return None
+
+    def plan(self, design: Design, options: PlanOptions = PlanOptions()) -> Plan:
+        """Plan a design: sizing, topology, availability, DR and cost, with decisions."""
+        core = self.core(design, options)
+
+        def replan(changed: Design) -> Core | None:
+            return self.variant(changed, options)
+
+        suggestion = None if core.availability.meets_target else suggest(design, core, replan)
+        totals = by_purchase(core)
+        decisions = build_decisions(design, core, replan, totals)
+        return assemble(design, core, suggestion, decisions, totals)
+
+
+def build_plan(
+    design: Design,
+    *,
+    cloud: str | None = None,
+    region: str | None = None,
+    purchase: str | None = None,
+    catalog: Catalog | None = None,
+    allow_missing_prices: bool = False,
+    planner: Planner | None = None,
+) -> Plan:
+    """Plan a design: sizing, topology, availability, DR and cost, with decisions.
+
+    Raises PlanningError for a design that cannot be planned and PriceNotFound (listing
+    every missing price) unless `allow_missing_prices`, which turns them into warnings.
+    Pass a `planner` to reuse its catalogs and memos across many plans.
+    """
+    planner = planner or Planner(catalog)
+    options = PlanOptions(cloud, region, purchase, allow_missing_prices)
+    return planner.plan(design, options)
