@@ -172,8 +172,8 @@ def test_shared_pool_planner_equals_a_fresh_one(name):
     """A pool planner reused across a whole sweep (its memo shared by every variant)
     returns exactly what a fresh planner returns for each variant alone."""
     from benchmarks.synthetic import synthetic_design
-    from devops_plan.engine.pools import PoolPlanner
     from devops_plan.engine import Planner
+    from devops_plan.engine.pools import PoolPlanner
     from devops_plan.engine.services import size_services
 
     def plan_pools(ctx, services):  # type: ignore[no-untyped-def]
