@@ -11,6 +11,7 @@ from decimal import Decimal
 from ..catalog import PURCHASES, Catalog
 from ..defaults import DRTable, SizingRules, SLAEntry
 from ..design import Design, DRStrategy
+from ..errors import PriceNotFound
 from .availability import AvailabilityReport, assess, user_path
 from .context import Context, PlanOptions, make_context
 from .cost import CostComponent, LineItem, price_components, price_options
@@ -175,3 +176,18 @@ def by_purchase(core: Core) -> dict[str, Decimal]:
     sold as (storage reserved, a database on spot) is priced on demand by the cost model."""
     options = price_options(core.chosen_components, core.ctx.catalog, PURCHASES, allow_missing=True)
     return {option: summary.monthly_total for option, summary in options.items()}
+
+
+def total_with_pool(core: Core, pool: NodePoolPlan) -> Decimal | None:
+    """The plan's monthly total with one node pool on another instance type: the primary
+    region and the chosen DR strategy declared again and priced (the sizing does not change);
+    None when that type has no price somewhere the pool runs."""
+    ctx = core.ctx
+    pools = [pool if p.name == pool.name else p for p in core.pools]
+    components = region_components(ctx, ctx.primary, core.services, pools)
+    components += dr_components(ctx, core.dr.strategy, core.services, pools)
+    try:
+        items, _ = price_components(components, ctx.catalog)
+    except PriceNotFound:
+        return None
+    return sum((i.monthly_cost for i in items), Decimal(0))

@@ -8,6 +8,7 @@ so this module never builds a plan itself.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -25,7 +26,7 @@ from ..design import (
 from ..plan import DecisionOut, OptionOut, SuggestionOut
 from ..regions import find_region
 from ..units import format_duration, format_money, round_cents
-from .core import Core
+from .core import Core, total_with_pool
 from .variants import one_region, with_second_region, with_service
 
 Replan = Callable[[Design], Core | None]
@@ -169,15 +170,18 @@ def build_decisions(
 
 
 def _pool_options(core: Core, current: Platform) -> tuple[list[OptionOut], str]:
-    """The cheapest instance types of each node pool, priced as changes of the plan."""
+    """The cheapest instance types of each node pool, each priced as the whole plan with that
+    pool on that type (in every region it runs: a warm or active-active DR copy too)."""
     options: list[OptionOut] = []
     chosen_name = ""
     for pool in core.pools:
-        planned = next(c for c in pool.candidates if c.instance_type == pool.instance_type)
         for cand in pool.candidates[:3]:
             is_chosen = current == Platform.kubernetes and cand.instance_type == pool.instance_type
+            other = replace(pool, instance_type=cand.instance_type, nodes=cand.nodes)
+            cost = core.monthly_total if is_chosen else total_with_pool(core, other)
+            if cost is None:
+                continue
             name = f"Kubernetes, pool {pool.name} on {cand.instance_type} x {cand.nodes}"
-            cost = _money(core) + cand.monthly_cost - planned.monthly_cost
             options.append(_option(name, core, is_chosen, _texts("instance_type"), cost=cost))
             if is_chosen and not chosen_name:
                 chosen_name = name

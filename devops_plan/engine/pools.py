@@ -7,6 +7,7 @@ explorer's sweep) reuse them.
 
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,6 +21,7 @@ from .formulas import NodeShape, PodGroup, node_shape, nodes_lower_bound, pack_f
 from .services import ServicePlan, allowed_type
 
 _CENT = Decimal("0.01")
+CANDIDATES = 5  # the cheapest instance types a pool reports (the decision's options)
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,8 @@ class PoolPlanner:
                 f"node pool {name!r}: no allowed {ctx.cloud} instance type in {ctx.primary} "
                 f"is sold as {purchase} (defaults.node_types: {ctx.design.defaults.node_types})"
             )
-        # Evaluate the cheapest lower bounds first; stop once no type can beat the best.
+        # Evaluate the cheapest lower bounds first; stop once no type left can be among the
+        # CANDIDATES cheapest (its lower bound is above the last of them).
         bounded = sorted(
             (
                 (self._bound(pods, shape) * z * price.unit_price, price, shape)
@@ -160,9 +163,9 @@ class PoolPlanner:
             key=lambda t: (t[0], t[1].product),
         )
         results: list[tuple[Decimal, int, Price, NodeShape]] = []
-        best: Decimal | None = None
+        costs: list[Decimal] = []
         for bound, price, shape in bounded:
-            if best is not None and bound > best and len(results) >= 4:
+            if len(costs) >= CANDIDATES and bound > costs[CANDIDATES - 1]:
                 break
             per_zone = self._pack(pods, shape)
             if per_zone is None:
@@ -170,8 +173,7 @@ class PoolPlanner:
             nodes = per_zone * z
             hourly = nodes * price.unit_price
             results.append((hourly, nodes, price, shape))
-            if best is None or hourly < best:
-                best = hourly
+            insort(costs, hourly)
         if not results:
             biggest = max(members, key=lambda s: (s.cpu_request_m or 0, s.memory_request_mib or 0))
             raise PlanningError(
@@ -199,7 +201,7 @@ class PoolPlanner:
             shares=shares(pods),
             candidates=tuple(
                 PoolCandidate(r[2].product, r[1], (r[0] * HOURS).quantize(_CENT))
-                for r in results[:5]
+                for r in results[:CANDIDATES]
             ),
         )
 
