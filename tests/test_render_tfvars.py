@@ -8,7 +8,8 @@ import pytest
 
 from devops_plan import build_plan
 from devops_plan.design import DRStrategy, Platform, load_design
-from devops_plan.render.tfvars import _warm_replicas, artefacts, tfvars
+from devops_plan.engine.footprint import scaled_count
+from devops_plan.render.tfvars import artefacts, tfvars
 
 from .conftest import DESIGNS
 
@@ -79,18 +80,22 @@ def test_backup_restore_leaves_the_dr_region_empty():
 def test_warm_standby_counts_come_from_the_cost_model():
     design, plan = _shop("warm_standby")
     dr = tfvars(plan, design)["regions"]["us-west-2"]
-    # Node counts are read from the plan's DR line items; they are a scaled-down copy.
+    # Node counts are the engine's deployments; they are a scaled-down copy.
     pool = plan.node_pools[0]
     assert 0 < dr["node_counts"]["default"] < pool.nodes
     assert dr["node_counts"]["default"] % pool.zones == 0
     assert dr["caches"]["sessions"]["num_nodes"] == 1
     for s in plan.services:
         if s.kind == "stateless":
-            assert dr["replicas"][s.name] == _warm_replicas(s, design.dr.warm_fraction) < s.replicas
+            assert (
+                dr["replicas"][s.name]
+                == scaled_count(s.replicas, design.dr.warm_fraction, s.zones)
+                < s.replicas
+            )
 
 
-def test_warm_replica_rule_matches_the_cost_models_vm_counts():
-    # On VMs the cost model prices each warm replica, so its line items give the count.
+def test_warm_replicas_are_the_vms_the_cost_model_prices():
+    # On VMs the cost model prices each warm replica, so its line items count them too.
     design, plan = _shop("warm_standby", platform=Platform.vm)
     dr = tfvars(plan, design)["regions"]["us-west-2"]
     for s in plan.services:
@@ -102,7 +107,9 @@ def test_warm_replica_rule_matches_the_cost_models_vm_counts():
             ]
             assert items
             assert dr["replicas"][s.name] == round(sum(i.quantity for i in items) / 730)
-            assert dr["replicas"][s.name] == _warm_replicas(s, design.dr.warm_fraction)
+            assert dr["replicas"][s.name] == scaled_count(
+                s.replicas, design.dr.warm_fraction, s.zones
+            )
 
 
 def test_active_active_runs_everything_in_both_regions():

@@ -4,21 +4,18 @@ and what runs in each region (the primary, and the DR region as the chosen strat
 it: nothing for backup and restore, the database replica for pilot light, a scaled-down copy
 for warm standby, everything for active-active).
 
-Counts in the DR region are read from the plan's priced line items (what the cost model put
-there), not recomputed. Pure and deterministic: sorted keys, two-space indent, final newline.
+What runs where is read from `Plan.deployments` (the engine's own counts), not recomputed.
+Pure and deterministic: sorted keys, two-space indent, final newline.
 """
 
 from __future__ import annotations
 
 import json
-import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from ..design import Design
-from ..plan import LineItemOut, Plan, ServiceOut
-from ..units import HOURS_PER_MONTH
+from ..plan import DeploymentOut, Plan, ServiceOut
 
 __all__ = ["Settings", "artefacts", "tfvars"]
 
@@ -28,87 +25,23 @@ class Settings:
     folder: str = "terraform"
 
 
-def _hours_count(items: Iterable[LineItemOut]) -> int:
-    """How many units run all month: an hourly line item's quantity is units x 730."""
-    return round(sum(i.quantity for i in items) / HOURS_PER_MONTH)
-
-
-def _in(plan: Plan, region: str, resource: str) -> list[LineItemOut]:
-    return [
-        i
-        for i in plan.cost.line_items
-        if i.region == region and i.resource == resource and i.unit == "hour"
-    ]
-
-
-def _warm_replicas(s: ServiceOut, fraction: float) -> int:
-    # The cost model's warm-standby rule: the fraction of the replicas, whole zones, at least
-    # one per zone (topology.region_components); tests check it against the VM line items.
-    z = max(1, s.zones)
-    return max(z, math.ceil(s.replicas * fraction / z) * z)
-
-
-def _region(plan: Plan, design: Design, region: str, role: str) -> dict[str, Any]:
-    strategy = plan.dr.strategy
-    full = role == "primary" or strategy == "active_active"
-    pools = {
-        p.name: p.nodes
-        if role == "primary"
-        else _hours_count(_in(plan, region, f"node-pool/{p.name}"))
-        for p in plan.node_pools
-    }
-    replicas: dict[str, int] = {}
-    databases: dict[str, Any] = {}
-    caches: dict[str, Any] = {}
-    for s in plan.services:
-        if s.kind == "stateless":
-            if full:
-                replicas[s.name] = s.replicas
-            elif s.platform == "vm":
-                replicas[s.name] = _hours_count(_in(plan, region, f"vm/{s.name}"))
-            elif strategy == "warm_standby":
-                replicas[s.name] = _warm_replicas(s, design.dr.warm_fraction)
-            else:
-                replicas[s.name] = 0
-        elif s.kind == "database":
-            if full:
-                databases[s.name] = {
-                    "instance_class": s.instance_class,
-                    "multi_az": bool(s.multi_az),
-                    "read_replicas": s.read_replicas,
-                    "cross_region_replica": role != "primary",
-                }
-            elif _in(plan, region, f"dr-db/{s.name}"):
-                databases[s.name] = {
-                    "instance_class": s.instance_class,
-                    "multi_az": False,
-                    "read_replicas": 0,
-                    "cross_region_replica": True,
-                }
-        elif s.kind == "cache":
-            if full:
-                caches[s.name] = {"node_type": s.instance_class, "num_nodes": s.cache_nodes}
-            elif items := _in(plan, region, f"dr-cache/{s.name}"):
-                caches[s.name] = {"node_type": s.instance_class, "num_nodes": _hours_count(items)}
+def _region(d: DeploymentOut) -> dict[str, Any]:
     return {
-        "role": role,
-        "availability_zones": plan.topology.zone_names.get(region, []),
-        "node_counts": pools,
-        "replicas": replicas,
-        "databases": databases,
-        "caches": caches,
+        "role": d.role,
+        "availability_zones": list(d.zones),
+        "node_counts": dict(d.node_pools),
+        "replicas": dict(d.replicas),
+        "databases": {name: db.model_dump() for name, db in d.databases.items()},
+        "caches": {
+            name: {"node_type": c.node_type, "num_nodes": c.nodes} for name, c in d.caches.items()
+        },
     }
 
 
 def tfvars(plan: Plan, design: Design) -> dict[str, Any]:
     """The variables as a dict (what `artefacts` writes as JSON)."""
     serving = plan.topology.serving_regions
-    regions = {
-        r: _region(plan, design, r, "primary" if r == plan.topology.primary_region else "serving")
-        for r in serving
-    }
-    if plan.dr.dr_region not in regions:
-        regions[plan.dr.dr_region] = _region(plan, design, plan.dr.dr_region, "dr")
+    regions = {name: _region(d) for name, d in plan.deployments.items()}
     by_kind: dict[str, list[ServiceOut]] = {}
     for s in plan.services:
         by_kind.setdefault(s.kind, []).append(s)
