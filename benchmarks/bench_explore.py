@@ -20,7 +20,13 @@ import time
 from devops_plan import Planner
 from devops_plan.catalog import Catalog, clear_cache, load_catalog
 from devops_plan.design import load_design
-from devops_plan.explore import candidate_design, candidate_of, design_space, explore, pareto_mask
+from devops_plan.exploration import (
+    candidate_design,
+    candidate_of,
+    design_space,
+    explore,
+    pareto_mask,
+)
 from devops_plan.paths import data_path
 
 LOADS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0)

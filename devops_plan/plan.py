@@ -260,6 +260,11 @@ class Plan(Frozen):
 def plan_schema() -> dict[str, Any]:
     """The JSON Schema of a plan's JSON (docs/plan.schema.json), generated from the models."""
     schema = Plan.model_json_schema(mode="serialization")
+    for model in schema["$defs"].values():
+        if model.get("type") == "object" and "properties" in model:
+            # A key the contract does not name is a change to review, not silently allowed.
+            model["additionalProperties"] = False
+    schema["additionalProperties"] = False
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "devops-plan plan"
     return schema

@@ -39,11 +39,11 @@ explorer.view
 # Every combination of zones, DR strategy (and with it one or two regions), purchase options,
 # node family and Multi-AZ for the design file, priced and assessed at once: monthly cost
 # against availability, the candidates no other one beats on cost, availability and RTO
-# coloured by DR strategy, the design as written marked with a star (`devops_plan.explore`).
+# coloured by DR strategy, the design as written marked with a star (`devops_plan.exploration`).
 
 # %%
 # %matplotlib inline
-from devops_plan.explore import explore
+from devops_plan.exploration import explore
 from devops_plan.render.pareto import pareto_figure
 
 pareto_figure(explore(explorer.base))

@@ -16,7 +16,7 @@ from devops_plan import build_plan
 from devops_plan.cli import app
 from devops_plan.design import load_design
 from devops_plan.errors import PlanningError
-from devops_plan.explore import (
+from devops_plan.exploration import (
     DIMENSIONS,
     Candidate,
     candidate_design,

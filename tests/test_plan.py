@@ -6,6 +6,7 @@ import json
 import os
 from decimal import Decimal
 
+import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,92 +17,12 @@ from devops_plan.design import Design, Platform, load_design, parse_design
 from devops_plan.engine.dr import STRATEGY_ORDER
 from devops_plan.engine.variants import with_load
 from devops_plan.errors import PlanningError
+from devops_plan.plan import plan_schema
 
 from .conftest import DESIGNS, ROOT
 
 GOLDEN = ROOT / "tests" / "golden"
 EXAMPLES = sorted(p.stem for p in DESIGNS.glob("*.yaml"))
-CONTRACT = {
-    "top": [
-        "design",
-        "cloud",
-        "regions",
-        "currency",
-        "catalog_as_of",
-        "services",
-        "node_pools",
-        "availability",
-        "dr",
-        "cost",
-        "decisions",
-        "warnings",
-    ],
-    "services": [
-        "name",
-        "kind",
-        "replicas",
-        "cpu_request_m",
-        "memory_request_mib",
-        "instance_class",
-        "multi_az",
-        "availability",
-        "monthly_cost",
-    ],
-    "node_pools": [
-        "name",
-        "instance_type",
-        "nodes",
-        "zones",
-        "max_pods",
-        "allocatable_cpu_m",
-        "allocatable_memory_mib",
-        "cpu_utilization",
-        "memory_utilization",
-        "monthly_cost",
-    ],
-    "availability": [
-        "target",
-        "achieved",
-        "meets_target",
-        "downtime_budget_min",
-        "weakest",
-        "path",
-        "suggestion",
-    ],
-    "dr": [
-        "strategy",
-        "dr_region",
-        "rto",
-        "rpo",
-        "rto_target",
-        "rpo_target",
-        "meets_target",
-        "options",
-    ],
-    "dr_option": ["strategy", "rto", "rpo", "monthly_cost", "meets_target"],
-    "cost": [
-        "monthly_total",
-        "budget",
-        "within_budget",
-        "by_service",
-        "by_category",
-        "line_items",
-        "by_purchase",
-    ],
-    "line_item": [
-        "service",
-        "resource",
-        "component",
-        "unit",
-        "quantity",
-        "unit_price",
-        "monthly_cost",
-        "region",
-        "purchase",
-    ],
-    "decision": ["id", "title", "chosen", "options", "drivers"],
-    "option": ["name", "monthly_cost", "pros", "cons"],
-}
 
 
 def shop() -> Design:
@@ -113,25 +34,33 @@ def shop_plan() -> dict:  # type: ignore[type-arg]
     return build_plan(shop()).to_dict()
 
 
-def test_json_contract_keys(shop_plan: dict) -> None:  # type: ignore[type-arg]
-    d = shop_plan
-    assert set(CONTRACT["top"]) <= set(d)
-    for s in d["services"]:
-        assert set(CONTRACT["services"]) <= set(s)
-    for p in d["node_pools"]:
-        assert set(CONTRACT["node_pools"]) <= set(p)
-    assert set(CONTRACT["availability"]) <= set(d["availability"])
-    assert set(CONTRACT["dr"]) <= set(d["dr"])
-    for o in d["dr"]["options"]:
-        assert set(CONTRACT["dr_option"]) <= set(o)
-    assert set(CONTRACT["cost"]) <= set(d["cost"])
-    for i in d["cost"]["line_items"]:
-        assert set(CONTRACT["line_item"]) <= set(i)
-    for dec in d["decisions"]:
-        assert set(CONTRACT["decision"]) <= set(dec)
+def test_the_committed_plan_schema_is_current() -> None:
+    committed = json.loads((ROOT / "docs" / "plan.schema.json").read_text(encoding="utf-8"))
+    assert committed == plan_schema(), "run: devops-plan schema --plan > docs/plan.schema.json"
+
+
+@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+@pytest.mark.parametrize("case", EXAMPLES)
+def test_plans_follow_the_published_schema(case: str, cloud: str) -> None:
+    # The JSON contract is docs/plan.schema.json, generated from the Plan models: every key
+    # required, none unknown. A renamed or dropped key fails here and shows in review.
+    plan = build_plan(load_design(DESIGNS / f"{case}.yaml"), cloud=cloud).to_dict()
+    jsonschema.validate(plan, plan_schema(), cls=jsonschema.Draft202012Validator)
+    for dec in plan["decisions"]:
         for o in dec["options"]:
-            assert set(CONTRACT["option"]) <= set(o)
             assert o["availability"] is not None or (o["rto"] is not None and o["rpo"] is not None)
+
+
+def test_the_schema_refuses_a_missing_or_unknown_key(shop_plan: dict) -> None:  # type: ignore[type-arg]
+    schema = plan_schema()
+    renamed = dict(shop_plan)
+    renamed["monthly"] = renamed.pop("cost")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(renamed, schema, cls=jsonschema.Draft202012Validator)
+    item = dict(shop_plan["cost"]["line_items"][0], extra=1)
+    cost = dict(shop_plan["cost"], line_items=[item])
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(dict(shop_plan, cost=cost), schema, cls=jsonschema.Draft202012Validator)
 
 
 def test_units_in_json(shop_plan: dict) -> None:  # type: ignore[type-arg]

@@ -44,6 +44,15 @@ def validate(
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of the design file (for editor completion)."""
-    print(json.dumps(json_schema(), indent=2, sort_keys=True))
+def schema(
+    plan: bool = typer.Option(
+        False, "--plan", help="The schema of a plan's JSON (plan --json) instead."
+    ),
+) -> None:
+    """Print the JSON Schema of the design file (for editor completion), or of a plan."""
+    if plan:
+        from ..plan import plan_schema
+
+        print(json.dumps(plan_schema(), indent=2, sort_keys=True))
+    else:
+        print(json.dumps(json_schema(), indent=2, sort_keys=True))

@@ -13,7 +13,7 @@ from rich.table import Table
 from ..atomic import write_atomic
 from ..design import load_design
 from ..errors import UserError
-from ..explore import DIMENSIONS, design_space, explore, frontier
+from ..exploration import DIMENSIONS, design_space, explore, frontier
 from ..units import format_duration
 from ._common import app, err, out, user_errors
 
