@@ -428,7 +428,6 @@ def test_load_is_cached_and_reloads_a_rewritten_file(tmp_path: Path) -> None:
     path = _write(tmp_path, HEADER, GOOD)
     first = load_catalog("aws", path)
     assert load_catalog("aws", path) is first
-    assert Catalog.load("aws", path) is first
     path.write_text(HEADER + "\n" + GOOD.replace("0.096", "0.1") + "\n", encoding="utf-8")
     os.utime(path, ns=(1, 1))  # a different mtime even on coarse clocks
     again = load_catalog("aws", path)

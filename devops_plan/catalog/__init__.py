@@ -5,7 +5,17 @@ The shipped catalogs live in data/pricing/<cloud>.csv; `load_catalog` reads one.
 
 from __future__ import annotations
 
-from .lookup import (
+from .files import (
+    clear_cache,
+    default_path,
+    format_catalog,
+    load_catalog,
+    read_roles,
+    read_rows,
+    write_catalog,
+)
+from .lookup import Catalog
+from .price import (
     ARCHES,
     BASE_REGIONS,
     CATEGORIES,
@@ -18,15 +28,8 @@ from .lookup import (
     PURCHASES,
     REQUIRED_COLUMNS,
     UNITS,
-    Catalog,
     Price,
-    clear_cache,
-    default_path,
-    format_catalog,
-    load_catalog,
-    read_roles,
-    read_rows,
-    write_catalog,
+    is_burstable,
 )
 
 __all__ = [
@@ -47,6 +50,7 @@ __all__ = [
     "clear_cache",
     "default_path",
     "format_catalog",
+    "is_burstable",
     "load_catalog",
     "read_roles",
     "read_rows",

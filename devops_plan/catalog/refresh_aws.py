@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CatalogError, ExternalError
-from .lookup import Key, Price, default_path, read_rows, write_catalog
+from .files import default_path, read_rows, write_catalog
+from .price import Key, Price
 
 # The Price List API is served from us-east-1 (and ap-south-1, eu-central-1) only.
 PRICING_REGION = "us-east-1"

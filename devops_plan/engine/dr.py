@@ -1,7 +1,7 @@
 """DR strategies: what each achieves (RTO/RPO) and choosing the cheapest that meets targets.
 
-Pricing each strategy's footprint in the DR region is declared in `topology.py`; this
-module only compares the priced options.
+What each strategy runs in the DR region is declared in `footprint/dr.py`; this module only
+compares the priced options.
 """
 
 from __future__ import annotations
@@ -10,7 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-STRATEGY_ORDER = ("backup_restore", "pilot_light", "warm_standby", "active_active")
+from ..design import DRStrategy
+from ..units import format_duration
+
+STRATEGY_ORDER = tuple(DRStrategy)  # cheapest first
 
 
 @dataclass(frozen=True)
@@ -56,11 +59,14 @@ def choose(
 
 
 def _gap(o: DROption, rto_target_s: int, rpo_target_s: int) -> str:
-    from ..units import format_duration as f
 
     parts = []
     if o.rto_s > rto_target_s:
-        parts.append(f"RTO {f(o.rto_s)} exceeds the {f(rto_target_s)} target")
+        parts.append(
+            f"RTO {format_duration(o.rto_s)} exceeds the {format_duration(rto_target_s)} target"
+        )
     if o.rpo_s > rpo_target_s:
-        parts.append(f"RPO {f(o.rpo_s)} exceeds the {f(rpo_target_s)} target")
+        parts.append(
+            f"RPO {format_duration(o.rpo_s)} exceeds the {format_duration(rpo_target_s)} target"
+        )
     return "; ".join(parts)

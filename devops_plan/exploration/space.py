@@ -28,7 +28,7 @@ DIMENSIONS = (
     "load_multiplier",
 )
 DEFAULT_FAMILY = "default"  # the design's own node_types (or the planner's default rule)
-SINGLE = "backup_restore"  # any single-region strategy: the sizing does not depend on it
+SINGLE = DRStrategy.backup_restore  # any single-region strategy: the sizing does not depend on it
 _MAX_ZONES = 3
 
 

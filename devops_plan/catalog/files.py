@@ -1,0 +1,314 @@
+"""Catalog files: reading a catalog CSV (every row validated, problems named by file, line
+and column), the planner roles beside it, loading a cloud's catalog, and writing one back
+atomically."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from ..errors import CatalogError
+from ..paths import data_path
+from .lookup import Catalog
+from .price import (
+    ARCHES,
+    CATEGORIES,
+    CLOUDS,
+    COLUMNS,
+    DEPLOYMENTS,
+    ENGINES,
+    GENERATIONS,
+    PURCHASES,
+    UNITS,
+    Key,
+    Price,
+    describe_key,
+    hint,
+)
+
+
+class _RowProblem(Exception):
+    def __init__(self, column: str, message: str):
+        self.column = column
+        super().__init__(message)
+
+
+def _choice(column: str, value: str, allowed: Sequence[str], *, empty_ok: bool) -> str:
+    if value == "" and empty_ok:
+        return value
+    if value not in allowed:
+        raise _RowProblem(
+            column, f"expected one of {', '.join(allowed)}{hint(value, allowed)} (got {value!r})"
+        )
+    return value
+
+
+def _decimal(column: str, value: str) -> Decimal:
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise _RowProblem(column, f"expected a decimal number (got {value!r})") from None
+    if not number.is_finite() or number < 0:
+        raise _RowProblem(column, f"expected a number >= 0 (got {value!r})")
+    return number
+
+
+def _float(column: str, value: str) -> float | None:
+    if value == "":
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise _RowProblem(column, f"expected a number or empty (got {value!r})") from None
+    if not (number > 0 and number != float("inf")):
+        raise _RowProblem(column, f"expected a number > 0 (got {value!r})")
+    return number
+
+
+def _text(column: str, value: str) -> str:
+    if not value.strip():
+        raise _RowProblem(column, "must not be empty")
+    return value
+
+
+def _as_of(value: str) -> str:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise _RowProblem(
+            "as_of", f"expected an ISO date such as 2025-01-01 (got {value!r})"
+        ) from None
+    return value
+
+
+def _parse_row(cloud: str, cell: Mapping[str, str]) -> Price:
+    if cell["cloud"] != cloud:
+        raise _RowProblem("cloud", f"expected {cloud!r} (got {cell['cloud']!r})")
+    return Price(
+        cloud=cloud,
+        service=_text("service", cell["service"]),
+        category=_choice("category", cell["category"], CATEGORIES, empty_ok=False),
+        product=_text("product", cell["product"]),
+        region=_text("region", cell["region"]),
+        purchase=_choice("purchase", cell["purchase"], PURCHASES, empty_ok=False),
+        unit=_choice("unit", cell["unit"], UNITS, empty_ok=False),
+        unit_price=_decimal("unit_price", cell["unit_price"]),
+        currency=_text("currency", cell["currency"]),
+        vcpu=_float("vcpu", cell["vcpu"]),
+        memory_gib=_float("memory_gib", cell["memory_gib"]),
+        family=cell["family"],
+        generation=_choice("generation", cell["generation"], GENERATIONS, empty_ok=True),
+        arch=_choice("arch", cell["arch"], ARCHES, empty_ok=True),
+        engine=_choice("engine", cell["engine"], ENGINES, empty_ok=True),
+        deployment=_choice("deployment", cell["deployment"], DEPLOYMENTS, empty_ok=True),
+        as_of=_as_of(cell["as_of"]),
+        source=_text("source", cell["source"]),
+    )
+
+
+_MAX_PROBLEMS = 20
+
+
+def read_rows(cloud: str, path: Path) -> list[Price]:
+    """Every row of a catalog CSV; CatalogError naming file, line and column on a problem."""
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except OSError as exc:
+        raise CatalogError(
+            f"{path}: cannot read the {cloud} price catalog: {exc.strerror}"
+        ) from None
+    problems: list[str] = []
+    rows: list[Price] = []
+    seen: dict[Key, int] = {}
+    with handle:
+        reader = csv.reader(handle)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise CatalogError(f"{path}:1: empty file; expected a header row") from None
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise CatalogError(f"{path}:1: not a CSV file: {exc}") from None
+        index = {name.strip(): i for i, name in enumerate(header)}
+        missing = [c for c in COLUMNS if c not in index]
+        if missing:
+            raise CatalogError(
+                f"{path}:1: missing column(s) {', '.join(missing)}; "
+                f"expected columns: {', '.join(COLUMNS)}"
+            )
+        positions = [(c, index[c]) for c in COLUMNS]
+        width = len(header)
+        try:
+            for fields in reader:
+                line = reader.line_num
+                if not fields:
+                    continue
+                if len(fields) != width:
+                    problems.append(f"{path}:{line}: expected {width} fields, found {len(fields)}")
+                else:
+                    cell = {c: fields[i] for c, i in positions}
+                    try:
+                        price = _parse_row(cloud, cell)
+                    except _RowProblem as exc:
+                        col = index[exc.column] + 1
+                        problems.append(f"{path}:{line}:{col}: column {exc.column}: {exc}")
+                    else:
+                        first = seen.setdefault(price.key, line)
+                        if first != line:
+                            problems.append(
+                                f"{path}:{line}: duplicate of line {first}: {describe_key(price.key)}"
+                            )
+                        else:
+                            rows.append(price)
+                if len(problems) >= _MAX_PROBLEMS:
+                    problems.append("(stopped after 20 problems)")
+                    break
+        except (csv.Error, UnicodeDecodeError) as exc:
+            problems.append(f"{path}:{reader.line_num}: not valid CSV: {exc}")
+    if problems:
+        raise CatalogError("\n".join(problems))
+    if not rows:
+        raise CatalogError(f"{path}: no price rows")
+    return rows
+
+
+def read_roles(cloud: str, path: Path) -> dict[str, str]:
+    """The planner roles of `cloud` from a roles.yaml file."""
+    try:
+        raw: Any = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CatalogError(f"{path}: cannot read planner roles: {exc.strerror}") from None
+    except Exception as exc:  # ruamel raises several unrelated error types
+        raise CatalogError(f"{path}: not valid YAML: {exc}") from None
+    section = raw.get(cloud) if isinstance(raw, dict) else None
+    if section is None:
+        return {}
+    if not isinstance(section, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in section.items()
+    ):
+        raise CatalogError(f"{path}: {cloud}: expected a mapping of role: product-id")
+    return dict(section)
+
+
+def default_path(cloud: str) -> Path:
+    return data_path("pricing", f"{cloud}.csv")
+
+
+def _roles_path(csv_path: Path) -> Path:
+    beside = csv_path.parent / "roles.yaml"
+    return beside if beside.is_file() else data_path("pricing", "roles.yaml")
+
+
+_cache: dict[tuple[str, str, int, int], Catalog] = {}
+_lock = threading.Lock()
+
+
+def load_catalog(cloud: str, path: str | Path | None = None) -> Catalog:
+    """The catalog of `cloud` (aws, gcp, azure) from `path`, or the shipped snapshot.
+
+    Loaded once per (cloud, file); a file rewritten in place (e.g. by `catalog refresh`)
+    is read again because its size and modification time are part of the cache key.
+    """
+    if cloud not in CLOUDS:
+        raise CatalogError(
+            f"unknown cloud {cloud!r}{hint(cloud, CLOUDS)}; expected one of {', '.join(CLOUDS)}"
+        )
+    csv_path = Path(path) if path is not None else default_path(cloud)
+    try:
+        stat = csv_path.stat()
+    except OSError as exc:
+        raise CatalogError(
+            f"{csv_path}: cannot read the {cloud} price catalog: {exc.strerror}"
+        ) from None
+    key = (cloud, str(csv_path.resolve()), stat.st_mtime_ns, stat.st_size)
+    with _lock:
+        cached = _cache.get(key)
+        if cached is not None:
+            return cached
+        rows = read_rows(cloud, csv_path)
+        roles = read_roles(cloud, _roles_path(csv_path))
+        catalog = Catalog(cloud, rows, roles, path=str(csv_path))
+        _cache[key] = catalog
+        return catalog
+
+
+# -- writing files ---------------------------------------------------------------
+
+
+def _fmt_decimal(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def _fmt_float(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def format_catalog(rows: Iterable[Price]) -> str:
+    """CSV text of a catalog: header, then rows sorted by product, region, purchase,
+    engine, deployment; the same rows always give the same bytes."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for p in sorted(rows, key=lambda r: r.key):
+        cells = {
+            "cloud": p.cloud,
+            "service": p.service,
+            "product": p.product,
+            "region": p.region,
+            "purchase": p.purchase,
+            "unit": p.unit,
+            "unit_price": _fmt_decimal(p.unit_price),
+            "currency": p.currency,
+            "vcpu": _fmt_float(p.vcpu),
+            "memory_gib": _fmt_float(p.memory_gib),
+            "family": p.family,
+            "generation": p.generation,
+            "arch": p.arch,
+            "as_of": p.as_of,
+            "source": p.source,
+            "category": p.category,
+            "engine": p.engine,
+            "deployment": p.deployment,
+        }
+        writer.writerow([cells[c] for c in COLUMNS])
+    return buf.getvalue()
+
+
+def write_catalog(cloud: str, rows: Iterable[Price], path: str | Path) -> Path:
+    """Write a catalog CSV atomically: a temp file in the same folder is written, read
+    back and validated, then renamed over `path`; a failure leaves `path` untouched."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = format_catalog(rows)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        read_rows(cloud, tmp)  # never rename a catalog we could not load back
+        # mkstemp makes the file private; keep the mode of the file being replaced.
+        os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def clear_cache() -> None:
+    """Forget loaded catalogs (tests; a long-lived kernel after editing a CSV by hand)."""
+    with _lock:
+        _cache.clear()

@@ -1,0 +1,162 @@
+"""Catalog rows: the Price of one unit of a product in a region, the fixed vocabularies
+(clouds, purchase options, units, categories), and the one rule for burstable types."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..units import HOURS_PER_MONTH
+
+CLOUDS = ("aws", "gcp", "azure")
+# The region each cloud's list prices are transcribed for; the CLI's default region.
+BASE_REGIONS = {"aws": "us-east-1", "gcp": "us-central1", "azure": "eastus"}
+PURCHASES = (
+    "on_demand",
+    "spot",
+    "reserved_1y",
+    "reserved_3y",
+    "savings_plan_1y",
+    "savings_plan_3y",
+)
+# The fixed unit vocabulary. Hourly units are multiplied by 730 for a month.
+UNITS = ("hour", "GB-month", "GB", "LCU-hour", "request-million", "vCPU-hour", "GB-hour")
+HOURLY_UNITS = frozenset({"hour", "LCU-hour", "vCPU-hour", "GB-hour"})
+CATEGORIES = (
+    "compute",
+    "database",
+    "database_storage",
+    "cache",
+    "block_storage",
+    "snapshot",
+    "object_storage",
+    "load_balancer",
+    "nat",
+    "kubernetes",
+    "network",
+    "containers",
+    "queue",
+)
+ENGINES = ("postgres", "mysql", "redis")
+DEPLOYMENTS = ("single_az", "multi_az")
+GENERATIONS = ("current", "previous")
+ARCHES = ("x86_64", "arm64")
+
+REQUIRED_COLUMNS = (
+    "cloud",
+    "service",
+    "product",
+    "region",
+    "purchase",
+    "unit",
+    "unit_price",
+    "currency",
+    "vcpu",
+    "memory_gib",
+    "family",
+    "generation",
+    "arch",
+    "as_of",
+    "source",
+)
+EXTRA_COLUMNS = ("category", "engine", "deployment")
+COLUMNS = REQUIRED_COLUMNS + EXTRA_COLUMNS
+
+_MONTH = Decimal(HOURS_PER_MONTH)
+# A database class without --multi-az means the base single-AZ offering.
+DEFAULT_DEPLOYMENT = "single_az"
+
+Key = tuple[str, str, str, str, str]  # product, region, purchase, engine, deployment
+
+# Burstable and shared-core types, per cloud: their list price assumes mostly idle CPU, so
+# sustained load also pays CPU credits (AWS T family, Azure B-series and the Burstable
+# database tier) or gets a fraction of a core (GCP shared-core e2-micro/small/medium,
+# f1-micro, g1-small, db-f1-micro / db-g1-small). GCP's T2A and T2D ("Tau") are full cores.
+_BURSTABLE_FAMILY = {
+    "aws": re.compile(r"^((db|cache)\.)?t\d+[a-z]*$"),
+    "gcp": re.compile(r"^db-shared$"),
+    "azure": re.compile(r"^(B|Burstable)$"),
+}
+_BURSTABLE_PRODUCT = {
+    "aws": re.compile(r"^((db|cache)\.)?t\d+[a-z]*\."),
+    "gcp": re.compile(r"^(e2-(micro|small|medium)|f1-micro|g1-small|db-(f1-micro|g1-small))$"),
+    "azure": re.compile(r"^(Standard_B\d|B_)"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    """One catalog row: the list price of one unit of a product in a region."""
+
+    cloud: str
+    service: str
+    category: str
+    product: str
+    region: str
+    purchase: str
+    unit: str
+    unit_price: Decimal
+    currency: str
+    vcpu: float | None
+    memory_gib: float | None
+    family: str
+    generation: str
+    arch: str
+    engine: str
+    deployment: str
+    as_of: str
+    source: str
+
+    @property
+    def hourly(self) -> bool:
+        """True when the unit is a per-hour unit (hour, LCU-hour, vCPU-hour, GB-hour)."""
+        return self.unit in HOURLY_UNITS
+
+    @property
+    def monthly(self) -> Decimal:
+        """One unit for a 730-hour month for hourly units; the unit price otherwise."""
+        return self.unit_price * _MONTH if self.hourly else self.unit_price
+
+    @property
+    def key(self) -> Key:
+        return (self.product, self.region, self.purchase, self.engine, self.deployment)
+
+    @property
+    def burstable(self) -> bool:
+        """A burstable or shared-core type: the planner never picks one by default (ADR 0008)."""
+        return is_burstable(self.cloud, self.family, self.product)
+
+
+def is_burstable(cloud: str, family: str, product: str) -> bool:
+    """The one burstable rule, for catalog rows and for instance types seen in a bill."""
+    by_family = _BURSTABLE_FAMILY.get(cloud)
+    by_product = _BURSTABLE_PRODUCT.get(cloud)
+    return bool(
+        (by_family is not None and family and by_family.match(family))
+        or (by_product is not None and by_product.match(product))
+    )
+
+
+def closest(word: str, choices: Iterable[str], n: int = 5) -> list[str]:
+    """The choices nearest to `word` (for 'did you mean' messages), best first."""
+    pool = sorted(set(choices))
+    found = difflib.get_close_matches(word, pool, n=n, cutoff=0.6)
+    if not found:
+        low = word.lower()
+        found = [c for c in pool if c.lower().startswith(low[:3])][:n] if low else []
+    return found
+
+
+def hint(word: str, choices: Iterable[str]) -> str:
+    near = closest(word, choices)
+    return f" (closest: {', '.join(near)})" if near else ""
+
+
+def describe_key(key: Key) -> str:
+    """How a catalog key reads in a message: m5.large in us-east-1 (on_demand, postgres)."""
+    product, region, purchase, engine, deployment = key
+    extra = "".join(f", {part}" for part in (engine, deployment) if part)
+    return f"{product} in {region} ({purchase}{extra})"
