@@ -230,6 +230,42 @@ class Catalog:
         arch: str | None,
         generation: str | None,
     ) -> list[Price]:
+        self._check_query(region, category, family, purchase)
+        for name, value, allowed in (
+            ("engine", engine, ENGINES),
+            ("deployment", deployment, DEPLOYMENTS),
+            ("arch", arch, ARCHES),
+            ("generation", generation, GENERATIONS),
+        ):
+            if value is not None and value not in allowed:
+                raise CatalogError(
+                    f"unknown {name} {value!r}{hint(value, allowed)}; "
+                    f"expected one of {', '.join(allowed)}"
+                )
+        wanted = {
+            "purchase": purchase,
+            "category": category,
+            "family": family,
+            "engine": engine,
+            "deployment": deployment,
+            "arch": arch,
+            "generation": generation,
+        }
+        equal = [(k, v) for k, v in wanted.items() if v is not None]
+        return [
+            p
+            for p in self._by_region[region]
+            if all(getattr(p, k) == v for k, v in equal)
+            and (min_vcpu is None or (p.vcpu is not None and p.vcpu >= min_vcpu))
+            and (
+                min_memory_gib is None
+                or (p.memory_gib is not None and p.memory_gib >= min_memory_gib)
+            )
+        ]
+
+    def _check_query(
+        self, region: str, category: str | None, family: str | None, purchase: str
+    ) -> None:
         if region not in self._by_region:
             raise CatalogError(
                 f"unknown {self.cloud} region {region!r}{hint(region, self._by_region)}; "
@@ -249,41 +285,6 @@ class Catalog:
             raise CatalogError(
                 f"unknown {self.cloud} family {family!r}{hint(family, self._families)}"
             )
-        for name, value, allowed in (
-            ("engine", engine, ENGINES),
-            ("deployment", deployment, DEPLOYMENTS),
-            ("arch", arch, ARCHES),
-            ("generation", generation, GENERATIONS),
-        ):
-            if value is not None and value not in allowed:
-                raise CatalogError(
-                    f"unknown {name} {value!r}{hint(value, allowed)}; "
-                    f"expected one of {', '.join(allowed)}"
-                )
-        out = []
-        for p in self._by_region[region]:
-            if p.purchase != purchase:
-                continue
-            if category is not None and p.category != category:
-                continue
-            if family is not None and p.family != family:
-                continue
-            if engine is not None and p.engine != engine:
-                continue
-            if deployment is not None and p.deployment != deployment:
-                continue
-            if arch is not None and p.arch != arch:
-                continue
-            if generation is not None and p.generation != generation:
-                continue
-            if min_vcpu is not None and (p.vcpu is None or p.vcpu < min_vcpu):
-                continue
-            if min_memory_gib is not None and (
-                p.memory_gib is None or p.memory_gib < min_memory_gib
-            ):
-                continue
-            out.append(p)
-        return out
 
     def role(self, role: str) -> str:
         """The product id the planner uses for `role` (data/pricing/roles.yaml)."""

@@ -139,22 +139,12 @@ class PoolPlanner:
             self.packed[key] = pack_first_fit_decreasing(pods, shape)
         return self.packed[key]
 
-    def plan_pool(
-        self, ctx: Context, name: str, purchase: str, members: Sequence[ServicePlan]
-    ) -> NodePoolPlan:
-        z = ctx.zones
-        pods = tuple(
-            PodGroup(s.name, s.cpu_request_m or 0, s.memory_request_mib or 0, s.replicas // z)
-            for s in members
-        )
-        candidates = self._shapes(ctx, purchase)
-        if not candidates:
-            raise PlanningError(
-                f"node pool {name!r}: no allowed {ctx.cloud} instance type in {ctx.primary} "
-                f"is sold as {purchase} (defaults.node_types: {ctx.design.defaults.node_types})"
-            )
-        # Evaluate the cheapest lower bounds first; stop once no type left can be among the
-        # CANDIDATES cheapest (its lower bound is above the last of them).
+    def _cheapest(
+        self, pods: tuple[PodGroup, ...], z: int, candidates: Sequence[tuple[Price, NodeShape]]
+    ) -> list[tuple[Decimal, int, Price, NodeShape]]:
+        """Packed pools for the types that can be among the CANDIDATES cheapest: the cheapest
+        lower bounds are packed first, and the search stops once no type left can beat the
+        last of them. Hourly cost, nodes, price, shape; cheapest first."""
         bounded = sorted(
             (
                 (self._bound(pods, shape) * z * price.unit_price, price, shape)
@@ -170,10 +160,27 @@ class PoolPlanner:
             per_zone = self._pack(pods, shape)
             if per_zone is None:
                 continue
-            nodes = per_zone * z
-            hourly = nodes * price.unit_price
-            results.append((hourly, nodes, price, shape))
-            insort(costs, hourly)
+            results.append((per_zone * z * price.unit_price, per_zone * z, price, shape))
+            insort(costs, results[-1][0])
+        # On equal cost prefer more, smaller nodes: losing one costs less capacity.
+        results.sort(key=lambda r: (r[0], -r[1], r[2].product))
+        return results
+
+    def plan_pool(
+        self, ctx: Context, name: str, purchase: str, members: Sequence[ServicePlan]
+    ) -> NodePoolPlan:
+        z = ctx.zones
+        pods = tuple(
+            PodGroup(s.name, s.cpu_request_m or 0, s.memory_request_mib or 0, s.replicas // z)
+            for s in members
+        )
+        candidates = self._shapes(ctx, purchase)
+        if not candidates:
+            raise PlanningError(
+                f"node pool {name!r}: no allowed {ctx.cloud} instance type in {ctx.primary} "
+                f"is sold as {purchase} (defaults.node_types: {ctx.design.defaults.node_types})"
+            )
+        results = self._cheapest(pods, z, candidates)
         if not results:
             biggest = max(members, key=lambda s: (s.cpu_request_m or 0, s.memory_request_mib or 0))
             raise PlanningError(
@@ -181,8 +188,6 @@ class PoolPlanner:
                 f"{biggest.memory_request_mib} MiB fits no allowed {ctx.cloud} node type in "
                 f"{ctx.primary}; lower replica.cpu/memory_mib or allow larger node_types"
             )
-        # On equal cost prefer more, smaller nodes: losing one costs less capacity.
-        results.sort(key=lambda r: (r[0], -r[1], r[2].product))
         _, nodes, price, shape = results[0]
         cpu_req = sum(g.cpu_m * g.count for g in pods) * z
         mem_req = sum(g.memory_mib * g.count for g in pods) * z

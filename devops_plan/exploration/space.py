@@ -4,7 +4,7 @@ Multi-AZ, load), a Candidate point of it, and the design variant each candidate 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,43 +155,34 @@ def design_space(
             if (r := find_region(design.cloud.value, name)) is not None
         ]
         zones = range(1, min([_MAX_ZONES, *counts]) + 1)
-    stores = _has(design, Kind.database, Kind.cache)
     space = Space(
         zones=tuple(sorted(set(zones))),
         dr_strategy=tuple(dr_strategies) if dr_strategies is not None else STRATEGY_ORDER,
         purchase=tuple(purchases) if purchases is not None else PURCHASES,
-        data_purchase=(
-            (
-                tuple(data_purchases)
-                if data_purchases is not None
-                else default_data_purchases(design, catalog)
-            )
-            if stores
-            else (None,)
+        data_purchase=_axis(
+            _has(design, Kind.database, Kind.cache),
+            data_purchases,
+            lambda: default_data_purchases(design, catalog),
         ),
-        node_family=(
-            (
-                tuple(node_families)
-                if node_families is not None
-                else default_families(design, catalog)
-            )
-            if _has_pools(design)
-            else (None,)
+        node_family=_axis(
+            _has_pools(design), node_families, lambda: default_families(design, catalog)
         ),
-        db_multi_az=(
-            (tuple(db_multi_az) if db_multi_az is not None else (False, True))
-            if _has(design, Kind.database)
-            else (None,)
-        ),
-        cache_multi_az=(
-            (tuple(cache_multi_az) if cache_multi_az is not None else (False, True))
-            if _has(design, Kind.cache)
-            else (None,)
-        ),
+        db_multi_az=_axis(_has(design, Kind.database), db_multi_az, lambda: (False, True)),
+        cache_multi_az=_axis(_has(design, Kind.cache), cache_multi_az, lambda: (False, True)),
         load_multiplier=tuple(float(m) for m in load_multipliers),
     )
     check_space(design, space)
     return space
+
+
+def _axis(
+    applies: bool, given: Iterable[Any] | None, default: Callable[[], tuple[Any, ...]]
+) -> tuple[Any, ...]:
+    """A dimension's values: as given, else its default; one `None` when the design has
+    nothing it applies to (no database, no node pool...)."""
+    if not applies:
+        return (None,)
+    return tuple(given) if given is not None else default()
 
 
 def check_space(design: Design, space: Space) -> None:

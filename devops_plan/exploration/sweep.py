@@ -142,54 +142,24 @@ def explore(
     builder = TableBuilder(design, space, catalog)
     cents, availability, meets_availability, plannable = _grid(builder.build())
     rows = np.flatnonzero(plannable)
-    zi, si, pi, qi, fi, di, ci, li = np.unravel_index(rows, space.shape)
-    facts = dr_table()
-    rto = np.array([facts.facts(s).rto_s for s in space.dr_strategy], dtype=np.int64)[si]
-    rpo = np.array([facts.facts(s).rpo_s for s in space.dr_strategy], dtype=np.int64)[si]
-    cost = cents[rows]
-    avail = availability[rows]
-    meets_avail = meets_availability[rows]
-    rto_t = int(design.targets.rto.total_seconds())
-    rpo_t = int(design.targets.rpo.total_seconds())
-    budget = design.budget.monthly if design.budget else None
-    within = (
-        pd.array([pd.NA] * len(rows), dtype="boolean")
-        if budget is None
-        else pd.arrays.BooleanArray(cost <= int(budget * 100), np.zeros(len(rows), dtype=bool))
-    )
+    codes = np.unravel_index(rows, space.shape)
     here = _current(design, space, catalog)
     flat = _index_of(space, here) if here is not None else None
-    df = pd.DataFrame(
-        {
-            "zones": np.asarray(space.zones, dtype=np.int64)[zi],
-            "regions": np.array([serving_regions(s) for s in space.dr_strategy])[si],
-            "dr_strategy": _labels(space.dr_strategy, si, None),
-            "purchase": _labels(space.purchase, pi, None),
-            "data_purchase": _labels(space.data_purchase, qi, None),
-            "node_family": _labels(space.node_family, fi, DEFAULT_FAMILY),
-            "db_multi_az": _flags(space.db_multi_az, di),
-            "cache_multi_az": _flags(space.cache_multi_az, ci),
-            "load_multiplier": np.asarray(space.load_multiplier, dtype=float)[li],
-            "monthly_cost": cost / 100,
-            "monthly_cost_cents": cost,
-            "availability": avail,
-            "rto": rto,
-            "rpo": rpo,
-            "meets_availability": meets_avail,
-            "meets_target": meets_avail & (rto <= rto_t) & (rpo <= rpo_t),
-            "within_budget": within,
-            "on_frontier": pareto_mask(cost, avail, rto),
-            "current": rows == flat if flat is not None else np.zeros(len(rows), dtype=bool),
-        },
-        index=pd.Index(rows, name="candidate"),
-    )
+    columns = _dimension_columns(space, codes)
+    columns |= _figure_columns(design, space, codes[1], cents[rows], availability[rows])
+    columns["meets_availability"] = meets_availability[rows]
+    columns["meets_target"] &= columns["meets_availability"]
+    columns["current"] = rows == flat if flat is not None else np.zeros(len(rows), dtype=bool)
+    df = pd.DataFrame(columns, index=pd.Index(rows, name="candidate"))
+    df = df[list(COLUMNS)]
+    budget = design.budget.monthly if design.budget else None
     df.attrs.update(
         {
             "design": design.name,
             "currency": catalog.currency,
             "availability_target": design.targets.availability,
-            "rto_target": rto_t,
-            "rpo_target": rpo_t,
+            "rto_target": int(design.targets.rto.total_seconds()),
+            "rpo_target": int(design.targets.rpo.total_seconds()),
             "budget": None if budget is None else float(budget),
             "candidates": space.size,
             "unplannable": space.size - len(rows),
@@ -197,6 +167,72 @@ def explore(
         }
     )
     return df
+
+
+COLUMNS = (
+    "zones",
+    "regions",
+    "dr_strategy",
+    "purchase",
+    "data_purchase",
+    "node_family",
+    "db_multi_az",
+    "cache_multi_az",
+    "load_multiplier",
+    "monthly_cost",
+    "monthly_cost_cents",
+    "availability",
+    "rto",
+    "rpo",
+    "meets_availability",
+    "meets_target",
+    "within_budget",
+    "on_frontier",
+    "current",
+)
+
+
+def _dimension_columns(space: Space, codes: tuple[np.ndarray, ...]) -> dict[str, Any]:
+    """The columns that say which candidate a row is, from its grid coordinates."""
+    zi, si, pi, qi, fi, di, ci, li = codes
+    return {
+        "zones": np.asarray(space.zones, dtype=np.int64)[zi],
+        "regions": np.array([serving_regions(s) for s in space.dr_strategy])[si],
+        "dr_strategy": _labels(space.dr_strategy, si, None),
+        "purchase": _labels(space.purchase, pi, None),
+        "data_purchase": _labels(space.data_purchase, qi, None),
+        "node_family": _labels(space.node_family, fi, DEFAULT_FAMILY),
+        "db_multi_az": _flags(space.db_multi_az, di),
+        "cache_multi_az": _flags(space.cache_multi_az, ci),
+        "load_multiplier": np.asarray(space.load_multiplier, dtype=float)[li],
+    }
+
+
+def _figure_columns(
+    design: Design, space: Space, si: np.ndarray, cost: np.ndarray, avail: np.ndarray
+) -> dict[str, Any]:
+    """Cost, availability, RTO/RPO and the verdicts: targets (RTO/RPO part), budget, frontier."""
+    facts = dr_table()
+    rto = np.array([facts.facts(s).rto_s for s in space.dr_strategy], dtype=np.int64)[si]
+    rpo = np.array([facts.facts(s).rpo_s for s in space.dr_strategy], dtype=np.int64)[si]
+    rto_t = int(design.targets.rto.total_seconds())
+    rpo_t = int(design.targets.rpo.total_seconds())
+    budget = design.budget.monthly if design.budget else None
+    within = (
+        pd.array([pd.NA] * len(cost), dtype="boolean")
+        if budget is None
+        else pd.arrays.BooleanArray(cost <= int(budget * 100), np.zeros(len(cost), dtype=bool))
+    )
+    return {
+        "monthly_cost": cost / 100,
+        "monthly_cost_cents": cost,
+        "availability": avail,
+        "rto": rto,
+        "rpo": rpo,
+        "meets_target": (rto <= rto_t) & (rpo <= rpo_t),
+        "within_budget": within,
+        "on_frontier": pareto_mask(cost, avail, rto),
+    }
 
 
 def frontier(df: pd.DataFrame, *, top: int | None = None, distinct: bool = True) -> pd.DataFrame:
