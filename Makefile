@@ -41,6 +41,7 @@ lint: dev
 	$(BIN)/ruff check devops_plan tests benchmarks scripts
 	$(BIN)/ruff format --check devops_plan tests benchmarks scripts
 	$(BIN)/mypy devops_plan
+	$(PY) scripts/check_notebooks.py
 
 # Every benchmark in benchmarks/, one after the other (figures go to docs/performance.md).
 bench: dev system-deps

@@ -4,6 +4,7 @@ databases, caches, queues and buckets, with loads spread over two orders of magn
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from devops_plan.design import Design
 
@@ -38,7 +39,7 @@ def synthetic_design(n_services: int, seed: int = 7, zones: int = 3) -> Design:
         else:
             svc.update(messages_million_month=rng.choice([10, 100]))
         services.append(svc)
-    stateless = []
+    stateless: list[dict[str, Any]] = []
     for i in range(n_stateless):
         name = f"svc-{i}"
         deps: list[str] = []
@@ -62,11 +63,11 @@ def synthetic_design(n_services: int, seed: int = 7, zones: int = 3) -> Design:
     # Invert the tree so callers depend on callees (svc-0 is the entrypoint at the root).
     by_name = {s["name"]: s for s in stateless}
     for s in stateless:
-        for dep in s.pop("_deps"):  # type: ignore[attr-defined]
+        for dep in s.pop("_deps"):
             if dep in by_name:
-                by_name[dep]["depends_on"].append(s["name"])  # type: ignore[union-attr]
+                by_name[dep]["depends_on"].append(s["name"])
             else:
-                s["depends_on"].append(dep)  # type: ignore[union-attr]
+                s["depends_on"].append(dep)
     return Design.model_validate(
         {
             "name": f"synthetic-{n_services}",

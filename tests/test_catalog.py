@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -490,7 +491,7 @@ def test_write_catalog_is_atomic(tmp_path: Path) -> None:
     write_catalog("aws", good, out)
     before = out.read_bytes()
     assert before == (HEADER + "\n" + GOOD + "\n").encode()
-    broken = Price(**{**_fields(good[0]), "product": "m5.xlarge", "category": "nonsense"})
+    broken = dataclasses.replace(good[0], product="m5.xlarge", category="nonsense")
     with pytest.raises(CatalogError, match="column category"):
         write_catalog("aws", [*good, broken], out)
     assert out.read_bytes() == before

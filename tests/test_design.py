@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from devops_plan import DesignError, load_design, parse_design
-from devops_plan.design import MAX_DESIGN_BYTES
+from devops_plan.design import MAX_DESIGN_BYTES, StatelessService
 
 from .conftest import DESIGNS
 
@@ -28,7 +28,8 @@ def test_shop_example_loads_unchanged(shop_yaml: str) -> None:
     assert d.targets.rpo == timedelta(minutes=15)
     assert d.budget is not None and int(d.budget.monthly) == 12000
     assert [s.name for s in d.services] == ["web", "api", "orders-db", "sessions", "assets"]
-    assert d.service("api").replica is not None and d.service("api").replica.cpu == 1
+    api = d.service("api")
+    assert isinstance(api, StatelessService) and api.replica is not None and api.replica.cpu == 1
     assert d.entrypoints[0].name == "web"
 
 

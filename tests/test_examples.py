@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from ruamel.yaml import YAML
 
 from devops_plan import build_plan, load_design
 
@@ -66,7 +66,7 @@ def services(p: Plan) -> dict[str, dict[str, Any]]:
 
 @cache
 def table(name: str) -> Any:
-    return yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    return YAML(typ="safe").load((DATA / name).read_text(encoding="utf-8"))
 
 
 TRAFFIC = table("sizing.yaml")["traffic"]

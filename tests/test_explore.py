@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from devops_plan import build_plan
 from devops_plan.cli import app
-from devops_plan.design import load_design
+from devops_plan.design import DatabaseService, StatelessService, load_design
 from devops_plan.errors import PlanningError
 from devops_plan.exploration import (
     DIMENSIONS,
@@ -292,13 +292,15 @@ def test_candidate_design_and_back(shop, shop_df):
             assert value == expected, name
         variant = candidate_design(shop, c)
         assert variant.zones == c.zones
-        assert variant.dr.strategy.value == c.dr_strategy
-        assert variant.defaults.purchase.value == c.purchase
+        assert variant.dr.strategy == c.dr_strategy
+        assert variant.defaults.purchase == c.purchase
         assert len(variant.regions) == c.regions
-        db = next(s for s in variant.services if s.name == "orders-db")
+        db = variant.service("orders-db")
+        assert isinstance(db, DatabaseService)
         assert db.multi_az == c.db_multi_az
-        assert db.purchase.value == c.data_purchase
-        web = next(s for s in variant.services if s.name == "web")
+        assert db.purchase == c.data_purchase
+        web = variant.service("web")
+        assert isinstance(web, StatelessService)
         assert web.load.peak_rps == 1500 * c.load_multiplier
 
 
@@ -373,7 +375,9 @@ def test_pareto_figure(shop, shop_df):
     fig = pareto_figure(shop_df, current=build_plan(shop))
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
-    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    legend = ax.get_legend()
+    assert legend is not None
+    labels = [t.get_text() for t in legend.get_texts()]
     assert any(label.startswith("current design (99.91%") for label in labels)
     assert any(label.startswith("frontier, active active") for label in labels)
     assert any(label.startswith("target 99.95%") for label in labels)
@@ -383,7 +387,9 @@ def test_pareto_figure(shop, shop_df):
     assert set(strategies) <= set(STRATEGY_COLOURS)
     # Without `current`, the row explore marked is used.
     fig2 = pareto_figure(shop_df)
-    assert any("current design" in t.get_text() for t in fig2.axes[0].get_legend().get_texts())
+    legend2 = fig2.axes[0].get_legend()
+    assert legend2 is not None
+    assert any("current design" in t.get_text() for t in legend2.get_texts())
     with pytest.raises(ValueError):
         pareto_figure(shop_df.iloc[0:0])
 
