@@ -10,56 +10,18 @@ counts from cost line items.
 from __future__ import annotations
 
 import json
-from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer
-
-from .design import DRStrategy, Kind, Platform, Purchase
-
-Money = Annotated[Decimal, PlainSerializer(lambda d: float(d), return_type=float, when_used="json")]
-
-
-class Frozen(BaseModel):
-    """Frozen output models; built from the engine's dataclasses by attribute name."""
-
-    model_config = ConfigDict(frozen=True, from_attributes=True)
+from .design import DRStrategy, Purchase
+from .engine.availability import AvailabilityReport, PathComponent
+from .engine.formulas import ReplicaSizing
+from .engine.services import ServicePlan
+from .frozen import Frozen, Money
 
 
-class SizingOut(Frozen):
-    offered_load_vcpu: float
-    vcpu_per_replica: float
-    n_util: int
-    n_zone: int | None
-    n_latency: int | None
-    n_minimum: int
-    binding: str
-    p95_ms: float
+class ServiceOut(ServicePlan):
+    """A service as planned, with its monthly cost in every region it runs."""
 
-
-class ServiceOut(Frozen):
-    name: str
-    kind: Kind
-    platform: Platform
-    purchase: Purchase
-    entrypoint: bool
-    depends_on: tuple[str, ...]
-    zones: int
-    replicas: int
-    cpu_request_m: int | None
-    memory_request_mib: int | None
-    cpu_limit_m: int | None
-    memory_limit_mib: int | None
-    instance_class: str | None
-    multi_az: bool | None
-    availability: float
-    availability_source: str
-    engine: str | None
-    read_replicas: int
-    storage_gib: float
-    cache_nodes: int
-    pool: str | None
-    sizing: SizingOut | None
     monthly_cost: Money
 
 
@@ -85,13 +47,6 @@ class NodePoolOut(Frozen):
     candidates: tuple[PoolCandidateOut, ...]
 
 
-class PathOut(Frozen):
-    component: str
-    kind: str
-    availability: float
-    source: str
-
-
 class SuggestionOut(Frozen):
     change: str
     description: str
@@ -100,15 +55,9 @@ class SuggestionOut(Frozen):
     monthly_cost_delta: Money
 
 
-class AvailabilityOut(Frozen):
-    target: float
-    achieved: float
-    meets_target: bool
-    downtime_budget_min: float
-    achieved_downtime_min: float
-    weakest: str | None
-    regions_serving: int
-    path: tuple[PathOut, ...]
+class AvailabilityOut(AvailabilityReport):
+    """The user path's availability, and the cheapest change that meets a missed target."""
+
     suggestion: SuggestionOut | None
 
 
@@ -282,6 +231,7 @@ def zone_names(cloud: str, region: str, zones: int) -> tuple[str, ...]:
 
 __all__ = [
     "AvailabilityOut",
+    "AvailabilityReport",
     "CacheDeploymentOut",
     "CostOut",
     "DROptionOut",
@@ -293,11 +243,12 @@ __all__ = [
     "Money",
     "NodePoolOut",
     "OptionOut",
-    "PathOut",
+    "PathComponent",
     "Plan",
     "PoolCandidateOut",
+    "ReplicaSizing",
     "ServiceOut",
-    "SizingOut",
+    "ServicePlan",
     "SuggestionOut",
     "TargetsOut",
     "TopologyOut",

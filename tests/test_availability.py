@@ -29,8 +29,8 @@ def test_downtime_budget_730_hour_month() -> None:
 
 def test_regions_in_parallel() -> None:
     path = [
-        PathComponent("lb", "load_balancer", 99.99, ""),
-        PathComponent("db", "database", 99.95, ""),
+        PathComponent(component="lb", kind="load_balancer", availability=99.99, source=""),
+        PathComponent(component="db", kind="database", availability=99.95, source=""),
     ]
     one = series([99.99, 99.95])
     assert user_path_availability(path, 1) == pytest.approx(one)
@@ -44,9 +44,9 @@ def test_closure_counts_each_service_once() -> None:
 
 def test_assess_reports_weakest_and_target() -> None:
     path = [
-        PathComponent("lb", "load_balancer", 99.99, ""),
-        PathComponent("web", "stateless", 99.99, ""),
-        PathComponent("db", "database", 99.5, ""),
+        PathComponent(component="lb", kind="load_balancer", availability=99.99, source=""),
+        PathComponent(component="web", kind="stateless", availability=99.99, source=""),
+        PathComponent(component="db", kind="database", availability=99.5, source=""),
     ]
     r = assess(path, 99.9, 1)
     assert r.weakest == "db"

@@ -5,9 +5,12 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from devops_plan.defaults import sizing_rules
 from devops_plan.engine.formulas import (
+    NodeShape,
     PodGroup,
     erlang_c,
     kube_reserved_cpu_m,
@@ -16,6 +19,7 @@ from devops_plan.engine.formulas import (
     nodes_lower_bound,
     p95_response_ms,
     pack_first_fit_decreasing,
+    pods_fit,
     size_replicas,
 )
 
@@ -195,3 +199,52 @@ def test_ffd_respects_pod_slots() -> None:
 def test_pod_too_big_for_the_node() -> None:
     shape = node_shape("m5.large", 2, 8, AWS)
     assert pack_first_fit_decreasing([PodGroup("huge", 2000, 512, 1)], shape) is None
+
+
+def _naive_ffd(groups: list[PodGroup], shape: NodeShape) -> int | None:
+    """First fit decreasing one pod at a time, every bin scanned: the reference."""
+    order = sorted(
+        (g for g in groups if g.count > 0),
+        key=lambda g: (
+            -max(g.cpu_m / shape.allocatable_cpu_m, g.memory_mib / shape.allocatable_memory_mib),
+            g.service,
+        ),
+    )
+    bins: list[list[int]] = []  # [cpu, mem, slots] left
+    for g in order:
+        if not pods_fit(g, shape):
+            return None
+        for _ in range(g.count):
+            for b in bins:
+                if b[0] >= g.cpu_m and b[1] >= g.memory_mib and b[2] >= 1:
+                    b[0] -= g.cpu_m
+                    b[1] -= g.memory_mib
+                    b[2] -= 1
+                    break
+            else:
+                bins.append(
+                    [
+                        shape.allocatable_cpu_m - g.cpu_m,
+                        shape.allocatable_memory_mib - g.memory_mib,
+                        shape.pod_slots - 1,
+                    ]
+                )
+    return len(bins)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(50, 4000), st.integers(64, 16000), st.integers(0, 40)),
+        min_size=1,
+        max_size=12,
+    ),
+    st.sampled_from(["m5.large", "m5.xlarge", "c5.2xlarge", "r5.4xlarge"]),
+)
+def test_ffd_in_runs_equals_pod_by_pod(pods: list[tuple[int, int, int]], node: str) -> None:
+    vcpu, gib = {"m5.large": (2, 8), "m5.xlarge": (4, 16), "c5.2xlarge": (8, 16)}.get(
+        node, (16, 128)
+    )
+    shape = node_shape(node, vcpu, gib, AWS)
+    groups = [PodGroup(f"s{i}", c, m, n) for i, (c, m, n) in enumerate(pods)]
+    assert pack_first_fit_decreasing(groups, shape) == _naive_ffd(groups, shape)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..units import HOURS_PER_MONTH
@@ -124,10 +124,12 @@ class Price:
     def key(self) -> Key:
         return (self.product, self.region, self.purchase, self.engine, self.deployment)
 
-    @property
-    def burstable(self) -> bool:
-        """A burstable or shared-core type: the planner never picks one by default (ADR 0008)."""
-        return is_burstable(self.cloud, self.family, self.product)
+    # A burstable or shared-core type: the planner never picks one by default (ADR 0008).
+    # Decided once per row: planning filters on it thousands of times.
+    burstable: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "burstable", is_burstable(self.cloud, self.family, self.product))
 
 
 def is_burstable(cloud: str, family: str, product: str) -> bool:

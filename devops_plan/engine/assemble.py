@@ -63,16 +63,11 @@ def assemble(
             latency_p95_ms=design.targets.latency_p95_ms,
         ),
         services=tuple(
-            ServiceOut.model_validate(
-                _attributes(s)
-                | {"cpu_limit_m": None, "monthly_cost": summary.by_service.get(s.name, Decimal(0))}
-            )
+            ServiceOut(**dict(s), monthly_cost=summary.by_service.get(s.name, Decimal(0)))
             for s in core.services
         ),
         node_pools=tuple(_pool_out(core, p) for p in core.pools),
-        availability=AvailabilityOut.model_validate(
-            _attributes(core.availability) | {"suggestion": suggestion}
-        ),
+        availability=AvailabilityOut(**dict(core.availability), suggestion=suggestion),
         dr=_dr_out(design, core),
         cost=_cost_out(design, core, by_purchase),
         decisions=tuple(decisions),

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 from ..design import Kind
+from ..frozen import Frozen
 from ..units import downtime_budget_minutes
 from .context import Context
 from .services import ServicePlan
 
 
-@dataclass(frozen=True)
-class PathComponent:
+class PathComponent(Frozen):
     """One link of the user path with its monthly availability (percent)."""
 
     component: str
@@ -70,16 +69,17 @@ def dependency_closure(
     return order
 
 
-@dataclass(frozen=True)
-class AvailabilityReport:
+class AvailabilityReport(Frozen):
+    """The user path's availability against the target (the plan adds a suggestion)."""
+
     target: float
     achieved: float
     meets_target: bool
     downtime_budget_min: float
     achieved_downtime_min: float
     weakest: str | None
-    path: tuple[PathComponent, ...]
     regions_serving: int
+    path: tuple[PathComponent, ...]
 
 
 def assess(
@@ -108,11 +108,23 @@ def user_path(ctx: Context, services: Sequence[ServicePlan]) -> list[PathCompone
     closure = dependency_closure(entry, {s.name: s.depends_on for s in services})
     lb = ctx.sla["load_balancer"]
     path = [
-        PathComponent(f"load-balancer ({name})", "load_balancer", lb.availability, lb.source)
+        PathComponent(
+            component=f"load-balancer ({name})",
+            kind="load_balancer",
+            availability=lb.availability,
+            source=lb.source,
+        )
         for name in entry
         if by_name[name].kind == Kind.stateless
     ]
     for name in closure:
         s = by_name[name]
-        path.append(PathComponent(name, s.kind, s.availability, s.availability_source))
+        path.append(
+            PathComponent(
+                component=name,
+                kind=s.kind,
+                availability=s.availability,
+                source=s.availability_source,
+            )
+        )
     return path

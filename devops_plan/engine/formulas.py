@@ -11,6 +11,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import Field
+
+from ..frozen import Frozen
+
 # --- replicas ------------------------------------------------------------------------------
 
 
@@ -100,9 +104,9 @@ def latency_replicas(
     return hi
 
 
-@dataclass(frozen=True)
-class ReplicaSizing:
-    """Replicas for one stateless service and which rule set the number."""
+class ReplicaSizing(Frozen):
+    """Replicas for one stateless service and which rule set the number (the plan shows
+    it as each service's `sizing`; the count itself is the service's `replicas`)."""
 
     offered_load_vcpu: float
     vcpu_per_replica: float
@@ -110,10 +114,10 @@ class ReplicaSizing:
     n_zone: int | None
     n_latency: int | None
     n_minimum: int
-    replicas: int
+    replicas: int = Field(exclude=True)
     binding: str  # utilisation | zone_loss | latency | minimum
     p95_ms: float  # modelled p95 response time at the chosen replica count
-    latency_reachable: bool
+    latency_reachable: bool = Field(exclude=True)
 
 
 def size_replicas(
@@ -286,51 +290,80 @@ def pack_first_fit_decreasing(groups: Sequence[PodGroup], shape: NodeShape) -> i
     """Nodes needed to hold the pods, first-fit-decreasing; None if a pod fits no node.
 
     Identical pods are placed in runs: under first fit a run fills the first bin that
-    has room until it is full, then the next, so each bin is visited once per group.
+    has room until it is full, then the next, so each bin is visited once per group. A bin
+    that cannot take any pod still to come (no slot, or less CPU or memory than the smallest
+    remaining pod) is dropped from the scan: first fit would pass it over anyway.
     """
     order = sorted(
-        groups,
+        (g for g in groups if g.count > 0),
         key=lambda g: (
             -max(g.cpu_m / shape.allocatable_cpu_m, g.memory_mib / shape.allocatable_memory_mib),
             g.service,
         ),
     )
+    if any(not pods_fit(g, shape) for g in order):
+        return None
+    least_cpu, least_mem = _suffix_minima(order)
     cpu: list[int] = []
     mem: list[int] = []
     slots: list[int] = []
-    for g in order:
-        if g.count <= 0:
-            continue
-        if not pods_fit(g, shape):
-            return None
-        left = g.count
-        for i in range(len(cpu)):
-            fit = min(slots[i], cpu[i] // g.cpu_m if g.cpu_m else left, mem[i] // g.memory_mib)
-            if fit <= 0:
-                continue
-            put = min(fit, left)
-            cpu[i] -= put * g.cpu_m
-            mem[i] -= put * g.memory_mib
-            slots[i] -= put
-            left -= put
-            if left == 0:
-                break
-        if left:
-            per_node = min(
-                shape.pod_slots,
-                shape.allocatable_cpu_m // g.cpu_m if g.cpu_m else shape.pod_slots,
-                shape.allocatable_memory_mib // g.memory_mib,
-            )
-            full, rest = divmod(left, per_node)
-            for _ in range(full):
-                cpu.append(shape.allocatable_cpu_m - per_node * g.cpu_m)
-                mem.append(shape.allocatable_memory_mib - per_node * g.memory_mib)
-                slots.append(shape.pod_slots - per_node)
-            if rest:
-                cpu.append(shape.allocatable_cpu_m - rest * g.cpu_m)
-                mem.append(shape.allocatable_memory_mib - rest * g.memory_mib)
-                slots.append(shape.pod_slots - rest)
+    open_bins: list[int] = []
+    for k, g in enumerate(order):
+        left = _fill_open(g, g.count, open_bins, cpu, mem, slots)
+        start = len(cpu)
+        _open_new(g, left, shape, cpu, mem, slots)
+        open_bins = [
+            i
+            for i in [*open_bins, *range(start, len(cpu))]
+            if slots[i] > 0 and cpu[i] >= least_cpu[k + 1] and mem[i] >= least_mem[k + 1]
+        ]
     return len(cpu)
+
+
+def _suffix_minima(order: Sequence[PodGroup]) -> tuple[list[float], list[float]]:
+    """The least CPU and memory of any pod from position k on (infinity past the end)."""
+    least_cpu = [math.inf] * (len(order) + 1)
+    least_mem = [math.inf] * (len(order) + 1)
+    for k in range(len(order) - 1, -1, -1):
+        least_cpu[k] = min(least_cpu[k + 1], order[k].cpu_m)
+        least_mem[k] = min(least_mem[k + 1], order[k].memory_mib)
+    return least_cpu, least_mem
+
+
+def _fill_open(
+    g: PodGroup, left: int, open_bins: list[int], cpu: list[int], mem: list[int], slots: list[int]
+) -> int:
+    """Place pods of `g` into the open bins in order; how many are left."""
+    for i in open_bins:
+        fit = min(slots[i], cpu[i] // g.cpu_m if g.cpu_m else left, mem[i] // g.memory_mib)
+        if fit <= 0:
+            continue
+        put = min(fit, left)
+        cpu[i] -= put * g.cpu_m
+        mem[i] -= put * g.memory_mib
+        slots[i] -= put
+        left -= put
+        if left == 0:
+            break
+    return left
+
+
+def _open_new(
+    g: PodGroup, left: int, shape: NodeShape, cpu: list[int], mem: list[int], slots: list[int]
+) -> None:
+    """New bins for the pods of `g` left over: full ones, then one with the rest."""
+    if not left:
+        return
+    per_node = min(
+        shape.pod_slots,
+        shape.allocatable_cpu_m // g.cpu_m if g.cpu_m else shape.pod_slots,
+        shape.allocatable_memory_mib // g.memory_mib,
+    )
+    full, rest = divmod(left, per_node)
+    for n in [per_node] * full + ([rest] if rest else []):
+        cpu.append(shape.allocatable_cpu_m - n * g.cpu_m)
+        mem.append(shape.allocatable_memory_mib - n * g.memory_mib)
+        slots.append(shape.pod_slots - n)
 
 
 def nodes_lower_bound(groups: Sequence[PodGroup], shape: NodeShape) -> int:

@@ -81,6 +81,26 @@ def shares(pods: Sequence[PodGroup]) -> tuple[tuple[str, Decimal], ...]:
     return tuple(out)
 
 
+class _Packings:
+    """One set of pods: its lower bound and first-fit-decreasing packing per node shape."""
+
+    def __init__(self, pods: tuple[PodGroup, ...]) -> None:
+        self.pods = pods
+        self.bounds: dict[NodeShape, int] = {}
+        self.packed: dict[NodeShape, int | None] = {}
+
+    def bound(self, shape: NodeShape) -> int:
+        found = self.bounds.get(shape)
+        if found is None:
+            found = self.bounds[shape] = nodes_lower_bound(self.pods, shape)
+        return found
+
+    def pack(self, shape: NodeShape) -> int | None:
+        if shape not in self.packed:
+            self.packed[shape] = pack_first_fit_decreasing(self.pods, shape)
+        return self.packed[shape]
+
+
 class PoolPlanner:
     """Plans node pools, remembering shapes, bounds and packings between calls.
 
@@ -92,17 +112,17 @@ class PoolPlanner:
 
     def __init__(self) -> None:
         self.shapes: dict[tuple[Any, ...], list[tuple[Price, NodeShape]]] = {}
-        self.bounds: dict[tuple[tuple[PodGroup, ...], NodeShape], int] = {}
-        self.packed: dict[tuple[tuple[PodGroup, ...], NodeShape], int | None] = {}
+        # Per pods, then per node shape: a tuple of hundreds of pod groups is hashed once per
+        # pool, not once per shape looked up.
+        self.packings: dict[tuple[PodGroup, ...], _Packings] = {}
 
     def clear(self) -> None:
         self.shapes.clear()
-        self.bounds.clear()
-        self.packed.clear()
+        self.packings.clear()
 
     def plan_pools(self, ctx: Context, services: Sequence[ServicePlan]) -> list[NodePoolPlan]:
         """One pool per (pool name, purchase option); the instance type with the lowest cost."""
-        if len(self.bounds) + len(self.packed) > self.MAX_ENTRIES:
+        if len(self.packings) > self.MAX_ENTRIES:
             self.clear()
         groups: dict[tuple[str, str], list[ServicePlan]] = {}
         for s in services:
@@ -127,27 +147,18 @@ class PoolPlanner:
             found = self.shapes[key] = node_shapes(ctx, purchase)
         return found
 
-    def _bound(self, pods: tuple[PodGroup, ...], shape: NodeShape) -> int:
-        found = self.bounds.get((pods, shape))
-        if found is None:
-            found = self.bounds[(pods, shape)] = nodes_lower_bound(pods, shape)
-        return found
-
-    def _pack(self, pods: tuple[PodGroup, ...], shape: NodeShape) -> int | None:
-        key = (pods, shape)
-        if key not in self.packed:
-            self.packed[key] = pack_first_fit_decreasing(pods, shape)
-        return self.packed[key]
-
     def _cheapest(
         self, pods: tuple[PodGroup, ...], z: int, candidates: Sequence[tuple[Price, NodeShape]]
     ) -> list[tuple[Decimal, int, Price, NodeShape]]:
         """Packed pools for the types that can be among the CANDIDATES cheapest: the cheapest
         lower bounds are packed first, and the search stops once no type left can beat the
         last of them. Hourly cost, nodes, price, shape; cheapest first."""
+        memo = self.packings.get(pods)
+        if memo is None:
+            memo = self.packings[pods] = _Packings(pods)
         bounded = sorted(
             (
-                (self._bound(pods, shape) * z * price.unit_price, price, shape)
+                (memo.bound(shape) * z * price.unit_price, price, shape)
                 for price, shape in candidates
             ),
             key=lambda t: (t[0], t[1].product),
@@ -157,7 +168,7 @@ class PoolPlanner:
         for bound, price, shape in bounded:
             if len(costs) >= CANDIDATES and bound > costs[CANDIDATES - 1]:
                 break
-            per_zone = self._pack(pods, shape)
+            per_zone = memo.pack(shape)
             if per_zone is None:
                 continue
             results.append((per_zone * z * price.unit_price, per_zone * z, price, shape))

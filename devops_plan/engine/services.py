@@ -5,7 +5,6 @@ buckets and queues. One sizing function per kind."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
 from typing import Any
 
 from ..catalog import Price
@@ -20,13 +19,13 @@ from ..design import (
     StatelessService,
 )
 from ..errors import CatalogError, PlanningError
+from ..frozen import Frozen
 from .context import Context
 from .formulas import ReplicaSizer, ReplicaSizing
 
 
-@dataclass(frozen=True)
-class ServicePlan:
-    """One service as deployed in each serving region."""
+class ServicePlan(Frozen):
+    """One service as deployed in each serving region (the plan adds its monthly cost)."""
 
     name: str
     kind: Kind
@@ -38,6 +37,7 @@ class ServicePlan:
     replicas: int
     cpu_request_m: int | None
     memory_request_mib: int | None
+    cpu_limit_m: int | None = None  # no CPU limit: throttling costs latency, requests reserve
     memory_limit_mib: int | None
     instance_class: str | None
     multi_az: bool | None
@@ -69,8 +69,8 @@ def size_services(ctx: Context, sizer: ReplicaSizer) -> tuple[list[ServicePlan],
             case QueueService():
                 plan = size_queue(ctx, svc)
         if svc.availability is not None:
-            plan = replace(
-                plan, availability=svc.availability, availability_source="design override"
+            plan = plan.model_copy(
+                update={"availability": svc.availability, "availability_source": "design override"}
             )
         plans.append(plan)
     return plans, warnings
