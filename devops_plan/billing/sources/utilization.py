@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ...aws import aws_errors, make_client
 from ...errors import BillingInputError
-from ..aws import aws_errors, make_client
 from ..sqlfiles import render_sql
 from .engine import RejectedRow, connect, rejected_rows
 from .exports import open_text, sql_string
