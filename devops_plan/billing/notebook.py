@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from ..errors import UserError
 from .charts import savings_waterfall, spend_over_time
 from .report import Report, run_report
-from .rules import KINDS, fmt_money
+from .rules import KINDS
+from .rules.base import fmt_money
 from .writer import parse_formats, write_report
 
 if TYPE_CHECKING:

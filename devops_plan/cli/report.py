@@ -21,7 +21,8 @@ from ..billing import (
     report_to_dict,
     write_report,
 )
-from ..billing.rules import KINDS, fmt_money
+from ..billing.rules import KINDS
+from ..billing.rules.base import fmt_money
 from ..billing.sources.engine import DuckDBEngine, Engine
 from ..errors import ExternalError, UserError
 from ._common import app, err, out, print_json, user_errors
