@@ -3,6 +3,8 @@ settings, and `recommend` dispatches by resource kind without losing a finding."
 
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
 from functools import cache
 
 from devops_plan.billing.inventory import Resource, build_inventory
@@ -15,11 +17,18 @@ from devops_plan.billing.rules import (
     recommend,
     rules_for,
 )
+from devops_plan.billing.rules.modernization import ModernizationRule
+from devops_plan.billing.rules.rightsizing import RightsizingRule
 from devops_plan.billing.settings import ReportSettings
 from devops_plan.billing.sources.engine import DuckDBEngine
-from devops_plan.billing.sources.utilization import load_utilization_csv
-from devops_plan.billing.spend import Spend, collect_spend
-from tests.billing_fixtures import SAMPLE_FOCUS, SAMPLE_UTILIZATION
+from devops_plan.billing.sources.utilization import (
+    ResourceUsage,
+    Utilization,
+    load_utilization_csv,
+)
+from devops_plan.billing.spend import Period, Spend, collect_spend
+from devops_plan.catalog import Catalog, Price, load_catalog
+from tests.billing_fixtures import SAMPLE_FOCUS, SAMPLE_UTILIZATION, charge_line
 
 
 @cache
@@ -101,3 +110,105 @@ def test_recommend_needs_no_inventory_from_the_caller() -> None:
     built = recommend(spend, usage, catalogs, ReportSettings())
     assert given == built
     assert len(given.recommendations) > 10
+
+
+# -- one burstable rule: Price.burstable, per cloud ------------------------------------------------
+
+MONTH_START, MONTH_END = datetime(2024, 9, 1), datetime(2024, 10, 1)
+
+
+def machine_context(
+    provider: str, region: str, resource_id: str, instance_type: str, catalog: Catalog
+) -> tuple[Resource, RuleContext]:
+    """A month of one on-demand machine, quiet (P95 CPU 3%, peak memory 10%) for 30 days."""
+    line = charge_line(
+        provider=provider,
+        region=region,
+        resource_id=resource_id,
+        instance_type=instance_type,
+        charge_description=f"{instance_type} instance hour",
+    )
+    spend = Spend(Period(MONTH_START, MONTH_END), (line,), (), (), (), (), "test", False)
+    quiet = ResourceUsage(resource_id, 720, 30.0, 3.0, 10.0, 100.0, None)
+    (r,) = build_inventory([line])
+    usage = Utilization({resource_id: quiet})
+    return r, RuleContext(spend, usage, {catalog.cloud: catalog})
+
+
+def test_rightsizing_never_moves_a_full_core_machine_to_a_burstable_type() -> None:
+    # Azure's B-series and GCP's shared-core e2-micro/small/medium are burstable too (the rule
+    # once knew only families starting with "t", and offered Standard_B1s and e2-micro here).
+    right = RightsizingRule()
+    settings = ReportSettings()
+    vm, ctx = machine_context(
+        "Microsoft",
+        "eastus",
+        "/subscriptions/s/resourcegroups/g/providers/microsoft.compute/virtualmachines/vm1",
+        "Standard_D2s_v5",
+        load_catalog("azure"),
+    )
+    (rec,) = right.recommend(vm, ctx, settings)
+    assert rec.action == "Resize to Standard_F2s_v2 (another family)"
+    vm, ctx = machine_context(
+        "Google Cloud",
+        "us-central1",
+        "//compute.googleapis.com/projects/p/zones/us-central1-a/instances/vm1",
+        "e2-standard-2",
+        load_catalog("gcp"),
+    )
+    (rec,) = right.recommend(vm, ctx, settings)
+    assert rec.action == "Resize to e2-highcpu-2 (same family)"
+
+
+def test_a_burstable_machine_may_stay_burstable() -> None:
+    vm, ctx = machine_context(
+        "AWS", "us-east-1", "i-0123456789abcdef0", "t3.xlarge", load_catalog("aws")
+    )
+    (rec,) = RightsizingRule().recommend(vm, ctx, ReportSettings())
+    assert rec.action.startswith("Resize to t3") and rec.action.endswith("(same family)")
+
+
+def _price(product: str, family: str, generation: str, unit_price: str) -> Price:
+    return Price(
+        cloud="gcp",
+        service="Compute Engine",
+        category="compute",
+        product=product,
+        region="us-central1",
+        purchase="on_demand",
+        unit="hour",
+        unit_price=Decimal(unit_price),
+        currency="USD",
+        vcpu=2.0,
+        memory_gib=4.0,
+        family=family,
+        generation=generation,
+        arch="x86_64",
+        engine="",
+        deployment="",
+        as_of="2025-01-01",
+        source="test",
+    )
+
+
+def test_modernization_never_moves_a_full_core_machine_to_a_shared_core_type() -> None:
+    # A class is the family's letter; burstability must match too (no shipped catalog has a
+    # previous-generation family sharing its letter with a shared-core one, so a small one).
+    catalog = Catalog(
+        "gcp",
+        [
+            _price("e1-standard-2", "e1", "previous", "0.06"),
+            _price("e2-medium", "e2", "current", "0.0335"),
+            _price("e2-custom-2", "e2", "current", "0.05"),
+        ],
+    )
+    assert catalog.find("e2-medium", "us-central1") is not None
+    vm, ctx = machine_context(
+        "Google Cloud",
+        "us-central1",
+        "//compute.googleapis.com/projects/p/zones/us-central1-a/instances/vm1",
+        "e1-standard-2",
+        catalog,
+    )
+    (rec,) = ModernizationRule().recommend(vm, ctx, ReportSettings())
+    assert rec.action == "Move to e2-custom-2"

@@ -24,7 +24,8 @@ from .base import (
 
 
 def _newer(catalog: Catalog, region: str, current: Price) -> list[Price]:
-    """Current-generation types of the same class (m, c, r, t) at least as large."""
+    """Current-generation types of the same class (m, c, r, t) and burstability (a burstable
+    machine stays burstable, a full-core one never becomes one) at least as large."""
     return [
         p
         for p in catalog.products(
@@ -34,7 +35,7 @@ def _newer(catalog: Catalog, region: str, current: Price) -> list[Price]:
             min_memory_gib=current.memory_gib,
             generation="current",
         )
-        if p.family[:1] == current.family[:1]
+        if p.family[:1] == current.family[:1] and p.burstable == current.burstable
     ]
 
 

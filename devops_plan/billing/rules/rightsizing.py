@@ -57,8 +57,9 @@ def _need(current: Price, u: ResourceUsage, headroom: float) -> _Need:
 
 def _target(catalog: Catalog, region: str, current: Price, need: _Need) -> tuple[Price | None, str]:
     """The cheapest smaller type with enough capacity: same family first, then another
-    current-generation family of the same architecture (burstable ones only for a burstable
-    machine)."""
+    current-generation family of the same architecture. A burstable or shared-core type
+    (`Price.burstable`: AWS T, Azure B, GCP e2-micro/small/medium) only for a machine that
+    is one already."""
 
     def smaller(p: Price) -> bool:
         # Rightsizing means less capacity; a same-size move is modernization's business.
@@ -78,17 +79,13 @@ def _target(catalog: Catalog, region: str, current: Price, need: _Need) -> tuple
                 arch=arch,
                 generation=None if family else "current",
             )
-            if smaller(p)
+            if smaller(p) and (current.burstable or not p.burstable)
         ]
 
     same = cheapest(fitting(family=current.family))
     if same is not None:
         return same, "same family"
-    burstable = current.family.startswith("t")
-    across = fitting(arch=current.arch or None)
-    return cheapest(
-        p for p in across if burstable or not p.family.startswith("t")
-    ), "another family"
+    return cheapest(fitting(arch=current.arch or None)), "another family"
 
 
 class RightsizingRule(ResourceRule[RightsizingSettings]):
