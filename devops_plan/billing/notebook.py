@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UserError
+from ..units import format_money
 from .charts import savings_waterfall, spend_over_time
 from .report import Report, run_report
 from .rules import KINDS
-from .rules.base import fmt_money
 from .writer import parse_formats, write_report
 
 if TYPE_CHECKING:
@@ -55,10 +55,10 @@ def summary_markdown(report: Report) -> str:
         "",
         "| | |",
         "| --- | ---: |",
-        f"| Billed in the period | {fmt_money(report.billed_cost, cur)} |",
-        f"| Per month (730 h) | {fmt_money(report.monthly_billed_cost, cur)} |",
-        f"| Estimated savings per month | {fmt_money(report.total_savings, cur)} |",
-        f"| Per month after savings | {fmt_money(report.monthly_after_savings, cur)} |",
+        f"| Billed in the period | {format_money(report.billed_cost, cur)} |",
+        f"| Per month (730 h) | {format_money(report.monthly_billed_cost, cur)} |",
+        f"| Estimated savings per month | {format_money(report.total_savings, cur)} |",
+        f"| Per month after savings | {format_money(report.monthly_after_savings, cur)} |",
         f"| Taggable spend without required tags | {report.tag_hygiene.share:.1%} |",
     ]
     return "\n".join(lines)
@@ -99,11 +99,11 @@ def recommendations_table(report: Report, limit: int = 50) -> pd.DataFrame:
                 "resource": r.resource_name or r.resource_id,
                 "finding": r.finding,
                 "action": r.action,
-                "cost / month": fmt_money(r.current_monthly_cost, report.currency),
+                "cost / month": format_money(r.current_monthly_cost, report.currency),
                 "savings / month": (
                     "-"
                     if r.estimated_monthly_savings is None
-                    else fmt_money(r.estimated_monthly_savings, report.currency)
+                    else format_money(r.estimated_monthly_savings, report.currency)
                 ),
                 "in total": "yes" if r.counted else "no",
                 "confidence": r.confidence,
@@ -121,7 +121,7 @@ def services_table(report: Report) -> pd.DataFrame:
             {
                 "provider": s.provider,
                 "service": s.service,
-                "billed": fmt_money(s.billed_cost, report.currency),
+                "billed": format_money(s.billed_cost, report.currency),
                 "share": f"{s.share:.1%}",
             }
             for s in report.by_service
@@ -139,7 +139,7 @@ def top_resources_table(report: Report) -> pd.DataFrame:
                 "provider": t.provider,
                 "service": t.service,
                 "region": t.region,
-                "per month": fmt_money(t.monthly_cost, report.currency),
+                "per month": format_money(t.monthly_cost, report.currency),
             }
             for t in report.top_resources
         ]
@@ -151,8 +151,8 @@ def quality_markdown(report: Report) -> str:
     h = report.tag_hygiene
     q = report.data_quality
     lines = [
-        f"{fmt_money(h.untagged_cost, report.currency)} of "
-        f"{fmt_money(h.taggable_cost, report.currency)} taggable spend ({h.share:.1%}) lacks "
+        f"{format_money(h.untagged_cost, report.currency)} of "
+        f"{format_money(h.taggable_cost, report.currency)} taggable spend ({h.share:.1%}) lacks "
         f"at least one of the tags {', '.join(f'`{t}`' for t in h.required)}.",
         "",
         f"{q.rows_read:,} rows read, {q.rows_in_period:,} in the period, "

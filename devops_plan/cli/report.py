@@ -22,9 +22,9 @@ from ..billing import (
     write_report,
 )
 from ..billing.rules import KINDS
-from ..billing.rules.base import fmt_money
 from ..billing.sources.engine import DuckDBEngine, Engine
 from ..errors import ExternalError, UserError
+from ..units import format_money
 from ._common import app, err, out, print_json, user_errors
 
 # Show a progress bar only when the inputs are big enough to make a person wait.
@@ -228,9 +228,9 @@ def _print_summary(result: object, written: list[Path]) -> None:
     summary.add_row(
         "Period", f"{result.period.start:%Y-%m-%d %H:%M} to {result.period.end:%Y-%m-%d %H:%M}"
     )
-    summary.add_row("Billed in the period", fmt_money(result.billed_cost, cur))
-    summary.add_row("Per month (730 h)", fmt_money(result.monthly_billed_cost, cur))
-    summary.add_row("Estimated savings / month", fmt_money(result.total_savings, cur))
+    summary.add_row("Billed in the period", format_money(result.billed_cost, cur))
+    summary.add_row("Per month (730 h)", format_money(result.monthly_billed_cost, cur))
+    summary.add_row("Estimated savings / month", format_money(result.total_savings, cur))
     rejected = len(result.data_quality.rejected)
     summary.add_row("Rows read / rejected", f"{result.data_quality.rows_read:,} / {rejected:,}")
     out.print(summary)
@@ -249,7 +249,7 @@ def _print_summary(result: object, written: list[Path]) -> None:
                 KINDS[rec.kind],
                 rec.resource_id,
                 rec.action,
-                fmt_money(rec.estimated_monthly_savings or 0, cur),  # type: ignore[arg-type]
+                format_money(rec.estimated_monthly_savings or 0, cur),
             )
         out.print(table)
     for path in written:

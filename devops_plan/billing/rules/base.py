@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...catalog import Catalog, Price
-from ...units import HOURS_PER_MONTH, round_cents
+from ...units import HOURS_PER_MONTH, format_rate, round_cents
 from ..inventory import Kind, Resource
 from ..sources.utilization import ResourceUsage, Utilization
 from ..spend import Spend
@@ -189,17 +189,6 @@ class ResourceRule(Rule, ABC, Generic[S]):
 # -- evidence texts and candidates ---------------------------------------------------------------
 
 
-def fmt_money(value: Decimal, currency: str = "USD", places: int = 2) -> str:
-    sign = "-" if value < 0 else ""
-    amount = f"{abs(value):,.{places}f}"
-    return f"{sign}${amount}" if currency == "USD" else f"{sign}{amount} {currency}"
-
-
-def rate_text(value: Decimal, currency: str) -> str:
-    text = f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}".rstrip("0")
-    return f"${text}" if currency == "USD" else f"{text} {currency}"
-
-
 def per_hour(value: Decimal) -> Decimal:
     """An hourly rate shown to the tenth of a cent."""
     return value.quantize(Decimal("0.001"))
@@ -208,7 +197,7 @@ def per_hour(value: Decimal) -> Decimal:
 def price_spec(p: Price) -> str:
     vcpu = f"{p.vcpu:g} vCPU" if p.vcpu is not None else "? vCPU"
     mem = f"{p.memory_gib:g} GiB" if p.memory_gib is not None else "? GiB"
-    return f"{p.product} ({vcpu}, {mem}, {rate_text(p.unit_price, p.currency)}/h)"
+    return f"{p.product} ({vcpu}, {mem}, {format_rate(p.unit_price, p.currency, 'h')})"
 
 
 def catalog_source(p: Price) -> str:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pydantic import Field
 
 from ...catalog import Catalog, Price
-from ...units import round_cents
+from ...units import format_money, format_rate, round_cents
 from ..commitments import Commitment, hourly_series, plan_commitment
 from ..inventory import Resource, cloud_of, is_hours
 from .base import (
@@ -23,9 +23,7 @@ from .base import (
     Rule,
     RuleContext,
     RuleSettings,
-    fmt_money,
     per_hour,
-    rate_text,
 )
 
 
@@ -187,7 +185,7 @@ class CommitmentRule(Rule):
         confidence = "low" if short or coverage_of_spend < Decimal("0.5") else "medium"
         cur = ctx.currency
         others = "; ".join(
-            f"{c.purchase}: {fmt_money(round_cents(c.net_savings_per_hour * MONTH), cur)}"
+            f"{c.purchase}: {format_money(round_cents(c.net_savings_per_hour * MONTH), cur)}"
             for c in options
             if c is not best
         )
@@ -201,12 +199,12 @@ class CommitmentRule(Rule):
             finding=f"Steady on-demand compute: {best.coverage:.0%} of it could be committed",
             action=(
                 f"Buy a {best.purchase.replace('_', ' ')} commitment of "
-                f"{rate_text(best.commitment_per_hour, cur)}/h"
+                f"{format_rate(best.commitment_per_hour, cur, 'h')}"
             ),
             evidence=(
-                f"on-demand compute averages {rate_text(per_hour(best.baseline_per_hour), cur)}/h"
+                f"on-demand compute averages {format_rate(per_hour(best.baseline_per_hour), cur, 'h')}"
                 f" after the other recommendations; the commitment covers "
-                f"{rate_text(per_hour(best.level_per_hour), cur)}/h of it at "
+                f"{format_rate(per_hour(best.level_per_hour), cur, 'h')} of it at "
                 f"{best.discount:.1%} off ({best.coverage:.0%} coverage, "
                 f"{best.utilization:.0%} used on average); it breaks even when "
                 f"{best.break_even_utilization:.0%} of it is used; "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from ...units import format_money
 from ..inventory import Resource
 from .base import (
     BILLED,
@@ -13,7 +14,6 @@ from .base import (
     ResourceRule,
     RuleContext,
     RuleSettings,
-    fmt_money,
     measured_cpu,
     usage_text,
 )
@@ -64,7 +64,7 @@ class IdleRule(ResourceRule[IdleSettings]):
                     f"(< {settings.idle_cpu_p95_pct:g}%){measured}"
                 ),
                 action="Stop or terminate it (snapshot its volumes first if the data matters)",
-                evidence=usage_text(u) + f"; billed {fmt_money(monthly, ctx.currency)} a month",
+                evidence=usage_text(u) + f"; billed {format_money(monthly, ctx.currency)} a month",
                 savings=monthly,
                 confidence="high" if network is not None else "medium",
                 price_source=BILLED,

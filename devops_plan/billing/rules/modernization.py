@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ...catalog import Catalog, Price
-from ...units import round_cents
+from ...units import format_money, format_rate, round_cents
 from ..inventory import Resource
 from .base import (
     LIST_PRICE,
@@ -17,9 +17,7 @@ from .base import (
     RuleSettings,
     catalog_source,
     cheapest,
-    fmt_money,
     price_spec,
-    rate_text,
 )
 
 
@@ -113,8 +111,8 @@ class ModernizationRule(ResourceRule[RuleSettings]):
             source = ""
         else:
             evidence = (
-                f"{gb:.1f} GB-month a month at {rate_text(current, ctx.currency)} (gp2) -> "
-                f"{rate_text(gp3.unit_price, ctx.currency)} (gp3) per GB-month; gp3 includes "
+                f"{gb:.1f} GB-month a month at {format_rate(current, ctx.currency)} (gp2) -> "
+                f"{format_rate(gp3.unit_price, ctx.currency)} (gp3) per GB-month; gp3 includes "
                 "3,000 IOPS and 125 MB/s"
             )
             savings = (current - gp3.unit_price) * gb
@@ -136,6 +134,6 @@ class ModernizationRule(ResourceRule[RuleSettings]):
 def _alternative(alt: Price, current: Price, hours: Decimal, ctx: RuleContext) -> str:
     savings = round_cents((current.unit_price - alt.unit_price) * hours)
     return (
-        f"; {alt.product} ({alt.arch}) would save {fmt_money(savings, ctx.currency)} a month "
+        f"; {alt.product} ({alt.arch}) would save {format_money(savings, ctx.currency)} a month "
         f"but needs {alt.arch} builds"
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from pydantic import Field
 
+from ...units import format_rate
 from ..inventory import Resource
 from .base import (
     Recommendation,
@@ -18,7 +19,6 @@ from .base import (
     RuleContext,
     RuleSettings,
     catalog_source,
-    rate_text,
 )
 
 _SPOT_TAGS: dict[str, tuple[str, ...]] = {"workload": ("batch", "ci", "stateless")}
@@ -97,8 +97,8 @@ class SpotRule(ResourceRule[SpotSettings]):
             savings, source = None, ""
         else:
             evidence = (
-                f"{r.instance_type}: {rate_text(current, ctx.currency)}/h on demand -> "
-                f"{rate_text(spot.unit_price, ctx.currency)}/h typical spot; "
+                f"{r.instance_type}: {format_rate(current, ctx.currency, 'h')} on demand -> "
+                f"{format_rate(spot.unit_price, ctx.currency, 'h')} typical spot; "
                 f"{hours:.1f} on-demand hours a month"
             )
             savings = (current - spot.unit_price) * hours

@@ -9,9 +9,10 @@ from decimal import Decimal
 
 from pydantic import Field
 
+from ...units import format_money
 from ..inventory import parse_tags
 from ..spend import ChargeLine
-from .base import BILLED, ZERO, Recommendation, Rule, RuleContext, RuleSettings, fmt_money
+from .base import BILLED, ZERO, Recommendation, Rule, RuleContext, RuleSettings
 
 
 class TagSettings(RuleSettings):
@@ -97,8 +98,8 @@ class TagHygieneRule(Rule):
         if h.untagged_cost <= 0:
             return TagAdvice((), h)
         listed = ", ".join(rid for rid, *_ in h.untagged[:5])
-        untagged = fmt_money(ctx.monthly(h.untagged_cost), ctx.currency)
-        taggable = fmt_money(ctx.monthly(h.taggable_cost), ctx.currency)
+        untagged = format_money(ctx.monthly(h.untagged_cost), ctx.currency)
+        taggable = format_money(ctx.monthly(h.taggable_cost), ctx.currency)
         rec = Recommendation(
             kind=self.kind,
             resource_id="(resources without required tags)",

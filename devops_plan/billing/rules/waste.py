@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from pydantic import Field
 
+from ...units import format_money
 from ..inventory import Resource
 from .base import (
     BILLED,
@@ -18,7 +19,6 @@ from .base import (
     ResourceRule,
     RuleContext,
     RuleSettings,
-    fmt_money,
 )
 
 
@@ -158,7 +158,7 @@ class WasteRule(ResourceRule[WasteSettings]):
                 self.kind,
                 finding=finding,
                 action=action,
-                evidence=f"{evidence}; billed {fmt_money(monthly, ctx.currency)} a month",
+                evidence=f"{evidence}; billed {format_money(monthly, ctx.currency)} a month",
                 savings=monthly,
                 confidence="medium",
                 price_source=BILLED,
