@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from devops_plan.billing import run_report, write_report
-from devops_plan.billing.report import RECOMMENDATION_COLUMNS, report_to_dict
+from devops_plan.billing.report_data import RECOMMENDATION_COLUMNS, report_to_dict
 from devops_plan.billing.writer import FILE_NAMES, parse_formats
 from devops_plan.errors import UserError
 from tests.billing_fixtures import REFERENCE_CSV, SAMPLE_FOCUS, SAMPLE_UTILIZATION, decimal_sum

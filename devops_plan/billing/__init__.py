@@ -14,18 +14,14 @@ from .report import (
     cloudwatch_for,
     load_catalogs,
     report_from_engine,
-    report_to_dict,
     run_report,
 )
+from .report_data import report_to_dict
 from .rules import KINDS, Recommendation, TagHygiene, recommend
 from .settings import ReportSettings
+from .sources.cloudwatch import cloudwatch_utilization
 from .sources.engine import DuckDBEngine, Engine, RejectedRow
-from .sources.utilization import (
-    ResourceUsage,
-    Utilization,
-    cloudwatch_utilization,
-    load_utilization_csv,
-)
+from .sources.utilization import ResourceUsage, Utilization, load_utilization_csv
 from .spend import Period, Spend, collect_spend
 from .writer import FORMATS, parse_formats, write_report
 

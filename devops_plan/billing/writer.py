@@ -22,7 +22,8 @@ from ..paths import package_path
 from ..units import format_money
 from .charts import data_uri, savings_waterfall, spend_over_time
 from .gc_pause import paused_gc
-from .report import RECOMMENDATION_COLUMNS, Report, report_to_dict
+from .report import Report
+from .report_data import RECOMMENDATION_COLUMNS, report_to_dict
 from .rules import KINDS
 
 FORMATS = ("html", "md", "json", "csv")
