@@ -10,12 +10,13 @@ from decimal import Decimal
 import pytest
 
 from devops_plan.billing.inventory import (
-    _Features,
-    _grouped_resource,
-    _single_line_resource,
+    ID_SHAPES,
+    LineFeatures,
     build_inventory,
     cloud_of,
     kind_of,
+    resource_from_line,
+    resource_from_lines,
 )
 from devops_plan.billing.sources.engine import DuckDBEngine
 from devops_plan.billing.spend import ChargeLine, collect_spend
@@ -67,8 +68,8 @@ def test_one_line_resources_take_the_fast_path_with_the_same_result(
     assert len(lines) > 40
     for line in lines:
         cloud = cloud_of(line.provider)
-        fast = _single_line_resource(line, cloud, _Features())
-        general = _grouped_resource([line], cloud, _Features())
+        fast = resource_from_line(line, cloud, LineFeatures())
+        general = resource_from_lines([line], cloud, LineFeatures())
         # repr: the same values of the same types (0 stays int 0, Decimals keep their places)
         assert repr(fast) == repr(general), line
 
@@ -129,8 +130,6 @@ def test_the_id_shape_decides_before_a_later_kind_is_named() -> None:
 def test_the_quick_id_test_never_hides_a_shape() -> None:
     """Each shape's texts are in every id its pattern matches, so testing them first only
     skips searches that would fail."""
-    from devops_plan.billing.inventory import _ID_SHAPES
-
     ids = [
         "snap-0abc",
         "arn:aws:ec2:us-east-1:1:snapshot/snap-0abc",
@@ -150,7 +149,7 @@ def test_the_quick_id_test_never_hides_a_shape() -> None:
     ]
     matched = 0
     for rid in ids:
-        for _, shape, texts in _ID_SHAPES:
+        for _, shape, texts in ID_SHAPES:
             if shape.search(rid):
                 matched += 1
                 assert any(t in rid for t in texts), (rid, shape.pattern)
