@@ -12,6 +12,7 @@ from devops_plan.cli import app
 from tests.billing_fixtures import SAMPLE_FOCUS, SAMPLE_UTILIZATION, focus_row, write_csv
 
 runner = CliRunner()
+SAMPLE = ("--billing", str(SAMPLE_FOCUS), "--utilization", str(SAMPLE_UTILIZATION))
 
 
 def invoke(*args: str):  # type: ignore[no-untyped-def]
@@ -20,16 +21,7 @@ def invoke(*args: str):  # type: ignore[no-untyped-def]
 
 def test_report_on_the_sample(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = invoke(
-        "--billing",
-        str(SAMPLE_FOCUS),
-        "--utilization",
-        str(SAMPLE_UTILIZATION),
-        "--out",
-        str(out),
-        "--format",
-        "html,md,json,csv",
-    )
+    result = invoke(*SAMPLE, "--out", str(out), "--format", "html,md,json,csv")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
         "recommendations.csv",
@@ -168,10 +160,7 @@ def test_every_setting_is_an_option_with_its_bounds_and_default() -> None:
 
 def test_settings_from_the_command_line_reach_the_report(tmp_path: Path) -> None:
     result = invoke(
-        "--billing",
-        str(SAMPLE_FOCUS),
-        "--utilization",
-        str(SAMPLE_UTILIZATION),
+        *SAMPLE,
         "--out",
         str(tmp_path / "o"),
         "--json",

@@ -3,9 +3,12 @@ settings, and `recommend` dispatches by resource kind without losing a finding."
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
+
+import pytest
 
 from devops_plan.billing.inventory import Resource, build_inventory
 from devops_plan.billing.report import load_catalogs
@@ -27,7 +30,7 @@ from devops_plan.billing.sources.utilization import (
     load_utilization_csv,
 )
 from devops_plan.billing.spend import Period, Spend, collect_spend
-from devops_plan.catalog import Catalog, Price, load_catalog
+from devops_plan.catalog import Catalog, load_catalog
 from tests.billing_fixtures import SAMPLE_FOCUS, SAMPLE_UTILIZATION, charge_line
 
 
@@ -117,10 +120,26 @@ def test_recommend_needs_no_inventory_from_the_caller() -> None:
 MONTH_START, MONTH_END = datetime(2024, 9, 1), datetime(2024, 10, 1)
 
 
-def machine_context(
-    provider: str, region: str, resource_id: str, instance_type: str, catalog: Catalog
-) -> tuple[Resource, RuleContext]:
-    """A month of one on-demand machine, quiet (P95 CPU 3%, peak memory 10%) for 30 days."""
+# Machines of each cloud: provider name, region and resource id as a bill has them.
+MACHINES = {
+    "aws": ("AWS", "us-east-1", "i-0123456789abcdef0"),
+    "azure": (
+        "Microsoft",
+        "eastus",
+        "/subscriptions/s/resourcegroups/g/providers/microsoft.compute/virtualmachines/vm1",
+    ),
+    "gcp": (
+        "Google Cloud",
+        "us-central1",
+        "//compute.googleapis.com/projects/p/zones/us-central1-a/instances/vm1",
+    ),
+}
+
+
+def machine_context(instance_type: str, catalog: Catalog) -> tuple[Resource, RuleContext]:
+    """A month of one on-demand machine of the catalog's cloud, quiet (P95 CPU 3%, peak
+    memory 10%) for 30 days."""
+    provider, region, resource_id = MACHINES[catalog.cloud]
     line = charge_line(
         provider=provider,
         region=region,
@@ -135,80 +154,46 @@ def machine_context(
     return r, RuleContext(spend, usage, {catalog.cloud: catalog})
 
 
-def test_rightsizing_never_moves_a_full_core_machine_to_a_burstable_type() -> None:
-    # Azure's B-series and GCP's shared-core e2-micro/small/medium are burstable too (the rule
-    # once knew only families starting with "t", and offered Standard_B1s and e2-micro here).
-    right = RightsizingRule()
-    settings = ReportSettings()
-    vm, ctx = machine_context(
-        "Microsoft",
-        "eastus",
-        "/subscriptions/s/resourcegroups/g/providers/microsoft.compute/virtualmachines/vm1",
-        "Standard_D2s_v5",
-        load_catalog("azure"),
-    )
-    (rec,) = right.recommend(vm, ctx, settings)
-    assert rec.action == "Resize to Standard_F2s_v2 (another family)"
-    vm, ctx = machine_context(
-        "Google Cloud",
-        "us-central1",
-        "//compute.googleapis.com/projects/p/zones/us-central1-a/instances/vm1",
-        "e2-standard-2",
-        load_catalog("gcp"),
-    )
-    (rec,) = right.recommend(vm, ctx, settings)
-    assert rec.action == "Resize to e2-highcpu-2 (same family)"
-
-
-def test_a_burstable_machine_may_stay_burstable() -> None:
-    vm, ctx = machine_context(
-        "AWS", "us-east-1", "i-0123456789abcdef0", "t3.xlarge", load_catalog("aws")
-    )
+@pytest.mark.parametrize(
+    ("cloud", "instance_type", "action"),
+    [
+        # Azure's B-series and GCP's shared-core e2-micro/small/medium are burstable too: the
+        # rule once knew only families starting with "t", and offered Standard_B1s and e2-micro.
+        ("azure", "Standard_D2s_v5", "Resize to Standard_F2s_v2 (another family)"),
+        ("gcp", "e2-standard-2", "Resize to e2-highcpu-2 (same family)"),
+        # A burstable machine may stay burstable.
+        ("aws", "t3.xlarge", "Resize to t3.small (same family)"),
+    ],
+)
+def test_rightsizing_offers_a_burstable_type_only_to_a_burstable_machine(
+    cloud: str, instance_type: str, action: str
+) -> None:
+    vm, ctx = machine_context(instance_type, load_catalog(cloud))
     (rec,) = RightsizingRule().recommend(vm, ctx, ReportSettings())
-    assert rec.action.startswith("Resize to t3") and rec.action.endswith("(same family)")
-
-
-def _price(product: str, family: str, generation: str, unit_price: str) -> Price:
-    return Price(
-        cloud="gcp",
-        service="Compute Engine",
-        category="compute",
-        product=product,
-        region="us-central1",
-        purchase="on_demand",
-        unit="hour",
-        unit_price=Decimal(unit_price),
-        currency="USD",
-        vcpu=2.0,
-        memory_gib=4.0,
-        family=family,
-        generation=generation,
-        arch="x86_64",
-        engine="",
-        deployment="",
-        as_of="2025-01-01",
-        source="test",
-    )
+    assert rec.action == action
 
 
 def test_modernization_never_moves_a_full_core_machine_to_a_shared_core_type() -> None:
-    # A class is the family's letter; burstability must match too (no shipped catalog has a
-    # previous-generation family sharing its letter with a shared-core one, so a small one).
+    # A class is the family's letter; burstability must match too. No shipped catalog has a
+    # previous-generation family sharing its letter with a shared-core one, so three rows
+    # made from GCP's e2-medium (2 vCPU, 4 GiB, shared core).
+    medium = load_catalog("gcp").price("e2-medium", "us-central1")
+    assert medium.burstable
     catalog = Catalog(
         "gcp",
         [
-            _price("e1-standard-2", "e1", "previous", "0.06"),
-            _price("e2-medium", "e2", "current", "0.0335"),
-            _price("e2-custom-2", "e2", "current", "0.05"),
+            medium,
+            replace(
+                medium,
+                product="e1-standard-2",
+                family="e1",
+                generation="previous",
+                unit_price=Decimal("0.06"),
+            ),
+            replace(medium, product="e2-custom-2", unit_price=Decimal("0.05")),
         ],
     )
-    assert catalog.find("e2-medium", "us-central1") is not None
-    vm, ctx = machine_context(
-        "Google Cloud",
-        "us-central1",
-        "//compute.googleapis.com/projects/p/zones/us-central1-a/instances/vm1",
-        "e1-standard-2",
-        catalog,
-    )
+    vm, ctx = machine_context("e1-standard-2", catalog)
+    assert catalog.find("e1-standard-2", "us-central1") is not None
     (rec,) = ModernizationRule().recommend(vm, ctx, ReportSettings())
     assert rec.action == "Move to e2-custom-2"

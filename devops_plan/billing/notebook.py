@@ -46,22 +46,28 @@ def report_from_parameters(
 
 
 def summary_markdown(report: Report) -> str:
-    cur = report.currency
+    """The period, the inputs and the totals, as Markdown."""
     q = report.data_quality
-    lines = [
-        f"**{report.period.start:%Y-%m-%d %H:%M} to {report.period.end:%Y-%m-%d %H:%M} UTC** "
-        f"({report.period.days:g} days, {len(report.inputs)} input(s), {q.rows_read:,} rows, "
-        f"{len(q.rejected):,} unreadable)",
-        "",
-        "| | |",
-        "| --- | ---: |",
-        f"| Billed in the period | {format_money(report.billed_cost, cur)} |",
-        f"| Per month (730 h) | {format_money(report.monthly_billed_cost, cur)} |",
-        f"| Estimated savings per month | {format_money(report.total_savings, cur)} |",
-        f"| Per month after savings | {format_money(report.monthly_after_savings, cur)} |",
-        f"| Taggable spend without required tags | {report.tag_hygiene.share:.1%} |",
-    ]
-    return "\n".join(lines)
+    period = f"{report.period.start:%Y-%m-%d %H:%M} to {report.period.end:%Y-%m-%d %H:%M} UTC"
+    totals = (
+        ("Billed in the period", report.billed_cost),
+        ("Per month (730 h)", report.monthly_billed_cost),
+        ("Estimated savings per month", report.total_savings),
+        ("Per month after savings", report.monthly_after_savings),
+    )
+    rows = [f"| {label} | {format_money(value, report.currency)} |" for label, value in totals]
+    untagged = f"| Taggable spend without required tags | {report.tag_hygiene.share:.1%} |"
+    return "\n".join(
+        [
+            f"**{period}** ({report.period.days:g} days, {len(report.inputs)} input(s), "
+            f"{q.rows_read:,} rows, {len(q.rejected):,} unreadable)",
+            "",
+            "| | |",
+            "| --- | ---: |",
+            *rows,
+            untagged,
+        ]
+    )
 
 
 def _image(png: bytes) -> Image:

@@ -1,9 +1,10 @@
 """The cost-optimization report as one frozen model: totals, spend by provider, service and
 time, top resources, recommendations, savings by kind, tag hygiene and data quality.
 
-`build_report` is pure (spend + utilization + catalogs -> Report). `run_report` is the
-one entry point the CLI and the notebook call: it opens the inputs, loads the catalogs
-of the clouds in the bill, builds the report and writes it.
+`build_report` is pure (spend + utilization + catalogs -> Report). `run_report` (export
+files) and `report_from_engine` (any Engine) collect the spend, load the catalogs of the
+clouds in the bill and build the report; the notebook calls `run_report`, the CLI the same
+steps with its choice of engine and utilization source.
 """
 
 from __future__ import annotations
@@ -71,31 +72,39 @@ class ResourceSpend:
 
 @dataclass(frozen=True)
 class DataQuality:
-    rejected: tuple[RejectedRow, ...]
+    """What was read and what could not be: nothing is dropped without being counted."""
+
+    rejected: tuple[RejectedRow, ...]  # billing rows that could not be read, with file and line
     rows_read: int
     rows_in_period: int
     rows_without_billed_cost: int
-    billed_outside_period: Decimal
+    billed_outside_period: Decimal  # read, but outside --since/--until
     malformed_tag_resources: int
     utilization_rejected: tuple[RejectedRow, ...]
-    notes: tuple[str, ...]
+    notes: tuple[str, ...]  # what the report could not judge, and why
 
 
 @dataclass(frozen=True)
 class Report:
+    """The whole report, built by `build_report`; every writer reads it (through
+    `report_data.report_to_dict` for JSON, Markdown, HTML and CSV)."""
+
     period: Period
     currency: str
     engine: str
     inputs: tuple[InputSummary, ...]
+    # Totals over the period, and per 730-hour month.
     billed_cost: Decimal
     effective_cost: Decimal
     list_cost: Decimal
     monthly_billed_cost: Decimal
+    # Where the money went.
     by_provider: tuple[ProviderSpend, ...]
     by_service: tuple[ServiceSpend, ...]
     over_time: tuple[TimeSpend, ...]
     time_unit: str  # "day" | "month"
     top_resources: tuple[ResourceSpend, ...]
+    # What to do about it: savings per month, each resource counted once.
     recommendations: tuple[Recommendation, ...]
     savings_by_kind: tuple[tuple[str, Decimal], ...]
     total_savings: Decimal
@@ -138,15 +147,16 @@ def _build(
     daily = spend.period.days <= _DAILY_UP_TO_DAYS
     by_provider, by_service, over_time = _spend_tables(spend, daily)
     by_kind = tuple(savings_by_kind(findings.recommendations))
+    total = spend.billed_cost
     return Report(
         period=spend.period,
         currency=spend.currency,
         engine=spend.engine,
         inputs=spend.inputs,
-        billed_cost=spend.billed_cost,
+        billed_cost=total,
         effective_cost=spend.effective_cost,
         list_cost=spend.list_cost,
-        monthly_billed_cost=round_cents(spend.monthly(spend.billed_cost)),
+        monthly_billed_cost=round_cents(spend.monthly(total)),
         by_provider=by_provider,
         by_service=by_service,
         over_time=over_time,
@@ -161,8 +171,7 @@ def _build(
             rows_read=sum(i.row_count for i in spend.inputs),
             rows_in_period=spend.row_count,
             rows_without_billed_cost=sum(d.row_count - d.billed_rows for d in spend.daily),
-            billed_outside_period=sum((i.billed_cost for i in spend.inputs), _ZERO)
-            - spend.billed_cost,
+            billed_outside_period=sum((i.billed_cost for i in spend.inputs), _ZERO) - total,
             malformed_tag_resources=findings.tag_hygiene.malformed_resources,
             utilization_rejected=utilization.rejected,
             notes=tuple(notes) + utilization.notes + findings.notes,

@@ -3,7 +3,8 @@ read): money as exact 2-decimal strings, shares as 4-decimal strings, a stable o
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import fields
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +31,7 @@ RECOMMENDATION_COLUMNS = (
     "price_source",
     "note",
 )
+_MONEY_COLUMNS = ("current_monthly_cost", "estimated_monthly_savings")
 
 
 def money_text(value: Decimal | None) -> str | None:
@@ -162,6 +164,10 @@ def _rejected(rows: Iterable[RejectedRow]) -> list[dict[str, Any]]:
     return [{"file": r.file, "line": r.line, "column": r.column, "error": r.error} for r in rows]
 
 
+def _utilization_rejected(rows: Sequence[RejectedRow]) -> dict[str, Any]:
+    return {"utilization_rows_rejected": len(rows), "utilization_rejected": _rejected(rows)}
+
+
 def _data_quality(q: DataQuality) -> dict[str, Any]:
     return {
         "rows_read": q.rows_read,
@@ -170,27 +176,17 @@ def _data_quality(q: DataQuality) -> dict[str, Any]:
         "rows_without_billed_cost": q.rows_without_billed_cost,
         "billed_cost_outside_period": money_text(q.billed_outside_period),
         "rejected": _rejected(q.rejected),
-        "utilization_rows_rejected": len(q.utilization_rejected),
-        "utilization_rejected": _rejected(q.utilization_rejected),
+        **_utilization_rejected(q.utilization_rejected),
         "notes": list(q.notes),
     }
 
 
 def recommendation_row(r: Recommendation) -> dict[str, Any]:
+    """A recommendation under RECOMMENDATION_COLUMNS (its fields, `counted` as
+    counted_in_total), money as exact 2-decimal strings."""
+    values = {f.name: getattr(r, f.name) for f in fields(r)}
+    values["counted_in_total"] = r.counted
     return {
-        "kind": r.kind,
-        "resource_id": r.resource_id,
-        "resource_name": r.resource_name,
-        "provider": r.provider,
-        "region": r.region,
-        "service": r.service,
-        "finding": r.finding,
-        "action": r.action,
-        "evidence": r.evidence,
-        "current_monthly_cost": money_text(r.current_monthly_cost),
-        "estimated_monthly_savings": money_text(r.estimated_monthly_savings),
-        "confidence": r.confidence,
-        "counted_in_total": r.counted,
-        "price_source": r.price_source,
-        "note": r.note,
+        column: money_text(values[column]) if column in _MONEY_COLUMNS else values[column]
+        for column in RECOMMENDATION_COLUMNS
     }

@@ -178,11 +178,14 @@ class Rule:
     settings_model: type[RuleSettings] = RuleSettings
 
 
+Found = list[Recommendation]  # what a rule found about one resource
+
+
 class ResourceRule(Rule, ABC, Generic[S]):
     """A rule that looks at one billed resource at a time."""
 
     @abstractmethod
-    def recommend(self, r: Resource, ctx: RuleContext, settings: S) -> list[Recommendation]:
+    def recommend(self, r: Resource, ctx: RuleContext, settings: S) -> Found:
         """The recommendations for `r` (none when the rule does not apply)."""
 
 

@@ -95,9 +95,7 @@ class _Baseline:
 
 
 class CommitmentRule(Rule):
-    kind = "commitment"
-    title = "Commitments"
-    settings_model = CommitmentSettings
+    kind, title, settings_model = "commitment", "Commitments", CommitmentSettings
 
     def recommend(
         self,

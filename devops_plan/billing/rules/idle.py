@@ -10,7 +10,7 @@ from ..inventory import Resource
 from .base import (
     BILLED,
     MIN_DAYS,
-    Recommendation,
+    Found,
     ResourceRule,
     RuleContext,
     RuleSettings,
@@ -35,14 +35,10 @@ class IdleSettings(RuleSettings):
 
 
 class IdleRule(ResourceRule[IdleSettings]):
-    kind = "idle"
-    title = "Idle resources"
-    resource_kinds = frozenset({"vm"})
+    kind, title, resource_kinds = "idle", "Idle resources", frozenset({"vm"})
     settings_model = IdleSettings
 
-    def recommend(
-        self, r: Resource, ctx: RuleContext, settings: IdleSettings
-    ) -> list[Recommendation]:
+    def recommend(self, r: Resource, ctx: RuleContext, settings: IdleSettings) -> Found:
         u = measured_cpu(r, ctx, settings.min_days)
         if u is None or u.cpu_p95_pct is None or u.cpu_p95_pct >= settings.idle_cpu_p95_pct:
             return []

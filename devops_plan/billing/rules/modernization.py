@@ -11,6 +11,7 @@ from ...units import format_money, format_rate, round_cents
 from ..inventory import Resource
 from .base import (
     LIST_PRICE,
+    Found,
     Recommendation,
     ResourceRule,
     RuleContext,
@@ -38,13 +39,9 @@ def _newer(catalog: Catalog, region: str, current: Price) -> list[Price]:
 
 
 class ModernizationRule(ResourceRule[RuleSettings]):
-    kind = "modernization"
-    title = "Modernization"
-    resource_kinds = frozenset({"vm", "volume"})
+    kind, title, resource_kinds = "modernization", "Modernization", frozenset({"vm", "volume"})
 
-    def recommend(
-        self, r: Resource, ctx: RuleContext, settings: RuleSettings
-    ) -> list[Recommendation]:
+    def recommend(self, r: Resource, ctx: RuleContext, settings: RuleSettings) -> Found:
         return self.machine(r, ctx) if r.kind == "vm" else self.volume(r, ctx)
 
     def machine(self, r: Resource, ctx: RuleContext) -> list[Recommendation]:

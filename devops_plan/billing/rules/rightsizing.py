@@ -12,7 +12,7 @@ from ..inventory import Resource
 from ..sources.utilization import ResourceUsage
 from .base import (
     MIN_DAYS,
-    Recommendation,
+    Found,
     ResourceRule,
     RuleContext,
     RuleSettings,
@@ -89,14 +89,10 @@ def _target(catalog: Catalog, region: str, current: Price, need: _Need) -> tuple
 
 
 class RightsizingRule(ResourceRule[RightsizingSettings]):
-    kind = "rightsizing"
-    title = "Rightsizing"
-    resource_kinds = frozenset({"vm"})
+    kind, title, resource_kinds = "rightsizing", "Rightsizing", frozenset({"vm"})
     settings_model = RightsizingSettings
 
-    def recommend(
-        self, r: Resource, ctx: RuleContext, settings: RightsizingSettings
-    ) -> list[Recommendation]:
+    def recommend(self, r: Resource, ctx: RuleContext, settings: RightsizingSettings) -> Found:
         u = measured_cpu(r, ctx, settings.min_days)
         if u is None or not r.instance_type or r.on_demand_hours <= 0:
             return []

@@ -14,7 +14,7 @@ from pydantic import Field
 from ...units import format_rate
 from ..inventory import Resource
 from .base import (
-    Recommendation,
+    Found,
     ResourceRule,
     RuleContext,
     RuleSettings,
@@ -72,14 +72,10 @@ class _Eligibility:
 
 
 class SpotRule(ResourceRule[SpotSettings]):
-    kind = "spot"
-    title = "Spot"
-    resource_kinds = frozenset({"vm"})
+    kind, title, resource_kinds = "spot", "Spot", frozenset({"vm"})
     settings_model = SpotSettings
 
-    def recommend(
-        self, r: Resource, ctx: RuleContext, settings: SpotSettings
-    ) -> list[Recommendation]:
+    def recommend(self, r: Resource, ctx: RuleContext, settings: SpotSettings) -> Found:
         if r.on_demand_hours <= 0:
             return []
         eligibility: _Eligibility = ctx.memo(_Eligibility, lambda: _Eligibility.of(settings))

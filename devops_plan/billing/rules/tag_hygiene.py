@@ -88,9 +88,7 @@ class TagAdvice:
 
 
 class TagHygieneRule(Rule):
-    kind = "tag_hygiene"
-    title = "Tag hygiene"
-    settings_model = TagSettings
+    kind, title, settings_model = "tag_hygiene", "Tag hygiene", TagSettings
 
     def recommend(self, ctx: RuleContext, settings: TagSettings) -> TagAdvice:
         """The hygiene of the spend, and one recommendation when any spend is untagged."""

@@ -15,7 +15,7 @@ from .base import (
     BILLED,
     MIN_DAYS,
     ZERO,
-    Recommendation,
+    Found,
     ResourceRule,
     RuleContext,
     RuleSettings,
@@ -138,14 +138,14 @@ _CHECKS: dict[str, Check] = {
 
 
 class WasteRule(ResourceRule[WasteSettings]):
-    kind = "waste"
-    title = "Storage and network waste"
-    resource_kinds = frozenset({"volume", "snapshot", "nat_gateway", "load_balancer"})
+    kind, title, resource_kinds = (
+        "waste",
+        "Storage and network waste",
+        frozenset({"volume", "snapshot", "nat_gateway", "load_balancer"}),
+    )
     settings_model = WasteSettings
 
-    def recommend(
-        self, r: Resource, ctx: RuleContext, settings: WasteSettings
-    ) -> list[Recommendation]:
+    def recommend(self, r: Resource, ctx: RuleContext, settings: WasteSettings) -> Found:
         monthly = ctx.monthly(r.billed_cost)
         check = _CHECKS.get(r.kind)
         found = check(r, ctx, settings) if check is not None and monthly > 0 else None
