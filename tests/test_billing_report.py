@@ -160,3 +160,19 @@ def test_money_for_people_names_the_bills_currency(tmp_path: Path) -> None:
     (tags,) = [r for r in report.recommendations if r.kind == "tag_hygiene"]
     assert "a month of " in tags.evidence and " EUR cannot be attributed" in tags.evidence
     assert report_to_dict(report)["totals"]["billed_cost"] == "2469.00"  # JSON: exact, bare
+
+
+def test_the_package_exports_a_small_public_surface() -> None:
+    # What `devops_plan.billing` offers is exactly its __all__ (submodules aside).
+    import types
+
+    import devops_plan.billing as billing
+
+    public = {
+        name
+        for name, value in vars(billing).items()
+        if not name.startswith("_") and not isinstance(value, types.ModuleType)
+    }
+    assert public == set(billing.__all__)
+    assert billing.__all__ == sorted(billing.__all__)
+    assert {"run_report", "Report", "ReportSettings", "write_report"} <= public
