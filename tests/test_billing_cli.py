@@ -216,3 +216,16 @@ def test_a_bad_setting_is_one_line_and_exit_2(tmp_path: Path) -> None:
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith(message), (args, lines)
     assert not (tmp_path / "o").exists()
+
+
+def test_docs_list_every_setting_as_the_model_says() -> None:
+    # docs/billing.md carries options_markdown(): a field added, renamed or re-described in a
+    # rule's settings fails here until the docs say the same.
+    from devops_plan.billing.settings import ReportSettings, options_markdown
+    from tests.billing_fixtures import ROOT
+
+    docs = (ROOT / "docs" / "billing.md").read_text()
+    table = options_markdown()
+    assert table in docs, "docs/billing.md: paste options_markdown() into its settings table"
+    for field in ReportSettings.model_fields:
+        assert f"| `{field}` |" in table

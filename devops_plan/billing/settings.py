@@ -164,3 +164,19 @@ def settings_from_options(given: Mapping[str, str | Sequence[str] | None]) -> Re
         shown = given[option.field]
         text = shown if isinstance(shown, str) else ",".join(shown or ())
         raise UserError(f"{option.flag} {text!r}: {error['msg']}") from None
+
+
+def options_markdown() -> str:
+    """The table of settings in docs/billing.md, from the model (a test keeps them equal)."""
+    lines = [
+        "| option | setting | default | bounds | what it sets |",
+        "|---|---|---|---|---|",
+    ]
+    for o in setting_options():
+        again = " (repeat)" if o.repeat else ""
+        default = f"`{o.default}`" if o.default else "none"
+        lines.append(
+            f"| `{o.flag} {o.metavar}`{again} | `{o.field}` | {default} | {o.bounds} "
+            f"| {o.description} |"
+        )
+    return "\n".join(lines) + "\n"
