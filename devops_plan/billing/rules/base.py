@@ -88,8 +88,8 @@ class RuleContext:
     utilization: Utilization
     catalogs: Mapping[str, Catalog]
     listed: int = 20
-    _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False)
-    _usages: dict[str, ResourceUsage | None] = field(default_factory=dict, repr=False)
+    _memo: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False)
+    _usages: dict[str, ResourceUsage | None] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def currency(self) -> str:
