@@ -9,12 +9,15 @@ import importlib.util
 import json
 import sys
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import duckdb
+
+from devops_plan.billing.spend import ChargeLine
 
 ROOT = Path(__file__).resolve().parents[1]
 # shared/ lies beside the checkout, in CI as on developer machines.
@@ -136,3 +139,33 @@ def load_generator() -> ModuleType:
     sys.modules[spec.name] = module  # dataclasses look their module up while being defined
     spec.loader.exec_module(module)
     return module
+
+
+def charge_line(**values: object) -> ChargeLine:
+    """One charge line: a month of an on-demand m5.large in us-east-1 unless overridden."""
+    base: dict[str, object] = {
+        "provider": "AWS",
+        "service": "Amazon Elastic Compute Cloud",
+        "service_category": "Compute",
+        "region": "us-east-1",
+        "resource_id": "i-0123456789abcdef0",
+        "resource_name": "web",
+        "resource_type": "",
+        "instance_type": "",
+        "usage_type": "",
+        "charge_description": "$0.096 per On Demand Linux m5.large Instance Hour",
+        "charge_category": "Usage",
+        "pricing_category": "Standard",
+        "tags": '{"environment": "prod"}',
+        "consumed_unit": "Hours",
+        "billed_cost": Decimal("69.120000000000"),
+        "effective_cost": Decimal("69.120000000000"),
+        "list_cost": None,
+        "consumed_quantity": 720.0,
+        "list_unit_price": Decimal("0.096"),
+        "row_count": 720,
+        "first_start": datetime(2024, 9, 1),
+        "last_end": datetime(2024, 10, 1),
+    }
+    base.update(values)
+    return ChargeLine(**base)  # type: ignore[arg-type]

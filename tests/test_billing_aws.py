@@ -674,3 +674,46 @@ def test_a_denied_call_is_one_line_exit_1(
     assert len(lines) == 1
     assert lines[0].startswith("Cost Explorer: AWS refused GetCostAndUsage: AccessDenied")
     assert "Traceback" not in result.output
+
+
+def test_an_unknown_aws_profile_is_one_line_exit_1(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # boto3 refuses the profile while making the client, before any call: that too is one
+    # line (it was a traceback), worded as the catalog refresh words it.
+    monkeypatch.setenv("AWS_PROFILE", "no-such-profile")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    result = runner.invoke(
+        app,
+        ["report", "--cost-explorer", "--since", "2024-09-01", "--until", "2024-09-02"],
+    )
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip().splitlines() == [
+        "AWS configuration error: The config profile (no-such-profile) could not be found"
+    ]
+
+
+def test_an_xml_error_body_is_read_for_its_code_and_message() -> None:
+    from botocore.stub import Stubber
+
+    client = boto3.session.Session().client(
+        "ce",
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    with Stubber(client) as stub:
+        stub.add_client_error(
+            "get_cost_and_usage",
+            service_error_code="",
+            service_message=(
+                "<ErrorResponse>\n  <Error><Code>ThrottlingException</Code>"
+                "<Message>Rate exceeded</Message></Error>\n</ErrorResponse>"
+            ),
+        )
+        with pytest.raises(ExternalError) as info:
+            fetch_cost_and_usage(date(2024, 9, 1), date(2024, 9, 2), client=client)
+    assert str(info.value) == (
+        "Cost Explorer: AWS refused GetCostAndUsage: ThrottlingException: Rate exceeded"
+    )

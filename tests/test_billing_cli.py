@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -11,6 +12,7 @@ from devops_plan.cli import app
 from tests.billing_fixtures import SAMPLE_FOCUS, SAMPLE_UTILIZATION, focus_row, write_csv
 
 runner = CliRunner()
+SAMPLE = ("--billing", str(SAMPLE_FOCUS), "--utilization", str(SAMPLE_UTILIZATION))
 
 
 def invoke(*args: str):  # type: ignore[no-untyped-def]
@@ -19,16 +21,7 @@ def invoke(*args: str):  # type: ignore[no-untyped-def]
 
 def test_report_on_the_sample(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = invoke(
-        "--billing",
-        str(SAMPLE_FOCUS),
-        "--utilization",
-        str(SAMPLE_UTILIZATION),
-        "--out",
-        str(out),
-        "--format",
-        "html,md,json,csv",
-    )
+    result = invoke(*SAMPLE, "--out", str(out), "--format", "html,md,json,csv")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
         "recommendations.csv",
@@ -136,3 +129,103 @@ def test_bad_utilization_header_is_a_user_error(tmp_path: Path) -> None:
     result = invoke("--billing", str(good), "--utilization", str(util), "--out", str(tmp_path))
     assert result.exit_code == 2
     assert "missing column(s) resource_id, timestamp, cpu_pct, mem_pct" in result.stderr
+
+
+# -- every ReportSettings field is an option, generated from the model -----------------------------
+
+
+def test_every_setting_is_an_option_with_its_bounds_and_default() -> None:
+    from devops_plan.billing.settings import ReportSettings, setting_options
+
+    options = {o.field: o for o in setting_options()}
+    assert list(options) == list(ReportSettings.model_fields)
+    assert options["required_tags"].flag == "--required-tag"  # the name the CLI always had
+    assert options["idle_cpu_p95_pct"].flag == "--idle-cpu-p95-pct"
+    assert options["idle_cpu_p95_pct"].help == (
+        "A machine whose P95 CPU is below this is idle. (0 to 100; default: 5)"
+    )
+    assert options["spot_tags"].metavar == "KEY=VALUE[,VALUE...]"
+    assert options["spot_tags"].default == "workload=batch,ci,stateless"
+    assert options["top_resources"].bounds == "1 to 1000"
+    # The command Typer builds has exactly these options, each with its help.
+    import typer
+
+    command: Any = typer.main.get_command(app)
+    params = {p.opts[0]: p for p in command.commands["report"].params}
+    for option in options.values():
+        param = params[option.flag]
+        assert (param.help, param.multiple) == (option.help, option.repeat)
+    assert "--idle-cpu-p95-pct" in invoke("--help").stdout
+
+
+def test_settings_from_the_command_line_reach_the_report(tmp_path: Path) -> None:
+    result = invoke(
+        *SAMPLE,
+        "--out",
+        str(tmp_path / "o"),
+        "--json",
+        "--required-tag",
+        "owner",
+        "--spot-tag",
+        "workload=batch",
+        "--spot-tag",
+        "team=ci,data",
+        "--spot-name-pattern",
+        "",
+        "--min-days",
+        "7",
+        "--headroom",
+        "0.3",
+        "--min-monthly-savings",
+        "5",
+        "--top-resources",
+        "3",
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    settings = data["settings"]
+    assert settings["required_tags"] == ["owner"]
+    assert settings["spot_tags"] == {"workload": ["batch"], "team": ["ci", "data"]}
+    assert settings["spot_name_patterns"] == []
+    assert (settings["min_days"], settings["headroom"]) == (7.0, 0.3)
+    assert settings["min_monthly_savings"] == "5"
+    assert settings["snapshot_max_age_days"] == 90  # not given: the default
+    assert len(data["top_resources"]) == 3
+    # Without name patterns only the tagged batch worker is a spot candidate.
+    spot = [r for r in data["recommendations"] if r["kind"] == "spot"]
+    assert len(spot) == 1 and "tag workload=batch" in spot[0]["finding"]
+    assert all(
+        float(r["estimated_monthly_savings"]) >= 5
+        for r in data["recommendations"]
+        if r["estimated_monthly_savings"] is not None
+    )
+
+
+def test_a_bad_setting_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    good = write_csv(tmp_path / "g.csv", [focus_row()])
+    cases = [
+        (["--idle-cpu-p95-pct", "150"], "--idle-cpu-p95-pct '150': Input should be less than"),
+        (["--min-days", "0"], "--min-days '0': Input should be greater than 0"),
+        (["--top-resources", "2.5"], "--top-resources '2.5': Input should be a valid integer"),
+        (["--headroom", "lots"], "--headroom 'lots': Input should be a valid number"),
+        (["--spot-tag", "batch"], "--spot-tag 'batch': expected KEY=VALUE[,VALUE...]"),
+    ]
+    for args, message in cases:
+        result = invoke("--billing", str(good), *args, "--out", str(tmp_path / "o"))
+        assert result.exit_code == 2, (args, result.output)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(message), (args, lines)
+    assert not (tmp_path / "o").exists()
+
+
+def test_docs_list_every_setting_as_the_model_says() -> None:
+    # docs/billing.md carries options_markdown(): a field added, renamed or re-described in a
+    # rule's settings fails here until the docs say the same.
+    from devops_plan.billing.settings import ReportSettings, options_markdown
+    from tests.billing_fixtures import ROOT
+
+    docs = (ROOT / "docs" / "billing.md").read_text()
+    table = options_markdown()
+    assert table in docs, "docs/billing.md: paste options_markdown() into its settings table"
+    for field in ReportSettings.model_fields:
+        assert f"| `{field}` |" in table

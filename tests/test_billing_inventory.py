@@ -10,45 +10,17 @@ from decimal import Decimal
 import pytest
 
 from devops_plan.billing.inventory import (
-    _Features,
-    _grouped_resource,
-    _single_line_resource,
+    ID_SHAPES,
+    LineFeatures,
     build_inventory,
     cloud_of,
     kind_of,
+    resource_from_line,
+    resource_from_lines,
 )
 from devops_plan.billing.sources.engine import DuckDBEngine
 from devops_plan.billing.spend import ChargeLine, collect_spend
-from tests.billing_fixtures import SAMPLE_FOCUS
-
-
-def _line(**values: object) -> ChargeLine:
-    base: dict[str, object] = {
-        "provider": "AWS",
-        "service": "Amazon Elastic Compute Cloud",
-        "service_category": "Compute",
-        "region": "us-east-1",
-        "resource_id": "i-0123456789abcdef0",
-        "resource_name": "web",
-        "resource_type": "",
-        "instance_type": "",
-        "usage_type": "",
-        "charge_description": "$0.096 per On Demand Linux m5.large Instance Hour",
-        "charge_category": "Usage",
-        "pricing_category": "Standard",
-        "tags": '{"environment": "prod"}',
-        "consumed_unit": "Hours",
-        "billed_cost": Decimal("69.120000000000"),
-        "effective_cost": Decimal("69.120000000000"),
-        "list_cost": None,
-        "consumed_quantity": 720.0,
-        "list_unit_price": Decimal("0.096"),
-        "row_count": 720,
-        "first_start": datetime(2024, 9, 1),
-        "last_end": datetime(2024, 10, 1),
-    }
-    base.update(values)
-    return ChargeLine(**base)  # type: ignore[arg-type]
+from tests.billing_fixtures import SAMPLE_FOCUS, charge_line
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +32,7 @@ def sample_lines() -> tuple[ChargeLine, ...]:
 def _variants() -> list[ChargeLine]:
     """One-line resources of every kind and edge: no quantity, committed, spot, a
     database node, a volume, a snapshot, a NAT gateway, credits, no dates, no tags."""
-    vm = _line()
+    vm = charge_line()
     return [
         vm,
         replace(vm, consumed_quantity=None),
@@ -72,16 +44,16 @@ def _variants() -> list[ChargeLine]:
         replace(vm, charge_description="db.m5.large instance hour", resource_id="arn:db:1"),
         replace(vm, first_start=None, last_end=None, tags="", resource_name=""),
         replace(vm, tags="not json"),
-        _line(
+        charge_line(
             resource_id="vol-0abc",
             charge_description="$0.10 per GB-month of General Purpose SSD (gp2)",
             consumed_unit="GB-Mo",
             consumed_quantity=100.0,
         ),
-        _line(resource_id="snap-0abc", charge_description="snapshot", consumed_unit="GB-Mo"),
-        _line(resource_id="nat-0abc", charge_description="NAT Gateway Hour"),
-        _line(resource_id="nat-0abc", charge_description="NAT data", consumed_unit="GB"),
-        _line(
+        charge_line(resource_id="snap-0abc", charge_description="snapshot", consumed_unit="GB-Mo"),
+        charge_line(resource_id="nat-0abc", charge_description="NAT Gateway Hour"),
+        charge_line(resource_id="nat-0abc", charge_description="NAT data", consumed_unit="GB"),
+        charge_line(
             resource_id="arn:aws:lb/app/1",
             service="Elastic Load Balancing",
             consumed_unit="LCU-Hrs",
@@ -96,8 +68,8 @@ def test_one_line_resources_take_the_fast_path_with_the_same_result(
     assert len(lines) > 40
     for line in lines:
         cloud = cloud_of(line.provider)
-        fast = _single_line_resource(line, cloud, _Features())
-        general = _grouped_resource([line], cloud, _Features())
+        fast = resource_from_line(line, cloud, LineFeatures())
+        general = resource_from_lines([line], cloud, LineFeatures())
         # repr: the same values of the same types (0 stays int 0, Decimals keep their places)
         assert repr(fast) == repr(general), line
 
@@ -114,7 +86,7 @@ def test_resources_are_grouped_per_provider_and_id_in_order(
 
 
 def test_a_machine_with_several_lines() -> None:
-    box = _line()
+    box = charge_line()
     committed = replace(
         box, pricing_category="Committed", consumed_quantity=24.0, billed_cost=Decimal(2)
     )
@@ -138,8 +110,8 @@ def test_kind_reads_each_description_on_its_own() -> None:
     """Two descriptions never combine into a phrase neither holds (it once depended on
     the order of a set, so on the run)."""
     lines = [
-        _line(resource_id="r-1", charge_description="outbound nat", consumed_unit=""),
-        _line(resource_id="r-1", charge_description="gateway fee", consumed_unit=""),
+        charge_line(resource_id="r-1", charge_description="outbound nat", consumed_unit=""),
+        charge_line(resource_id="r-1", charge_description="gateway fee", consumed_unit=""),
     ]
     assert kind_of(lines) == "other"
     assert kind_of([replace(lines[0], charge_description="NAT Gateway hours")]) == "nat_gateway"
@@ -147,19 +119,17 @@ def test_kind_reads_each_description_on_its_own() -> None:
 
 def test_the_id_shape_decides_before_a_later_kind_is_named() -> None:
     # A snapshot whose description reads like a machine's is still a snapshot.
-    snapshot = _line(resource_id="snap-0abc", charge_description="m5.large Instance Hour")
+    snapshot = charge_line(resource_id="snap-0abc", charge_description="m5.large Instance Hour")
     assert kind_of([snapshot]) == "snapshot"
-    assert kind_of([_line(resource_id="i-0123456789abcdef0", charge_description="x")]) == "vm"
-    assert kind_of([_line(resource_id="x", charge_description="x", resource_type="Disk")]) == (
-        "volume"
-    )
+    assert kind_of([charge_line(resource_id="i-0123456789abcdef0", charge_description="x")]) == "vm"
+    assert kind_of(
+        [charge_line(resource_id="x", charge_description="x", resource_type="Disk")]
+    ) == ("volume")
 
 
 def test_the_quick_id_test_never_hides_a_shape() -> None:
     """Each shape's texts are in every id its pattern matches, so testing them first only
     skips searches that would fail."""
-    from devops_plan.billing.inventory import _ID_SHAPES
-
     ids = [
         "snap-0abc",
         "arn:aws:ec2:us-east-1:1:snapshot/snap-0abc",
@@ -179,7 +149,7 @@ def test_the_quick_id_test_never_hides_a_shape() -> None:
     ]
     matched = 0
     for rid in ids:
-        for _, shape, texts in _ID_SHAPES:
+        for _, shape, texts in ID_SHAPES:
             if shape.search(rid):
                 matched += 1
                 assert any(t in rid for t in texts), (rid, shape.pattern)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from devops_plan.billing import run_report, write_report
-from devops_plan.billing.report import RECOMMENDATION_COLUMNS, report_to_dict
+from devops_plan.billing.report_data import RECOMMENDATION_COLUMNS, report_to_dict
 from devops_plan.billing.writer import FILE_NAMES, parse_formats
 from devops_plan.errors import UserError
 from tests.billing_fixtures import REFERENCE_CSV, SAMPLE_FOCUS, SAMPLE_UTILIZATION, decimal_sum
@@ -44,8 +44,8 @@ def test_html_is_self_contained_and_readable(tmp_path: Path, sample_report) -> N
     for external in ('src="http', 'href="http', "<script", "<link"):
         assert external not in text
     data = report_to_dict(sample_report)
-    assert f"${Decimal(data['totals']['billed_cost']):,.2f}" in text
-    assert f"${Decimal(data['totals']['monthly_savings']):,.2f}" in text
+    assert f"{Decimal(data['totals']['billed_cost']):,.2f} USD" in text
+    assert f"{Decimal(data['totals']['monthly_savings']):,.2f} USD" in text
     for heading in (
         "Where the savings are",
         "Recommendations",
@@ -134,3 +134,45 @@ def test_reference_report_total_is_the_files_sum(tmp_path: Path) -> None:
     assert data["totals"]["billed_cost"] == f"{expected.quantize(Decimal('0.01'))}"
     assert data["data_quality"]["rows_read"] == rows
     assert {p["provider"] for p in data["by_provider"]} == {"AWS", "Microsoft", "Oracle"}
+
+
+def test_money_for_people_names_the_bills_currency(tmp_path: Path) -> None:
+    # One money format everywhere a person reads money: "1,234.56 EUR", never a bare "$"
+    # (the Markdown, HTML and the evidence texts showed "$" even for a bill in euros).
+    from tests.billing_fixtures import focus_row, write_csv
+
+    rows = [
+        focus_row(
+            BillingCurrency="EUR",
+            BilledCost="1234.5",
+            Tags="{}",
+            ChargePeriodStart=f"2024-09-{day:02d} 00:00:00",
+            ChargePeriodEnd=f"2024-09-{day + 1:02d} 00:00:00",
+        )
+        for day in (1, 2)
+    ]
+    report = run_report([write_csv(tmp_path / "eur.csv", rows)])
+    html, md, csv_path = write_report(report, tmp_path / "out", ("md", "html", "csv"))
+    for path in (md, html, csv_path):
+        assert "$" not in path.read_text(), path.name
+    assert "| Billed in the period | 2,469.00 EUR |" in md.read_text()
+    assert "2,469.00 EUR" in html.read_text()
+    (tags,) = [r for r in report.recommendations if r.kind == "tag_hygiene"]
+    assert "a month of " in tags.evidence and " EUR cannot be attributed" in tags.evidence
+    assert report_to_dict(report)["totals"]["billed_cost"] == "2469.00"  # JSON: exact, bare
+
+
+def test_the_package_exports_a_small_public_surface() -> None:
+    # What `devops_plan.billing` offers is exactly its __all__ (submodules aside).
+    import types
+
+    import devops_plan.billing as billing
+
+    public = {
+        name
+        for name, value in vars(billing).items()
+        if not name.startswith("_") and not isinstance(value, types.ModuleType)
+    }
+    assert public == set(billing.__all__)
+    assert billing.__all__ == sorted(billing.__all__)
+    assert {"run_report", "Report", "ReportSettings", "write_report"} <= public

@@ -4,53 +4,26 @@ recommendations priced from the shipped catalog, written as HTML, Markdown, JSON
 
     report = run_report(["focus.parquet"], utilization="utilization.csv")
     write_report(report, "out/cost-report", ("html", "json", "csv"))
+
+The package is the report's pipeline: `sources/` (where spend and utilization come from)
+-> `spend` (the query's results as records) -> `inventory` (one record per resource) ->
+`rules/` (one module per kind of advice) -> `report` (the Report) -> `report_data`,
+`writer`, `charts` (the files). `settings` holds every tunable, and the CLI's options.
 """
 
-from __future__ import annotations
-
-from .report import (
-    Report,
-    build_report,
-    cloudwatch_for,
-    load_catalogs,
-    report_from_engine,
-    report_to_dict,
-    run_report,
-)
-from .rules import KINDS, Recommendation, TagHygiene, recommend
+from .report import Report, build_report, report_from_engine, run_report
+from .report_data import report_to_dict
+from .rules import Recommendation
 from .settings import ReportSettings
-from .sources.engine import DuckDBEngine, Engine, RejectedRow
-from .sources.utilization import (
-    ResourceUsage,
-    Utilization,
-    cloudwatch_utilization,
-    load_utilization_csv,
-)
-from .spend import Period, Spend, collect_spend
-from .writer import FORMATS, parse_formats, write_report
+from .sources.engine import Engine
+from .writer import write_report
 
 __all__ = [
-    "FORMATS",
-    "KINDS",
-    "DuckDBEngine",
     "Engine",
-    "Period",
     "Recommendation",
-    "RejectedRow",
     "Report",
     "ReportSettings",
-    "ResourceUsage",
-    "Spend",
-    "TagHygiene",
-    "Utilization",
     "build_report",
-    "cloudwatch_for",
-    "cloudwatch_utilization",
-    "collect_spend",
-    "load_catalogs",
-    "load_utilization_csv",
-    "parse_formats",
-    "recommend",
     "report_from_engine",
     "report_to_dict",
     "run_report",

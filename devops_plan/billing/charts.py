@@ -14,6 +14,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from ..units import format_money
 from .rules import KINDS
 
 _PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2")
@@ -22,11 +23,7 @@ _SAVING = "#2e9d5b"
 
 
 def _money_axis(currency: str) -> FuncFormatter:
-    def fmt(value: float, _pos: int) -> str:
-        text = f"{value:,.0f}"
-        return f"${text}" if currency == "USD" else f"{text} {currency}"
-
-    return FuncFormatter(fmt)
+    return FuncFormatter(lambda value, _pos: format_money(value, currency, places=0))
 
 
 def _png(fig: Figure) -> bytes:
@@ -68,8 +65,8 @@ def savings_waterfall(
     ax.bar(positions, heights, bottom=bottoms, color=colors, width=0.6)
     top = max([float(monthly_cost), 1.0])
     for x, (b, h) in enumerate(zip(bottoms, heights, strict=True)):
-        sign = "-" if 0 < x < len(labels) - 1 else ""
-        text = f"{sign}{abs(h):,.0f}"
+        saving = 0 < x < len(labels) - 1
+        text = format_money(-abs(h) if saving else abs(h), currency, places=0)
         ax.text(x, b + h + top * 0.01, text, ha="center", va="bottom", fontsize=8)
     ax.set_xticks(list(positions), labels, rotation=20, ha="right", fontsize=8)
     ax.yaxis.set_major_formatter(_money_axis(currency))

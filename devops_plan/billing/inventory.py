@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from functools import lru_cache
 from typing import Literal
 
 from .spend import ChargeLine
@@ -84,7 +83,7 @@ _VOLUME_TYPES_FOCUS = {"volume", "disk", "ebs volume", "bootvolume", "managed di
 
 # The kinds in the order they are tested, each with the resource-id shape that proves it
 # and a text every id of that shape contains (a quick test before the pattern's search).
-_ID_SHAPES: tuple[tuple[Kind, re.Pattern[str], tuple[str, ...]], ...] = (
+ID_SHAPES: tuple[tuple[Kind, re.Pattern[str], tuple[str, ...]], ...] = (
     ("snapshot", _SNAPSHOT_ID, ("snap",)),
     ("nat_gateway", _NAT_ID, ("nat",)),
     ("load_balancer", _LB_ID, ("loadbalancer",)),
@@ -93,12 +92,11 @@ _ID_SHAPES: tuple[tuple[Kind, re.Pattern[str], tuple[str, ...]], ...] = (
 )
 
 
-@lru_cache(maxsize=65536)
-def _described_kinds(
+def _named_kinds(
     rtypes: frozenset[str], service: str, described: frozenset[str], usages: frozenset[str]
-) -> tuple[bool, bool, bool, bool, bool]:
-    """Per kind of `_ID_SHAPES`, whether the lines' types, service, descriptions or usage
-    types name it (all lower case). A bill repeats these across thousands of resources."""
+) -> tuple[bool, ...]:
+    """Per kind of `ID_SHAPES`, whether the lines' types, service, descriptions or usage
+    types name it (all lower case)."""
     rtype = " ".join(sorted(rtypes))
     return (
         "snapshot" in rtype or any("snapshotusage" in u for u in usages),
@@ -113,39 +111,17 @@ def _described_kinds(
     )
 
 
-@lru_cache(maxsize=65536)
-def _line_kinds(
-    rtype: str, service: str, described: str, usage: str
-) -> tuple[bool, bool, bool, bool, bool]:
-    return _described_kinds(
-        frozenset((rtype.lower(),)),
-        service.lower(),
-        frozenset((described.lower(),)),
-        frozenset((usage.lower(),)),
-    )
-
-
-def kind_of(lines: Iterable[ChargeLine]) -> Kind:
+def kind_of(lines: Iterable[ChargeLine], features: LineFeatures | None = None) -> Kind:
     """What a resource is, from its id, FOCUS ResourceType, service and charge descriptions.
 
     Kinds are tested in a fixed order (snapshot, NAT gateway, load balancer, volume,
     machine); the first one named by the lines or proven by the id's shape wins.
+    `features` remembers the texts already classified (one per inventory).
     """
     lines = list(lines)
-    first = lines[0]
-    if len(lines) == 1:
-        named = _line_kinds(
-            first.resource_type, first.service, first.charge_description, first.usage_type
-        )
-    else:
-        named = _described_kinds(
-            frozenset(ln.resource_type.lower() for ln in lines),
-            first.service.lower(),
-            frozenset(ln.charge_description.lower() for ln in lines),
-            frozenset(ln.usage_type.lower() for ln in lines),
-        )
-    rid = first.resource_id.lower()
-    for (kind, shape, texts), is_named in zip(_ID_SHAPES, named, strict=True):
+    named = (features or LineFeatures()).named_kinds(lines)
+    rid = lines[0].resource_id.lower()
+    for (kind, shape, texts), is_named in zip(ID_SHAPES, named, strict=True):
         if is_named or (any(t in rid for t in texts) and shape.search(rid)):
             return kind
     return "other"
@@ -247,15 +223,38 @@ class _UnitKind:
     lcu: bool
 
 
-class _Features:
+class LineFeatures:
     """Per-line classifications, each computed once per distinct input text: a bill repeats
-    the same units, descriptions and tags across thousands of resources."""
+    the same units, descriptions and tags across thousands of resources. One per inventory."""
 
     def __init__(self) -> None:
         self._units: dict[str, _UnitKind] = {}
         self._instance: dict[tuple[str, str, str], str] = {}
         self._volume: dict[tuple[str, str, str], str] = {}
         self._tags: dict[str, dict[str, str] | None] = {}
+        self._kinds: dict[tuple[object, ...], tuple[bool, ...]] = {}
+
+    def named_kinds(self, lines: list[ChargeLine]) -> tuple[bool, ...]:
+        """`_named_kinds` of the lines; a single line is also remembered by its raw texts,
+        so a repeated one is found again without lowering them."""
+        first = lines[0]
+        raw: tuple[object, ...] | None = None
+        if len(lines) == 1:
+            raw = (first.resource_type, first.service, first.charge_description, first.usage_type)
+            if raw in self._kinds:
+                return self._kinds[raw]
+        lowered = (
+            frozenset(ln.resource_type.lower() for ln in lines),
+            first.service.lower(),
+            frozenset(ln.charge_description.lower() for ln in lines),
+            frozenset(ln.usage_type.lower() for ln in lines),
+        )
+        found = self._kinds.get(lowered)
+        if found is None:
+            found = self._kinds[lowered] = _named_kinds(*lowered)
+        if raw is not None:
+            self._kinds[raw] = found
+        return found
 
     def unit(self, line: ChargeLine) -> _UnitKind:
         found = self._units.get(line.consumed_unit)
@@ -265,17 +264,22 @@ class _Features:
         return found
 
     def instance_type(self, line: ChargeLine) -> str:
-        key = (line.instance_type, line.usage_type, line.charge_description)
-        found = self._instance.get(key)
-        if found is None:
-            found = self._instance[key] = instance_type_of(line)
-        return found
+        return self._by_text(self._instance, line, instance_type_of)
 
     def volume_type(self, line: ChargeLine) -> str:
+        return self._by_text(self._volume, line, volume_type_of)
+
+    @staticmethod
+    def _by_text(
+        store: dict[tuple[str, str, str], str],
+        line: ChargeLine,
+        read: Callable[[ChargeLine], str],
+    ) -> str:
+        """`read(line)`, once per distinct (instance type, usage type, description)."""
         key = (line.instance_type, line.usage_type, line.charge_description)
-        found = self._volume.get(key)
+        found = store.get(key)
         if found is None:
-            found = self._volume[key] = volume_type_of(line)
+            found = store[key] = read(line)
         return found
 
     def tags(self, text: str) -> dict[str, str] | None:
@@ -284,10 +288,10 @@ class _Features:
         return self._tags[text]
 
 
-def _single_line_resource(line: ChargeLine, cloud: str | None, features: _Features) -> Resource:
+def resource_from_line(line: ChargeLine, cloud: str | None, features: LineFeatures) -> Resource:
     """`build_inventory`'s result for a resource billed on one charge line, without the
     grouping work (most volumes, snapshots and gateways have one line)."""
-    kind = kind_of((line,))
+    kind = kind_of((line,), features)
     instance_type = features.instance_type(line) if kind == "vm" else ""
     if kind == "vm" and (
         line.service_category == "Databases" or instance_type.startswith(("db.", "cache."))
@@ -324,10 +328,12 @@ def _single_line_resource(line: ChargeLine, cloud: str | None, features: _Featur
     )
 
 
-def _grouped_resource(group: list[ChargeLine], cloud: str | None, features: _Features) -> Resource:
+def resource_from_lines(
+    group: list[ChargeLine], cloud: str | None, features: LineFeatures
+) -> Resource:
     """One resource from all its charge lines (same provider and ResourceId, in order)."""
     first = group[0]
-    kind = kind_of(group)
+    kind = kind_of(group, features)
     if kind == "vm" and any(
         ln.service_category == "Databases"
         or features.instance_type(ln).startswith(("db.", "cache."))
@@ -393,14 +399,14 @@ def build_inventory(lines: Iterable[ChargeLine]) -> tuple[Resource, ...]:
                 grouped[key] = [line]
             else:
                 group.append(line)
-    features = _Features()
+    features = LineFeatures()
     clouds: dict[str, str | None] = {}
     resources = []
     for (provider, _), group in sorted(grouped.items(), key=lambda kv: kv[0]):
         if provider not in clouds:
             clouds[provider] = cloud_of(provider)
         if len(group) == 1:
-            resources.append(_single_line_resource(group[0], clouds[provider], features))
+            resources.append(resource_from_line(group[0], clouds[provider], features))
         else:
-            resources.append(_grouped_resource(group, clouds[provider], features))
+            resources.append(resource_from_lines(group, clouds[provider], features))
     return tuple(resources)

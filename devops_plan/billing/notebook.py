@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UserError
+from ..units import format_money
 from .charts import savings_waterfall, spend_over_time
 from .report import Report, run_report
-from .rules import KINDS, fmt_money
+from .rules import KINDS
 from .writer import parse_formats, write_report
 
 if TYPE_CHECKING:
@@ -45,22 +46,28 @@ def report_from_parameters(
 
 
 def summary_markdown(report: Report) -> str:
-    cur = report.currency
+    """The period, the inputs and the totals, as Markdown."""
     q = report.data_quality
-    lines = [
-        f"**{report.period.start:%Y-%m-%d %H:%M} to {report.period.end:%Y-%m-%d %H:%M} UTC** "
-        f"({report.period.days:g} days, {len(report.inputs)} input(s), {q.rows_read:,} rows, "
-        f"{len(q.rejected):,} unreadable)",
-        "",
-        "| | |",
-        "| --- | ---: |",
-        f"| Billed in the period | {fmt_money(report.billed_cost, cur)} |",
-        f"| Per month (730 h) | {fmt_money(report.monthly_billed_cost, cur)} |",
-        f"| Estimated savings per month | {fmt_money(report.total_savings, cur)} |",
-        f"| Per month after savings | {fmt_money(report.monthly_after_savings, cur)} |",
-        f"| Taggable spend without required tags | {report.tag_hygiene.share:.1%} |",
-    ]
-    return "\n".join(lines)
+    period = f"{report.period.start:%Y-%m-%d %H:%M} to {report.period.end:%Y-%m-%d %H:%M} UTC"
+    totals = (
+        ("Billed in the period", report.billed_cost),
+        ("Per month (730 h)", report.monthly_billed_cost),
+        ("Estimated savings per month", report.total_savings),
+        ("Per month after savings", report.monthly_after_savings),
+    )
+    rows = [f"| {label} | {format_money(value, report.currency)} |" for label, value in totals]
+    untagged = f"| Taggable spend without required tags | {report.tag_hygiene.share:.1%} |"
+    return "\n".join(
+        [
+            f"**{period}** ({report.period.days:g} days, {len(report.inputs)} input(s), "
+            f"{q.rows_read:,} rows, {len(q.rejected):,} unreadable)",
+            "",
+            "| | |",
+            "| --- | ---: |",
+            *rows,
+            untagged,
+        ]
+    )
 
 
 def _image(png: bytes) -> Image:
@@ -98,11 +105,11 @@ def recommendations_table(report: Report, limit: int = 50) -> pd.DataFrame:
                 "resource": r.resource_name or r.resource_id,
                 "finding": r.finding,
                 "action": r.action,
-                "cost / month": fmt_money(r.current_monthly_cost, report.currency),
+                "cost / month": format_money(r.current_monthly_cost, report.currency),
                 "savings / month": (
                     "-"
                     if r.estimated_monthly_savings is None
-                    else fmt_money(r.estimated_monthly_savings, report.currency)
+                    else format_money(r.estimated_monthly_savings, report.currency)
                 ),
                 "in total": "yes" if r.counted else "no",
                 "confidence": r.confidence,
@@ -120,7 +127,7 @@ def services_table(report: Report) -> pd.DataFrame:
             {
                 "provider": s.provider,
                 "service": s.service,
-                "billed": fmt_money(s.billed_cost, report.currency),
+                "billed": format_money(s.billed_cost, report.currency),
                 "share": f"{s.share:.1%}",
             }
             for s in report.by_service
@@ -138,7 +145,7 @@ def top_resources_table(report: Report) -> pd.DataFrame:
                 "provider": t.provider,
                 "service": t.service,
                 "region": t.region,
-                "per month": fmt_money(t.monthly_cost, report.currency),
+                "per month": format_money(t.monthly_cost, report.currency),
             }
             for t in report.top_resources
         ]
@@ -150,8 +157,8 @@ def quality_markdown(report: Report) -> str:
     h = report.tag_hygiene
     q = report.data_quality
     lines = [
-        f"{fmt_money(h.untagged_cost, report.currency)} of "
-        f"{fmt_money(h.taggable_cost, report.currency)} taggable spend ({h.share:.1%}) lacks "
+        f"{format_money(h.untagged_cost, report.currency)} of "
+        f"{format_money(h.taggable_cost, report.currency)} taggable spend ({h.share:.1%}) lacks "
         f"at least one of the tags {', '.join(f'`{t}`' for t in h.required)}.",
         "",
         f"{q.rows_read:,} rows read, {q.rows_in_period:,} in the period, "

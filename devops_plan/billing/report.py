@@ -1,9 +1,10 @@
 """The cost-optimization report as one frozen model: totals, spend by provider, service and
 time, top resources, recommendations, savings by kind, tag hygiene and data quality.
 
-`build_report` is pure (spend + utilization + catalogs -> Report). `run_report` is the
-one entry point the CLI and the notebook call: it opens the inputs, loads the catalogs
-of the clouds in the bill, builds the report and writes it.
+`build_report` is pure (spend + utilization + catalogs -> Report). `run_report` (export
+files) and `report_from_engine` (any Engine) collect the spend, load the catalogs of the
+clouds in the bill and build the report; the notebook calls `run_report`, the CLI the same
+steps with its choice of engine and utilization source.
 """
 
 from __future__ import annotations
@@ -20,15 +21,15 @@ from ..catalog import Catalog, load_catalog
 from ..errors import CatalogError
 from ..units import round_cents
 from .gc_pause import paused_gc
-from .inventory import build_inventory, cloud_of
-from .rules import KINDS, Recommendation, TagHygiene, recommend, savings_by_kind
+from .inventory import Resource, build_inventory, cloud_of
+from .rules import Recommendation, TagHygiene, recommend, savings_by_kind
 from .settings import ReportSettings
+from .sources.cloudwatch import cloudwatch_utilization
 from .sources.engine import DuckDBEngine, Engine, Progress, RejectedRow
-from .sources.utilization import Utilization, cloudwatch_utilization, load_utilization_csv, short_id
+from .sources.utilization import Utilization, load_utilization_csv, short_id
 from .spend import InputSummary, Period, Spend, collect_spend
 
 _ZERO = Decimal(0)
-SCHEMA = "devops-plan/cost-report/1"
 # Spend over time is shown per day up to two months, per month beyond.
 _DAILY_UP_TO_DAYS = 62
 
@@ -71,31 +72,39 @@ class ResourceSpend:
 
 @dataclass(frozen=True)
 class DataQuality:
-    rejected: tuple[RejectedRow, ...]
+    """What was read and what could not be: nothing is dropped without being counted."""
+
+    rejected: tuple[RejectedRow, ...]  # billing rows that could not be read, with file and line
     rows_read: int
     rows_in_period: int
     rows_without_billed_cost: int
-    billed_outside_period: Decimal
+    billed_outside_period: Decimal  # read, but outside --since/--until
     malformed_tag_resources: int
     utilization_rejected: tuple[RejectedRow, ...]
-    notes: tuple[str, ...]
+    notes: tuple[str, ...]  # what the report could not judge, and why
 
 
 @dataclass(frozen=True)
 class Report:
+    """The whole report, built by `build_report`; every writer reads it (through
+    `report_data.report_to_dict` for JSON, Markdown, HTML and CSV)."""
+
     period: Period
     currency: str
     engine: str
     inputs: tuple[InputSummary, ...]
+    # Totals over the period, and per 730-hour month.
     billed_cost: Decimal
     effective_cost: Decimal
     list_cost: Decimal
     monthly_billed_cost: Decimal
+    # Where the money went.
     by_provider: tuple[ProviderSpend, ...]
     by_service: tuple[ServiceSpend, ...]
     over_time: tuple[TimeSpend, ...]
     time_unit: str  # "day" | "month"
     top_resources: tuple[ResourceSpend, ...]
+    # What to do about it: savings per month, each resource counted once.
     recommendations: tuple[Recommendation, ...]
     savings_by_kind: tuple[tuple[str, Decimal], ...]
     total_savings: Decimal
@@ -135,57 +144,10 @@ def _build(
     utilization = utilization or Utilization()
     inventory = build_inventory(spend.lines)
     findings = recommend(spend, utilization, catalogs or {}, settings, inventory)
-    total = spend.billed_cost
-    providers: dict[str, tuple[Decimal, Decimal]] = {}
-    services: dict[tuple[str, str, str], tuple[Decimal, Decimal]] = {}
     daily = spend.period.days <= _DAILY_UP_TO_DAYS
-    buckets: dict[tuple[str, str], Decimal] = {}
-    for d in spend.daily:
-        b, e = providers.get(d.provider, (_ZERO, _ZERO))
-        providers[d.provider] = (b + d.billed_cost, e + d.effective_cost)
-        key = (d.provider, d.service, d.service_category)
-        b, e = services.get(key, (_ZERO, _ZERO))
-        services[key] = (b + d.billed_cost, e + d.effective_cost)
-        label = "unknown" if d.day is None else d.day.isoformat()[: 10 if daily else 7]
-        buckets[(label, d.provider)] = buckets.get((label, d.provider), _ZERO) + d.billed_cost
-    by_provider = tuple(
-        ProviderSpend(p, b, e, _share(b, total))
-        for p, (b, e) in sorted(providers.items(), key=lambda kv: (-kv[1][0], kv[0]))
-    )
-    by_service = tuple(
-        ServiceSpend(p, s, c, b, e, _share(b, total))
-        for (p, s, c), (b, e) in sorted(services.items(), key=lambda kv: (-kv[1][0], kv[0]))
-    )
-    over_time = tuple(TimeSpend(k[0], k[1], v) for k, v in sorted(buckets.items()))
-    top = tuple(
-        ResourceSpend(
-            r.resource_id,
-            r.name,
-            r.provider,
-            r.service,
-            r.region,
-            r.billed_cost,
-            round_cents(spend.monthly(r.billed_cost)),
-        )
-        for r in heapq.nsmallest(
-            settings.top_resources,
-            inventory,
-            key=lambda r: (-r.billed_cost, r.provider, r.resource_id),
-        )
-    )
+    by_provider, by_service, over_time = _spend_tables(spend, daily)
     by_kind = tuple(savings_by_kind(findings.recommendations))
-    rows_read = sum(i.row_count for i in spend.inputs)
-    rows_in_period = spend.row_count
-    quality = DataQuality(
-        rejected=spend.rejected,
-        rows_read=rows_read,
-        rows_in_period=rows_in_period,
-        rows_without_billed_cost=sum(d.row_count - d.billed_rows for d in spend.daily),
-        billed_outside_period=sum((i.billed_cost for i in spend.inputs), _ZERO) - total,
-        malformed_tag_resources=findings.tag_hygiene.malformed_resources,
-        utilization_rejected=utilization.rejected,
-        notes=tuple(notes) + utilization.notes + findings.notes,
-    )
+    total = spend.billed_cost
     return Report(
         period=spend.period,
         currency=spend.currency,
@@ -199,184 +161,71 @@ def _build(
         by_service=by_service,
         over_time=over_time,
         time_unit="day" if daily else "month",
-        top_resources=top,
+        top_resources=_top_resources(spend, inventory, settings.top_resources),
         recommendations=findings.recommendations,
         savings_by_kind=by_kind,
         total_savings=sum((v for _, v in by_kind), _ZERO),
         tag_hygiene=findings.tag_hygiene,
-        data_quality=quality,
+        data_quality=DataQuality(
+            rejected=spend.rejected,
+            rows_read=sum(i.row_count for i in spend.inputs),
+            rows_in_period=spend.row_count,
+            rows_without_billed_cost=sum(d.row_count - d.billed_rows for d in spend.daily),
+            billed_outside_period=sum((i.billed_cost for i in spend.inputs), _ZERO) - total,
+            malformed_tag_resources=findings.tag_hygiene.malformed_resources,
+            utilization_rejected=utilization.rejected,
+            notes=tuple(notes) + utilization.notes + findings.notes,
+        ),
         settings=settings,
     )
 
 
-# -- plain data for JSON and templates -------------------------------------------------------
+def _spend_tables(
+    spend: Spend, daily: bool
+) -> tuple[tuple[ProviderSpend, ...], tuple[ServiceSpend, ...], tuple[TimeSpend, ...]]:
+    """Spend by provider and by service (largest first), and over time per day or month."""
+    total = spend.billed_cost
+    providers: dict[str, tuple[Decimal, Decimal]] = {}
+    services: dict[tuple[str, str, str], tuple[Decimal, Decimal]] = {}
+    buckets: dict[tuple[str, str], Decimal] = {}
+    for d in spend.daily:
+        b, e = providers.get(d.provider, (_ZERO, _ZERO))
+        providers[d.provider] = (b + d.billed_cost, e + d.effective_cost)
+        key = (d.provider, d.service, d.service_category)
+        b, e = services.get(key, (_ZERO, _ZERO))
+        services[key] = (b + d.billed_cost, e + d.effective_cost)
+        label = "unknown" if d.day is None else d.day.isoformat()[: 10 if daily else 7]
+        buckets[(label, d.provider)] = buckets.get((label, d.provider), _ZERO) + d.billed_cost
+    return (
+        tuple(
+            ProviderSpend(p, b, e, _share(b, total))
+            for p, (b, e) in sorted(providers.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        ),
+        tuple(
+            ServiceSpend(p, s, c, b, e, _share(b, total))
+            for (p, s, c), (b, e) in sorted(services.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        ),
+        tuple(TimeSpend(k[0], k[1], v) for k, v in sorted(buckets.items())),
+    )
 
 
-def money_text(value: Decimal | None) -> str | None:
-    """Money in JSON: a string with two decimals, exact (rounded half up), or null."""
-    return None if value is None else f"{round_cents(value):.2f}"
-
-
-def _ratio(value: Decimal) -> str:
-    return f"{value:.4f}"
-
-
-def report_to_dict(report: Report) -> dict[str, Any]:
-    """The report as JSON-ready data: money as exact 2-decimal strings, stable order."""
-    q = report.data_quality
-    return {
-        "schema": SCHEMA,
-        "period": {
-            "start": report.period.start.isoformat(),
-            "end": report.period.end.isoformat(),
-            "hours": f"{report.period.hours:f}",
-        },
-        "currency": report.currency,
-        "engine": report.engine,
-        "inputs": [
-            {
-                "source": i.source,
-                "rows": i.row_count,
-                "billed_cost": money_text(i.billed_cost),
-                "billed_cost_exact": f"{i.billed_cost:f}",
-            }
-            for i in report.inputs
-        ],
-        "totals": {
-            "billed_cost": money_text(report.billed_cost),
-            "billed_cost_exact": f"{report.billed_cost:f}",
-            "effective_cost": money_text(report.effective_cost),
-            "list_cost": money_text(report.list_cost),
-            "monthly_billed_cost": money_text(report.monthly_billed_cost),
-            "monthly_savings": money_text(report.total_savings),
-            "monthly_after_savings": money_text(report.monthly_after_savings),
-        },
-        "by_provider": [
-            {
-                "provider": p.provider,
-                "billed_cost": money_text(p.billed_cost),
-                "effective_cost": money_text(p.effective_cost),
-                "share": _ratio(p.share),
-            }
-            for p in report.by_provider
-        ],
-        "by_service": [
-            {
-                "provider": s.provider,
-                "service": s.service,
-                "service_category": s.service_category,
-                "billed_cost": money_text(s.billed_cost),
-                "effective_cost": money_text(s.effective_cost),
-                "share": _ratio(s.share),
-            }
-            for s in report.by_service
-        ],
-        "over_time": {
-            "unit": report.time_unit,
-            "rows": [
-                {
-                    "period": t.bucket,
-                    "provider": t.provider,
-                    "billed_cost": money_text(t.billed_cost),
-                }
-                for t in report.over_time
-            ],
-        },
-        "top_resources": [
-            {
-                "resource_id": r.resource_id,
-                "resource_name": r.resource_name,
-                "provider": r.provider,
-                "service": r.service,
-                "region": r.region,
-                "billed_cost": money_text(r.billed_cost),
-                "monthly_cost": money_text(r.monthly_cost),
-            }
-            for r in report.top_resources
-        ],
-        "savings": {
-            "monthly_total": money_text(report.total_savings),
-            "by_kind": [
-                {"kind": k, "title": KINDS[k], "monthly_savings": money_text(v)}
-                for k, v in report.savings_by_kind
-            ],
-        },
-        "recommendations": [recommendation_row(r) for r in report.recommendations],
-        "tag_hygiene": {
-            "required_tags": list(report.tag_hygiene.required),
-            "taggable_cost": money_text(report.tag_hygiene.taggable_cost),
-            "untagged_cost": money_text(report.tag_hygiene.untagged_cost),
-            "untagged_share": _ratio(report.tag_hygiene.share),
-            "resources_with_malformed_tags": report.tag_hygiene.malformed_resources,
-            "top_untagged": [
-                {
-                    "resource_id": rid,
-                    "provider": provider,
-                    "service": service,
-                    "missing": list(missing),
-                    "billed_cost": money_text(cost),
-                }
-                for rid, provider, service, missing, cost in report.tag_hygiene.untagged
-            ],
-        },
-        "data_quality": {
-            "rows_read": q.rows_read,
-            "rows_in_period": q.rows_in_period,
-            "rows_rejected": len(q.rejected),
-            "rows_without_billed_cost": q.rows_without_billed_cost,
-            "billed_cost_outside_period": money_text(q.billed_outside_period),
-            "rejected": [
-                {"file": r.file, "line": r.line, "column": r.column, "error": r.error}
-                for r in q.rejected
-            ],
-            "utilization_rows_rejected": len(q.utilization_rejected),
-            "utilization_rejected": [
-                {"file": r.file, "line": r.line, "column": r.column, "error": r.error}
-                for r in q.utilization_rejected
-            ],
-            "notes": list(q.notes),
-        },
-        "settings": report.settings.model_dump(mode="json"),
-    }
-
-
-RECOMMENDATION_COLUMNS = (
-    "kind",
-    "resource_id",
-    "resource_name",
-    "provider",
-    "region",
-    "service",
-    "finding",
-    "action",
-    "evidence",
-    "current_monthly_cost",
-    "estimated_monthly_savings",
-    "confidence",
-    "counted_in_total",
-    "price_source",
-    "note",
-)
-
-
-def recommendation_row(r: Recommendation) -> dict[str, Any]:
-    return {
-        "kind": r.kind,
-        "resource_id": r.resource_id,
-        "resource_name": r.resource_name,
-        "provider": r.provider,
-        "region": r.region,
-        "service": r.service,
-        "finding": r.finding,
-        "action": r.action,
-        "evidence": r.evidence,
-        "current_monthly_cost": money_text(r.current_monthly_cost),
-        "estimated_monthly_savings": money_text(r.estimated_monthly_savings),
-        "confidence": r.confidence,
-        "counted_in_total": r.counted,
-        "price_source": r.price_source,
-        "note": r.note,
-    }
+def _top_resources(
+    spend: Spend, inventory: Sequence[Resource], top: int
+) -> tuple[ResourceSpend, ...]:
+    return tuple(
+        ResourceSpend(
+            r.resource_id,
+            r.name,
+            r.provider,
+            r.service,
+            r.region,
+            r.billed_cost,
+            round_cents(spend.monthly(r.billed_cost)),
+        )
+        for r in heapq.nsmallest(
+            top, inventory, key=lambda r: (-r.billed_cost, r.provider, r.resource_id)
+        )
+    )
 
 
 # -- the orchestration the CLI and notebook call ---------------------------------------------

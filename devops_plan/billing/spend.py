@@ -15,6 +15,7 @@ from operator import attrgetter
 from typing import Any
 
 from ..errors import BillingInputError
+from ..units import HOURS_PER_MONTH
 from .gc_pause import paused_gc
 from .sources.engine import Engine, RejectedRow
 
@@ -138,7 +139,7 @@ class Spend:
     def monthly(self, amount: Decimal) -> Decimal:
         """`amount` spent over the period as an average 730-hour month."""
         hours = self.period.hours
-        return amount * Decimal(730) / hours if hours > 0 else _ZERO
+        return amount * HOURS_PER_MONTH / hours if hours > 0 else _ZERO
 
 
 def _text(value: Any) -> str:

@@ -7,14 +7,12 @@ filter from parsed dates) are substituted, never text a person typed.
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from ..paths import package_path
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
-@cache
 def sql_text(name: str) -> str:
     """The text of `sql/<name>.sql`."""
     return package_path("billing", "sql", f"{name}.sql").read_text(encoding="utf-8")

@@ -19,9 +19,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from ..atomic import write_atomic
 from ..errors import UserError
 from ..paths import package_path
+from ..units import format_money
 from .charts import data_uri, savings_waterfall, spend_over_time
 from .gc_pause import paused_gc
-from .report import RECOMMENDATION_COLUMNS, Report, report_to_dict
+from .report import Report
+from .report_data import RECOMMENDATION_COLUMNS, report_to_dict
 from .rules import KINDS
 
 FORMATS = ("html", "md", "json", "csv")
@@ -46,14 +48,6 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return wanted
 
 
-def _money(value: str | Decimal | None) -> str:
-    if value is None:
-        return "-"
-    amount = Decimal(value)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}${abs(amount):,.2f}"
-
-
 def _pct(value: str | Decimal | float) -> str:
     return f"{Decimal(str(value)) * 100:.1f}%"
 
@@ -62,7 +56,12 @@ def _mdcell(value: str) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
-def _environment() -> Environment:
+def _environment(currency: str) -> Environment:
+    """The templates' Jinja set-up; `money` formats the report's JSON money strings."""
+
+    def money(value: str | Decimal | None) -> str:
+        return "-" if value is None else format_money(Decimal(value), currency)
+
     env = Environment(
         loader=FileSystemLoader(str(package_path("billing", "templates"))),
         autoescape=select_autoescape(["html", "j2"], default_for_string=False),
@@ -70,7 +69,7 @@ def _environment() -> Environment:
         trim_blocks=False,
         keep_trailing_newline=True,
     )
-    env.filters["money"] = _money
+    env.filters["money"] = money
     env.filters["pct"] = _pct
     env.filters["mdcell"] = _mdcell
     return env
@@ -94,7 +93,7 @@ def render_html(report: Report, data: dict[str, Any] | None = None) -> str:
         report.time_unit,
         report.currency,
     )
-    env = _environment()
+    env = _environment(report.currency)
     html = env.get_template("report.html.j2").render(
         **_context(report, data), waterfall=data_uri(waterfall), over_time=data_uri(over_time)
     )
@@ -103,7 +102,7 @@ def render_html(report: Report, data: dict[str, Any] | None = None) -> str:
 
 def render_markdown(report: Report, data: dict[str, Any] | None = None) -> str:
     data = data or report_to_dict(report)
-    md_env = _environment()
+    md_env = _environment(report.currency)
     md_env.autoescape = False
     return md_env.get_template("report.md.j2").render(**_context(report, data))
 

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from .. import aws
 from ..errors import CatalogError, ExternalError
 from .files import default_path, read_rows, write_catalog
 from .price import Key, Price
@@ -350,41 +351,28 @@ def rows_from_price_list(
 
 def make_client() -> Any:
     """A boto3 Price List client (the API lives in us-east-1)."""
-    import boto3
-    from botocore.exceptions import BotoCoreError
+    return aws.make_client("pricing", PRICING_REGION)
 
-    # A fresh session, so credentials changed since the last call are seen.
-    try:
-        return boto3.session.Session().client("pricing", region_name=PRICING_REGION)
-    except BotoCoreError as exc:  # e.g. AWS_PROFILE naming a profile that does not exist
-        raise PriceListError(f"AWS configuration error: {exc}") from None
+
+# How the Price List API's failures read (the wording its users and tests know).
+_PRICE_LIST = "AWS Price List API"
+_PRICE_LIST_CREDENTIALS = (
+    ": set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
+    "(the Price List API needs pricing:GetProducts)"
+)
 
 
 def fetch(client: Any, query: Query) -> Iterator[str]:
     """Every PriceList entry of a query, following NextToken pages."""
-    from botocore.exceptions import (
-        BotoCoreError,
-        ClientError,
-        NoCredentialsError,
-        PartialCredentialsError,
-    )
-
-    try:
+    with aws.aws_errors(
+        "",
+        api=_PRICE_LIST,
+        operation=f"GetProducts ({query.service_code})",
+        credentials_hint=_PRICE_LIST_CREDENTIALS,
+        failed=f"{_PRICE_LIST} call failed: ",
+    ):
         for page in client.get_paginator("get_products").paginate(**query.params()):
             yield from page.get("PriceList", [])
-    except (NoCredentialsError, PartialCredentialsError):
-        raise ExternalError(
-            "no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID and "
-            "AWS_SECRET_ACCESS_KEY (the Price List API needs pricing:GetProducts)"
-        ) from None
-    except ClientError as exc:
-        error = exc.response.get("Error", {})
-        raise ExternalError(
-            f"AWS Price List API refused GetProducts ({query.service_code}): "
-            f"{error.get('Code', 'error')}: {error.get('Message', '')}".rstrip(": ")
-        ) from None
-    except BotoCoreError as exc:
-        raise ExternalError(f"AWS Price List API call failed: {exc}") from None
 
 
 def merge(base: Sequence[Price], fresh: Sequence[Price]) -> tuple[list[Price], int, int]:

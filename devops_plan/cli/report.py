@@ -1,33 +1,163 @@
 """`devops-plan report`: the cost-optimization report from billing exports, Athena or
-Cost Explorer, written as HTML, Markdown, JSON and CSV."""
+Cost Explorer, written as HTML, Markdown, JSON and CSV. Every ReportSettings field is an
+option too, generated from the settings model (its name, bounds, default and description)."""
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..billing import (
-    ReportSettings,
-    build_report,
-    cloudwatch_for,
-    collect_spend,
-    load_catalogs,
-    load_utilization_csv,
-    parse_formats,
-    report_to_dict,
-    write_report,
-)
-from ..billing.rules import KINDS, fmt_money
+from ..billing import Report, ReportSettings
+from ..billing.report import build_report, cloudwatch_for, load_catalogs
+from ..billing.report_data import report_to_dict
+from ..billing.rules import KINDS
+from ..billing.settings import setting_options, settings_from_options
 from ..billing.sources.engine import DuckDBEngine, Engine
+from ..billing.sources.utilization import load_utilization_csv
+from ..billing.spend import Spend, collect_spend
+from ..billing.writer import parse_formats, write_report
 from ..errors import ExternalError, UserError
+from ..units import format_money
 from ._common import app, err, out, print_json, user_errors
 
 # Show a progress bar only when the inputs are big enough to make a person wait.
 _PROGRESS_BYTES = 50_000_000
+_SETTINGS_PANEL = "Recommendation settings"
+
+# The command's own options, one alias each so its signature stays one line per option.
+Files = Annotated[
+    list[Path] | None,
+    typer.Argument(help="Billing exports (FOCUS or CUR 2.0).", show_default=False),
+]
+Billing = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--billing",
+        help="A billing export: FOCUS or CUR 2.0, CSV, gzip CSV or Parquet.",
+        show_default=False,
+    ),
+]
+UtilizationCsv = Annotated[
+    Path | None,
+    typer.Option("--utilization", help="Utilization CSV: resource_id,timestamp,cpu_pct,mem_pct."),
+]
+Since = Annotated[str | None, typer.Option("--since", help="First day of the period (YYYY-MM-DD).")]
+Until = Annotated[
+    str | None,
+    typer.Option("--until", help="Day after the last day of the period (exclusive)."),
+]
+OutDir = Annotated[Path, typer.Option("--out", help="Folder for the report.")]
+Formats = Annotated[str, typer.Option("--format", help="Any of html,md,json,csv.")]
+EngineName = Annotated[str, typer.Option("--engine", help="duckdb (local files) or athena.")]
+Database = Annotated[str | None, typer.Option("--database", help="Athena: Glue database.")]
+TableName = Annotated[str | None, typer.Option("--table", help="Athena: table (FOCUS or CUR 2.0).")]
+Output = Annotated[str | None, typer.Option("--output", help="Athena: s3:// query results.")]
+Workgroup = Annotated[str | None, typer.Option("--workgroup", help="Athena: workgroup.")]
+CostExplorer = Annotated[
+    bool, typer.Option("--cost-explorer", help="Read live spend from AWS Cost Explorer.")
+]
+CloudWatch = Annotated[
+    bool, typer.Option("--cloudwatch", help="Read EC2/EBS utilization from CloudWatch.")
+]
+Region = Annotated[str | None, typer.Option("--region", help="AWS region for Athena/CloudWatch.")]
+MemoryLimit = Annotated[str, typer.Option("--memory-limit", help="DuckDB memory limit.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print report.json to stdout.")]
+
+
+def _setting_parameters() -> list[inspect.Parameter]:
+    """One keyword parameter per ReportSettings field, as the option setting_options() says."""
+    return [
+        inspect.Parameter(
+            option.field,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[
+                list[str] | None if option.repeat else str | None,
+                typer.Option(
+                    option.flag,
+                    help=option.help,
+                    metavar=option.metavar,
+                    show_default=False,
+                    rich_help_panel=_SETTINGS_PANEL,
+                ),
+            ],
+        )
+        for option in setting_options()
+    ]
+
+
+def with_settings(command: Callable[..., None]) -> Callable[..., None]:
+    """`command` with one option per ReportSettings field; Typer sees them in its signature,
+    and `command` receives them validated, as its `settings` argument."""
+    signature = inspect.signature(command, eval_str=True)
+    own = [p for p in signature.parameters.values() if p.name != "settings"]
+    generated = _setting_parameters()
+    fields = [p.name for p in generated]
+    assert not set(fields) & {p.name for p in own}, "a setting shadows an option"
+
+    def run(**values: Any) -> None:
+        given = {name: values.pop(name) for name in fields}
+        with user_errors():
+            settings = settings_from_options(given)
+        command(**values, settings=settings)
+
+    run.__name__ = command.__name__
+    run.__doc__ = command.__doc__
+    setattr(run, "__signature__", signature.replace(parameters=[*own, *generated]))  # noqa: B010
+    return run
+
+
+@app.command()
+@with_settings
+def report(
+    files: Files = None,
+    billing: Billing = None,
+    utilization: UtilizationCsv = None,
+    since: Since = None,
+    until: Until = None,
+    out_dir: OutDir = Path("out/cost-report"),
+    formats: Formats = "html,json,csv",
+    engine_name: EngineName = "duckdb",
+    database: Database = None,
+    table: TableName = None,
+    output: Output = None,
+    workgroup: Workgroup = None,
+    cost_explorer: CostExplorer = False,
+    cloudwatch: CloudWatch = False,
+    region: Region = None,
+    memory_limit: MemoryLimit = "1GB",
+    as_json: AsJson = False,
+    *,
+    settings: ReportSettings,
+) -> None:
+    """Find waste and savings in actual spend; write report.html, report.json, recommendations.csv."""
+    with user_errors():
+        wanted = parse_formats(formats)
+        start, end = _date(since, "--since"), _date(until, "--until")
+        paths = [*(billing or []), *(files or [])]
+        if utilization is not None and cloudwatch:
+            raise UserError("use either --utilization FILE or --cloudwatch, not both")
+        usage = load_utilization_csv(utilization) if utilization else None
+        athena = _Athena(database, table, output, workgroup)
+        source = _Source(engine_name, paths, cost_explorer, athena, region, memory_limit)
+        spend = source.collect(start, end)
+        if cloudwatch:
+            usage = cloudwatch_for(spend, region=region)
+        catalogs, notes = load_catalogs(spend)
+        result = build_report(spend, usage, catalogs, settings, notes)
+        written = _write(result, out_dir, wanted)
+    if as_json:
+        print_json(report_to_dict(result))
+        return
+    _print_summary(result, written)
 
 
 def _date(value: str | None, option: str) -> date | None:
@@ -39,88 +169,13 @@ def _date(value: str | None, option: str) -> date | None:
         raise UserError(f"{option} {value!r}: expected a date such as 2024-09-01") from None
 
 
-@app.command()
-def report(
-    files: list[Path] = typer.Argument(
-        None, help="Billing exports (FOCUS or CUR 2.0).", show_default=False
-    ),
-    billing: list[Path] = typer.Option(
-        [], "--billing", help="A billing export: FOCUS or CUR 2.0, CSV, gzip CSV or Parquet."
-    ),
-    utilization: Path | None = typer.Option(
-        None, "--utilization", help="Utilization CSV: resource_id,timestamp,cpu_pct,mem_pct."
-    ),
-    since: str | None = typer.Option(None, "--since", help="First day of the period (YYYY-MM-DD)."),
-    until: str | None = typer.Option(
-        None, "--until", help="Day after the last day of the period (exclusive)."
-    ),
-    out_dir: Path = typer.Option(Path("out/cost-report"), "--out", help="Folder for the report."),
-    formats: str = typer.Option("html,json,csv", "--format", help="Any of html,md,json,csv."),
-    engine_name: str = typer.Option("duckdb", "--engine", help="duckdb (local files) or athena."),
-    database: str | None = typer.Option(None, "--database", help="Athena: Glue database."),
-    table: str | None = typer.Option(None, "--table", help="Athena: table (FOCUS or CUR 2.0)."),
-    output: str | None = typer.Option(None, "--output", help="Athena: s3:// query results."),
-    workgroup: str | None = typer.Option(None, "--workgroup", help="Athena: workgroup."),
-    cost_explorer: bool = typer.Option(
-        False, "--cost-explorer", help="Read live spend from AWS Cost Explorer."
-    ),
-    cloudwatch: bool = typer.Option(
-        False, "--cloudwatch", help="Read EC2/EBS utilization from CloudWatch."
-    ),
-    region: str | None = typer.Option(None, "--region", help="AWS region for Athena/CloudWatch."),
-    required_tag: list[str] = typer.Option(
-        [],
-        "--required-tag",
-        help="A tag every resource needs (repeat; default environment, owner).",
-    ),
-    memory_limit: str = typer.Option("1GB", "--memory-limit", help="DuckDB memory limit."),
-    as_json: bool = typer.Option(False, "--json", help="Print report.json to stdout."),
-) -> None:
-    """Find waste and savings in actual spend; write report.html, report.json, recommendations.csv."""
-    with user_errors():
-        wanted = parse_formats(formats)
-        start = _date(since, "--since")
-        end = _date(until, "--until")
-        overrides = {"required_tags": tuple(required_tag)} if required_tag else {}
-        settings = ReportSettings(**overrides)  # type: ignore[arg-type]
-        paths = list(billing) + list(files or [])
-        if utilization is not None and cloudwatch:
-            raise UserError("use either --utilization FILE or --cloudwatch, not both")
-        usage = load_utilization_csv(utilization) if utilization else None
-        size = sum(p.stat().st_size for p in paths if p.is_file())
-        with _progress(size) as progress:
-            engine = _open_engine(
-                engine_name,
-                paths,
-                cost_explorer,
-                start,
-                end,
-                database,
-                table,
-                output,
-                workgroup,
-                region,
-                memory_limit,
-                progress,
-            )
-            try:
-                spend = collect_spend(engine, start, end)
-            finally:
-                engine.close()
-        if cloudwatch:
-            usage = cloudwatch_for(spend, region=region)
-        catalogs, notes = load_catalogs(spend)
-        result = build_report(spend, usage, catalogs, settings, notes)
-        try:
-            written = write_report(result, out_dir, wanted)
-        except (PermissionError, NotADirectoryError, FileExistsError) as exc:
-            raise UserError(f"{out_dir}: cannot write the report there: {exc.strerror}") from None
-        except OSError as exc:
-            raise ExternalError(f"{out_dir}: writing the report failed: {exc.strerror}") from None
-    if as_json:
-        print_json(report_to_dict(result))
-        return
-    _print_summary(result, written)
+def _write(result: Report, out_dir: Path, wanted: tuple[str, ...]) -> list[Path]:
+    try:
+        return write_report(result, out_dir, wanted)
+    except (PermissionError, NotADirectoryError, FileExistsError) as exc:
+        raise UserError(f"{out_dir}: cannot write the report there: {exc.strerror}") from None
+    except OSError as exc:
+        raise ExternalError(f"{out_dir}: writing the report failed: {exc.strerror}") from None
 
 
 class _Bar:
@@ -162,64 +217,78 @@ class _Bar:
         return self if self._progress is not None else None
 
 
-def _progress(size: int) -> _Bar:
-    return _Bar(err.is_terminal and size >= _PROGRESS_BYTES)
+@dataclass(frozen=True)
+class _Athena:
+    database: str | None
+    table: str | None
+    output: str | None
+    workgroup: str | None
 
 
-def _open_engine(
-    name: str,
-    paths: list[Path],
-    cost_explorer: bool,
-    start: date | None,
-    end: date | None,
-    database: str | None,
-    table: str | None,
-    output: str | None,
-    workgroup: str | None,
-    region: str | None,
-    memory_limit: str,
-    progress: _Bar,
-) -> Engine:
-    if cost_explorer:
-        if paths or name != "duckdb":
+@dataclass(frozen=True)
+class _Source:
+    """Where the spend comes from: billing files (DuckDB), an Athena table or Cost Explorer."""
+
+    engine: str
+    paths: list[Path]
+    cost_explorer: bool
+    athena: _Athena
+    region: str | None
+    memory_limit: str
+
+    def collect(self, start: date | None, end: date | None) -> Spend:
+        size = sum(p.stat().st_size for p in self.paths if p.is_file())
+        with _Bar(err.is_terminal and size >= _PROGRESS_BYTES) as bar:
+            engine = self._open(start, end, bar)
+            try:
+                return collect_spend(engine, start, end)
+            finally:
+                engine.close()
+
+    def _open(self, start: date | None, end: date | None, bar: _Bar) -> Engine:
+        if self.cost_explorer:
+            return self._cost_explorer(start, end, bar)
+        if self.engine == "athena":
+            return self._athena(bar)
+        if self.engine != "duckdb":
+            raise UserError(f"--engine {self.engine!r}: expected duckdb or athena")
+        if not self.paths:
+            raise UserError("no billing files given; pass --billing FILE (one or more)")
+        return DuckDBEngine.open_files(
+            self.paths, progress=bar.callback, memory_limit=self.memory_limit
+        )
+
+    def _cost_explorer(self, start: date | None, end: date | None, bar: _Bar) -> Engine:
+        if self.paths or self.engine != "duckdb":
             raise UserError("--cost-explorer reads live spend: give no billing files or --engine")
         if start is None or end is None:
             raise UserError("--cost-explorer needs --since and --until")
         from ..billing.sources.costexplorer import open_cost_explorer
 
-        return open_cost_explorer(start, end, region=region, progress=progress.callback)
-    if name == "athena":
-        missing = [
-            opt
-            for opt, value in (("--database", database), ("--table", table), ("--output", output))
-            if not value
-        ]
+        return open_cost_explorer(start, end, region=self.region, progress=bar.callback)
+
+    def _athena(self, bar: _Bar) -> Engine:
+        a = self.athena
+        needed = (("--database", a.database), ("--table", a.table), ("--output", a.output))
+        missing = [option for option, value in needed if not value]
         if missing:
             raise UserError(f"--engine athena needs {', '.join(missing)}")
-        if paths:
+        if self.paths:
             raise UserError("--engine athena reads a table: give no billing files")
         from ..billing.sources.athena import AthenaEngine
 
-        assert database and table and output
+        assert a.database and a.table and a.output
         return AthenaEngine(
-            database,
-            table,
-            output,
-            workgroup=workgroup,
-            region=region,
-            progress=progress.callback,
+            a.database,
+            a.table,
+            a.output,
+            workgroup=a.workgroup,
+            region=self.region,
+            progress=bar.callback,
         )
-    if name != "duckdb":
-        raise UserError(f"--engine {name!r}: expected duckdb or athena")
-    if not paths:
-        raise UserError("no billing files given; pass --billing FILE (one or more)")
-    return DuckDBEngine.open_files(paths, progress=progress.callback, memory_limit=memory_limit)
 
 
-def _print_summary(result: object, written: list[Path]) -> None:
-    from ..billing.report import Report
-
-    assert isinstance(result, Report)
+def _print_summary(result: Report, written: list[Path]) -> None:
     cur = result.currency
     summary = Table(show_header=False, box=None, pad_edge=False)
     summary.add_column(style="bold")
@@ -227,29 +296,22 @@ def _print_summary(result: object, written: list[Path]) -> None:
     summary.add_row(
         "Period", f"{result.period.start:%Y-%m-%d %H:%M} to {result.period.end:%Y-%m-%d %H:%M}"
     )
-    summary.add_row("Billed in the period", fmt_money(result.billed_cost, cur))
-    summary.add_row("Per month (730 h)", fmt_money(result.monthly_billed_cost, cur))
-    summary.add_row("Estimated savings / month", fmt_money(result.total_savings, cur))
+    summary.add_row("Billed in the period", format_money(result.billed_cost, cur))
+    summary.add_row("Per month (730 h)", format_money(result.monthly_billed_cost, cur))
+    summary.add_row("Estimated savings / month", format_money(result.total_savings, cur))
     rejected = len(result.data_quality.rejected)
     summary.add_row("Rows read / rejected", f"{result.data_quality.rows_read:,} / {rejected:,}")
     out.print(summary)
     counted = [r for r in result.recommendations if r.counted][:10]
     if counted:
         table = Table(title="Largest savings")
-        for column, justify in (
-            ("Kind", "left"),
-            ("Resource", "left"),
-            ("Action", "left"),
-            ("Savings / month", "right"),
-        ):
-            table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        table.add_column("Kind")
+        table.add_column("Resource")
+        table.add_column("Action")
+        table.add_column("Savings / month", justify="right")
         for rec in counted:
-            table.add_row(
-                KINDS[rec.kind],
-                rec.resource_id,
-                rec.action,
-                fmt_money(rec.estimated_monthly_savings or 0, cur),  # type: ignore[arg-type]
-            )
+            savings = format_money(rec.estimated_monthly_savings or 0, cur)
+            table.add_row(KINDS[rec.kind], rec.resource_id, rec.action, savings)
         out.print(table)
     for path in written:
         out.print(f"wrote {path}", markup=False, highlight=False)

@@ -14,8 +14,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from ...aws import aws_errors, make_client
 from ...errors import BillingInputError, ExternalError
-from ..aws import aws_errors, make_client
 from ..sqlfiles import render_sql
 from .engine import Progress, RejectedRow
 from .formats import MONEY_SQL, QUANTITY_SQL, detect_format, quote, raw_projection

@@ -14,8 +14,8 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from ...aws import aws_errors, make_client
 from ...errors import BillingInputError
-from ..aws import aws_errors, make_client
 from ..sqlfiles import render_sql
 from .engine import DuckDBEngine, Progress, connect
 from .formats import FOCUS, MONEY_SQL, QUANTITY_SQL, raw_projection

@@ -1,5 +1,6 @@
-"""How busy each resource was: per-resource CPU, memory, network and disk statistics, from a
-utilization CSV (read in place by DuckDB) or from CloudWatch `get_metric_data` (boto3).
+"""How busy each resource was: per-resource CPU, memory, network and disk statistics
+(`Utilization`), read from a utilization CSV in place by DuckDB (CloudWatch is
+`sources/cloudwatch.py`).
 
 The CSV has the columns `resource_id, timestamp, cpu_pct, mem_pct` (mem_pct may be empty
 where no memory agent runs) and optionally `net_bytes` (network in + out since the
@@ -12,12 +13,10 @@ import csv
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from ...errors import BillingInputError
-from ..aws import aws_errors, make_client
 from ..sqlfiles import render_sql
 from .engine import RejectedRow, connect, rejected_rows
 from .exports import open_text, sql_string
@@ -32,8 +31,6 @@ _TYPES = {
     "net_bytes": "DOUBLE",
     "disk_ops": "DOUBLE",
 }
-# get_metric_data accepts at most 500 queries per call.
-_MAX_QUERIES = 500
 
 
 @dataclass(frozen=True)
@@ -158,113 +155,3 @@ def load_utilization_csv(path: str | Path) -> Utilization:
         raise BillingInputError(f"{path}: the file has a header but no utilization rows")
     notes = (f"{out_of_range} utilization sample(s) outside 0-100%",) if out_of_range else ()
     return Utilization(dict(sorted(usage.items())), rejected, str(path), notes)
-
-
-def _metric(
-    namespace: str, name: str, dim: str, value: str, stat: str, period: int
-) -> dict[str, Any]:
-    return {
-        "Metric": {
-            "Namespace": namespace,
-            "MetricName": name,
-            "Dimensions": [{"Name": dim, "Value": value}],
-        },
-        "Period": period,
-        "Stat": stat,
-    }
-
-
-def cloudwatch_utilization(
-    instance_ids: Sequence[str],
-    volume_ids: Sequence[str],
-    start: datetime,
-    end: datetime,
-    *,
-    client: Any = None,
-    region: str | None = None,
-    period_seconds: int = 3600,
-) -> Utilization:
-    """Hourly CloudWatch statistics of EC2 instances and EBS volumes over [start, end).
-
-    CPU: P95 of the hourly averages of AWS/EC2 CPUUtilization. Memory: the peak of the
-    CloudWatch agent's CWAgent mem_used_percent (absent without the agent). Network:
-    NetworkIn + NetworkOut. Volumes: VolumeReadOps + VolumeWriteOps; a billed volume that
-    reports no I/O datapoints at all (as unattached volumes do) counts as zero I/O.
-    """
-    cw = client or make_client("cloudwatch", region)
-    queries: list[dict[str, Any]] = []
-    for k, iid in enumerate(instance_ids):
-        p = period_seconds
-        for qid, (ns, name, stat) in {
-            f"cpu{k}": ("AWS/EC2", "CPUUtilization", "Average"),
-            f"mem{k}": ("CWAgent", "mem_used_percent", "Maximum"),
-            f"nin{k}": ("AWS/EC2", "NetworkIn", "Sum"),
-            f"nout{k}": ("AWS/EC2", "NetworkOut", "Sum"),
-        }.items():
-            queries.append({"Id": qid, "MetricStat": _metric(ns, name, "InstanceId", iid, stat, p)})
-    for k, vid in enumerate(volume_ids):
-        for qid, name in {f"vr{k}": "VolumeReadOps", f"vw{k}": "VolumeWriteOps"}.items():
-            queries.append(
-                {
-                    "Id": qid,
-                    "MetricStat": _metric("AWS/EBS", name, "VolumeId", vid, "Sum", period_seconds),
-                }
-            )
-    series: dict[str, list[tuple[datetime, float]]] = {}
-    with aws_errors("CloudWatch get_metric_data"):
-        for offset in range(0, len(queries), _MAX_QUERIES):
-            batch = queries[offset : offset + _MAX_QUERIES]
-            token: str | None = None
-            while True:
-                kwargs: dict[str, Any] = {
-                    "MetricDataQueries": batch,
-                    "StartTime": start.replace(tzinfo=start.tzinfo or UTC),
-                    "EndTime": end.replace(tzinfo=end.tzinfo or UTC),
-                    "ScanBy": "TimestampAscending",
-                }
-                if token:
-                    kwargs["NextToken"] = token
-                page = cw.get_metric_data(**kwargs)
-                for result in page.get("MetricDataResults", []):
-                    points = series.setdefault(result["Id"], [])
-                    points.extend(
-                        zip(
-                            result.get("Timestamps", []),
-                            map(float, result.get("Values", [])),
-                            strict=True,
-                        )
-                    )
-                token = page.get("NextToken")
-                if not token:
-                    break
-    window_days = (end - start).total_seconds() / 86400
-    hour_days = period_seconds / 86400
-    usage: dict[str, ResourceUsage] = {}
-    for k, iid in enumerate(instance_ids):
-        cpu = [v for _, v in series.get(f"cpu{k}", [])]
-        if not cpu:
-            continue
-        days = len(cpu) * hour_days
-        mem = [v for _, v in series.get(f"mem{k}", [])]
-        net = [v for _, v in series.get(f"nin{k}", []) + series.get(f"nout{k}", [])]
-        usage[iid] = ResourceUsage(
-            resource_id=iid,
-            samples=len(cpu),
-            days=days,
-            cpu_p95_pct=percentile(cpu, 0.95),
-            mem_peak_pct=max(mem) if mem else None,
-            net_mb_per_day=sum(net) / 1e6 / days if net else None,
-            disk_ops_per_day=None,
-        )
-    for k, vid in enumerate(volume_ids):
-        ops = series.get(f"vr{k}", []) + series.get(f"vw{k}", [])
-        usage[vid] = ResourceUsage(
-            resource_id=vid,
-            samples=len({t for t, _ in ops}),
-            days=window_days,
-            cpu_p95_pct=None,
-            mem_peak_pct=None,
-            net_mb_per_day=None,
-            disk_ops_per_day=sum(v for _, v in ops) / window_days if window_days > 0 else None,
-        )
-    return Utilization(dict(sorted(usage.items())), (), "CloudWatch", ())

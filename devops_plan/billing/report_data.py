@@ -1,0 +1,192 @@
+"""The report as plain JSON-ready data (report.json, and what the templates and the CSV
+read): money as exact 2-decimal strings, shares as 4-decimal strings, a stable order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import fields
+from decimal import Decimal
+from typing import Any
+
+from ..units import round_cents
+from .report import DataQuality, Report
+from .rules import KINDS, Recommendation, TagHygiene
+from .sources.engine import RejectedRow
+
+SCHEMA = "devops-plan/cost-report/1"
+RECOMMENDATION_COLUMNS = (
+    "kind",
+    "resource_id",
+    "resource_name",
+    "provider",
+    "region",
+    "service",
+    "finding",
+    "action",
+    "evidence",
+    "current_monthly_cost",
+    "estimated_monthly_savings",
+    "confidence",
+    "counted_in_total",
+    "price_source",
+    "note",
+)
+_MONEY_COLUMNS = ("current_monthly_cost", "estimated_monthly_savings")
+
+
+def money_text(value: Decimal | None) -> str | None:
+    """Money in JSON: a string with two decimals, exact (rounded half up), or null."""
+    return None if value is None else f"{round_cents(value):.2f}"
+
+
+def _ratio(value: Decimal) -> str:
+    return f"{value:.4f}"
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    """The report as JSON-ready data: money as exact 2-decimal strings, stable order."""
+    return {
+        "schema": SCHEMA,
+        "period": {
+            "start": report.period.start.isoformat(),
+            "end": report.period.end.isoformat(),
+            "hours": f"{report.period.hours:f}",
+        },
+        "currency": report.currency,
+        "engine": report.engine,
+        "inputs": [
+            {
+                "source": i.source,
+                "rows": i.row_count,
+                "billed_cost": money_text(i.billed_cost),
+                "billed_cost_exact": f"{i.billed_cost:f}",
+            }
+            for i in report.inputs
+        ],
+        "totals": _totals(report),
+        **_spend(report),
+        "savings": {
+            "monthly_total": money_text(report.total_savings),
+            "by_kind": [
+                {"kind": k, "title": KINDS[k], "monthly_savings": money_text(v)}
+                for k, v in report.savings_by_kind
+            ],
+        },
+        "recommendations": [recommendation_row(r) for r in report.recommendations],
+        "tag_hygiene": _tag_hygiene(report.tag_hygiene),
+        "data_quality": _data_quality(report.data_quality),
+        "settings": report.settings.model_dump(mode="json"),
+    }
+
+
+def _totals(report: Report) -> dict[str, Any]:
+    return {
+        "billed_cost": money_text(report.billed_cost),
+        "billed_cost_exact": f"{report.billed_cost:f}",
+        "effective_cost": money_text(report.effective_cost),
+        "list_cost": money_text(report.list_cost),
+        "monthly_billed_cost": money_text(report.monthly_billed_cost),
+        "monthly_savings": money_text(report.total_savings),
+        "monthly_after_savings": money_text(report.monthly_after_savings),
+    }
+
+
+def _spend(report: Report) -> dict[str, Any]:
+    """Spend by provider, by service, over time and per resource."""
+    return {
+        "by_provider": [
+            {
+                "provider": p.provider,
+                "billed_cost": money_text(p.billed_cost),
+                "effective_cost": money_text(p.effective_cost),
+                "share": _ratio(p.share),
+            }
+            for p in report.by_provider
+        ],
+        "by_service": [
+            {
+                "provider": s.provider,
+                "service": s.service,
+                "service_category": s.service_category,
+                "billed_cost": money_text(s.billed_cost),
+                "effective_cost": money_text(s.effective_cost),
+                "share": _ratio(s.share),
+            }
+            for s in report.by_service
+        ],
+        "over_time": {
+            "unit": report.time_unit,
+            "rows": [
+                {
+                    "period": t.bucket,
+                    "provider": t.provider,
+                    "billed_cost": money_text(t.billed_cost),
+                }
+                for t in report.over_time
+            ],
+        },
+        "top_resources": [
+            {
+                "resource_id": r.resource_id,
+                "resource_name": r.resource_name,
+                "provider": r.provider,
+                "service": r.service,
+                "region": r.region,
+                "billed_cost": money_text(r.billed_cost),
+                "monthly_cost": money_text(r.monthly_cost),
+            }
+            for r in report.top_resources
+        ],
+    }
+
+
+def _tag_hygiene(h: TagHygiene) -> dict[str, Any]:
+    return {
+        "required_tags": list(h.required),
+        "taggable_cost": money_text(h.taggable_cost),
+        "untagged_cost": money_text(h.untagged_cost),
+        "untagged_share": _ratio(h.share),
+        "resources_with_malformed_tags": h.malformed_resources,
+        "top_untagged": [
+            {
+                "resource_id": rid,
+                "provider": provider,
+                "service": service,
+                "missing": list(missing),
+                "billed_cost": money_text(cost),
+            }
+            for rid, provider, service, missing, cost in h.untagged
+        ],
+    }
+
+
+def _rejected(rows: Iterable[RejectedRow]) -> list[dict[str, Any]]:
+    return [{"file": r.file, "line": r.line, "column": r.column, "error": r.error} for r in rows]
+
+
+def _utilization_rejected(rows: Sequence[RejectedRow]) -> dict[str, Any]:
+    return {"utilization_rows_rejected": len(rows), "utilization_rejected": _rejected(rows)}
+
+
+def _data_quality(q: DataQuality) -> dict[str, Any]:
+    return {
+        "rows_read": q.rows_read,
+        "rows_in_period": q.rows_in_period,
+        "rows_rejected": len(q.rejected),
+        "rows_without_billed_cost": q.rows_without_billed_cost,
+        "billed_cost_outside_period": money_text(q.billed_outside_period),
+        "rejected": _rejected(q.rejected),
+        **_utilization_rejected(q.utilization_rejected),
+        "notes": list(q.notes),
+    }
+
+
+def recommendation_row(r: Recommendation) -> dict[str, Any]:
+    """A recommendation under RECOMMENDATION_COLUMNS (its fields, `counted` as
+    counted_in_total), money as exact 2-decimal strings."""
+    values = {f.name: getattr(r, f.name) for f in fields(r)}
+    values["counted_in_total"] = r.counted
+    return {
+        column: money_text(values[column]) if column in _MONEY_COLUMNS else values[column]
+        for column in RECOMMENDATION_COLUMNS
+    }
