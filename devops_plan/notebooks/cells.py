@@ -223,18 +223,10 @@ def diagram_svg(plan: Plan | Diagram) -> SVG:
 def adr_markdown(plan: Plan) -> str:
     """The ADR drafts as one Markdown text for display: front matter dropped, headings
     moved down two levels so they sit under the notebook's own section heading."""
-    from ..render.adr import render_records
+    from ..render.adr import render_records, split_front_matter
 
-    parts = [_demote(_without_front_matter(text), 2) for text in render_records(plan).values()]
-    return "\n---\n\n".join(parts)
-
-
-def _without_front_matter(text: str) -> str:
-    if text.startswith("---\n"):
-        end = text.find("\n---\n", 4)
-        if end != -1:
-            return text[end + 5 :].lstrip("\n")
-    return text
+    bodies = [split_front_matter(text)[1].lstrip("\n") for text in render_records(plan).values()]
+    return "\n---\n\n".join(_demote(body, 2) for body in bodies)
 
 
 def _demote(markdown: str, levels: int) -> str:

@@ -18,12 +18,11 @@ import jinja2
 
 from ..design import Design
 from ..engine.availability import dependency_closure
-from ..errors import UserError
 from ..paths import package_path
 from ..plan import NodePoolOut, Plan, ServiceOut
 from ..units import format_duration
 from . import slo
-from .templating import markdown_environment
+from .templating import markdown_environment, render_markdown
 
 __all__ = ["FAILOVER", "Settings", "artefacts", "failover_steps", "template_dir"]
 
@@ -100,17 +99,7 @@ def _environment(templates: Path | None) -> jinja2.Environment:
 
 
 def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
-    try:
-        text = env.get_template(name).render(**context)
-    except jinja2.TemplateError as exc:
-        raise UserError(f"runbook template {name}: {exc}") from None
-    # Trailing spaces stripped and blank lines collapsed: a re-save in an editor is not an edit.
-    out: list[str] = []
-    for line in (raw.rstrip() for raw in text.strip("\n").split("\n")):
-        if line == "" and out and out[-1] == "":
-            continue
-        out.append(line)
-    return "\n".join(out) + "\n"
+    return render_markdown(env, name, context, lambda n, exc: f"runbook template {n}: {exc}")
 
 
 def _command(plan: Plan, key: str, **values: Any) -> str:
