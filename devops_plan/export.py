@@ -32,7 +32,7 @@ import jinja2
 
 from .design import Design
 from .errors import ExternalError, UserError
-from .plan import Plan
+from .plan import DecisionOut, Plan
 from .render import adr as adrs
 
 MANIFEST = ".devops-plan-manifest.json"
@@ -95,7 +95,7 @@ class _Plan:
     changes: list[Change] = field(default_factory=list)
 
     def write(self, path: str, data: Content, action: str, reason: str = "") -> None:
-        self.writes[path] = data.encode("utf-8") if isinstance(data, str) else data
+        self.writes[path] = _bytes(data)
         self.changes.append(Change(path, action, reason))
 
 
@@ -179,19 +179,21 @@ def _manifest_bytes(files: Mapping[str, str]) -> bytes:
 # --- deciding ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _RecordSettings:
+    """How new and rewritten records are written: date, decision-makers, diagram link, templates."""
+
+    date: str
+    decision_makers: Sequence[str]
+    diagram: str
+    env: jinja2.Environment
+
+
 def _decide_records(
-    plan: Plan,
-    records: list[adrs.Record],
-    out: _Plan,
-    *,
-    date: str,
-    decision_makers: Sequence[str],
-    diagram: str,
-    env: jinja2.Environment,
+    plan: Plan, records: list[adrs.Record], out: _Plan, how: _RecordSettings
 ) -> list[adrs.Record]:
     """Create, update or supersede each decision's record; returns the folder's records after."""
-    by_name = {r.filename: r for r in records}
-    after = dict(by_name)
+    after = {r.filename: r for r in records}
     next_number = max((r.number for r in records), default=0) + 1
     for decision in plan.decisions:
         mine = [
@@ -200,61 +202,82 @@ def _decide_records(
             if r.generated and r.design == plan.design and r.decision == decision.id
         ]
         current = max((r for r in mine if not r.superseded), key=lambda r: r.number, default=None)
-        title = adrs.record_title(plan, decision)
         if current is not None and current.chosen == decision.chosen:
-            # Same choice: regenerate the body as it was written (with its own supersedes link).
-            previous = _superseded_by(mine, current)
-            body = adrs.render_body(plan, decision, supersedes=previous, diagram=diagram, env=env)
-            path = f"{ADR_DIR}/{current.filename}"
-            if body == current.body:
-                out.changes.append(Change(path, "unchanged"))
-            elif current.status.lower() != "proposed":
-                out.changes.append(
-                    Change(path, "keep", f"status is {current.status}; the plan's figures changed")
-                )
-            elif current.edited:
-                out.changes.append(
-                    Change(path, "keep", "edited by hand; the plan's figures changed")
-                )
-            else:
-                text = adrs.set_front_matter(current.text, adrs.KEY_HASH, adrs.content_hash(body))
-                text = adrs.set_front_matter(text, "date", date)
-                head_end = len(text) - len(current.body)
-                text = text[:head_end] + body
-                out.write(path, text, "update", "the plan's figures changed")
-                after[current.filename] = adrs.parse_record(current.filename, text)
-            continue
-        number = next_number
-        next_number += 1
-        filename = adrs.record_filename(number, title)
-        supersedes = None
-        if current is not None:
-            supersedes = adrs.Superseded(current.number, current.filename, current.title)
-            old_text = adrs.set_front_matter(
-                current.text, "status", adrs.superseded_status(number, filename)
-            )
-            out.write(
-                f"{ADR_DIR}/{current.filename}",
-                old_text,
-                "supersede",
-                f'the plan now chooses "{decision.chosen}" (was "{current.chosen}"); superseded by {filename}',
-            )
-            after[current.filename] = adrs.parse_record(current.filename, old_text)
-        text = adrs.render_record(
-            plan,
-            decision,
-            date=date,
-            decision_makers=decision_makers,
-            supersedes=supersedes,
-            diagram=diagram,
-            env=env,
-        )
-        reason = (
-            f"supersedes {current.filename}" if current is not None else f"decision {decision.id}"
-        )
-        out.write(f"{ADR_DIR}/{filename}", text, "create", reason)
-        after[filename] = adrs.parse_record(filename, text)
+            updated = _refresh(plan, decision, current, _superseded_by(mine, current), out, how)
+        else:
+            updated = _supersede(plan, decision, current, next_number, out, how)
+            next_number += 1
+        after.update((r.filename, r) for r in updated)
     return list(after.values())
+
+
+def _refresh(
+    plan: Plan,
+    decision: DecisionOut,
+    current: adrs.Record,
+    previous: adrs.Superseded | None,
+    out: _Plan,
+    how: _RecordSettings,
+) -> list[adrs.Record]:
+    """Same choice: regenerate the body as it was written (with its own supersedes link) and
+    rewrite it only if it changed, is still proposed and was not edited."""
+    body = adrs.render_body(plan, decision, supersedes=previous, diagram=how.diagram, env=how.env)
+    path = f"{ADR_DIR}/{current.filename}"
+    if body == current.body:
+        out.changes.append(Change(path, "unchanged"))
+    elif current.status.lower() != "proposed":
+        out.changes.append(
+            Change(path, "keep", f"status is {current.status}; the plan's figures changed")
+        )
+    elif current.edited:
+        out.changes.append(Change(path, "keep", "edited by hand; the plan's figures changed"))
+    else:
+        text = adrs.set_front_matter(current.text, adrs.KEY_HASH, adrs.content_hash(body))
+        text = adrs.set_front_matter(text, "date", how.date)
+        head_end = len(text) - len(current.body)
+        text = text[:head_end] + body
+        out.write(path, text, "update", "the plan's figures changed")
+        return [adrs.parse_record(current.filename, text)]
+    return []
+
+
+def _supersede(
+    plan: Plan,
+    decision: DecisionOut,
+    current: adrs.Record | None,
+    number: int,
+    out: _Plan,
+    how: _RecordSettings,
+) -> list[adrs.Record]:
+    """A new record numbered `number`; the current one, if any, marked superseded by it."""
+    filename = adrs.record_filename(number, adrs.record_title(plan, decision))
+    changed = []
+    supersedes = None
+    if current is not None:
+        supersedes = adrs.Superseded(current.number, current.filename, current.title)
+        old_text = adrs.set_front_matter(
+            current.text, "status", adrs.superseded_status(number, filename)
+        )
+        out.write(
+            f"{ADR_DIR}/{current.filename}",
+            old_text,
+            "supersede",
+            f'the plan now chooses "{decision.chosen}" (was "{current.chosen}"); superseded by {filename}',
+        )
+        changed.append(adrs.parse_record(current.filename, old_text))
+    text = adrs.render_record(
+        plan,
+        decision,
+        date=how.date,
+        decision_makers=how.decision_makers,
+        supersedes=supersedes,
+        diagram=how.diagram,
+        env=how.env,
+    )
+    reason = f"supersedes {current.filename}" if current is not None else f"decision {decision.id}"
+    out.write(f"{ADR_DIR}/{filename}", text, "create", reason)
+    changed.append(adrs.parse_record(filename, text))
+    return changed
 
 
 def _superseded_by(mine: Sequence[adrs.Record], record: adrs.Record) -> adrs.Superseded | None:
@@ -310,32 +333,10 @@ def plan_export(
     env = adrs.environment(templates)
     out = _Plan()
     diagram_path = f"../{DIAGRAM_DIR}/{plan.design}.svg"
-    records = _decide_records(
-        plan,
-        _read_records(docs),
-        out,
-        date=record_date,
-        decision_makers=decision_makers,
-        diagram=diagram_path,
-        env=env,
-    )
-    tracked: dict[str, bytes] = {INDEX: adrs.render_index(records, env=env).encode("utf-8")}
-    if render_diagram is None:
-        from .render.diagram import render_diagram as draw
-
-        files: Mapping[str, Content] = draw(plan).files()
-    else:
-        files = render_diagram(plan)
-    for name, data in sorted(files.items()):
-        tracked[f"{DIAGRAM_DIR}/{name}"] = data.encode("utf-8") if isinstance(data, str) else data
-    for producer, fn in {**producers(), **(extra or {})}.items():
-        for path, data in sorted(fn(plan, design).items()):
-            rel = _check_relative(path, producer)
-            if rel in tracked:
-                raise ValueError(
-                    f"producer {producer} returned {rel}, which another artefact already writes"
-                )
-            tracked[rel] = data.encode("utf-8") if isinstance(data, str) else data
+    how = _RecordSettings(record_date, decision_makers, diagram_path, env)
+    records = _decide_records(plan, _read_records(docs), out, how)
+    tracked = {INDEX: adrs.render_index(records, env=env).encode("utf-8")}
+    tracked.update(_artefacts(plan, design, render_diagram, extra))
     manifest = _read_manifest(docs)
     after = _decide_tracked(docs, tracked, manifest, out)
     if after != manifest:
@@ -346,6 +347,35 @@ def plan_export(
         )
     result = ExportResult(docs, True, tuple(out.changes))
     return result, out.writes
+
+
+def _artefacts(
+    plan: Plan,
+    design: Design,
+    render_diagram: Callable[[Plan], Mapping[str, Content]] | None,
+    extra: Mapping[str, Producer] | None,
+) -> dict[str, bytes]:
+    """The diagram's files and every producer's, by path under the docs folder."""
+    if render_diagram is None:
+        from .render.diagram import render_diagram as draw
+
+        files: Mapping[str, Content] = draw(plan).files()
+    else:
+        files = render_diagram(plan)
+    tracked = {f"{DIAGRAM_DIR}/{name}": _bytes(data) for name, data in sorted(files.items())}
+    for producer, fn in {**producers(), **(extra or {})}.items():
+        for path, data in sorted(fn(plan, design).items()):
+            rel = _check_relative(path, producer)
+            if rel in tracked:
+                raise ValueError(
+                    f"producer {producer} returned {rel}, which another artefact already writes"
+                )
+            tracked[rel] = _bytes(data)
+    return tracked
+
+
+def _bytes(data: Content) -> bytes:
+    return data.encode("utf-8") if isinstance(data, str) else data
 
 
 def export_docs(
@@ -385,7 +415,8 @@ def export_docs(
 # --- writing: stage everything, then rename, undo on failure ---------------------------------
 
 
-def _replace(src: str | Path, dst: str | Path) -> None:
+def move_into_place(src: str | Path, dst: str | Path) -> None:
+    """Rename a staged file onto its target (os.replace)."""
     # One seam for the renames, so a test can make the n-th one fail.
     os.replace(src, dst)
 
@@ -421,7 +452,7 @@ def commit(docs: Path, writes: Mapping[str, bytes]) -> None:
                 except OSError:
                     shutil.copy2(target, backup)
                 backups[target] = backup
-            _replace(tmp, target)
+            move_into_place(tmp, target)
             done.append(target)
     except (OSError, KeyboardInterrupt) as exc:
         _rollback(done, backups, staged, made_dirs)

@@ -294,7 +294,7 @@ class FailOn:
 def test_a_failure_half_way_leaves_an_empty_folder_empty(
     plan: Plan, design: Design, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ex, "_replace", FailOn(2))
+    monkeypatch.setattr(ex, "move_into_place", FailOn(2))
     with pytest.raises(ExternalError, match="left as it was"):
         run(plan, design, tmp_path)
     assert list(tmp_path.iterdir()) == []
@@ -309,7 +309,7 @@ def test_a_failure_half_way_leaves_the_docs_as_they_were(
     before = snapshot(tmp_path)
     warm = with_dr(design, DRStrategy.warm_standby)
     fail = FailOn(n)
-    monkeypatch.setattr(ex, "_replace", fail)
+    monkeypatch.setattr(ex, "move_into_place", fail)
     with pytest.raises(ExternalError):
         run(build_plan(warm), warm, tmp_path)
     assert fail.calls == n  # it did get that far: earlier files had been replaced
