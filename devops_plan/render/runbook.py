@@ -186,23 +186,11 @@ def _backup_restore_steps(plan: Plan) -> list[str]:
     ]
 
 
-def _pilot_light_steps(plan: Plan) -> list[str]:
-    return [
-        *_promote(plan),
-        *_scale(plan, "Scale the dormant compute: scale"),
-        *_caches_warm(plan),
-        _dns(plan),
-        _verify(plan),
-    ]
-
-
-def _warm_standby_steps(plan: Plan) -> list[str]:
-    return [
-        *_promote(plan),
-        *_scale(plan, "Scale the warm standby up to full size: scale"),
-        _dns(plan),
-        _verify(plan),
-    ]
+def _replica_steps(plan: Plan, scale: str, *, warm_caches: bool) -> list[str]:
+    """Pilot light and warm standby: promote the replicas, scale the compute up (and warm the
+    caches, which pilot light does not run), switch DNS."""
+    caches = _caches_warm(plan) if warm_caches else []
+    return [*_promote(plan), *_scale(plan, scale), *caches, _dns(plan), _verify(plan)]
 
 
 def _active_active_steps(plan: Plan) -> list[str]:
@@ -223,8 +211,12 @@ def _active_active_steps(plan: Plan) -> list[str]:
 
 _FAILOVER: dict[str, Callable[[Plan], list[str]]] = {
     "backup_restore": _backup_restore_steps,
-    "pilot_light": _pilot_light_steps,
-    "warm_standby": _warm_standby_steps,
+    "pilot_light": lambda plan: _replica_steps(
+        plan, "Scale the dormant compute: scale", warm_caches=True
+    ),
+    "warm_standby": lambda plan: _replica_steps(
+        plan, "Scale the warm standby up to full size: scale", warm_caches=False
+    ),
 }
 
 
@@ -233,16 +225,20 @@ def _of_kind(plan: Plan, kind: str) -> list[ServiceOut]:
 
 
 def _promote(plan: Plan) -> list[str]:
-    dr = plan.dr.dr_region
-    return [
-        f"Promote the {dr} replica of {s.name} ({s.engine}, {s.instance_class}) to a standalone "
-        f"primary: `{_command(plan, 'promote', name=s.name, region=dr, engine=s.engine or '')}`. "
-        f"Writes made in the last {format_duration(plan.dr.rpo)} (RPO) may be lost."
-        for s in _of_kind(plan, "database")
-    ]
+    """Each database's cross-region replica promoted, losing at most the RPO."""
+    dr, rpo = plan.dr.dr_region, format_duration(plan.dr.rpo)
+    steps = []
+    for s in _of_kind(plan, "database"):
+        command = _command(plan, "promote", name=s.name, region=dr, engine=s.engine or "")
+        steps.append(
+            f"Promote the {dr} replica of {s.name} ({s.engine}, {s.instance_class}) to a standalone "
+            f"primary: `{command}`. Writes made in the last {rpo} (RPO) may be lost."
+        )
+    return steps
 
 
 def _restore(plan: Plan) -> list[str]:
+    """Each database restored in the DR region from its latest copied snapshot."""
     dr = plan.dr.dr_region
     return [
         f"Restore {s.name} in {dr} from the latest cross-region snapshot copy as "
