@@ -1,7 +1,6 @@
-"""Running a notebook headless with papermill: inputs checked before any kernel starts, the
-notebook executed into a hidden running copy, then scrubbed of wall-clock times and secrets and
-moved into place; a failed cell becomes NotebookFailed naming the cell, with the partial
-notebook kept."""
+"""Running a notebook headless with papermill: executed into a hidden running copy, scrubbed of
+wall-clock times and secrets and moved into place; a cell that raises becomes NotebookFailed
+naming the cell, with the partial notebook kept."""
 
 from __future__ import annotations
 

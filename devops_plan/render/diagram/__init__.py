@@ -1,11 +1,7 @@
-"""Architecture diagrams of a plan: regions, zones, load balancers, node pools, services,
-databases and the DR region as the chosen strategy leaves it, rendered to DOT, SVG and PNG.
-
-The stages, one module each: `deployed` (what runs where, read from the plan), `scene` with
-`regions` and `drawing` (what to draw, as the frozen data of `model`; pure), `dot` (the DOT
-source, built with the `diagrams` package, the only module that imports it), `icons` (which
-icon for what, embedded into the SVG as `data:` URIs) and `render` (Graphviz, and the
-`Diagram` that displays inline). The same plan gives byte-identical DOT, SVG and PNG.
+"""Architecture diagrams of a plan, rendered to DOT, SVG and PNG; the same plan gives the same
+bytes. Stages: `deployed` (what runs where) -> `scene`, `regions`, `drawing` (what to draw, as
+the frozen data of `model`) -> `dot` (the DOT source, via the `diagrams` package: the only
+module that imports it) -> `render` (Graphviz), with `icons` embedded as `data:` URIs.
 """
 
 from __future__ import annotations

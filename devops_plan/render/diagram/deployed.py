@@ -1,7 +1,7 @@
-"""What runs in each region, and what it costs, as the diagram needs it: recovered from the
-plan's priced line items. The only place that reads line-item resource ids (`node-pool/<name>`,
-`db/<name>`, ...) and turns instance-hours back into counts (hours / 730); when the planner
-publishes `Plan.deployments[region]`, `deployments` reads that instead."""
+"""What runs in each region and what it costs, recovered from the plan's priced line items: the
+only code that reads resource ids (`node-pool/<name>`, `db/<name>`, ...) and turns
+instance-hours back into counts. When the planner publishes `Plan.deployments[region]`,
+`deployments` reads that instead."""
 
 from __future__ import annotations
 

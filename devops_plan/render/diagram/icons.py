@@ -57,6 +57,7 @@ def icon_source(cloud: str, role: str, engine: str | None = None) -> str:
     """The icon's path relative to the icon root (`resources/aws/...png`), from `diagrams`."""
     module, _, name = icon_class(cloud, role, engine).rpartition(".")
     cls = getattr(import_module(f"diagrams.{module}"), name)
+    # `diagrams` keeps an icon's path in these class attributes and offers no public accessor.
     return f"{cls._icon_dir}/{cls._icon}"
 
 

@@ -1,8 +1,6 @@
-"""The diagram's regions, each drawn from what runs there: a region that serves users (the
-primary, or the second region of an active-active plan) with its load balancers, services,
-data services and node pools; and the DR region as the chosen strategy leaves it: what runs
-(a replica, warm compute, an idle load balancer), what is copied there, and what sleeps until a
-failover (drawn dormant)."""
+"""The diagram's regions, each drawn from what runs there: a serving region (the primary, or
+the second region of an active-active plan), and the DR region as the chosen strategy leaves
+it, with what sleeps until a failover drawn dormant."""
 
 from __future__ import annotations
 
