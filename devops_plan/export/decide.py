@@ -1,39 +1,23 @@
-"""Writing a plan into a docs folder: ADR drafts, their index, the diagram, and the artefacts of
-producer modules, all-or-nothing and without trampling what people edited.
-
-Rules (docs/export.md):
-- ADRs `adr/NNNN-slug.md` are numbered after the highest number present. A record whose status
-  is no longer `proposed`, or whose body no longer matches its `content-hash`, is never
-  rewritten; when the plan's choice changes, a new record supersedes the old one, whose status
-  line alone becomes `superseded by [ADR-NNNN](...)`.
-- Every other file is tracked in `.devops-plan-manifest.json` (sha256 of what was last written);
-  a file whose bytes no longer match, or that devops-plan never wrote, is kept and reported.
-- A file whose bytes would not change is not touched (a second export changes nothing).
-- Every changed file is staged under a temporary name first, then renamed into place; if any
-  step fails, the renames already done are undone, so the folder is left as it was.
-"""
+"""Deciding an export without writing anything: each decision's ADR record created, refreshed,
+superseded or kept; every other file (index, diagram, producers' artefacts) created, updated
+or kept against the manifest of what devops-plan last wrote."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib
 import importlib.util
 import json
-import os
-import secrets
-import shutil
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import jinja2
 
-from .design import Design
-from .errors import ExternalError, UserError
-from .plan import DecisionOut, Plan
-from .render import adr as adrs
+from ..design import Design
+from ..errors import UserError
+from ..plan import DecisionOut, Plan
+from ..render import adr as adrs
 
 MANIFEST = ".devops-plan-manifest.json"
 ADR_DIR = "adr"
@@ -323,7 +307,7 @@ def plan_export(
     date: str | None = None,
     decision_makers: Sequence[str] = (),
     render_diagram: Callable[[Plan], Mapping[str, Content]] | None = None,
-    extra: Mapping[str, Callable[[Plan, Design], Mapping[str, Content]]] | None = None,
+    extra: Mapping[str, Producer] | None = None,
 ) -> tuple[ExportResult, dict[str, bytes]]:
     """Decide every change without writing: the result and the bytes of each file to write."""
     docs = Path(docs)
@@ -357,7 +341,7 @@ def _artefacts(
 ) -> dict[str, bytes]:
     """The diagram's files and every producer's, by path under the docs folder."""
     if render_diagram is None:
-        from .render.diagram import render_diagram as draw
+        from ..render.diagram import render_diagram as draw
 
         files: Mapping[str, Content] = draw(plan).files()
     else:
@@ -376,139 +360,3 @@ def _artefacts(
 
 def _bytes(data: Content) -> bytes:
     return data.encode("utf-8") if isinstance(data, str) else data
-
-
-def export_docs(
-    plan: Plan,
-    design: Design,
-    docs: str | Path,
-    *,
-    dry_run: bool = False,
-    templates: Path | None = None,
-    date: str | None = None,
-    decision_makers: Sequence[str] = (),
-    render_diagram: Callable[[Plan], Mapping[str, Content]] | None = None,
-    extra: Mapping[str, Callable[[Plan, Design], Mapping[str, Content]]] | None = None,
-) -> ExportResult:
-    """Export a plan into `docs`: ADR drafts, adr/README.md, diagrams and producer artefacts.
-
-    `date` (YYYY-MM-DD) dates new records; the default is the plan's catalog date, so that
-    the same plan always gives the same bytes. `render_diagram` and `extra` replace the
-    diagram renderer and add producers (tests, notebooks).
-    """
-    result, writes = plan_export(
-        plan,
-        design,
-        docs,
-        templates=templates,
-        date=date,
-        decision_makers=decision_makers,
-        render_diagram=render_diagram,
-        extra=extra,
-    )
-    if dry_run or not writes:
-        return ExportResult(result.docs, dry_run, result.changes)
-    commit(Path(docs), writes)
-    return ExportResult(result.docs, False, result.changes)
-
-
-# --- writing: stage everything, then rename, undo on failure ---------------------------------
-
-
-def move_into_place(src: str | Path, dst: str | Path) -> None:
-    """Rename a staged file onto its target (os.replace)."""
-    # One seam for the renames, so a test can make the n-th one fail.
-    os.replace(src, dst)
-
-
-def commit(docs: Path, writes: Mapping[str, bytes]) -> None:
-    """Write files into `docs` all-or-nothing.
-
-    Each file is written in full to a temporary name beside its target; only then are they
-    renamed into place, one by one. A target that existed is first hard-linked (or copied) to
-    a backup name, so a failure at any step restores every file already replaced, removes
-    every file created and every folder made, and leaves the folder as it was.
-    """
-    made_dirs: list[Path] = []
-    staged: list[tuple[Path, Path]] = []
-    backups: dict[Path, Path] = {}
-    done: list[Path] = []
-    try:
-        for rel, data in writes.items():
-            target = docs / rel
-            made_dirs += _make_dirs(target.parent)
-            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            staged.append((Path(name), target))
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(name, 0o644)
-        for tmp, target in staged:
-            if target.exists():
-                backup = target.with_name(f".{target.name}.{secrets.token_hex(6)}.bak")
-                try:
-                    os.link(target, backup)
-                except OSError:
-                    shutil.copy2(target, backup)
-                backups[target] = backup
-            move_into_place(tmp, target)
-            done.append(target)
-    except (OSError, KeyboardInterrupt) as exc:
-        _rollback(done, backups, staged, made_dirs)
-        if isinstance(exc, KeyboardInterrupt):
-            raise
-        where = getattr(exc, "filename", None) or "the docs folder"
-        raise ExternalError(
-            f"export failed writing {where}: {exc.strerror or exc}; the docs folder was left as it was"
-        ) from None
-    for backup in backups.values():
-        backup.unlink(missing_ok=True)
-
-
-def _make_dirs(folder: Path) -> list[Path]:
-    missing = []
-    p = folder
-    while not p.exists():
-        missing.append(p)
-        p = p.parent
-    for d in reversed(missing):
-        d.mkdir()
-    return missing  # deepest first, the order to remove them in
-
-
-def _rollback(
-    done: list[Path],
-    backups: dict[Path, Path],
-    staged: list[tuple[Path, Path]],
-    made_dirs: list[Path],
-) -> None:
-    for target in reversed(done):
-        backup = backups.get(target)
-        try:
-            if backup is not None:
-                os.replace(backup, target)
-            else:
-                target.unlink(missing_ok=True)
-        except OSError:
-            pass  # keep undoing the rest; the error that matters is the first one
-    for tmp, _ in staged:
-        tmp.unlink(missing_ok=True)
-    for backup in backups.values():
-        backup.unlink(missing_ok=True)
-    for d in made_dirs:
-        with contextlib.suppress(OSError):  # not empty: something else is in it now
-            d.rmdir()
-
-
-__all__ = [
-    "INDEX",
-    "MANIFEST",
-    "PRODUCERS",
-    "Change",
-    "ExportResult",
-    "commit",
-    "export_docs",
-    "plan_export",
-    "producers",
-]
