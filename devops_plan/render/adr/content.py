@@ -195,7 +195,7 @@ def _confirm_compute(plan: Plan, decision: DecisionOut) -> list[str]:
 
 
 def _confirm_topology(plan: Plan, decision: DecisionOut) -> list[str]:
-    zones = plan.topology.zone_names.get(plan.topology.primary_region, [])
+    zones = plan.topology.zone_names.get(plan.topology.primary_region, ())
     return [
         f"Nodes, replicas and data services are spread over {len(zones)} zone(s) "
         f"({', '.join(zones)}) in {', '.join(plan.topology.serving_regions)}",

@@ -28,7 +28,7 @@ from .model import Box, Link, box_id
 def serving_region(plan: Plan, at: Where, *, primary: bool) -> RegionDrawing:
     """The drawing of a serving region; `primary` is the region the plan is sized for."""
     region = at.here.region
-    r = RegionDrawing(region, list(plan.topology.zone_names.get(region, [])))
+    r = RegionDrawing(region, list(plan.topology.zone_names.get(region, ())))
     for s in plan.services:
         add = _SERVING.get(s.kind)
         if add is not None:
@@ -97,7 +97,7 @@ _SERVING: dict[str, Callable[[RegionDrawing, ServiceOut, Where, bool], None]] = 
 def dr_region(plan: Plan, at: Where) -> RegionDrawing:
     """The drawing of the DR region (`at.here`)."""
     region = at.here.region
-    r = RegionDrawing(region, list(plan.topology.zone_names.get(region, [])))
+    r = RegionDrawing(region, list(plan.topology.zone_names.get(region, ())))
     for s in plan.services:
         add = _DR.get(s.kind)
         if add is not None:
