@@ -133,7 +133,7 @@ def _info(**types: str) -> nbk.NotebookInfo:
     params = tuple(
         nbk.Parameter(name=n, type=t, default="None", help="h") for n, t in types.items()
     )
-    return nbk.NotebookInfo(name="t", path=Path("t.ipynb"), title="", parameters=params, cells=1)
+    return nbk.NotebookInfo(path=Path("t.ipynb"), title="", parameters=params, cells=1)
 
 
 def test_values_convert_by_declared_type_not_by_guessing() -> None:

@@ -24,13 +24,17 @@ class Parameter:
 
 @dataclass(frozen=True)
 class NotebookInfo:
-    """A notebook file: its name (the file's stem), title, parameters and number of cells."""
+    """A notebook file: its title, declared parameters and number of cells."""
 
-    name: str
     path: Path
     title: str
     parameters: tuple[Parameter, ...]
     cells: int
+
+    @property
+    def name(self) -> str:
+        """The notebook's name: its file name without `.ipynb`."""
+        return self.path.stem
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
@@ -72,9 +76,7 @@ def inspect(path: str | Path) -> NotebookInfo:
         )
         for p in raw.values()
     )
-    return NotebookInfo(
-        name=path.stem, path=path, title=_title(nb), parameters=params, cells=len(nb.cells)
-    )
+    return NotebookInfo(path=path, title=_title(nb), parameters=params, cells=len(nb.cells))
 
 
 def _title(nb: Any) -> str:
