@@ -19,10 +19,10 @@ from devops_plan import build_plan
 from devops_plan.export import export_docs
 from devops_plan.render.diagram import (
     PNG_DPI,
-    _dot,
     build_scene,
     embed_icons,
     render_diagram,
+    run_dot,
     to_dot,
 )
 
@@ -47,8 +47,8 @@ def main(n_services: int = 100, repeats: int = 5) -> dict[str, float]:
     stages = {
         "scene": _time(lambda: build_scene(plan), repeats),
         "dot_source": _time(lambda: to_dot(build_scene(plan), plan), repeats),
-        "svg": _time(lambda: embed_icons(_dot(source, "-Tsvg").decode()), repeats),
-        "png": _time(lambda: _dot(source, "-Tpng", f"-Gdpi={PNG_DPI}", "-Gsize=72,72"), repeats),
+        "svg": _time(lambda: embed_icons(run_dot(source, "-Tsvg").decode()), repeats),
+        "png": _time(lambda: run_dot(source, "-Tpng", f"-Gdpi={PNG_DPI}", "-Gsize=72,72"), repeats),
         "render_diagram": _time(lambda: render_diagram(plan), repeats),
     }
 

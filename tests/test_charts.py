@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
 from matplotlib.figure import Figure
 
@@ -14,10 +12,12 @@ from devops_plan.render import charts
 
 from .conftest import DESIGNS
 
+EXAMPLES = ("payments", "shop", "startup")
 
-@cache
-def plan_of(name: str) -> Plan:
-    return build_plan(load_design(DESIGNS / f"{name}.yaml"))
+
+@pytest.fixture(scope="module")
+def plans() -> dict[str, Plan]:
+    return {name: build_plan(load_design(DESIGNS / f"{name}.yaml")) for name in EXAMPLES}
 
 
 def _bar_widths(fig: Figure) -> list[float]:
@@ -29,8 +29,8 @@ def _labels(fig: Figure) -> list[str]:
     return [t.get_text() for t in fig.axes[0].get_yticklabels()]
 
 
-def test_availability_chart_bars_follow_the_path_and_end_to_end() -> None:
-    plan = plan_of("shop")
+def test_availability_chart_bars_follow_the_path_and_end_to_end(plans: dict[str, Plan]) -> None:
+    plan = plans["shop"]
     fig = charts.availability_chart(plan)
     widths = _bar_widths(fig)
     assert widths == [p.availability for p in plan.availability.path] + [plan.availability.achieved]
@@ -39,8 +39,8 @@ def test_availability_chart_bars_follow_the_path_and_end_to_end() -> None:
     assert "orders-db (database)" in _labels(fig)
 
 
-def test_availability_chart_draws_the_target_line_and_verdict() -> None:
-    plan = plan_of("shop")
+def test_availability_chart_draws_the_target_line_and_verdict(plans: dict[str, Plan]) -> None:
+    plan = plans["shop"]
     fig = charts.availability_chart(plan)
     ax = fig.axes[0]
     lines = [ln for ln in ax.get_lines() if ln.get_label().startswith("target")]
@@ -53,16 +53,18 @@ def test_availability_chart_draws_the_target_line_and_verdict() -> None:
     assert left < min(_bar_widths(fig)) and right == 100.0
 
 
-def test_availability_chart_names_serving_regions_when_active_active() -> None:
-    plan = plan_of("payments")
+def test_availability_chart_names_serving_regions_when_active_active(
+    plans: dict[str, Plan],
+) -> None:
+    plan = plans["payments"]
     assert plan.availability.regions_serving == 2
     fig = charts.availability_chart(plan)
     assert _labels(fig)[-1] == "end to end (2 regions)"
     assert "meets" in fig.axes[0].get_title()
 
 
-def test_dr_chart_marks_the_chosen_strategy_at_its_rto_and_cost() -> None:
-    plan = plan_of("shop")
+def test_dr_chart_marks_the_chosen_strategy_at_its_rto_and_cost(plans: dict[str, Plan]) -> None:
+    plan = plans["shop"]
     fig = charts.dr_chart(plan)
     ax = fig.axes[0]
     texts = [t.get_text() for t in ax.texts]
@@ -80,8 +82,8 @@ def test_dr_chart_marks_the_chosen_strategy_at_its_rto_and_cost() -> None:
     assert list(target[0].get_xdata()) == [plan.dr.rto_target] * 2
 
 
-def test_cost_charts_sort_largest_first_with_plan_amounts() -> None:
-    plan = plan_of("shop")
+def test_cost_charts_sort_largest_first_with_plan_amounts(plans: dict[str, Plan]) -> None:
+    plan = plans["shop"]
     fig = charts.cost_by_category_chart(plan)
     ordered = sorted(plan.cost.by_category.items(), key=lambda kv: (-kv[1], kv[0]))
     assert _labels(fig) == [k for k, _ in ordered]
@@ -91,16 +93,16 @@ def test_cost_charts_sort_largest_first_with_plan_amounts() -> None:
     assert sum(_bar_widths(svc)) == pytest.approx(float(sum(plan.cost.by_service.values())))
 
 
-def test_budget_chart_compares_total_and_budget() -> None:
-    plan = plan_of("shop")
+def test_budget_chart_compares_total_and_budget(plans: dict[str, Plan]) -> None:
+    plan = plans["shop"]
     assert plan.cost.budget is not None
     fig = charts.budget_chart(plan)
     assert _bar_widths(fig) == [float(plan.cost.budget), float(plan.cost.monthly_total)]
     assert "within budget" in fig.axes[0].get_title()
 
 
-def test_budget_chart_over_budget_and_without_budget() -> None:
-    plan = plan_of("startup")
+def test_budget_chart_over_budget_and_without_budget(plans: dict[str, Plan]) -> None:
+    plan = plans["startup"]
     over = plan.model_copy(
         update={
             "cost": plan.cost.model_copy(
@@ -118,8 +120,8 @@ def test_budget_chart_over_budget_and_without_budget() -> None:
 
 
 @pytest.mark.parametrize("name", ["shop", "payments", "startup"])
-def test_every_chart_renders_the_same_bytes_twice(name: str) -> None:
-    plan = plan_of(name)
+def test_every_chart_renders_the_same_bytes_twice(plans: dict[str, Plan], name: str) -> None:
+    plan = plans[name]
     first = {k: charts.to_png(f) for k, f in charts.plan_charts(plan).items()}
     again = {k: charts.to_png(f) for k, f in charts.plan_charts(plan).items()}
     assert list(first) == list(charts.CHARTS)

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from botocore.stub import Stubber
 from typer.testing import CliRunner
 
 from devops_plan.cli import app
+from devops_plan.units import format_money, format_rate
 
 from .test_catalog_aws import EC2_PARAMS, M5_RESERVED, aws_env, ec2_entry, page
 
@@ -140,6 +142,13 @@ def test_catalog_list_table() -> None:
     assert "azure eastus on_demand (USD, prices as of 2025-01-01)" in result.stdout
     assert "Basic_C0" in result.stdout
     assert "Premium_P4" not in result.stdout
+    # Prices as the rest of the CLI writes money: the unit price with every digit, the month
+    # to the cent with thousands separators, each with its currency.
+    args = ("catalog", "list", "--cloud", "azure", "--category", "cache", "--limit", "3", "--json")
+    first = json.loads(run(*args).stdout)[0]
+    unit_price = format_rate(Decimal(str(first["unit_price"])), "USD")
+    monthly = format_money(Decimal(str(first["monthly"])), "USD")
+    assert f"{unit_price} │ {monthly} │" in result.stdout
 
 
 @pytest.mark.parametrize(

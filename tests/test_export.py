@@ -21,6 +21,7 @@ from devops_plan import export as ex
 from devops_plan.cli import app
 from devops_plan.design import Budget, Design, DRStrategy, load_design
 from devops_plan.errors import ExternalError, UserError
+from devops_plan.export import decide, writing
 from devops_plan.plan import Plan
 from devops_plan.render import adr
 
@@ -48,7 +49,7 @@ def plan(design: Design) -> Plan:
 @pytest.fixture(autouse=True)
 def no_producers(monkeypatch: pytest.MonkeyPatch) -> None:
     # Other modules' artefacts are tested by their owners; here only the ones a test adds.
-    monkeypatch.setattr(ex, "producers", dict)
+    monkeypatch.setattr(decide, "producers", dict)
 
 
 def fake_diagram(plan: Plan) -> dict[str, str | bytes]:
@@ -295,7 +296,7 @@ class FailOn:
 def test_a_failure_half_way_leaves_an_empty_folder_empty(
     plan: Plan, design: Design, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ex, "_replace", FailOn(2))
+    monkeypatch.setattr(writing, "move_into_place", FailOn(2))
     with pytest.raises(ExternalError, match="left as it was"):
         run(plan, design, tmp_path)
     assert list(tmp_path.iterdir()) == []
@@ -310,7 +311,7 @@ def test_a_failure_half_way_leaves_the_docs_as_they_were(
     before = snapshot(tmp_path)
     warm = with_dr(design, DRStrategy.warm_standby)
     fail = FailOn(n)
-    monkeypatch.setattr(ex, "_replace", fail)
+    monkeypatch.setattr(writing, "move_into_place", fail)
     with pytest.raises(ExternalError):
         run(build_plan(warm), warm, tmp_path)
     assert fail.calls == n  # it did get that far: earlier files had been replaced
@@ -332,7 +333,7 @@ def test_a_failure_while_staging_leaves_no_trace(
             raise OSError(5, "Input/output error")
         return real(fd, mode)
 
-    monkeypatch.setattr(ex.os, "fdopen", fdopen)
+    monkeypatch.setattr(writing.os, "fdopen", fdopen)
     warm = with_dr(design, DRStrategy.warm_standby)
     with pytest.raises(ExternalError):
         run(build_plan(warm), warm, tmp_path)

@@ -21,6 +21,8 @@ from devops_plan import build_plan
 from devops_plan import notebooks as nbk
 from devops_plan.design import load_design
 from devops_plan.errors import DesignError, NotebookFailed, NotebookInputError, PlanningError
+from devops_plan.notebooks import redact
+from devops_plan.notebooks import run as nb_run
 from devops_plan.render.adr import render_records
 from devops_plan.render.charts import CHARTS
 from devops_plan.render.diagram import render_diagram
@@ -131,7 +133,7 @@ def _info(**types: str) -> nbk.NotebookInfo:
     params = tuple(
         nbk.Parameter(name=n, type=t, default="None", help="h") for n, t in types.items()
     )
-    return nbk.NotebookInfo(name="t", path=Path("t.ipynb"), title="", parameters=params, cells=1)
+    return nbk.NotebookInfo(path=Path("t.ipynb"), title="", parameters=params, cells=1)
 
 
 def test_values_convert_by_declared_type_not_by_guessing() -> None:
@@ -217,7 +219,7 @@ def no_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("a kernel was started")
 
-    monkeypatch.setattr(nbk, "_execute", fail)
+    monkeypatch.setattr(nb_run, "execute", fail)
 
 
 def test_missing_design_is_an_input_error_before_any_kernel(
@@ -259,9 +261,9 @@ def test_secret_values_come_from_secret_looking_variables_only() -> None:
         "GITHUB_TOKEN": "ghp_0123456789abcdef",
         "HOME": "/root/somewhere/long",
     }
-    assert nbk._secret_values(env) == [FAKE_SECRET, FAKE_KEY_ID, "ghp_0123456789abcdef"]
+    assert redact.secret_values(env) == [FAKE_SECRET, FAKE_KEY_ID, "ghp_0123456789abcdef"]
     text = json.dumps({"a": f"key {FAKE_SECRET} and {FAKE_KEY_ID}"})
-    redacted = nbk._redact_text(text, nbk._secret_values(env))
+    redacted = redact.redact_text(text, redact.secret_values(env))
     assert FAKE_SECRET not in redacted and FAKE_KEY_ID not in redacted
     assert redacted.count(nbk.REDACTED) == 2
 
@@ -337,8 +339,8 @@ def test_adr_markdown_drops_front_matter_and_nests_headings() -> None:
     assert len(titles) == len(plan.decisions)
     assert not [ln for ln in md.splitlines() if ln.startswith(("# ", "## "))]
     assert "#### Considered Options" in md
-    body = nbk._without_front_matter(next(iter(render_records(plan).values())))
-    assert body.startswith("# shop: ")
+    first = next(iter(render_records(plan).values()))
+    assert first.startswith("---\n") and md.startswith("### shop: ")
 
 
 def test_diagram_svg_is_one_svg_image() -> None:

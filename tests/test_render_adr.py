@@ -254,6 +254,15 @@ def test_an_edited_body_is_detected(shop: Plan) -> None:
     assert not adr.parse_record("0001-a.md", accepted).edited
 
 
+def test_split_front_matter_separates_the_hashed_body(shop: Plan) -> None:
+    body = adr.render_body(shop, shop.decisions[0])
+    text = adr.render_record(shop, shop.decisions[0], date="2025-01-01")
+    head, rest = adr.split_front_matter(text)
+    assert head is not None and head.startswith("status: proposed\n")
+    assert rest == body and adr.content_hash(rest) in head
+    assert adr.split_front_matter(body) == (None, body)
+
+
 def test_set_front_matter_changes_one_line_only(shop: Plan) -> None:
     text = adr.render_record(shop, shop.decisions[0], date="2025-01-01")
     status = adr.superseded_status(7, "0007-x.md")

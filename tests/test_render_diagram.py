@@ -53,7 +53,7 @@ def _boxes(plan: Plan) -> dict[str, dg.Box]:
 def test_two_renders_are_byte_identical(plans: dict[str, Plan]) -> None:
     plan = plans["shop"]
     first = render_diagram(plan)
-    dg._icon_data.cache_clear()  # the second run re-reads and re-encodes every icon
+    dg.icon_data_uri.cache_clear()  # the second run re-reads and re-encodes every icon
     second = render_diagram(plan)
     assert first.dot == second.dot
     assert first.svg == second.svg
@@ -256,8 +256,9 @@ def test_icons_follow_the_cloud(cloud: str, k8s: str) -> None:
     assert not any(f"resources/{o}/" in source for o in other)
 
 
-def test_mixed_platforms_and_kinds_render() -> None:
-    design = Design.model_validate(
+def _mixed() -> Design:
+    """VMs, containers and a queue besides Kubernetes, with a warm standby."""
+    return Design.model_validate(
         {
             "name": "mixed",
             "regions": ["us-east-1"],
@@ -290,6 +291,10 @@ def test_mixed_platforms_and_kinds_render() -> None:
             ],
         }
     )
+
+
+def test_mixed_platforms_and_kinds_render() -> None:
+    design = _mixed()
     plan = build_plan(design)
     boxes = _boxes(plan)
     web = next(s for s in plan.services if s.name == "web")
@@ -312,3 +317,41 @@ def test_renders_when_server_name_is_set(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("SERVER_NAME", "127.0.0.1")
     diagram = render_diagram(build_plan(load_design(DESIGNS / "startup.yaml")))
     assert diagram.svg.count("data:image/png;base64,") >= 1
+
+
+# --- what runs where, read from the plan ------------------------------------------------------
+
+
+def test_deployments_recover_the_planners_counts(plans: dict[str, Plan]) -> None:
+    plan = plans["shop"]
+    fleet = dg.deployments(plan)
+    primary = fleet[plan.topology.primary_region]
+    assert {name: r.count for name, r in primary.pools.items()} == {
+        p.name: p.nodes for p in plan.node_pools
+    }
+    assert {name: r.monthly_cost for name, r in primary.pools.items()} == {
+        p.name: p.monthly_cost for p in plan.node_pools
+    }
+    caches = {s.name: s.cache_nodes for s in plan.services if s.kind == "cache"}
+    assert {name: r.count for name, r in primary.caches.items()} == caches
+    assert primary.control_plane is not None and primary.standby_control_plane is None
+    # Pilot light: the DR region runs the database replica and a standby control plane only.
+    dr = fleet[plan.dr.dr_region]
+    assert list(dr.database_replicas) == ["orders-db"] and not dr.pools and not dr.compute
+    assert dr.standby_control_plane is not None and dr.control_plane is None
+    assert sorted(dr.copies) == ["assets", "orders-db"]
+    # The transfer that makes the copies is billed in the primary region.
+    assert sorted(primary.copies) == ["assets", "orders-db"]
+    assert list(primary.replication_traffic) == ["orders-db"]
+
+
+def test_deployments_count_vm_and_container_replicas() -> None:
+    plan = build_plan(_mixed())
+    primary = dg.deployments(plan)[plan.topology.primary_region]
+    outside_k8s = {
+        s.name: s.replicas
+        for s in plan.services
+        if s.kind == "stateless" and s.platform in ("vm", "managed")
+    }
+    assert sorted(outside_k8s) == ["api", "web"]
+    assert dict(primary.replicas) == outside_k8s

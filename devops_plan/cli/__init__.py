@@ -1,7 +1,8 @@
 """The `devops-plan` command line: gathers arguments, calls the library, prints.
 
 Exit codes: 0 ok, 2 bad input (a design, a file, an option), 1 any other failure.
-Each command group lives in its own small module and registers itself on `app`.
+Each command group lives in its own small module and registers itself on `app`; what they
+share is in `_common` (app, consoles, errors, option checks, tables) and `options`.
 """
 
 from __future__ import annotations

@@ -1,17 +1,20 @@
-"""Shared pieces of the CLI: the Typer app, consoles, and mapping errors to exit codes."""
+"""Shared pieces of the CLI: the Typer app, consoles, errors mapped to exit codes, the checks of
+the options several commands take (cloud, purchase option), and Rich tables."""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from .. import __version__
+from ..catalog import CLOUDS, PURCHASES
 from ..errors import DevopsPlanError
 
 app = typer.Typer(
@@ -57,3 +60,32 @@ def user_errors() -> Iterator[None]:
 
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n")
+
+
+# --- checks of options several commands take -------------------------------------------------------------
+
+
+def check_cloud(value: str | None) -> str | None:
+    """Typer callback: None or one of the clouds devops-plan prices."""
+    if value is not None and value not in CLOUDS:
+        expected = f"{', '.join(CLOUDS[:-1])} or {CLOUDS[-1]}"
+        raise typer.BadParameter(f"expected {expected} (got {value!r})")
+    return value
+
+
+def check_purchase(value: str | None) -> str | None:
+    """Typer callback: None or one of the purchase options the catalogs know."""
+    if value is not None and value not in PURCHASES:
+        raise typer.BadParameter(f"expected one of {', '.join(PURCHASES)} (got {value!r})")
+    return value
+
+
+# --- output -------------------------------------------------------------------------------------
+
+
+def table(title: str, columns: Sequence[str], right: Collection[str] = ()) -> Table:
+    """A Rich table titled on the left; the columns named in `right` are right-aligned."""
+    out_table = Table(title=title, title_justify="left")
+    for name in columns:
+        out_table.add_column(name, justify="right" if name in right else "left")
+    return out_table

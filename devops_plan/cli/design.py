@@ -8,13 +8,14 @@ from pathlib import Path
 import typer
 
 from ..design import json_schema, validate_files
+from . import options
 from ._common import app, err, out, print_json
 
 
 @app.command()
 def validate(
     files: list[Path] = typer.Argument(..., help="Design files (YAML)."),
-    as_json: bool = typer.Option(False, "--json", help="Print results as JSON."),
+    as_json: bool = options.json("results"),
 ) -> None:
     """Check design files; print `ok` or one line per problem (exit 2 on any problem)."""
     results = validate_files(files)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 import typer
@@ -14,38 +15,30 @@ from ..atomic import write_atomic
 from ..design import load_design
 from ..errors import UserError
 from ..exploration import DIMENSIONS, design_space, explore, frontier
-from ..units import format_duration
-from ._common import app, err, out, user_errors
+from ..units import format_duration, format_money
+from . import options
+from ._common import app, err, out, table, user_errors
 
 _NA: Any = pd.NA
+T = TypeVar("T", int, float)
 
 
-def _floats(value: str | None) -> list[float] | None:
+def _numbers(value: str | None, convert: Callable[[str], T], what: str) -> list[T] | None:
+    """A comma-separated option as a list of numbers; None when the option is not given."""
     if value is None:
         return None
     try:
-        return [float(v) for v in value.split(",") if v.strip()]
+        return [convert(v) for v in value.split(",") if v.strip()]
     except ValueError:
-        raise typer.BadParameter(f"expected numbers separated by commas (got {value!r})") from None
-
-
-def _ints(value: str | None) -> list[int] | None:
-    if value is None:
-        return None
-    try:
-        return [int(v) for v in value.split(",") if v.strip()]
-    except ValueError:
-        raise typer.BadParameter(
-            f"expected whole numbers separated by commas (got {value!r})"
-        ) from None
+        raise typer.BadParameter(f"expected {what} separated by commas (got {value!r})") from None
 
 
 @app.command("explore")
 def explore_command(
-    design: Path = typer.Argument(..., help="Design file (YAML)."),
+    design: Path = options.design(),
     top: int = typer.Option(10, "--top", min=1, help="How many frontier candidates to print."),
     csv: Path | None = typer.Option(None, "--csv", help="Write every candidate to this CSV file."),
-    as_json: bool = typer.Option(False, "--json", help="Print the frontier as JSON."),
+    as_json: bool = options.json("the frontier"),
     load: str | None = typer.Option(
         None, "--load", help="Load multipliers to sweep, e.g. 1,1.5,2 (default: 1)."
     ),
@@ -56,8 +49,8 @@ def explore_command(
     """Price every combination of zones, DR strategy, purchase option, node family,
     Multi-AZ and load, and print the candidates no other one beats on cost, availability
     and RTO."""
-    loads = _floats(load)
-    zone_counts = _ints(zones)
+    loads = _numbers(load, float, "numbers")
+    zone_counts = _numbers(zones, int, "whole numbers")
     with user_errors():
         d = load_design(design)
         space = design_space(d, zones=zone_counts, load_multipliers=loads or (1.0,))
@@ -135,55 +128,13 @@ def _show(df: Any, best: Any) -> None:
         f"targets {a['availability_target']:g}%, RTO {format_duration(a['rto_target'])}, "
         f"RPO {format_duration(a['rpo_target'])}"
     )
-    table = Table(
-        title="Frontier (meeting the targets first, cheapest first)", title_justify="left"
-    )
-    columns = (
-        "#",
-        "zones",
-        "regions",
-        "DR",
-        "compute",
-        "data",
-        "nodes",
-        "DB MAZ",
-        "cache MAZ",
-        "load",
-        "monthly",
-        "avail %",
-        "RTO",
-        "RPO",
-        "meets",
-    )
-    for col in columns:
-        table.add_column(col, justify="right" if col in ("#", "monthly", "avail %") else "left")
-    for index, row in best.iterrows():
-        table.add_row(
-            str(index),
-            str(row["zones"]),
-            str(row["regions"]),
-            str(row["dr_strategy"]).replace("_", " "),
-            str(row["purchase"]),
-            ""
-            if row["data_purchase"] is _NA or row["data_purchase"] != row["data_purchase"]
-            else str(row["data_purchase"]),
-            str(row["node_family"]),
-            _flag(row["db_multi_az"]),
-            _flag(row["cache_multi_az"]),
-            f"{row['load_multiplier']:g}x",
-            f"{row['monthly_cost']:,.2f} {cur}",
-            f"{row['availability']:g}",
-            format_duration(row["rto"]),
-            format_duration(row["rpo"]),
-            "yes" if row["meets_target"] else "no",
-        )
-    out.print(table)
+    out.print(_frontier_table(best, cur))
     current = df[df["current"]]
     if not current.empty:
         c = current.iloc[0]
         where = "on the frontier" if c["on_frontier"] else "not on the frontier"
         out.print(
-            f"Current design (#{current.index[0]}): {c['monthly_cost']:,.2f} {cur}, "
+            f"Current design (#{current.index[0]}): {format_money(c['monthly_cost'], cur)}, "
             f"{c['availability']:g}%, RTO {format_duration(c['rto'])}, "
             f"{'meets' if c['meets_target'] else 'misses'} the targets, {where}."
         )
@@ -195,5 +146,37 @@ def _show(df: Any, best: Any) -> None:
         cheapest = ranked.iloc[0]
         out.print(
             f"Cheapest candidate meeting the targets: #{ranked.index[0]} at "
-            f"{cheapest['monthly_cost']:,.2f} {cur} ({cheapest['availability']:g}%)."
+            f"{format_money(cheapest['monthly_cost'], cur)} ({cheapest['availability']:g}%)."
         )
+
+
+_COLUMNS = ("#", "zones", "regions", "DR", "compute", "data", "nodes", "DB MAZ", "cache MAZ")
+
+
+def _frontier_table(best: Any, cur: str) -> Table:
+    columns = (*_COLUMNS, "load", "monthly", "avail %", "RTO", "RPO", "meets")
+    frontier_rows = table(
+        "Frontier (meeting the targets first, cheapest first)",
+        columns,
+        {"#", "monthly", "avail %"},
+    )
+    for index, row in best.iterrows():
+        data = row["data_purchase"]
+        frontier_rows.add_row(
+            str(index),
+            str(row["zones"]),
+            str(row["regions"]),
+            str(row["dr_strategy"]).replace("_", " "),
+            str(row["purchase"]),
+            "" if data is _NA or data != data else str(data),
+            str(row["node_family"]),
+            _flag(row["db_multi_az"]),
+            _flag(row["cache_multi_az"]),
+            f"{row['load_multiplier']:g}x",
+            format_money(row["monthly_cost"], cur),
+            f"{row['availability']:g}",
+            format_duration(row["rto"]),
+            format_duration(row["rpo"]),
+            "yes" if row["meets_target"] else "no",
+        )
+    return frontier_rows

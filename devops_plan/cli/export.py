@@ -6,13 +6,12 @@ from pathlib import Path
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from ..design import load_design
 from ..engine import build_plan
 from ..export import ExportResult, export_docs
-from ._common import app, err, out, print_json, user_errors
-from .plan import _cloud, _purchase
+from . import options
+from ._common import app, err, out, print_json, table, user_errors
 
 _STYLE = {
     "create": "green",
@@ -25,7 +24,7 @@ _STYLE = {
 
 @app.command("export")
 def export_command(
-    design: Path = typer.Argument(..., help="Design file (YAML)."),
+    design: Path = options.design(),
     docs: Path = typer.Option(..., "--docs", help="Docs folder to write into (adr/, diagrams/)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="List what would change; write nothing."),
     templates: Path | None = typer.Option(
@@ -37,14 +36,10 @@ def export_command(
     decision_makers: list[str] = typer.Option(
         [], "--decision-maker", help="Name for the records' decision-makers (repeatable)."
     ),
-    cloud: str | None = typer.Option(
-        None, "--cloud", callback=_cloud, help="Plan on another cloud: aws, gcp, azure."
-    ),
-    region: str | None = typer.Option(None, "--region", help="Override the primary region."),
-    purchase: str | None = typer.Option(
-        None, "--purchase", callback=_purchase, help="Override the default purchase option."
-    ),
-    as_json: bool = typer.Option(False, "--json", help="Print the list of changes as JSON."),
+    cloud: str | None = options.cloud(),
+    region: str | None = options.region(),
+    purchase: str | None = options.purchase(),
+    as_json: bool = options.json("the list of changes"),
 ) -> None:
     """Write ADR drafts (MADR 4), adr/README.md and diagrams/<design>.{svg,png,dot} into DOCS."""
     with user_errors():
@@ -67,15 +62,12 @@ def export_command(
 
 def show_result(result: ExportResult) -> None:
     verb = "would change" if result.dry_run else "changed"
-    table = Table(
-        title=f"{result.docs}: {len(result.written)} file(s) {verb}", title_justify="left"
+    changes = table(
+        f"{result.docs}: {len(result.written)} file(s) {verb}", ("action", "file", "why")
     )
-    table.add_column("action")
-    table.add_column("file")
-    table.add_column("why")
     for c in result.changes:
         style = _STYLE.get(c.action, "")
-        table.add_row(f"[{style}]{c.action}[/]", escape(c.path), escape(c.reason))
-    out.print(table)
+        changes.add_row(f"[{style}]{c.action}[/]", escape(c.path), escape(c.reason))
+    out.print(changes)
     for c in result.kept:
         err.print(f"kept {c.path}: {c.reason}", markup=False)

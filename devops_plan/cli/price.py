@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +12,9 @@ from rich.table import Table
 
 from ..catalog import BASE_REGIONS, CLOUDS, Catalog, Price, load_catalog
 from ..errors import CatalogError
-from ._common import app, err, out, print_json, user_errors
+from ..units import format_money, format_rate
+from . import options
+from ._common import app, err, out, print_json, table, user_errors
 
 catalog_app = typer.Typer(
     help="Browse the price catalogs and refresh them from the AWS Price List API.",
@@ -19,53 +23,50 @@ catalog_app = typer.Typer(
 app.add_typer(catalog_app, name="catalog")
 
 
-def _number(value: Any) -> float:
+# The contract of `devops-plan price --json` (docs/pricing.md), and the further fields of each
+# row of `catalog list --json`.
+_PRICE_FIELDS = (
+    "cloud",
+    "product",
+    "region",
+    "purchase",
+    "unit",
+    "unit_price",
+    "monthly",
+    "currency",
+    "as_of",
+    "source",
+)
+_ROW_FIELDS = (
+    "service",
+    "category",
+    "family",
+    "vcpu",
+    "memory_gib",
+    "arch",
+    "generation",
+    "engine",
+    "deployment",
+)
+
+
+def _json(p: Price, fields: Sequence[str]) -> dict[str, Any]:
     # JSON numbers: a Decimal price has at most ~10 significant digits, exact as a float.
-    return float(value)
+    values = {name: getattr(p, name) for name in fields}
+    return {k: float(v) if isinstance(v, Decimal) else v for k, v in values.items()}
 
 
-def _price_json(p: Price) -> dict[str, Any]:
-    """The contract of `devops-plan price --json` (docs/pricing.md)."""
-    return {
-        "cloud": p.cloud,
-        "product": p.product,
-        "region": p.region,
-        "purchase": p.purchase,
-        "unit": p.unit,
-        "unit_price": _number(p.unit_price),
-        "monthly": _number(p.monthly),
-        "currency": p.currency,
-        "as_of": p.as_of,
-        "source": p.source,
-    }
-
-
-def _row_json(p: Price) -> dict[str, Any]:
-    return _price_json(p) | {
-        "service": p.service,
-        "category": p.category,
-        "family": p.family,
-        "vcpu": p.vcpu,
-        "memory_gib": p.memory_gib,
-        "arch": p.arch,
-        "generation": p.generation,
-        "engine": p.engine,
-        "deployment": p.deployment,
-    }
-
-
-def _load(cloud: str, catalog_path: Path | None) -> Catalog:
-    return load_catalog(cloud, catalog_path)
+def _catalog(cloud: str, catalog_path: Path | None, region: str | None) -> tuple[Catalog, str]:
+    """The cloud's catalog (or the CSV given) and the region to look in (default: the base)."""
+    if cloud not in CLOUDS:
+        raise CatalogError(f"unknown cloud {cloud!r}; expected one of {', '.join(CLOUDS)}")
+    return load_catalog(cloud, catalog_path), region or BASE_REGIONS[cloud]
 
 
 def _fmt(value: float | None) -> str:
     if value is None:
         return ""
     return f"{value:g}"
-
-
-def _money_text(value: Any) -> str:
-    return format(value.normalize(), "f") if hasattr(value, "normalize") else str(value)
 
 
 @app.command("price")
@@ -85,33 +86,34 @@ def price(
     catalog_path: Path | None = typer.Option(
         None, "--catalog", help="A catalog CSV to use instead of the shipped one."
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the price as JSON."),
+    as_json: bool = options.json("the price"),
 ) -> None:
     """Print the price of one product: unit price, a 730-hour month, source and date."""
     with user_errors():
-        if cloud not in CLOUDS:
-            raise CatalogError(f"unknown cloud {cloud!r}; expected one of {', '.join(CLOUDS)}")
-        catalog = _load(cloud, catalog_path)
-        where = region or BASE_REGIONS[cloud]
+        catalog, where = _catalog(cloud, catalog_path, region)
         deployment = "multi_az" if multi_az else ""
         p = catalog.price(product, where, purchase, engine=engine, deployment=deployment)
     if as_json:
-        print_json(_price_json(p))
+        print_json(_json(p, _PRICE_FIELDS))
         return
+    for line in _price_lines(p):
+        out.print(line, markup=False, highlight=False)
+
+
+def _price_lines(p: Price) -> list[str]:
     lines = [
         f"{p.cloud} {p.product} in {p.region} ({p.purchase}"
         + "".join(f", {x}" for x in (p.engine, p.deployment) if x)
         + ")",
-        f"  {_money_text(p.unit_price)} {p.currency} per {p.unit}",
+        f"  {format_rate(p.unit_price, p.currency)} per {p.unit}",
     ]
     if p.hourly:
-        lines.append(f"  {_money_text(p.monthly)} {p.currency} per month (730 hours)")
+        lines.append(f"  {format_rate(p.monthly, p.currency)} per month (730 hours)")
     if p.vcpu is not None or p.memory_gib is not None:
         lines.append(f"  {_fmt(p.vcpu) or '-'} vCPU, {_fmt(p.memory_gib) or '-'} GiB")
     lines.append(f"  source: {p.source}")
     lines.append(f"  as of {p.as_of}")
-    for line in lines:
-        out.print(line, markup=False, highlight=False)
+    return lines
 
 
 @catalog_app.command("list")
@@ -133,14 +135,11 @@ def list_products(
     generation: str | None = typer.Option(None, "--generation", help="current or previous."),
     limit: int | None = typer.Option(None, "--limit", min=1, help="Show the cheapest N only."),
     catalog_path: Path | None = typer.Option(None, "--catalog", help="A catalog CSV to use."),
-    as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON."),
+    as_json: bool = options.json("the rows"),
 ) -> None:
     """List products in a region sorted by price, filtered by family, size, engine ..."""
     with user_errors():
-        if cloud not in CLOUDS:
-            raise CatalogError(f"unknown cloud {cloud!r}; expected one of {', '.join(CLOUDS)}")
-        catalog = _load(cloud, catalog_path)
-        where = region or BASE_REGIONS[cloud]
+        catalog, where = _catalog(cloud, catalog_path, region)
         rows = catalog.products(
             where,
             category=category,
@@ -153,32 +152,23 @@ def list_products(
             arch=arch,
             generation=generation,
         )
-    if limit is not None:
-        rows = rows[:limit]
+    rows = rows[:limit] if limit is not None else rows
     if as_json:
-        print_json([_row_json(p) for p in rows])
-        return
-    if not rows:
+        print_json([_json(p, (*_PRICE_FIELDS, *_ROW_FIELDS)) for p in rows])
+    elif not rows:
         err.print(f"no {cloud} products in {where} match these filters", markup=False)
-        return
-    table = Table(
-        title=f"{cloud} {where} {purchase} ({catalog.currency}, prices as of {catalog.as_of})",
-        title_justify="left",
+    else:
+        title = f"{cloud} {where} {purchase} ({catalog.currency}, prices as of {catalog.as_of})"
+        out.print(_products_table(title, rows))
+
+
+def _products_table(title: str, rows: Sequence[Price]) -> Table:
+    columns = ("product", "category", "vCPU", "GiB", "engine", "deployment", "unit")
+    products = table(
+        title, (*columns, "unit price", "monthly"), {"vCPU", "GiB", "unit price", "monthly"}
     )
-    for name, justify in (
-        ("product", "left"),
-        ("category", "left"),
-        ("vCPU", "right"),
-        ("GiB", "right"),
-        ("engine", "left"),
-        ("deployment", "left"),
-        ("unit", "left"),
-        ("unit price", "right"),
-        ("monthly", "right"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for p in rows:
-        table.add_row(
+        products.add_row(
             p.product,
             p.category,
             _fmt(p.vcpu),
@@ -186,10 +176,10 @@ def list_products(
             p.engine,
             p.deployment,
             p.unit,
-            _money_text(p.unit_price),
-            f"{p.monthly:.2f}",
+            format_rate(p.unit_price, p.currency),
+            format_money(p.monthly, p.currency),
         )
-    out.print(table)
+    return products
 
 
 @catalog_app.command("refresh")

@@ -1,7 +1,6 @@
-"""Renderers: turn a Plan into artefacts for people: the architecture diagram and ADR drafts.
-
-`diagram` is the only module that imports the `diagrams` package; `adr` renders MADR 4
-records from Jinja templates. Writing them into a docs folder is `devops_plan.export`.
+"""Renderers: a Plan turned into artefacts for people: charts and the Pareto chart, the
+architecture diagram, ADR drafts, runbooks, Kubernetes manifests, SLO rules and Terraform
+variables. Writing them into a docs folder is `devops_plan.export`.
 """
 
 from __future__ import annotations

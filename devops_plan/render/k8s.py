@@ -89,6 +89,48 @@ def hpa_bounds(s: ServiceOut) -> tuple[int, int, int]:
 def _deployment(plan: Plan, s: ServiceOut, settings: Settings, namespace: str) -> dict[str, Any]:
     labels = _labels(plan, s.name)
     selector = {"matchLabels": dict(labels)}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {
+            "name": s.name,
+            "namespace": namespace,
+            "labels": dict(labels),
+            "annotations": {"devops-plan/replicas": _replica_note(s)},
+        },
+        "spec": {
+            "replicas": s.replicas,
+            "selector": selector,
+            "template": {
+                "metadata": {"labels": dict(labels)},
+                "spec": _pod_spec(plan, s, settings, selector),
+            },
+        },
+    }
+
+
+def _pod_spec(
+    plan: Plan, s: ServiceOut, settings: Settings, selector: dict[str, Any]
+) -> dict[str, Any]:
+    """On the service's node pool, spread over zones and hosts, one container with its
+    requests and limits."""
+    pod_spec: dict[str, Any] = {}
+    pool = next((p for p in plan.node_pools if s.name in p.services), None)
+    if pool is not None:
+        pod_spec["nodeSelector"] = {POOL_LABEL.get(plan.cloud, "devops-plan/pool"): pool.name}
+    pod_spec["topologySpreadConstraints"] = _spread(s, selector)
+    pod_spec["containers"] = [
+        {
+            "name": s.name,
+            "image": settings.image.format(design=plan.design, service=s.name),
+            "resources": _resources(s),
+        }
+    ]
+    return pod_spec
+
+
+def _spread(s: ServiceOut, selector: dict[str, Any]) -> list[dict[str, Any]]:
+    """Pods spread evenly over the service's zones (strictly) and over hosts (best effort)."""
     spread: list[dict[str, Any]] = []
     if s.zones >= 2:
         spread.append(
@@ -108,6 +150,11 @@ def _deployment(plan: Plan, s: ServiceOut, settings: Settings, namespace: str) -
             "labelSelector": dict(selector),
         }
     )
+    return spread
+
+
+def _resources(s: ServiceOut) -> dict[str, Any]:
+    """The planned requests, and limits when the design sets them."""
     requests: dict[str, str] = {}
     limits: dict[str, str] = {}
     if s.cpu_request_m:
@@ -121,34 +168,7 @@ def _deployment(plan: Plan, s: ServiceOut, settings: Settings, namespace: str) -
     resources: dict[str, Any] = {"requests": requests}
     if limits:
         resources["limits"] = limits
-    pod_spec: dict[str, Any] = {}
-    pool = next((p for p in plan.node_pools if s.name in p.services), None)
-    if pool is not None:
-        pod_spec["nodeSelector"] = {POOL_LABEL.get(plan.cloud, "devops-plan/pool"): pool.name}
-    pod_spec["topologySpreadConstraints"] = spread
-    pod_spec["containers"] = [
-        {
-            "name": s.name,
-            "image": settings.image.format(design=plan.design, service=s.name),
-            "resources": resources,
-        }
-    ]
-    annotations = {"devops-plan/replicas": _replica_note(s)}
-    return {
-        "apiVersion": "apps/v1",
-        "kind": "Deployment",
-        "metadata": {
-            "name": s.name,
-            "namespace": namespace,
-            "labels": dict(labels),
-            "annotations": annotations,
-        },
-        "spec": {
-            "replicas": s.replicas,
-            "selector": selector,
-            "template": {"metadata": {"labels": dict(labels)}, "spec": pod_spec},
-        },
-    }
+    return resources
 
 
 def _replica_note(s: ServiceOut) -> str:

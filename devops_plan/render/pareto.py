@@ -13,6 +13,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, NullLocator
 
+from ..units import format_money
+
 __all__ = ["pareto_figure"]
 
 # Okabe-Ito colours: distinguishable with red-green colour blindness and in grey print.
@@ -63,6 +65,27 @@ def pareto_figure(df: pd.DataFrame, current: Any = None, *, title: str | None = 
     ax = fig.add_subplot()
     x_all = _nines(df["availability"])
     y_all = df["monthly_cost"].to_numpy(dtype=float)
+    _candidates(ax, df, x_all, y_all)
+    _step_line(ax, x_all, y_all)
+    _targets(ax, attrs.get("availability_target"), attrs.get("budget"), currency)
+    point = _point(current, df)
+    if point is not None:
+        _current(ax, point, currency)
+    _availability_axis(ax, x_all)
+    ax.set_ylabel(f"monthly cost, {currency}".rstrip(", "))
+    ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
+    ax.grid(True, linewidth=0.3, alpha=0.5)
+    ax.set_title(
+        title
+        or f"{attrs.get('design', 'design')}: {len(df):,} candidates, "
+        f"{int(df['on_frontier'].sum())} on the frontier"
+    )
+    ax.legend(loc="upper left", fontsize=7, framealpha=0.9)
+    return fig
+
+
+def _candidates(ax: Any, df: pd.DataFrame, x_all: Any, y_all: Any) -> None:
+    """The candidates off the frontier as faint dots; those on it coloured by DR strategy."""
     off = ~df["on_frontier"].to_numpy(dtype=bool)
     ax.scatter(
         x_all[off],
@@ -77,20 +100,18 @@ def pareto_figure(df: pd.DataFrame, current: Any = None, *, title: str | None = 
     front = df[df["on_frontier"]]
     for strategy, colour in STRATEGY_COLOURS.items():
         rows = front[front["dr_strategy"] == strategy]
-        if rows.empty:
-            continue
-        ax.scatter(
-            _nines(rows["availability"]),
-            rows["monthly_cost"],
-            s=26,
-            color=colour,
-            edgecolors="black",
-            linewidths=0.4,
-            zorder=3,
-            label=f"frontier, {strategy.replace('_', ' ')} ({len(rows)})",
-        )
-    _step_line(ax, x_all, y_all)
-    target = attrs.get("availability_target")
+        if not rows.empty:
+            label = f"frontier, {strategy.replace('_', ' ')} ({len(rows)})"
+            ax.scatter(
+                _nines(rows["availability"]),
+                rows["monthly_cost"],
+                **_marker(26, colour, "black", 0.4, 3),
+                label=label,
+            )
+
+
+def _targets(ax: Any, target: float | None, budget: float | None, currency: str) -> None:
+    """The availability target (vertical) and the budget (horizontal), when set."""
     if target is not None:
         ax.axvline(
             float(_nines(target)),
@@ -99,39 +120,31 @@ def pareto_figure(df: pd.DataFrame, current: Any = None, *, title: str | None = 
             linewidth=1.2,
             label=f"target {target:g}%",
         )
-    budget = attrs.get("budget")
     if budget is not None:
         ax.axhline(
             budget,
             color=TARGET,
             linestyle=":",
             linewidth=1.2,
-            label=f"budget {budget:,.0f} {currency}",
+            label=f"budget {format_money(budget, currency, places=0)}",
         )
-    point = _point(current, df)
-    if point is not None:
-        ax.scatter(
-            [_nines(point[0])],
-            [point[1]],
-            marker="*",
-            s=220,
-            color=CURRENT,
-            edgecolors="white",
-            linewidths=0.8,
-            zorder=4,
-            label=f"current design ({point[0]:g}%, {point[1]:,.0f} {currency})",
-        )
-    _availability_axis(ax, x_all)
-    ax.set_ylabel(f"monthly cost, {currency}".rstrip(", "))
-    ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
-    ax.grid(True, linewidth=0.3, alpha=0.5)
-    ax.set_title(
-        title
-        or f"{attrs.get('design', 'design')}: {len(df):,} candidates, "
-        f"{int(df['on_frontier'].sum())} on the frontier"
+
+
+def _current(ax: Any, point: tuple[float, float], currency: str) -> None:
+    """The current design, a star."""
+    availability, cost = point
+    label = f"current design ({availability:g}%, {format_money(cost, currency, places=0)})"
+    ax.scatter(
+        [_nines(availability)],
+        [cost],
+        marker="*",
+        **_marker(220, CURRENT, "white", 0.8, 4),
+        label=label,
     )
-    ax.legend(loc="upper left", fontsize=7, framealpha=0.9)
-    return fig
+
+
+def _marker(size: float, colour: str, edge: str, width: float, zorder: int) -> dict[str, Any]:
+    return {"s": size, "color": colour, "edgecolors": edge, "linewidths": width, "zorder": zorder}
 
 
 def _step_line(ax: Any, x: Any, y: Any) -> None:

@@ -9,7 +9,7 @@ Templates are Jinja files in `devops_plan/templates/runbook/`. Pure and determin
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,12 +18,11 @@ import jinja2
 
 from ..design import Design
 from ..engine.availability import dependency_closure
-from ..errors import UserError
 from ..paths import package_path
 from ..plan import NodePoolOut, Plan, ServiceOut
 from ..units import format_duration
 from . import slo
-from .templating import markdown_environment
+from .templating import markdown_environment, render_markdown
 
 __all__ = ["FAILOVER", "Settings", "artefacts", "failover_steps", "template_dir"]
 
@@ -100,17 +99,7 @@ def _environment(templates: Path | None) -> jinja2.Environment:
 
 
 def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
-    try:
-        text = env.get_template(name).render(**context)
-    except jinja2.TemplateError as exc:
-        raise UserError(f"runbook template {name}: {exc}") from None
-    # Trailing spaces stripped and blank lines collapsed: a re-save in an editor is not an edit.
-    out: list[str] = []
-    for line in (raw.rstrip() for raw in text.strip("\n").split("\n")):
-        if line == "" and out and out[-1] == "":
-            continue
-        out.append(line)
-    return "\n".join(out) + "\n"
+    return render_markdown(env, name, context, lambda n, exc: f"runbook template {n}: {exc}")
 
 
 def _command(plan: Plan, key: str, **values: Any) -> str:
@@ -180,80 +169,32 @@ def _pool(plan: Plan, s: ServiceOut) -> NodePoolOut | None:
 
 def failover_steps(plan: Plan) -> list[str]:
     """The chosen DR strategy's recovery steps, in order, with the plan's numbers."""
+    steps = _FAILOVER.get(plan.dr.strategy, _active_active_steps)
+    return steps(plan)
+
+
+def _backup_restore_steps(plan: Plan) -> list[str]:
     dr = plan.dr.dr_region
-    strategy = plan.dr.strategy
-    dbs = [s for s in plan.services if s.kind == "database"]
-    caches = [s for s in plan.services if s.kind == "cache"]
-    stateless = [s for s in plan.services if s.kind == "stateless"]
+    return [
+        f"Provision the infrastructure in {dr} from your Terraform with "
+        f"terraform/{plan.design}/terraform.tfvars.json (region set to {dr}).",
+        *_restore(plan),
+        *_scale(plan, "Create", "with"),
+        *_caches_warm(plan),
+        _dns(plan),
+        _verify(plan),
+    ]
 
-    def promote() -> list[str]:
-        return [
-            f"Promote the {dr} replica of {s.name} ({s.engine}, {s.instance_class}) to a standalone "
-            f"primary: `{_command(plan, 'promote', name=s.name, region=dr, engine=s.engine or '')}`. "
-            f"Writes made in the last {format_duration(plan.dr.rpo)} (RPO) may be lost."
-            for s in dbs
-        ]
 
-    def restore() -> list[str]:
-        return [
-            f"Restore {s.name} in {dr} from the latest cross-region snapshot copy as "
-            f"{s.instance_class}{' Multi-AZ' if s.multi_az else ''} with {s.storage_gib:g} GiB: "
-            f"`{_command(plan, 'restore', name=s.name, region=dr, cls=s.instance_class, engine=s.engine or '')}`"
-            for s in dbs
-        ]
+def _replica_steps(plan: Plan, scale: str, *, warm_caches: bool) -> list[str]:
+    """Pilot light and warm standby: promote the replicas, scale the compute up (and warm the
+    caches, which pilot light does not run), switch DNS."""
+    caches = _caches_warm(plan) if warm_caches else []
+    return [*_promote(plan), *_scale(plan, scale), *caches, _dns(plan), _verify(plan)]
 
-    def scale(what: str, to: str = "to") -> list[str]:
-        steps = [
-            f"{what} node pool {p.name} in {dr} {to} {p.nodes} x {p.instance_type} "
-            f"({p.zones} zone{'s' if p.zones != 1 else ''}): "
-            f"`{_command(plan, 'scale_pool', pool=p.name, nodes=p.nodes, nodes_per_zone=p.nodes // max(1, p.zones), region=dr)}`"
-            for p in plan.node_pools
-        ]
-        replicas = ", ".join(f"{s.name} {s.replicas}" for s in stateless)
-        if replicas:
-            steps.append(
-                f"Apply the manifests (kubernetes/{plan.design}/) in {dr} and scale the deployments "
-                f"to the planned replicas: {replicas}; wait until every pod is ready."
-            )
-        return steps
 
-    def caches_warm() -> list[str]:
-        return [
-            f"Create or scale cache {s.name} ({s.instance_class} x {s.cache_nodes}) in {dr}; it "
-            "starts cold, so expect higher latency and database load until it warms up."
-            for s in caches
-        ]
-
-    dns = f"Switch DNS: {_command(plan, 'dns', region=dr)}; keep the TTL short (60 s) so clients follow."
-    verify = (
-        f"Verify: the SLO alerts clear and the error ratio over 5m is back under the budget; "
-        f"record the time: the recovery must finish within RTO {format_duration(plan.dr.rto_target)}."
-    )
-    if strategy == "backup_restore":
-        return [
-            f"Provision the infrastructure in {dr} from your Terraform with "
-            f"terraform/{plan.design}/terraform.tfvars.json (region set to {dr}).",
-            *restore(),
-            *scale("Create", "with"),
-            *caches_warm(),
-            dns,
-            verify,
-        ]
-    if strategy == "pilot_light":
-        return [
-            *promote(),
-            *scale("Scale the dormant compute: scale"),
-            *caches_warm(),
-            dns,
-            verify,
-        ]
-    if strategy == "warm_standby":
-        return [
-            *promote(),
-            *scale("Scale the warm standby up to full size: scale"),
-            dns,
-            verify,
-        ]
+def _active_active_steps(plan: Plan) -> list[str]:
+    dr = plan.dr.dr_region
     return [
         f"Confirm that {dr} is serving: its load balancer health checks pass and its error ratio "
         "is within budget; the global DNS or load balancer should already have drained the "
@@ -261,11 +202,89 @@ def failover_steps(plan: Plan) -> list[str]:
         *[
             f"Make sure the writable primary of {s.name} is in {dr}; promote it if the "
             f"primary was in the failed region: `{_command(plan, 'promote', name=s.name, region=dr, engine=s.engine or '')}`."
-            for s in dbs
+            for s in _of_kind(plan, "database")
         ],
-        *scale("Scale the surviving region to carry all traffic: scale"),
-        verify,
+        *_scale(plan, "Scale the surviving region to carry all traffic: scale"),
+        _verify(plan),
     ]
+
+
+_FAILOVER: dict[str, Callable[[Plan], list[str]]] = {
+    "backup_restore": _backup_restore_steps,
+    "pilot_light": lambda plan: _replica_steps(
+        plan, "Scale the dormant compute: scale", warm_caches=True
+    ),
+    "warm_standby": lambda plan: _replica_steps(
+        plan, "Scale the warm standby up to full size: scale", warm_caches=False
+    ),
+}
+
+
+def _of_kind(plan: Plan, kind: str) -> list[ServiceOut]:
+    return [s for s in plan.services if s.kind == kind]
+
+
+def _promote(plan: Plan) -> list[str]:
+    """Each database's cross-region replica promoted, losing at most the RPO."""
+    dr, rpo = plan.dr.dr_region, format_duration(plan.dr.rpo)
+    steps = []
+    for s in _of_kind(plan, "database"):
+        command = _command(plan, "promote", name=s.name, region=dr, engine=s.engine or "")
+        steps.append(
+            f"Promote the {dr} replica of {s.name} ({s.engine}, {s.instance_class}) to a standalone "
+            f"primary: `{command}`. Writes made in the last {rpo} (RPO) may be lost."
+        )
+    return steps
+
+
+def _restore(plan: Plan) -> list[str]:
+    """Each database restored in the DR region from its latest copied snapshot."""
+    dr = plan.dr.dr_region
+    return [
+        f"Restore {s.name} in {dr} from the latest cross-region snapshot copy as "
+        f"{s.instance_class}{' Multi-AZ' if s.multi_az else ''} with {s.storage_gib:g} GiB: "
+        f"`{_command(plan, 'restore', name=s.name, region=dr, cls=s.instance_class, engine=s.engine or '')}`"
+        for s in _of_kind(plan, "database")
+    ]
+
+
+def _scale(plan: Plan, what: str, to: str = "to") -> list[str]:
+    dr = plan.dr.dr_region
+    steps = [
+        f"{what} node pool {p.name} in {dr} {to} {p.nodes} x {p.instance_type} "
+        f"({p.zones} zone{'s' if p.zones != 1 else ''}): "
+        f"`{_command(plan, 'scale_pool', pool=p.name, nodes=p.nodes, nodes_per_zone=p.nodes // max(1, p.zones), region=dr)}`"
+        for p in plan.node_pools
+    ]
+    replicas = ", ".join(f"{s.name} {s.replicas}" for s in _of_kind(plan, "stateless"))
+    if replicas:
+        steps.append(
+            f"Apply the manifests (kubernetes/{plan.design}/) in {dr} and scale the deployments "
+            f"to the planned replicas: {replicas}; wait until every pod is ready."
+        )
+    return steps
+
+
+def _caches_warm(plan: Plan) -> list[str]:
+    return [
+        f"Create or scale cache {s.name} ({s.instance_class} x {s.cache_nodes}) in {plan.dr.dr_region}; it "
+        "starts cold, so expect higher latency and database load until it warms up."
+        for s in _of_kind(plan, "cache")
+    ]
+
+
+def _dns(plan: Plan) -> str:
+    return (
+        f"Switch DNS: {_command(plan, 'dns', region=plan.dr.dr_region)}; "
+        "keep the TTL short (60 s) so clients follow."
+    )
+
+
+def _verify(plan: Plan) -> str:
+    return (
+        f"Verify: the SLO alerts clear and the error ratio over 5m is back under the budget; "
+        f"record the time: the recovery must finish within RTO {format_duration(plan.dr.rto_target)}."
+    )
 
 
 def _context(plan: Plan, design: Design, settings: Settings) -> dict[str, Any]:

@@ -1,0 +1,24 @@
+"""An executed notebook as a standalone HTML report, code hidden and secrets redacted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, cast
+
+from .catalogue import read_notebook
+from .redact import redact
+
+
+def to_html(notebook: str | Path, title: str = "") -> str:
+    """An executed notebook as a standalone HTML report with the code hidden (as `jupyter
+    nbconvert --no-input` does; papermill's report mode alone does not hide it in HTML)."""
+    import nbconvert
+
+    nb = read_notebook(Path(notebook))
+    exporter = cast(Any, nbconvert).HTMLExporter(
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
+    body, _ = exporter.from_notebook_node(
+        nb, resources={"metadata": {"name": title or Path(notebook).stem}}
+    )
+    return redact(str(body))

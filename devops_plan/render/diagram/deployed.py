@@ -1,0 +1,131 @@
+"""What runs in each region and what it costs, recovered from the plan's priced line items: the
+only code that reads resource ids (`node-pool/<name>`, `db/<name>`, ...) and turns
+instance-hours back into counts. When the planner publishes `Plan.deployments[region]`,
+`deployments` reads that instead."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ...plan import Plan
+from ...units import HOURS_PER_MONTH
+
+# Line items whose cost is a service's compute: its share of a node pool, its VMs, containers.
+_COMPUTE = ("node-pool/", "vm/", "containers/")
+
+
+@dataclass(frozen=True)
+class Running:
+    """Instances running all month (nodes of a pool, cache nodes) and their monthly cost."""
+
+    count: int
+    monthly_cost: Decimal
+
+
+@dataclass(frozen=True)
+class Copies:
+    """Cross-region copies of a service billed in a region: GiB per kind of copy and the cost.
+    In the region that keeps them, the stored copies; in the primary, the transfer that
+    makes them."""
+
+    gib: tuple[tuple[str, float], ...]
+    monthly_cost: Decimal
+
+
+@dataclass(frozen=True)
+class Deployed:
+    """What runs in one region and its monthly cost, by node pool or service name.
+
+    `compute` is a service's compute here (its share of the node pools, its VMs or
+    containers); `replicas` counts the instances of VM and container services from their
+    hours; `database_replicas` are cross-region replicas kept for DR; `replication_traffic`
+    is billed in the region the data leaves.
+    """
+
+    region: str
+    control_plane: Decimal | None = None
+    standby_control_plane: Decimal | None = None
+    pools: Mapping[str, Running] = field(default_factory=dict)
+    compute: Mapping[str, Decimal] = field(default_factory=dict)
+    replicas: Mapping[str, int] = field(default_factory=dict)
+    load_balancers: Mapping[str, Decimal] = field(default_factory=dict)
+    idle_load_balancers: Mapping[str, Decimal] = field(default_factory=dict)
+    databases: Mapping[str, Decimal] = field(default_factory=dict)
+    database_replicas: Mapping[str, Decimal] = field(default_factory=dict)
+    caches: Mapping[str, Running] = field(default_factory=dict)
+    warm_caches: Mapping[str, Decimal] = field(default_factory=dict)
+    buckets: Mapping[str, Decimal] = field(default_factory=dict)
+    queues: Mapping[str, Decimal] = field(default_factory=dict)
+    copies: Mapping[str, Copies] = field(default_factory=dict)
+    replication_traffic: Mapping[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass
+class _Sums:
+    """One region's line items summed by resource id, and compute cost by service."""
+
+    cost: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    hours: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    components: dict[str, list[tuple[str, float]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    compute: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+
+    def by_kind(self, kind: str) -> dict[str, Decimal]:
+        """Cost of every `<kind>/<name>` resource, by name."""
+        prefix = f"{kind}/"
+        return {r.removeprefix(prefix): c for r, c in self.cost.items() if r.startswith(prefix)}
+
+    def running(self, kind: str) -> dict[str, Running]:
+        """Instances running all month: instance-hours over the 730-hour month."""
+        return {
+            name: Running(round(self.hours[f"{kind}/{name}"] / HOURS_PER_MONTH), cost)
+            for name, cost in self.by_kind(kind).items()
+        }
+
+
+def deployments(plan: Plan) -> dict[str, Deployed]:
+    """What runs in each region that has a priced line item, by region."""
+    sums: dict[str, _Sums] = defaultdict(_Sums)
+    for i in plan.cost.line_items:
+        here = sums[i.region]
+        here.cost[i.resource] += i.monthly_cost
+        here.components[i.resource].append((i.component, i.quantity))
+        if i.unit == "hour":
+            here.hours[i.resource] += i.quantity
+        if i.resource.startswith(_COMPUTE):
+            here.compute[i.service] += i.monthly_cost
+    vcpu = {s.name: (s.cpu_request_m or 1000) / 1000 for s in plan.services}
+    return {region: _deployed(region, s, vcpu) for region, s in sums.items()}
+
+
+def _deployed(region: str, sums: _Sums, vcpu: Mapping[str, float]) -> Deployed:
+    replicas = {name: r.count for name, r in sums.running("vm").items()}
+    for name in sums.by_kind("containers"):
+        # The first component is the vCPU-hours one: replicas x vCPU x 730.
+        first = sums.components[f"containers/{name}"][0][1]
+        replicas[name] = round(first / HOURS_PER_MONTH / vcpu.get(name, 1.0))
+    return Deployed(
+        region=region,
+        control_plane=sums.cost.get("kubernetes"),
+        standby_control_plane=sums.cost.get("dr-kubernetes"),
+        pools=sums.running("node-pool"),
+        compute=dict(sums.compute),
+        replicas=replicas,
+        load_balancers=sums.by_kind("load-balancer"),
+        idle_load_balancers=sums.by_kind("dr-load-balancer"),
+        databases=sums.by_kind("db"),
+        database_replicas=sums.by_kind("dr-db"),
+        caches=sums.running("cache"),
+        warm_caches=sums.by_kind("dr-cache"),
+        buckets=sums.by_kind("bucket"),
+        queues=sums.by_kind("queue"),
+        copies={
+            name: Copies(tuple(sums.components[f"dr-backup/{name}"]), cost)
+            for name, cost in sums.by_kind("dr-backup").items()
+        },
+        replication_traffic=sums.by_kind("dr-replication"),
+    )
