@@ -1,7 +1,6 @@
-"""What runs in each region and what it costs, recovered from the plan's priced line items: the
-only code that reads resource ids (`node-pool/<name>`, `db/<name>`, ...) and turns
-instance-hours back into counts. When the planner publishes `Plan.deployments[region]`,
-`deployments` reads that instead."""
+"""What runs in each region and what it costs: counts from the plan's `deployments` (the
+engine's own numbers), monthly costs summed from its priced line items by resource
+(`node-pool/<name>`, `db/<name>`, ...). The only diagram code that reads line items."""
 
 from __future__ import annotations
 
@@ -10,8 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ...design import Platform
 from ...plan import Plan
-from ...units import HOURS_PER_MONTH
 
 # Line items whose cost is a service's compute: its share of a node pool, its VMs, containers.
 _COMPUTE = ("node-pool/", "vm/", "containers/")
@@ -40,8 +39,8 @@ class Deployed:
     """What runs in one region and its monthly cost, by node pool or service name.
 
     `compute` is a service's compute here (its share of the node pools, its VMs or
-    containers); `replicas` counts the instances of VM and container services from their
-    hours; `database_replicas` are cross-region replicas kept for DR; `replication_traffic`
+    containers); `replicas` counts the instances of VM and container services;
+    `database_replicas` are cross-region replicas kept for DR; `replication_traffic`
     is billed in the region the data leaves.
     """
 
@@ -68,7 +67,6 @@ class _Sums:
     """One region's line items summed by resource id, and compute cost by service."""
 
     cost: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
-    hours: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     components: dict[str, list[tuple[str, float]]] = field(
         default_factory=lambda: defaultdict(list)
     )
@@ -79,11 +77,10 @@ class _Sums:
         prefix = f"{kind}/"
         return {r.removeprefix(prefix): c for r, c in self.cost.items() if r.startswith(prefix)}
 
-    def running(self, kind: str) -> dict[str, Running]:
-        """Instances running all month: instance-hours over the 730-hour month."""
+    def running(self, kind: str, counts: Mapping[str, int]) -> dict[str, Running]:
+        """Each `<kind>/<name>` priced here: how many run (the plan's count) and its cost."""
         return {
-            name: Running(round(self.hours[f"{kind}/{name}"] / HOURS_PER_MONTH), cost)
-            for name, cost in self.by_kind(kind).items()
+            name: Running(counts.get(name, 0), cost) for name, cost in self.by_kind(kind).items()
         }
 
 
@@ -94,32 +91,31 @@ def deployments(plan: Plan) -> dict[str, Deployed]:
         here = sums[i.region]
         here.cost[i.resource] += i.monthly_cost
         here.components[i.resource].append((i.component, i.quantity))
-        if i.unit == "hour":
-            here.hours[i.resource] += i.quantity
         if i.resource.startswith(_COMPUTE):
             here.compute[i.service] += i.monthly_cost
-    vcpu = {s.name: (s.cpu_request_m or 1000) / 1000 for s in plan.services}
-    return {region: _deployed(region, s, vcpu) for region, s in sums.items()}
+    return {region: _deployed(plan, region, s) for region, s in sums.items()}
 
 
-def _deployed(region: str, sums: _Sums, vcpu: Mapping[str, float]) -> Deployed:
-    replicas = {name: r.count for name, r in sums.running("vm").items()}
-    for name in sums.by_kind("containers"):
-        # The first component is the vCPU-hours one: replicas x vCPU x 730.
-        first = sums.components[f"containers/{name}"][0][1]
-        replicas[name] = round(first / HOURS_PER_MONTH / vcpu.get(name, 1.0))
+def _deployed(plan: Plan, region: str, sums: _Sums) -> Deployed:
+    here = plan.deployments.get(region)
+    count = {} if here is None else here.node_pools
+    nodes = {} if here is None else {name: c.nodes for name, c in here.caches.items()}
+    # The diagram counts replicas only where each is an instance (VMs, containers); pods are
+    # shown as their node pool.
+    own = {s.name for s in plan.services if s.platform in (Platform.vm, Platform.managed)}
+    replicas = {} if here is None else {n: r for n, r in here.replicas.items() if n in own}
     return Deployed(
         region=region,
         control_plane=sums.cost.get("kubernetes"),
         standby_control_plane=sums.cost.get("dr-kubernetes"),
-        pools=sums.running("node-pool"),
+        pools=sums.running("node-pool", count),
         compute=dict(sums.compute),
         replicas=replicas,
         load_balancers=sums.by_kind("load-balancer"),
         idle_load_balancers=sums.by_kind("dr-load-balancer"),
         databases=sums.by_kind("db"),
         database_replicas=sums.by_kind("dr-db"),
-        caches=sums.running("cache"),
+        caches=sums.running("cache", nodes),
         warm_caches=sums.by_kind("dr-cache"),
         buckets=sums.by_kind("bucket"),
         queues=sums.by_kind("queue"),
