@@ -40,7 +40,7 @@ test: dev system-deps
 lint: dev
 	$(BIN)/ruff check devops_plan tests benchmarks scripts
 	$(BIN)/ruff format --check devops_plan tests benchmarks scripts
-	$(BIN)/mypy devops_plan
+	$(BIN)/mypy devops_plan tests benchmarks
 	$(PY) scripts/check_notebooks.py
 
 # Every benchmark in benchmarks/, one after the other (figures go to docs/performance.md).

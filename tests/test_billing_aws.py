@@ -233,7 +233,7 @@ def test_athena_runs_the_same_sql_with_polling(aws: str, tmp_path: Path) -> None
         "service_category": "Compute",
         "charge_category": "Usage",
     }
-    spend = _athena_result(
+    spend_result = _athena_result(
         [n for n, _ in columns],
         [t for _, t in columns],
         [
@@ -349,7 +349,7 @@ def test_athena_runs_the_same_sql_with_polling(aws: str, tmp_path: Path) -> None
     _post(
         aws,
         "/moto-api/static/athena/query-results",
-        {"results": [probe, spend]},
+        {"results": [probe, spend_result]},
     )
     # Each query stays QUEUED/RUNNING for a few polls before it succeeds.
     _post(
@@ -590,7 +590,7 @@ def test_cloudwatch_utilization_drives_idle_and_unused_findings(aws: str, tmp_pa
                 },
             ]
         for i in range(0, len(points), 500):
-            cw.put_metric_data(Namespace="AWS/EC2", MetricData=points[i : i + 500])
+            cw.put_metric_data(Namespace="AWS/EC2", MetricData=points[i : i + 500])  # type: ignore[arg-type]
     with DuckDBEngine.open_files([path]) as engine:
         spend = collect_spend(engine)
     usage = cloudwatch_for(spend)

@@ -386,7 +386,7 @@ def test_controls_replan_to_what_the_library_computes(session: Session) -> None:
         change_and_time(
             session,
             f"purchase -> {option}",
-            lambda o=option: dropdown(page, "purchase").select_option(o),
+            lambda o=option: dropdown(page, "purchase").select_option(o),  # type: ignore[misc]
         )
         assert_shows(page, build_plan(changed(design, purchase=option)), f"purchase -> {option}")
     screenshot(session, "after")

@@ -22,7 +22,7 @@ def plans() -> dict[str, Plan]:
 
 def _bar_widths(fig: Figure) -> list[float]:
     ax = fig.axes[0]
-    return [float(p.get_width()) for p in ax.patches]
+    return [float(p.get_width()) for p in ax.patches]  # type: ignore[attr-defined]
 
 
 def _labels(fig: Figure) -> list[str]:
@@ -43,9 +43,9 @@ def test_availability_chart_draws_the_target_line_and_verdict(plans: dict[str, P
     plan = plans["shop"]
     fig = charts.availability_chart(plan)
     ax = fig.axes[0]
-    lines = [ln for ln in ax.get_lines() if ln.get_label().startswith("target")]
+    lines = [ln for ln in ax.get_lines() if str(ln.get_label()).startswith("target")]
     assert len(lines) == 1
-    assert list(lines[0].get_xdata()) == [plan.availability.target] * 2
+    assert list(lines[0].get_xdata()) == [plan.availability.target] * 2  # type: ignore[arg-type]
     assert plan.availability.meets_target is False
     assert "misses" in ax.get_title()
     # The zoomed axis must still show every bar's end and the target.
@@ -70,16 +70,16 @@ def test_dr_chart_marks_the_chosen_strategy_at_its_rto_and_cost(plans: dict[str,
     texts = [t.get_text() for t in ax.texts]
     chosen = [t for t in texts if "(chosen)" in t]
     assert len(chosen) == 1 and chosen[0].startswith(plan.dr.strategy + " (chosen)")
-    points = [float(v) for c in ax.collections for v in c.get_offsets()[0]]
+    points = [float(v) for c in ax.collections for v in c.get_offsets()[0]]  # type: ignore[index,union-attr,arg-type]
     expected = [float(v) for o in plan.dr.options for v in (max(o.rto, 1), o.monthly_cost)]
     assert points == pytest.approx(expected)
     # The chosen point is the only star, drawn larger.
-    sizes = [float(c.get_sizes()[0]) for c in ax.collections]
+    sizes = [float(c.get_sizes()[0]) for c in ax.collections]  # type: ignore[attr-defined]
     idx = [o.strategy for o in plan.dr.options].index(plan.dr.strategy)
     assert sizes[idx] == max(sizes) and sizes.count(max(sizes)) == 1
     assert ax.get_xscale() == "log"
-    target = [ln for ln in ax.get_lines() if ln.get_label().startswith("RTO target")]
-    assert list(target[0].get_xdata()) == [plan.dr.rto_target] * 2
+    target = [ln for ln in ax.get_lines() if str(ln.get_label()).startswith("RTO target")]
+    assert list(target[0].get_xdata()) == [plan.dr.rto_target] * 2  # type: ignore[arg-type]
 
 
 def test_cost_charts_sort_largest_first_with_plan_amounts(plans: dict[str, Plan]) -> None:

@@ -333,7 +333,7 @@ def test_a_failure_while_staging_leaves_no_trace(
             raise OSError(5, "Input/output error")
         return real(fd, mode)
 
-    monkeypatch.setattr(writing.os, "fdopen", fdopen)
+    monkeypatch.setattr(os, "fdopen", fdopen)
     warm = with_dr(design, DRStrategy.warm_standby)
     with pytest.raises(ExternalError):
         run(build_plan(warm), warm, tmp_path)

@@ -32,7 +32,7 @@ def planned(request):
 
 
 def _by_kind(files):
-    out = {}
+    out: dict = {}
     for path, text in files.items():
         for doc in _docs(text):
             out.setdefault(doc["kind"], []).append((path, doc))

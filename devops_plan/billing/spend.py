@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cached_property
@@ -287,31 +287,31 @@ def collect_spend(engine: Engine, since: date | None = None, until: date | None 
         return _collect(engine, since, until)
 
 
-def _collect(engine: Engine, since: date | None, until: date | None) -> Spend:
-    if since is not None and until is not None and until <= since:
-        raise BillingInputError(
-            f"--until {until.isoformat()} must be after --since {since.isoformat()}"
-        )
-    found_lines: list[ChargeLine] = []
-    found_daily: list[DailySpend] = []
-    found_hours: list[ComputeHour] = []
-    found_inputs: list[InputSummary] = []
-    for row in engine.query("spend", where=period_filter(since, until)):
+@dataclass
+class _Grains:
+    """The spend query's rows, by grain: files read, charge lines, days, compute hours."""
+
+    lines: list[ChargeLine] = field(default_factory=list)
+    daily: list[DailySpend] = field(default_factory=list)
+    hours: list[ComputeHour] = field(default_factory=list)
+    inputs: list[InputSummary] = field(default_factory=list)
+
+    def add(self, row: Mapping[str, Any]) -> None:
         grain = row["grain"]
         if grain == "file":
-            found_inputs.append(_input(row))
+            self.inputs.append(_input(row))
         elif row["in_period"] is not True:
-            continue  # outside --since/--until (or undated while a period is set)
+            return  # outside --since/--until (or undated while a period is set)
         elif grain == "line":
-            found_lines.append(_line(row))
+            self.lines.append(_line(row))
         elif grain == "day":
-            found_daily.append(_daily(row))
+            self.daily.append(_daily(row))
         elif (
             row["on_demand_compute"] is True
             and (period_start := _when(row["period_start"])) is not None
             and (period_end := _when(row["period_end"])) is not None
         ):
-            found_hours.append(
+            self.hours.append(
                 ComputeHour(
                     provider=_text(row["provider"]),
                     start=period_start,
@@ -319,10 +319,20 @@ def _collect(engine: Engine, since: date | None, until: date | None) -> Spend:
                     cost=_money(row["effective_cost"]),
                 )
             )
-    inputs = tuple(sorted(found_inputs, key=lambda i: i.source))
-    lines = tuple(sorted(found_lines, key=_line_key))
-    daily = tuple(sorted(found_daily, key=_daily_key))
-    hours = tuple(sorted(found_hours, key=lambda h: (h.provider, h.start, h.end)))
+
+
+def _collect(engine: Engine, since: date | None, until: date | None) -> Spend:
+    if since is not None and until is not None and until <= since:
+        raise BillingInputError(
+            f"--until {until.isoformat()} must be after --since {since.isoformat()}"
+        )
+    found = _Grains()
+    for row in engine.query("spend", where=period_filter(since, until)):
+        found.add(row)
+    inputs = tuple(sorted(found.inputs, key=lambda i: i.source))
+    lines = tuple(sorted(found.lines, key=_line_key))
+    daily = tuple(sorted(found.daily, key=_daily_key))
+    hours = tuple(sorted(found.hours, key=lambda h: (h.provider, h.start, h.end)))
     rows_read = sum(i.row_count for i in inputs)
     if rows_read == 0:
         rejected = engine.rejected_rows()

@@ -127,58 +127,79 @@ def read_rows(cloud: str, path: Path) -> list[Price]:
         raise CatalogError(
             f"{path}: cannot read the {cloud} price catalog: {exc.strerror}"
         ) from None
-    problems: list[str] = []
-    rows: list[Price] = []
-    seen: dict[Key, int] = {}
     with handle:
         reader = csv.reader(handle)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise CatalogError(f"{path}:1: empty file; expected a header row") from None
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise CatalogError(f"{path}:1: not a CSV file: {exc}") from None
-        index = {name.strip(): i for i, name in enumerate(header)}
-        missing = [c for c in COLUMNS if c not in index]
-        if missing:
-            raise CatalogError(
-                f"{path}:1: missing column(s) {', '.join(missing)}; "
-                f"expected columns: {', '.join(COLUMNS)}"
-            )
-        positions = [(c, index[c]) for c in COLUMNS]
-        width = len(header)
+        index = _header(reader, path)
+        rows = _Rows(cloud, path, index)
         try:
             for fields in reader:
-                line = reader.line_num
-                if not fields:
-                    continue
-                if len(fields) != width:
-                    problems.append(f"{path}:{line}: expected {width} fields, found {len(fields)}")
-                else:
-                    cell = {c: fields[i] for c, i in positions}
-                    try:
-                        price = _parse_row(cloud, cell)
-                    except _RowProblem as exc:
-                        col = index[exc.column] + 1
-                        problems.append(f"{path}:{line}:{col}: column {exc.column}: {exc}")
-                    else:
-                        first = seen.setdefault(price.key, line)
-                        if first != line:
-                            problems.append(
-                                f"{path}:{line}: duplicate of line {first}: {describe_key(price.key)}"
-                            )
-                        else:
-                            rows.append(price)
-                if len(problems) >= _MAX_PROBLEMS:
-                    problems.append("(stopped after 20 problems)")
+                if fields and not rows.add(reader.line_num, fields):
                     break
         except (csv.Error, UnicodeDecodeError) as exc:
-            problems.append(f"{path}:{reader.line_num}: not valid CSV: {exc}")
-    if problems:
-        raise CatalogError("\n".join(problems))
-    if not rows:
+            rows.problems.append(f"{path}:{reader.line_num}: not valid CSV: {exc}")
+    if rows.problems:
+        raise CatalogError("\n".join(rows.problems))
+    if not rows.rows:
         raise CatalogError(f"{path}: no price rows")
-    return rows
+    return rows.rows
+
+
+def _header(reader: Any, path: Path) -> dict[str, int]:
+    """Column positions by name; CatalogError when the header is missing or incomplete."""
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise CatalogError(f"{path}:1: empty file; expected a header row") from None
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise CatalogError(f"{path}:1: not a CSV file: {exc}") from None
+    index = {name.strip(): i for i, name in enumerate(header)}
+    missing = [c for c in COLUMNS if c not in index]
+    if missing:
+        raise CatalogError(
+            f"{path}:1: missing column(s) {', '.join(missing)}; "
+            f"expected columns: {', '.join(COLUMNS)}"
+        )
+    index[""] = len(header)  # the width every row must have
+    return index
+
+
+class _Rows:
+    """The rows read so far, and every problem (up to a limit) with its line and column."""
+
+    def __init__(self, cloud: str, path: Path, index: dict[str, int]) -> None:
+        self.cloud, self.path, self.index = cloud, path, index
+        self.rows: list[Price] = []
+        self.problems: list[str] = []
+        self.seen: dict[Key, int] = {}
+
+    def add(self, line: int, fields: list[str]) -> bool:
+        """Read one row; False once there are too many problems to go on."""
+        width = self.index[""]
+        if len(fields) != width:
+            self.problems.append(
+                f"{self.path}:{line}: expected {width} fields, found {len(fields)}"
+            )
+        else:
+            self._parse(line, {c: fields[self.index[c]] for c in COLUMNS})
+        if len(self.problems) >= _MAX_PROBLEMS:
+            self.problems.append("(stopped after 20 problems)")
+            return False
+        return True
+
+    def _parse(self, line: int, cell: dict[str, str]) -> None:
+        try:
+            price = _parse_row(self.cloud, cell)
+        except _RowProblem as exc:
+            col = self.index[exc.column] + 1
+            self.problems.append(f"{self.path}:{line}:{col}: column {exc.column}: {exc}")
+            return
+        first = self.seen.setdefault(price.key, line)
+        if first != line:
+            self.problems.append(
+                f"{self.path}:{line}: duplicate of line {first}: {describe_key(price.key)}"
+            )
+        else:
+            self.rows.append(price)
 
 
 def read_roles(cloud: str, path: Path) -> dict[str, str]:

@@ -219,42 +219,46 @@ def _arch(attrs: Mapping[str, Any]) -> str:
 def _describe_ids(service: str, attrs: Mapping[str, Any]) -> dict[str, Any] | str:
     """Catalog identity of one product, or a reason to skip it."""
     if service in ("ec2", "rds", "elasticache"):
-        instance = str(attrs.get("instanceType", ""))
-        if not instance:
-            return "no instanceType"
-        vcpu = _size(str(attrs.get("vcpu", "")))
-        memory = _size(str(attrs.get("memory", "")))
-        out: dict[str, Any] = {
-            "product": instance,
-            "vcpu": vcpu,
-            "memory_gib": memory,
-            "family": instance.rsplit(".", 1)[0],
-            "generation": "current"
-            if attrs.get("currentGeneration", "Yes") == "Yes"
-            else "previous",
-            "arch": _arch(attrs),
-            "engine": "",
-            "deployment": "",
-        }
-        if service == "ec2":
-            out |= {"service": "AmazonEC2", "category": "compute"}
-        elif service == "rds":
-            engine = _ENGINES.get(str(attrs.get("databaseEngine", "")))
-            deployment = _DEPLOYMENTS.get(str(attrs.get("deploymentOption", "")))
-            if engine is None or deployment is None:
-                return (
-                    f"engine {attrs.get('databaseEngine')!r} / deployment "
-                    f"{attrs.get('deploymentOption')!r} not in the catalog's vocabulary"
-                )
-            out |= {
-                "service": "AmazonRDS",
-                "category": "database",
-                "engine": engine,
-                "deployment": deployment,
-            }
-        else:
-            out |= {"service": "AmazonElastiCache", "category": "cache", "engine": "redis"}
-        return out
+        return _instance_ids(service, attrs)
+    return _storage_ids(attrs)
+
+
+def _instance_ids(service: str, attrs: Mapping[str, Any]) -> dict[str, Any] | str:
+    """An EC2, RDS or ElastiCache instance type."""
+    instance = str(attrs.get("instanceType", ""))
+    if not instance:
+        return "no instanceType"
+    out: dict[str, Any] = {
+        "product": instance,
+        "vcpu": _size(str(attrs.get("vcpu", ""))),
+        "memory_gib": _size(str(attrs.get("memory", ""))),
+        "family": instance.rsplit(".", 1)[0],
+        "generation": "current" if attrs.get("currentGeneration", "Yes") == "Yes" else "previous",
+        "arch": _arch(attrs),
+        "engine": "",
+        "deployment": "",
+    }
+    if service == "ec2":
+        return out | {"service": "AmazonEC2", "category": "compute"}
+    if service == "elasticache":
+        return out | {"service": "AmazonElastiCache", "category": "cache", "engine": "redis"}
+    engine = _ENGINES.get(str(attrs.get("databaseEngine", "")))
+    deployment = _DEPLOYMENTS.get(str(attrs.get("deploymentOption", "")))
+    if engine is None or deployment is None:
+        return (
+            f"engine {attrs.get('databaseEngine')!r} / deployment "
+            f"{attrs.get('deploymentOption')!r} not in the catalog's vocabulary"
+        )
+    return out | {
+        "service": "AmazonRDS",
+        "category": "database",
+        "engine": engine,
+        "deployment": deployment,
+    }
+
+
+def _storage_ids(attrs: Mapping[str, Any]) -> dict[str, Any] | str:
+    """An EBS volume type or EBS snapshots."""
     volume = str(attrs.get("volumeApiName", ""))
     usage = str(attrs.get("usagetype", ""))
     if volume:
@@ -266,15 +270,11 @@ def _describe_ids(service: str, attrs: Mapping[str, Any]) -> dict[str, Any] | st
         product, category = "ebs-snapshot", "snapshot"
     else:
         return f"storage usage type {usage!r} not in the catalog"
-    return {
+    blank = dict.fromkeys(("family", "generation", "arch", "engine", "deployment"), "")
+    return blank | {
         "product": product,
         "vcpu": None,
         "memory_gib": None,
-        "family": "",
-        "generation": "",
-        "arch": "",
-        "engine": "",
-        "deployment": "",
         "service": "AmazonEC2",
         "category": category,
     }
@@ -290,60 +290,54 @@ def rows_from_price_list(
     """
     rows: list[Price] = []
     skipped: list[str] = []
-    unit = "GB-Mo" if service == "ebs" else "Hrs"
     for raw in price_list:
-        try:
-            entry: Any = json.loads(raw) if isinstance(raw, str) else raw
-        except json.JSONDecodeError as exc:
-            raise PriceListError(
-                f"GetProducts returned a PriceList entry that is not JSON: {exc}"
-            ) from None
-        product = entry.get("product", {}) if isinstance(entry, dict) else {}
-        attrs = product.get("attributes", {})
-        sku = str(product.get("sku", "?"))
-        code = str(entry.get("serviceCode", "")) if isinstance(entry, dict) else ""
-        where = f"{code or service} sku {sku}"
-        terms = entry.get("terms", {}) if isinstance(entry, dict) else {}
-        ident = _describe_ids(service, attrs)
-        if isinstance(ident, str):
-            skipped.append(f"{where}: {ident}")
-            continue
-        on_demand = _on_demand(terms, unit, where, currency)
-        if on_demand is None:
-            skipped.append(f"{where} ({ident['product']}): no OnDemand {unit} price")
-            continue
-        as_of = _as_of(entry, terms)
-        if not as_of:
-            skipped.append(f"{where} ({ident['product']}): no publicationDate or effectiveDate")
-            continue
-        row_region = str(attrs.get("regionCode") or region)
-        base = {
-            "cloud": "aws",
-            "region": row_region,
-            "unit": _UNITS[unit],
-            "currency": currency,
-            "as_of": as_of,
-            **ident,
-        }
-        rows.append(
-            Price(
-                purchase="on_demand",
-                unit_price=on_demand,
-                source=f"AWS Price List API, {where}, OnDemand",
-                **base,
-            )
-        )
-        if service != "ebs":
-            for purchase, (price, what) in sorted(_reserved(terms, where, currency).items()):
-                rows.append(
-                    Price(
-                        purchase=purchase,
-                        unit_price=price,
-                        source=f"AWS Price List API, {where}, {what}",
-                        **base,
-                    )
-                )
+        found, reason = _entry_rows(service, region, raw, currency)
+        rows += found
+        if reason:
+            skipped.append(reason)
     return rows, skipped
+
+
+def _entry_rows(
+    service: str, region: str, raw: str | Mapping[str, Any], currency: str
+) -> tuple[list[Price], str]:
+    """The rows of one PriceList entry (on demand, then reserved), or why it was skipped."""
+    try:
+        entry: Any = json.loads(raw) if isinstance(raw, str) else raw
+    except json.JSONDecodeError as exc:
+        raise PriceListError(
+            f"GetProducts returned a PriceList entry that is not JSON: {exc}"
+        ) from None
+    if not isinstance(entry, dict):
+        entry = {}
+    product = entry.get("product", {})
+    attrs = product.get("attributes", {})
+    where = f"{entry.get('serviceCode') or service} sku {product.get('sku', '?')}"
+    terms = entry.get("terms", {})
+    unit = "GB-Mo" if service == "ebs" else "Hrs"
+    ident = _describe_ids(service, attrs)
+    if isinstance(ident, str):
+        return [], f"{where}: {ident}"
+    on_demand = _on_demand(terms, unit, where, currency)
+    if on_demand is None:
+        return [], f"{where} ({ident['product']}): no OnDemand {unit} price"
+    as_of = _as_of(entry, terms)
+    if not as_of:
+        return [], f"{where} ({ident['product']}): no publicationDate or effectiveDate"
+    base = ident | {
+        "cloud": "aws",
+        "region": str(attrs.get("regionCode") or region),
+        "unit": _UNITS[unit],
+        "currency": currency,
+        "as_of": as_of,
+    }
+    prices = {"on_demand": (on_demand, "OnDemand")}
+    if service != "ebs":
+        prices |= dict(sorted(_reserved(terms, where, currency).items()))
+    return [
+        Price(purchase=p, unit_price=price, source=f"AWS Price List API, {where}, {what}", **base)
+        for p, (price, what) in prices.items()
+    ], ""
 
 
 # -- fetching (I/O) --------------------------------------------------------------

@@ -4,7 +4,7 @@ Multi-AZ, load), a Candidate point of it, and the design variant each candidate 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -187,23 +187,7 @@ def _axis(
 
 def check_space(design: Design, space: Space) -> None:
     """PlanningError naming every value that cannot be swept."""
-    problems = []
-    if any(z < 1 for z in space.zones):
-        problems.append(f"zones must be 1 or more (got {list(space.zones)})")
-    for s in space.dr_strategy:
-        if s not in STRATEGY_ORDER:
-            problems.append(
-                f"unknown DR strategy {s!r}; expected one of {', '.join(STRATEGY_ORDER)}"
-            )
-    for p in (*space.purchase, *(q for q in space.data_purchase if q is not None)):
-        if p not in PURCHASES:
-            problems.append(
-                f"unknown purchase option {p!r}; expected one of {', '.join(PURCHASES)}"
-            )
-    if None in space.data_purchase and _has(design, Kind.database, Kind.cache):
-        problems.append("data_purchase: name the purchase options for databases and caches")
-    if any(not (m > 0 and math.isfinite(m)) for m in space.load_multiplier):
-        problems.append(f"load multipliers must be positive (got {list(space.load_multiplier)})")
+    problems = [*_value_problems(design, space)]
     for name, values in zip(DIMENSIONS, space.axes(), strict=True):
         if not values:
             problems.append(f"{name}: no values to sweep")
@@ -211,6 +195,21 @@ def check_space(design: Design, space: Space) -> None:
             problems.append(f"{name}: a value is listed twice ({list(values)})")
     if problems:
         raise PlanningError("explore: " + "; ".join(problems))
+
+
+def _value_problems(design: Design, space: Space) -> Iterator[str]:
+    if any(z < 1 for z in space.zones):
+        yield f"zones must be 1 or more (got {list(space.zones)})"
+    for s in space.dr_strategy:
+        if s not in STRATEGY_ORDER:
+            yield f"unknown DR strategy {s!r}; expected one of {', '.join(STRATEGY_ORDER)}"
+    for p in (*space.purchase, *(q for q in space.data_purchase if q is not None)):
+        if p not in PURCHASES:
+            yield f"unknown purchase option {p!r}; expected one of {', '.join(PURCHASES)}"
+    if None in space.data_purchase and _has(design, Kind.database, Kind.cache):
+        yield "data_purchase: name the purchase options for databases and caches"
+    if any(not (m > 0 and math.isfinite(m)) for m in space.load_multiplier):
+        yield f"load multipliers must be positive (got {list(space.load_multiplier)})"
 
 
 def candidate_design(design: Design, candidate: Candidate) -> Design:

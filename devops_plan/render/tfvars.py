@@ -40,8 +40,6 @@ def _region(d: DeploymentOut) -> dict[str, Any]:
 
 def tfvars(plan: Plan, design: Design) -> dict[str, Any]:
     """The variables as a dict (what `artefacts` writes as JSON)."""
-    serving = plan.topology.serving_regions
-    regions = {name: _region(d) for name, d in plan.deployments.items()}
     by_kind: dict[str, list[ServiceOut]] = {}
     for s in plan.services:
         by_kind.setdefault(s.kind, []).append(s)
@@ -50,39 +48,54 @@ def tfvars(plan: Plan, design: Design) -> dict[str, Any]:
         "cloud": plan.cloud,
         "primary_region": plan.topology.primary_region,
         "dr_region": plan.dr.dr_region,
-        "serving_regions": list(serving),
+        "serving_regions": list(plan.topology.serving_regions),
         "zones": plan.zones,
         "purchase_option": plan.purchase,
         "dr_strategy": plan.dr.strategy,
         "dr_warm_fraction": design.dr.warm_fraction,
         "rto_seconds": plan.dr.rto,
         "rpo_seconds": plan.dr.rpo,
-        "node_pools": {
-            p.name: {
-                "instance_type": p.instance_type,
-                "node_count": p.nodes,
-                "nodes_per_zone": p.nodes // max(1, p.zones),
-                "zones": p.zones,
-                "max_pods": p.max_pods,
-                "purchase_option": p.purchase,
-                "services": list(p.services),
-            }
-            for p in plan.node_pools
-        },
-        "services": {
-            s.name: {
-                "platform": s.platform,
-                "replicas": s.replicas,
-                "cpu_request_m": s.cpu_request_m,
-                "memory_request_mib": s.memory_request_mib,
-                "memory_limit_mib": s.memory_limit_mib,
-                "instance_type": s.instance_class if s.platform == "vm" else None,
-                "node_pool": s.pool
-                and next((p.name for p in plan.node_pools if s.name in p.services), None),
-                "purchase_option": s.purchase,
-            }
-            for s in by_kind.get("stateless", [])
-        },
+        "node_pools": _node_pools(plan),
+        "services": _services(plan, by_kind.get("stateless", [])),
+        **_data_services(by_kind),
+        "regions": {name: _region(d) for name, d in plan.deployments.items()},
+    }
+
+
+def _node_pools(plan: Plan) -> dict[str, Any]:
+    return {
+        p.name: {
+            "instance_type": p.instance_type,
+            "node_count": p.nodes,
+            "nodes_per_zone": p.nodes // max(1, p.zones),
+            "zones": p.zones,
+            "max_pods": p.max_pods,
+            "purchase_option": p.purchase,
+            "services": list(p.services),
+        }
+        for p in plan.node_pools
+    }
+
+
+def _services(plan: Plan, stateless: list[ServiceOut]) -> dict[str, Any]:
+    return {
+        s.name: {
+            "platform": s.platform,
+            "replicas": s.replicas,
+            "cpu_request_m": s.cpu_request_m,
+            "memory_request_mib": s.memory_request_mib,
+            "memory_limit_mib": s.memory_limit_mib,
+            "instance_type": s.instance_class if s.platform == "vm" else None,
+            "node_pool": s.pool
+            and next((p.name for p in plan.node_pools if s.name in p.services), None),
+            "purchase_option": s.purchase,
+        }
+        for s in stateless
+    }
+
+
+def _data_services(by_kind: dict[str, list[ServiceOut]]) -> dict[str, Any]:
+    return {
         "databases": {
             s.name: {
                 "engine": s.engine,
@@ -109,7 +122,6 @@ def tfvars(plan: Plan, design: Design) -> dict[str, Any]:
             for s in by_kind.get("object_storage", [])
         },
         "queues": {s.name: {"product": s.instance_class} for s in by_kind.get("queue", [])},
-        "regions": regions,
     }
 
 

@@ -119,21 +119,29 @@ def inspect_file(path: str | Path, describe_parquet: ParquetDescriber) -> InputF
             f"{shown}: empty file; expected a FOCUS or CUR 2.0 export with a header row"
         )
     if _is_parquet(p):
-        columns = describe_parquet(p)
-        fmt = detect_format([c for c, _ in columns], shown)
-        if describe_parquet.row_count(p) == 0:
-            raise BillingInputError(f"{shown}: the Parquet file holds no rows")
-        bounds = describe_parquet.bounded(p, (*fmt.money_columns, *fmt.quantity_columns))
-        return InputFile(
-            shown,
-            fmt,
-            "parquet",
-            False,
-            tuple(columns),
-            size,
-            narrow_money=all(bounds[c.lower()] < NARROW_LIMIT for c in fmt.money_columns),
-            narrow_quantity=all(bounds[c.lower()] < NARROW_LIMIT for c in fmt.quantity_columns),
-        )
+        return _parquet_file(p, shown, size, describe_parquet)
+    return _csv_file(p, shown, size)
+
+
+def _parquet_file(p: Path, shown: str, size: int, describe: ParquetDescriber) -> InputFile:
+    columns = describe(p)
+    fmt = detect_format([c for c, _ in columns], shown)
+    if describe.row_count(p) == 0:
+        raise BillingInputError(f"{shown}: the Parquet file holds no rows")
+    bounds = describe.bounded(p, (*fmt.money_columns, *fmt.quantity_columns))
+    return InputFile(
+        shown,
+        fmt,
+        "parquet",
+        False,
+        tuple(columns),
+        size,
+        narrow_money=all(bounds[c.lower()] < NARROW_LIMIT for c in fmt.money_columns),
+        narrow_quantity=all(bounds[c.lower()] < NARROW_LIMIT for c in fmt.quantity_columns),
+    )
+
+
+def _csv_file(p: Path, shown: str, size: int) -> InputFile:
     compressed = _is_gzip(p)
     header, has_rows = _csv_head(p)
     if not header or not any(h.strip() for h in header):
