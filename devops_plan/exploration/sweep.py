@@ -14,7 +14,7 @@ from ..design import Design, Kind
 from ..engine.planner import Planner
 from ..engine.variants import serving_regions
 from ..errors import DevopsPlanError
-from .space import DEFAULT_FAMILY, Candidate, Space, check_space, design_space
+from .space import DEFAULT_FAMILY, DIMENSIONS, Candidate, Space, check_space, design_space
 from .tables import TableBuilder, Tables
 
 
@@ -169,16 +169,12 @@ def explore(
     return df
 
 
+# The DataFrame's columns: the candidate (with the regions its strategy serves from), then
+# its figures and verdicts.
 COLUMNS = (
-    "zones",
+    DIMENSIONS[0],
     "regions",
-    "dr_strategy",
-    "purchase",
-    "data_purchase",
-    "node_family",
-    "db_multi_az",
-    "cache_multi_az",
-    "load_multiplier",
+    *DIMENSIONS[1:],
     "monthly_cost",
     "monthly_cost_cents",
     "availability",
