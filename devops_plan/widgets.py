@@ -112,10 +112,12 @@ def primary_region(design: Design, cloud: str | None = None) -> tuple[str, str]:
     return cloud, regions[0]
 
 
-def node_families(design: Design, cloud: str | None = None) -> list[str]:
+def node_families(
+    design: Design, cloud: str | None = None, catalog_dir: Path | None = None
+) -> list[str]:
     """Compute families the catalog sells in the primary region, plus any the design names."""
     cloud, region = primary_region(design, cloud)
-    catalog = load_catalog(cloud)
+    catalog = load_catalog(cloud, catalog_dir)
     families = {p.family for p in catalog.products(region, category="compute") if p.family}
     return sorted(families | set(design.defaults.node_types or ()))
 
@@ -134,7 +136,7 @@ def _duration_choices(values: Sequence[int], current: int) -> list[tuple[str, in
 class Controls:
     """The explorer's input widgets, one per setting."""
 
-    def __init__(self, design: Design, cloud: str | None = None):
+    def __init__(self, design: Design, cloud: str | None = None, catalog_dir: Path | None = None):
         s = settings_of(design)
         primary = find_region(*primary_region(design, cloud))
         max_zones = primary.zones if primary is not None else 6
@@ -184,7 +186,7 @@ class Controls:
             continuous_update=False,
         )
         self.node_families = w.SelectMultiple(
-            options=node_families(design, cloud),
+            options=node_families(design, cloud, catalog_dir),
             value=s.node_families,
             description="node families",
             rows=6,
@@ -224,19 +226,23 @@ class Explorer:
         design: Design,
         *,
         cloud: str | None = None,
+        catalog: str | Path | None = None,
         diagram: DiagramRenderer | None = diagram_html,
         chart_names: Sequence[str] = tuple(charts.CHARTS),
     ):
         self.base = design
         self.cloud = cloud or None  # notebooks pass "" for "the design's cloud"
         self.render_diagram = diagram
-        self.controls = Controls(design, self.cloud)
+        # A folder of <cloud>.csv catalogs (notebooks pass "" for the shipped ones).
+        catalog_dir = Path(catalog) if catalog else None
+        self.controls = Controls(design, self.cloud, catalog_dir)
         self.numbers = w.HTML()
         self.status = w.HTML()
         self.chart_images = {name: w.Image(format="png") for name in chart_names}
         self.diagram = w.HTML()
         self.plan: Plan | None = None
-        self.planner = Planner()  # its memos make a replan after a small change cheap
+        # Its memos make a replan after a small change cheap.
+        self.planner = Planner(catalog_dir=catalog_dir)
         self.error: str | None = None
         self.replans = 0
         self.charts_drawn = 0

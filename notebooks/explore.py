@@ -26,11 +26,12 @@
 # %% tags=["parameters"]
 design: str = "data/designs/shop.yaml"  # design file (YAML); relative to the working folder or the repo root
 cloud: str = ""  # aws, gcp or azure; empty keeps the design's cloud
+catalog: str = ""  # folder of price catalogs (<cloud>.csv); empty uses the shipped ones
 
 # %%
 from devops_plan.widgets import Explorer
 
-explorer = Explorer.from_file(design, cloud=cloud)
+explorer = Explorer.from_file(design, cloud=cloud, catalog=catalog)
 explorer.view
 
 # %% [markdown]

@@ -6,6 +6,7 @@ The shipped catalogs live in data/pricing/<cloud>.csv; `load_catalog` reads one.
 from __future__ import annotations
 
 from .files import (
+    catalog_file,
     clear_cache,
     default_path,
     format_catalog,
@@ -47,6 +48,7 @@ __all__ = [
     "UNITS",
     "Catalog",
     "Price",
+    "catalog_file",
     "clear_cache",
     "default_path",
     "format_catalog",

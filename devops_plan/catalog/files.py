@@ -233,8 +233,28 @@ _cache: dict[tuple[str, str, int, int], Catalog] = {}
 _lock = threading.Lock()
 
 
+def catalog_file(cloud: str, path: str | Path | None = None) -> Path:
+    """The CSV a catalog location names for `cloud`: a folder holds `<cloud>.csv` (a catalog
+    directory, as `--catalog DIR` and the configuration give it), a file is the CSV itself,
+    None is the shipped snapshot."""
+    if path is None:
+        return default_path(cloud)
+    location = Path(path)
+    if not location.is_dir():
+        return location
+    csv_path = location / f"{cloud}.csv"
+    if not csv_path.is_file():
+        present = sorted(p.name for p in location.glob("*.csv"))
+        raise CatalogError(
+            f"{location}: catalog folder has no {cloud}.csv; expected <cloud>.csv files "
+            f"(found: {', '.join(present) or 'none'})"
+        )
+    return csv_path
+
+
 def load_catalog(cloud: str, path: str | Path | None = None) -> Catalog:
-    """The catalog of `cloud` (aws, gcp, azure) from `path`, or the shipped snapshot.
+    """The catalog of `cloud` (aws, gcp, azure) from `path` (a catalog CSV, or a folder
+    holding `<cloud>.csv`), or the shipped snapshot.
 
     Loaded once per (cloud, file); a file rewritten in place (e.g. by `catalog refresh`)
     is read again because its size and modification time are part of the cache key.
@@ -243,7 +263,7 @@ def load_catalog(cloud: str, path: str | Path | None = None) -> Catalog:
         raise CatalogError(
             f"unknown cloud {cloud!r}{hint(cloud, CLOUDS)}; expected one of {', '.join(CLOUDS)}"
         )
-    csv_path = Path(path) if path is not None else default_path(cloud)
+    csv_path = catalog_file(cloud, path)
     try:
         stat = csv_path.stat()
     except OSError as exc:

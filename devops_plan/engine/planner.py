@@ -5,6 +5,8 @@ remembered between Planners."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..catalog import Catalog, load_catalog
 from ..defaults import dr_table, sizing_rules, sla_table
 from ..design import Design
@@ -17,10 +19,12 @@ from .decisions import build_decisions, suggest
 
 
 class Planner:
-    """Plans designs with one catalog per cloud (the given one, else the shipped ones)."""
+    """Plans designs with one catalog per cloud: the given one, else `<cloud>.csv` from the
+    catalog folder `catalog_dir` (`--catalog DIR`, the configuration), else the shipped ones."""
 
-    def __init__(self, catalog: Catalog | None = None) -> None:
+    def __init__(self, catalog: Catalog | None = None, *, catalog_dir: Path | None = None) -> None:
         self.fixed = catalog
+        self.catalog_dir = catalog_dir
         self.catalogs: dict[str, Catalog] = {}
         self.memo = Memo()
 
@@ -30,7 +34,7 @@ class Planner:
         if self.fixed is not None:
             return self.fixed
         if cloud not in self.catalogs:
-            self.catalogs[cloud] = load_catalog(cloud)
+            self.catalogs[cloud] = load_catalog(cloud, self.catalog_dir)
         return self.catalogs[cloud]
 
     def tables(self, cloud: str) -> Tables:
@@ -53,8 +57,14 @@ class Planner:
         except DevopsPlanError:
             return None
 
-    def plan(self, design: Design, options: PlanOptions = PlanOptions()) -> Plan:
-        """Plan a design: sizing, topology, availability, DR and cost, with decisions."""
+    def plan(
+        self, design: Design, options: PlanOptions = PlanOptions(), *, decisions: bool = True
+    ) -> Plan:
+        """Plan a design: sizing, topology, availability, DR and cost, with decisions.
+
+        `decisions=False` leaves `Plan.decisions` empty and skips the variants they price
+        (most of a plan's passes): for outputs that do not show them (tables, diffs).
+        """
         core = self.core(design, options)
 
         def replan(changed: Design) -> Core | None:
@@ -62,8 +72,8 @@ class Planner:
 
         suggestion = None if core.availability.meets_target else suggest(design, core, replan)
         totals = by_purchase(core)
-        decisions = build_decisions(design, core, replan, totals)
-        return assemble(design, core, suggestion, decisions, totals)
+        made = build_decisions(design, core, replan, totals) if decisions else ()
+        return assemble(design, core, suggestion, made, totals)
 
 
 def build_plan(
@@ -73,15 +83,19 @@ def build_plan(
     region: str | None = None,
     purchase: str | None = None,
     catalog: Catalog | None = None,
+    catalog_dir: Path | None = None,
     allow_missing_prices: bool = False,
     planner: Planner | None = None,
+    decisions: bool = True,
 ) -> Plan:
     """Plan a design: sizing, topology, availability, DR and cost, with decisions.
 
     Raises PlanningError for a design that cannot be planned and PriceNotFound (listing
     every missing price) unless `allow_missing_prices`, which turns them into warnings.
-    Pass a `planner` to reuse its catalogs and memos across many plans.
+    Pass a `planner` to reuse its catalogs and memos across many plans; `catalog_dir` is a
+    folder of `<cloud>.csv` catalogs used instead of the shipped ones; `decisions=False`
+    skips the decision records (see `Planner.plan`).
     """
-    planner = planner or Planner(catalog)
+    planner = planner or Planner(catalog, catalog_dir=catalog_dir)
     options = PlanOptions(cloud, region, purchase, allow_missing_prices)
-    return planner.plan(design, options)
+    return planner.plan(design, options, decisions=decisions)
