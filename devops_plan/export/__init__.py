@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from ..config.models import ExportSettings
 from ..design import Design
 from ..plan import Plan
 from .decide import (
@@ -49,12 +50,14 @@ def export_docs(
     decision_makers: Sequence[str] = (),
     render_diagram: Callable[[Plan], Mapping[str, Content]] | None = None,
     extra: Mapping[str, Producer] | None = None,
+    settings: ExportSettings | None = None,
 ) -> ExportResult:
     """Export a plan into `docs`: ADR drafts, adr/README.md, diagrams and producer artefacts.
 
     `date` (YYYY-MM-DD) dates new records; the default is the plan's catalog date, so that
     the same plan always gives the same bytes. `render_diagram` and `extra` replace the
-    diagram renderer and add producers (tests, notebooks).
+    diagram renderer and add producers (tests, notebooks); `settings` are what the manifests,
+    SLO rules and runbooks need that the plan does not know (default: the defaults).
     """
     result, writes = plan_export(
         plan,
@@ -65,6 +68,7 @@ def export_docs(
         decision_makers=decision_makers,
         render_diagram=render_diagram,
         extra=extra,
+        settings=settings,
     )
     if dry_run or not writes:
         return ExportResult(result.docs, dry_run, result.changes)

@@ -2,23 +2,36 @@
 with the planned replicas, requests and limits and zone spread, a PodDisruptionBudget that
 keeps the capacity of a zone loss, and a HorizontalPodAutoscaler bounded by the sizing.
 
-Pure: `artefacts(plan, design)` returns {path under the docs folder: YAML text}; `devops-plan
-export` writes them. Deterministic: no timestamps, a fixed key order, services in plan order.
+Pure: `artefacts(plan, design, settings)` returns {path under the docs folder: YAML text};
+`devops-plan export` writes them. The image registry and tag, the namespace and extra labels
+come from `KubernetesSettings` (the `[kubernetes]` section of devops-plan.toml).
+Deterministic: no timestamps, a fixed key order, services in plan order.
 """
 
 from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass
 from typing import Any
 
 from ruamel.yaml import YAML
 
+from ..config.models import ExportSettings, KubernetesSettings
 from ..design import Design
 from ..plan import Plan, ServiceOut
 
-__all__ = ["Settings", "artefacts", "hpa_bounds", "manifests", "pdb_min_available"]
+__all__ = [
+    "FOLDER",
+    "Settings",
+    "artefacts",
+    "hpa_bounds",
+    "manifests",
+    "pdb_min_available",
+    "settings_from",
+]
+
+FOLDER = "kubernetes"
+Settings = KubernetesSettings
 
 # The label each managed Kubernetes service puts on the nodes of a node pool.
 POOL_LABEL = {
@@ -30,13 +43,9 @@ ZONE_KEY = "topology.kubernetes.io/zone"
 HOST_KEY = "kubernetes.io/hostname"
 
 
-@dataclass(frozen=True)
-class Settings:
-    """What the plan does not know: where images live and the namespace (default: the design)."""
-
-    image: str = "registry.example.com/{design}/{service}:CHANGE-ME"
-    namespace: str | None = None
-    folder: str = "kubernetes"
+def settings_from(export: ExportSettings) -> KubernetesSettings:
+    """The part of the export settings the manifests read."""
+    return export.kubernetes
 
 
 def _labels(plan: Plan, service: str) -> dict[str, str]:
@@ -102,7 +111,7 @@ def _deployment(plan: Plan, s: ServiceOut, settings: Settings, namespace: str) -
             "replicas": s.replicas,
             "selector": selector,
             "template": {
-                "metadata": {"labels": dict(labels)},
+                "metadata": {"labels": {**settings.labels, **labels}},
                 "spec": _pod_spec(plan, s, settings, selector),
             },
         },
@@ -122,7 +131,7 @@ def _pod_spec(
     pod_spec["containers"] = [
         {
             "name": s.name,
-            "image": settings.image.format(design=plan.design, service=s.name),
+            "image": settings.image(plan.design, s.name),
             "resources": _resources(s),
         }
     ]
@@ -247,6 +256,12 @@ def manifests(
             _pdb(plan, s, namespace),
             _hpa(plan, s, namespace),
         ]
+    if settings.labels:
+        # The configured labels on every object, never replacing those the selectors use.
+        for objects in out.values():
+            for obj in objects:
+                metadata = obj["metadata"]
+                metadata["labels"] = {**settings.labels, **metadata.get("labels", {})}
     return out
 
 
@@ -272,6 +287,6 @@ def artefacts(plan: Plan, design: Design, settings: Settings = Settings()) -> di
     if not any(s.kind == "stateless" and s.platform == "kubernetes" for s in plan.services):
         return {}
     return {
-        f"{settings.folder}/{plan.design}/{name}": _dump(objects, header)
+        f"{FOLDER}/{plan.design}/{name}": _dump(objects, header)
         for name, objects in sorted(manifests(plan, design, settings).items())
     }

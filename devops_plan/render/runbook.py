@@ -16,6 +16,7 @@ from typing import Any
 
 import jinja2
 
+from ..config.models import ExportSettings
 from ..design import Design
 from ..engine.availability import dependency_closure
 from ..paths import package_path
@@ -24,7 +25,14 @@ from ..units import format_duration
 from . import slo
 from .templating import markdown_environment, render_markdown
 
-__all__ = ["FAILOVER", "Settings", "artefacts", "failover_steps", "template_dir"]
+__all__ = [
+    "FAILOVER",
+    "Settings",
+    "artefacts",
+    "failover_steps",
+    "settings_from",
+    "template_dir",
+]
 
 FAILOVER = "regional-failover.md"
 _STRATEGY_TITLES = {
@@ -85,6 +93,11 @@ class Settings:
     namespace: str | None = None
     templates: Path | None = None
     slo: slo.Settings | None = None  # the SLO rules' settings (default: slo.Settings())
+
+
+def settings_from(export: ExportSettings) -> Settings:
+    """The runbooks name the manifests' namespace and the SLO rules' alerts."""
+    return Settings(namespace=export.kubernetes.namespace, slo=export.slo)
 
 
 def template_dir() -> Path:

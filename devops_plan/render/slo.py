@@ -5,24 +5,28 @@ SLO window (the Google SRE workbook's table): page when both 1h and 5m burn fast
 burn faster than 3x, or both 3d and 6h faster than 1x.
 
 An availability SLO comes from `targets.availability`; a latency SLO (95% of requests within
-`targets.latency_p95_ms`) when the design sets it. Metric names and label selectors are
-parameters (`Settings`). Pure and deterministic; checked with `promtool check rules`.
+`targets.latency_p95_ms`) when the design sets it. Metric names, label selectors and the
+latency histogram's buckets are parameters (`SloSettings`, the `[slo]` section of
+devops-plan.toml). Pure and deterministic; checked with `promtool check rules`.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from ruamel.yaml import YAML
 
+from ..config.models import ExportSettings, SloSettings
 from ..design import Design
+from ..errors import ConfigError
 from ..plan import Plan
 
 __all__ = [
     "BURN_RATE_ALERTS",
+    "FOLDER",
+    "RUNBOOKS",
     "WINDOWS",
     "Settings",
     "alert_name",
@@ -30,7 +34,12 @@ __all__ = [
     "record_name",
     "render",
     "rule_groups",
+    "settings_from",
 ]
+
+FOLDER = "prometheus"
+RUNBOOKS = "runbooks"  # where the alerts' runbook_url points (render/runbook.py writes there)
+Settings = SloSettings
 
 WINDOWS = ("5m", "30m", "1h", "2h", "6h", "1d", "3d")
 # (severity, long window, short window, burn-rate factor) for a 30-day SLO window.
@@ -44,17 +53,27 @@ SLO_WINDOW = "30d"
 LATENCY_OBJECTIVE = Decimal("95")  # a p95 target: 95% of requests within the threshold
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Metric names and selectors. `selector` may use {service} and {design}."""
+def settings_from(export: ExportSettings) -> SloSettings:
+    """The part of the export settings the SLO rules read."""
+    return export.slo
 
-    requests_metric: str = "http_requests_total"
-    selector: str = 'service="{service}"'
-    error_selector: str = 'code=~"5.."'
-    latency_bucket_metric: str = "http_request_duration_seconds_bucket"
-    latency_count_metric: str = "http_request_duration_seconds_count"
-    folder: str = "prometheus"
-    runbooks: str = "runbooks"
+
+def latency_bound(threshold_ms: float, buckets: tuple[float, ...]) -> tuple[Decimal, str]:
+    """The `le` bound (seconds) the latency SLO counts under, and how it relates to the
+    target: the target itself, or, when the histogram's buckets are configured, the largest
+    bucket at or below it (a stricter objective, never a looser one)."""
+    target = Decimal(str(threshold_ms)) / 1000
+    if not buckets:
+        return target, ""
+    below = [b for b in (Decimal(str(b)) for b in buckets) if b <= target]
+    if not below:
+        raise ConfigError(
+            f"slo.latency_buckets: no bucket at or below the {threshold_ms:g} ms latency target "
+            f"(smallest: {min(buckets):g} s); add one"
+        )
+    bound = max(below)
+    note = "" if bound == target else f" (the histogram's {_number(bound * 1000)} ms bucket)"
+    return bound, note
 
 
 def _camel(*parts: str) -> str:
@@ -94,13 +113,13 @@ def _slos(plan: Plan, design: Design, settings: Settings, service: str) -> list[
         }
     ]
     if design.targets.latency_p95_ms:
-        seconds = Decimal(str(design.targets.latency_p95_ms)) / 1000
+        seconds, note = latency_bound(design.targets.latency_p95_ms, settings.latency_buckets)
         le = f'le="{_number(seconds)}"'
         slos.append(
             {
                 "slo": "latency",
                 "objective": LATENCY_OBJECTIVE,
-                "what": f"95% of requests within {design.targets.latency_p95_ms:g} ms",
+                "what": f"95% of requests within {design.targets.latency_p95_ms:g} ms{note}",
                 "ratio": lambda w: (
                     f"1 - (sum(rate({settings.latency_bucket_metric}{_matchers(base, le)}[{w}]))"
                     f" / sum(rate({settings.latency_count_metric}{_matchers(base)}[{w}])))"
@@ -158,7 +177,7 @@ def rule_groups(
                                 f"{threshold}; at this rate the {SLO_WINDOW} budget lasts "
                                 f"{_lasts(factor)}."
                             ),
-                            "runbook_url": f"{settings.runbooks}/{plan.design}/{s.name}.md",
+                            "runbook_url": f"{RUNBOOKS}/{plan.design}/{s.name}.md",
                         },
                     }
                 )
@@ -191,4 +210,4 @@ def artefacts(plan: Plan, design: Design, settings: Settings = Settings()) -> di
     """{"prometheus/<design>-slo-rules.yaml": text} for `devops-plan export`."""
     if not any(s.entrypoint for s in plan.services):
         return {}
-    return {f"{settings.folder}/{plan.design}-slo-rules.yaml": render(plan, design, settings)}
+    return {f"{FOLDER}/{plan.design}-slo-rules.yaml": render(plan, design, settings)}
