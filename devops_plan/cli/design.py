@@ -7,20 +7,42 @@ from pathlib import Path
 
 import typer
 
-from ..design import json_schema, validate_files
 from . import options
-from ._common import app, err, out, print_json
+from ._common import command_app, design_path, err, out, print_json, user_errors
+
+validate_app = command_app()
+schema_app = command_app()
 
 
-@app.command()
+@validate_app.command()
 def validate(
-    files: list[Path] = typer.Argument(..., help="Design files (YAML)."),
+    files: list[Path] | None = typer.Argument(
+        None, metavar="DESIGN...", show_default=False, help="Design files (YAML)."
+    ),
+    example: str | None = options.example(),
+    fmt: str | None = options.output_format("table or json"),
     as_json: bool = options.json("results"),
 ) -> None:
-    """Check design files; print `ok` or one line per problem (exit 2 on any problem)."""
-    results = validate_files(files)
+    """Check design files; print `ok` or one line per problem (exit 2 on any problem).
+
+    \b
+    Example:
+      devops-plan validate designs/*.yaml
+    """
+    with user_errors():
+        paths = list(files or [])
+        if example is not None or not paths:
+            paths.append(design_path(None, example))
+        chosen = "json" if as_json else (fmt or "table")
+        if chosen not in ("table", "json"):
+            raise typer.BadParameter(
+                f"expected table or json (got {chosen!r})", param_hint="--format"
+            )
+        from ..design import validate_files
+
+        results = validate_files(paths)
     failed = any(e is not None for e in results.values())
-    if as_json:
+    if chosen == "json":
         print_json(
             [
                 {
@@ -44,16 +66,23 @@ def validate(
     raise typer.Exit(2 if failed else 0)
 
 
-@app.command()
+@schema_app.command()
 def schema(
     plan: bool = typer.Option(
-        False, "--plan", help="The schema of a plan's JSON (plan --json) instead."
+        False, "--plan", metavar="", help="The schema of a plan's JSON (plan --json) instead."
     ),
 ) -> None:
-    """Print the JSON Schema of the design file (for editor completion), or of a plan."""
+    """Print the JSON Schema of the design file (for editor completion), or of a plan.
+
+    \b
+    Example:
+      devops-plan schema > design.schema.json
+    """
     if plan:
         from ..plan import plan_schema
 
         print(json.dumps(plan_schema(), indent=2, sort_keys=True))
     else:
+        from ..design import json_schema
+
         print(json.dumps(json_schema(), indent=2, sort_keys=True))

@@ -1,143 +1,71 @@
-"""`devops-plan plan`: plan a design and print it (one Rich table per part of the plan), or
-write plan.json."""
+"""`devops-plan plan`: plan a design and print it (tables, Markdown or HTML for people, the
+plan's JSON for machines, its priced line items as CSV), on stdout or into a file."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
-from ..atomic import write_atomic
-from ..design import load_design
-from ..engine import build_plan
-from ..plan import Plan
-from ..units import format_duration, format_money
 from . import options
-from ._common import app, err, out, table, user_errors
+from ._common import command_app, configure, design_path, emit, err, pick_format, user_errors
+
+app = command_app()
 
 
 @app.command("plan")
 def plan_command(
-    design: Path = options.design(),
+    design: Path | None = options.design(),
+    example: str | None = options.example(),
+    fmt: str | None = options.output_format("table, json, md, csv (the line items) or html"),
+    out_path: Path | None = options.out("the plan (a folder: plan.json in it)"),
     as_json: bool = options.json("the plan"),
-    out_dir: Path | None = typer.Option(None, "--out", help="Write plan.json into this folder."),
     cloud: str | None = options.cloud(),
     region: str | None = options.region(),
     purchase: str | None = options.purchase(),
+    catalog: Path | None = options.catalog(),
     allow_missing_prices: bool = typer.Option(
-        False, "--allow-missing-prices", help="Continue when prices are missing, with warnings."
+        False,
+        "--allow-missing-prices",
+        metavar="",
+        help="Continue when prices are missing, with warnings.",
     ),
 ) -> None:
-    """Size, place, check availability and DR, and price a design."""
+    """Size, place, check availability and DR, and price a design.
+
+    \b
+    Examples:
+      devops-plan plan design.yaml
+      devops-plan plan --example shop --cloud gcp --format json --out shop-gcp.json
+      devops-plan plan design.yaml --format csv > line-items.csv
+    """
     with user_errors():
+        path = design_path(design, example)
+        given = "json" if as_json else fmt
+        config = configure(path, {"catalog": catalog, "output.plan": given})
+        chosen = pick_format("plan", given, out_path, config.settings.output.plan)
+        from ..design import load_design
+        from ..engine import build_plan
+
         plan = build_plan(
-            load_design(design),
+            load_design(path),
             cloud=cloud,
             region=region,
             purchase=purchase,
+            catalog_dir=config.settings.catalog,
             allow_missing_prices=allow_missing_prices,
+            decisions=chosen == "json",  # only the JSON shows them
         )
-        text = plan.to_json()
-        if out_dir is not None:
-            path = write_atomic(out_dir / "plan.json", text)
-            err.print(f"wrote {path}", markup=False)
-        if as_json:
-            typer.echo(text, nl=False)
+        if chosen == "json":
+            emit(plan.to_json(), out_path, "plan.json")
+            return
+        from ..render.plan_tables import line_items_csv, plan_blocks
+        from .show import show
+
+        if chosen == "csv":
+            emit(line_items_csv(plan), out_path, "plan.csv")
         else:
-            show_plan(plan)
-
-
-def show_plan(plan: Plan) -> None:
-    """Rich tables for people: summary, services, pools, availability, DR, cost."""
-    out.print(
-        f"[bold]{plan.design}[/] on {plan.cloud} {', '.join(plan.regions)} "
-        f"({plan.zones} zones, {plan.purchase}); prices as of {plan.catalog_as_of}"
-    )
-    out.print(services_table(plan))
-    if plan.node_pools:
-        out.print(node_pools_table(plan))
-    show_availability(plan)
-    out.print(dr_table(plan))
-    out.print(cost_table(plan))
-    if plan.cost.budget is not None:
-        ok = "[green]within budget[/]" if plan.cost.within_budget else "[red]over budget[/]"
-        out.print(f"Budget {format_money(plan.cost.budget, plan.currency)}: {ok}")
-    for w in plan.warnings:
-        err.print(f"warning: {w}", markup=False)
-
-
-def services_table(plan: Plan) -> Table:
-    columns = ("service", "kind", "replicas", "cpu req", "mem req", "class", "multi-AZ")
-    services = table(
-        "Services", (*columns, "avail %", "monthly"), {"replicas", "avail %", "monthly"}
-    )
-    for s in plan.services:
-        services.add_row(
-            s.name,
-            s.kind,
-            str(s.replicas),
-            f"{s.cpu_request_m}m" if s.cpu_request_m else "",
-            f"{s.memory_request_mib}Mi" if s.memory_request_mib else "",
-            s.instance_class or (f"pool {s.pool}" if s.pool else ""),
-            {True: "yes", False: "no", None: ""}[s.multi_az],
-            f"{s.availability:g}",
-            format_money(s.monthly_cost, plan.currency),
-        )
-    return services
-
-
-def node_pools_table(plan: Plan) -> Table:
-    columns = ("pool", "instance type", "nodes", "max pods", "alloc cpu", "alloc mem")
-    pools = table("Node pools", (*columns, "cpu used", "mem used", "monthly"))
-    for p in plan.node_pools:
-        pools.add_row(
-            p.name,
-            p.instance_type,
-            str(p.nodes),
-            str(p.max_pods),
-            f"{p.allocatable_cpu_m}m",
-            f"{p.allocatable_memory_mib}Mi",
-            f"{p.cpu_utilization:.0%}",
-            f"{p.memory_utilization:.0%}",
-            format_money(p.monthly_cost, plan.currency),
-        )
-    return pools
-
-
-def show_availability(plan: Plan) -> None:
-    a = plan.availability
-    verdict = "[green]meets[/]" if a.meets_target else "[red]misses[/]"
-    out.print(
-        f"Availability: {a.achieved:g}% vs target {a.target:g}% {verdict} "
-        f"(budget {a.downtime_budget_min:g} min/month; weakest link: {a.weakest})"
-    )
-    sug = a.suggestion
-    if sug is not None:
-        delta = format_money(sug.monthly_cost_delta, plan.currency, signed=True)
-        out.print(f"  suggestion: {sug.description} -> {sug.achieved:g}% ({delta}/month)")
-
-
-def dr_table(plan: Plan) -> Table:
-    dr = plan.dr
-    columns = ("strategy", "RTO", "RPO", "meets", "monthly", "")
-    options = table(f"DR options (region {dr.dr_region})", columns)
-    for o in dr.options:
-        options.add_row(
-            o.strategy,
-            format_duration(o.rto),
-            format_duration(o.rpo),
-            "yes" if o.meets_target else "no",
-            format_money(o.monthly_cost, plan.currency),
-            "chosen" if o.strategy == dr.strategy else "",
-        )
-    return options
-
-
-def cost_table(plan: Plan) -> Table:
-    cost, cur = plan.cost, plan.currency
-    cats = table("Monthly cost by category", ("category", "monthly"), {"monthly"})
-    for k, v in sorted(cost.by_category.items(), key=lambda kv: -kv[1]):
-        cats.add_row(k, format_money(v, cur))
-    cats.add_row("[bold]total[/]", f"[bold]{format_money(cost.monthly_total, cur)}[/]")
-    return cats
+            name = "plan.txt" if chosen == "table" else f"plan.{chosen}"
+            show(chosen, f"Plan of {plan.design}", plan_blocks(plan), out_path, name)
+        for w in plan.warnings:
+            err.print(f"warning: {w}", markup=False)

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.table import Table
 
-from ..catalog import BASE_REGIONS, CLOUDS, Catalog, Price, load_catalog
-from ..errors import CatalogError
-from ..units import format_money, format_rate
 from . import options
-from ._common import app, err, out, print_json, table, user_errors
+from ._common import command_app, configure, emit, err, out, pick_format, user_errors
 
-catalog_app = typer.Typer(
-    help="Browse the price catalogs and refresh them from the AWS Price List API.",
+if TYPE_CHECKING:
+    from ..catalog import Catalog, Price
+    from ..render.tables import TextTable
+
+price_app = command_app()
+catalog_app = command_app(
+    help="Browse the price catalogs; refresh them from the AWS Price List API.",
     no_args_is_help=True,
 )
-app.add_typer(catalog_app, name="catalog")
 
 
 # The contract of `devops-plan price --json` (docs/pricing.md), and the further fields of each
@@ -57,10 +58,27 @@ def _json(p: Price, fields: Sequence[str]) -> dict[str, Any]:
 
 
 def _catalog(cloud: str, catalog_path: Path | None, region: str | None) -> tuple[Catalog, str]:
-    """The cloud's catalog (or the CSV given) and the region to look in (default: the base)."""
+    """The cloud's catalog (from --catalog, a folder or one CSV, else the configuration's
+    folder, else the shipped one) and the region to look in (default: the base region)."""
+    from ..catalog import BASE_REGIONS, CLOUDS, load_catalog
+    from ..errors import CatalogError
+
     if cloud not in CLOUDS:
         raise CatalogError(f"unknown cloud {cloud!r}; expected one of {', '.join(CLOUDS)}")
-    return load_catalog(cloud, catalog_path), region or BASE_REGIONS[cloud]
+    config = configure(None, {"catalog": catalog_path})
+    return load_catalog(cloud, config.settings.catalog), region or BASE_REGIONS[cloud]
+
+
+def _format(fmt: str | None, as_json: bool, out_path: Path | None) -> str:
+    given = "json" if as_json else fmt
+    config = configure(None, {"output.price": given})
+    return pick_format("price", given, out_path, config.settings.output.price)
+
+
+def _csv(rows: Sequence[Price], fields: Sequence[str]) -> str:
+    from ..render.tables import csv_text
+
+    return csv_text(fields, ([_json(p, fields)[f] for f in fields] for p in rows))
 
 
 def _fmt(value: float | None) -> str:
@@ -69,7 +87,7 @@ def _fmt(value: float | None) -> str:
     return f"{value:g}"
 
 
-@app.command("price")
+@price_app.command("price")
 def price(
     cloud: str = typer.Argument(..., help="aws, gcp or azure."),
     product: str = typer.Argument(..., help="Product id, e.g. m5.large, ebs-gp3, db.m6g.large."),
@@ -83,24 +101,34 @@ def price(
     ),
     engine: str = typer.Option("", "--engine", help="postgres, mysql or redis (databases)."),
     multi_az: bool = typer.Option(False, "--multi-az", help="Multi-AZ / HA deployment."),
-    catalog_path: Path | None = typer.Option(
-        None, "--catalog", help="A catalog CSV to use instead of the shipped one."
-    ),
+    catalog_path: Path | None = options.catalog(),
+    fmt: str | None = options.output_format("table, json or csv"),
+    out_path: Path | None = options.out("the price"),
     as_json: bool = options.json("the price"),
 ) -> None:
-    """Print the price of one product: unit price, a 730-hour month, source and date."""
+    """Print the price of one product: unit price, a 730-hour month, source and date.
+
+    \b
+    Examples:
+      devops-plan price aws m5.large --region eu-west-1
+      devops-plan price aws db.m6g.large --engine postgres --multi-az --format json
+    """
     with user_errors():
+        chosen = _format(fmt, as_json, out_path)
         catalog, where = _catalog(cloud, catalog_path, region)
         deployment = "multi_az" if multi_az else ""
         p = catalog.price(product, where, purchase, engine=engine, deployment=deployment)
-    if as_json:
-        print_json(_json(p, _PRICE_FIELDS))
-        return
-    for line in _price_lines(p):
-        out.print(line, markup=False, highlight=False)
+        if chosen == "json":
+            emit(json.dumps(_json(p, _PRICE_FIELDS), indent=2) + "\n", out_path)
+        elif chosen == "csv":
+            emit(_csv([p], _PRICE_FIELDS), out_path)
+        else:
+            emit("".join(line + "\n" for line in _price_lines(p)), out_path)
 
 
 def _price_lines(p: Price) -> list[str]:
+    from ..units import format_rate
+
     lines = [
         f"{p.cloud} {p.product} in {p.region} ({p.purchase}"
         + "".join(f", {x}" for x in (p.engine, p.deployment) if x)
@@ -133,12 +161,22 @@ def list_products(
     ),
     arch: str | None = typer.Option(None, "--arch", help="x86_64 or arm64."),
     generation: str | None = typer.Option(None, "--generation", help="current or previous."),
-    limit: int | None = typer.Option(None, "--limit", min=1, help="Show the cheapest N only."),
-    catalog_path: Path | None = typer.Option(None, "--catalog", help="A catalog CSV to use."),
+    limit: int | None = typer.Option(
+        None, "--limit", min=1, metavar="N", help="Show the cheapest N only."
+    ),
+    catalog_path: Path | None = options.catalog(),
+    fmt: str | None = options.output_format("table, json or csv"),
+    out_path: Path | None = options.out("the rows"),
     as_json: bool = options.json("the rows"),
 ) -> None:
-    """List products in a region sorted by price, filtered by family, size, engine ..."""
+    """List products in a region sorted by price, filtered by family, size, engine ...
+
+    \b
+    Example:
+      devops-plan catalog list --cloud aws --family m7g --min-memory 16 --limit 5
+    """
     with user_errors():
+        chosen = _format(fmt, as_json, out_path)
         catalog, where = _catalog(cloud, catalog_path, region)
         rows = catalog.products(
             where,
@@ -152,34 +190,45 @@ def list_products(
             arch=arch,
             generation=generation,
         )
-    rows = rows[:limit] if limit is not None else rows
-    if as_json:
-        print_json([_json(p, (*_PRICE_FIELDS, *_ROW_FIELDS)) for p in rows])
-    elif not rows:
-        err.print(f"no {cloud} products in {where} match these filters", markup=False)
-    else:
-        title = f"{cloud} {where} {purchase} ({catalog.currency}, prices as of {catalog.as_of})"
-        out.print(_products_table(title, rows))
+        rows = rows[:limit] if limit is not None else rows
+        fields = (*_PRICE_FIELDS, *_ROW_FIELDS)
+        if chosen == "json":
+            emit(json.dumps([_json(p, fields) for p in rows], indent=2) + "\n", out_path)
+        elif chosen == "csv":
+            emit(_csv(rows, fields), out_path)
+        elif not rows:
+            err.print(f"no {cloud} products in {where} match these filters", markup=False)
+        else:
+            from .show import show
+
+            title = f"{cloud} {where} {purchase} ({catalog.currency}, prices as of {catalog.as_of})"
+            show("table", title, [_products_table(title, rows)], out_path, "")
 
 
-def _products_table(title: str, rows: Sequence[Price]) -> Table:
+def _products_table(title: str, rows: Sequence[Price]) -> TextTable:
+    from ..render.tables import TextTable
+    from ..units import format_money, format_rate
+
     columns = ("product", "category", "vCPU", "GiB", "engine", "deployment", "unit")
-    products = table(
-        title, (*columns, "unit price", "monthly"), {"vCPU", "GiB", "unit price", "monthly"}
+    return TextTable.of(
+        title,
+        (*columns, "unit price", "monthly"),
+        (
+            (
+                p.product,
+                p.category,
+                _fmt(p.vcpu),
+                _fmt(p.memory_gib),
+                p.engine,
+                p.deployment,
+                p.unit,
+                format_rate(p.unit_price, p.currency),
+                format_money(p.monthly, p.currency),
+            )
+            for p in rows
+        ),
+        {"vCPU", "GiB", "unit price", "monthly"},
     )
-    for p in rows:
-        products.add_row(
-            p.product,
-            p.category,
-            _fmt(p.vcpu),
-            _fmt(p.memory_gib),
-            p.engine,
-            p.deployment,
-            p.unit,
-            format_rate(p.unit_price, p.currency),
-            format_money(p.monthly, p.currency),
-        )
-    return products
 
 
 @catalog_app.command("refresh")
@@ -195,8 +244,14 @@ def refresh(
     ),
     verbose: bool = typer.Option(False, "--verbose", help="List every skipped price entry."),
 ) -> None:
-    """Rebuild AWS rows from the AWS Price List API (boto3 `pricing` GetProducts)."""
+    """Rebuild AWS rows from the AWS Price List API (boto3 `pricing` GetProducts).
+
+    \b
+    Example:
+      devops-plan catalog refresh aws --region us-east-1 --out pricing/aws.csv
+    """
     from ..catalog.refresh_aws import SERVICES, refresh_aws
+    from ..errors import CatalogError
 
     with user_errors():
         if cloud != "aws":

@@ -1,11 +1,11 @@
 """`devops-plan report`: the cost-optimization report from billing exports, Athena or
 Cost Explorer, written as HTML, Markdown, JSON and CSV. Every ReportSettings field is an
-option too, generated from the settings model (its name, bounds, default and description)."""
+option too, generated from the settings model (its name, bounds, default and description),
+and a setting in the `[report]` section of devops-plan.toml or a DEVOPS_PLAN_REPORT_*
+variable, in that order of precedence under the option."""
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,108 +15,106 @@ import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..billing import Report, ReportSettings
+from ..billing import Report
 from ..billing.report import build_report, cloudwatch_for, load_catalogs
 from ..billing.report_data import report_to_dict
 from ..billing.rules import KINDS
-from ..billing.settings import setting_options, settings_from_options
+from ..billing.settings import setting_options
 from ..billing.sources.engine import DuckDBEngine, Engine
 from ..billing.sources.utilization import load_utilization_csv
 from ..billing.spend import Spend, collect_spend
 from ..billing.writer import parse_formats, write_report
 from ..errors import ExternalError, UserError
 from ..units import format_money
-from ._common import app, err, out, print_json, user_errors
+from . import options
+from ._common import command_app, configure, err, out, print_json, user_errors
+from .generated import with_setting_options
+
+app = command_app()
 
 # Show a progress bar only when the inputs are big enough to make a person wait.
 _PROGRESS_BYTES = 50_000_000
-_SETTINGS_PANEL = "Recommendation settings"
 
 # The command's own options, one alias each so its signature stays one line per option.
 Files = Annotated[
     list[Path] | None,
-    typer.Argument(help="Billing exports (FOCUS or CUR 2.0).", show_default=False),
+    typer.Argument(
+        metavar="FILE...", help="Billing exports (FOCUS or CUR 2.0).", show_default=False
+    ),
 ]
 Billing = Annotated[
     list[Path] | None,
     typer.Option(
         "--billing",
+        metavar="FILE",
         help="A billing export: FOCUS or CUR 2.0, CSV, gzip CSV or Parquet.",
         show_default=False,
     ),
 ]
 UtilizationCsv = Annotated[
     Path | None,
-    typer.Option("--utilization", help="Utilization CSV: resource_id,timestamp,cpu_pct,mem_pct."),
+    typer.Option(
+        "--utilization",
+        metavar="FILE",
+        help="Utilization CSV: resource_id,timestamp,cpu_pct,mem_pct.",
+    ),
 ]
-Since = Annotated[str | None, typer.Option("--since", help="First day of the period (YYYY-MM-DD).")]
+Since = Annotated[
+    str | None,
+    typer.Option("--since", metavar="YYYY-MM-DD", help="First day of the period (YYYY-MM-DD)."),
+]
 Until = Annotated[
     str | None,
-    typer.Option("--until", help="Day after the last day of the period (exclusive)."),
+    typer.Option(
+        "--until", metavar="YYYY-MM-DD", help="Day after the last day of the period (exclusive)."
+    ),
 ]
-OutDir = Annotated[Path, typer.Option("--out", help="Folder for the report.")]
-Formats = Annotated[str, typer.Option("--format", help="Any of html,md,json,csv.")]
-EngineName = Annotated[str, typer.Option("--engine", help="duckdb (local files) or athena.")]
-Database = Annotated[str | None, typer.Option("--database", help="Athena: Glue database.")]
-TableName = Annotated[str | None, typer.Option("--table", help="Athena: table (FOCUS or CUR 2.0).")]
-Output = Annotated[str | None, typer.Option("--output", help="Athena: s3:// query results.")]
-Workgroup = Annotated[str | None, typer.Option("--workgroup", help="Athena: workgroup.")]
+OutDir = Annotated[Path, typer.Option("--out", metavar="DIR", help="Folder for the report.")]
+Formats = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        metavar="FORMATS",
+        help="Files to write, any of html,md,json,csv (default: html,json,csv, or the "
+        "configuration's output.report).",
+    ),
+]
+EngineName = Annotated[
+    str, typer.Option("--engine", metavar="ENGINE", help="duckdb (local files) or athena.")
+]
+Database = Annotated[
+    str | None, typer.Option("--database", metavar="NAME", help="Athena: Glue database.")
+]
+TableName = Annotated[
+    str | None,
+    typer.Option("--table", metavar="NAME", help="Athena: table (FOCUS or CUR 2.0)."),
+]
+Output = Annotated[
+    str | None, typer.Option("--output", metavar="S3_URI", help="Athena: s3:// query results.")
+]
+Workgroup = Annotated[
+    str | None, typer.Option("--workgroup", metavar="NAME", help="Athena: workgroup.")
+]
 CostExplorer = Annotated[
-    bool, typer.Option("--cost-explorer", help="Read live spend from AWS Cost Explorer.")
+    bool,
+    typer.Option("--cost-explorer", metavar="", help="Read live spend from AWS Cost Explorer."),
 ]
 CloudWatch = Annotated[
-    bool, typer.Option("--cloudwatch", help="Read EC2/EBS utilization from CloudWatch.")
+    bool,
+    typer.Option("--cloudwatch", metavar="", help="Read EC2/EBS utilization from CloudWatch."),
 ]
-Region = Annotated[str | None, typer.Option("--region", help="AWS region for Athena/CloudWatch.")]
-MemoryLimit = Annotated[str, typer.Option("--memory-limit", help="DuckDB memory limit.")]
-AsJson = Annotated[bool, typer.Option("--json", help="Print report.json to stdout.")]
-
-
-def _setting_parameters() -> list[inspect.Parameter]:
-    """One keyword parameter per ReportSettings field, as the option setting_options() says."""
-    return [
-        inspect.Parameter(
-            option.field,
-            inspect.Parameter.KEYWORD_ONLY,
-            default=None,
-            annotation=Annotated[
-                list[str] | None if option.repeat else str | None,
-                typer.Option(
-                    option.flag,
-                    help=option.help,
-                    metavar=option.metavar,
-                    show_default=False,
-                    rich_help_panel=_SETTINGS_PANEL,
-                ),
-            ],
-        )
-        for option in setting_options()
-    ]
-
-
-def with_settings(command: Callable[..., None]) -> Callable[..., None]:
-    """`command` with one option per ReportSettings field; Typer sees them in its signature,
-    and `command` receives them validated, as its `settings` argument."""
-    signature = inspect.signature(command, eval_str=True)
-    own = [p for p in signature.parameters.values() if p.name != "settings"]
-    generated = _setting_parameters()
-    fields = [p.name for p in generated]
-    assert not set(fields) & {p.name for p in own}, "a setting shadows an option"
-
-    def run(**values: Any) -> None:
-        given = {name: values.pop(name) for name in fields}
-        with user_errors():
-            settings = settings_from_options(given)
-        command(**values, settings=settings)
-
-    run.__name__ = command.__name__
-    run.__doc__ = command.__doc__
-    setattr(run, "__signature__", signature.replace(parameters=[*own, *generated]))  # noqa: B010
-    return run
+Region = Annotated[
+    str | None,
+    typer.Option("--region", metavar="REGION", help="AWS region for Athena/CloudWatch."),
+]
+MemoryLimit = Annotated[
+    str, typer.Option("--memory-limit", metavar="SIZE", help="DuckDB memory limit, e.g. 1GB.")
+]
+AsJson = Annotated[bool, typer.Option("--json", metavar="", help="Print report.json to stdout.")]
 
 
 @app.command()
-@with_settings
+@with_setting_options(setting_options)
 def report(
     files: Files = None,
     billing: Billing = None,
@@ -124,7 +122,7 @@ def report(
     since: Since = None,
     until: Until = None,
     out_dir: OutDir = Path("out/cost-report"),
-    formats: Formats = "html,json,csv",
+    formats: Formats = None,
     engine_name: EngineName = "duckdb",
     database: Database = None,
     table: TableName = None,
@@ -135,12 +133,22 @@ def report(
     region: Region = None,
     memory_limit: MemoryLimit = "1GB",
     as_json: AsJson = False,
+    catalog: Path | None = options.catalog(),
     *,
-    settings: ReportSettings,
+    setting_flags: dict[str, Any],
 ) -> None:
-    """Find waste and savings in actual spend; write report.html, report.json, recommendations.csv."""
+    """Find waste and savings in actual spend; write report.html, report.json, recommendations.csv.
+
+    \b
+    Examples:
+      devops-plan report --billing focus-2025-09.parquet --out out/report
+      devops-plan report --billing cur.csv.gz --utilization usage.csv --format md,json
+    """
     with user_errors():
-        wanted = parse_formats(formats)
+        given = {k.removeprefix("report."): v for k, v in setting_flags.items()}
+        config = configure(None, {"catalog": catalog})
+        settings = config.report(given)
+        wanted = parse_formats(formats) if formats else config.settings.output.report
         start, end = _date(since, "--since"), _date(until, "--until")
         paths = [*(billing or []), *(files or [])]
         if utilization is not None and cloudwatch:
@@ -151,7 +159,7 @@ def report(
         spend = source.collect(start, end)
         if cloudwatch:
             usage = cloudwatch_for(spend, region=region)
-        catalogs, notes = load_catalogs(spend)
+        catalogs, notes = load_catalogs(spend, config.settings.catalog)
         result = build_report(spend, usage, catalogs, settings, notes)
         written = _write(result, out_dir, wanted)
     if as_json:
@@ -188,7 +196,7 @@ class _Bar:
                 BarColumn(),
                 TextColumn("{task.percentage:>3.0f}%"),
                 TimeElapsedColumn(),
-                console=err,
+                console=err.rich(),
                 transient=True,
             )
             if enabled
