@@ -76,12 +76,16 @@ class SLATable:
     reviewed: str
     entries: tuple[SLAEntry, ...]
 
-    def find(self, role: str, product: str = "", family: str = "", deployment: str = "") -> SLAEntry:
+    def find(
+        self, role: str, product: str = "", family: str = "", deployment: str = ""
+    ) -> SLAEntry:
         found = [e for e in self.entries if e.covers(role, product, family, deployment)]
         if len(found) != 1:
             what = f"{role} {product or family or ''} {deployment}".strip()
             many = f"{len(found)} entries ({', '.join(e.id for e in found)})" if found else "none"
-            raise PlanningError(f"SLA table for {self.cloud}: {what}: expected one entry, found {many}")
+            raise PlanningError(
+                f"SLA table for {self.cloud}: {what}: expected one entry, found {many}"
+            )
         return found[0]
 
 

@@ -86,7 +86,11 @@ def _sla(
 ) -> dict[str, Any]:
     """The published SLA of exactly the product priced, as ServicePlan fields."""
     entry = ctx.sla.find(role, product, family, deployment)
-    return {"availability": entry.availability, "availability_source": entry.source, "sla": entry.id}
+    return {
+        "availability": entry.availability,
+        "availability_source": entry.source,
+        "sla": entry.id,
+    }
 
 
 def _multi_az(ctx: Context, svc: DatabaseService | CacheService) -> bool:
