@@ -4,10 +4,12 @@ without a checkout) or `none` (no plan: a design added or deleted)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -72,9 +74,32 @@ def git_show(ref: str, path: str, cwd: Path | None = None) -> str:
         raise UserError(f"git:{ref}:{path}: not UTF-8 text (offset {exc.start})") from None
 
 
+def _restore_excluded(data: Any) -> Any:
+    """Put back the two sizing fields the published JSON leaves out (they repeat what it
+    says elsewhere): the replica count is the service's, and the latency target was reachable
+    unless a target was set and no replica count met it."""
+    if not isinstance(data, dict):
+        return data
+    targets = data.get("targets")
+    latency = targets.get("latency_p95_ms") if isinstance(targets, dict) else None
+    for service in data.get("services") or ():
+        sizing = service.get("sizing") if isinstance(service, dict) else None
+        if isinstance(sizing, dict):
+            sizing.setdefault("replicas", service.get("replicas"))
+            sizing.setdefault(
+                "latency_reachable", not (latency and sizing.get("n_latency") is None)
+            )
+    return data
+
+
 def plan_from_json(text: str, name: str) -> Plan:
+    """A plan read back from its JSON (`plan --format json`)."""
     try:
-        return Plan.model_validate_json(text)
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{name}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    try:
+        return Plan.model_validate(_restore_excluded(data))
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
