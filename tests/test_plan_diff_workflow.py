@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from ruamel.yaml import YAML
@@ -81,7 +81,7 @@ def test_the_comment_covers_every_changed_design(repo: tuple[Path, str, str]) ->
     sections = {
         m: body.index(f"### data/designs/{m}.yaml") for m in ("new", "payments", "shop", "startup")
     }
-    assert list(sections) == sorted(sections, key=sections.get)  # one section each, by path
+    assert list(sections) == sorted(sections, key=lambda m: sections[m])  # one per design, by path
     shop = body[sections["shop"] : sections["startup"]]
     assert "zones | 3 | 2 | changed" in shop and "<details>" in shop
     new = body[sections["new"] : sections["payments"]]
@@ -94,8 +94,8 @@ def test_the_comment_covers_every_changed_design(repo: tuple[Path, str, str]) ->
 
 
 class _FakeGitHub(BaseHTTPRequestHandler):
-    comments: list[dict[str, Any]] = []
-    calls: list[tuple[str, str]] = []
+    comments: ClassVar[list[dict[str, Any]]] = []
+    calls: ClassVar[list[tuple[str, str]]] = []
 
     def _reply(self, data: Any, status: int = 200) -> None:
         raw = json.dumps(data).encode()

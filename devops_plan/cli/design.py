@@ -23,7 +23,9 @@ def validate(
     fmt: str | None = options.output_format("table or json"),
     as_json: bool = options.json("results"),
 ) -> None:
-    """Check design files; print `ok` or one line per problem (exit 2 on any problem).
+    """Check design files; print `ok` or one line per problem.
+
+    Exit 2 on any problem.
 
     \b
     Example:
@@ -72,7 +74,9 @@ def schema(
         False, "--plan", metavar="", help="The schema of a plan's JSON (plan --json) instead."
     ),
 ) -> None:
-    """Print the JSON Schema of the design file (for editor completion), or of a plan.
+    """Print the JSON Schema of the design file, or of a plan.
+
+    The design's schema gives editors completion and checks.
 
     \b
     Example:

@@ -58,9 +58,10 @@ def explore_command(
     ),
     catalog: Path | None = options.catalog(),
 ) -> None:
-    """Price every combination of zones, DR strategy, purchase option, node family,
-    Multi-AZ and load, and print the candidates no other one beats on cost, availability
-    and RTO.
+    """Sweep a design's space; print the Pareto frontier.
+
+    Prices every combination of zones, DR strategy, purchase option, node family, Multi-AZ
+    and load, and prints the candidates no other one beats on cost, availability and RTO.
 
     \b
     Examples:

@@ -69,7 +69,9 @@ def export_command(
     *,
     setting_flags: dict[str, Any],
 ) -> None:
-    """Write ADR drafts (MADR 4), adr/README.md, diagrams, manifests, SLO rules and runbooks.
+    """Write ADRs, diagrams, manifests, SLO rules and runbooks into a docs folder.
+
+    ADR drafts follow MADR 4; adr/README.md indexes them.
 
     \b
     Examples:

@@ -89,24 +89,36 @@ def _fmt(value: float | None) -> str:
 
 @price_app.command("price")
 def price(
-    cloud: str = typer.Argument(..., help="aws, gcp or azure."),
-    product: str = typer.Argument(..., help="Product id, e.g. m5.large, ebs-gp3, db.m6g.large."),
+    cloud: str = typer.Argument(..., metavar="CLOUD", help="aws, gcp or azure."),
+    product: str = typer.Argument(
+        ..., metavar="PRODUCT", help="Product id, e.g. m5.large, ebs-gp3, db.m6g.large."
+    ),
     region: str | None = typer.Option(
-        None, "--region", help="Region (default: aws us-east-1, gcp us-central1, azure eastus)."
+        None,
+        "--region",
+        metavar="REGION",
+        help="Region (default: aws us-east-1, gcp us-central1, azure eastus).",
     ),
     purchase: str = typer.Option(
         "on_demand",
         "--purchase",
+        metavar="OPTION",
         help="on_demand, spot, reserved_1y, reserved_3y, savings_plan_1y, savings_plan_3y.",
     ),
-    engine: str = typer.Option("", "--engine", help="postgres, mysql or redis (databases)."),
-    multi_az: bool = typer.Option(False, "--multi-az", help="Multi-AZ / HA deployment."),
+    engine: str = typer.Option(
+        "", "--engine", metavar="ENGINE", help="postgres, mysql or redis (databases)."
+    ),
+    multi_az: bool = typer.Option(
+        False, "--multi-az", metavar="", help="Multi-AZ / HA deployment."
+    ),
     catalog_path: Path | None = options.catalog(),
     fmt: str | None = options.output_format("table, json or csv"),
     out_path: Path | None = options.out("the price"),
     as_json: bool = options.json("the price"),
 ) -> None:
-    """Print the price of one product: unit price, a 730-hour month, source and date.
+    """Print the price of one product: unit price, month, source, date.
+
+    The month is 730 hours.
 
     \b
     Examples:
@@ -146,21 +158,38 @@ def _price_lines(p: Price) -> list[str]:
 
 @catalog_app.command("list")
 def list_products(
-    cloud: str = typer.Option("aws", "--cloud", help="aws, gcp or azure."),
-    region: str | None = typer.Option(None, "--region", help="Region (default: the base region)."),
+    cloud: str = typer.Option("aws", "--cloud", metavar="CLOUD", help="aws, gcp or azure."),
+    region: str | None = typer.Option(
+        None, "--region", metavar="REGION", help="Region (default: the base region)."
+    ),
     category: str | None = typer.Option(
-        None, "--category", help="compute, database, cache, block_storage, ..."
+        None, "--category", metavar="CATEGORY", help="compute, database, cache, block_storage, ..."
     ),
-    family: str | None = typer.Option(None, "--family", help="Instance family, e.g. m7g."),
-    min_vcpu: float | None = typer.Option(None, "--min-vcpu", help="At least this many vCPU."),
-    min_memory: float | None = typer.Option(None, "--min-memory", help="At least this many GiB."),
-    purchase: str = typer.Option("on_demand", "--purchase", help="Purchase option."),
-    engine: str | None = typer.Option(None, "--engine", help="postgres, mysql or redis."),
+    family: str | None = typer.Option(
+        None, "--family", metavar="FAMILY", help="Instance family, e.g. m7g."
+    ),
+    min_vcpu: float | None = typer.Option(
+        None, "--min-vcpu", metavar="N", help="At least this many vCPU."
+    ),
+    min_memory: float | None = typer.Option(
+        None, "--min-memory", metavar="GIB", help="At least this many GiB."
+    ),
+    purchase: str = typer.Option(
+        "on_demand", "--purchase", metavar="OPTION", help="Purchase option."
+    ),
+    engine: str | None = typer.Option(
+        None, "--engine", metavar="ENGINE", help="postgres, mysql or redis."
+    ),
     deployment: str | None = typer.Option(
-        None, "--deployment", help="single_az or multi_az (databases, caches)."
+        None,
+        "--deployment",
+        metavar="DEPLOYMENT",
+        help="single_az or multi_az (databases, caches).",
     ),
-    arch: str | None = typer.Option(None, "--arch", help="x86_64 or arm64."),
-    generation: str | None = typer.Option(None, "--generation", help="current or previous."),
+    arch: str | None = typer.Option(None, "--arch", metavar="ARCH", help="x86_64 or arm64."),
+    generation: str | None = typer.Option(
+        None, "--generation", metavar="GENERATION", help="current or previous."
+    ),
     limit: int | None = typer.Option(
         None, "--limit", min=1, metavar="N", help="Show the cheapest N only."
     ),
@@ -233,16 +262,28 @@ def _products_table(title: str, rows: Sequence[Price]) -> TextTable:
 
 @catalog_app.command("refresh")
 def refresh(
-    cloud: str = typer.Argument(..., help="Only aws is supported."),
-    regions: list[str] = typer.Option(..., "--region", help="Region to fetch (repeatable)."),
-    out_path: Path = typer.Option(..., "--out", help="Catalog CSV to write (atomically)."),
+    cloud: str = typer.Argument(..., metavar="CLOUD", help="Only aws is supported."),
+    regions: list[str] = typer.Option(
+        ..., "--region", metavar="REGION", help="Region to fetch (repeatable)."
+    ),
+    out_path: Path = typer.Option(
+        ..., "--out", metavar="FILE", help="Catalog CSV to write (atomically)."
+    ),
     services: list[str] | None = typer.Option(
-        None, "--service", help="ec2, rds, elasticache, ebs (repeatable; default all)."
+        None,
+        "--service",
+        metavar="SERVICE",
+        help="ec2, rds, elasticache, ebs (repeatable; default all).",
     ),
     base: Path | None = typer.Option(
-        None, "--base", help="Catalog to merge into (default: --out if it exists, else shipped)."
+        None,
+        "--base",
+        metavar="FILE",
+        help="Catalog to merge into (default: --out if it exists, else shipped).",
     ),
-    verbose: bool = typer.Option(False, "--verbose", help="List every skipped price entry."),
+    verbose: bool = typer.Option(
+        False, "--verbose", metavar="", help="List every skipped price entry."
+    ),
 ) -> None:
     """Rebuild AWS rows from the AWS Price List API (boto3 `pricing` GetProducts).
 

@@ -137,7 +137,9 @@ def report(
     *,
     setting_flags: dict[str, Any],
 ) -> None:
-    """Find waste and savings in actual spend; write report.html, report.json, recommendations.csv.
+    """Find waste and savings in actual spend (billing exports).
+
+    Writes report.html, report.json and recommendations.csv (see --format).
 
     \b
     Examples:

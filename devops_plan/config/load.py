@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -31,9 +31,13 @@ SECTIONS: dict[str, type[BaseModel]] = {
 
 
 def settings_options() -> tuple[SettingOption, ...]:
-    """Every setting but the report's: `catalog`, then each section's fields."""
+    """Every setting but the report's: `catalog`, then each section's fields. The default
+    output formats are each command's `--format`."""
     top = model_options(Settings)
-    return top + tuple(o for name, m in SECTIONS.items() for o in model_options(m, name))
+    sections = tuple(o for name, m in SECTIONS.items() for o in model_options(m, name))
+    return top + tuple(
+        replace(o, flag="--format") if o.section == "output" else o for o in sections
+    )
 
 
 @dataclass(frozen=True)

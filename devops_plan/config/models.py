@@ -29,6 +29,7 @@ _LABEL_KEY = re.compile(
     r"[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"
 )
 _LABEL_VALUE = re.compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$")
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _PLACEHOLDERS = re.compile(r"\{([^{}]*)\}")
 
 
@@ -59,10 +60,7 @@ class KubernetesSettings(Section):
         description="Image tag pattern ({design} and {service} allowed).",
     )
     namespace: str | None = Field(
-        None,
-        pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
-        max_length=63,
-        description="Kubernetes namespace (default: the design's name).",
+        None, description="Kubernetes namespace (default: the design's name)."
     )
     labels: dict[str, str] = Field(
         default_factory=dict, description="Labels added to every manifest's metadata."
@@ -77,6 +75,16 @@ class KubernetesSettings(Section):
     @classmethod
     def _tag(cls, value: str) -> str:
         return _check_pattern(value, ("design", "service"))
+
+    @field_validator("namespace")
+    @classmethod
+    def _namespace(cls, value: str | None) -> str | None:
+        if value is not None and (not _DNS_LABEL.match(value) or len(value) > 63):
+            raise ValueError(
+                f"expected a DNS label (lower-case letters, digits and '-', at most 63) "
+                f"(got {value!r})"
+            )
+        return value
 
     @field_validator("labels")
     @classmethod
