@@ -225,3 +225,14 @@ def test_every_setting_has_a_flag_and_a_variable_and_the_template_knows_it() -> 
     data = tomllib.loads("\n".join(lines))
     assert data["kubernetes"]["registry"] == KubernetesSettings().registry
     assert {k for k in data if k != "report"} | {"catalog"} >= {"kubernetes", "slo", "output"}
+
+
+def test_the_docs_list_every_setting() -> None:
+    from devops_plan.config.options import settings_markdown
+
+    from .conftest import ROOT
+
+    docs = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    assert settings_markdown(settings_options()) in docs, (
+        "docs/configuration.md: paste settings_markdown(settings_options()) into its table"
+    )

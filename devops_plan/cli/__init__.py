@@ -63,6 +63,28 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+def _missing(name: str, short: str, exc: ModuleNotFoundError) -> typer.Typer:
+    """A stand-in for a command whose module needs a library this install lacks: it says
+    which extra to install (exit 1) instead of a traceback."""
+    from ..extras import missing_extra
+
+    hint = missing_extra(exc, f"devops-plan {name}")
+    if hint is None:
+        raise exc
+    stand_in = typer.Typer(add_completion=False, rich_markup_mode=None)
+
+    @stand_in.command(
+        name,
+        help=short,
+        context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    )
+    def _run() -> None:
+        typer.echo(str(hint), err=True)
+        raise typer.Exit(hint.exit_code)
+
+    return stand_in
+
+
 class LazyGroup(TyperGroup):
     """A command group that imports a command's module when the command is looked up."""
 
@@ -72,8 +94,11 @@ class LazyGroup(TyperGroup):
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name not in COMMANDS:
             return super().get_command(ctx, cmd_name)
-        module, attribute, _short = COMMANDS[cmd_name]
-        sub_app = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+        module, attribute, short = COMMANDS[cmd_name]
+        try:
+            sub_app = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+        except ModuleNotFoundError as exc:
+            sub_app = _missing(cmd_name, short, exc)
         command = typer.main.get_command(sub_app)
         command.name = cmd_name
         return command

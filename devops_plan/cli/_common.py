@@ -110,6 +110,14 @@ def user_errors() -> Iterator[None]:
     except KeyboardInterrupt:
         err.print("interrupted")
         raise typer.Exit(130) from None
+    except ModuleNotFoundError as exc:
+        from ..extras import missing_extra
+
+        hint = missing_extra(exc)
+        if hint is None:
+            raise
+        err.print(str(hint), markup=False)
+        raise typer.Exit(hint.exit_code) from None
 
 
 def print_json(data: Any) -> None:

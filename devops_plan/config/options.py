@@ -187,3 +187,17 @@ def options_markdown(options: Sequence[SettingOption]) -> str:
             f"| {o.description} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def settings_markdown(options: Sequence[SettingOption]) -> str:
+    """The table of docs/configuration.md: each setting's key, variable, flag and default."""
+    lines = [
+        "| key in devops-plan.toml | environment variable | flag | default | what it sets |",
+        "|---|---|---|---|---|",
+    ]
+    for o in options:
+        default = f"`{o.default}`" if o.default else "none"
+        lines.append(
+            f"| `{o.dotted}` | `{o.env}` | `{o.flag} {o.metavar}` | {default} | {o.description} |"
+        )
+    return "\n".join(lines) + "\n"
