@@ -88,6 +88,13 @@ class SLATable:
             )
         return found[0]
 
+    def only(self, role: str) -> SLAEntry:
+        """The one entry of a role the planner does not price per product (yet)."""
+        found = [e for e in self.entries if e.role == role]
+        if len(found) != 1:
+            raise PlanningError(f"SLA table for {self.cloud}: {role}: expected one entry")
+        return found[0]
+
 
 def _sla_entry(row: Mapping[str, Any]) -> SLAEntry:
     return SLAEntry(

@@ -88,11 +88,8 @@ def plan_core(
     primary_items, miss = _price(primary, ctx.catalog, options.allow_missing_prices)
     missing += miss
     chosen = next(p for p in dr_plans if p.strategy == choice.strategy)
-    report = assess(
-        user_path(ctx, services),
-        design.targets.availability,
-        serving_regions(choice.strategy, len(ctx.regions)),
-    )
+    serving = serving_regions(choice.strategy, len(ctx.regions))
+    report = assess(user_path(ctx, services, serving), design.targets.availability, serving)
     if missing:
         warnings.append(
             f"{len(missing)} cost component(s) have no price and are left out: "
