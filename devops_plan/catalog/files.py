@@ -205,7 +205,9 @@ class _Rows:
 def read_roles(cloud: str, path: Path) -> dict[str, str]:
     """The planner roles of `cloud` from a roles.yaml file."""
     try:
-        raw: Any = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+        # The pure parser: a roles.yaml may come with a catalog from anywhere, and the C one
+        # (used when ruamel.yaml.clib is installed) crashes on hostile nesting.
+        raw: Any = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise CatalogError(f"{path}: cannot read planner roles: {exc.strerror}") from None
     except Exception as exc:  # ruamel raises several unrelated error types

@@ -190,6 +190,14 @@ def pick_format(command: str, given: str | None, out_path: Path | None, configur
     return configured
 
 
+def table_or_json(fmt: str | None, as_json: bool) -> str:
+    """The format of a command that prints either a table or JSON."""
+    chosen = "json" if as_json else (fmt or "table")
+    if chosen not in ("table", "json"):
+        raise UserError(f"--format {chosen!r}: expected table or json")
+    return chosen
+
+
 def emit(text: str, out_path: Path | None, default_name: str = "") -> None:
     """`text` on stdout, or written atomically to `out_path` (a folder: `default_name` in it)."""
     if out_path is None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from . import options
-from ._common import command_app, configure, emit, err, user_errors
+from ._common import command_app, configure, emit, err, table_or_json, user_errors
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -84,11 +84,7 @@ def show_command(
       DEVOPS_PLAN_KUBERNETES_NAMESPACE=prod devops-plan config show designs/shop.yaml
     """
     with user_errors():
-        chosen = fmt or "table"
-        if chosen not in ("table", "json"):
-            raise typer.BadParameter(
-                f"expected table or json (got {chosen!r})", param_hint="--format"
-            )
+        chosen = table_or_json(fmt, False)
         config = configure(design, {})
         rows = _rows(config)
         if chosen == "json":

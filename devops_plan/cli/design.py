@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from . import options
-from ._common import command_app, design_path, err, out, print_json, user_errors
+from ._common import command_app, design_path, err, out, print_json, table_or_json, user_errors
 
 validate_app = command_app()
 schema_app = command_app()
@@ -35,11 +35,7 @@ def validate(
         paths = list(files or [])
         if example is not None or not paths:
             paths.append(design_path(None, example))
-        chosen = "json" if as_json else (fmt or "table")
-        if chosen not in ("table", "json"):
-            raise typer.BadParameter(
-                f"expected table or json (got {chosen!r})", param_hint="--format"
-            )
+        chosen = table_or_json(fmt, as_json)
         from ..design import validate_files
 
         results = validate_files(paths)

@@ -10,9 +10,16 @@ from typing import Annotated, Any
 
 import typer
 
-from ..errors import UserError
 from . import options
-from ._common import command_app, configure, design_path, emit, err, user_errors
+from ._common import (
+    command_app,
+    configure,
+    design_path,
+    emit,
+    err,
+    table_or_json,
+    user_errors,
+)
 from .generated import with_setting_options
 
 app = command_app()
@@ -80,9 +87,7 @@ def export_command(
     """
     with user_errors():
         path = design_path(design, example)
-        chosen = "json" if as_json else (fmt or "table")
-        if chosen not in ("table", "json"):
-            raise UserError(f"--format {chosen!r}: expected table or json")
+        chosen = table_or_json(fmt, as_json)
         config = configure(path, {"catalog": catalog, **setting_flags})
         from ..design import load_design
         from ..engine import build_plan

@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING
 import typer
 
 from . import options
-from ._common import command_app, configure, design_path, err, print_json, user_errors
+from ._common import (
+    command_app,
+    configure,
+    design_path,
+    err,
+    print_json,
+    table_or_json,
+    user_errors,
+)
 
 if TYPE_CHECKING:
     from ..notebooks import NotebookInfo, RunResult
@@ -19,13 +27,6 @@ app = command_app(
     help="Run the shipped notebooks headless (papermill); export HTML reports.",
     no_args_is_help=True,
 )
-
-
-def _table_or_json(fmt: str | None, as_json: bool) -> str:
-    chosen = "json" if as_json else (fmt or "table")
-    if chosen not in ("table", "json"):
-        raise typer.BadParameter(f"expected table or json (got {chosen!r})", param_hint="--format")
-    return chosen
 
 
 @app.command("list")
@@ -39,8 +40,8 @@ def list_command(
     Example:
       devops-plan notebook list --format json
     """
-    chosen = _table_or_json(fmt, as_json)
     with user_errors():
+        chosen = table_or_json(fmt, as_json)
         from ..notebooks import list_notebooks
 
         infos = list_notebooks()
@@ -109,8 +110,8 @@ def run_command(
       devops-plan notebook run plan --design design.yaml --out out/plan --html
       devops-plan notebook run explore --example shop --out out/explore
     """
-    chosen = _table_or_json(fmt, as_json)
     with user_errors():
+        chosen = table_or_json(fmt, as_json)
         from ..notebooks import parse_assignments, run_notebook
 
         path = design_path(design, example) if design or example else None

@@ -156,40 +156,29 @@ def _price_lines(p: Price) -> list[str]:
     return lines
 
 
+def _text(flag: str, metavar: str, help_text: str) -> Any:
+    return typer.Option(None, flag, metavar=metavar, help=help_text)
+
+
 @catalog_app.command("list")
 def list_products(
     cloud: str = typer.Option("aws", "--cloud", metavar="CLOUD", help="aws, gcp or azure."),
-    region: str | None = typer.Option(
-        None, "--region", metavar="REGION", help="Region (default: the base region)."
+    region: str | None = _text("--region", "REGION", "Region (default: the base region)."),
+    category: str | None = _text(
+        "--category", "CATEGORY", "compute, database, cache, block_storage, ..."
     ),
-    category: str | None = typer.Option(
-        None, "--category", metavar="CATEGORY", help="compute, database, cache, block_storage, ..."
-    ),
-    family: str | None = typer.Option(
-        None, "--family", metavar="FAMILY", help="Instance family, e.g. m7g."
-    ),
-    min_vcpu: float | None = typer.Option(
-        None, "--min-vcpu", metavar="N", help="At least this many vCPU."
-    ),
-    min_memory: float | None = typer.Option(
-        None, "--min-memory", metavar="GIB", help="At least this many GiB."
-    ),
+    family: str | None = _text("--family", "FAMILY", "Instance family, e.g. m7g."),
+    min_vcpu: float | None = _text("--min-vcpu", "N", "At least this many vCPU."),
+    min_memory: float | None = _text("--min-memory", "GIB", "At least this many GiB."),
     purchase: str = typer.Option(
         "on_demand", "--purchase", metavar="OPTION", help="Purchase option."
     ),
-    engine: str | None = typer.Option(
-        None, "--engine", metavar="ENGINE", help="postgres, mysql or redis."
+    engine: str | None = _text("--engine", "ENGINE", "postgres, mysql or redis."),
+    deployment: str | None = _text(
+        "--deployment", "DEPLOYMENT", "single_az or multi_az (databases, caches)."
     ),
-    deployment: str | None = typer.Option(
-        None,
-        "--deployment",
-        metavar="DEPLOYMENT",
-        help="single_az or multi_az (databases, caches).",
-    ),
-    arch: str | None = typer.Option(None, "--arch", metavar="ARCH", help="x86_64 or arm64."),
-    generation: str | None = typer.Option(
-        None, "--generation", metavar="GENERATION", help="current or previous."
-    ),
+    arch: str | None = _text("--arch", "ARCH", "x86_64 or arm64."),
+    generation: str | None = _text("--generation", "GENERATION", "current or previous."),
     limit: int | None = typer.Option(
         None, "--limit", min=1, metavar="N", help="Show the cheapest N only."
     ),
@@ -204,34 +193,46 @@ def list_products(
     Example:
       devops-plan catalog list --cloud aws --family m7g --min-memory 16 --limit 5
     """
+    filters = {
+        "category": category,
+        "family": family,
+        "purchase": purchase,
+        "min_vcpu": min_vcpu,
+        "min_memory_gib": min_memory,
+        "engine": engine,
+        "deployment": deployment,
+        "arch": arch,
+        "generation": generation,
+    }
     with user_errors():
         chosen = _format(fmt, as_json, out_path)
         catalog, where = _catalog(cloud, catalog_path, region)
-        rows = catalog.products(
-            where,
-            category=category,
-            family=family,
-            purchase=purchase,
-            min_vcpu=min_vcpu,
-            min_memory_gib=min_memory,
-            engine=engine,
-            deployment=deployment,
-            arch=arch,
-            generation=generation,
-        )
+        rows = catalog.products(where, **filters)  # type: ignore[arg-type]
         rows = rows[:limit] if limit is not None else rows
-        fields = (*_PRICE_FIELDS, *_ROW_FIELDS)
-        if chosen == "json":
-            emit(json.dumps([_json(p, fields) for p in rows], indent=2) + "\n", out_path)
-        elif chosen == "csv":
-            emit(_csv(rows, fields), out_path)
-        elif not rows:
-            err.print(f"no {cloud} products in {where} match these filters", markup=False)
-        else:
-            from .show import show
+        empty = f"no {cloud} products in {where} match these filters"
+        _print_rows(chosen, rows, out_path, f"{cloud} {where} {purchase}", catalog, empty)
 
-            title = f"{cloud} {where} {purchase} ({catalog.currency}, prices as of {catalog.as_of})"
-            show("table", title, [_products_table(title, rows)], out_path, "")
+
+def _print_rows(
+    chosen: str,
+    rows: Sequence[Price],
+    out_path: Path | None,
+    what: str,
+    catalog: Catalog,
+    empty: str,
+) -> None:
+    fields = (*_PRICE_FIELDS, *_ROW_FIELDS)
+    if chosen == "json":
+        emit(json.dumps([_json(p, fields) for p in rows], indent=2) + "\n", out_path)
+    elif chosen == "csv":
+        emit(_csv(rows, fields), out_path)
+    elif not rows:
+        err.print(empty, markup=False)
+    else:
+        from .show import show
+
+        title = f"{what} ({catalog.currency}, prices as of {catalog.as_of})"
+        show("table", title, [_products_table(title, rows)], out_path, "")
 
 
 def _products_table(title: str, rows: Sequence[Price]) -> TextTable:

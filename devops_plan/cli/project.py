@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from . import options
-from ._common import command_app, emit, err, out, user_errors
+from ._common import command_app, emit, err, out, table_or_json, user_errors
 
 init_app = command_app()
 examples_app = command_app()
@@ -60,8 +60,10 @@ def examples_command(
     """
     from ..examples import examples
 
+    with user_errors():
+        chosen = table_or_json(fmt, as_json)
     found = examples()
-    if as_json or fmt == "json":
+    if chosen == "json":
         data = [{"name": e.name, "description": e.description, "path": str(e.path)} for e in found]
         emit(json.dumps(data, indent=2) + "\n", None)
         return

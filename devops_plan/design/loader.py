@@ -17,6 +17,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..errors import DesignError, Problem
 from .checks import cross_field_problems
+from .fast import fast_design
 from .locations import Loc, format_path, position
 from .messages import pydantic_problems
 from .models import Design
@@ -32,8 +33,17 @@ def load_design(path: str | Path) -> Design:
     return parse_design(text, str(path))
 
 
-def parse_design(text: str, filename: str = "<design>") -> Design:
-    """Validate design YAML given as text; `filename` is used in messages."""
+def parse_design(text: str, filename: str = "<design>", *, fast: bool = True) -> Design:
+    """Validate design YAML given as text; `filename` is used in messages.
+
+    A valid design within the limits is read by the fast path (`fast.fast_design`, the C
+    loader, no locations kept); anything else is read here again with every location, so a
+    problem is always reported as file:line:col. `fast=False` reads with locations only.
+    """
+    if fast and len(text.encode("utf-8", "surrogatepass")) <= MAX_DESIGN_BYTES:
+        design = fast_design(text)
+        if design is not None:
+            return design
     root = _parse_yaml(text, filename)
     return _validate(root, filename)
 

@@ -1,0 +1,88 @@
+"""The fast path for valid designs (design/fast.py) gives exactly what the located loader
+gives: the same Design for a valid file, and for anything else it steps aside so that the
+located loader reports the same problems, with their locations, as before."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+
+from benchmarks.synthetic import synthetic_yaml
+from devops_plan.design import parse_design
+from devops_plan.design.fast import MAX_DEPTH, fast_design
+from devops_plan.errors import DesignError
+
+from .conftest import DESIGNS
+from .test_design_fuzz import fast, mutated
+
+
+def both(text: str) -> tuple[object, object]:
+    """(fast, located) results: a Design, or the DesignError's problems."""
+    out: list[object] = []
+    for use_fast in (True, False):
+        try:
+            out.append(parse_design(text, "x.yaml", fast=use_fast))
+        except DesignError as exc:
+            out.append(exc.problems)
+    return out[0], out[1]
+
+
+@pytest.mark.parametrize("path", sorted(DESIGNS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_shipped_designs_read_the_same_on_both_paths(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    design = fast_design(text)
+    assert design is not None, "a valid shipped design takes the fast path"
+    assert design == parse_design(text, str(path), fast=False)
+
+
+def test_a_generated_200_service_design_reads_the_same() -> None:
+    text = synthetic_yaml(200)
+    design = fast_design(text)
+    assert design is not None and design == parse_design(text, fast=False)
+
+
+@fast(300)
+@given(mutated())
+def test_mutated_designs_give_the_same_result_on_both_paths(text: str) -> None:
+    fast_result, located = both(text)
+    assert fast_result == located
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name: a\nname: b\n",  # duplicate key
+        "base: &b {peak_rps: 1}\nother: *b\n",  # aliases
+        "1: x\n",  # a key that is not text
+        "when: 2024-01-01\n",  # a timestamp
+        "x: !custom 1\n",  # a tag
+        "x: [" * 40 + "]" * 40 + "\n",  # flow nesting beyond the screen
+        "x:\n"
+        + "".join("  " * i + f"k{i}:\n" for i in range(1, MAX_DEPTH + 2))
+        + "  " * (MAX_DEPTH + 2)
+        + "v\n",
+        "services: 3\n",  # valid YAML, invalid design
+    ],
+)
+def test_the_fast_path_steps_aside_for_anything_unusual(text: str) -> None:
+    assert fast_design(text) is None
+
+
+def test_hostile_nesting_never_reaches_the_c_parser() -> None:
+    # Hundreds of thousands of nested brackets crash libyaml-based parsers (a C stack
+    # overflow); the screen must hand them to the located loader. In a child process, so a
+    # regression shows as a failed test rather than a crashed test run.
+    code = (
+        "import sys\n"
+        "from devops_plan.design.fast import fast_design\n"
+        "print(fast_design(sys.stdin.read()))\n"
+    )
+    for text in ("x: " + "[" * 200_000 + "]" * 200_000, "- " * 200_000 + "x"):
+        done = subprocess.run(
+            [sys.executable, "-c", code], input=text, capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0 and done.stdout.strip() == "None", done.stderr[-500:]
