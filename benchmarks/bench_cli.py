@@ -5,7 +5,8 @@ interleaved so that a busy machine slows them all alike.
 Targets (issue 15): `--version` and `--help` at most 0.3 s above the bare interpreter;
 `plan data/designs/shop.yaml` at most 1.0 s; a 200-service design at most 1.5 s.
 
-Run: python -m benchmarks.bench_cli [--runs 7]
+Run: python -m benchmarks.bench_cli [--runs 7] [--cli PATH]
+(--cli times another installation's devops-plan, e.g. main's, in the same way.)
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ TARGETS = {"--version": 0.3, "--help": 0.3}  # above the bare interpreter
 ABSOLUTE = {
     "plan shop.yaml": 1.0,
     "plan 200 services": 1.5,
-    "plan 200 services --format json": None,
+    "plan 200 services --json": None,
 }
 
 
@@ -35,16 +36,15 @@ def _cli() -> list[str]:
     return [str(found)] if found.exists() else [sys.executable, "-m", "devops_plan"]
 
 
-def commands(big: Path) -> dict[str, list[str]]:
-    cli = _cli()
+def commands(big: Path, cli: list[str]) -> dict[str, list[str]]:
     shop = str(ROOT / "data" / "designs" / "shop.yaml")
     return {
-        "python -c pass": [sys.executable, "-c", "pass"],
+        "python -c pass": [str(Path(cli[0]).with_name("python")), "-c", "pass"],
         "--version": [*cli, "--version"],
         "--help": [*cli, "--help"],
         "plan shop.yaml": [*cli, "plan", shop],
         "plan 200 services": [*cli, "plan", str(big)],
-        "plan 200 services --format json": [*cli, "plan", str(big), "--format", "json"],
+        "plan 200 services --json": [*cli, "plan", str(big), "--json"],
     }
 
 
@@ -57,11 +57,11 @@ def _time(args: list[str], cwd: Path) -> float:
     return time.perf_counter() - started
 
 
-def measure(runs: int) -> dict[str, list[float]]:
+def measure(runs: int, cli: list[str]) -> dict[str, list[float]]:
     with tempfile.TemporaryDirectory() as tmp:
         big = Path(tmp) / "synthetic-200.yaml"
         big.write_text(synthetic_yaml(200), encoding="utf-8")
-        todo = commands(big)
+        todo = commands(big, cli)
         times: dict[str, list[float]] = {name: [] for name in todo}
         for args in todo.values():
             _time(args, Path(tmp))  # warm the file cache and .pyc files first
@@ -74,8 +74,9 @@ def measure(runs: int) -> dict[str, list[float]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--cli", type=Path, help="The devops-plan executable to time.")
     args = parser.parse_args(argv)
-    times = measure(args.runs)
+    times = measure(args.runs, [str(args.cli)] if args.cli else _cli())
     bare = statistics.median(times["python -c pass"])
     print(f"load average {os.getloadavg()[0]:.2f}; median (min) of {args.runs} runs, seconds")
     print(f"{'command':<34}{'median':>8}{'min':>8}{'above bare':>12}{'target':>10}")
