@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from devops_plan import build_plan, load_design
 from devops_plan.compare import compare
 from devops_plan.units import format_money
 
-from .conftest import DESIGNS
+from .conftest import DESIGNS, git
 
 runner = CliRunner()
 
@@ -146,27 +145,16 @@ def test_plan_json_and_none_sides(tmp_path: Path) -> None:
     assert {i["status"] for i in data["line_items"]} == {"added"}
 
 
-def _git(repo: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout.strip()
-
-
 def test_git_sides_read_without_a_checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     repo = tmp_path / "repo"
     repo.mkdir()
-    _git(repo, "init", "-q")
+    git(repo, "init", "-q")
     base_path, head_path = changed_shop(tmp_path)
     (repo / "shop.yaml").write_text(base_path.read_text())
-    _git(repo, "add", "shop.yaml")
-    _git(repo, "commit", "-q", "-m", "base")
+    git(repo, "add", "shop.yaml")
+    git(repo, "commit", "-q", "-m", "base")
     (repo / "shop.yaml").write_text(head_path.read_text())
-    _git(repo, "commit", "-q", "-am", "head")
+    git(repo, "commit", "-q", "-am", "head")
     monkeypatch.chdir(repo)
     code, out, _ = run("diff", "git:HEAD~1:shop.yaml", "git:HEAD:shop.yaml", "--format", "json")
     assert code == 0, out

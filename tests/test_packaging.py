@@ -15,26 +15,11 @@ from pathlib import Path
 import pytest
 
 import devops_plan
+from devops_plan.extras import EXTRAS
 
 from .conftest import DESIGNS, ROOT
 
-EXTRA_LIBRARIES = (
-    "pandas",
-    "numpy",
-    "matplotlib",
-    "duckdb",
-    "pyarrow",
-    "boto3",
-    "botocore",
-    "papermill",
-    "nbformat",
-    "nbconvert",
-    "jupytext",
-    "ipywidgets",
-    "IPython",
-    "ipykernel",
-    "jupyterlab",
-)
+EXTRA_LIBRARIES = (*EXTRAS, "pyarrow", "jupyterlab")
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +54,12 @@ def test_the_wheel_has_its_data_license_and_metadata(wheel: Path) -> None:
         "devops_plan/templates/runbook/service.md.j2",
     ):
         assert needed in names, needed
+    shipped = {
+        "devops_plan/_data/" + p.relative_to(ROOT / "data").as_posix()
+        for p in (ROOT / "data").rglob("*")
+        if p.is_file()
+    }
+    assert shipped <= set(names), sorted(shipped - set(names))  # every table in data/ ships
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     raw = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("dist-info/METADATA")))
     meta = email.message_from_bytes(raw)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
-import subprocess
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -18,7 +17,7 @@ from typing import Any, ClassVar
 import pytest
 from ruamel.yaml import YAML
 
-from .conftest import DESIGNS, ROOT
+from .conftest import DESIGNS, ROOT, git
 
 WORKFLOW = ROOT / ".github" / "workflows" / "plan-diff.yml"
 
@@ -33,17 +32,6 @@ def _script() -> Any:
     return module
 
 
-def _git(repo: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout.strip()
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> tuple[Path, str, str]:
     """A repository whose second commit edits shop.yaml (two zones), adds a design, deletes
@@ -51,14 +39,14 @@ def repo(tmp_path: Path) -> tuple[Path, str, str]:
     root = tmp_path / "repo"
     designs = root / "data" / "designs"
     designs.mkdir(parents=True)
-    _git(root, "init", "-q", "-b", "main")
+    git(root, "init", "-q", "-b", "main")
     for name in ("shop", "startup", "payments"):
         (designs / f"{name}.yaml").write_text((DESIGNS / f"{name}.yaml").read_text())
     (root / "README.md").write_text("hello\n")
-    _git(root, "add", ".")
-    _git(root, "commit", "-q", "-m", "base")
-    base = _git(root, "rev-parse", "HEAD")
-    _git(root, "checkout", "-q", "-b", "change")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "base")
+    base = git(root, "rev-parse", "HEAD")
+    git(root, "checkout", "-q", "-b", "change")
     shop = (designs / "shop.yaml").read_text()
     (designs / "shop.yaml").write_text(re.sub(r"^zones: 3 ", "zones: 2 ", shop, flags=re.M))
     (designs / "startup.yaml").unlink()
@@ -67,9 +55,9 @@ def repo(tmp_path: Path) -> tuple[Path, str, str]:
     )
     (designs / "payments.yaml").write_text("name: payments\nservices: 3\n")
     (root / "README.md").write_text("changed\n")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-q", "-m", "head")
-    return root, base, _git(root, "rev-parse", "HEAD")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "head")
+    return root, base, git(root, "rev-parse", "HEAD")
 
 
 def test_the_comment_covers_every_changed_design(repo: tuple[Path, str, str]) -> None:

@@ -32,18 +32,6 @@ def _group() -> None:
     """Show the effective configuration and where each value came from."""
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dict):
-        return "; ".join(
-            f"{k}={','.join(v) if isinstance(v, tuple) else v}" for k, v in value.items()
-        )
-    if isinstance(value, tuple | list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
 def _rows(config: Config) -> list[tuple[str, Any, str]]:
     """(setting, value, where it came from) for every setting, the report's when billing is
     installed (its settings model needs it)."""
@@ -98,12 +86,15 @@ def show_command(
             }
             emit(json.dumps(data, indent=2) + "\n", out_path)
             return
+        from ..config.options import value_text
         from ..render.tables import TextTable
         from .show import show
 
         found = f"file: {config.file}" if config.file else "file: none found (defaults apply)"
         table = TextTable.of(
-            "Configuration", ("setting", "value", "from"), ((k, _text(v), o) for k, v, o in rows)
+            "Configuration",
+            ("setting", "value", "from"),
+            ((k, value_text(v), o) for k, v, o in rows),
         )
         show("table", "Configuration", [found, PRECEDENCE, table], out_path, "")
     for name in config.ignored_env:

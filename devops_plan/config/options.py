@@ -85,7 +85,8 @@ def _bounds(metadata: Sequence[object]) -> str:
     return ", ".join(f"{symbols[name]} {_number(value)}" for name, value in limits.items())
 
 
-def _default_text(value: object) -> str:
+def value_text(value: object) -> str:
+    """A setting's value as people read it: `a, b`, `k=v; k2=v1,v2`, `5`, empty for none."""
     if value is None:
         return ""
     if isinstance(value, Mapping):
@@ -122,7 +123,7 @@ def field_option(section: str, name: str, info: FieldInfo) -> SettingOption:
         kind=kind,
         description=info.description or "",
         bounds=_bounds(info.metadata),
-        default=_default_text(info.get_default(call_default_factory=True)),
+        default=value_text(info.get_default(call_default_factory=True)),
     )
 
 
