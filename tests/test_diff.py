@@ -137,6 +137,8 @@ def test_plan_json_and_none_sides(tmp_path: Path) -> None:
     code, out, _ = run("diff", str(plan_json), str(DESIGNS / "startup.yaml"), "--format", "json")
     assert code == 0
     assert json.loads(out)["summary"]["monthly"]["delta"] == 0
+    code, out, _ = run("diff", "example:startup", str(plan_json), "--format", "json")
+    assert code == 0 and json.loads(out)["summary"]["monthly"]["delta"] == 0
     code, out, _ = run("diff", "none", str(DESIGNS / "startup.yaml"), "--format", "json")
     data = json.loads(out)
     total = build_plan(load_design(DESIGNS / "startup.yaml")).cost.monthly_total

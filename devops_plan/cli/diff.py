@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 
 app = command_app()
 
-_SIDE = "A design file, a plan's JSON (.json), git:REF:PATH (read with git show) or none."
+_SIDE = (
+    "A design file, a plan's JSON (.json), git:REF:PATH (read with git show), example:NAME or none."
+)
 
 
 @app.command("diff")

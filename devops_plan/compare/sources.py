@@ -1,6 +1,7 @@
 """Where each side of a diff comes from (the I/O edge of `compare`): a design file (planned
 now), a plan's JSON (`plan --format json`), `git:REF:PATH` (either kind, read with `git show`
-without a checkout) or `none` (no plan: a design added or deleted)."""
+without a checkout), `example:NAME` (a shipped example design) or `none` (no plan: a design
+added or deleted)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from ..plan import Plan
 
 NONE = "none"
 GIT = "git:"
+EXAMPLE = "example:"
 
 # Plans a design's text: (text, the name to report problems under) -> Plan.
 PlanText = Callable[[str, str], Plan]
@@ -36,6 +38,10 @@ class Spec:
     def parse(text: str) -> Spec:
         if text == NONE:
             return Spec(text, "none")
+        if text.startswith(EXAMPLE):
+            from ..examples import example_path
+
+            return Spec(text, "file", path=str(example_path(text[len(EXAMPLE) :])))
         if text.startswith(GIT):
             ref, sep, path = text[len(GIT) :].partition(":")
             if not sep or not ref or not path:
