@@ -32,6 +32,21 @@ def _script() -> Any:
     return module
 
 
+def _small_repo(tmp_path: Path) -> tuple[Path, str, str]:
+    """A repository whose second commit edits startup.yaml only (two zones)."""
+    root = tmp_path / "small"
+    (root / "designs").mkdir(parents=True)
+    git(root, "init", "-q", "-b", "main")
+    design = root / "designs" / "startup.yaml"
+    design.write_text((DESIGNS / "startup.yaml").read_text())
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "base")
+    base = git(root, "rev-parse", "HEAD")
+    design.write_text(re.sub(r"^zones: 1$", "zones: 2", design.read_text(), flags=re.M))
+    git(root, "commit", "-q", "-am", "head")
+    return root, base, git(root, "rev-parse", "HEAD")
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> tuple[Path, str, str]:
     """A repository whose second commit edits shop.yaml (two zones), adds a design, deletes
@@ -134,9 +149,9 @@ def github() -> Iterator[str]:
 
 
 def test_posts_one_comment_then_updates_it(
-    repo: tuple[Path, str, str], github: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    github: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    root, base, head = repo
+    root, base, head = _small_repo(tmp_path)
     script = _script()
     monkeypatch.chdir(root)
     monkeypatch.setenv("GITHUB_API_URL", github)
