@@ -44,6 +44,7 @@ def assemble(
     suggestion: SuggestionOut | None,
     decisions: Sequence[DecisionOut],
     by_purchase: Mapping[str, Decimal],
+    notes: Sequence[str] = (),
 ) -> Plan:
     ctx = core.ctx
     summary = summarize(core.line_items)
@@ -82,7 +83,7 @@ def assemble(
                 for r in dict.fromkeys([*ctx.regions, ctx.dr_region])
             },
         ),
-        warnings=core.warnings,
+        warnings=(*core.warnings, *notes),
         deployments=deployments(core, serving),
     )
 

@@ -84,10 +84,15 @@ def size_services(ctx: Context, sizer: ReplicaSizer) -> tuple[list[ServicePlan],
 
 
 def _sla(
-    ctx: Context, role: str, product: str = "", family: str = "", deployment: str = ""
+    ctx: Context,
+    role: str,
+    product: str = "",
+    family: str = "",
+    deployment: str = "",
+    engine: str = "",
 ) -> dict[str, Any]:
     """The published SLA of exactly the product priced, as ServicePlan fields."""
-    entry = ctx.sla.find(role, product, family, deployment)
+    entry = ctx.sla.find(role, product, family, deployment, engine)
     return {
         "availability": entry.availability,
         "availability_source": entry.source,
@@ -264,6 +269,9 @@ def database_class(ctx: Context, svc: DatabaseService, deployment: str) -> Price
 
 
 def size_database(ctx: Context, svc: DatabaseService) -> ServicePlan:
+    facts = ctx.engines.get(svc.engine)
+    if facts is not None and facts.pricing != "instance":
+        return _serverless_database(ctx, svc)
     multi = _multi_az(ctx, svc)
     deployment = "multi_az" if multi else "single_az"
     cls = database_class(ctx, svc, deployment)
@@ -274,9 +282,32 @@ def size_database(ctx: Context, svc: DatabaseService) -> ServicePlan:
         replicas=1 + svc.read_replicas,
         instance_class=cls.product,
         multi_az=multi,
-        **_sla(ctx, "database", cls.product, cls.family, deployment),
+        **_sla(ctx, "database", cls.product, cls.family, deployment, svc.engine),
         engine=svc.engine,
         read_replicas=svc.read_replicas,
+        storage_gib=svc.size.storage_gib,
+    )
+
+
+def _serverless_database(ctx: Context, svc: DatabaseService) -> ServicePlan:
+    """An engine priced by the work it does (Aurora DSQL, Spanner, Cosmos DB): no class to
+    choose; spread over zones by the provider, sized in the footprint from its callers."""
+    _check_engine(ctx, svc.name, "database", svc.engine)
+    sold = ctx.catalog.products(ctx.primary, category="database", engine=svc.engine)
+    work = [p for p in sold if p.unit != "GB-month"]
+    if not work:
+        raise PlanningError(
+            f"service {svc.name!r}: {svc.engine} is not sold in {ctx.cloud} {ctx.primary}"
+        )
+    return _managed(
+        svc,
+        purchase="on_demand",
+        zones=ctx.zones,
+        replicas=0,
+        instance_class=work[0].product,
+        multi_az=True,
+        **_sla(ctx, "database", work[0].product, "", "multi_az", svc.engine),
+        engine=svc.engine,
         storage_gib=svc.size.storage_gib,
     )
 
