@@ -14,6 +14,7 @@ from ..defaults import dr_table, engines_table, sizing_rules, sla_table
 from ..design import Design, Purchase
 from ..errors import DevopsPlanError
 from ..plan import Plan
+from .alternatives import engine_variants, engine_warnings
 from .assemble import assemble
 from .context import Context, PlanOptions, Tables, make_context
 from .core import Core, Memo, by_purchase, plan_core
@@ -72,10 +73,13 @@ class Planner:
         def replan(changed: Design) -> Core | None:
             return self.variant(changed, options)
 
-        suggestion = None if core.availability.meets_target else suggest(design, core, replan)
+        engines = engine_variants(design, core, replan)
+        suggestion = (
+            None if core.availability.meets_target else suggest(design, core, replan, engines)
+        )
         totals = self.by_purchase(design, core, options)
-        made = build_decisions(design, core, replan, totals) if decisions else ()
-        return assemble(design, core, suggestion, made, totals)
+        made = build_decisions(design, core, replan, totals, engines) if decisions else ()
+        return assemble(design, core, suggestion, made, totals, engine_warnings(core, engines))
 
     def by_purchase(self, design: Design, core: Core, options: PlanOptions) -> dict[str, Decimal]:
         """The plan's monthly total under each purchase option: its components bought that way;
