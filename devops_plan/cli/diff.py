@@ -68,7 +68,8 @@ def diff_command(
 
 def _planner(cloud: str | None, catalog_dir: Path | None) -> Callable[[str, str], Plan]:
     """Plans a design (from its file, or from text read from git) without the decision
-    records, which a diff does not show; one Planner, so both sides share its catalogs."""
+    records, the suggestion and the other engines, which a diff does not show; one Planner,
+    so both sides share its catalogs and memos."""
     from ..design import load_design, parse_design
     from ..engine import Planner, PlanOptions
 
@@ -76,6 +77,6 @@ def _planner(cloud: str | None, catalog_dir: Path | None) -> Callable[[str, str]
 
     def plan(text: str, name: str) -> Plan:
         design = parse_design(text, name) if text else load_design(name)
-        return planner.plan(design, PlanOptions(cloud=cloud), decisions=False)
+        return planner.plan(design, PlanOptions(cloud=cloud), decisions=False, advice=False)
 
     return plan

@@ -61,22 +61,28 @@ class Planner:
             return None
 
     def plan(
-        self, design: Design, options: PlanOptions = PlanOptions(), *, decisions: bool = True
+        self,
+        design: Design,
+        options: PlanOptions = PlanOptions(),
+        *,
+        decisions: bool = True,
+        advice: bool = True,
     ) -> Plan:
         """Plan a design: sizing, topology, availability, DR and cost, with decisions.
 
-        `decisions=False` leaves `Plan.decisions` empty and skips the variants they price
-        (most of a plan's passes): for outputs that do not show them (tables, diffs).
+        For outputs that do not show them: `decisions=False` leaves `Plan.decisions` empty
+        and skips the variants they price (most of a plan's passes; tables, diffs);
+        `advice=False` also leaves out the suggestion for a missed target and the other
+        database engines (and their warnings), each of which is another pass (diffs).
         """
         core = self.core(design, options)
 
         def replan(changed: Design) -> Core | None:
             return self.variant(changed, options)
 
-        engines = engine_variants(design, core, replan)
-        suggestion = (
-            None if core.availability.meets_target else suggest(design, core, replan, engines)
-        )
+        engines = engine_variants(design, core, replan) if advice else {}
+        missed = advice and not core.availability.meets_target
+        suggestion = suggest(design, core, replan, engines) if missed else None
         totals = self.by_purchase(design, core, options)
         made = build_decisions(design, core, replan, totals, engines) if decisions else ()
         return assemble(design, core, suggestion, made, totals, engine_warnings(core, engines))
