@@ -70,6 +70,8 @@ def test_mutated_designs_give_the_same_result_on_both_paths(text: str) -> None:
         + "  " * (MAX_DEPTH + 2)
         + "v\n",
         "services: 3\n",  # valid YAML, invalid design
+        "name: a\u202eb\n",  # a bidi override
+        "name: a\x1b[31mb\n",  # a terminal escape
     ],
 )
 def test_the_fast_path_steps_aside_for_anything_unusual(text: str) -> None:

@@ -1,8 +1,8 @@
 """The fast path for reading a design that is valid: YAML parsed by ruamel's C loader (libyaml
 with ruamel's YAML 1.2 rules and duplicate-key check, the same data the round-trip loader
 gives) and validated without keeping locations. Anything else (a YAML or validation error,
-a document beyond the input limits, aliases, tags, keys that are not text, a missing C
-extension) returns None, and the located loader reads the file again to report every
+a document beyond the input limits, aliases, tags, keys that are not text, control or
+bidi characters, a missing C extension) returns None, and the located loader reads the file again to report every
 problem with its file:line:col. The fast path never reports an error itself.
 
 The input limits hold here too, before and after parsing: the C parser recurses per nesting
@@ -12,6 +12,7 @@ nesting could be deep is left to the located loader, which refuses it with a mes
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -27,6 +28,13 @@ MAX_VALUES = 200_000  # values in the whole document
 MAX_FLOW_DEPTH = 32  # [ and { within each other, screened in the text before parsing
 MAX_LINE_DEPTH = 128  # indentation plus `- ` indicators on one line, screened likewise
 _SCALARS = (str, int, float, bool, type(None))
+# Characters a design may be refused for (terminal control, bidi overrides that make text
+# read differently than it is, line separators, lone surrogates): text with any of them is
+# left to the located loader, whose rules on them are the ones that count.
+_UNUSUAL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+    "\u2028\u2029\u2066-\u2069\ud800-\udfff\ufeff]"
+)
 
 
 @cache
@@ -96,7 +104,7 @@ def fast_design(text: str) -> Design | None:
     """The design in `text` when it is valid and plainly within limits; None to ask the
     located loader (see the module docstring)."""
     yaml_type = _c_loader_type()
-    if yaml_type is None or not _screened(text):
+    if yaml_type is None or _UNUSUAL.search(text) or not _screened(text):
         return None
     try:
         data = yaml_type(typ="safe", pure=False).load(text)
