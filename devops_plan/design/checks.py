@@ -1,5 +1,6 @@
 """Checks across fields that a schema cannot express: unique service names, known and acyclic
-dependencies, an entrypoint, and regions and zones the cloud has."""
+dependencies, an entrypoint, regions and zones the cloud has, and every environment applied
+and checked the same way (environments.py)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,14 @@ def cross_field_problems(data: dict[str, Any], add: Add, first_line: Callable[[L
     if named and not any(isinstance(s, dict) and s.get("entrypoint") is True for s in services):
         add(("services",), "no service has entrypoint: true; mark the service user traffic enters")
     _region_problems(data, add)
+    if "environments" in data:
+        from .environments import environment_problems  # environments reuse these checks
+
+        environment_problems(data, add, lambda applied, located: _base_checks(applied, located))
+
+
+def _base_checks(data: dict[str, Any], add: Add) -> None:
+    cross_field_problems(data, add, lambda loc: None)
 
 
 def _service_names(

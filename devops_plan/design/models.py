@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    field_validator,
 )
 
 from ..units import parse_duration
@@ -63,6 +64,12 @@ class Platform(StrEnum):
     kubernetes = "kubernetes"
     vm = "vm"
     managed = "managed"
+
+
+class DeployStrategy(StrEnum):
+    rolling = "rolling"
+    blue_green = "blue_green"
+    canary = "canary"
 
 
 class Kind(StrEnum):
@@ -132,6 +139,34 @@ class ServiceBase(Model):
     availability: Percent | None = Field(default=None, description="override, percent")
 
 
+MAX_DEPLOY_SECONDS = 86_400  # a deploy that takes longer than a day is not a deploy
+
+
+class Deploy(Model):
+    """How new versions roll out: the strategy, how often and how long the extra capacity a
+    deploy needs is held (docs/model.md, "Deploy surge")."""
+
+    strategy: DeployStrategy = Field(
+        default=DeployStrategy.rolling, description="rolling | blue_green | canary"
+    )
+    deploys_per_day: float = Field(default=1, ge=0, le=1000, description="deploys a day")
+    duration: Duration = Field(
+        default=timedelta(minutes=15),
+        description="how long one deploy holds its extra capacity (at most 1d)",
+    )
+    canary_percent: float = Field(
+        default=10, ge=1, le=100, description="canary: share of the replicas the canary runs"
+    )
+
+    @field_validator("duration")
+    @classmethod
+    def _bounded(cls, value: timedelta) -> timedelta:
+        seconds = value.total_seconds()
+        if not 0 < seconds <= MAX_DEPLOY_SECONDS:
+            raise ValueError(f"a deploy lasts more than 0s and at most 1d (got {seconds:g}s)")
+        return value
+
+
 class StatelessService(ServiceBase):
     """Replicas behind a load balancer when an entrypoint: sized from its load."""
 
@@ -141,6 +176,7 @@ class StatelessService(ServiceBase):
     purchase: Purchase | None = None
     platform: Platform | None = None
     pool: str = Field(default="default", pattern=SLUG, description="Kubernetes node pool")
+    deploy: Deploy = Deploy()
 
 
 class DatabaseService(ServiceBase):
@@ -234,6 +270,37 @@ class DR(Model):
         default=None,
         description="how long a person takes to decide on a regional failover (default 5m)",
     )
+    enabled: bool = Field(
+        default=True,
+        description="false: no DR copy is deployed or priced (an environment's `dr: none`)",
+    )
+
+
+EnvName = Annotated[str, Field(pattern=SLUG, max_length=63)]
+
+
+class Environment(Model):
+    """One environment as an overlay of the base design: only what it changes
+    (design/environments.py applies it; the result is validated like the design)."""
+
+    description: str = Field(default="", max_length=2000)
+    load_multiplier: float = Field(
+        default=1.0, ge=0.001, le=1000, description="every service's peak load multiplied"
+    )
+    regions: tuple[str, ...] | None = Field(default=None, min_length=1, max_length=4)
+    dr_region: str | None = Field(default=None, max_length=63)
+    zones: int | None = Field(default=None, ge=1, le=6)
+    purchase: Purchase | None = None
+    dr: DRStrategy | Literal["none"] | None = Field(
+        default=None, description="a DR strategy, or none (no DR copy)"
+    )
+    backup_retention_days: int | None = Field(default=None, ge=1, le=3650)
+    availability: Percent | None = Field(default=None, description="the availability target")
+    services: dict[EnvName, dict[str, Any]] = Field(
+        default_factory=dict,
+        max_length=2000,
+        description="per service, keys of the service to change (validated once applied)",
+    )
 
 
 class Design(Model):
@@ -249,6 +316,9 @@ class Design(Model):
     defaults: Defaults = Defaults()
     dr: DR = DR()
     services: tuple[Service, ...] = Field(min_length=1)
+    environments: dict[EnvName, Environment] = Field(
+        default_factory=dict, max_length=16, description="dev, staging, prod...: overlays"
+    )
 
     def service(self, name: str) -> Service:
         for svc in self.services:
