@@ -45,6 +45,7 @@ class NodePoolOut(Frozen):
     services: tuple[str, ...]
     monthly_cost: Money
     candidates: tuple[PoolCandidateOut, ...]
+    surge_nodes: int = 0  # extra nodes while a deploy runs (the largest of its services')
 
 
 class SuggestionOut(Frozen):
@@ -202,6 +203,20 @@ class LatencyOut(Frozen):
     path: tuple[LatencyHopOut, ...]
 
 
+class DeploySurgeOut(Frozen):
+    """What one service's deploys add to its node pool (engine/surge.py)."""
+
+    service: str
+    strategy: str
+    pool: str
+    instance_type: str
+    surge_pods: int
+    pods_per_node: int
+    surge_nodes: int
+    deploy_hours_month: float
+    node_hours_month: float
+
+
 class Plan(Frozen):
     design: str
     description: str
@@ -223,6 +238,8 @@ class Plan(Frozen):
     warnings: tuple[str, ...]
     deployments: dict[str, DeploymentOut]
     latency: LatencyOut | None
+    deploy_surges: tuple[DeploySurgeOut, ...] = ()
+    environment: str = ""  # the environment planned ("" for the base design)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = self.model_dump(mode="json")
@@ -268,6 +285,7 @@ __all__ = [
     "DROut",
     "DatabaseDeploymentOut",
     "DecisionOut",
+    "DeploySurgeOut",
     "DeploymentOut",
     "LatencyHopOut",
     "LatencyOut",

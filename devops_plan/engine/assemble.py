@@ -13,6 +13,7 @@ from ..plan import (
     AvailabilityOut,
     CostOut,
     DecisionOut,
+    DeploySurgeOut,
     DROptionOut,
     DROut,
     LatencyHopOut,
@@ -89,6 +90,16 @@ def assemble(
         warnings=(*core.warnings, *notes),
         deployments=deployments(core, serving),
         latency=_latency_out(core.latency),
+        deploy_surges=tuple(
+            DeploySurgeOut(
+                service=x.service, strategy=x.strategy, pool=x.pool,
+                instance_type=x.instance_type, surge_pods=x.surge_pods,
+                pods_per_node=x.pods_per_node, surge_nodes=x.surge_nodes,
+                deploy_hours_month=float(x.deploy_hours_month),
+                node_hours_month=float(x.node_hours_month),
+            )
+            for x in core.surges
+        ),  # fmt: skip
     )
 
 
@@ -119,7 +130,10 @@ def _pool_out(core: Core, p: NodePoolPlan) -> NodePoolOut:
         (i.monthly_cost for i in core.line_items if i.resource == resource and i.category != "dr"),
         Decimal(0),
     )
-    return NodePoolOut.model_validate(_attributes(p) | {"monthly_cost": cost})
+    surge = max((x.surge_nodes for x in core.surges if x.pool == p.name), default=0)
+    return NodePoolOut.model_validate(
+        _attributes(p) | {"monthly_cost": cost, "surge_nodes": surge}
+    )
 
 
 def _steps(recovery: Recovery) -> tuple[RecoveryStepOut, ...]:

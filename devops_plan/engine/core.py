@@ -21,6 +21,7 @@ from .latency import LatencyReport, assess_latency
 from .pools import NodePoolPlan, PoolPlanner
 from .recovery import Recovery, recoveries
 from .services import ServicePlan, size_services
+from .surge import Surge, surge_components, surges
 from .variants import serving_regions
 
 
@@ -61,6 +62,7 @@ class Core:
     availability: AvailabilityReport
     warnings: tuple[str, ...]
     latency: LatencyReport | None = None
+    surges: tuple[Surge, ...] = ()
 
     @property
     def monthly_total(self) -> Decimal:
@@ -71,8 +73,10 @@ class Core:
 
     @property
     def chosen_components(self) -> list[CostComponent]:
-        """The primary region and the chosen DR strategy: what the plan prices."""
-        return [*self.primary, *self.dr_plan(self.dr.strategy).components]
+        """The primary region and the chosen DR strategy: what the plan prices (no DR copy
+        when the design turns DR off)."""
+        dr = self.dr_plan(self.dr.strategy).components if self.ctx.design.dr.enabled else ()
+        return [*self.primary, *dr]
 
 
 def plan_core(
@@ -88,11 +92,20 @@ def plan_core(
         _dr_plan(ctx, recs[s], services, pools, options, missing) for s in STRATEGY_ORDER
     )
     choice = _choose(ctx, dr_plans, warnings)
+    serving = serving_regions(choice.strategy, len(ctx.regions))
+    surge = surges(ctx, services, pools)
     primary = region_components(ctx, ctx.primary, services, pools)
+    for region in _deploying(ctx, serving):
+        primary += surge_components(ctx, region, surge)
     primary_items, miss = _price(primary, ctx.catalog, options.allow_missing_prices)
     missing += miss
     chosen = next(p for p in dr_plans if p.strategy == choice.strategy)
-    serving = serving_regions(choice.strategy, len(ctx.regions))
+    dr_items = chosen.line_items if design.dr.enabled else ()
+    if not design.dr.enabled:
+        warnings.append(
+            "DR: none (dr.enabled is false): no DR copy is deployed or priced; "
+            "a regional outage is recovered by hand"
+        )
     report = assess(user_path(ctx, services, serving), design.targets.availability, serving)
     latency = assess_latency(design, services)
     if latency is not None and not latency.meets_target:
@@ -113,12 +126,21 @@ def plan_core(
         primary=tuple(primary),
         dr_plans=dr_plans,
         dr=choice,
-        line_items=(*primary_items, *chosen.line_items),
+        line_items=(*primary_items, *dr_items),
         missing=tuple(sorted(set(missing))),
         availability=report,
         warnings=tuple(warnings),
         latency=latency,
+        surges=tuple(surge),
     )
+
+
+def _deploying(ctx: Context, serving: int) -> tuple[str, ...]:
+    """The regions that receive deploys: those serving users."""
+    if serving <= 1:
+        return (ctx.primary,)
+    regions = ctx.regions if len(ctx.regions) >= serving else (ctx.primary, ctx.dr_region)
+    return tuple(regions[:serving])
 
 
 def _price(
@@ -189,7 +211,11 @@ def total_with_pool(core: Core, pool: NodePoolPlan) -> Decimal | None:
     ctx = core.ctx
     pools = [pool if p.name == pool.name else p for p in core.pools]
     components = region_components(ctx, ctx.primary, core.services, pools)
-    components += dr_components(ctx, core.dr.strategy, core.services, pools)
+    serving = serving_regions(core.dr.strategy, len(ctx.regions))
+    for region in _deploying(ctx, serving):
+        components += surge_components(ctx, region, surges(ctx, core.services, pools))
+    if ctx.design.dr.enabled:
+        components += dr_components(ctx, core.dr.strategy, core.services, pools)
     try:
         items, _ = price_components(components, ctx.catalog)
     except PriceNotFound:
