@@ -95,6 +95,7 @@ class DROut(Frozen):
     rto_steps: tuple[RecoveryStepOut, ...]
     rpo_basis: str
     options: tuple[DROptionOut, ...]
+    deployed: bool = True  # false: dr.enabled is off (an environment's `dr: none`)
 
 
 class LineItemOut(Frozen):

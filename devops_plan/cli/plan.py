@@ -30,6 +30,15 @@ def plan_command(
         metavar="",
         help="Continue when prices are missing, with warnings.",
     ),
+    env: str | None = typer.Option(
+        None, "--env", metavar="NAME", help="Plan one of the design's environments."
+    ),
+    all_envs: bool = typer.Option(
+        False,
+        "--all-envs",
+        metavar="",
+        help="The cost of every environment and their total (table or json).",
+    ),
 ) -> None:
     """Size, place, check availability and DR, and price a design.
 
@@ -38,6 +47,8 @@ def plan_command(
       devops-plan plan design.yaml
       devops-plan plan --example shop --cloud gcp --format json --out shop-gcp.json
       devops-plan plan design.yaml --format csv > line-items.csv
+      devops-plan plan design.yaml --env staging
+      devops-plan plan design.yaml --all-envs
     """
     with user_errors():
         path = design_path(design, example)
@@ -45,17 +56,19 @@ def plan_command(
         config = configure(path, {"catalog": catalog, "output.plan": given})
         chosen = pick_format("plan", given, out_path, config.settings.output.plan)
         from ..design import load_design
-        from ..engine import build_plan
+        from ..engine import Planner, PlanOptions
+        from ..engine.environments import plan_environment
 
-        plan = build_plan(
-            load_design(path),
-            cloud=cloud,
-            region=region,
-            purchase=purchase,
-            catalog_dir=config.settings.catalog,
-            allow_missing_prices=allow_missing_prices,
-            decisions=chosen == "json",  # only the JSON shows them
-        )
+        loaded = load_design(path)
+        planner = Planner(catalog_dir=config.settings.catalog)
+        options = PlanOptions(cloud, region, purchase, allow_missing_prices)
+        if all_envs:
+            from .environments import show_environments
+
+            show_environments(planner, loaded, options, env, chosen, out_path)
+            return
+        # Only the JSON shows the decisions.
+        plan = plan_environment(planner, loaded, env or "", options, decisions=chosen == "json")
         if chosen == "json":
             emit(plan.to_json(), out_path, "plan.json")
             return

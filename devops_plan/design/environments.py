@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import DesignError, Problem
+from ..errors import UserError
 from .locations import Loc, format_path
 from .messages import doc_loc, message, unknown_key
 from .models import Design, Environment
@@ -185,8 +185,6 @@ def environment_design(design: Design, name: str) -> Design:
         return design
     if name not in design.environments:
         known = ", ".join(design.environments) or "none"
-        raise DesignError(
-            [Problem("<design>", None, None, "environments", f"no environment {name!r} (known: {known})")]
-        )
+        raise UserError(f"design {design.name!r} has no environment {name!r} (known: {known})")
     data = design.model_dump(mode="json", by_alias=True, exclude={"schema_"})
     return Design.model_validate(applied(data, name))

@@ -144,6 +144,7 @@ def _dr_out(design: Design, core: Core) -> DROut:
     summaries = core.ctx.dr.summaries
     chosen = core.dr_plan(core.dr.strategy)
     return DROut(
+        deployed=design.dr.enabled,
         strategy=core.dr.strategy,
         dr_region=core.ctx.dr_region,
         rto=chosen.option.rto_s,
