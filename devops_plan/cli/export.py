@@ -109,6 +109,7 @@ def export_command(
             templates=templates,
             date=date,
             decision_makers=decision_makers,
+            extra=_environments(loaded, plan, config.settings, (cloud, region, purchase)),
             settings=config.settings.export,
         )
         if chosen == "json":
@@ -117,6 +118,19 @@ def export_command(
             emit(json.dumps(result.to_dict(), indent=2) + "\n", out_path)
         else:
             _show(result, out_path)
+
+
+def _environments(loaded: Any, plan: Any, settings: Any, given: tuple[Any, ...]) -> Any:
+    """The environments' producer (kustomize overlays, a Terraform root module each)."""
+    if not loaded.environments:
+        return None
+    from ..engine import Planner, PlanOptions
+    from ..engine.environments import plan_environments
+    from ..render import environments
+
+    planner = Planner(catalog_dir=settings.catalog)
+    envs = plan_environments(planner, loaded, PlanOptions(*given), decisions=False)
+    return {"environments": lambda p, d: environments.artefacts(p, d, envs, settings.export)}
 
 
 def _show(result: Any, out_path: Path | None) -> None:

@@ -26,7 +26,7 @@ INDEX = "adr/README.md"
 DIAGRAM_DIR = "diagrams"
 # Producer modules: devops_plan/render/<name>.py with `artefacts(plan, design[, settings]) ->
 # {path: content}`; a module with `settings_from(ExportSettings)` receives its settings from it.
-PRODUCERS = ("k8s", "slo", "runbook", "tfvars")
+PRODUCERS = ("k8s", "slo", "runbook", "tfvars", "terraform")
 
 Content = str | bytes
 Producer = Callable[[Plan, Design], Mapping[str, Content]]

@@ -1,6 +1,7 @@
 """Kubernetes manifests from the plan: for each stateless service on Kubernetes a Deployment
 with the planned replicas, requests and limits and zone spread, a PodDisruptionBudget that
-keeps the capacity of a zone loss, and a HorizontalPodAutoscaler bounded by the sizing.
+keeps the capacity of a zone loss, and a HorizontalPodAutoscaler bounded by the sizing; each
+rolled out by its deploy strategy (k8s_strategy.py).
 
 Pure: `artefacts(plan, design, settings)` returns {path under the docs folder: YAML text};
 `devops-plan export` writes them. The image registry and tag, the namespace and extra labels
@@ -19,6 +20,7 @@ from ruamel.yaml import YAML
 from ..config.models import ExportSettings, KubernetesSettings
 from ..design import Design
 from ..plan import Plan, ServiceOut
+from .k8s_strategy import with_strategy
 
 __all__ = [
     "FOLDER",
@@ -251,11 +253,15 @@ def manifests(
     for s in plan.services:
         if s.kind != "stateless" or s.platform != "kubernetes":
             continue
-        out[f"{s.name}.yaml"] = [
-            _deployment(plan, s, settings, namespace),
-            _pdb(plan, s, namespace),
-            _hpa(plan, s, namespace),
-        ]
+        out[f"{s.name}.yaml"] = with_strategy(
+            [
+                _deployment(plan, s, settings, namespace),
+                _pdb(plan, s, namespace),
+                _hpa(plan, s, namespace),
+            ],
+            s,
+            design,
+        )
     if settings.labels:
         # The configured labels on every object, never replacing those the selectors use.
         for objects in out.values():

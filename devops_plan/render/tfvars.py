@@ -55,6 +55,7 @@ def tfvars(plan: Plan, design: Design) -> dict[str, Any]:
         "dr_warm_fraction": design.dr.warm_fraction,
         "rto_seconds": plan.dr.rto,
         "rpo_seconds": plan.dr.rpo,
+        "backup_retention_days": design.dr.backup_retention_days,
         "node_pools": _node_pools(plan),
         "services": _services(plan, by_kind.get("stateless", [])),
         **_data_services(by_kind),
@@ -72,6 +73,7 @@ def _node_pools(plan: Plan) -> dict[str, Any]:
             "max_pods": p.max_pods,
             "purchase_option": p.purchase,
             "services": list(p.services),
+            "surge_nodes": p.surge_nodes,
         }
         for p in plan.node_pools
     }
