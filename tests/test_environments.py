@@ -1,0 +1,92 @@
+"""Environments: overlays applied and validated like the design, located errors, plan --env and
+plan --all-envs (three costs and their exact total)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from devops_plan.cli import app
+from devops_plan.design import load_design, parse_design
+from devops_plan.design.environments import environment_design
+from devops_plan.engine import Planner
+from devops_plan.engine.environments import plan_environment
+from devops_plan.errors import DesignError
+from devops_plan.paths import data_path
+
+EXAMPLE = data_path("designs", "storefront.yaml")
+
+
+def test_overlay_is_applied() -> None:
+    design = load_design(EXAMPLE)
+    dev = environment_design(design, "dev")
+    assert (dev.zones, dev.defaults.purchase, dev.dr.enabled) == (1, "spot", False)
+    assert dev.dr.backup_retention_days == 1
+    assert dev.service("web").load.peak_rps == pytest.approx(60)  # type: ignore[union-attr]
+    assert dev.service("db").size.vcpu == 2  # type: ignore[union-attr]
+    assert environment_design(design, "prod") == design.model_copy(update={"environments": {}})
+
+
+def test_bad_overlay_key_is_located_in_the_environment(tmp_path: Path) -> None:
+    text = EXAMPLE.read_text().replace(
+        "      cache: {size: {memory_gib: 1}}", "      cache: {size: {memory_gb: 1}}"
+    )
+    text = text.replace("    zones: 2\n", "    zones: 2\n    regions: [us-east-9]\n")
+    path = tmp_path / "d.yaml"
+    path.write_text(text)
+    with pytest.raises(DesignError) as info:
+        load_design(path)
+    lines = str(info.value).splitlines()
+    line_of = {s.strip(): i + 1 for i, s in enumerate(text.splitlines())}
+    assert any(
+        f"d.yaml:{line_of['cache: {size: {memory_gb: 1}}']}:" in m
+        and "environments.dev.services.cache.size.memory_gb" in m
+        and "unknown key 'memory_gb'" in m
+        for m in lines
+    ), lines
+    assert any(
+        f"d.yaml:{line_of['regions: [us-east-9]']}:" in m
+        and "environments.staging.regions" in m
+        and "unknown aws region 'us-east-9'" in m
+        for m in lines
+    ), lines
+
+
+def test_unknown_service_in_an_overlay() -> None:
+    text = EXAMPLE.read_text().replace("  prod: {}", "  prod: {services: {wbe: {}}}")
+    with pytest.raises(DesignError, match="environments.prod.services.wbe: unknown service 'wbe'"):
+        parse_design(text, "x.yaml")
+
+
+def test_all_envs_prints_three_costs_and_their_total() -> None:
+    design = load_design(EXAMPLE)
+    planner = Planner()
+    expected = {
+        name: plan_environment(planner, design, name, decisions=False).cost.monthly_total
+        for name in ("dev", "staging", "prod")
+    }
+    result = CliRunner().invoke(app, ["plan", str(EXAMPLE), "--all-envs", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    got = {n: Decimal(str(e["monthly_total"])) for n, e in data["environments"].items()}
+    assert got == expected
+    assert Decimal(str(data["monthly_total"])) == sum(expected.values())
+    # Each environment is cheaper than the one after it (less load, zones and DR).
+    assert expected["dev"] < expected["staging"] < expected["prod"]
+    table = CliRunner().invoke(app, ["plan", str(EXAMPLE), "--all-envs"])
+    assert table.exit_code == 0
+    for name in ("dev", "staging", "prod", "total"):
+        assert name in table.stdout
+
+
+def test_plan_env_and_unknown_env() -> None:
+    ok = CliRunner().invoke(app, ["plan", str(EXAMPLE), "--env", "dev", "--json"])
+    assert ok.exit_code == 0
+    assert json.loads(ok.stdout)["environment"] == "dev"
+    bad = CliRunner().invoke(app, ["plan", str(EXAMPLE), "--env", "qa"])
+    assert bad.exit_code == 2
+    assert "no environment 'qa' (known: dev, staging, prod)" in bad.output
