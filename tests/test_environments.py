@@ -58,7 +58,9 @@ def test_bad_overlay_key_is_located_in_the_environment(tmp_path: Path) -> None:
 
 def test_unknown_service_in_an_overlay() -> None:
     text = EXAMPLE.read_text().replace("  prod: {}", "  prod: {services: {wbe: {}}}")
-    with pytest.raises(DesignError, match="environments.prod.services.wbe: unknown service 'wbe'"):
+    with pytest.raises(
+        DesignError, match=r"environments\.prod\.services\.wbe: unknown service 'wbe'"
+    ):
         parse_design(text, "x.yaml")
 
 

@@ -7,16 +7,15 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 from ruamel.yaml import YAML
 
 from devops_plan.design import load_design
 from devops_plan.design.environments import environment_design
 from devops_plan.engine import Planner
 from devops_plan.engine.environments import plan_environments
+from devops_plan.paths import data_path
 from devops_plan.render import environments, k8s
 from devops_plan.render.kustomize import json_patch
-from devops_plan.paths import data_path
 
 EXAMPLE = data_path("designs", "storefront.yaml")
 

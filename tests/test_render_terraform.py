@@ -73,7 +73,10 @@ def test_every_tf_file_parses_and_declares_what_the_tfvars_give(exported: Path) 
         values = json.loads((folder / "terraform.tfvars.json").read_text())
         assert set(values) <= declared
         needed = {
-            name for block in parsed["variable"] for name, body in block.items() if "default" not in body
+            name
+            for block in parsed["variable"]
+            for name, body in block.items()
+            if "default" not in body
         }
         assert needed <= set(values), needed - set(values)
         assert values["environment"] == folder.name
@@ -100,7 +103,9 @@ def test_tags_on_every_taggable_resource(exported: Path) -> None:
 
 
 def test_checkov_finds_nothing_and_every_skip_has_a_reason(exported: Path) -> None:
-    assert CHECKOV.exists(), "make test installs checkov into .venv-checkov (scripts/policy-tools.txt)"
+    assert CHECKOV.exists(), (
+        "make test installs checkov into .venv-checkov (scripts/policy-tools.txt)"
+    )
     for folder in _folders(exported):
         run = subprocess.run(
             [str(CHECKOV), "-d", str(folder), "--framework", "terraform", "--skip-download",
@@ -112,7 +117,9 @@ def test_checkov_finds_nothing_and_every_skip_has_a_reason(exported: Path) -> No
         assert results["failed_checks"] == [], [c["check_id"] for c in results["failed_checks"]]
         assert report["summary"]["passed"] > 20, report["summary"]
         for skipped in results["skipped_checks"]:
-            assert len(skipped["check_result"].get("suppress_comment", "")) > 20, skipped["check_id"]
+            assert len(skipped["check_result"].get("suppress_comment", "")) > 20, skipped[
+                "check_id"
+            ]
 
 
 def test_same_plan_same_bytes(exported: Path) -> None:

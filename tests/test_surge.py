@@ -53,7 +53,9 @@ def test_rolling_on_three_zones_adds_no_surge_and_one_zone_adds_a_node() -> None
     assert rolling_surge(6, 3) == 0
     assert rolling_surge(2, 1) == 1
     design = parse_design(DESIGN.replace("blue_green", "rolling"))
-    assert not [i for i in build_plan(design, decisions=False).cost.line_items if i.category == "deploy"]
+    assert not [
+        i for i in build_plan(design, decisions=False).cost.line_items if i.category == "deploy"
+    ]
 
 
 def test_canary_pods_and_nodes() -> None:

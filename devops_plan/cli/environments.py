@@ -21,7 +21,9 @@ def show_environments(
     if env:
         raise UserError("give --env NAME or --all-envs, not both")
     if not design.environments:
-        raise UserError(f"design {design.name!r} has no environments: section; nothing for --all-envs")
+        raise UserError(
+            f"design {design.name!r} has no environments: section; nothing for --all-envs"
+        )
     if chosen not in ("table", "json"):
         raise UserError(f"--all-envs prints a table or json, not {chosen}")
     plans = plan_environments(planner, design, options, decisions=False)

@@ -4,6 +4,7 @@ plan's JSON for machines, its priced line items as CSV), on stdout or into a fil
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -69,16 +70,20 @@ def plan_command(
             return
         # Only the JSON shows the decisions.
         plan = plan_environment(planner, loaded, env or "", options, decisions=chosen == "json")
-        if chosen == "json":
-            emit(plan.to_json(), out_path, "plan.json")
-            return
-        from ..render.plan_tables import line_items_csv, plan_blocks
-        from .show import show
+        _print(plan, chosen, out_path)
 
-        if chosen == "csv":
-            emit(line_items_csv(plan), out_path, "plan.csv")
-        else:
-            name = "plan.txt" if chosen == "table" else f"plan.{chosen}"
-            show(chosen, f"Plan of {plan.design}", plan_blocks(plan), out_path, name)
-        for w in plan.warnings:
-            err.print(f"warning: {w}", markup=False)
+
+def _print(plan: Any, chosen: str, out_path: Path | None) -> None:
+    if chosen == "json":
+        emit(plan.to_json(), out_path, "plan.json")
+        return
+    from ..render.plan_tables import line_items_csv, plan_blocks
+    from .show import show
+
+    if chosen == "csv":
+        emit(line_items_csv(plan), out_path, "plan.csv")
+    else:
+        name = "plan.txt" if chosen == "table" else f"plan.{chosen}"
+        show(chosen, f"Plan of {plan.design}", plan_blocks(plan), out_path, name)
+    for w in plan.warnings:
+        err.print(f"warning: {w}", markup=False)

@@ -75,12 +75,7 @@ def _scale(service: dict[str, Any], multiplier: float) -> None:
             node[last] = value * multiplier
 
 
-def applied(data: dict[str, Any], name: str) -> dict[str, Any]:
-    """The design's plain data with environment `name` laid over it (no `environments`)."""
-    env = data["environments"][name]
-    out = {k: copy.deepcopy(v) for k, v in data.items() if k != "environments"}
-    if not isinstance(env, dict):
-        return out
+def _top_level(out: dict[str, Any], env: dict[str, Any]) -> None:
     for key, place in _PLACES.items():
         if env.get(key) is not None:
             _set(out, place, copy.deepcopy(env[key]))
@@ -91,9 +86,19 @@ def applied(data: dict[str, Any], name: str) -> dict[str, Any]:
         _set(out, ("dr", "enabled"), False)
     elif dr is not None:
         _set(out, ("dr", "strategy"), dr)
-    services = out.get("services")
+
+
+def applied(data: dict[str, Any], name: str) -> dict[str, Any]:
+    """The design's plain data with environment `name` laid over it (no `environments`)."""
+    env = data["environments"][name]
+    out = {k: copy.deepcopy(v) for k, v in data.items() if k != "environments"}
+    if not isinstance(env, dict):
+        return out
+    _top_level(out, env)
+    found = out.get("services")
+    services: list[Any] = found if isinstance(found, list) else []
     changes = env.get("services")
-    for i, svc in enumerate(services if isinstance(services, list) else []):
+    for i, svc in enumerate(services):
         if not isinstance(svc, dict):
             continue
         if isinstance(changes, dict) and isinstance(changes.get(svc.get("name")), dict):
@@ -116,7 +121,7 @@ def _source(env_data: dict[str, Any], data: dict[str, Any], loc: Loc) -> Loc:
     if len(loc) >= 2 and loc[0] == "services" and isinstance(loc[1], int):
         name = services[loc[1]].get("name") if isinstance(services, list) else None
         node = (env_data.get("services") or {}).get(name)
-        out: Loc = ("services", name) if isinstance(node, dict) else ()
+        out: Loc = ("services", str(name)) if isinstance(node, dict) else ()
         for part in loc[2:]:
             if not isinstance(node, dict) or part not in node:
                 break
@@ -159,20 +164,36 @@ def environment_problems(
     if not isinstance(envs, dict):
         return
     services = data.get("services")
-    names = {s.get("name") for s in services if isinstance(s, dict)} if isinstance(services, list) else set()
+    names = (
+        {s.get("name") for s in services if isinstance(s, dict)}
+        if isinstance(services, list)
+        else set()
+    )
     for name, env in envs.items():
         if not isinstance(env, dict) or not _valid_overlay(env):
             continue  # the design's own validation reports what is wrong with the overlay
         here: Loc = ("environments", name)
         for svc in env.get("services") or {}:
             if svc not in names:
-                add((*here, "services", svc), f"unknown service {svc!r} in environment {name!r}", True)
+                add(
+                    (*here, "services", svc),
+                    f"unknown service {svc!r} in environment {name!r}",
+                    True,
+                )
         result = applied(data, name)
 
-        def located(loc: Loc, text: str, key: bool = False, _env: Any = env, _here: Loc = here) -> None:
-            source = _source(_env, result, loc)
+        def located(
+            loc: Loc,
+            text: str,
+            key: bool = False,
+            _env: Any = env,
+            _here: Loc = here,
+            _result: Any = result,
+            _name: str = name,
+        ) -> None:
+            source = _source(_env, _result, loc)
             where = f" ({format_path(loc)})" if not source or source[-1] != loc[-1] else ""
-            add((*_here, *source), f"in environment {name!r}: {text}{where}", key and bool(source))
+            add((*_here, *source), f"in environment {_name!r}: {text}{where}", key and bool(source))
 
         for loc, text, key in _validation(result):
             located(loc, text, key)

@@ -90,16 +90,24 @@ def assemble(
         warnings=(*core.warnings, *notes),
         deployments=deployments(core, serving),
         latency=_latency_out(core.latency),
-        deploy_surges=tuple(
-            DeploySurgeOut(
-                service=x.service, strategy=x.strategy, pool=x.pool,
-                instance_type=x.instance_type, surge_pods=x.surge_pods,
-                pods_per_node=x.pods_per_node, surge_nodes=x.surge_nodes,
-                deploy_hours_month=float(x.deploy_hours_month),
-                node_hours_month=float(x.node_hours_month),
-            )
-            for x in core.surges
-        ),  # fmt: skip
+        deploy_surges=_surges_out(core),
+    )
+
+
+def _surges_out(core: Core) -> tuple[DeploySurgeOut, ...]:
+    return tuple(
+        DeploySurgeOut(
+            service=x.service,
+            strategy=x.strategy,
+            pool=x.pool,
+            instance_type=x.instance_type,
+            surge_pods=x.surge_pods,
+            pods_per_node=x.pods_per_node,
+            surge_nodes=x.surge_nodes,
+            deploy_hours_month=float(x.deploy_hours_month),
+            node_hours_month=float(x.node_hours_month),
+        )
+        for x in core.surges
     )
 
 
@@ -131,9 +139,7 @@ def _pool_out(core: Core, p: NodePoolPlan) -> NodePoolOut:
         Decimal(0),
     )
     surge = max((x.surge_nodes for x in core.surges if x.pool == p.name), default=0)
-    return NodePoolOut.model_validate(
-        _attributes(p) | {"monthly_cost": cost, "surge_nodes": surge}
-    )
+    return NodePoolOut.model_validate(_attributes(p) | {"monthly_cost": cost, "surge_nodes": surge})
 
 
 def _steps(recovery: Recovery) -> tuple[RecoveryStepOut, ...]:

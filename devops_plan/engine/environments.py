@@ -30,7 +30,11 @@ def plan_environment(
 
 
 def plan_environments(
-    planner: Planner, design: Design, options: PlanOptions = PlanOptions(), *, decisions: bool = True
+    planner: Planner,
+    design: Design,
+    options: PlanOptions = PlanOptions(),
+    *,
+    decisions: bool = True,
 ) -> dict[str, Plan]:
     """Every environment's plan, in the design's order."""
     return {
@@ -67,4 +71,3 @@ def environment_costs(plans: Mapping[str, Plan]) -> tuple[list[EnvironmentCost],
         for name, p in plans.items()
     ]
     return rows, sum((r.monthly_total for r in rows), Decimal(0))
-

@@ -79,7 +79,9 @@ def surge_nodes(pods: int, zones: int, per_node: int) -> int:
     return used * math.ceil(math.ceil(pods / used) / per_node)
 
 
-def surges(ctx: Context, services: Sequence[ServicePlan], pools: Sequence[NodePoolPlan]) -> list[Surge]:
+def surges(
+    ctx: Context, services: Sequence[ServicePlan], pools: Sequence[NodePoolPlan]
+) -> list[Surge]:
     """Each Kubernetes service's deploy surge (services whose deploys add nothing are left out)."""
     out = []
     for s in services:

@@ -46,5 +46,7 @@ def artefacts(
     settings = settings or ExportSettings()
     out = _kubernetes(plan, design, envs, settings)
     for name, env_plan in envs.items():
-        out.update(terraform.artefacts(env_plan, environment_design(design, name), environment=name))
+        out.update(
+            terraform.artefacts(env_plan, environment_design(design, name), environment=name)
+        )
     return out

@@ -62,10 +62,14 @@ def _service(deployment: dict[str, Any], selector: dict[str, str]) -> dict[str, 
     }
 
 
-def _switch(objects: list[dict[str, Any]], deployment: dict[str, Any], selector: dict[str, str]) -> None:
+def _switch(
+    objects: list[dict[str, Any]], deployment: dict[str, Any], selector: dict[str, str]
+) -> None:
     """Point the service's Service at `selector` (added when there is none yet)."""
     name = deployment["metadata"]["name"]
-    found = next((o for o in objects if o["kind"] == "Service" and o["metadata"]["name"] == name), None)
+    found = next(
+        (o for o in objects if o["kind"] == "Service" and o["metadata"]["name"] == name), None
+    )
     if found is None:
         objects.append(_service(deployment, selector))
     else:
@@ -78,7 +82,9 @@ def _retarget(objects: list[dict[str, Any]], name: str) -> None:
             o["spec"]["scaleTargetRef"]["name"] = name
 
 
-def with_strategy(objects: list[dict[str, Any]], s: ServiceOut, design: Design) -> list[dict[str, Any]]:
+def with_strategy(
+    objects: list[dict[str, Any]], s: ServiceOut, design: Design
+) -> list[dict[str, Any]]:
     """The service's objects carrying its deploy strategy."""
     svc = next((x for x in design.services if x.name == s.name), None)
     deploy = svc.deploy if isinstance(svc, StatelessService) else None

@@ -95,7 +95,10 @@ def overlay_files(base: Objects, env: Objects, name: str, base_dir: str) -> dict
         gone = {
             "apiVersion": obj["apiVersion"],
             "kind": obj["kind"],
-            "metadata": {"name": obj["metadata"]["name"], "namespace": obj["metadata"].get("namespace")},
+            "metadata": {
+                "name": obj["metadata"]["name"],
+                "namespace": obj["metadata"].get("namespace"),
+            },
             "$patch": "delete",
         }
         file = _file(*key, "delete")
