@@ -522,6 +522,9 @@ def startup_bill() -> list[Line]:
     r, r2 = "eu-west-1", "eu-central-1"  # the region and its DR pair
     return [
         item("c6g.large", r, 2 * HOURS),  # 2 nodes, app's share 1
+        # Deploy surge: one zone, so a rolling deploy starts one new pod first (maxSurge 1):
+        # 1 node x 1 deploy a day x 730/24 days x 0.25 h = 7.604167 node-hours.
+        item("c6g.large", r, Decimal("7.604167")),
         item("db.m6g.large", r, HOURS, engine="postgres", deployment="single_az"),
         item("rds-gp3", r, 50, deployment="single_az"),  # 50 x 0.1265 = 6.325 -> 6.33
         item("s3-standard", r, 100),
@@ -547,7 +550,7 @@ def test_startup_monthly_total() -> None:
     p = plan("startup")
     lines = startup_bill()
     assert plan_bill(p) == hand_bill(lines)
-    assert money(p["cost"]["monthly_total"]) == total(lines)  # 402.46 USD
+    assert money(p["cost"]["monthly_total"]) == total(lines)  # 403.04 USD
     assert p["cost"]["within_budget"] is (total(lines) <= 800)
 
 

@@ -135,7 +135,12 @@ def serving_regions(core: Core) -> tuple[str, ...]:
 def _pool_out(core: Core, p: NodePoolPlan) -> NodePoolOut:
     resource = f"node-pool/{p.name}"
     cost = sum(
-        (i.monthly_cost for i in core.line_items if i.resource == resource and i.category != "dr"),
+        # The standing nodes: the DR copy and the deploy surge are line items of their own.
+        (
+            i.monthly_cost
+            for i in core.line_items
+            if i.resource == resource and i.category not in ("dr", "deploy")
+        ),
         Decimal(0),
     )
     surge = max((x.surge_nodes for x in core.surges if x.pool == p.name), default=0)

@@ -21,7 +21,7 @@ from .latency import LatencyReport, assess_latency
 from .pools import NodePoolPlan, PoolPlanner
 from .recovery import Recovery, recoveries
 from .services import ServicePlan, size_services
-from .surge import Surge, surge_components, surges
+from .surge import Surge, deploying_regions, surge_components, surges
 from .variants import serving_regions
 
 
@@ -95,7 +95,7 @@ def plan_core(
     serving = serving_regions(choice.strategy, len(ctx.regions))
     surge = surges(ctx, services, pools)
     primary = region_components(ctx, ctx.primary, services, pools)
-    for region in _deploying(ctx, serving):
+    for region in deploying_regions(ctx, choice.strategy):
         primary += surge_components(ctx, region, surge)
     primary_items, miss = _price(primary, ctx.catalog, options.allow_missing_prices)
     missing += miss
@@ -133,14 +133,6 @@ def plan_core(
         latency=latency,
         surges=tuple(surge),
     )
-
-
-def _deploying(ctx: Context, serving: int) -> tuple[str, ...]:
-    """The regions that receive deploys: those serving users."""
-    if serving <= 1:
-        return (ctx.primary,)
-    regions = ctx.regions if len(ctx.regions) >= serving else (ctx.primary, ctx.dr_region)
-    return tuple(regions[:serving])
 
 
 def _price(
@@ -211,8 +203,7 @@ def total_with_pool(core: Core, pool: NodePoolPlan) -> Decimal | None:
     ctx = core.ctx
     pools = [pool if p.name == pool.name else p for p in core.pools]
     components = region_components(ctx, ctx.primary, core.services, pools)
-    serving = serving_regions(core.dr.strategy, len(ctx.regions))
-    for region in _deploying(ctx, serving):
+    for region in deploying_regions(ctx, core.dr.strategy):
         components += surge_components(ctx, region, surges(ctx, core.services, pools))
     if ctx.design.dr.enabled:
         components += dr_components(ctx, core.dr.strategy, core.services, pools)

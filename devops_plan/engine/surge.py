@@ -24,8 +24,16 @@ from .cost import CostComponent
 from .footprint.base import component
 from .pools import NodePoolPlan
 from .services import ServicePlan
+from .variants import serving_regions
 
-__all__ = ["Surge", "pods_per_node", "rolling_surge", "surge_components", "surges"]
+__all__ = [
+    "Surge",
+    "deploying_regions",
+    "pods_per_node",
+    "rolling_surge",
+    "surge_components",
+    "surges",
+]
 
 DAYS_PER_MONTH = Decimal(HOURS_PER_MONTH) / 24
 CATEGORY = "deploy"
@@ -129,3 +137,12 @@ def surge_components(ctx: Context, region: str, found: Sequence[Surge]) -> list[
         )
         for s in found
     ]
+
+
+def deploying_regions(ctx: Context, strategy: str) -> tuple[str, ...]:
+    """The regions that receive deploys under DR `strategy`: those serving users."""
+    serving = serving_regions(strategy, len(ctx.regions))
+    if serving <= 1:
+        return (ctx.primary,)
+    regions = ctx.regions if len(ctx.regions) >= serving else (ctx.primary, ctx.dr_region)
+    return tuple(regions[:serving])

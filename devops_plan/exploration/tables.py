@@ -22,6 +22,7 @@ from ..engine.planner import Planner
 from ..engine.pools import NodePoolPlan
 from ..engine.recovery import Recovery, recoveries
 from ..engine.services import ServicePlan, size_services
+from ..engine.surge import deploying_regions, surge_components, surges
 from ..engine.variants import serving_regions
 from ..errors import DevopsPlanError
 from .space import SINGLE, Candidate, Space, candidate_design
@@ -54,14 +55,27 @@ class Pricer:
         self.pools: dict[tuple[Any, ...], list[int]] = {}
 
     def pool_group(
-        self, ctx: Context, pools: Sequence[NodePoolPlan], strategies: Sequence[str]
+        self,
+        ctx: Context,
+        pools: Sequence[NodePoolPlan],
+        strategies: Sequence[str],
+        services: Sequence[ServicePlan],
     ) -> list[int]:
-        """The node-pool group; a family that resolves to the same pools as the design's own
-        node types (or another purchase option's) is priced once."""
-        key = (ctx.zones, ctx.primary, ctx.dr_region, tuple(pools), tuple(strategies))
+        """The node-pool group with its deploy surge; a family that resolves to the same pools
+        as the design's own node types (or another purchase option's) is priced once."""
+        sizes = tuple((s.name, s.replicas, s.cpu_request_m, s.memory_request_mib) for s in services)
+        key = (ctx.zones, ctx.primary, ctx.dr_region, tuple(pools), tuple(strategies), sizes)
         found = self.pools.get(key)
         if found is None:
-            found = self.pools[key] = self.group(ctx, [], pools, _everything, strategies)
+            group = self.group(ctx, [], pools, _everything, strategies)
+            surge = surges(ctx, services, pools)
+            found = self.pools[key] = [
+                cents
+                + self.cents(
+                    [c for r in deploying_regions(ctx, s) for c in surge_components(ctx, r, surge)]
+                )
+                for cents, s in zip(group, strategies, strict=True)
+            ]
         return found
 
     def cents(self, components: Sequence[CostComponent]) -> int:
@@ -220,7 +234,7 @@ class TableBuilder:
                 try:
                     pools = self.planner.memo.pools.plan_pools(fctx, services)
                     self.t.pool[zi, li, fi, pi] = self.pricer.pool_group(
-                        fctx, pools, self.strategies
+                        fctx, pools, self.strategies, services
                     )
                 except DevopsPlanError as exc:
                     self.note(exc)
