@@ -524,7 +524,7 @@ def startup_bill() -> list[Line]:
         item("c6g.large", r, 2 * HOURS),  # 2 nodes, app's share 1
         # Deploy surge: one zone, so a rolling deploy starts one new pod first (maxSurge 1):
         # 1 node x 1 deploy a day x 730/24 days x 0.25 h = 7.604167 node-hours.
-        item("c6g.large", r, Decimal("7.604167")),
+        item("c6g.large", r, Fraction(7604167, 1_000_000)),
         item("db.m6g.large", r, HOURS, engine="postgres", deployment="single_az"),
         item("rds-gp3", r, 50, deployment="single_az"),  # 50 x 0.1265 = 6.325 -> 6.33
         item("s3-standard", r, 100),
