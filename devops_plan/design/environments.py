@@ -101,8 +101,13 @@ def applied(data: dict[str, Any], name: str) -> dict[str, Any]:
     for i, svc in enumerate(services):
         if not isinstance(svc, dict):
             continue
-        if isinstance(changes, dict) and isinstance(changes.get(svc.get("name")), dict):
-            svc = services[i] = _merge(svc, changes[svc["name"]])
+        svc_name = svc.get("name")
+        if (
+            isinstance(changes, dict)
+            and isinstance(svc_name, str)
+            and isinstance(changes.get(svc_name), dict)
+        ):
+            svc = services[i] = _merge(svc, changes[svc_name])
         multiplier = env.get("load_multiplier", 1)
         if isinstance(multiplier, int | float) and multiplier != 1:
             _scale(svc, multiplier)
@@ -119,8 +124,10 @@ def _source(env_data: dict[str, Any], data: dict[str, Any], loc: Loc) -> Loc:
         return ("dr",)
     services = data.get("services")
     if len(loc) >= 2 and loc[0] == "services" and isinstance(loc[1], int):
-        name = services[loc[1]].get("name") if isinstance(services, list) else None
-        node = (env_data.get("services") or {}).get(name)
+        at = services[loc[1]] if isinstance(services, list) and loc[1] < len(services) else None
+        name = at.get("name") if isinstance(at, dict) else None
+        changes = env_data.get("services")
+        node = changes.get(name) if isinstance(changes, dict) and isinstance(name, str) else None
         out: Loc = ("services", str(name)) if isinstance(node, dict) else ()
         for part in loc[2:]:
             if not isinstance(node, dict) or part not in node:
