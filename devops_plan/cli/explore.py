@@ -11,7 +11,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from ..atomic import write_atomic
+from ..atomic import check_output_file, output_errors, write_atomic
 from ..design import load_design
 from ..errors import UserError
 from ..exploration import DIMENSIONS, design_space, explore, frontier
@@ -52,6 +52,8 @@ def explore_command(
     loads = _numbers(load, float, "numbers")
     zone_counts = _numbers(zones, int, "whole numbers")
     with user_errors():
+        if csv is not None:
+            check_output_file(csv, "--csv")
         d = load_design(design)
         space = design_space(d, zones=zone_counts, load_multipliers=loads or (1.0,))
         df = explore(d, space)
@@ -61,7 +63,8 @@ def explore_command(
                 + "; ".join(df.attrs["unplannable_reasons"][:3])
             )
         if csv is not None:
-            path = write_atomic(csv, df.to_csv(lineterminator="\n"))
+            with output_errors(csv, "the candidates CSV"):
+                path = write_atomic(csv, df.to_csv(lineterminator="\n"))
             err.print(f"wrote {path} ({len(df):,} candidates)", markup=False)
         best = frontier(df, top=top)
         if as_json:

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from ..atomic import write_atomic
+from ..atomic import check_output_folder, output_errors, write_atomic
 from ..design import load_design
 from ..engine import build_plan
 from ..plan import Plan
@@ -31,6 +31,8 @@ def plan_command(
 ) -> None:
     """Size, place, check availability and DR, and price a design."""
     with user_errors():
+        if out_dir is not None:
+            check_output_folder(out_dir, "--out")
         plan = build_plan(
             load_design(design),
             cloud=cloud,
@@ -40,7 +42,8 @@ def plan_command(
         )
         text = plan.to_json()
         if out_dir is not None:
-            path = write_atomic(out_dir / "plan.json", text)
+            with output_errors(out_dir, "plan.json"):
+                path = write_atomic(out_dir / "plan.json", text)
             err.print(f"wrote {path}", markup=False)
         if as_json:
             typer.echo(text, nl=False)
