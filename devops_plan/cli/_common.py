@@ -53,9 +53,10 @@ def user_errors() -> Iterator[None]:
         for line in str(exc).splitlines() or [type(exc).__name__]:
             err.print(line, markup=False)
         raise typer.Exit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        err.print("interrupted")
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM during a step that handles it
+        terminated = getattr(exc, "exit_code", 130) == 143
+        err.print("terminated" if terminated else "interrupted")
+        raise typer.Exit(143 if terminated else 130) from None
 
 
 def print_json(data: Any) -> None:
