@@ -14,6 +14,7 @@ from rich.table import Table
 from ..atomic import check_output_file, output_errors, write_atomic
 from ..design import load_design
 from ..errors import UserError
+from ..escape import csv_cell
 from ..exploration import DIMENSIONS, design_space, explore, frontier
 from ..units import format_duration, format_money
 from . import options
@@ -64,13 +65,22 @@ def explore_command(
             )
         if csv is not None:
             with output_errors(csv, "the candidates CSV"):
-                path = write_atomic(csv, df.to_csv(lineterminator="\n"))
+                path = write_atomic(csv, spreadsheet_safe(df).to_csv(lineterminator="\n"))
             err.print(f"wrote {path} ({len(df):,} candidates)", markup=False)
         best = frontier(df, top=top)
         if as_json:
             typer.echo(json.dumps(_as_json(df, best), indent=2))
         else:
             _show(df, best)
+
+
+def spreadsheet_safe(df: Any) -> Any:
+    """The candidates with every text cell safe to open in a spreadsheet (csv_cell)."""
+    safe = df.copy()
+    for name in safe.columns:
+        if safe[name].dtype == object or pd.api.types.is_string_dtype(safe[name].dtype):
+            safe[name] = safe[name].map(lambda v: csv_cell(v) if isinstance(v, str) else v)
+    return safe
 
 
 def _records(rows: Any) -> list[dict[str, Any]]:
