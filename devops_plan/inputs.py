@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -276,7 +277,11 @@ def load_yaml(text: str, limits: YamlLimits = YAML_LIMITS) -> Any:
     yaml = YAML(typ="rt", pure=True)
     yaml.Composer = _depth_limited_composer(limits.max_depth)
     try:
-        root = yaml.load(text)
+        with warnings.catch_warnings():
+            # A reused anchor is valid YAML (the later one wins); ruamel's warning would
+            # print a multi-line notice, or raise where warnings are errors.
+            warnings.simplefilter("ignore")
+            root = yaml.load(text)
     except RecursionError:
         raise InputRefused(f"nesting is deeper than {limits.max_depth} levels") from None
     check_yaml_tree(root, limits)

@@ -97,7 +97,7 @@ _MAX_PROBLEMS = 20
 
 
 # A refreshed catalog of every region of a cloud is tens of MiB; more is not a catalog.
-MAX_CATALOG_BYTES = 256 * MIB
+MAX_CATALOG_BYTES = 64 * MIB
 MAX_ROLES_BYTES = 1 * MIB
 
 

@@ -17,7 +17,7 @@ import jinja2
 
 from ..design import Design
 from ..errors import UserError
-from ..inputs import MIB, InputRefused, read_limited
+from ..inputs import MIB, InputRefused, read_limited, text_problem
 from ..plan import DecisionOut, Plan
 from ..render import adr as adrs
 
@@ -334,6 +334,7 @@ def plan_export(
     docs = Path(docs)
     if docs.exists() and not docs.is_dir():
         raise UserError(f"{docs}: --docs must be a folder")
+    _check_names(decision_makers)
     record_date = adrs.check_date(date or plan.catalog_as_of)
     env = adrs.environment(templates)
     out = _Plan()
@@ -352,6 +353,16 @@ def plan_export(
         )
     result = ExportResult(docs, True, tuple(out.changes))
     return result, out.writes
+
+
+def _check_names(decision_makers: Sequence[str]) -> None:
+    """Decision-makers go into every record's front matter: plain text of a sensible length."""
+    for name in decision_makers:
+        problem = text_problem(name) or (
+            "is longer than 200 characters" if len(name) > 200 else None
+        )
+        if problem is not None or not name.strip():
+            raise UserError(f"--decision-maker {name[:60]!r}: {problem or 'is empty'}")
 
 
 def _artefacts(
