@@ -61,6 +61,13 @@ class AvailabilityOut(AvailabilityReport):
     suggestion: SuggestionOut | None
 
 
+class RecoveryStepOut(Frozen):
+    """One step of a failover and the seconds it takes; a strategy's steps add up to its RTO."""
+
+    step: str
+    seconds: int
+
+
 class DROptionOut(Frozen):
     strategy: DRStrategy
     rto: int
@@ -68,6 +75,9 @@ class DROptionOut(Frozen):
     monthly_cost: Money
     meets_target: bool
     summary: str
+    mechanism: str
+    rto_steps: tuple[RecoveryStepOut, ...]
+    rpo_basis: str
 
 
 class DROut(Frozen):
@@ -80,6 +90,9 @@ class DROut(Frozen):
     meets_target: bool
     forced: bool
     source: str
+    mechanism: str
+    rto_steps: tuple[RecoveryStepOut, ...]
+    rpo_basis: str
     options: tuple[DROptionOut, ...]
 
 
@@ -173,6 +186,22 @@ class DeploymentOut(Frozen):
     control_plane: bool
 
 
+class LatencyHopOut(Frozen):
+    service: str
+    p95_ms: float
+    budget_ms: float
+
+
+class LatencyOut(Frozen):
+    """The user path's p95 (the sum of its hops' p95, a bound) against the target."""
+
+    target_ms: float
+    achieved_ms: float
+    meets_target: bool
+    method: str
+    path: tuple[LatencyHopOut, ...]
+
+
 class Plan(Frozen):
     design: str
     description: str
@@ -193,6 +222,7 @@ class Plan(Frozen):
     topology: TopologyOut
     warnings: tuple[str, ...]
     deployments: dict[str, DeploymentOut]
+    latency: LatencyOut | None
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = self.model_dump(mode="json")
@@ -239,6 +269,8 @@ __all__ = [
     "DatabaseDeploymentOut",
     "DecisionOut",
     "DeploymentOut",
+    "LatencyHopOut",
+    "LatencyOut",
     "LineItemOut",
     "Money",
     "NodePoolOut",
@@ -246,6 +278,7 @@ __all__ = [
     "PathComponent",
     "Plan",
     "PoolCandidateOut",
+    "RecoveryStepOut",
     "ReplicaSizing",
     "ServiceOut",
     "ServicePlan",

@@ -117,9 +117,9 @@ def numbers(quick: bool) -> Iterator[Case]:
     for i, (old, new) in enumerate(NUMBER_FIELDS):
         for v in values:
             body = _design(old, new.format(v=v))
-            field = old.split(":")[0]
+            key = old.split(":")[0]
             yield Case(
-                f"number-{i}-{field}-{v[:12]}",
+                f"number-{i}-{key}-{v[:12]}",
                 ("plan", "design.yaml", "--json"),
                 {"design.yaml": body},
                 exits=(0, 2),
@@ -196,13 +196,13 @@ TEXT_VALUES = {
 
 def odd_text() -> Iterator[Case]:
     for what, value in TEXT_VALUES.items():
-        for field, old in (
+        for key, old in (
             ("description", "description: Early-stage SaaS app, one zone, cost first"),
             ("name", "name: startup"),
             ("engine", "engine: postgres"),
         ):
-            body = _design(old, f"{field}: {value}")
-            yield Case(f"text-{field}-{what}", ("validate", "d.yaml"), {"d.yaml": body})
+            body = _design(old, f"{key}: {value}")
+            yield Case(f"text-{key}-{what}", ("validate", "d.yaml"), {"d.yaml": body})
     fine = {
         "emoji": "Shop 🛒 – Zürich, naïve café",
         "rtl": "متجر على الإنترنت",

@@ -44,7 +44,9 @@ CATEGORIES = (
 # mistake (a unit changed by hand, a wrong column), not a price.
 CATEGORY_UNITS: dict[str, tuple[str, ...]] = {
     "compute": ("hour",),
-    "database": ("hour",),
+    # Instances per hour; serverless engines per stored GB-month and per million units of
+    # work (Aurora DSQL DPUs, Spanner and Cosmos storage).
+    "database": ("hour", "GB-month", "request-million"),
     "database_storage": ("GB-month",),
     "cache": ("hour",),
     "block_storage": ("GB-month",),
@@ -60,7 +62,7 @@ CATEGORY_UNITS: dict[str, tuple[str, ...]] = {
 # Categories where a product may really cost nothing (a free control-plane tier, traffic a
 # cloud does not charge for); such a row says `free` as its unit price.
 FREE_CATEGORIES = frozenset({"kubernetes", "network"})
-ENGINES = ("postgres", "mysql", "redis")
+ENGINES = ("postgres", "mysql", "redis", "aurora-postgresql", "aurora-dsql", "spanner", "cosmos")
 DEPLOYMENTS = ("single_az", "multi_az")
 GENERATIONS = ("current", "previous")
 ARCHES = ("x86_64", "arm64")

@@ -70,7 +70,12 @@ Duration = Annotated[
     timedelta,
     BeforeValidator(_duration),
     PlainSerializer(lambda d: int(d.total_seconds()), return_type=int),
-    Field(json_schema_extra={"type": "string", "pattern": r"^\d+(\.\d+)?(ms|s|m|h|d|w)?$"}),
+    Field(
+        json_schema_extra={
+            "type": "string",
+            "pattern": r"^(\d+(\.\d+)?(ms|s|m|h|d|w)?|(\d+(\.\d+)?(ms|s|m|h|d|w))+)$",
+        }
+    ),
 ]
 Percent = Annotated[float, Field(gt=0, le=100, description="percent, e.g. 99.95")]
 # Free text (descriptions): no control, bidi or surrogate characters, so that it can be
@@ -124,6 +129,13 @@ class Model(BaseModel):
 class Load(Model):
     peak_rps: float = Field(gt=0, le=MAX_RPS, description="peak requests per second")
     cpu_ms: float = Field(ge=0.001, le=MAX_CPU_MS, description="CPU milliseconds per request")
+    cpu_ms_cv: float = Field(
+        default=1.0,
+        ge=0.05,
+        le=4,
+        description="variability of the CPU time per request (standard deviation / mean); "
+        "1 = exponential, lower for steady work",
+    )
     memory_mib: int = Field(
         default=512, gt=0, le=MAX_MEMORY_MIB, description="memory per replica, MiB"
     )
@@ -266,6 +278,14 @@ class DR(Model):
     strategy: DRStrategy | None = Field(default=None, description="force a strategy")
     warm_fraction: float = Field(default=0.25, ge=0.01, le=1)
     backup_retention_days: int = Field(default=7, ge=1, le=3650)
+    point_in_time_recovery: bool = Field(
+        default=True,
+        description="keep point-in-time logs and copy them to the DR region (backup & restore RPO)",
+    )
+    decision_time: Duration | None = Field(
+        default=None,
+        description="how long a person takes to decide on a regional failover (default 5m)",
+    )
 
 
 class Design(Model):

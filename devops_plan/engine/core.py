@@ -9,20 +9,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..catalog import PURCHASES, Catalog
-from ..defaults import DRTable, SizingRules, SLATable
 from ..design import Design, DRStrategy
 from ..errors import PriceNotFound
 from .availability import AvailabilityReport, assess, user_path
-from .context import Context, PlanOptions, make_context
+from .context import Context, PlanOptions, Tables, make_context
 from .cost import CostComponent, LineItem, price_components, price_options
 from .dr import STRATEGY_ORDER, DRChoice, DROption, choose, meets
 from .footprint import dr_components, region_components
 from .formulas import ReplicaSizer
+from .latency import LatencyReport, assess_latency
 from .pools import NodePoolPlan, PoolPlanner
+from .recovery import Recovery, recoveries
 from .services import ServicePlan, size_services
 from .variants import serving_regions
-
-Tables = tuple[SLATable, SizingRules, DRTable]
 
 
 @dataclass
@@ -40,6 +39,7 @@ class DRPlan:
     option: DROption
     components: tuple[CostComponent, ...]
     line_items: tuple[LineItem, ...]
+    recovery: Recovery
 
     @property
     def strategy(self) -> str:
@@ -60,6 +60,7 @@ class Core:
     missing: tuple[str, ...]
     availability: AvailabilityReport
     warnings: tuple[str, ...]
+    latency: LatencyReport | None = None
 
     @property
     def monthly_total(self) -> Decimal:
@@ -82,7 +83,10 @@ def plan_core(
     services, warnings = size_services(ctx, memo.sizer)
     pools = memo.pools.plan_pools(ctx, services)
     missing: list[str] = []
-    dr_plans = tuple(_dr_plan(ctx, s, services, pools, options, missing) for s in STRATEGY_ORDER)
+    recs = recoveries(ctx, services)
+    dr_plans = tuple(
+        _dr_plan(ctx, recs[s], services, pools, options, missing) for s in STRATEGY_ORDER
+    )
     choice = _choose(ctx, dr_plans, warnings)
     primary = region_components(ctx, ctx.primary, services, pools)
     primary_items, miss = _price(primary, ctx.catalog, options.allow_missing_prices)
@@ -90,6 +94,13 @@ def plan_core(
     chosen = next(p for p in dr_plans if p.strategy == choice.strategy)
     serving = serving_regions(choice.strategy, len(ctx.regions))
     report = assess(user_path(ctx, services, serving), design.targets.availability, serving)
+    latency = assess_latency(design, services)
+    if latency is not None and not latency.meets_target:
+        hops = " + ".join(f"{n} {p:g}" for n, p, _ in latency.path)
+        warnings.append(
+            f"latency: the user path's p95 is up to {latency.achieved_ms:g} ms ({hops}), "
+            f"over the {latency.target_ms:g} ms target"
+        )
     if missing:
         warnings.append(
             f"{len(missing)} cost component(s) have no price and are left out: "
@@ -106,6 +117,7 @@ def plan_core(
         missing=tuple(sorted(set(missing))),
         availability=report,
         warnings=tuple(warnings),
+        latency=latency,
     )
 
 
@@ -118,30 +130,25 @@ def _price(
 
 def _dr_plan(
     ctx: Context,
-    strategy: str,
+    recovery: Recovery,
     services: Sequence[ServicePlan],
     pools: Sequence[NodePoolPlan],
     options: PlanOptions,
     missing: list[str],
 ) -> DRPlan:
-    components = dr_components(ctx, strategy, services, pools)
+    components = dr_components(ctx, recovery.strategy, services, pools)
     items, miss = _price(components, ctx.catalog, options.allow_missing_prices)
     missing += miss
-    facts = ctx.dr.facts(strategy)
     targets = ctx.design.targets
+    rto_t, rpo_t = int(targets.rto.total_seconds()), int(targets.rpo.total_seconds())
     option = DROption(
-        strategy,
-        facts.rto_s,
-        facts.rpo_s,
+        recovery.strategy,
+        recovery.rto_s,
+        recovery.rpo_s,
         sum((i.monthly_cost for i in items), Decimal(0)),
-        meets(
-            facts.rto_s,
-            facts.rpo_s,
-            int(targets.rto.total_seconds()),
-            int(targets.rpo.total_seconds()),
-        ),
+        meets(recovery.rto_s, recovery.rpo_s, rto_t, rpo_t),
     )
-    return DRPlan(option, tuple(components), tuple(items))
+    return DRPlan(option, tuple(components), tuple(items), recovery)
 
 
 def _choose(ctx: Context, dr_plans: Sequence[DRPlan], warnings: list[str]) -> DRChoice:

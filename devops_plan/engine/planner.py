@@ -9,13 +9,14 @@ from dataclasses import replace
 from decimal import Decimal
 
 from ..catalog import Catalog, load_catalog
-from ..defaults import dr_table, sizing_rules, sla_table
+from ..defaults import dr_table, engines_table, sizing_rules, sla_table
 from ..design import Design, Purchase
 from ..errors import DevopsPlanError
 from ..plan import Plan
+from .alternatives import engine_variants, engine_warnings
 from .assemble import assemble
-from .context import Context, PlanOptions, make_context
-from .core import Core, Memo, Tables, by_purchase, plan_core
+from .context import Context, PlanOptions, Tables, make_context
+from .core import Core, Memo, by_purchase, plan_core
 from .decisions import build_decisions, suggest
 
 
@@ -37,7 +38,7 @@ class Planner:
         return self.catalogs[cloud]
 
     def tables(self, cloud: str) -> Tables:
-        return sla_table(cloud), sizing_rules(), dr_table()
+        return Tables(sla_table(cloud), sizing_rules(), dr_table(), engines_table(cloud))
 
     def context(self, design: Design, options: PlanOptions = PlanOptions()) -> Context:
         """The design resolved onto its cloud, regions and tables (before any sizing)."""
@@ -63,10 +64,13 @@ class Planner:
         def replan(changed: Design) -> Core | None:
             return self.variant(changed, options)
 
-        suggestion = None if core.availability.meets_target else suggest(design, core, replan)
+        engines = engine_variants(design, core, replan)
+        suggestion = (
+            None if core.availability.meets_target else suggest(design, core, replan, engines)
+        )
         totals = self.by_purchase(design, core, options)
-        decisions = build_decisions(design, core, replan, totals)
-        return assemble(design, core, suggestion, decisions, totals)
+        decisions = build_decisions(design, core, replan, totals, engines)
+        return assemble(design, core, suggestion, decisions, totals, engine_warnings(core, engines))
 
     def by_purchase(self, design: Design, core: Core, options: PlanOptions) -> dict[str, Decimal]:
         """The plan's monthly total under each purchase option: its components bought that way;

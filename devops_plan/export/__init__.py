@@ -84,15 +84,27 @@ def export_docs(
         )
 
     if dry_run:
-        if not docs.is_dir():
-            return ExportResult(docs, True, decide()[0].changes)
-        with locked(docs, lock_timeout_s):
-            if read_journal(docs) is not None:
-                raise UserError(
-                    f"{docs}: an earlier export was interrupted; run export without --dry-run "
-                    "to finish or undo it first"
-                )
-            return ExportResult(docs, True, decide()[0].changes)
+        return _dry_run(docs, decide, lock_timeout_s)
+    return _write(docs, decide, lock_timeout_s)
+
+
+Decide = Callable[[], tuple[ExportResult, dict[str, bytes]]]
+
+
+def _dry_run(docs: Path, decide: Decide, lock_timeout_s: float) -> ExportResult:
+    if not docs.is_dir():
+        return ExportResult(docs, True, decide()[0].changes)
+    with locked(docs, lock_timeout_s):
+        if read_journal(docs) is not None:
+            raise UserError(
+                f"{docs}: an earlier export was interrupted; run export without --dry-run "
+                "to finish or undo it first"
+            )
+        return ExportResult(docs, True, decide()[0].changes)
+
+
+def _write(docs: Path, decide: Decide, lock_timeout_s: float) -> ExportResult:
+    """Under the lock: finish an interrupted export, decide, sweep strays, commit."""
     created = not docs.exists()
     docs.mkdir(parents=True, exist_ok=True)
     try:
