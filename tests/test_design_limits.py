@@ -237,6 +237,7 @@ def bounded_designs(draw: st.DrawFn) -> str:
         "peak_rps": rps,
         "cpu_ms": draw(_edge_floats(0.001, min(60_000, 100_000_000 / rps))),
         "memory_mib": draw(st.integers(1, 1_048_576)),
+        "cpu_ms_cv": draw(_edge_floats(0.05, 4)),
     }
     app["replica"] = {"cpu": draw(st.sampled_from([1, 2, 4, 64]))}
     db["size"] = {
