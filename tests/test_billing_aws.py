@@ -158,7 +158,9 @@ def test_cost_explorer_through_the_cli(aws: str, tmp_path: Path) -> None:
     assert data["inputs"] == [
         {
             "source": "cost-explorer",
+            "currency": "USD",
             "rows": 3,
+            "rows_implausible": 0,
             "billed_cost": "11.87",
             "billed_cost_exact": "11.873456000000",
         }
@@ -218,10 +220,30 @@ def test_athena_runs_the_same_sql_with_polling(aws: str, tmp_path: Path) -> None
         ("row_count", "bigint"),
         ("billed_rows", "bigint"),
         ("dated_rows", "bigint"),
+        ("implausible_rows", "bigint"),
         ("first_start", "timestamp"),
         ("last_end", "timestamp"),
     ]
     first, last = "2024-09-01 00:00:00.000", "2024-09-02 00:00:00.000"
+    # What the bill spans (sql/span.sql): September 2024, in USD, amounts a bill can have.
+    span_columns = [
+        ("start_year", "bigint"),
+        ("start_month", "bigint"),
+        ("currency", "varchar"),
+        ("row_count", "bigint"),
+        ("first_end_month", "bigint"),
+        ("last_end_month", "bigint"),
+        ("max_billed", "double"),
+        ("max_effective", "double"),
+        ("max_list", "double"),
+        ("max_quantity", "double"),
+    ]
+    september = str(2024 * 12 + 8)
+    span_result = _athena_result(
+        [n for n, _ in span_columns],
+        [t for _, t in span_columns],
+        [["2024", "9", "USD", "3", september, september, "15.0", "15.0", None, "12.0"]],
+    )
 
     def row(**values: str | None) -> list[str | None]:
         assert set(values) <= {n for n, _ in columns}, set(values) - {n for n, _ in columns}
@@ -240,6 +262,8 @@ def test_athena_runs_the_same_sql_with_polling(aws: str, tmp_path: Path) -> None
             row(
                 grain="file",
                 source_file="s3://bucket/focus/part-0.parquet",
+                currency="USD",
+                implausible_rows="0",
                 row_count="3",
                 billed_rows="3",
                 dated_rows="3",
@@ -349,7 +373,7 @@ def test_athena_runs_the_same_sql_with_polling(aws: str, tmp_path: Path) -> None
     _post(
         aws,
         "/moto-api/static/athena/query-results",
-        {"results": [probe, spend_result]},
+        {"results": [probe, span_result, spend_result]},
     )
     # Each query stays QUEUED/RUNNING for a few polls before it succeeds.
     _post(
@@ -387,12 +411,13 @@ def test_athena_runs_the_same_sql_with_polling(aws: str, tmp_path: Path) -> None
         for q in athena.list_query_executions()["QueryExecutionIds"]
     ]
     assert any('SELECT * FROM "billing_db"."focus_export" LIMIT 0' in q for q in sent)
-    # One query reads the table once; its text is the package's SQL file, unchanged.
-    text = render_sql("spend", where="TRUE")
+    # A small query of what the bill spans, then one query that reads the table once; their
+    # texts are the package's SQL files, unchanged (a clean bill: nothing to test per row).
+    texts = [render_sql("span"), render_sql("spend", where="TRUE", plausible="TRUE")]
     assert [q for q in sent if q.startswith("WITH billing AS (")] == [
-        q for q in sent if q.endswith(text)
+        q for q in sent if q.endswith(tuple(texts))
     ]
-    assert sum(q.endswith(text) for q in sent) == 1
+    assert [sum(q.endswith(text) for q in sent) for text in texts] == [1, 1]
     assert all('"$path" AS SourceFile' in q for q in sent if q.startswith("WITH"))
 
 

@@ -31,7 +31,7 @@ RECOMMENDATION_COLUMNS = (
     "price_source",
     "note",
 )
-_MONEY_COLUMNS = ("current_monthly_cost", "estimated_monthly_savings")
+MONEY_COLUMNS = ("current_monthly_cost", "estimated_monthly_savings")
 
 
 def money_text(value: Decimal | None) -> str | None:
@@ -57,7 +57,9 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "inputs": [
             {
                 "source": i.source,
+                "currency": i.currency,
                 "rows": i.row_count,
+                "rows_implausible": i.implausible_rows,
                 "billed_cost": money_text(i.billed_cost),
                 "billed_cost_exact": f"{i.billed_cost:f}",
             }
@@ -176,6 +178,22 @@ def _data_quality(q: DataQuality) -> dict[str, Any]:
         "rows_without_billed_cost": q.rows_without_billed_cost,
         "billed_cost_outside_period": money_text(q.billed_outside_period),
         "rejected": _rejected(q.rejected),
+        "rows_implausible": q.implausible_rows,
+        "implausible": [
+            {
+                "file": x.file,
+                "period_start": x.period_start,
+                "period_end": x.period_end,
+                "resource_id": x.resource_id,
+                "billed_cost": x.billed_cost,
+                "reason": x.reason,
+            }
+            for x in q.implausible
+        ],
+        "other_currencies": [
+            {"currency": c, "rows": rows, "billed_cost": money_text(billed)}
+            for c, rows, billed in q.other_currencies
+        ],
         **_utilization_rejected(q.utilization_rejected),
         "notes": list(q.notes),
     }
@@ -187,6 +205,6 @@ def recommendation_row(r: Recommendation) -> dict[str, Any]:
     values = {f.name: getattr(r, f.name) for f in fields(r)}
     values["counted_in_total"] = r.counted
     return {
-        column: money_text(values[column]) if column in _MONEY_COLUMNS else values[column]
+        column: money_text(values[column]) if column in MONEY_COLUMNS else values[column]
         for column in RECOMMENDATION_COLUMNS
     }

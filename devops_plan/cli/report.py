@@ -14,8 +14,9 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
-from ..billing import Report, ReportSettings
+from ..billing import Report, ReportSettings, escape
 from ..billing.report import build_report, cloudwatch_for, load_catalogs
 from ..billing.report_data import report_to_dict
 from ..billing.rules import KINDS
@@ -69,6 +70,21 @@ CloudWatch = Annotated[
 ]
 Region = Annotated[str | None, typer.Option("--region", help="AWS region for Athena/CloudWatch.")]
 MemoryLimit = Annotated[str, typer.Option("--memory-limit", help="DuckDB memory limit.")]
+Currency = Annotated[
+    str | None,
+    typer.Option(
+        "--currency", help="The currency to report when the bill holds several (ISO code)."
+    ),
+]
+Globs = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--glob",
+        help="A file pattern (*, ?, [..], ** for folders) for more billing files; file names "
+        "given otherwise are taken literally.",
+        show_default=False,
+    ),
+]
 AsJson = Annotated[bool, typer.Option("--json", help="Print report.json to stdout.")]
 
 
@@ -134,6 +150,8 @@ def report(
     cloudwatch: CloudWatch = False,
     region: Region = None,
     memory_limit: MemoryLimit = "1GB",
+    currency: Currency = None,
+    globs: Globs = None,
     as_json: AsJson = False,
     *,
     settings: ReportSettings,
@@ -145,10 +163,12 @@ def report(
         paths = [*(billing or []), *(files or [])]
         if utilization is not None and cloudwatch:
             raise UserError("use either --utilization FILE or --cloudwatch, not both")
-        usage = load_utilization_csv(utilization) if utilization else None
+        usage = load_utilization_csv(utilization, settings.input_limits()) if utilization else None
         athena = _Athena(database, table, output, workgroup)
-        source = _Source(engine_name, paths, cost_explorer, athena, region, memory_limit)
-        spend = source.collect(start, end)
+        source = _Source(
+            engine_name, paths, cost_explorer, athena, region, memory_limit, tuple(globs or ())
+        )
+        spend = source.collect(start, end, currency, settings)
         if cloudwatch:
             usage = cloudwatch_for(spend, region=region)
         catalogs, notes = load_catalogs(spend)
@@ -235,31 +255,44 @@ class _Source:
     athena: _Athena
     region: str | None
     memory_limit: str
+    globs: tuple[str, ...] = ()
 
-    def collect(self, start: date | None, end: date | None) -> Spend:
+    def collect(
+        self,
+        start: date | None,
+        end: date | None,
+        currency: str | None,
+        settings: ReportSettings,
+    ) -> Spend:
         size = sum(p.stat().st_size for p in self.paths if p.is_file())
         with _Bar(err.is_terminal and size >= _PROGRESS_BYTES) as bar:
-            engine = self._open(start, end, bar)
+            engine = self._open(start, end, bar, settings)
             try:
-                return collect_spend(engine, start, end)
+                return collect_spend(engine, start, end, currency)
             finally:
                 engine.close()
 
-    def _open(self, start: date | None, end: date | None, bar: _Bar) -> Engine:
+    def _open(
+        self, start: date | None, end: date | None, bar: _Bar, settings: ReportSettings
+    ) -> Engine:
         if self.cost_explorer:
             return self._cost_explorer(start, end, bar)
         if self.engine == "athena":
             return self._athena(bar)
         if self.engine != "duckdb":
             raise UserError(f"--engine {self.engine!r}: expected duckdb or athena")
-        if not self.paths:
+        if not self.paths and not self.globs:
             raise UserError("no billing files given; pass --billing FILE (one or more)")
         return DuckDBEngine.open_files(
-            self.paths, progress=bar.callback, memory_limit=self.memory_limit
+            self.paths,
+            progress=bar.callback,
+            memory_limit=self.memory_limit,
+            limits=settings.input_limits(),
+            globs=self.globs,
         )
 
     def _cost_explorer(self, start: date | None, end: date | None, bar: _Bar) -> Engine:
-        if self.paths or self.engine != "duckdb":
+        if self.paths or self.globs or self.engine != "duckdb":
             raise UserError("--cost-explorer reads live spend: give no billing files or --engine")
         if start is None or end is None:
             raise UserError("--cost-explorer needs --since and --until")
@@ -273,7 +306,7 @@ class _Source:
         missing = [option for option, value in needed if not value]
         if missing:
             raise UserError(f"--engine athena needs {', '.join(missing)}")
-        if self.paths:
+        if self.paths or self.globs:
             raise UserError("--engine athena reads a table: give no billing files")
         from ..billing.sources.athena import AthenaEngine
 
@@ -299,8 +332,13 @@ def _print_summary(result: Report, written: list[Path]) -> None:
     summary.add_row("Billed in the period", format_money(result.billed_cost, cur))
     summary.add_row("Per month (730 h)", format_money(result.monthly_billed_cost, cur))
     summary.add_row("Estimated savings / month", format_money(result.total_savings, cur))
-    rejected = len(result.data_quality.rejected)
-    summary.add_row("Rows read / rejected", f"{result.data_quality.rows_read:,} / {rejected:,}")
+    quality = result.data_quality
+    rejected = len(quality.rejected) + quality.implausible_rows
+    summary.add_row("Rows read / rejected", f"{quality.rows_read:,} / {rejected:,}")
+    for other, rows, billed in quality.other_currencies:
+        summary.add_row(
+            f"Not in this report: {other}", f"{rows:,} rows, {format_money(billed, other)}"
+        )
     out.print(summary)
     counted = [r for r in result.recommendations if r.counted][:10]
     if counted:
@@ -311,7 +349,12 @@ def _print_summary(result: Report, written: list[Path]) -> None:
         table.add_column("Savings / month", justify="right")
         for rec in counted:
             savings = format_money(rec.estimated_monthly_savings or 0, cur)
-            table.add_row(KINDS[rec.kind], rec.resource_id, rec.action, savings)
+            table.add_row(KINDS[rec.kind], _text(rec.resource_id), _text(rec.action), savings)
         out.print(table)
     for path in written:
         out.print(f"wrote {path}", markup=False, highlight=False)
+
+
+def _text(value: str) -> Text:
+    """Text from the bill for the terminal: never read as Rich markup, no control codes."""
+    return Text(escape.visible(value, one_line=True))

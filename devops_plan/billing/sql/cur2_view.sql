@@ -66,7 +66,7 @@ SELECT
   CAST(Tags AS VARCHAR) AS Tags,
   CAST(line_item_usage_start_date AS TIMESTAMP) AS ChargePeriodStart,
   CAST(line_item_usage_end_date AS TIMESTAMP) AS ChargePeriodEnd,
-  CAST(TRY_CAST(line_item_usage_amount AS DOUBLE) AS {quantity}) AS ConsumedQuantity,
+  TRY_CAST(TRY_CAST(line_item_usage_amount AS DOUBLE) AS {quantity}) AS ConsumedQuantity,
   CAST(NULLIF(pricing_unit, '') AS VARCHAR) AS ConsumedUnit,
   TRY_CAST(pricing_public_on_demand_rate AS DOUBLE) AS ListUnitPrice,
   CAST(line_item_unblended_cost AS {money}) AS BilledCost,

@@ -27,7 +27,7 @@ SELECT
   CAST(Tags AS VARCHAR) AS Tags,
   CAST(ChargePeriodStart AS TIMESTAMP) AS ChargePeriodStart,
   CAST(ChargePeriodEnd AS TIMESTAMP) AS ChargePeriodEnd,
-  CAST(TRY_CAST(ConsumedQuantity AS DOUBLE) AS {quantity}) AS ConsumedQuantity,
+  TRY_CAST(TRY_CAST(ConsumedQuantity AS DOUBLE) AS {quantity}) AS ConsumedQuantity,
   CAST(ConsumedUnit AS VARCHAR) AS ConsumedUnit,
   TRY_CAST(ListUnitPrice AS DOUBLE) AS ListUnitPrice,
   CAST(BilledCost AS {money}) AS BilledCost,
