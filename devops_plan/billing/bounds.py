@@ -23,8 +23,9 @@ from ..errors import BillingInputError
 
 GAP_MONTHS = 3
 MIN_CLUSTER_SHARE = 0.05
-# The largest plausible amount (or quantity) on one row, in the bill's currency: beyond it a
-# value is a mistake, and sums of such values overflow exact decimals.
+# The largest plausible amount on one row, in the bill's currency: beyond it a value is a
+# mistake, and sums of such values overflow exact decimals. (The mapping SQL takes a
+# quantity this large as unknown.)
 MAX_AMOUNT = "1e15"
 # The longest span of plausible months a report covers (about ten years): the hourly
 # commitment series is laid out over it.
@@ -32,8 +33,8 @@ MAX_PERIOD_DAYS = 3700
 # Rows with an end a little past the last plausible month are still plausible (a daily or
 # monthly row that starts on its last day).
 _END_MARGIN = timedelta(days=31)
-_MONEY = ("BilledCost", "EffectiveCost", "ListCost", "ConsumedQuantity")
-_MAX_COLUMNS = ("max_billed", "max_effective", "max_list", "max_quantity")
+_MONEY = ("BilledCost", "EffectiveCost", "ListCost")
+_MAX_COLUMNS = ("max_billed", "max_effective", "max_list")
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class MonthRows:
     rows: int
     first_end: int | None = None  # month index of the earliest ChargePeriodEnd
     last_end: int | None = None
-    max_amount: float | None = None  # the largest absolute amount or quantity
+    max_amount: float | None = None  # the largest absolute amount
 
     @property
     def index(self) -> int | None:
@@ -154,7 +155,7 @@ class Bounds:
                 f"({self.start:%Y-%m-%d} to {self.end:%Y-%m-%d})"
             )
         if any(a is not None and abs(a) >= float(MAX_AMOUNT) for a in amounts):
-            return f"an amount or quantity of {float(MAX_AMOUNT):g} or more"
+            return f"an amount of {float(MAX_AMOUNT):g} or more"
         return "its charge period ends outside the billing period's months"
 
     def period_sql(self) -> str:

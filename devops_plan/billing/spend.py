@@ -376,7 +376,7 @@ def _implausible(engine: Engine, bounds: Bounds, limit: int = 20) -> tuple[Impla
             billed_cost=_text(r["billed_cost"]),
             reason=bounds.reason(
                 r["period_start"],
-                [r["billed_value"], r["effective_value"], r["list_value"], r["quantity_value"]],
+                [r["billed_value"], r["effective_value"], r["list_value"]],
             ),
         )
         for r in rows

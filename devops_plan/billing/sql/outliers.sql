@@ -10,8 +10,7 @@ SELECT
   CAST(BilledCost AS VARCHAR) AS billed_cost,
   CAST(BilledCost AS DOUBLE) AS billed_value,
   CAST(EffectiveCost AS DOUBLE) AS effective_value,
-  CAST(ListCost AS DOUBLE) AS list_value,
-  CAST(ConsumedQuantity AS DOUBLE) AS quantity_value
+  CAST(ListCost AS DOUBLE) AS list_value
 FROM billing
 WHERE NOT ({plausible})
 ORDER BY SourceFile, ChargePeriodStart, ResourceId, BilledCost

@@ -12,7 +12,6 @@ SELECT
   max(year(ChargePeriodEnd) * 12 + month(ChargePeriodEnd) - 1) AS last_end_month,
   max(abs(CAST(BilledCost AS DOUBLE))) AS max_billed,
   max(abs(CAST(EffectiveCost AS DOUBLE))) AS max_effective,
-  max(abs(CAST(ListCost AS DOUBLE))) AS max_list,
-  max(abs(CAST(ConsumedQuantity AS DOUBLE))) AS max_quantity
+  max(abs(CAST(ListCost AS DOUBLE))) AS max_list
 FROM billing
 GROUP BY year(ChargePeriodStart), month(ChargePeriodStart), BillingCurrency
