@@ -26,7 +26,7 @@ from devops_plan.billing.spend import collect_spend
 from devops_plan.billing.sqlfiles import render_sql
 from devops_plan.cli import app
 from devops_plan.errors import ExternalError
-from tests.billing_fixtures import FOCUS_COLUMNS, focus_row, write_csv
+from tests.billing_fixtures import FOCUS_COLUMNS, DuckAthena, focus_row, write_csv
 
 runner = CliRunner()
 
@@ -421,83 +421,6 @@ def test_athena_runs_the_same_sql_with_polling(aws: str, tmp_path: Path) -> None
     assert all('"$path" AS SourceFile' in q for q in sent if q.startswith("WITH"))
 
 
-class _DuckAthena:
-    """A stand-in Athena client that runs the SQL it receives on DuckDB (pages of 2 rows),
-    to prove the composed `WITH billing AS (...)` text is valid and gives the local results."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self.con = con
-        self.queries: dict[str, str] = {}
-        self.results: dict[str, tuple[list[str], list[str], list[list[str | None]]]] = {}
-        self.pages = 0
-
-    def start_query_execution(self, **kwargs: Any) -> dict[str, str]:
-        qid = f"q{len(self.queries)}"
-        self.queries[qid] = kwargs["QueryString"]
-        return {"QueryExecutionId": qid}
-
-    def get_query_execution(self, QueryExecutionId: str) -> dict[str, Any]:
-        return {"QueryExecution": {"Status": {"State": "SUCCEEDED"}}}
-
-    def get_query_results(
-        self, QueryExecutionId: str, MaxResults: int, NextToken: str | None = None
-    ) -> dict[str, Any]:
-        self.pages += 1
-        if QueryExecutionId not in self.results:  # run once; pages read the stored result
-            cursor = self.con.execute(self.queries[QueryExecutionId])
-            self.results[QueryExecutionId] = (
-                [d[0] for d in cursor.description or ()],
-                [_athena_type(str(d[1])) for d in cursor.description or ()],
-                [
-                    [None if v is None else _athena_text(v) for v in row]
-                    for row in cursor.fetchall()
-                ],
-            )
-        names, types, rows = self.results[QueryExecutionId]
-        start = int(NextToken or 0)
-        page = rows[start : start + 2]
-        out_rows = ([{"Data": [{"VarCharValue": n} for n in names]}] if start == 0 else []) + [
-            {"Data": [{} if v is None else {"VarCharValue": v} for v in row]} for row in page
-        ]
-        result: dict[str, Any] = {
-            "ResultSet": {
-                "Rows": out_rows,
-                "ResultSetMetadata": {
-                    "ColumnInfo": [
-                        {"Name": n, "Type": t} for n, t in zip(names, types, strict=True)
-                    ]
-                },
-            }
-        }
-        if start + 2 < len(rows):
-            result["NextToken"] = str(start + 2)
-        return result
-
-
-def _athena_type(duck: str) -> str:
-    duck = duck.upper()
-    for prefix, athena_type in (
-        ("DECIMAL", "decimal"),
-        ("DOUBLE", "double"),
-        ("BIGINT", "bigint"),
-        ("INTEGER", "integer"),
-        ("TIMESTAMP", "timestamp"),
-        ("DATE", "date"),
-        ("BOOLEAN", "boolean"),
-    ):
-        if duck.startswith(prefix):
-            return athena_type
-    return "varchar"
-
-
-def _athena_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S.000")
-    return str(value)
-
-
 def test_the_athena_sql_gives_the_local_results(tmp_path: Path) -> None:
     rows = [
         focus_row(
@@ -528,7 +451,7 @@ def test_the_athena_sql_gives_the_local_results(tmp_path: Path) -> None:
         "CAST(BilledCost AS DOUBLE) AS BilledCost, CAST(EffectiveCost AS DOUBLE) AS EffectiveCost) "
         "FROM billing_db.focus"
     )
-    fake = _DuckAthena(con)
+    fake = DuckAthena(con)
     engine = AthenaEngine(
         "billing_db", "focus_typed", "s3://results/", client=fake, sleep=lambda _: None
     )
@@ -543,7 +466,7 @@ def test_the_athena_sql_gives_the_local_results(tmp_path: Path) -> None:
 
 
 def test_a_failed_athena_query_is_one_line(tmp_path: Path) -> None:
-    class Failing(_DuckAthena):
+    class Failing(DuckAthena):
         def get_query_execution(self, QueryExecutionId: str) -> dict[str, Any]:
             return {
                 "QueryExecution": {

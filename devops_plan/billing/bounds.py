@@ -185,9 +185,12 @@ def _timestamp(when: datetime) -> str:
     return f"TIMESTAMP '{when:%Y-%m-%d %H:%M:%S}'"
 
 
-def choose_currency(months: Sequence[MonthRows], wanted: str | None) -> tuple[str, list[str]]:
-    """The report's currency and notes; BillingInputError when the bill mixes currencies and
-    none was chosen, or the chosen one is not in it."""
+def choose_currency(
+    months: Sequence[MonthRows], wanted: str | None, prefer: str | None = None
+) -> tuple[str, list[str]]:
+    """The report's currency and notes: `wanted`, else the bill's only one, else `prefer`
+    when the bill holds it (a plan's currency); BillingInputError when the bill mixes
+    currencies and none was chosen, or the chosen one is not in it."""
     rows: dict[str, int] = {}
     for m in months:
         if m.currency:
@@ -200,6 +203,9 @@ def choose_currency(months: Sequence[MonthRows], wanted: str | None) -> tuple[st
                 f"--currency {wanted!r}: no billing row is in it; the bill holds {listed or 'none'}"
             )
         return wanted, []
+    if len(named) > 1 and prefer in rows:
+        assert prefer is not None
+        return prefer, [f"the bill also holds other currencies ({listed}): only {prefer} is here"]
     if len(named) > 1:
         raise BillingInputError(
             f"the bill holds amounts in {len(named)} currencies: {listed}; a report adds up one "
@@ -219,6 +225,7 @@ def find_bounds(
     wanted_currency: str | None = None,
     since: date | None = None,
     until: date | None = None,
+    prefer_currency: str | None = None,
 ) -> Bounds:
     """The plausible window of a bill from its rows per month, the period asked for cut to
     it (0001-01-01 to 9999-12-31 means the bill's own months), and the currency."""
@@ -226,7 +233,7 @@ def find_bounds(
         raise BillingInputError(
             f"--until {until.isoformat()} must be after --since {since.isoformat()}"
         )
-    currency, notes = choose_currency(months, wanted_currency)
+    currency, notes = choose_currency(months, wanted_currency, prefer_currency)
     counts: dict[int, int] = {}
     for m in months:
         if m.index is not None:

@@ -306,6 +306,7 @@ def collect_spend(
     since: date | None = None,
     until: date | None = None,
     currency: str | None = None,
+    prefer_currency: str | None = None,
 ) -> Spend:
     """Run the report's queries on `engine` and return their results, typed and sorted.
 
@@ -313,12 +314,13 @@ def collect_spend(
     decides from it which rows are plausible and the one currency to add up (`currency`,
     needed when the bill mixes several). One query (`sql/spend.sql`) then reads the input
     once and returns four grains of aggregates: charge lines, days, charge periods and
-    source files. The period is [since, until) when given (until is exclusive, as in Cost
-    Explorer and FOCUS's BillingPeriodEnd) cut to the bill's months, otherwise the span of
-    the plausible rows themselves.
+    source files. `prefer_currency` is taken when the bill mixes several and `currency` is
+    not given (reconcile prefers the plan's). The period is [since, until) when given
+    (until is exclusive, as in Cost Explorer and FOCUS's BillingPeriodEnd) cut to the bill's
+    months, otherwise the span of the plausible rows themselves.
     """
     with paused_gc():
-        return _collect(engine, since, until, currency)
+        return _collect(engine, since, until, currency, prefer_currency)
 
 
 @dataclass
@@ -355,13 +357,19 @@ class _Grains:
             )
 
 
-def _bounds(engine: Engine, since: date | None, until: date | None, currency: str | None) -> Bounds:
+def _bounds(
+    engine: Engine,
+    since: date | None,
+    until: date | None,
+    currency: str | None,
+    prefer: str | None,
+) -> Bounds:
     months = month_rows(engine.query("span"))
     if sum(m.rows for m in months) == 0:
         rejected = engine.rejected_rows()
         extra = f" ({len(rejected)} row(s) could not be read)" if rejected else ""
         raise BillingInputError(f"no billing rows could be read from the input{extra}")
-    return find_bounds(months, currency, since, until)
+    return find_bounds(months, currency, since, until, prefer)
 
 
 def _implausible(engine: Engine, bounds: Bounds, limit: int = 20) -> tuple[ImplausibleRow, ...]:
@@ -394,8 +402,14 @@ def _period(bounds: Bounds, inputs: tuple[InputSummary, ...]) -> Period:
     return Period(start, end)
 
 
-def _collect(engine: Engine, since: date | None, until: date | None, currency: str | None) -> Spend:
-    bounds = _bounds(engine, since, until, currency)
+def _collect(
+    engine: Engine,
+    since: date | None,
+    until: date | None,
+    currency: str | None,
+    prefer: str | None,
+) -> Spend:
+    bounds = _bounds(engine, since, until, currency, prefer)
     found = _Grains()
     plausible = bounds.plausible_sql()
     for row in engine.query("spend", where=bounds.period_sql(), plausible=plausible):

@@ -67,7 +67,7 @@ def _markdown_text(value: object) -> object:
     return escape.markdown(value) if isinstance(value, str) else value
 
 
-def _environment(currency: str, markdown: bool = False) -> Environment:
+def template_environment(currency: str, markdown: bool = False) -> Environment:
     """The templates' Jinja set-up: HTML autoescaped, Markdown escaped as text, both through
     `finalize` so that no printed value is forgotten; `money` formats the JSON money strings."""
 
@@ -110,7 +110,7 @@ def render_html(report: Report, data: dict[str, Any] | None = None) -> str:
         report.time_unit,
         report.currency,
     )
-    env = _environment(report.currency)
+    env = template_environment(report.currency)
     html = env.get_template("report.html.j2").render(
         **_context(report, data), waterfall=data_uri(waterfall), over_time=data_uri(over_time)
     )
@@ -119,7 +119,7 @@ def render_html(report: Report, data: dict[str, Any] | None = None) -> str:
 
 def render_markdown(report: Report, data: dict[str, Any] | None = None) -> str:
     data = data or report_to_dict(report)
-    md_env = _environment(report.currency, markdown=True)
+    md_env = template_environment(report.currency, markdown=True)
     return md_env.get_template("report.md.j2").render(**_context(report, data))
 
 
