@@ -224,10 +224,10 @@ def test_the_command_exits_3_on_drift_only_when_asked(
     assert result.exit_code == 0, result.output
     assert "Drift found." in result.stdout
     assert sorted(p.name for p in out.iterdir()) == [
-        "reconcile.csv",
-        "reconcile.html",
-        "reconcile.json",
-        "reconcile.md",
+        "reconciliation.csv",
+        "reconciliation.html",
+        "reconciliation.json",
+        "reconciliation.md",
     ]
     failing = runner.invoke(
         app, [*args, "--out", str(out), "--fail-on", "drift", "--format", "json"]

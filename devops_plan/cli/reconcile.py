@@ -63,7 +63,7 @@ DriftMin = Annotated[
     str | None,
     typer.Option("--drift-min-amount", help="... and at least this amount (default 1.00)."),
 ]
-AsJson = Annotated[bool, typer.Option("--json", help="Print reconcile.json to stdout.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print reconciliation.json to stdout.")]
 
 
 def _settings(drift_pct: float | None, drift_min: str | None) -> ReconcileSettings:

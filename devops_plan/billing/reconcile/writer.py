@@ -1,6 +1,6 @@
-"""A reconciliation as files: reconcile.json (every figure, money as 2-decimal strings whose
-rows add up to their totals to the cent), reconcile.md, reconcile.html (charts inline) and
-reconcile.csv (one row per component and per unplanned resource). Written to temporary names
+"""A reconciliation as files: reconciliation.json (every figure, money as 2-decimal strings whose
+rows add up to their totals to the cent), reconciliation.md, reconciliation.html (charts inline) and
+reconciliation.csv (one row per component and per unplanned resource). Written to temporary names
 and renamed; the same reconciliation gives the same bytes. Text from the bill is escaped for
 each format as in the cost report (`billing.escape`)."""
 
@@ -26,10 +26,10 @@ from .model import Reconciliation, cents
 SCHEMA = "devops-plan/reconcile/1"
 FORMATS = ("json", "md", "html", "csv")
 FILE_NAMES = {
-    "json": "reconcile.json",
-    "md": "reconcile.md",
-    "html": "reconcile.html",
-    "csv": "reconcile.csv",
+    "json": "reconciliation.json",
+    "md": "reconciliation.md",
+    "html": "reconciliation.html",
+    "csv": "reconciliation.csv",
 }
 CSV_COLUMNS = (
     "row",
