@@ -26,6 +26,7 @@ def test_parameters_are_the_issue_contract() -> None:
         ("since", "str"),
         ("until", "str"),
         ("out_dir", "str"),
+        ("history", "str"),
     ]
     raw = pm.inspect_notebook(str(NOTEBOOK))
     assert all(p["help"].strip() for p in raw.values())

@@ -31,19 +31,25 @@ def _date(text: str, name: str) -> date | None:
 
 
 def report_from_parameters(
-    billing: str, utilization: str = "", since: str = "", until: str = ""
+    billing: str, utilization: str = "", since: str = "", until: str = "", history: str = ""
 ) -> Report:
     """The report for comma-separated billing paths, found from the working folder or the
-    repo root (as the shipped notebooks find their files)."""
+    repo root (as the shipped notebooks find their files); with a `history` folder, compared
+    with the runs in it and then added to it."""
     from ..notebooks import resolve_path
 
     paths = [resolve_path(p.strip()) for p in billing.split(",") if p.strip()]
     if not paths:
         raise UserError("parameter billing: give at least one billing export file")
     usage = resolve_path(utilization.strip()) if utilization.strip() else None
-    return run_report(
+    report = run_report(
         paths, utilization=usage, since=_date(since, "since"), until=_date(until, "until")
     )
+    if history.strip():
+        from .history import with_history
+
+        report = with_history(report, history.strip())
+    return report
 
 
 def summary_markdown(report: Report) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -28,6 +28,7 @@ from .sources.cloudwatch import cloudwatch_utilization
 from .sources.engine import DuckDBEngine, Engine, Progress, RejectedRow
 from .sources.utilization import Utilization, load_utilization_csv, short_id
 from .spend import ImplausibleRow, InputSummary, Period, Spend, collect_spend
+from .trend import History
 
 _ZERO = Decimal(0)
 # Spend over time is shown per day up to two months, per month beyond.
@@ -117,6 +118,12 @@ class Report:
     tag_hygiene: TagHygiene
     data_quality: DataQuality
     settings: ReportSettings
+    # What past runs say (history.with_history); None when the report has no history.
+    history: History | None = None
+    # Each billed resource's monthly cost, for the realised savings of the next run.
+    resource_costs: Mapping[tuple[str, str], Decimal] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def monthly_after_savings(self) -> Decimal:
@@ -174,6 +181,10 @@ def _build(
         tag_hygiene=findings.tag_hygiene,
         data_quality=_data_quality(spend, utilization, findings.tag_hygiene, notes, findings.notes),
         settings=settings,
+        resource_costs={
+            (r.provider, r.resource_id): round_cents(spend.monthly(r.billed_cost))
+            for r in inventory
+        },
     )
 
 

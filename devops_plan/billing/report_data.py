@@ -12,6 +12,7 @@ from ..units import round_cents
 from .report import DataQuality, Report
 from .rules import KINDS, Recommendation, TagHygiene
 from .sources.engine import RejectedRow
+from .trend import Change, History
 
 SCHEMA = "devops-plan/cost-report/1"
 RECOMMENDATION_COLUMNS = (
@@ -78,6 +79,40 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "tag_hygiene": _tag_hygiene(report.tag_hygiene),
         "data_quality": _data_quality(report.data_quality),
         "settings": report.settings.model_dump(mode="json"),
+        **({"history": _history(report.history)} if report.history is not None else {}),
+    }
+
+
+def _changes(changes: Iterable[Change]) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": c.kind,
+            "provider": c.provider,
+            "resource_id": c.resource_id,
+            "finding": c.finding,
+            "estimated_monthly_savings": money_text(c.estimated_monthly_savings),
+            "age_days": c.age_days,
+            "realised_monthly_savings": money_text(c.realised_monthly),
+        }
+        for c in changes
+    ]
+
+
+def _history(h: History) -> dict[str, Any]:
+    """Spend and savings over past runs, and the recommendations against the last run."""
+    return {
+        "trend": [
+            {"period_end": end, "monthly_billed": money_text(b), "monthly_savings": money_text(s)}
+            for end, b, s in h.trend
+        ],
+        "last_run": h.last_run,
+        "realised": _changes(h.realised),
+        "realised_monthly_total": money_text(
+            sum((c.realised_monthly or Decimal(0) for c in h.realised), Decimal(0))
+        ),
+        "new": _changes(h.new),
+        "open": _changes(h.open),
+        "notes": list(h.notes),
     }
 
 

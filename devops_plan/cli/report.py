@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..billing import Report, ReportSettings, escape
+from ..billing.history import with_history
 from ..billing.report import build_report, cloudwatch_for, load_catalogs
 from ..billing.report_data import report_to_dict
 from ..billing.rules import KINDS
@@ -57,6 +58,14 @@ CloudWatch = Annotated[
     bool, typer.Option("--cloudwatch", help="Read EC2/EBS utilization from CloudWatch.")
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print report.json to stdout.")]
+HistoryDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--history",
+        help="A history folder: the report is compared with the runs in it (realised, new and "
+        "open recommendations, the trend), then added to it.",
+    ),
+]
 
 
 def _setting_parameters() -> list[inspect.Parameter]:
@@ -123,6 +132,7 @@ def report(
     memory_limit: MemoryLimit = "1GB",
     currency: Currency = None,
     globs: Globs = None,
+    history: HistoryDir = None,
     as_json: AsJson = False,
     *,
     settings: ReportSettings,
@@ -144,6 +154,8 @@ def report(
             usage = cloudwatch_for(spend, region=region)
         catalogs, notes = load_catalogs(spend)
         result = build_report(spend, usage, catalogs, settings, notes)
+        if history is not None:
+            result = with_history(result, history)
         written = _write(result, out_dir, wanted)
     if as_json:
         print_json(report_to_dict(result))
