@@ -174,6 +174,15 @@ def quality_markdown(report: Report) -> str:
     md = escape.markdown  # file names, errors and notes quote the bill: text, never markup
     lines += [f"- {md(r.file)} line {r.line}: {md(r.error)}" for r in q.rejected[:20]]
     lines += [f"- {md(note)}" for note in q.notes]
+    lines += [
+        f"- {KINDS[c.kind]}: {c.judged} of {c.candidates} judged; not judged: "
+        + "; ".join(
+            f"{g.resources} ({format_money(g.monthly_cost, report.currency)} a month): {g.reason}"
+            for g in c.gaps
+        )
+        for c in report.coverage
+        if c.gaps
+    ]
     return "\n".join(lines)
 
 

@@ -22,7 +22,7 @@ from ..errors import CatalogError
 from ..units import round_cents
 from .gc_pause import paused_gc
 from .inventory import Resource, build_inventory, cloud_of
-from .rules import Recommendation, TagHygiene, recommend, savings_by_kind
+from .rules import Coverage, Recommendation, TagHygiene, recommend, savings_by_kind
 from .settings import ReportSettings
 from .sources.cloudwatch import cloudwatch_utilization
 from .sources.engine import DuckDBEngine, Engine, Progress, RejectedRow
@@ -118,6 +118,8 @@ class Report:
     tag_hygiene: TagHygiene
     data_quality: DataQuality
     settings: ReportSettings
+    # Per kind of advice: what it looked at, judged, and could not judge and why.
+    coverage: tuple[Coverage, ...] = ()
     # What past runs say (history.with_history); None when the report has no history.
     history: History | None = None
     # Each billed resource's monthly cost, for the realised savings of the next run.
@@ -181,6 +183,7 @@ def _build(
         tag_hygiene=findings.tag_hygiene,
         data_quality=_data_quality(spend, utilization, findings.tag_hygiene, notes, findings.notes),
         settings=settings,
+        coverage=findings.coverage,
         resource_costs={
             (r.provider, r.resource_id): round_cents(spend.monthly(r.billed_cost))
             for r in inventory

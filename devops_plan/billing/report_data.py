@@ -77,6 +77,24 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         },
         "recommendations": [recommendation_row(r) for r in report.recommendations],
         "tag_hygiene": _tag_hygiene(report.tag_hygiene),
+        "coverage": [
+            {
+                "kind": c.kind,
+                "title": KINDS[c.kind],
+                "resources": c.candidates,
+                "monthly_cost": money_text(c.candidate_cost),
+                "judged": c.judged,
+                "not_judged": [
+                    {
+                        "reason": g.reason,
+                        "resources": g.resources,
+                        "monthly_cost": money_text(g.monthly_cost),
+                    }
+                    for g in c.gaps
+                ],
+            }
+            for c in report.coverage
+        ],
         "data_quality": _data_quality(report.data_quality),
         "settings": report.settings.model_dump(mode="json"),
         **({"history": _history(report.history)} if report.history is not None else {}),

@@ -186,6 +186,13 @@ def _print_summary(result: Report, written: list[Path]) -> None:
     quality = result.data_quality
     rejected = len(quality.rejected) + quality.implausible_rows
     summary.add_row("Rows read / rejected", f"{quality.rows_read:,} / {rejected:,}")
+    unjudged = [c for c in result.coverage if c.gaps]
+    for c in unjudged:
+        reasons = "; ".join(f"{g.resources} {g.reason}" for g in c.gaps)
+        summary.add_row(
+            f"Not judged: {KINDS[c.kind].lower()}",
+            f"{c.judged} of {c.candidates} judged ({reasons})",
+        )
     for other, rows, billed in quality.other_currencies:
         summary.add_row(
             f"Not in this report: {other}", f"{rows:,} rows, {format_money(billed, other)}"
