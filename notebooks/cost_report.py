@@ -47,7 +47,13 @@ display(Markdown(cr.summary_markdown(report)))
 cr.savings_chart(report)
 
 # %%
-cr.recommendations_table(report)
+cr.section_html(report, "recommendations")
+
+# %% [markdown]
+# ## What each kind of advice could judge
+
+# %%
+cr.section_html(report, "coverage")
 
 # %% [markdown]
 # ## Spend over time
@@ -59,13 +65,13 @@ cr.spend_chart(report)
 # ## Spend by service
 
 # %%
-cr.services_table(report)
+cr.section_html(report, "services")
 
 # %% [markdown]
 # ## Top resources
 
 # %%
-cr.top_resources_table(report)
+cr.section_html(report, "top_resources")
 
 # %% [markdown]
 # ## Tag hygiene and data quality

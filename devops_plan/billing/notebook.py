@@ -18,7 +18,9 @@ from .writer import parse_formats, write_report
 
 if TYPE_CHECKING:
     import pandas as pd
-    from IPython.display import Image
+    from IPython.display import HTML, Image
+
+SECTIONS = ("coverage", "recommendations", "services", "top_resources")
 
 
 def _date(text: str, name: str) -> date | None:
@@ -99,6 +101,22 @@ def spend_chart(report: Report) -> Image:
             report.currency,
         )
     )
+
+
+def section_html(report: Report, section: str) -> HTML:
+    """One table of report.html, the same markup and money format (no index, nothing cut,
+    services with their category): 'coverage', 'recommendations', 'services' or
+    'top_resources'."""
+    from IPython.display import HTML
+
+    from .report_data import report_to_dict
+    from .writer import template_environment
+
+    if section not in SECTIONS:
+        raise UserError(f"section {section!r}: expected one of {', '.join(SECTIONS)}")
+    template = template_environment(report.currency).get_template("report_notebook.html.j2")
+    html = template.render(r=report_to_dict(report), kinds=KINDS, section=section)
+    return HTML(html)  # type: ignore[no-untyped-call]
 
 
 def recommendations_table(report: Report, limit: int = 50) -> pd.DataFrame:
