@@ -9,7 +9,7 @@ import importlib.util
 import json
 import sys
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
@@ -84,6 +84,19 @@ def focus_row(**values: Any) -> dict[str, str]:
     }
     row.update(values)
     return {k: str(v) for k, v in row.items()}
+
+
+def hourly_rows(n: int, **values: str) -> list[dict[str, str]]:
+    """`n` FOCUS rows, one per hour from 2024-09-01 (an m5.large unless overridden)."""
+    start = datetime(2024, 9, 1)
+    return [
+        focus_row(
+            ChargePeriodStart=f"{start + timedelta(hours=i):%Y-%m-%d %H:%M:%S}",
+            ChargePeriodEnd=f"{start + timedelta(hours=i + 1):%Y-%m-%d %H:%M:%S}",
+            **values,
+        )
+        for i in range(n)
+    ]
 
 
 def write_csv(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import gzip
 import os
 import time
-from datetime import date, datetime, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,25 +20,12 @@ from devops_plan.billing.sources.engine import DuckDBEngine
 from devops_plan.billing.sources.staging import InputLimits, verify_gzip
 from devops_plan.billing.spend import Spend, collect_spend
 from devops_plan.errors import BillingInputError
-from tests.billing_fixtures import SAMPLE_FOCUS, focus_row, write_csv
+from tests.billing_fixtures import SAMPLE_FOCUS, focus_row, hourly_rows, write_csv
 
 
 def spend_of(*paths: Path, currency: str | None = None, **options: object) -> Spend:
     with DuckDBEngine.open_files(list(paths), **options) as engine:  # type: ignore[arg-type]
         return collect_spend(engine, currency=currency)
-
-
-def _hours(n: int, **values: str) -> list[dict[str, str]]:
-    """`n` hourly rows from 2024-09-01."""
-    start = datetime(2024, 9, 1)
-    return [
-        focus_row(
-            ChargePeriodStart=f"{start + timedelta(hours=i):%Y-%m-%d %H:%M:%S}",
-            ChargePeriodEnd=f"{start + timedelta(hours=i + 1):%Y-%m-%d %H:%M:%S}",
-            **values,
-        )
-        for i in range(n)
-    ]
 
 
 # -- compression from content, integrity ----------------------------------------------------
@@ -218,7 +205,7 @@ def test_the_report_shows_the_bills_own_currency(tmp_path: Path) -> None:
 def test_one_row_dated_2100_is_rejected_not_the_period(tmp_path: Path) -> None:
     # Before: the period ran to 2100, "per month" was 1.92 USD and every saving 0.
     rows = [
-        *_hours(240, BilledCost="1"),
+        *hourly_rows(240, BilledCost="1"),
         focus_row(
             BilledCost="9",
             ChargePeriodStart="2100-01-01 00:00:00",
@@ -243,7 +230,7 @@ def test_one_row_dated_2100_is_rejected_not_the_period(tmp_path: Path) -> None:
 
 def test_a_period_of_0001_to_9999_is_cut_to_the_bills_months(tmp_path: Path) -> None:
     # Before: the hourly series of 0001-9999 ran out of memory (6.8 GB, MemoryError).
-    path = write_csv(tmp_path / "h.csv", _hours(48))
+    path = write_csv(tmp_path / "h.csv", hourly_rows(48))
     with DuckDBEngine.open_files([path]) as engine:
         spend = collect_spend(engine, date(1, 1, 1), date(9999, 12, 31))
     assert (spend.period.start.isoformat(), spend.period.end.isoformat()) == (

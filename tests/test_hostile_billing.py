@@ -16,13 +16,12 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from tests.billing_fixtures import SAMPLE_FOCUS, focus_row, write_csv, write_parquet
+from tests.billing_fixtures import SAMPLE_FOCUS, focus_row, hourly_rows, write_csv, write_parquet
 
 TIME_LIMIT = 60  # seconds per case; each takes 2-4 s here
 # The command as a user runs it: the console script installed beside this interpreter.
@@ -41,19 +40,6 @@ class Case:
     billed: str | None = None  # report.json totals.billed_cost (exit 0)
     check: Callable[[Path], None] | None = None  # more checks on the output folder
     env: dict[str, str] = field(default_factory=dict)
-
-
-def _rows(n: int, **values: str) -> list[dict[str, str]]:
-    """`n` hourly rows from 2024-09-01."""
-    start = datetime(2024, 9, 1)
-    return [
-        focus_row(
-            ChargePeriodStart=f"{start + timedelta(hours=i):%Y-%m-%d %H:%M:%S}",
-            ChargePeriodEnd=f"{start + timedelta(hours=i + 1):%Y-%m-%d %H:%M:%S}",
-            **values,
-        )
-        for i in range(n)
-    ]
 
 
 def _corrupt(folder: Path) -> list[str]:
@@ -99,8 +85,8 @@ def _plain_named_gz(folder: Path) -> list[str]:
 
 
 def _glob_name(folder: Path) -> list[str]:
-    write_csv(folder / "other.csv", _rows(2, BilledCost="500"))
-    write_csv(folder / "*.csv", _rows(3, BilledCost="1"))
+    write_csv(folder / "other.csv", hourly_rows(2, BilledCost="500"))
+    write_csv(folder / "*.csv", hourly_rows(3, BilledCost="1"))
     return ["--billing", str(folder / "*.csv")]
 
 
@@ -115,13 +101,13 @@ def _dev_zero(folder: Path) -> list[str]:
 
 
 def _mixed_currencies(folder: Path) -> list[str]:
-    rows = [*_rows(2, BillingCurrency="USD"), *_rows(2, BillingCurrency="EUR")]
+    rows = [*hourly_rows(2, BillingCurrency="USD"), *hourly_rows(2, BillingCurrency="EUR")]
     return ["--billing", str(write_csv(folder / "bill.csv", rows))]
 
 
 def _year_2100(folder: Path) -> list[str]:
     rows = [
-        *_rows(720, BilledCost="1"),
+        *hourly_rows(720, BilledCost="1"),
         focus_row(ChargePeriodStart="2100-01-01 00:00:00", ChargePeriodEnd="2100-01-01 01:00:00"),
     ]
     return ["--billing", str(write_csv(folder / "bill.csv", rows))]
@@ -134,14 +120,14 @@ def _monthly_not_zero(out: Path) -> None:
 
 
 def _forever(folder: Path) -> list[str]:
-    path = write_csv(folder / "bill.csv", _rows(48))
+    path = write_csv(folder / "bill.csv", hourly_rows(48))
     return ["--billing", str(path), "--since", "0001-01-01", "--until", "9999-12-31"]
 
 
 def _huge_amounts(folder: Path) -> list[str]:
     rows = [
-        *_rows(20, BilledCost="9" * 26),
-        *_rows(3, BilledCost="2"),
+        *hourly_rows(20, BilledCost="9" * 26),
+        *hourly_rows(3, BilledCost="2"),
         focus_row(BilledCost="1e40"),
     ]
     return ["--billing", str(write_csv(folder / "bill.csv", rows))]
@@ -179,7 +165,7 @@ def _latin1(folder: Path) -> list[str]:
 
 def _far_timestamps(folder: Path) -> list[str]:
     rows = [
-        *_rows(100, BilledCost="1"),
+        *hourly_rows(100, BilledCost="1"),
         focus_row(ChargePeriodStart="infinity", ChargePeriodEnd="infinity"),
         focus_row(ChargePeriodStart="20000-01-01 00:00:00", ChargePeriodEnd="20000-01-01 01:00:00"),
         focus_row(ChargePeriodStart="0001-01-01 00:00:00 BC", ChargePeriodEnd="NULL"),
@@ -191,7 +177,7 @@ PAYLOAD = '<script>alert(1)</script>|=HYPERLINK("http://evil/")\u202e[bold]x[/]'
 
 
 def _injection(folder: Path) -> list[str]:
-    rows = _rows(
+    rows = hourly_rows(
         30,
         ResourceId=PAYLOAD,
         ResourceName=PAYLOAD,

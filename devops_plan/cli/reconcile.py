@@ -24,7 +24,7 @@ from ..billing.reconcile import (
     write_reconciliation,
 )
 from ..billing.sources.staging import InputLimits
-from ..errors import ExternalError, UserError
+from ..errors import UserError
 from ..units import format_money
 from . import options
 from ._common import app, out, print_json, user_errors
@@ -41,6 +41,7 @@ from .spend_source import (
     SpendSource,
     TableName,
     Workgroup,
+    writing_into,
 )
 
 DRIFT_EXIT = 3
@@ -147,12 +148,8 @@ def reconcile(
 def _write(result: Reconciliation, out_dir: Path, files: set[str]) -> list[Path]:
     if not files:
         return []
-    try:
+    with writing_into(out_dir, "reconciliation"):
         return write_reconciliation(result, out_dir, files)
-    except (PermissionError, NotADirectoryError, FileExistsError) as exc:
-        raise UserError(f"{out_dir}: cannot write there: {exc.strerror}") from None
-    except OSError as exc:
-        raise ExternalError(f"{out_dir}: writing failed: {exc.strerror}") from None
 
 
 def _text(value: str) -> Text:

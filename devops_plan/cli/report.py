@@ -21,7 +21,7 @@ from ..billing.rules import KINDS
 from ..billing.settings import setting_options, settings_from_options
 from ..billing.sources.utilization import load_utilization_csv
 from ..billing.writer import parse_formats, write_report
-from ..errors import ExternalError, UserError
+from ..errors import UserError
 from ..units import format_money
 from ._common import app, out, print_json, user_errors
 from .spend_source import (
@@ -41,6 +41,7 @@ from .spend_source import (
     Until,
     Workgroup,
     parse_date,
+    writing_into,
 )
 
 _SETTINGS_PANEL = "Recommendation settings"
@@ -164,12 +165,8 @@ def report(
 
 
 def _write(result: Report, out_dir: Path, wanted: tuple[str, ...]) -> list[Path]:
-    try:
+    with writing_into(out_dir, "report"):
         return write_report(result, out_dir, wanted)
-    except (PermissionError, NotADirectoryError, FileExistsError) as exc:
-        raise UserError(f"{out_dir}: cannot write the report there: {exc.strerror}") from None
-    except OSError as exc:
-        raise ExternalError(f"{out_dir}: writing the report failed: {exc.strerror}") from None
 
 
 def _print_summary(result: Report, written: list[Path]) -> None:

@@ -4,6 +4,8 @@ once; a progress bar while big inputs are read."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,7 +17,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from ..billing.sources.engine import DuckDBEngine, Engine
 from ..billing.sources.staging import InputLimits
 from ..billing.spend import Spend, collect_spend
-from ..errors import UserError
+from ..errors import ExternalError, UserError
 from ._common import err
 
 # Show a progress bar only when the inputs are big enough to make a person wait.
@@ -61,6 +63,18 @@ Globs = Annotated[
         show_default=False,
     ),
 ]
+
+
+@contextmanager
+def writing_into(out_dir: Path, what: str) -> Iterator[None]:
+    """Errors writing `what` into `out_dir` as one line: the folder cannot take it (exit 2),
+    or the disk failed (exit 1)."""
+    try:
+        yield
+    except (PermissionError, NotADirectoryError, FileExistsError) as exc:
+        raise UserError(f"{out_dir}: cannot write the {what} there: {exc.strerror}") from None
+    except OSError as exc:
+        raise ExternalError(f"{out_dir}: writing the {what} failed: {exc.strerror}") from None
 
 
 def parse_date(value: str | None, option: str) -> date | None:
