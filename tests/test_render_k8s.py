@@ -101,7 +101,15 @@ def test_deployments_carry_the_planned_numbers(planned):
             ]
         else:
             assert zone == []
-        assert d["spec"]["selector"]["matchLabels"] == d["spec"]["template"]["metadata"]["labels"]
+        # The selector picks the pods (a subset of their labels); the pods also carry the
+        # cost-allocation labels reconcile maps the bill by.
+        pod_labels = d["spec"]["template"]["metadata"]["labels"]
+        assert d["spec"]["selector"]["matchLabels"].items() <= pod_labels.items()
+        assert {k: v for k, v in pod_labels.items() if k.startswith("devops-plan/")} == {
+            "devops-plan/design": d["metadata"]["labels"]["app.kubernetes.io/part-of"],
+            "devops-plan/service": d["metadata"]["name"],
+            "devops-plan/component": "node-pool",
+        }
 
 
 def _pods_kept(share: str, replicas: int) -> int:
@@ -191,11 +199,15 @@ def test_manifests_are_deterministic_and_settings_apply():
     web = _docs(custom["kubernetes/shop/web.yaml"])[0]
     assert web["spec"]["template"]["spec"]["containers"][0]["image"] == "ghcr.io/acme/web:1.2.3"
     assert web["metadata"]["namespace"] == "prod"
-    # Configured labels go on every object and the pods, never replacing the selector's own.
+    # Configured labels go on every object and the pods, never replacing the selector's own
+    # or the cost-allocation labels reconcile maps a bill by.
     assert web["metadata"]["labels"] == {
         "team": "shop",
         "app.kubernetes.io/name": "web",
         "app.kubernetes.io/part-of": "shop",
+        "devops-plan/design": "shop",
+        "devops-plan/service": "web",
+        "devops-plan/component": "node-pool",
     }
     assert web["spec"]["template"]["metadata"]["labels"]["team"] == "shop"
     assert "team" not in web["spec"]["selector"]["matchLabels"]

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -261,30 +261,49 @@ def _products_table(title: str, rows: Sequence[Price]) -> TextTable:
     )
 
 
-@catalog_app.command("refresh")
-def refresh(
-    cloud: str = typer.Argument(..., metavar="CLOUD", help="Only aws is supported."),
-    regions: list[str] = typer.Option(
-        ..., "--region", metavar="REGION", help="Region to fetch (repeatable)."
+RefreshRegions = Annotated[
+    list[str], typer.Option("--region", metavar="REGION", help="Region to fetch (repeatable).")
+]
+RefreshServices = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--service", metavar="SERVICE", help="ec2, rds, elasticache, ebs (repeatable; default all)."
     ),
-    out_path: Path = typer.Option(
-        ..., "--out", metavar="FILE", help="Catalog CSV to write (atomically)."
-    ),
-    services: list[str] | None = typer.Option(
-        None,
-        "--service",
-        metavar="SERVICE",
-        help="ec2, rds, elasticache, ebs (repeatable; default all).",
-    ),
-    base: Path | None = typer.Option(
-        None,
+]
+RefreshBase = Annotated[
+    Path | None,
+    typer.Option(
         "--base",
         metavar="FILE",
         help="Catalog to merge into (default: --out if it exists, else shipped).",
     ),
-    verbose: bool = typer.Option(
-        False, "--verbose", metavar="", help="List every skipped price entry."
+]
+MaxDrop = Annotated[
+    float,
+    typer.Option(
+        "--max-drop",
+        min=0,
+        max=100,
+        metavar="PERCENT",
+        help="Refuse the refresh when more than this percent of the products the catalog "
+        "has for these regions and services is missing from the answer.",
     ),
+]
+
+
+@catalog_app.command("refresh")
+def refresh(
+    cloud: Annotated[str, typer.Argument(metavar="CLOUD", help="Only aws is supported.")],
+    regions: RefreshRegions,
+    out_path: Annotated[
+        Path, typer.Option("--out", metavar="FILE", help="Catalog CSV to write (atomically).")
+    ],
+    services: RefreshServices = None,
+    base: RefreshBase = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", metavar="", help="List every skipped price entry.")
+    ] = False,
+    max_drop: MaxDrop = 25,
 ) -> None:
     """Rebuild AWS rows from the AWS Price List API (boto3 `pricing` GetProducts).
 
@@ -292,22 +311,25 @@ def refresh(
     Example:
       devops-plan catalog refresh aws --region us-east-1 --out pricing/aws.csv
     """
+    from ..atomic import check_output_file, output_errors
     from ..catalog.refresh_aws import SERVICES, refresh_aws
     from ..errors import CatalogError
 
     with user_errors():
+        check_output_file(out_path, "--out")
         if cloud != "aws":
             raise CatalogError(
                 f"catalog refresh supports aws only (got {cloud!r}); the GCP and Azure "
                 "catalogs are edited in scripts/build_catalog.py"
             )
-        with err.status("fetching AWS prices...") as status:
+        with err.status("fetching AWS prices...") as status, output_errors(out_path, "the catalog"):
             result = refresh_aws(
                 regions,
                 out_path,
                 services=tuple(services) if services else SERVICES,
                 base=base,
                 progress=lambda what: status.update(f"fetching {what}..."),
+                max_drop=max_drop / 100,
             )
     out.print(
         f"wrote {result.written} rows to {result.out} "

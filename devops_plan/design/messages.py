@@ -165,8 +165,12 @@ def _missing(loc: Loc, data: Any) -> str:
 
 
 def _num(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
+    if isinstance(value, float) and abs(value) >= 1e15:
+        return f"{value:g}"
+    if isinstance(value, int) and abs(value) >= 10**15:
+        return f"{value:.3g}"
     return str(value)
 
 
@@ -188,8 +192,8 @@ def message(err: Any) -> str:
     template = _TEMPLATES.get(kind)
     if template is None:
         msg = str(err["msg"]).replace("Input should be", "must be")
-        return f"{msg} (got {_short(got)})"
-    return f"{template.format(**ctx)} (got {_short(got)})"
+        return f"{msg} (got {short_value(got)})"
+    return f"{template.format(**ctx)} (got {short_value(got)})"
 
 
 def _choice(ctx: dict[str, str], got: Any) -> str:
@@ -204,7 +208,9 @@ def _choice(ctx: dict[str, str], got: Any) -> str:
     return f"{msg} (got {got!r})"
 
 
-def _short(value: Any) -> str:
+def short_value(value: Any) -> str:
+    """A value as a message shows it: repr'd, cut to 60 characters (a hostile file's 400 KB
+    name must not become a 400 KB line)."""
     if isinstance(value, str):
         text = repr(value)
     elif isinstance(value, int | float):

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..catalog import Catalog, load_catalog
 from ..defaults import dr_table, engines_table, sizing_rules, sla_table
 from ..design import Design, Purchase
+from ..design.vocabulary import Vocabulary
 from ..errors import DevopsPlanError
 from ..plan import Plan
 from .alternatives import engine_variants, engine_warnings
@@ -19,6 +20,8 @@ from .assemble import assemble
 from .context import Context, PlanOptions, Tables, make_context
 from .core import Core, Memo, by_purchase, plan_core
 from .decisions import build_decisions, suggest
+from .families import map_node_types
+from .vocabulary import vocabulary_of
 
 
 class Planner:
@@ -40,18 +43,36 @@ class Planner:
             self.catalogs[cloud] = load_catalog(cloud, self.catalog_dir)
         return self.catalogs[cloud]
 
+    def vocabulary(self, cloud: str) -> Vocabulary:
+        """The names designs on `cloud` may use: those of the catalog this planner prices
+        with (what `load_design(..., vocabulary=planner.vocabulary)` checks)."""
+        return vocabulary_of(self.catalog(cloud))
+
     def tables(self, cloud: str) -> Tables:
         return Tables(sla_table(cloud), sizing_rules(), dr_table(), engines_table(cloud))
 
     def context(self, design: Design, options: PlanOptions = PlanOptions()) -> Context:
         """The design resolved onto its cloud, regions and tables (before any sizing)."""
         cloud = options.cloud or design.cloud.value
+        design, _ = self.on_cloud(design, cloud)
         return make_context(design, options, self.catalog(cloud), self.tables(cloud))
 
     def core(self, design: Design, options: PlanOptions = PlanOptions()) -> Core:
         """One sizing and pricing pass (no decisions): what the explorer and variants need."""
         cloud = options.cloud or design.cloud.value
-        return plan_core(design, options, self.catalog(cloud), self.tables(cloud), self.memo)
+        design, note = self.on_cloud(design, cloud)
+        core = plan_core(design, options, self.catalog(cloud), self.tables(cloud), self.memo)
+        return core if note is None else replace(core, warnings=(note, *core.warnings))
+
+    def on_cloud(self, design: Design, cloud: str) -> tuple[Design, str | None]:
+        """`design` with its node types moved to `cloud`'s equivalent families when it is
+        planned on another cloud, and the sentence that says so."""
+        types = design.defaults.node_types
+        if cloud == design.cloud.value or not types:
+            return design, None
+        mapped = map_node_types(types, self.catalog(design.cloud.value), cloud)
+        defaults = design.defaults.model_copy(update={"node_types": mapped.node_types})
+        return design.model_copy(update={"defaults": defaults}), mapped.note
 
     def variant(self, design: Design, options: PlanOptions = PlanOptions()) -> Core | None:
         """A pass over a changed design; None when that variant cannot be planned."""
