@@ -26,22 +26,8 @@ def test_without_utilization_the_machines_are_not_judged_and_the_report_says_so(
     (gap,) = kinds["idle"]["not_judged"]
     assert (gap["reason"], gap["resources"]) == (NO_USAGE, kinds["idle"]["resources"])
     assert kinds["spot"]["not_judged"] == [] and kinds["commitment"]["judged"] == 1
-    assert (
-        set(kinds)
-        == set(KINDS)
-        == {
-            "idle",
-            "rightsizing",
-            "modernization",
-            "spot",
-            "waste",
-            "endpoints",
-            "logs",
-            "storage_class",
-            "commitment",
-            "tag_hygiene",
-        }
-    )
+    # Every kind of advice says what it could judge (the kinds: test_billing_rules.py).
+    assert set(kinds) == set(KINDS)
 
 
 def test_with_utilization_they_are_judged() -> None:
