@@ -15,10 +15,13 @@ from ..config.options import options_markdown as table_markdown
 from ..errors import UserError
 from .rules import (
     CommitmentSettings,
+    EndpointSettings,
     IdleSettings,
+    LogSettings,
     RightsizingSettings,
     RuleSettings,
     SpotSettings,
+    StorageClassSettings,
     TagSettings,
     WasteSettings,
 )
@@ -58,6 +61,9 @@ class InputSettings(RuleSettings):
 # pydantic orders fields by first appearance from the last base to the first: the bases are
 # listed last rule first so the fields read in the rules' order (report.json keeps it).
 class ReportSettings(
+    StorageClassSettings,
+    LogSettings,
+    EndpointSettings,
     InputSettings,
     CommitmentSettings,
     SpotSettings,

@@ -192,8 +192,8 @@ def message(err: Any) -> str:
     template = _TEMPLATES.get(kind)
     if template is None:
         msg = str(err["msg"]).replace("Input should be", "must be")
-        return f"{msg} (got {short_value(got)})"
-    return f"{template.format(**ctx)} (got {short_value(got)})"
+        return f"{msg} (got {_short(got)})"
+    return f"{template.format(**ctx)} (got {_short(got)})"
 
 
 def _choice(ctx: dict[str, str], got: Any) -> str:
@@ -208,9 +208,7 @@ def _choice(ctx: dict[str, str], got: Any) -> str:
     return f"{msg} (got {got!r})"
 
 
-def short_value(value: Any) -> str:
-    """A value as a message shows it: repr'd, cut to 60 characters (a hostile file's 400 KB
-    name must not become a 400 KB line)."""
+def _short(value: Any) -> str:
     if isinstance(value, str):
         text = repr(value)
     elif isinstance(value, int | float):
