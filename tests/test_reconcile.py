@@ -6,6 +6,7 @@ FinOps Foundation's FOCUS sample; tags come first; CUR 2.0 and the Athena SQL gi
 from __future__ import annotations
 
 import json
+import shutil
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
@@ -27,6 +28,7 @@ from devops_plan.billing.reconcile import (
 from devops_plan.billing.reconcile.match import tag_key
 from devops_plan.billing.sources.athena import AthenaEngine
 from devops_plan.billing.sources.engine import DuckDBEngine
+from devops_plan.catalog import catalog_file
 from devops_plan.cli import app
 from devops_plan.errors import UserError
 from tests.billing_fixtures import (
@@ -254,3 +256,25 @@ def test_a_bill_in_another_currency_is_one_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["reconcile", str(DESIGNS / "shop.yaml"), "--billing", str(path)])
     assert result.exit_code == 2
     assert "the plan is priced in USD and the bill is in EUR" in result.output
+
+
+def test_the_catalog_folder_prices_the_plan_and_the_bill(tmp_path: Path) -> None:
+    # --catalog (or the configuration's catalog) is the catalog reconcile plans and prices
+    # with: a folder without aws.csv is refused naming it, one with it gives the same answer.
+    from tests.billing_fixtures import focus_row, write_csv
+
+    path = write_csv(tmp_path / "bill.csv", [focus_row()])
+    args = ["reconcile", str(DESIGNS / "shop.yaml"), "--billing", str(path), "--format", "json"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    refused = runner.invoke(app, [*args, "--out", str(tmp_path / "a"), "--catalog", str(empty)])
+    assert refused.exit_code == 2 and "catalog folder has no aws.csv" in refused.output
+    folder = tmp_path / "catalogs"
+    folder.mkdir()
+    shutil.copy(catalog_file("aws"), folder / "aws.csv")
+    shipped = runner.invoke(app, [*args, "--out", str(tmp_path / "b")])
+    custom = runner.invoke(app, [*args, "--out", str(tmp_path / "c"), "--catalog", str(folder)])
+    assert shipped.exit_code == custom.exit_code == 0, custom.output
+    assert (tmp_path / "b" / "reconciliation.json").read_text() == (
+        tmp_path / "c" / "reconciliation.json"
+    ).read_text()

@@ -27,7 +27,7 @@ from ..billing.sources.staging import InputLimits
 from ..errors import UserError
 from ..units import format_money
 from . import options
-from ._common import command_app, out, print_json, user_errors
+from ._common import command_app, configure, out, print_json, user_errors
 from .spend_source import (
     AthenaOptions,
     Billing,
@@ -129,6 +129,7 @@ def reconcile(
     region: Region = None,
     memory_limit: MemoryLimit = "1GB",
     as_json: AsJson = False,
+    catalog: Path | None = options.catalog(),
 ) -> None:
     """Compare a design's plan with the bill: drift per service and component.
 
@@ -145,7 +146,8 @@ def reconcile(
         files, table_wanted = _formats(formats)
         settings = _settings(drift_pct, drift_min_amount)
         since, until = month_period(period) if period else (None, None)
-        plan = plan_of(design)
+        catalog_dir = configure(design, {"catalog": catalog}).settings.catalog
+        plan = plan_of(design, catalog_dir)
         athena = AthenaOptions(database, table, output, workgroup)
         source = SpendSource(
             engine_name,
@@ -157,7 +159,7 @@ def reconcile(
             tuple(globs or ()),
         )
         spend = source.collect(since, until, currency, InputLimits(), plan.currency)
-        result = reconcile_spend(plan, spend, settings)
+        result = reconcile_spend(plan, spend, settings, catalog_dir)
         written = _write(result, out_dir, files)
     if as_json:
         print_json(reconciliation_to_dict(result))

@@ -33,16 +33,21 @@ def month_period(text: str) -> tuple[date, date]:
     return date(year, month, 1), date(year + month // 12, month % 12 + 1, 1)
 
 
-def plan_of(design: str | Path) -> Plan:
-    """The plan of a design file, as `devops-plan plan` makes it."""
-    return build_plan(load_design(design))
+def plan_of(design: str | Path, catalog_dir: Path | None = None) -> Plan:
+    """The plan of a design file, as `devops-plan plan` makes it; priced from the catalog
+    folder `catalog_dir` (<cloud>.csv) when given, else the shipped catalogs."""
+    return build_plan(load_design(design), catalog_dir=catalog_dir)
 
 
 def reconcile_spend(
-    plan: Plan, spend: Spend, settings: ReconcileSettings | None = None
+    plan: Plan,
+    spend: Spend,
+    settings: ReconcileSettings | None = None,
+    catalog_dir: Path | None = None,
 ) -> Reconciliation:
-    """The plan against spend already read (any engine), priced by the plan's catalog."""
-    return reconcile(plan, spend, load_catalog(plan.cloud), settings)
+    """The plan against spend already read (any engine), priced by the plan's catalog (the
+    one in `catalog_dir` when the plan was made with it)."""
+    return reconcile(plan, spend, load_catalog(plan.cloud, catalog_dir), settings)
 
 
 def spend_for(
