@@ -140,7 +140,8 @@ def test_a_spreadsheet_bom_is_read(tmp_path: Path) -> None:
     [
         (lambda p: os.mkfifo(p), "is a named pipe (FIFO)"),
         (lambda p: os.symlink("/dev/zero", p), "is a character device"),
-        (lambda p: p.mkdir(), "is a folder"),
+        # A folder is a catalog folder (--catalog DIR): without aws.csv it is refused so.
+        (lambda p: p.mkdir(), "catalog folder has no aws.csv; expected <cloud>.csv files"),
     ],
     ids=["fifo", "dev-zero", "folder"],
 )
@@ -150,7 +151,10 @@ def test_special_files_are_refused_at_once(tmp_path: Path, make, kind: str) -> N
     started = time.monotonic()
     with pytest.raises(CatalogError) as info:
         load_catalog("aws", path)
-    assert str(info.value) == f"{path}: {kind}; expected a price catalog for aws (CSV)"
+    expected = f"{path}: {kind}" + (
+        " (found: none)" if "folder" in kind else "; expected a price catalog for aws (CSV)"
+    )
+    assert str(info.value) == expected
     assert time.monotonic() - started < 5
 
 
