@@ -16,7 +16,9 @@ from devops_plan.billing.sources.statistics import span_from_statistics
 def _write(path: Path, select: str, row_group_size: int = 2048) -> Path:
     con = duckdb.connect()
     try:
-        con.execute(f"COPY ({select}) TO '{path}' (FORMAT parquet, ROW_GROUP_SIZE {row_group_size})")
+        con.execute(
+            f"COPY ({select}) TO '{path}' (FORMAT parquet, ROW_GROUP_SIZE {row_group_size})"
+        )
     finally:
         con.close()
     return path
