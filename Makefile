@@ -57,6 +57,10 @@ dashboard: dev system-deps
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache
 
-# The README's picture, drawn by the tool itself from the shop example.
-docs-images: install system-deps
+# The README's picture, drawn by the tool itself from the shop example; and screenshots of the
+# plan report, the cost report and the explorer (Voila) in headless Chromium at 1400 px, which
+# fail naming anything cut off (scripts/docs_images.py).
+docs-images: dev system-deps
+	@sh scripts/ensure-system-deps.sh test-tools
 	$(PY) -c "from devops_plan import load_design, build_plan; from devops_plan.render.diagram import render_diagram; from devops_plan.atomic import write_atomic; write_atomic('docs/images/shop-diagram.png', render_diagram(build_plan(load_design('data/designs/shop.yaml'))).png)"
+	$(PY) scripts/docs_images.py

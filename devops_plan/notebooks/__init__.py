@@ -27,14 +27,23 @@ from .cells import (
     summary_markdown,
     write_outputs,
 )
-from .html import to_html
+from .html import NOTEBOOK_ONLY, to_html
 from .params import SUPPORTED_TYPES, convert_parameters, parse_assignments, resolve_path
+from .plan_report import (
+    diagram_figure,
+    dr_options_report,
+    node_pools_report,
+    plan_cards,
+    report_header,
+    sizing_report,
+)
 from .redact import REDACTED
 from .run import ENGINE, KERNEL, ProgressHook, RunResult, run_notebook
 
 __all__ = [
     "ENGINE",
     "KERNEL",
+    "NOTEBOOK_ONLY",
     "REDACTED",
     "SUPPORTED_TYPES",
     "KeyFigure",
@@ -44,7 +53,9 @@ __all__ = [
     "RunResult",
     "adr_markdown",
     "convert_parameters",
+    "diagram_figure",
     "diagram_svg",
+    "dr_options_report",
     "dr_options_table",
     "files_markdown",
     "find_notebook",
@@ -52,12 +63,16 @@ __all__ = [
     "key_figures",
     "list_notebooks",
     "load_plan",
+    "node_pools_report",
     "node_pools_table",
     "notebooks_dir",
     "parse_assignments",
+    "plan_cards",
     "render_diagram",
+    "report_header",
     "resolve_path",
     "run_notebook",
+    "sizing_report",
     "sizing_table",
     "summary_markdown",
     "to_html",

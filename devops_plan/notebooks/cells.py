@@ -113,7 +113,8 @@ def summary_markdown(plan: Plan) -> str:
 
 
 def sizing_table(plan: Plan) -> pd.DataFrame:
-    """One row per service: replicas, requests or instance class, why that many, monthly cost."""
+    """One row per service: replicas, requests or instance class, why that many, availability
+    (%), monthly cost (in the plan's currency)."""
     import pandas as pd
 
     rows = []
@@ -132,8 +133,8 @@ def sizing_table(plan: Plan) -> pd.DataFrame:
                 "load (vCPU)": None if z is None else round(z.offered_load_vcpu, 2),
                 "bound by": "" if z is None else z.binding,
                 "p95 (ms)": None if z is None else round(z.p95_ms, 1),
-                "availability %": s.availability,
-                f"monthly ({plan.currency})": s.monthly_cost,
+                "availability": s.availability,
+                "monthly cost": s.monthly_cost,
             }
         )
     # Object columns with "" for "not applicable": NaN in a report reads as an error.
@@ -152,11 +153,11 @@ def node_pools_table(plan: Plan) -> pd.DataFrame:
             "zones": p.zones,
             "allocatable cpu (m)": p.allocatable_cpu_m,
             "allocatable memory (MiB)": p.allocatable_memory_mib,
-            "cpu used": f"{p.cpu_utilization:.0%}",
-            "memory used": f"{p.memory_utilization:.0%}",
-            "purchase": p.purchase,
+            "cpu used": p.cpu_utilization,
+            "memory used": p.memory_utilization,
+            "purchase": p.purchase.value,
             "services": ", ".join(p.services),
-            f"monthly ({plan.currency})": p.monthly_cost,
+            "monthly cost": p.monthly_cost,
         }
         for p in plan.node_pools
     ]
@@ -178,7 +179,7 @@ def dr_options_table(plan: Plan) -> pd.DataFrame:
             "RTO": format_duration(o.rto),
             "RPO": format_duration(o.rpo),
             "meets targets": "yes" if o.meets_target else "no",
-            f"monthly ({plan.currency})": o.monthly_cost,
+            "monthly cost": o.monthly_cost,
             "chosen": "chosen" if o.strategy == plan.dr.strategy else "",
         }
         for o in plan.dr.options
