@@ -85,6 +85,15 @@ nb.sizing_report(plan)
 nb.node_pools_report(plan)
 
 # %% [markdown]
+# ## Cost by region and resource
+#
+# What each resource costs a month in each region and what it includes; the diagram's cost
+# labels show these figures.
+
+# %%
+nb.cost_by_resource_report(plan)
+
+# %% [markdown]
 # ## Disaster recovery options compared
 
 # %%

@@ -300,7 +300,7 @@ def test_tables_have_a_row_per_service_pool_and_strategy() -> None:
     sizing = nbk.sizing_table(plan)
     assert list(sizing.index) == [s.name for s in plan.services]
     assert list(sizing["replicas"]) == [s.replicas for s in plan.services]
-    assert list(sizing["monthly cost"]) == [s.monthly_cost for s in plan.services]
+    assert list(sizing["monthly cost, all regions"]) == [s.monthly_cost for s in plan.services]
     pools = nbk.node_pools_table(plan)
     assert list(pools["nodes"]) == [p.nodes for p in plan.node_pools]
     dr = nbk.dr_options_table(plan)

@@ -16,6 +16,7 @@ from .catalogue import (
 from .cells import (
     KeyFigure,
     adr_markdown,
+    cost_by_resource_table,
     diagram_svg,
     dr_options_table,
     files_markdown,
@@ -30,6 +31,7 @@ from .cells import (
 from .html import NOTEBOOK_ONLY, to_html
 from .params import SUPPORTED_TYPES, convert_parameters, parse_assignments, resolve_path
 from .plan_report import (
+    cost_by_resource_report,
     diagram_figure,
     dr_options_report,
     node_pools_report,
@@ -53,6 +55,8 @@ __all__ = [
     "RunResult",
     "adr_markdown",
     "convert_parameters",
+    "cost_by_resource_report",
+    "cost_by_resource_table",
     "diagram_figure",
     "diagram_svg",
     "dr_options_report",

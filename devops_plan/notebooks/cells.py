@@ -114,7 +114,8 @@ def summary_markdown(plan: Plan) -> str:
 
 def sizing_table(plan: Plan) -> pd.DataFrame:
     """One row per service: replicas, requests or instance class, why that many, availability
-    (%), monthly cost (in the plan's currency)."""
+    (%), and its monthly cost: everything it uses in every region (its compute, load
+    balancer, storage, DR copies and standby), in the plan's currency."""
     import pandas as pd
 
     rows = []
@@ -134,7 +135,7 @@ def sizing_table(plan: Plan) -> pd.DataFrame:
                 "bound by": "" if z is None else z.binding,
                 "p95 (ms)": None if z is None else round(z.p95_ms, 1),
                 "availability": s.availability,
-                "monthly cost": s.monthly_cost,
+                "monthly cost, all regions": s.monthly_cost,
             }
         )
     # Object columns with "" for "not applicable": NaN in a report reads as an error.
@@ -185,6 +186,34 @@ def dr_options_table(plan: Plan) -> pd.DataFrame:
         for o in plan.dr.options
     ]
     return pd.DataFrame(rows).set_index("strategy")
+
+
+def cost_by_resource_table(plan: Plan) -> pd.DataFrame:
+    """One row per priced resource in each region: the services that use it (with each one's
+    share when several do), every component it includes with its monthly quantity, and its
+    monthly cost. The diagram's cost labels show these same figures."""
+    import pandas as pd
+
+    from ..render.costs import resource_costs
+
+    cur = plan.currency
+    rows = [
+        {
+            "region": c.region,
+            "resource": c.resource,
+            "services": ", ".join(
+                f"{name} {format_money(cost, cur)}" if len(c.shares) > 1 else name
+                for name, cost in c.shares
+            ),
+            "includes": "; ".join(f"{p.component} ({p.quantity:,.4g} {p.unit})" for p in c.parts),
+            "category": c.category,
+            "monthly cost": c.monthly_cost,
+        }
+        for c in resource_costs(plan)
+    ]
+    order = {region: i for i, region in enumerate(plan.deployments)}
+    rows.sort(key=lambda r: order.get(str(r["region"]), len(order)))  # stable: line-item order
+    return pd.DataFrame(rows)
 
 
 def write_outputs(plan: Plan, out_dir: str | Path, diagram: Diagram | None = None) -> list[Path]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ..plan import Plan
 from ..units import format_duration, format_money
-from .cells import dr_options_table, node_pools_table, sizing_table
+from .cells import cost_by_resource_table, dr_options_table, node_pools_table, sizing_table
 from .report import REPORT_CSS, Card, Columns, ReportTable, cards_html, diagram_html, style_table
 
 if TYPE_CHECKING:
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ..render.diagram import Diagram
 
 __all__ = [
+    "cost_by_resource_report",
     "diagram_figure",
     "dr_options_report",
     "node_pools_report",
@@ -130,7 +131,7 @@ def report_header(plan: Plan, generated_at: str = "") -> HTML:
 
 def sizing_report(plan: Plan) -> ReportTable:
     """The sizing table as the report shows it."""
-    columns = Columns(money=("monthly cost",), percent=("availability",))
+    columns = Columns(money=("monthly cost, all regions",), percent=("availability",))
     return style_table(sizing_table(plan), plan.currency, "sizing", columns)
 
 
@@ -144,6 +145,13 @@ def dr_options_report(plan: Plan) -> ReportTable:
     """The DR options table as the report shows it."""
     columns = Columns(money=("monthly cost",))
     return style_table(dr_options_table(plan), plan.currency, "dr-options", columns)
+
+
+def cost_by_resource_report(plan: Plan) -> ReportTable:
+    """The monthly cost by region and resource as the report shows it (the figures the
+    diagram's labels carry)."""
+    columns = Columns(money=("monthly cost",))
+    return style_table(cost_by_resource_table(plan), plan.currency, "cost-by-resource", columns)
 
 
 def diagram_figure(diagram: Diagram, out_dir: str | Path = "") -> HTML:

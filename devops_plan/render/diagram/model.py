@@ -5,43 +5,65 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Cost:
+    """A money figure drawn on the diagram: what a resource costs a month in a region (as the
+    report's cost table sums it), or, with `service`, that service's share of it."""
+
+    region: str
+    resource: str
+    amount: Decimal
+    service: str = ""
 
 
 @dataclass(frozen=True)
 class Box:
-    """One drawn component: an icon (by role), a bold title and a few lines of numbers."""
+    """One drawn component: an icon (by role), a bold title and a few lines of numbers; the
+    money among them is in `costs`."""
 
     id: str
     role: str
     title: str
     lines: tuple[str, ...] = ()
     dormant: bool = False
+    costs: tuple[Cost, ...] = ()
 
 
 @dataclass(frozen=True)
 class Group:
-    """A cluster: a region, a zone or a Kubernetes cluster."""
+    """A cluster: a region, a zone or a Kubernetes cluster; its label may run over several
+    lines (separated by newlines), with the money among them in `costs`."""
 
     id: str
     label: str
     style: str  # region | dr | zone | k8s | k8s-dormant
     boxes: tuple[Box, ...] = ()
     groups: tuple[Group, ...] = ()
+    costs: tuple[Cost, ...] = ()
 
     def walk(self) -> Iterator[Box]:
         yield from self.boxes
         for g in self.groups:
             yield from g.walk()
 
+    def walk_groups(self) -> Iterator[Group]:
+        yield self
+        for g in self.groups:
+            yield from g.walk_groups()
+
 
 @dataclass(frozen=True)
 class Link:
     """An edge: a call (depends_on), a replication or copy, a dormant call path, or an
-    invisible one that only steers the layout."""
+    invisible one that only steers the layout; `label` says what a replication or copy is
+    (sync or async, the DR strategy, the monthly GB it moves)."""
 
     tail: str
     head: str
-    style: str  # call | sync | async | copy | dormant | layout | spacer
+    style: str  # call | route | sync | async | copy | dormant | route-dormant | layout | spacer | stack
     label: str = ""
 
 
@@ -62,6 +84,17 @@ class Scene:
         yield from self.boxes
         for g in self.groups:
             yield from g.walk()
+
+    def all_groups(self) -> Iterator[Group]:
+        for g in self.groups:
+            yield from g.walk_groups()
+
+    def all_costs(self) -> Iterator[Cost]:
+        """Every money figure drawn, on boxes and on group labels."""
+        for b in self.all_boxes():
+            yield from b.costs
+        for g in self.all_groups():
+            yield from g.costs
 
 
 def box_id(*parts: str) -> str:
