@@ -4,12 +4,12 @@ suggestions here (they replan variants of the design through a Planner)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..catalog import PURCHASES, Catalog
-from ..defaults import DRTable, SizingRules, SLAEntry
+from ..defaults import DRTable, SizingRules, SLATable
 from ..design import Design, DRStrategy
 from ..errors import PriceNotFound
 from .availability import AvailabilityReport, assess, user_path
@@ -22,7 +22,7 @@ from .pools import NodePoolPlan, PoolPlanner
 from .services import ServicePlan, size_services
 from .variants import serving_regions
 
-Tables = tuple[Mapping[str, SLAEntry], SizingRules, DRTable]
+Tables = tuple[SLATable, SizingRules, DRTable]
 
 
 @dataclass
@@ -88,11 +88,8 @@ def plan_core(
     primary_items, miss = _price(primary, ctx.catalog, options.allow_missing_prices)
     missing += miss
     chosen = next(p for p in dr_plans if p.strategy == choice.strategy)
-    report = assess(
-        user_path(ctx, services),
-        design.targets.availability,
-        serving_regions(choice.strategy, len(ctx.regions)),
-    )
+    serving = serving_regions(choice.strategy, len(ctx.regions))
+    report = assess(user_path(ctx, services, serving), design.targets.availability, serving)
     if missing:
         warnings.append(
             f"{len(missing)} cost component(s) have no price and are left out: "

@@ -5,9 +5,12 @@ remembered between Planners."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from decimal import Decimal
+
 from ..catalog import Catalog, load_catalog
 from ..defaults import dr_table, sizing_rules, sla_table
-from ..design import Design
+from ..design import Design, Purchase
 from ..errors import DevopsPlanError
 from ..plan import Plan
 from .assemble import assemble
@@ -61,9 +64,19 @@ class Planner:
             return self.variant(changed, options)
 
         suggestion = None if core.availability.meets_target else suggest(design, core, replan)
-        totals = by_purchase(core)
+        totals = self.by_purchase(design, core, options)
         decisions = build_decisions(design, core, replan, totals)
         return assemble(design, core, suggestion, decisions, totals)
+
+    def by_purchase(self, design: Design, core: Core, options: PlanOptions) -> dict[str, Decimal]:
+        """The plan's monthly total under each purchase option: its components bought that way;
+        spot is the plan made under spot, because spot keeps an on-demand floor."""
+        totals = by_purchase(core)
+        if core.ctx.purchase != Purchase.spot:
+            spot = self.variant(design, replace(options, purchase=Purchase.spot.value))
+            if spot is not None:
+                totals[Purchase.spot.value] = spot.monthly_total
+        return totals
 
 
 def build_plan(

@@ -266,8 +266,10 @@ class TableBuilder:
                 continue
             by_name = {x.name: x for x in plans}
             by_name.update({x.name: x for x in loaded if x.kind == Kind.stateless})
-            path = user_path(ctx, [by_name[s.name] for s in self.design.services])
-            reports = {n: assess(path, target, n) for n in sorted(set(serving))}
+            services = [by_name[s.name] for s in self.design.services]
+            reports = {
+                n: assess(user_path(ctx, services, n), target, n) for n in sorted(set(serving))
+            }
             for si, n in enumerate(serving):
                 self.t.availability[zi, li, di, ci, si] = reports[n].achieved
                 self.t.meets_availability[zi, li, di, ci, si] = reports[n].meets_target
