@@ -38,3 +38,23 @@ def write_if_changed(path: str | Path, data: str | bytes) -> bool:
         return False
     write_atomic(path, raw)
     return True
+
+
+def write_new(path: str | Path, data: str | bytes) -> Path:
+    """Write `data` to `path`, which must not exist yet: written in full under a temporary
+    name, then linked into place, which fails with FileExistsError (the temporary file
+    removed, the existing file untouched) if something is already there."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(raw)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.link(tmp, path)  # never replaces: an existing file stays as it was
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return path

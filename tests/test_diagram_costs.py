@@ -80,7 +80,7 @@ def test_every_cost_label_equals_the_table_and_says_what_it_includes(name: str, 
     costs = {(c.region, c.resource): c for c in resource_costs(plan)}
     drawn = 0
     for box in scene.all_boxes():
-        text = " ".join(box.lines)
+        text = " ".join(box.money)
         for c in box.costs:
             drawn += 1
             key = (c.region, c.resource)
@@ -97,7 +97,7 @@ def test_every_cost_label_equals_the_table_and_says_what_it_includes(name: str, 
         for c in group.costs:
             drawn += 1
             assert not c.service and c.amount == whole[(c.region, c.resource)], (group.id, c)
-            assert f"{format_money(c.amount, plan.currency)}/mo" in group.label, group.id
+            assert f"{format_money(c.amount, plan.currency)}/mo" in " ".join(group.money), group.id
     assert drawn
 
 
@@ -106,6 +106,21 @@ def test_every_priced_resource_is_on_the_diagram(name: str, plan: Plan) -> None:
     scene = build_scene(plan)
     shown = {(c.region, c.resource) for c in scene.all_costs() if not c.service}
     assert shown == set(_line_item_sums(plan))
+
+
+@pytest.mark.parametrize(("name", "plan"), VARIANTS, ids=IDS)
+def test_without_money_the_scene_keeps_what_runs_where(name: str, plan: Plan) -> None:
+    scene = build_scene(plan)
+    bare = scene.without_money()
+    assert not list(bare.all_costs())
+    assert not [b for b in bare.all_boxes() if b.money] and not [
+        g for g in bare.all_groups() if g.money
+    ]
+    assert [(b.id, b.lines) for b in bare.all_boxes()] == [
+        (b.id, b.lines) for b in scene.all_boxes()
+    ]
+    assert bare.links == scene.links
+    assert not any(f"{plan.currency}/mo" in line for b in bare.all_boxes() for line in b.text())
 
 
 @pytest.mark.parametrize(("name", "plan"), VARIANTS, ids=IDS)

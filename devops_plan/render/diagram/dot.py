@@ -126,7 +126,7 @@ class _Drawer:
             g.label,
             graph_attr={
                 **_CLUSTER_STYLE[g.style],
-                "label": _html_lines(g.label.split("\n"), size, bold_first=False),
+                "label": _html_lines(g.text(), size, bold_first=False),
                 "fontname": "Sans-Serif",
                 "margin": "12",
                 "id": svg_id("cluster__" + g.id),
@@ -181,7 +181,7 @@ def _label(box: Box, src: str) -> str:
     ]
     rows += [
         f'<TR><TD><FONT POINT-SIZE="11" COLOR="{grey}">{html.escape(line)}</FONT></TD></TR>'
-        for line in box.lines
+        for line in box.text()
     ]
     return (
         f'<<TABLE{border} CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}</TABLE>>'

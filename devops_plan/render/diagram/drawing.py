@@ -144,16 +144,24 @@ class RegionDrawing:
                         box.id,
                         box.role,
                         box.title,
-                        (*box.lines, *lines),
+                        box.lines,
                         box.dormant,
                         (*box.costs, *costs),
+                        (*box.money, *lines),
                     )
 
 
 def load_balancer(r: RegionDrawing, s: ServiceOut, title: str, cost: ResourceCost, cur: str) -> Box:
     """The load balancer in front of entrypoint `s`, with what it costs here."""
-    lines = (f"to {s.name}", *cost_lines(cost, cur))
-    return Box(box_id(r.name, "lb", s.name), "lb", title, lines, costs=(cost_of(cost),))
+    money = cost_lines(cost, cur)
+    return Box(
+        box_id(r.name, "lb", s.name),
+        "lb",
+        title,
+        (f"to {s.name}",),
+        costs=(cost_of(cost),),
+        money=money,
+    )
 
 
 def service_box(
@@ -166,16 +174,15 @@ def service_box(
 ) -> Box:
     """A stateless service: how many replicas of what (or `described`), and what its compute
     costs here (a share of a node pool, or its own VMs or containers)."""
-    lines = list(described or _replica_lines(s, replicas))
+    lines = tuple(described or _replica_lines(s, replicas))
     costs: tuple[Cost, ...] = ()
+    money: tuple[str, ...] = ()
     if compute is not None and compute.kind == "node-pool":
         text, cost = share_line(compute, s.name, cur)
-        lines.append(text)
-        costs = (cost,)
+        money, costs = (text,), (cost,)
     elif compute is not None:
-        lines += cost_lines(compute, cur)
-        costs = (cost_of(compute),)
-    return Box(ident, stateless_role(s), s.name, tuple(lines), costs=costs)
+        money, costs = cost_lines(compute, cur), (cost_of(compute),)
+    return Box(ident, stateless_role(s), s.name, lines, costs=costs, money=money)
 
 
 def _replica_lines(s: ServiceOut, replicas: int) -> list[str]:
@@ -228,12 +235,9 @@ def add_database(r: RegionDrawing, s: ServiceOut, cost: ResourceCost, cur: str) 
         box_id(r.name, zones[0], "db", s.name, "primary"),
         "database",
         s.name,
-        (
-            f"primary · {s.instance_class}",
-            f"{s.engine or 'database'} · {s.storage_gib:g} GiB",
-            *cost_lines(cost, cur),
-        ),
+        (f"primary · {s.instance_class}", f"{s.engine or 'database'} · {s.storage_gib:g} GiB"),
         costs=(cost_of(cost),),
+        money=cost_lines(cost, cur),
     )
     r.add_zonal(zones[0], s.name, primary)
     if s.multi_az and len(zones) >= 2:
@@ -269,12 +273,9 @@ def add_cache(r: RegionDrawing, s: ServiceOut, nodes: int, cost: ResourceCost, c
         ident = box_id(r.name, zone, "cache", s.name, str(i + 1))
         if i == 0:
             extra = " (Multi-AZ)" if s.multi_az and nodes == 1 else ""
-            lines = (
-                f"primary · {s.instance_class}{extra}",
-                f"{nodes} node(s)",
-                *cost_lines(cost, cur),
-            )
-            box = Box(ident, "cache", s.name, lines, costs=(cost_of(cost),))
+            lines = (f"primary · {s.instance_class}{extra}", f"{nodes} node(s)")
+            money = cost_lines(cost, cur)
+            box = Box(ident, "cache", s.name, lines, costs=(cost_of(cost),), money=money)
             first = box.id
             r.add_zonal(zone, s.name, box)
         else:
@@ -288,19 +289,20 @@ def add_copies(r: RegionDrawing, s: ServiceOut, at: Where) -> None:
     kept = at.here.cost("dr-backup", s.name)
     if kept is None:
         return
-    lines = [w for p in kept.parts for w in wrap(f"{p.component}: {p.quantity:,.0f} GiB")]
-    lines += cost_lines(kept, at.currency)
+    lines = tuple(w for p in kept.parts for w in wrap(f"{p.component}: {p.quantity:,.0f} GiB"))
+    money = list(cost_lines(kept, at.currency))
     costs = [cost_of(kept)]
     traffic = at.primary.cost("dr-backup", s.name)
     if traffic is not None and traffic is not kept:
-        lines += cost_lines(traffic, at.currency, "copy traffic")
+        money += cost_lines(traffic, at.currency, "copy traffic")
         costs.append(cost_of(traffic))
     box = Box(
         box_id(r.name, "backup", s.name),
         "backup" if s.kind == "database" else "bucket",
         f"{s.name} copy",
-        tuple(lines),
+        lines,
         costs=tuple(costs),
+        money=tuple(money),
     )
     r.add_top(f"backup/{s.name}", box)
 

@@ -21,8 +21,8 @@ class Cost:
 
 @dataclass(frozen=True)
 class Box:
-    """One drawn component: an icon (by role), a bold title and a few lines of numbers; the
-    money among them is in `costs`."""
+    """One drawn component: an icon (by role), a bold title, a few lines saying what runs,
+    then the lines of `money` (its figures, which are in `costs`)."""
 
     id: str
     role: str
@@ -30,12 +30,17 @@ class Box:
     lines: tuple[str, ...] = ()
     dormant: bool = False
     costs: tuple[Cost, ...] = ()
+    money: tuple[str, ...] = ()
+
+    def text(self) -> tuple[str, ...]:
+        """Every line drawn under the title."""
+        return (*self.lines, *self.money)
 
 
 @dataclass(frozen=True)
 class Group:
-    """A cluster: a region, a zone or a Kubernetes cluster; its label may run over several
-    lines (separated by newlines), with the money among them in `costs`."""
+    """A cluster: a region, a zone or a Kubernetes cluster; its label, then the lines of
+    `money` (figures in `costs`)."""
 
     id: str
     label: str
@@ -43,6 +48,20 @@ class Group:
     boxes: tuple[Box, ...] = ()
     groups: tuple[Group, ...] = ()
     costs: tuple[Cost, ...] = ()
+    money: tuple[str, ...] = ()
+
+    def text(self) -> tuple[str, ...]:
+        """Every line of the cluster's label."""
+        return (self.label, *self.money)
+
+    def without_money(self) -> Group:
+        return Group(
+            self.id,
+            self.label,
+            self.style,
+            tuple(Box(b.id, b.role, b.title, b.lines, b.dormant) for b in self.boxes),
+            tuple(g.without_money() for g in self.groups),
+        )
 
     def walk(self) -> Iterator[Box]:
         yield from self.boxes
@@ -88,6 +107,19 @@ class Scene:
     def all_groups(self) -> Iterator[Group]:
         for g in self.groups:
             yield from g.walk_groups()
+
+    def without_money(self) -> Scene:
+        """The scene without its figures: what runs where (the explorer's diagram, redrawn
+        only when this changes)."""
+        return Scene(
+            self.name,
+            self.cloud,
+            self.title[:2],
+            tuple(Box(b.id, b.role, b.title, b.lines, b.dormant) for b in self.boxes),
+            tuple(g.without_money() for g in self.groups),
+            self.links,
+            self.rows,
+        )
 
     def all_costs(self) -> Iterator[Cost]:
         """Every money figure drawn, on boxes and on group labels."""

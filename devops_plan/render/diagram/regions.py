@@ -73,16 +73,19 @@ def _serving_cache(r: RegionDrawing, s: ServiceOut, at: Where, primary: bool) ->
 def _serving_bucket(r: RegionDrawing, s: ServiceOut, at: Where, primary: bool) -> None:
     cost = at.here.cost("bucket", s.name)
     if cost is not None:
-        lines = (f"{s.instance_class} · {s.storage_gib:g} GiB", *cost_lines(cost, at.currency))
-        box = Box(box_id(r.name, "bucket", s.name), "bucket", s.name, lines, costs=(cost_of(cost),))
+        lines = (f"{s.instance_class} · {s.storage_gib:g} GiB",)
+        money = cost_lines(cost, at.currency)
+        ident = box_id(r.name, "bucket", s.name)
+        box = Box(ident, "bucket", s.name, lines, costs=(cost_of(cost),), money=money)
         r.add_top(s.name, box)
 
 
 def _serving_queue(r: RegionDrawing, s: ServiceOut, at: Where, primary: bool) -> None:
     cost = at.here.cost("queue", s.name)
     if cost is not None:
-        lines = ("queue", *cost_lines(cost, at.currency))
-        box = Box(box_id(r.name, "queue", s.name), "queue", s.name, lines, costs=(cost_of(cost),))
+        money = cost_lines(cost, at.currency)
+        ident = box_id(r.name, "queue", s.name)
+        box = Box(ident, "queue", s.name, ("queue",), costs=(cost_of(cost),), money=money)
         r.add_top(s.name, box)
 
 
@@ -155,22 +158,20 @@ def _dr_database(r: RegionDrawing, s: ServiceOut, at: Where) -> None:
             zone, s.name, _dormant(ident, "database", s.name, "dormant: restored from backup")
         )
         return
-    lines = [
-        f"cross-region replica · {s.instance_class}",
-        "async, promoted on failover",
-        *cost_lines(cost, at.currency),
-    ]
+    lines = (f"cross-region replica · {s.instance_class}", "async, promoted on failover")
+    money = list(cost_lines(cost, at.currency))
     costs = [cost_of(cost)]
     traffic = at.primary.cost("dr-replication", s.name)
     if traffic is not None:
-        lines += cost_lines(traffic, at.currency, "replication traffic")
+        money += cost_lines(traffic, at.currency, "replication traffic")
         costs.append(cost_of(traffic))
     box = Box(
         box_id(r.name, zone, "db", s.name, "replica"),
         "database",
         s.name,
-        tuple(lines),
+        lines,
         costs=tuple(costs),
+        money=tuple(money),
     )
     r.add_zonal(zone, s.name, box)
 
@@ -182,8 +183,9 @@ def _dr_cache(r: RegionDrawing, s: ServiceOut, at: Where) -> None:
     if cost is None:
         box = _dormant(ident, "cache", s.name, "dormant: created on failover")
     else:
-        lines = (f"warm · {s.instance_class} x 1", *cost_lines(cost, at.currency))
-        box = Box(ident, "cache", s.name, lines, costs=(cost_of(cost),))
+        lines = (f"warm · {s.instance_class} x 1",)
+        money = cost_lines(cost, at.currency)
+        box = Box(ident, "cache", s.name, lines, costs=(cost_of(cost),), money=money)
     r.add_zonal(zone, s.name, box)
 
 

@@ -41,13 +41,18 @@ class _Drawn:
     k8s_style: str
     costs: tuple[Cost, ...] = ()
     k8s_costs: tuple[Cost, ...] = ()
+    money: tuple[str, ...] = ()
+    k8s_money: tuple[str, ...] = ()
 
     def group(self) -> Group:
         g = self.region.group(self.label, self.style, self.k8s_label, self.k8s_style)
         inner = tuple(
-            replace(x, costs=self.k8s_costs) if x.style.startswith("k8s") else x for x in g.groups
+            replace(x, costs=self.k8s_costs, money=self.k8s_money)
+            if x.style.startswith("k8s")
+            else x
+            for x in g.groups
         )
-        return replace(g, groups=inner, costs=self.costs)
+        return replace(g, groups=inner, costs=self.costs, money=self.money)
 
 
 def build_scene(plan: Plan) -> Scene:
@@ -107,13 +112,13 @@ def _drawn(
     """A region's drawing with its labels: the region's own (its cross-zone traffic) and its
     Kubernetes cluster's (control plane and node pools)."""
     costs: tuple[Cost, ...] = ()
+    money: tuple[str, ...] = ()
     network = here.cost("network")
     if network is not None:
-        label += "\n" + _traffic(network, plan.currency)
-        costs = (cost_of(network),)
-    k8s, k8s_costs = _k8s_label(plan, here, standby=standby)
+        money, costs = (_traffic(network, plan.currency),), (cost_of(network),)
+    k8s, k8s_money, k8s_costs = _k8s_label(plan, here, standby=standby)
     k8s_style = "k8s-dormant" if standby else "k8s"
-    return _Drawn(r, label, style, k8s, k8s_style, costs, k8s_costs)
+    return _Drawn(r, label, style, k8s, k8s_style, costs, k8s_costs, money, k8s_money)
 
 
 def _traffic(network: ResourceCost, currency: str) -> str:
@@ -152,27 +157,31 @@ def _dedupe(links: Iterable[Link]) -> list[Link]:
     return out
 
 
-def _k8s_label(plan: Plan, here: Deployed, *, standby: bool) -> tuple[str, tuple[Cost, ...]]:
-    """The Kubernetes cluster's label: its control plane and node pools with their costs."""
+def _k8s_label(
+    plan: Plan, here: Deployed, *, standby: bool
+) -> tuple[str, tuple[str, ...], tuple[Cost, ...]]:
+    """The Kubernetes cluster's label, and its money: the control plane and node pools with
+    their costs."""
     cur = plan.currency
-    lines = [f"Kubernetes ({_K8S_NAMES.get(plan.cloud, 'Kubernetes')})"]
+    label = f"Kubernetes ({_K8S_NAMES.get(plan.cloud, 'Kubernetes')})"
+    money: list[str] = []
     costs: list[Cost] = []
     control = here.cost("dr-kubernetes" if standby else "kubernetes")
     if control is not None:
         what = "control plane (standby)" if standby else "control plane"
-        lines.append(f"{what}: {per_month(control.monthly_cost, cur)}")
+        money.append(f"{what}: {per_month(control.monthly_cost, cur)}")
         costs.append(cost_of(control))
     else:
-        lines.append("not provisioned")
+        label += " · not provisioned"
     for p in plan.node_pools:
         running = here.pools.get(p.name)
         if running is not None:
-            lines.append(
+            money.append(
                 f"pool {p.name}: {running.count} x {p.instance_type} nodes, "
                 f"{per_month(running.monthly_cost, cur)}"
             )
             costs.append(cost_of(running.cost))
-    return "\n".join(lines), tuple(costs)
+    return label, tuple(money), tuple(costs)
 
 
 # --- in front of the regions --------------------------------------------------------------
@@ -297,11 +306,11 @@ def _add_unclaimed(plan: Plan, fleet: dict[str, Deployed], drawn: list[_Drawn]) 
 def _resource_box(r: RegionDrawing, cost: ResourceCost, currency: str) -> Box:
     role = "nat" if cost.kind == "nat-gateway" else "network"
     title = cost.resource.replace("-", " ").replace("/", " ")
-    lines = cost_lines(cost, currency)
+    money = cost_lines(cost, currency)
     return Box(
         box_id(r.name, "resource", *cost.resource.split("/")),
         role,
         title,
-        lines,
         costs=(cost_of(cost),),
+        money=money,
     )
