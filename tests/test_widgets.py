@@ -110,15 +110,16 @@ def test_purchase_control_prices_compute_differently(explorer: widgets.Explorer)
 
 def test_targets_controls_change_targets_and_dr_choice(explorer: widgets.Explorer) -> None:
     explorer.controls.availability.value = 99.99
-    explorer.controls.rto.value = 300
-    explorer.controls.rpo.value = 60
+    explorer.controls.rto.value = 14400
+    explorer.controls.rpo.value = 3600
     plan = explorer.plan
     assert plan is not None
     assert plan.targets.availability == 99.99 and plan.availability.target == 99.99
-    assert (plan.dr.rto_target, plan.dr.rpo_target) == (300, 60)
-    assert plan.dr.strategy == "warm_standby"  # pilot light's 30-minute RTO no longer meets 5m
+    assert (plan.dr.rto_target, plan.dr.rpo_target) == (14400, 3600)
+    # Restoring 500 GiB takes under 2 hours: backup & restore now meets 4h / 1h.
+    assert plan.dr.strategy == "backup_restore" and plan.dr.meets_target
     assert plan.to_json() == expected(explorer).to_json()
-    assert shown(explorer)["dr"] == "warm_standby"
+    assert shown(explorer)["dr"] == "backup_restore"
 
 
 def test_load_multiplier_scales_replicas(explorer: widgets.Explorer, shop: Design) -> None:

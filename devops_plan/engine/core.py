@@ -9,20 +9,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..catalog import PURCHASES, Catalog
-from ..defaults import DRTable, SizingRules, SLATable
 from ..design import Design, DRStrategy
 from ..errors import PriceNotFound
 from .availability import AvailabilityReport, assess, user_path
-from .context import Context, PlanOptions, make_context
+from .context import Context, PlanOptions, Tables, make_context
 from .cost import CostComponent, LineItem, price_components, price_options
 from .dr import STRATEGY_ORDER, DRChoice, DROption, choose, meets
 from .footprint import dr_components, region_components
 from .formulas import ReplicaSizer
 from .pools import NodePoolPlan, PoolPlanner
+from .recovery import Recovery, recoveries
 from .services import ServicePlan, size_services
 from .variants import serving_regions
-
-Tables = tuple[SLATable, SizingRules, DRTable]
 
 
 @dataclass
@@ -40,6 +38,7 @@ class DRPlan:
     option: DROption
     components: tuple[CostComponent, ...]
     line_items: tuple[LineItem, ...]
+    recovery: Recovery
 
     @property
     def strategy(self) -> str:
@@ -82,7 +81,10 @@ def plan_core(
     services, warnings = size_services(ctx, memo.sizer)
     pools = memo.pools.plan_pools(ctx, services)
     missing: list[str] = []
-    dr_plans = tuple(_dr_plan(ctx, s, services, pools, options, missing) for s in STRATEGY_ORDER)
+    recs = recoveries(ctx, services)
+    dr_plans = tuple(
+        _dr_plan(ctx, recs[s], services, pools, options, missing) for s in STRATEGY_ORDER
+    )
     choice = _choose(ctx, dr_plans, warnings)
     primary = region_components(ctx, ctx.primary, services, pools)
     primary_items, miss = _price(primary, ctx.catalog, options.allow_missing_prices)
@@ -118,30 +120,25 @@ def _price(
 
 def _dr_plan(
     ctx: Context,
-    strategy: str,
+    recovery: Recovery,
     services: Sequence[ServicePlan],
     pools: Sequence[NodePoolPlan],
     options: PlanOptions,
     missing: list[str],
 ) -> DRPlan:
-    components = dr_components(ctx, strategy, services, pools)
+    components = dr_components(ctx, recovery.strategy, services, pools)
     items, miss = _price(components, ctx.catalog, options.allow_missing_prices)
     missing += miss
-    facts = ctx.dr.facts(strategy)
     targets = ctx.design.targets
+    rto_t, rpo_t = int(targets.rto.total_seconds()), int(targets.rpo.total_seconds())
     option = DROption(
-        strategy,
-        facts.rto_s,
-        facts.rpo_s,
+        recovery.strategy,
+        recovery.rto_s,
+        recovery.rpo_s,
         sum((i.monthly_cost for i in items), Decimal(0)),
-        meets(
-            facts.rto_s,
-            facts.rpo_s,
-            int(targets.rto.total_seconds()),
-            int(targets.rpo.total_seconds()),
-        ),
+        meets(recovery.rto_s, recovery.rpo_s, rto_t, rpo_t),
     )
-    return DRPlan(option, tuple(components), tuple(items))
+    return DRPlan(option, tuple(components), tuple(items), recovery)
 
 
 def _choose(ctx: Context, dr_plans: Sequence[DRPlan], warnings: list[str]) -> DRChoice:

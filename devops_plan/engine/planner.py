@@ -9,13 +9,13 @@ from dataclasses import replace
 from decimal import Decimal
 
 from ..catalog import Catalog, load_catalog
-from ..defaults import dr_table, sizing_rules, sla_table
+from ..defaults import dr_table, engines_table, sizing_rules, sla_table
 from ..design import Design, Purchase
 from ..errors import DevopsPlanError
 from ..plan import Plan
 from .assemble import assemble
-from .context import Context, PlanOptions, make_context
-from .core import Core, Memo, Tables, by_purchase, plan_core
+from .context import Context, PlanOptions, Tables, make_context
+from .core import Core, Memo, by_purchase, plan_core
 from .decisions import build_decisions, suggest
 
 
@@ -37,7 +37,7 @@ class Planner:
         return self.catalogs[cloud]
 
     def tables(self, cloud: str) -> Tables:
-        return sla_table(cloud), sizing_rules(), dr_table()
+        return Tables(sla_table(cloud), sizing_rules(), dr_table(), engines_table(cloud))
 
     def context(self, design: Design, options: PlanOptions = PlanOptions()) -> Context:
         """The design resolved onto its cloud, regions and tables (before any sizing)."""

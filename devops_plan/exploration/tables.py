@@ -20,6 +20,7 @@ from ..engine.cost import CostComponent, price_components
 from ..engine.footprint import dr_components, region_components
 from ..engine.planner import Planner
 from ..engine.pools import NodePoolPlan
+from ..engine.recovery import Recovery, recoveries
 from ..engine.services import ServicePlan, size_services
 from ..engine.variants import serving_regions
 from ..errors import DevopsPlanError
@@ -120,6 +121,9 @@ class TableBuilder:
         self.space = space
         self.catalog = catalog
         self.unplannable: set[str] = set()
+        # What each strategy recovers in (the same for every candidate: it depends on the
+        # engines, data sizes and timings, not on zones, purchase or load).
+        self.recoveries: dict[str, Recovery] = {}
         self.pricer = Pricer(catalog)
         self.planner = Planner(catalog)  # its sizing and packing memos serve every group
         self.strategies = space.dr_strategy
@@ -193,6 +197,7 @@ class TableBuilder:
             try:
                 fixed = {"zones": z, "dr_strategy": SINGLE, "purchase": p, "load_multiplier": m}
                 base, ctx, services = self.sized(fixed, stores)
+                self.recoveries = self.recoveries or recoveries(ctx, services)
                 stateless = [x for x in services if x.kind == Kind.stateless]
                 self.t.compute[zi, li, pi] = self.pricer.group(
                     ctx, stateless, [], _not_network, self.strategies
