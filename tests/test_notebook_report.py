@@ -16,7 +16,7 @@ import pytest
 from devops_plan import build_plan, load_design
 from devops_plan import notebooks as nbk
 from devops_plan.notebooks.report import Columns, style_table
-from devops_plan.units import format_money
+from devops_plan.units import format_duration, format_money
 
 from .conftest import DESIGNS
 
@@ -89,7 +89,9 @@ def test_header_has_title_block_and_cards_with_verdicts(shop) -> None:  # type: 
     assert cards["monthly-total"].ok is shop.cost.within_budget
     assert cards["availability"].ok is shop.availability.meets_target is False
     assert "misses the 99.95% target" in cards["availability"].detail
-    assert cards["dr"].value == "pilot light" and "RTO 30m, RPO 1m achieved" in cards["dr"].detail
+    rto, rpo = format_duration(shop.dr.rto), format_duration(shop.dr.rpo)
+    assert cards["dr"].value == "pilot light"
+    assert f"RTO {rto}, RPO {rpo} achieved" in cards["dr"].detail
     assert 'class="dp-card dp-bad" data-figure="availability"' in page
     assert 'class="dp-card dp-ok" data-figure="dr"' in page
 
