@@ -51,7 +51,9 @@ def test_every_manifest_validates_against_the_kubernetes_schema(planned):
             kubernetes_validate.validate(doc, K8S_VERSION, strict=True)
             count += 1
     stateless = [s for s in plan.services if s.kind == "stateless" and s.platform == "kubernetes"]
-    assert count == 1 + 3 * len(stateless)
+    # Namespace; Deployment, Service, NetworkPolicy, PDB and HPA per service; an Ingress per
+    # entrypoint.
+    assert count == 1 + 5 * len(stateless) + sum(1 for s in stateless if s.entrypoint)
 
 
 def test_a_broken_manifest_is_caught_by_the_validator(planned):

@@ -125,6 +125,17 @@ class ServiceBase(Model):
     availability: Percent | None = Field(default=None, description="override, percent")
 
 
+class Health(Model):
+    """Where a stateless service answers its liveness and readiness probes (and serves)."""
+
+    path: str = Field(
+        default="/healthz",
+        pattern=r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",
+        description="HTTP path of the health check, starting with /",
+    )
+    port: int = Field(default=8080, ge=1, le=65535, description="container port it listens on")
+
+
 class StatelessService(ServiceBase):
     """Replicas behind a load balancer when an entrypoint: sized from its load."""
 
@@ -134,6 +145,7 @@ class StatelessService(ServiceBase):
     purchase: Purchase | None = None
     platform: Platform | None = None
     pool: str = Field(default="default", pattern=SLUG, description="Kubernetes node pool")
+    health: Health = Field(default_factory=Health, description="health checks: path and port")
 
 
 class DatabaseService(ServiceBase):
