@@ -20,6 +20,22 @@ MAX_WIDTH = "760px"
 _MARGIN = {"top": 40, "bottom": 50, "left": 170, "right": 30}
 
 
+def _same(current: Any, value: Any) -> bool:
+    if current is None or value is None:
+        return current is value
+    if hasattr(current, "tolist"):  # bqplot keeps data as numpy arrays
+        current = current.tolist()
+    return bool(current == value)
+
+
+def _assign(widget: Any, **traits: Any) -> None:
+    """Set only the traits whose value changes: each one set is a message to the page and a
+    redraw there, which is most of an update's time."""
+    for name, value in traits.items():
+        if not _same(getattr(widget, name), value):
+            setattr(widget, name, value)
+
+
 def _layout(rows: int) -> w.Layout:
     return w.Layout(width=WIDTH, max_width=MAX_WIDTH, height=f"{BASE_PX + ROW_PX * rows}px")
 
@@ -93,39 +109,41 @@ class LiveBars:
             for lb, v, t, i in zip(labels, data.values, data.texts, data.inside, strict=True)
             if not i
         ]
+        palette = list(dict.fromkeys(data.colours))
+        series = [
+            [v if c == colour else 0.0 for v, c in zip(data.values, data.colours, strict=True)]
+            for colour in palette
+        ]
         with self.figure.hold_sync():
-            self.categories.domain = labels
-            self.values.min, self.values.max = data.xlim
-            palette = list(dict.fromkeys(data.colours))
+            _assign(self.categories, domain=labels)
+            _assign(self.values, min=data.xlim[0], max=data.xlim[1])
             with self.bars.hold_sync():
-                self.bars.x = labels
-                self.bars.y = [
-                    [
-                        v if c == colour else 0.0
-                        for v, c in zip(data.values, data.colours, strict=True)
-                    ]
-                    for colour in palette
-                ]
-                self.bars.colors = palette
+                _assign(self.bars, x=labels, y=series, colors=palette)
             _labels(self.inside, pick)
             _labels(self.outside, rest)
             with self.line.hold_sync():
-                self.line.visible = data.line is not None
-                self.line.x = [data.line or 0.0] * 2
-                self.line.y = [0.0, 1.0]
-                self.line.labels = [data.line_label]
-            self.x_axis.label = data.xlabel
-            self.figure.title = data.title
-            self.figure.layout.height = f"{BASE_PX + ROW_PX * len(labels)}px"
+                _assign(
+                    self.line,
+                    visible=data.line is not None,
+                    x=[data.line or 0.0] * 2,
+                    y=[0.0, 1.0],
+                    labels=[data.line_label],
+                )
+            _assign(self.x_axis, label=data.xlabel)
+            _assign(self.figure, title=data.title)
+            _assign(self.figure.layout, height=f"{BASE_PX + ROW_PX * len(labels)}px")
         self.data = data
         return True
 
 
 def _labels(mark: bq.Label, rows: list[tuple[str, float, str]]) -> None:
     with mark.hold_sync():
-        mark.x = [v for _, v, _ in rows]
-        mark.y = [lb for lb, _, _ in rows]
-        mark.text = [t for _, _, t in rows]
+        _assign(
+            mark,
+            x=[v for _, v, _ in rows],
+            y=[lb for lb, _, _ in rows],
+            text=[t for _, _, t in rows],
+        )
 
 
 class LivePoints:
@@ -172,24 +190,23 @@ class LivePoints:
             raise TypeError(f"points cannot show {type(data).__name__}")
         if data == self.data:
             return False
+        i = data.chosen
         with self.figure.hold_sync():
-            self.xs.min, self.xs.max = data.xlim
-            self.ys.min, self.ys.max = data.ylim
+            _assign(self.xs, min=data.xlim[0], max=data.xlim[1])
+            _assign(self.ys, min=data.ylim[0], max=data.ylim[1])
             with self.points.hold_sync():
-                self.points.x, self.points.y = list(data.xs), list(data.ys)
-                self.points.colors = list(data.colours)
+                _assign(self.points, x=list(data.xs), y=list(data.ys), colors=list(data.colours))
             with self.chosen.hold_sync():
-                self.chosen.x, self.chosen.y = [data.xs[data.chosen]], [data.ys[data.chosen]]
-                self.chosen.colors = [data.colours[data.chosen]]
+                _assign(self.chosen, x=[data.xs[i]], y=[data.ys[i]], colors=[data.colours[i]])
             names, details = zip(*(t.partition("\n")[::2] for t in data.texts), strict=True)
             for mark, texts in ((self.names, names), (self.texts, details)):
                 with mark.hold_sync():
-                    mark.x, mark.y, mark.text = list(data.xs), list(data.ys), list(texts)
+                    _assign(mark, x=list(data.xs), y=list(data.ys), text=list(texts))
             with self.line.hold_sync():
-                self.line.x, self.line.y = [data.line] * 2, [0.0, 1.0]
-                self.line.labels = [data.line_label]
-            self.x_axis.label, self.y_axis.label = data.xlabel, data.ylabel
-            self.figure.title = data.title
+                _assign(self.line, x=[data.line] * 2, y=[0.0, 1.0], labels=[data.line_label])
+            _assign(self.x_axis, label=data.xlabel)
+            _assign(self.y_axis, label=data.ylabel)
+            _assign(self.figure, title=data.title)
         self.data = data
         return True
 

@@ -114,7 +114,7 @@ class Scene:
         return Scene(
             self.name,
             self.cloud,
-            self.title[:2],
+            self.title[:1],  # the design; purchase option and prices are not drawn
             tuple(Box(b.id, b.role, b.title, b.lines, b.dormant) for b in self.boxes),
             tuple(g.without_money() for g in self.groups),
             self.links,
