@@ -180,7 +180,7 @@ def dr_options_table(plan: Plan) -> pd.DataFrame:
             "RTO": format_duration(o.rto),
             "RPO": format_duration(o.rpo),
             "meets targets": "yes" if o.meets_target else "no",
-            "monthly cost": o.monthly_cost,
+            "monthly cost of the strategy": o.monthly_cost,
             "chosen": "chosen" if o.strategy == plan.dr.strategy else "",
         }
         for o in plan.dr.options
@@ -205,7 +205,9 @@ def cost_by_resource_table(plan: Plan) -> pd.DataFrame:
                 f"{name} {format_money(cost, cur)}" if len(c.shares) > 1 else name
                 for name, cost in c.shares
             ),
-            "includes": "; ".join(f"{p.component} ({p.quantity:,.4g} {p.unit})" for p in c.parts),
+            "includes": "; ".join(
+                f"{p.component} ({_quantity(p.quantity)} {p.unit})" for p in c.parts
+            ),
             "category": c.category,
             "monthly cost": c.monthly_cost,
         }
@@ -214,6 +216,11 @@ def cost_by_resource_table(plan: Plan) -> pd.DataFrame:
     order = {region: i for i, region in enumerate(plan.deployments)}
     rows.sort(key=lambda r: order.get(str(r["region"]), len(order)))  # stable: line-item order
     return pd.DataFrame(rows)
+
+
+def _quantity(value: float) -> str:
+    """A monthly quantity as a person reads it: 2,164 hour, 0.5 GB, never 3.229e+04."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.4g}"
 
 
 def write_outputs(plan: Plan, out_dir: str | Path, diagram: Diagram | None = None) -> list[Path]:

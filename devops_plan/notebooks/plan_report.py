@@ -143,7 +143,7 @@ def node_pools_report(plan: Plan) -> ReportTable:
 
 def dr_options_report(plan: Plan) -> ReportTable:
     """The DR options table as the report shows it."""
-    columns = Columns(money=("monthly cost",))
+    columns = Columns(money=("monthly cost of the strategy",))
     return style_table(dr_options_table(plan), plan.currency, "dr-options", columns)
 
 

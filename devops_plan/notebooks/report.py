@@ -53,7 +53,7 @@ REPORT_CSS = """
 table.dp-table { border-collapse: collapse; margin: .5em 0 1em 0; font-size: .92em;
   max-width: 100%; }
 table.dp-table th, table.dp-table td { padding: .25em .6em; border-bottom: 1px solid #dde2e6;
-  white-space: normal; overflow-wrap: anywhere; vertical-align: top; }
+  white-space: normal; overflow-wrap: break-word; vertical-align: top; }
 table.dp-table th { background: #f1f4f7; font-weight: 600; }
 table.dp-table .dp-text { text-align: left; }
 table.dp-table .dp-num { text-align: right; white-space: nowrap; }
@@ -64,6 +64,7 @@ table.dp-table .dp-num { text-align: right; white-space: nowrap; }
   table.dp-table { font-size: 7pt; width: 100%; }
   table.dp-table th, table.dp-table td { padding: .15em .25em; }
   table.dp-table .dp-num { white-space: normal; }
+  table.dp-table th, table.dp-table td { overflow-wrap: anywhere; }
   table.dp-table tr, .dp-card, figure, img { break-inside: avoid; }
   table.dp-table thead { display: table-header-group; }
   h1, h2, h3 { break-after: avoid; }

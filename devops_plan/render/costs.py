@@ -92,7 +92,7 @@ def _resource(region: str, resource: str, items: list[LineItemOut]) -> ResourceC
     )
 
 
-_MEASURE = re.compile(r"[\d.]|^x$")
+_MEASURE = re.compile(r"[\d.]|^x$|^(GiB|GB|TiB|TB|MiB|vCPU)$")
 
 
 def short_component(component: str) -> str:
