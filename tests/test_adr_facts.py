@@ -11,28 +11,20 @@ from decimal import Decimal
 
 import pytest
 
-from devops_plan import build_plan, load_design
+from devops_plan import build_plan
 from devops_plan.defaults import decision_texts
-from devops_plan.engine.variants import with_second_region
 from devops_plan.plan import DecisionOut, OptionOut, Plan
 from devops_plan.render.adr.render import render_body
 from devops_plan.units import parse_duration
 
-from .conftest import DESIGNS
+from .conftest import DESIGNS, examples_and_second_regions
 
 EXAMPLES = sorted(p.stem for p in DESIGNS.glob("*.yaml"))
 MONEY = r"([\d,]+\.\d\d) [A-Z]{3}"
 
 
 def _plans() -> list[tuple[str, Plan]]:
-    out = []
-    for name in EXAMPLES:
-        design = load_design(DESIGNS / f"{name}.yaml")
-        out.append((name, build_plan(design)))
-        second = with_second_region(design)
-        if second is not None:
-            out.append((f"{name}+second-region", build_plan(second)))
-    return out
+    return [(name, build_plan(design)) for name, design in examples_and_second_regions()]
 
 
 PLANS = _plans()

@@ -11,15 +11,14 @@ from decimal import Decimal
 
 import pytest
 
-from devops_plan import build_plan, load_design
+from devops_plan import build_plan
 from devops_plan import notebooks as nbk
-from devops_plan.engine.variants import with_second_region
 from devops_plan.plan import Plan
 from devops_plan.render.costs import resource_costs, short_component
 from devops_plan.render.diagram import build_scene, render_diagram
 from devops_plan.units import format_money
 
-from .conftest import DESIGNS
+from .conftest import DESIGNS, examples_and_second_regions
 
 EXAMPLES = sorted(p.stem for p in DESIGNS.glob("*.yaml"))
 # The plan report is 1,300 px wide inside its margins; box text is 11 pt. A drawing at most
@@ -28,14 +27,7 @@ MAX_WIDTH_PT = 1600
 
 
 def _variants() -> list[tuple[str, Plan]]:
-    out = []
-    for name in EXAMPLES:
-        design = load_design(DESIGNS / f"{name}.yaml")
-        out.append((name, build_plan(design)))
-        second = with_second_region(design)
-        if second is not None:
-            out.append((f"{name}+second-region", build_plan(second)))
-    return out
+    return [(name, build_plan(design)) for name, design in examples_and_second_regions()]
 
 
 VARIANTS = _variants()
