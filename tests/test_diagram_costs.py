@@ -122,3 +122,19 @@ def test_the_drawing_fits_a_page_and_shows_the_labels(name: str, plan: Plan) -> 
     assert size and int(size.group(1)) <= MAX_WIDTH_PT, size.group(0) if size else svg[:200]
     for c in build_scene(plan).all_costs():
         assert f"{format_money(c.amount, plan.currency)}/mo" in svg
+
+
+def test_a_large_drawing_explains_its_lines_instead_of_labelling_each() -> None:
+    from benchmarks.synthetic import synthetic_design
+    from devops_plan.render.diagram.scene import LEGEND, MAX_BOXES_WITH_EDGE_LABELS
+
+    scene = build_scene(build_plan(synthetic_design(40)))
+    assert len(list(scene.all_boxes())) > MAX_BOXES_WITH_EDGE_LABELS
+    assert not [link for link in scene.links if link.label]
+    assert scene.title[-1] == LEGEND
+    # The boxes at the ends of the replication links still say what they are.
+    lines = [line for b in scene.all_boxes() for line in b.lines]
+    assert any("sync replica" in line for line in lines)
+    assert any("async" in line for line in lines)
+    small = build_scene(VARIANTS[0][1])
+    assert LEGEND not in small.title and any(link.label for link in small.links)
