@@ -15,6 +15,7 @@ from ..atomic import write_atomic
 from ..design import load_design
 from ..errors import UserError
 from ..exploration import DIMENSIONS, design_space, explore, frontier
+from ..exploration.budget import BudgetAdvice, budget_advice, worth_saying
 from ..units import format_duration, format_money
 from . import options
 from ._common import app, err, out, table, user_errors
@@ -109,6 +110,23 @@ def _as_json(df: Any, best: Any) -> dict[str, Any]:
         "frontier_size": int(df["on_frontier"].sum()),
         "current": _records(current)[0] if not current.empty else None,
         "frontier": _records(best),
+        "budget_advice": _advice_json(budget_advice(df)),
+    }
+
+
+def _advice_json(advice: BudgetAdvice | None) -> dict[str, Any] | None:
+    if advice is None:
+        return None
+    return {
+        "line": advice.line(),
+        "within_budget": advice.within,
+        "within_budget_meeting_targets": advice.within_meeting,
+        "cheapest": advice.cheapest,
+        "cheapest_monthly_cost": advice.cheapest_cents / 100,
+        "levers": [
+            {"dimension": lv.dimension, "value": _plain(lv.value), "saving": lv.saving_cents / 100}
+            for lv in advice.levers
+        ],
     }
 
 
@@ -148,6 +166,10 @@ def _show(df: Any, best: Any) -> None:
             f"Cheapest candidate meeting the targets: #{ranked.index[0]} at "
             f"{format_money(cheapest['monthly_cost'], cur)} ({cheapest['availability']:g}%)."
         )
+    advice = budget_advice(df)
+    if worth_saying(advice):
+        assert advice is not None
+        out.print(advice.line(), markup=False, highlight=False, soft_wrap=True)
 
 
 _COLUMNS = ("#", "zones", "regions", "DR", "compute", "data", "nodes", "DB MAZ", "cache MAZ")

@@ -11,10 +11,22 @@ from rich.table import Table
 from ..atomic import write_atomic
 from ..design import load_design
 from ..engine import build_plan
+from ..engine.vocabulary import shipped_vocabulary
+from ..exploration.budget import with_budget_advice, with_purchase
 from ..plan import Plan
+from ..policies import POLICIES, POLICY_EXIT_CODE, failed_policies, parse_policies
 from ..units import format_duration, format_money
 from . import options
 from ._common import app, err, out, table, user_errors
+
+
+def _check_policies(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            parse_policies(value)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
+    return value
 
 
 @app.command("plan")
@@ -28,16 +40,28 @@ def plan_command(
     allow_missing_prices: bool = typer.Option(
         False, "--allow-missing-prices", help="Continue when prices are missing, with warnings."
     ),
+    fail_on: str | None = typer.Option(
+        None,
+        "--fail-on",
+        help="Exit 3 when the plan fails any of these policies: "
+        + ", ".join(POLICIES)
+        + " (comma-separated); one line per failed policy on stderr.",
+        callback=_check_policies,
+    ),
 ) -> None:
     """Size, place, check availability and DR, and price a design."""
     with user_errors():
+        loaded = load_design(design, vocabulary=shipped_vocabulary)
         plan = build_plan(
-            load_design(design),
+            loaded,
             cloud=cloud,
             region=region,
             purchase=purchase,
             allow_missing_prices=allow_missing_prices,
         )
+        if cloud is None and region is None:
+            # Over budget: what the design space can do about it (the sweep runs only then).
+            plan = with_budget_advice(with_purchase(loaded, purchase), plan)
         text = plan.to_json()
         if out_dir is not None:
             path = write_atomic(out_dir / "plan.json", text)
@@ -46,6 +70,11 @@ def plan_command(
             typer.echo(text, nl=False)
         else:
             show_plan(plan)
+    failed = failed_policies(plan, parse_policies(fail_on)) if fail_on else []
+    for line in failed:
+        err.print(line, markup=False)
+    if failed:
+        raise typer.Exit(POLICY_EXIT_CODE)
 
 
 def show_plan(plan: Plan) -> None:

@@ -16,34 +16,41 @@ from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..errors import DesignError, Problem
+from ..regions import CLOUDS
 from .checks import cross_field_problems
 from .locations import Loc, format_path, position
 from .messages import pydantic_problems
 from .models import Design
+from .vocabulary import VocabularyFor, vocabulary_problems
 
 MAX_DESIGN_BYTES = 5 * 1024 * 1024  # design files are hand-written; 5 MiB is generous
 MAX_DEPTH = 200
 
 
-def load_design(path: str | Path) -> Design:
-    """Read, parse and validate one design file."""
+def load_design(path: str | Path, *, vocabulary: VocabularyFor | None = None) -> Design:
+    """Read, parse and validate one design file; with `vocabulary` (cloud -> the names its
+    catalog knows), engines, node types and storage classes are checked against it too."""
     path = Path(path)
     text = _read_text(path)
-    return parse_design(text, str(path))
+    return parse_design(text, str(path), vocabulary=vocabulary)
 
 
-def parse_design(text: str, filename: str = "<design>") -> Design:
+def parse_design(
+    text: str, filename: str = "<design>", *, vocabulary: VocabularyFor | None = None
+) -> Design:
     """Validate design YAML given as text; `filename` is used in messages."""
     root = _parse_yaml(text, filename)
-    return _validate(root, filename)
+    return _validate(root, filename, vocabulary)
 
 
-def validate_files(paths: Iterable[str | Path]) -> dict[str, DesignError | None]:
+def validate_files(
+    paths: Iterable[str | Path], *, vocabulary: VocabularyFor | None = None
+) -> dict[str, DesignError | None]:
     """Each path mapped to its DesignError, or None when it is valid."""
     results: dict[str, DesignError | None] = {}
     for p in paths:
         try:
-            load_design(p)
+            load_design(p, vocabulary=vocabulary)
             results[str(p)] = None
         except DesignError as exc:
             results[str(p)] = exc
@@ -135,7 +142,7 @@ def _plain(node: Any, filename: str, depth: int = 0) -> Any:
 # --- validation ----------------------------------------------------------------------------
 
 
-def _validate(root: Any, filename: str) -> Design:
+def _validate(root: Any, filename: str, vocabulary: VocabularyFor | None = None) -> Design:
     data = _plain(root, filename)
     problems: list[Problem] = []
     design: Design | None = None
@@ -149,6 +156,9 @@ def _validate(root: Any, filename: str) -> Design:
         problems.append(Problem(filename, line, col, format_path(loc), message))
 
     cross_field_problems(data, add, lambda loc: position(root, loc)[0])
+    cloud = data.get("cloud", "aws")
+    if vocabulary is not None and cloud in CLOUDS:
+        vocabulary_problems(data, vocabulary(cloud), add)
     if problems:
         problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.path))
         raise DesignError(_dedupe(problems))

@@ -15,6 +15,8 @@ from ..plan import (
     DecisionOut,
     DROptionOut,
     DROut,
+    LatencyHopOut,
+    LatencyOut,
     LineItemOut,
     NodePoolOut,
     Plan,
@@ -29,6 +31,7 @@ from ..units import round_cents
 from .core import Core
 from .cost import summarize
 from .deployments import deployments
+from .latency import LatencyReport
 from .pools import NodePoolPlan
 from .recovery import Recovery
 
@@ -44,6 +47,7 @@ def assemble(
     suggestion: SuggestionOut | None,
     decisions: Sequence[DecisionOut],
     by_purchase: Mapping[str, Decimal],
+    notes: Sequence[str] = (),
 ) -> Plan:
     ctx = core.ctx
     summary = summarize(core.line_items)
@@ -82,8 +86,22 @@ def assemble(
                 for r in dict.fromkeys([*ctx.regions, ctx.dr_region])
             },
         ),
-        warnings=core.warnings,
+        warnings=(*core.warnings, *notes),
         deployments=deployments(core, serving),
+        latency=_latency_out(core.latency),
+    )
+
+
+def _latency_out(report: LatencyReport | None) -> LatencyOut | None:
+    if report is None:
+        return None
+    return LatencyOut(
+        target_ms=report.target_ms,
+        achieved_ms=report.achieved_ms,
+        meets_target=report.meets_target,
+        method="sum of the p95 of each stateless hop on the heaviest path from an entrypoint "
+        "(a bound); each hop sized to its share of the target",
+        path=tuple(LatencyHopOut(service=n, p95_ms=p, budget_ms=b) for n, p, b in report.path),
     )
 
 

@@ -244,7 +244,7 @@ def candidate_design(design: Design, candidate: Candidate) -> Design:
     )
 
 
-def candidate_of(row: Mapping[str, Any]) -> Candidate:
+def candidate_of(row: Mapping[str, Any] | pd.Series) -> Candidate:
     """The Candidate of one row of `explore`'s DataFrame (a Series or a dict)."""
 
     def flag(value: Any) -> bool | None:

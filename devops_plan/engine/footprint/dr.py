@@ -72,8 +72,16 @@ def _replicas(ctx: Context, services: Sequence[ServicePlan]) -> list[CostCompone
             out += data.database(
                 ctx, s, ctx.dr_region, category="dr", multi_az=False, replicas=0, prefix="dr-db"
             )
-            out.append(daily_changes(ctx, s, "dr-replication", "replication traffic"))
+            if _replicates_by_transfer(ctx, s):
+                out.append(daily_changes(ctx, s, "dr-replication", "replication traffic"))
     return out
+
+
+def _replicates_by_transfer(ctx: Context, s: ServicePlan) -> bool:
+    # Engines priced by their work bill cross-region replication in that work (DSQL's
+    # replicated writes, a multi-region Spanner or Cosmos DB account), not as transfer.
+    facts = ctx.engines.get(s.engine or "")
+    return facts is None or facts.pricing == "instance"
 
 
 def pilot_light(
@@ -131,7 +139,7 @@ def active_active(
     full = region_components(ctx, ctx.dr_region, services, pools, lb_capacity=False, category="dr")
     full = [c for c in full if not c.resource.startswith("bucket/")]
     for s in services:
-        if s.kind == Kind.database:
+        if s.kind == Kind.database and _replicates_by_transfer(ctx, s):
             full.append(daily_changes(ctx, s, "dr-replication", "replication traffic"))
     return backup_restore(ctx, services, pools) + full
 
