@@ -72,8 +72,15 @@ def _check(plan: Plan, decision: DecisionOut, o: OptionOut, line: str) -> int:
     if m := re.search(r"its (RTO|RPO) of (\S+) (meets|misses) the (\S+) target", line):
         achieved = o.rto if m.group(1) == "RTO" else o.rpo
         target = t.rto if m.group(1) == "RTO" else t.rpo
+        assert achieved is not None, line
         assert achieved == parse_duration(m.group(2)) and target == parse_duration(m.group(4))
         assert (achieved <= target) == (m.group(3) == "meets"), line
+        return 1
+    if m := re.search(r"RTO (\S+), RPO (\S+) \((meets|misses) the DR targets\)", line):
+        assert o.rto is not None and o.rpo is not None, line
+        assert (parse_duration(m.group(1)), parse_duration(m.group(2))) == (o.rto, o.rpo), line
+        met = o.rto <= t.rto and o.rpo <= t.rpo
+        assert met == (m.group(3) == "meets"), line
         return 1
     assert not re.search(r"cheapest|lowest|most expensive|meets the|misses the", line), line
     return 0
@@ -90,7 +97,9 @@ def test_every_cost_and_target_sentence_matches_the_options_numbers(name: str, p
             lines = sections[o.name]
             made = sum(_check(plan, decision, o, line) for line in lines)
             # Every option says where it stands on cost, and on each target that applies.
-            assert made >= (3 if o.rto is not None else 2 if o.availability is not None else 1)
+            figures = (o.rto, o.rpo, o.availability)
+            expected = 1 + sum(f is not None for f in figures)
+            assert made >= expected, (decision.id, o.name, lines)
             claims += made
     assert claims > 0
 
@@ -113,3 +122,23 @@ def test_the_shipped_decision_texts_claim_no_numbers() -> None:
         re.IGNORECASE,
     )
     assert [t for t in texts if quantitative.search(t)] == []
+
+
+@pytest.mark.parametrize("missing", ["rto", "rpo"])
+def test_a_recovery_figure_not_computed_is_said_so_never_shown_or_judged_as_zero(
+    missing: str,
+) -> None:
+    plan = next(p for n, p in PLANS if n == "shop")
+    decision = next(d for d in plan.decisions if d.id == "dr-strategy")
+    options = tuple(o.model_copy(update={missing: None}) for o in decision.options)
+    decision = decision.model_copy(update={"options": options})
+    plan = plan.model_copy(update={"decisions": (decision,)})
+    body = render_body(plan, decision)
+    what = missing.upper()
+    assert f"{what} not computed" in body
+    assert not re.search(rf"{what} (of )?0s\b", body), body
+    for o in decision.options:
+        lines = _sections(body)[o.name]
+        # Judged on what it has: the other recovery figure and its cost, never the missing one.
+        assert not any(f"its {what} of" in line for line in lines), lines
+        assert sum(_check(plan, decision, o, line) for line in lines) >= 2

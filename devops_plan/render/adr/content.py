@@ -63,13 +63,18 @@ def _targets_sentence(plan: Plan) -> str:
 
 
 def _is_recovery(options: Sequence[OptionOut]) -> bool:
-    return any(o.rto is not None for o in options)
+    return any(o.rto is not None or o.rpo is not None for o in options)
+
+
+def _recovery(figure: int | None, what: str) -> str:
+    # A figure the engine did not compute is said so, never shown as 0s (which would read as perfect).
+    return f"{what} not computed" if figure is None else f"{what} {format_duration(figure)}"
 
 
 def _measure(o: OptionOut) -> str:
     """What an option achieves, in the terms its targets are set in."""
-    if o.rto is not None:
-        return f"RTO {format_duration(o.rto)}, RPO {format_duration(o.rpo or 0)}"
+    if o.rto is not None or o.rpo is not None:
+        return f"{_recovery(o.rto, 'RTO')}, {_recovery(o.rpo, 'RPO')}"
     if o.availability is not None:
         return f"availability {_pct(o.availability)}"
     return "no measured outcome"
@@ -263,10 +268,12 @@ def option_facts(plan: Plan, decision: DecisionOut, o: OptionOut) -> tuple[list[
         more = format_money(o.monthly_cost - cheapest.monthly_cost, cur)
         cons.append(f"it costs {more} a month more than the cheapest option, {cheapest.name}")
     t = plan.targets
+    # Each recovery figure is judged only when the engine computed it.
     if o.rto is not None:
         _against(pros, cons, "RTO", o.rto, t.rto)
-        _against(pros, cons, "RPO", o.rpo or 0, t.rpo)
-    elif o.availability is not None:
+    if o.rpo is not None:
+        _against(pros, cons, "RPO", o.rpo, t.rpo)
+    if o.availability is not None:
         points = Decimal(str(o.availability)) - Decimal(str(t.availability))
         # Every digit the plan has: 99.949984% misses 99.95%, which "99.95%" would hide.
         achieved = f"{Decimal(str(o.availability)).normalize():f}%"
