@@ -9,7 +9,6 @@ beside the original. The callbacks run without a kernel, so tests drive them by 
 
 from __future__ import annotations
 
-import html
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -27,6 +26,7 @@ from .engine import Planner, build_plan
 from .engine.context import resolve_regions
 from .engine.variants import region_sequence, with_load
 from .errors import DevopsPlanError
+from .escape import html_text
 from .plan import Plan
 from .regions import find_region
 from .render.chart_data import CHART_DATA
@@ -352,7 +352,7 @@ class Explorer:
         self.error = message
         self.status.value = (
             '<div style="color:#b2182b"><b>Cannot plan this combination:</b><pre>'
-            + html.escape(message)
+            + html_text(message)
             + "</pre>The figures below are from the last plan that worked.</div>"
         )
         self.last_replan_s = time.perf_counter() - started
@@ -386,7 +386,7 @@ class Explorer:
         except DevopsPlanError as exc:
             self.diagram.value = (
                 '<div style="color:#b2182b"><b>The diagram could not be drawn:</b><pre>'
-                + html.escape(str(exc))
+                + html_text(str(exc))
                 + "</pre></div>"
             )
 
@@ -402,11 +402,11 @@ class Explorer:
             written = save_design_variant(self.path, self.design())
         except (DevopsPlanError, OSError, ValueError) as exc:
             self.saved.value = (
-                f'<span style="color:#b2182b">Not saved: {html.escape(str(exc))}</span>'
+                f'<span style="color:#b2182b">Not saved: {html_text(str(exc))}</span>'
             )
             return None
         self.saved.value = (
-            f'Saved as <code class="devops-plan-saved">{html.escape(str(written))}</code>'
+            f'Saved as <code class="devops-plan-saved">{html_text(str(written))}</code>'
         )
         return written
 
@@ -419,12 +419,12 @@ def numbers_html(plan: Plan) -> str:
     from .notebooks import key_figures
 
     rows = "".join(
-        f'<tr data-figure="{k.key}" data-value="{html.escape(k.value)}">'
-        f'<th style="text-align:left;padding-right:1em">{html.escape(k.label)}</th>'
-        f"<td>{html.escape(k.text)}</td></tr>"
+        f'<tr data-figure="{k.key}" data-value="{html_text(k.value)}">'
+        f'<th style="text-align:left;padding-right:1em">{html_text(k.label)}</th>'
+        f"<td>{html_text(k.text)}</td></tr>"
         for k in key_figures(plan)
     )
-    warnings = "".join(f"<li>{html.escape(x)}</li>" for x in plan.warnings)
+    warnings = "".join(f"<li>{html_text(x)}</li>" for x in plan.warnings)
     extra = (
         f"<details><summary>{len(plan.warnings)} warning(s)</summary><ul>{warnings}</ul></details>"
         if warnings

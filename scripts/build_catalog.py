@@ -72,8 +72,9 @@ def q(value: Decimal) -> Decimal:
 
 
 def fmt_dec(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
+    # A product that costs nothing says so: the catalog reader refuses a bare 0 (a typo or a
+    # corrupt row too often) and reads `free` as 0.
+    return "free" if value == 0 else format(value.normalize(), "f")
 
 
 def fmt_num(value: float | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -38,3 +39,19 @@ def examples_and_second_regions() -> list[tuple[str, Any]]:
         if second is not None:
             out.append((f"{path.stem}+second-region", second))
     return out
+
+
+# Fault and fuzz loops run a quick count by default and a long one under `pytest -m slow`
+# (the long run is asked for by the marker expression; make test runs the quick count).
+_LONG_RUN = "DEVOPS_PLAN_LONG_RUN"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    expr = str(config.getoption("markexpr") or "")
+    if re.search(r"(?<!not )\bslow\b", expr):
+        os.environ[_LONG_RUN] = "1"
+
+
+def runs(quick: int, long: int) -> int:
+    """How many cases a fuzz or fault loop runs: `long` under `pytest -m slow`, else `quick`."""
+    return long if os.environ.get(_LONG_RUN) == "1" else quick

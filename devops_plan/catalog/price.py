@@ -40,6 +40,28 @@ CATEGORIES = (
     "containers",
     "queue",
 )
+# The units a product of each category is sold in: a compute row priced per GB-month is a
+# mistake (a unit changed by hand, a wrong column), not a price.
+CATEGORY_UNITS: dict[str, tuple[str, ...]] = {
+    "compute": ("hour",),
+    # Instances per hour; serverless engines per stored GB-month and per million units of
+    # work (Aurora DSQL DPUs, Spanner and Cosmos storage).
+    "database": ("hour", "GB-month", "request-million"),
+    "database_storage": ("GB-month",),
+    "cache": ("hour",),
+    "block_storage": ("GB-month",),
+    "snapshot": ("GB-month",),
+    "object_storage": ("GB-month",),
+    "load_balancer": ("hour", "LCU-hour", "GB"),
+    "nat": ("hour", "GB"),
+    "kubernetes": ("hour",),
+    "network": ("GB",),
+    "containers": ("vCPU-hour", "GB-hour"),
+    "queue": ("request-million", "hour"),
+}
+# Categories where a product may really cost nothing (a free control-plane tier, traffic a
+# cloud does not charge for); such a row says `free` as its unit price.
+FREE_CATEGORIES = frozenset({"kubernetes", "network"})
 ENGINES = ("postgres", "mysql", "redis", "aurora-postgresql", "aurora-dsql", "spanner", "cosmos")
 DEPLOYMENTS = ("single_az", "multi_az")
 GENERATIONS = ("current", "previous")

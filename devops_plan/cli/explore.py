@@ -11,9 +11,10 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from ..atomic import write_atomic
+from ..atomic import check_output_file, output_errors, write_atomic
 from ..design import load_design
 from ..errors import UserError
+from ..escape import csv_cell
 from ..exploration import DIMENSIONS, design_space, explore, frontier
 from ..exploration.budget import BudgetAdvice, budget_advice, worth_saying
 from ..units import format_duration, format_money
@@ -53,6 +54,8 @@ def explore_command(
     loads = _numbers(load, float, "numbers")
     zone_counts = _numbers(zones, int, "whole numbers")
     with user_errors():
+        if csv is not None:
+            check_output_file(csv, "--csv")
         d = load_design(design)
         space = design_space(d, zones=zone_counts, load_multipliers=loads or (1.0,))
         df = explore(d, space)
@@ -62,13 +65,23 @@ def explore_command(
                 + "; ".join(df.attrs["unplannable_reasons"][:3])
             )
         if csv is not None:
-            path = write_atomic(csv, df.to_csv(lineterminator="\n"))
+            with output_errors(csv, "the candidates CSV"):
+                path = write_atomic(csv, spreadsheet_safe(df).to_csv(lineterminator="\n"))
             err.print(f"wrote {path} ({len(df):,} candidates)", markup=False)
         best = frontier(df, top=top)
         if as_json:
             typer.echo(json.dumps(_as_json(df, best), indent=2))
         else:
             _show(df, best)
+
+
+def spreadsheet_safe(df: Any) -> Any:
+    """The candidates with every text cell safe to open in a spreadsheet (csv_cell)."""
+    safe = df.copy()
+    for name in safe.columns:
+        if safe[name].dtype == object or pd.api.types.is_string_dtype(safe[name].dtype):
+            safe[name] = safe[name].map(lambda v: csv_cell(v) if isinstance(v, str) else v)
+    return safe
 
 
 def _records(rows: Any) -> list[dict[str, Any]]:

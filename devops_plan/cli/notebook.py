@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..atomic import check_output_folder
 from ..notebooks import (
     NotebookInfo,
     ProgressHook,
@@ -75,6 +76,7 @@ def run_command(
 ) -> None:
     """Run a notebook headless: the executed notebook, its outputs, and with --html a report."""
     with user_errors():
+        check_output_folder(out_dir, "--out")
         values = parse_assignments(parameter)
         # Only on a terminal: in CI logs and pipes a redrawn bar is noise.
         with _progress_bar(name, disabled=no_progress or as_json or not err.is_terminal) as hook:

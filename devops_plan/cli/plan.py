@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from ..atomic import write_atomic
+from ..atomic import check_output_folder, output_errors, write_atomic
 from ..design import load_design
 from ..engine import build_plan
 from ..engine.vocabulary import shipped_vocabulary
@@ -51,6 +51,8 @@ def plan_command(
 ) -> None:
     """Size, place, check availability and DR, and price a design."""
     with user_errors():
+        if out_dir is not None:
+            check_output_folder(out_dir, "--out")
         loaded = load_design(design, vocabulary=shipped_vocabulary)
         plan = build_plan(
             loaded,
@@ -64,7 +66,8 @@ def plan_command(
             plan = with_budget_advice(with_purchase(loaded, purchase), plan)
         text = plan.to_json()
         if out_dir is not None:
-            path = write_atomic(out_dir / "plan.json", text)
+            with output_errors(out_dir, "plan.json"):
+                path = write_atomic(out_dir / "plan.json", text)
             err.print(f"wrote {path}", markup=False)
         if as_json:
             typer.echo(text, nl=False)

@@ -10,6 +10,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from ..atomic import check_output_file, output_errors
 from ..catalog import BASE_REGIONS, CLOUDS, Catalog, Price, load_catalog
 from ..errors import CatalogError
 from ..units import format_money, format_rate
@@ -194,23 +195,33 @@ def refresh(
         None, "--base", help="Catalog to merge into (default: --out if it exists, else shipped)."
     ),
     verbose: bool = typer.Option(False, "--verbose", help="List every skipped price entry."),
+    max_drop: float = typer.Option(
+        25,
+        "--max-drop",
+        min=0,
+        max=100,
+        help="Refuse the refresh when more than this percent of the products the catalog "
+        "has for these regions and services is missing from the answer.",
+    ),
 ) -> None:
     """Rebuild AWS rows from the AWS Price List API (boto3 `pricing` GetProducts)."""
     from ..catalog.refresh_aws import SERVICES, refresh_aws
 
     with user_errors():
+        check_output_file(out_path, "--out")
         if cloud != "aws":
             raise CatalogError(
                 f"catalog refresh supports aws only (got {cloud!r}); the GCP and Azure "
                 "catalogs are edited in scripts/build_catalog.py"
             )
-        with err.status("fetching AWS prices...") as status:
+        with err.status("fetching AWS prices...") as status, output_errors(out_path, "the catalog"):
             result = refresh_aws(
                 regions,
                 out_path,
                 services=tuple(services) if services else SERVICES,
                 base=base,
                 progress=lambda what: status.update(f"fetching {what}..."),
+                max_drop=max_drop / 100,
             )
     out.print(
         f"wrote {result.written} rows to {result.out} "

@@ -4,10 +4,10 @@ Jupyter displays (HTML or a pandas Styler) and nbconvert keeps in the HTML repor
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from ..escape import html_text
 from ..plan import Plan
 from ..units import format_duration, format_money
 from .cells import cost_by_resource_table, dr_options_table, node_pools_table, sizing_table
@@ -101,11 +101,11 @@ def _notes(plan: Plan) -> str:
     if sug is not None:
         delta = format_money(sug.monthly_cost_delta, plan.currency, signed=True)
         out.append(
-            f"<p><b>Suggestion:</b> {html.escape(sug.description)}: {sug.achieved:g}% "
-            f"({html.escape(delta)} a month).</p>"
+            f"<p><b>Suggestion:</b> {html_text(sug.description)}: {sug.achieved:g}% "
+            f"({html_text(delta)} a month).</p>"
         )
     if plan.warnings:
-        items = "".join(f"<li>{html.escape(w)}</li>" for w in plan.warnings)
+        items = "".join(f"<li>{html_text(w)}</li>" for w in plan.warnings)
         out.append(f"<p><b>Warnings</b></p><ul>{items}</ul>")
     return "".join(out)
 
@@ -114,12 +114,12 @@ def report_header(plan: Plan, generated_at: str = "") -> HTML:
     """The title block (design, cloud, regions, catalog date, generated at), the key figures
     as cards, the suggestion and warnings. `generated_at` is shown as given; empty shows the
     catalog's date, so the same plan gives the same report (no clock)."""
-    title = html.escape(plan.design)
+    title = html_text(plan.design)
     subtitle = (
-        f'<p class="dp-subtitle">{html.escape(plan.description)}</p>' if plan.description else ""
+        f'<p class="dp-subtitle">{html_text(plan.description)}</p>' if plan.description else ""
     )
     meta = "".join(
-        f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in _meta(plan, generated_at)
+        f"<dt>{html_text(k)}</dt><dd>{html_text(v)}</dd>" for k, v in _meta(plan, generated_at)
     )
     return _html(
         f"<style>{REPORT_CSS}</style>"

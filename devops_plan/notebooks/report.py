@@ -6,12 +6,12 @@ file, and the CSS that keeps the page readable on screen and on A4 paper."""
 from __future__ import annotations
 
 import base64
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from ..escape import html_text
 from ..units import format_money
 
 if TYPE_CHECKING:
@@ -122,8 +122,8 @@ class ReportTable:
     frame: pd.DataFrame  # what is shown, index already a column
 
     def to_html(self) -> str:
-        html_text: str = self.styler.to_html()
-        return html_text
+        text: str = self.styler.to_html()
+        return text
 
     def _repr_html_(self) -> str:
         return self.to_html()
@@ -147,7 +147,8 @@ def style_table(frame: pd.DataFrame, currency: str, name: str, columns: Columns)
     styler = table.style
     styler.set_uuid(name)
     styler.hide(axis="index")
-    styler.format(formats, na_rep="")
+    # Every cell HTML-escaped before its formatter: names and notes can come from a design.
+    styler.format(formats, na_rep="", escape="html")
     styler.set_table_attributes('class="dp-table"')
     styler.set_td_classes(_cell_classes(table, numeric))
     styler.set_table_styles(
@@ -202,10 +203,10 @@ def cards_html(cards: Sequence[Card]) -> str:
     for c in cards:
         verdict = "" if c.ok is None else (" dp-ok" if c.ok else " dp-bad")
         items.append(
-            f'<div class="dp-card{verdict}" data-figure="{html.escape(c.key)}">'
-            f'<div class="dp-label">{html.escape(c.label)}</div>'
-            f'<div class="dp-value">{html.escape(c.value)}</div>'
-            f'<div class="dp-detail">{html.escape(c.detail)}</div></div>'
+            f'<div class="dp-card{verdict}" data-figure="{html_text(c.key)}">'
+            f'<div class="dp-label">{html_text(c.label)}</div>'
+            f'<div class="dp-value">{html_text(c.value)}</div>'
+            f'<div class="dp-detail">{html_text(c.detail)}</div></div>'
         )
     return f'<div class="dp-cards">{"".join(items)}</div>'
 
@@ -213,11 +214,11 @@ def cards_html(cards: Sequence[Card]) -> str:
 def diagram_html(svg: str, href: str = "", alt: str = "architecture diagram") -> str:
     """An SVG image scaled to the page width; with `href`, a link to the full-size file."""
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    image = f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(alt)}"/>'
+    image = f'<img src="data:image/svg+xml;base64,{data}" alt="{html_text(alt)}"/>'
     if href:
-        image = f'<a href="{html.escape(href)}">{image}</a>'
+        image = f'<a href="{html_text(href)}">{image}</a>'
         caption = (
-            f'Scaled to the page; full size: <a href="{html.escape(href)}">{html.escape(href)}</a>'
+            f'Scaled to the page; full size: <a href="{html_text(href)}">{html_text(href)}</a>'
         )
     else:
         caption = "Scaled to the page; the full-size SVG is written with out_dir."

@@ -4,12 +4,12 @@ come from names (it draws random UUIDs), and nothing is rendered into the workin
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from ...escape import html_text
 from ...plan import Plan
 from .icons import icon_source
 from .model import Box, Group, Link, Scene
@@ -176,11 +176,11 @@ def _label(box: Box, src: str) -> str:
     grey = "#8A939B" if box.dormant else "#2D3436"
     border = ' BORDER="1" COLOR="#B0B7BE" STYLE="dashed"' if box.dormant else ' BORDER="0"'
     rows = [
-        f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{ICON_PT}" HEIGHT="{ICON_PT}"><IMG SRC="{html.escape(src)}" SCALE="TRUE"/></TD></TR>',
-        f'<TR><TD><FONT POINT-SIZE="13" COLOR="{grey}"><B>{html.escape(box.title)}</B></FONT></TD></TR>',
+        f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{ICON_PT}" HEIGHT="{ICON_PT}"><IMG SRC="{html_text(src)}" SCALE="TRUE"/></TD></TR>',
+        f'<TR><TD><FONT POINT-SIZE="13" COLOR="{grey}"><B>{html_text(box.title)}</B></FONT></TD></TR>',
     ]
     rows += [
-        f'<TR><TD><FONT POINT-SIZE="11" COLOR="{grey}">{html.escape(line)}</FONT></TD></TR>'
+        f'<TR><TD><FONT POINT-SIZE="11" COLOR="{grey}">{html_text(line)}</FONT></TD></TR>'
         for line in box.text()
     ]
     return (
@@ -191,7 +191,7 @@ def _label(box: Box, src: str) -> str:
 def _html_lines(lines: Sequence[str], size: int, bold_first: bool = False) -> str:
     out = []
     for i, line in enumerate(lines):
-        text = html.escape(line)
+        text = html_text(line)
         if bold_first and i == 0:
             text = f"<B>{text}</B>"
         out.append(f'<FONT POINT-SIZE="{size if i or not bold_first else size + 3}">{text}</FONT>')
