@@ -27,6 +27,7 @@ from .engine.context import resolve_regions
 from .engine.variants import region_sequence, with_load
 from .errors import DevopsPlanError
 from .escape import html_text
+from .exploration.budget import BUDGET_PREFIX, with_budget_advice
 from .plan import Plan
 from .regions import find_region
 from .render.chart_data import CHART_DATA
@@ -276,6 +277,8 @@ class Explorer:
         self.charts_drawn = 0
         self.diagrams_drawn = 0
         self._diagram_key: object = None
+        self._budget_lines: dict[str, tuple[str, ...]] = {}  # design JSON -> its budget line
+        self.budget_sweeps = 0
         self.last_replan_s = 0.0
         self.timings: dict[str, float] = {}  # seconds per stage of the last successful replan
         for control in self.controls.all:
@@ -325,8 +328,9 @@ class Explorer:
         where changed.
         """
         started = time.perf_counter()
+        design = self.design()
         try:
-            plan = build_plan(self.design(), cloud=self.cloud, planner=self.planner)
+            plan = build_plan(design, cloud=self.cloud, planner=self.planner)
         except DevopsPlanError as exc:
             self._cannot_plan(str(exc), started)
             return None
@@ -337,16 +341,36 @@ class Explorer:
         self._update_charts(plan)
         charts_at = time.perf_counter()
         self._update_diagram(plan)
+        diagram_at = time.perf_counter()
+        advised = self._with_budget_advice(design, plan)
+        if advised is not plan:  # over budget: the line comes after the rest is current
+            self.plan = plan = advised
+            self.numbers.value = numbers_html(plan)
         done = time.perf_counter()
         self.replans += 1
         self.last_replan_s = done - started
         self.timings = {
             "numbers_s": numbers_at - started,
             "charts_s": charts_at - numbers_at,
-            "diagram_s": done - charts_at,
+            "diagram_s": diagram_at - charts_at,
+            "budget_s": done - diagram_at,
             "total_s": done - started,
         }
         return plan
+
+    def _with_budget_advice(self, design: Design, plan: Plan) -> Plan:
+        """`plan` with the budget line `devops-plan plan` prints when over budget (not for
+        another cloud, as the CLI). The sweep behind it takes a few hundred milliseconds,
+        so each design's line is kept for when the controls come back to it."""
+        if self.cloud is not None or plan.cost.within_budget is not False:
+            return plan
+        key = design.model_dump_json()
+        if key not in self._budget_lines:
+            self.budget_sweeps += 1
+            advised = with_budget_advice(design, plan)
+            self._budget_lines[key] = advised.warnings[len(plan.warnings) :]
+        extra = self._budget_lines[key]
+        return plan.model_copy(update={"warnings": (*plan.warnings, *extra)}) if extra else plan
 
     def _cannot_plan(self, message: str, started: float) -> None:
         self.error = message
@@ -424,13 +448,20 @@ def numbers_html(plan: Plan) -> str:
         f"<td>{html_text(k.text)}</td></tr>"
         for k in key_figures(plan)
     )
-    warnings = "".join(f"<li>{html_text(x)}</li>" for x in plan.warnings)
+    # The budget line says what would bring the plan within budget: shown, not folded away.
+    budget = "".join(
+        f'<p class="devops-plan-budget" style="color:#b2182b">{html_text(x)}</p>'
+        for x in plan.warnings
+        if x.startswith(BUDGET_PREFIX)
+    )
+    others = [x for x in plan.warnings if not x.startswith(BUDGET_PREFIX)]
+    warnings = "".join(f"<li>{html_text(x)}</li>" for x in others)
     extra = (
-        f"<details><summary>{len(plan.warnings)} warning(s)</summary><ul>{warnings}</ul></details>"
+        f"<details><summary>{len(others)} warning(s)</summary><ul>{warnings}</ul></details>"
         if warnings
         else ""
     )
-    return f'<table class="devops-plan-figures">{rows}</table>{extra}'
+    return f'<table class="devops-plan-figures">{rows}</table>{budget}{extra}'
 
 
 __all__ = [

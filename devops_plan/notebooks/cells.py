@@ -14,6 +14,7 @@ from ..atomic import write_atomic
 from ..design import load_design
 from ..engine import build_plan
 from ..escape import markdown_cell, markdown_code, markdown_text
+from ..exploration.budget import with_budget_advice, with_purchase
 from ..plan import Plan
 from ..units import format_duration, format_money
 from .params import resolve_path
@@ -26,13 +27,19 @@ if TYPE_CHECKING:
 
 
 def load_plan(design: str | Path, cloud: str = "", region: str = "", purchase: str = "") -> Plan:
-    """Plan a design file; empty strings mean "as the design says" (notebook defaults)."""
-    return build_plan(
-        load_design(resolve_path(design)),
+    """Plan a design file; empty strings mean "as the design says" (notebook defaults).
+    Over budget, the plan's warnings end with the budget line, as `devops-plan plan` prints it
+    (the design space is swept only then, and only for the design's own cloud and region)."""
+    loaded = load_design(resolve_path(design))
+    plan = build_plan(
+        loaded,
         cloud=cloud or None,
         region=region or None,
         purchase=purchase or None,
     )
+    if cloud or region:
+        return plan
+    return with_budget_advice(with_purchase(loaded, purchase or None), plan)
 
 
 @dataclass(frozen=True)
