@@ -58,6 +58,15 @@ def test_nothing_is_cut_off_at_1400_px(browser: Any, report: Path) -> None:
     try:
         page.goto(report.as_uri(), wait_until="load")
         assert cut_off(page) == []
+        # Text reads from the left, numbers line up on the right (JupyterLab's output CSS
+        # right-aligns every cell unless the report's rules win).
+        aligns = page.eval_on_selector_all(
+            "table.dp-table td, .dp-report td",
+            "cells => cells.map(c => [c.classList.contains('dp-num') || c.classList.contains('num'),"
+            " getComputedStyle(c).textAlign])",
+        )
+        assert aligns and {a for num, a in aligns if not num} <= {"left", "start"}
+        assert {a for num, a in aligns if num} == {"right"}
         if report.name.startswith("cost_report"):
             return
         # The diagram fits the page and links to the full-size SVG beside the report.
