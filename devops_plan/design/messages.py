@@ -193,7 +193,7 @@ def message(err: Any) -> str:
         return _choice(ctx, got if kind != "union_tag_invalid" else ctx.get("tag"))
     if kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))
-        return f"must be {_PATTERNS.get(pattern, f'text matching {pattern}')} (got {got!r})"
+        return f"must be {_PATTERNS.get(pattern, f'text matching {pattern}')} (got {_short(got)})"
     if kind in ("too_short", "too_long"):
         n = ctx.get("min_length" if kind == "too_short" else "max_length")
         word = "at least" if kind == "too_short" else "at most"
