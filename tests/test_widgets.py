@@ -14,6 +14,7 @@ import pytest
 from devops_plan import build_plan, widgets
 from devops_plan.design import Design, StatelessService, load_design
 from devops_plan.design.variant import save_design_variant
+from devops_plan.exploration.budget import with_budget_advice
 from devops_plan.plan import Plan
 from devops_plan.render.chart_data import CHART_DATA
 from devops_plan.widget_charts import LiveBars, LivePoints
@@ -49,8 +50,10 @@ def shown(explorer: widgets.Explorer) -> dict[str, str]:
 
 
 def expected(explorer: widgets.Explorer) -> Plan:
-    """What the library plans for the controls' current settings, computed independently."""
-    return build_plan(widgets.apply_settings(explorer.base, explorer.controls.settings()))
+    """What the library plans for the controls' current settings, computed independently
+    (with the budget line `devops-plan plan` adds when over budget)."""
+    design = widgets.apply_settings(explorer.base, explorer.controls.settings())
+    return with_budget_advice(design, build_plan(design))
 
 
 def test_initial_view_is_the_design_as_written(explorer: widgets.Explorer, shop: Design) -> None:
