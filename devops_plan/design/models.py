@@ -6,6 +6,7 @@ in `loader.py`; this module is pure.
 
 from __future__ import annotations
 
+import string
 from datetime import timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -28,6 +29,7 @@ SLUG = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"
 WORD = r"^[a-z0-9][a-z0-9_-]*$"
 # Instance types and families as the clouds spell them: m7g, m6i.2xlarge, Standard_D4s_v5.
 INSTANCE = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+HEALTH_PATH = r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"  # an HTTP path: RFC 3986 path characters
 
 # Upper bounds that keep every number the model computes finite and every plan fast
 # (docs/design-file.md, "Limits"); the loader refuses anything above them with its location.
@@ -180,6 +182,17 @@ class ServiceBase(Model):
     availability: Percent | None = Field(default=None, description="override, percent")
 
 
+class Health(Model):
+    """Where a stateless service answers its liveness and readiness probes (and serves)."""
+
+    path: str = Field(
+        default="/healthz",
+        pattern=HEALTH_PATH,
+        description="HTTP path of the health check, starting with /",
+    )
+    port: int = Field(default=8080, ge=1, le=65535, description="container port it listens on")
+
+
 class StatelessService(ServiceBase):
     """Replicas behind a load balancer when an entrypoint: sized from its load."""
 
@@ -189,6 +202,7 @@ class StatelessService(ServiceBase):
     purchase: Purchase | None = None
     platform: Platform | None = None
     pool: str = Field(default="default", pattern=SLUG, description="Kubernetes node pool")
+    health: Health = Field(default_factory=Health, description="health checks: path and port")
 
 
 class DatabaseService(ServiceBase):
@@ -288,6 +302,45 @@ class DR(Model):
     )
 
 
+# An image reference (registry/path:tag or @digest) in which {design} and {service} stand for
+# the design's and each service's names.
+IMAGE = r"^[A-Za-z0-9{][A-Za-z0-9._/:@{}-]*$"
+IMAGE_FIELDS = frozenset({"design", "service"})
+
+
+def _image_template(value: str) -> str:
+    try:
+        fields = [
+            (f, spec, conv) for _, f, spec, conv in string.Formatter().parse(value) if f is not None
+        ]
+    except ValueError as exc:
+        raise ValueError(
+            f"unbalanced braces ({exc}): only {{design}} and {{service}} can stand in an image"
+        ) from None
+    for field, spec, conversion in fields:
+        if field not in IMAGE_FIELDS or spec or conversion:
+            raise ValueError(f"{{{field}}}: only {{design}} and {{service}} can stand in an image")
+    return value
+
+
+class Kubernetes(Model):
+    """What the exported manifests need that the plan cannot know."""
+
+    image: Annotated[str, AfterValidator(_image_template)] | None = Field(
+        default=None,
+        pattern=IMAGE,
+        max_length=255,
+        description="container image; {design} and {service} stand for the names "
+        "(default: registry.example.com/{design}/{service}:CHANGE-ME, a placeholder)",
+    )
+    namespace: str | None = Field(
+        default=None,
+        pattern=SLUG,
+        max_length=63,
+        description="namespace (default: the design name)",
+    )
+
+
 class Design(Model):
     schema_: str | None = Field(default=None, alias="$schema", exclude=True, max_length=2048)
     name: str = Field(pattern=SLUG, max_length=63)
@@ -300,6 +353,7 @@ class Design(Model):
     budget: Budget | None = None
     defaults: Defaults = Defaults()
     dr: DR = DR()
+    kubernetes: Kubernetes = Kubernetes()
     services: tuple[Service, ...] = Field(min_length=1, max_length=MAX_SERVICES)
 
     def service(self, name: str) -> Service:
