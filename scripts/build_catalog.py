@@ -64,6 +64,8 @@ class Row:
     deployment: str = ""
     currency: str = "USD"
     as_of: str = AS_OF
+    tier_start: Decimal | None = None  # a tier of a tiered product: where it starts
+    tier_end: Decimal | None = None  # and where it ends (None: the last tier)
 
 
 def q(value: Decimal) -> Decimal:
@@ -757,38 +759,6 @@ def aws_other() -> Iterator[Row]:
             source="AWS EC2 data transfer pricing, between availability zones, per GB in each "
             "direction (same in every region)",
         )
-        yield Row(
-            cloud="aws",
-            service="AmazonSQS",
-            category="queue",
-            product="sqs-requests",
-            region=region,
-            purchase="on_demand",
-            unit="request-million",
-            unit_price=D("0.40"),
-            source="AWS SQS pricing page, standard queue requests after the free tier, "
-            + ("us-east-1 list price" if region == "us-east-1" else "us-east-1 price; approximate"),
-        )
-        yield Row(
-            cloud="aws",
-            service="AmazonSQS",
-            category="queue",
-            product="sqs-fifo-requests",
-            region=region,
-            purchase="on_demand",
-            unit="request-million",
-            unit_price=D("0.50"),
-            source="AWS SQS pricing page, FIFO queue requests, "
-            + ("us-east-1 list price" if region == "us-east-1" else "us-east-1 price; approximate"),
-        )
-    yield from one(
-        "AWSDataTransfer",
-        "network",
-        "transfer-out",
-        "GB",
-        per_region("out"),
-        "AWS EC2 data transfer pricing, out to the internet, first 10 TB a month",
-    )
     yield from one(
         "AWSDataTransfer",
         "network",
@@ -823,10 +793,13 @@ def aws_other() -> Iterator[Row]:
 
 
 def aws_rows() -> Iterator[Row]:
+    from catalog_more import aws_more
+
     yield from aws_ec2()
     yield from aws_rds()
     yield from aws_elasticache()
     yield from aws_other()
+    yield from aws_more()
 
 
 # ---------------------------------------------------------------------------
@@ -1180,15 +1153,6 @@ def gcp_other() -> Iterator[Row]:
     yield from flat(
         "Networking",
         "network",
-        "egress-internet",
-        "GB",
-        {"*": "0.12"},
-        "Google Cloud network pricing page, Premium tier internet egress, first TiB, "
-        "worldwide destinations except China and Australia; approximate",
-    )
-    yield from flat(
-        "Networking",
-        "network",
         "egress-inter-zone",
         "GB",
         {"*": "0.01"},
@@ -1222,10 +1186,13 @@ def gcp_other() -> Iterator[Row]:
 
 
 def gcp_rows() -> Iterator[Row]:
+    from catalog_more import gcp_more
+
     yield from gcp_vms()
     yield from gcp_cloudsql()
     yield from gcp_memorystore()
     yield from gcp_other()
+    yield from gcp_more()
 
 
 # ---------------------------------------------------------------------------
@@ -1595,15 +1562,6 @@ def azure_other() -> Iterator[Row]:
     yield from flat(
         "Bandwidth",
         "network",
-        "egress-internet",
-        "GB",
-        {"*": "0.087"} | {r: "0.12" for r in zone2},
-        "Azure Bandwidth pricing page, internet egress after the first 100 GB, first 10 TB "
-        "(zone 1 North America/Europe 0.087, zone 2 Asia 0.12): list price by zone",
-    )
-    yield from flat(
-        "Bandwidth",
-        "network",
         "transfer-inter-az",
         "GB",
         {"*": "0"},
@@ -1629,14 +1587,6 @@ def azure_other() -> Iterator[Row]:
     yield from scaled(
         "Service Bus",
         "queue",
-        "service-bus-standard-ops",
-        "request-million",
-        "0.80",
-        f"{sb}, operations 13M-100M a month",
-    )
-    yield from scaled(
-        "Service Bus",
-        "queue",
         "service-bus-standard-base",
         "hour",
         "0.0135",
@@ -1645,26 +1595,31 @@ def azure_other() -> Iterator[Row]:
 
 
 def azure_rows() -> Iterator[Row]:
+    from catalog_more import azure_more
+
     yield from azure_vms()
     yield from azure_db()
     yield from azure_redis()
     yield from azure_other()
+    yield from azure_more()
 
 
 # ---------------------------------------------------------------------------
 
 
 def render(rows: Iterable[Row]) -> str:
-    ordered = sorted(rows, key=lambda r: (r.product, r.region, r.purchase, r.engine, r.deployment))
-    seen: set[tuple[str, ...]] = set()
+    def key(r: Row) -> tuple[str, str, str, str, str, Decimal]:
+        return (r.product, r.region, r.purchase, r.engine, r.deployment, r.tier_start or D(0))
+
+    ordered = sorted(rows, key=key)
+    seen: set[tuple[object, ...]] = set()
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS)
     for r in ordered:
-        key = (r.product, r.region, r.purchase, r.engine, r.deployment)
-        if key in seen:
-            raise SystemExit(f"duplicate catalog row: {key}")
-        seen.add(key)
+        if key(r) in seen:
+            raise SystemExit(f"duplicate catalog row: {key(r)}")
+        seen.add(key(r))
         writer.writerow(
             [
                 r.cloud,
@@ -1685,6 +1640,8 @@ def render(rows: Iterable[Row]) -> str:
                 r.category,
                 r.engine,
                 r.deployment,
+                "" if r.tier_start is None else fmt_dec(r.tier_start),
+                "" if r.tier_end is None else fmt_dec(r.tier_end),
             ]
         )
     return buf.getvalue()

@@ -29,9 +29,10 @@ from .price import (
     ENGINES,
     GENERATIONS,
     PURCHASES,
+    TIER_COLUMNS,
     UNITS,
-    Key,
     Price,
+    RowKey,
     describe_key,
     hint,
 )
@@ -75,6 +76,17 @@ def _float(column: str, value: str) -> float | None:
     return number
 
 
+def _tier(cell: Mapping[str, str]) -> tuple[Decimal, Decimal | None]:
+    """Where a tier starts and ends; (0, None) for an untiered row."""
+    start = _decimal("tier_start", cell["tier_start"]) if cell["tier_start"] else Decimal(0)
+    if not cell["tier_end"]:
+        return start, None
+    end = _decimal("tier_end", cell["tier_end"])
+    if end <= start:
+        raise _RowProblem("tier_end", f"expected a number above tier_start {start} (got {end})")
+    return start, end
+
+
 def _text(column: str, value: str) -> str:
     if not value.strip():
         raise _RowProblem(column, "must not be empty")
@@ -94,6 +106,7 @@ def _as_of(value: str) -> str:
 def _parse_row(cloud: str, cell: Mapping[str, str]) -> Price:
     if cell["cloud"] != cloud:
         raise _RowProblem("cloud", f"expected {cloud!r} (got {cell['cloud']!r})")
+    tier_start, tier_end = _tier(cell)
     return Price(
         cloud=cloud,
         service=_text("service", cell["service"]),
@@ -113,6 +126,8 @@ def _parse_row(cloud: str, cell: Mapping[str, str]) -> Price:
         deployment=_choice("deployment", cell["deployment"], DEPLOYMENTS, empty_ok=True),
         as_of=_as_of(cell["as_of"]),
         source=_text("source", cell["source"]),
+        tier_start=tier_start,
+        tier_end=tier_end,
     )
 
 
@@ -153,7 +168,7 @@ def _header(reader: Any, path: Path) -> dict[str, int]:
     except (csv.Error, UnicodeDecodeError) as exc:
         raise CatalogError(f"{path}:1: not a CSV file: {exc}") from None
     index = {name.strip(): i for i, name in enumerate(header)}
-    missing = [c for c in COLUMNS if c not in index]
+    missing = [c for c in COLUMNS if c not in index and c not in TIER_COLUMNS]
     if missing:
         raise CatalogError(
             f"{path}:1: missing column(s) {', '.join(missing)}; "
@@ -170,7 +185,7 @@ class _Rows:
         self.cloud, self.path, self.index = cloud, path, index
         self.rows: list[Price] = []
         self.problems: list[str] = []
-        self.seen: dict[Key, int] = {}
+        self.seen: dict[RowKey, int] = {}
 
     def add(self, line: int, fields: list[str]) -> bool:
         """Read one row; False once there are too many problems to go on."""
@@ -180,7 +195,9 @@ class _Rows:
                 f"{self.path}:{line}: expected {width} fields, found {len(fields)}"
             )
         else:
-            self._parse(line, {c: fields[self.index[c]] for c in COLUMNS})
+            self._parse(
+                line, {c: fields[self.index[c]] if c in self.index else "" for c in COLUMNS}
+            )
         if len(self.problems) >= _MAX_PROBLEMS:
             self.problems.append("(stopped after 20 problems)")
             return False
@@ -193,10 +210,10 @@ class _Rows:
             col = self.index[exc.column] + 1
             self.problems.append(f"{self.path}:{line}:{col}: column {exc.column}: {exc}")
             return
-        first = self.seen.setdefault(price.key, line)
+        first = self.seen.setdefault(price.row_key, line)
         if first != line:
             self.problems.append(
-                f"{self.path}:{line}: duplicate of line {first}: {describe_key(price.key)}"
+                f"{self.path}:{line}: duplicate of line {first}: {describe_key(price.row_key)}"
             )
         else:
             self.rows.append(price)
@@ -281,7 +298,7 @@ def format_catalog(rows: Iterable[Price]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for p in sorted(rows, key=lambda r: r.key):
+    for p in sorted(rows, key=lambda r: r.row_key):
         cells = {
             "cloud": p.cloud,
             "service": p.service,
@@ -301,6 +318,8 @@ def format_catalog(rows: Iterable[Price]) -> str:
             "category": p.category,
             "engine": p.engine,
             "deployment": p.deployment,
+            "tier_start": _fmt_decimal(p.tier_start) if p.tiered else "",
+            "tier_end": "" if p.tier_end is None else _fmt_decimal(p.tier_end),
         }
         writer.writerow([cells[c] for c in COLUMNS])
     return buf.getvalue()

@@ -370,12 +370,17 @@ def fetch(client: Any, query: Query) -> Iterator[str]:
 
 
 def merge(base: Sequence[Price], fresh: Sequence[Price]) -> tuple[list[Price], int, int]:
-    """`base` with every row of `fresh` replacing the row of the same key (or added)."""
-    by_key: dict[Key, Price] = {p.key: p for p in base}
-    replaced = sum(1 for p in fresh if p.key in by_key)
+    """`base` with the rows of each product key in `fresh` replacing that key's rows (all
+    tiers of a tiered product at once), or added; (rows, keys replaced, keys added)."""
+    by_key: dict[Key, list[Price]] = {}
+    for p in base:
+        by_key.setdefault(p.key, []).append(p)
+    new: dict[Key, list[Price]] = {}
     for p in fresh:
-        by_key[p.key] = p
-    return list(by_key.values()), replaced, len(fresh) - replaced
+        new.setdefault(p.key, []).append(p)
+    replaced = sum(1 for key in new if key in by_key)
+    by_key.update(new)
+    return [p for rows in by_key.values() for p in rows], replaced, len(new) - replaced
 
 
 def refresh_aws(

@@ -5,6 +5,11 @@ region, purchase option, an hourly or monthly quantity, a discount). `price_comp
 prices them all at once against a Catalog, collecting every missing price instead of
 pricing it as 0. Money is Decimal; a month is 730 hours; each line item is rounded to
 the cent (half up) and every total is the exact sum of its rounded line items.
+
+Tiered products (internet egress, queue requests ...) are priced by walking their tiers
+(Infracost's tier buckets): the components of one product in one region share a meter, in
+the order they are declared, so the second component starts where the first one's usage
+ended, as a bill does; each tier a component reaches is a line item of its own.
 """
 
 from __future__ import annotations
@@ -19,9 +24,11 @@ from ..errors import MissingPrice, PriceNotFound
 from ..units import HOURS_PER_MONTH, money, round_cents
 
 __all__ = [
+    "COMMITMENTS",
     "CostComponent",
     "CostSummary",
     "LineItem",
+    "Meter",
     "monthly_quantity",
     "price_components",
     "price_options",
@@ -32,6 +39,11 @@ __all__ = [
 _MONTH = Decimal(HOURS_PER_MONTH)
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
+# Purchase options that commit to a baseline: what runs above it is bought on demand.
+COMMITMENTS = frozenset({"reserved_1y", "reserved_3y", "savings_plan_1y", "savings_plan_3y"})
+# Usage so far this month per tiered product (its catalog key), shared by the components
+# priced in one call.
+Meter = dict[tuple[str, str, str, str, str], Decimal]
 
 
 @dataclass(frozen=True)
@@ -42,7 +54,9 @@ class CostComponent:
     multiplied by 730 for the month. `per="month"`: `quantity` is already monthly
     (100 GB-month stored, 4 million requests). `discount` is a fraction off the
     catalog price (0.1 = 10% negotiated discount). `category` overrides the catalog's
-    category in totals when set (e.g. "dr" for standby resources).
+    category in totals when set (e.g. "dr" for standby resources). `above_baseline` marks
+    capacity that runs only part of the day above the always-on baseline (autoscaled
+    replicas and nodes): bought under a commitment, it stays on demand.
     """
 
     service: str
@@ -57,6 +71,7 @@ class CostComponent:
     deployment: str = ""
     category: str = ""
     discount: Decimal = Decimal(0)
+    above_baseline: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,7 +80,8 @@ class LineItem:
 
     `unit_price` is the catalog price; `monthly_cost` = quantity x unit_price x
     (1 - discount), rounded to the cent half up. `purchase` is the option actually
-    priced (on_demand when the product is not sold as the requested option).
+    priced (on_demand when the product is not sold as the requested option). `source` is
+    where the catalog's price comes from.
     """
 
     service: str
@@ -83,6 +99,7 @@ class LineItem:
     deployment: str = ""
     discount: Decimal = Decimal(0)
     requested_purchase: str = ""
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -166,15 +183,22 @@ def _missing(component: CostComponent, catalog: Catalog) -> MissingPrice:
 
 
 def price_components(
-    components: Sequence[CostComponent], catalog: Catalog, *, allow_missing: bool = False
+    components: Sequence[CostComponent],
+    catalog: Catalog,
+    *,
+    allow_missing: bool = False,
+    meter: Meter | None = None,
 ) -> tuple[list[LineItem], list[MissingPrice]]:
     """Price every component; raise PriceNotFound listing all missing ones.
 
     With `allow_missing`, components without a price are returned as MissingPrice
     entries (to be shown as warnings) and left out of the line items; never priced as 0.
+    `meter` carries tiered usage in from an earlier call (and out again); each call
+    starts a fresh one otherwise.
     """
     items: list[LineItem] = []
     missing: list[MissingPrice] = []
+    meter = {} if meter is None else meter
     for component in components:
         discount = money(component.discount)
         if not (_ZERO <= discount <= _ONE):
@@ -187,25 +211,16 @@ def price_components(
             missing.append(_missing(component, catalog))
             continue
         quantity = monthly_quantity(component, price)
-        items.append(
-            LineItem(
-                service=component.service,
-                resource=component.resource,
-                component=component.component,
-                unit=price.unit,
-                quantity=quantity,
-                unit_price=price.unit_price,
-                monthly_cost=round_cents(quantity * price.unit_price * (_ONE - discount)),
-                region=price.region,
-                purchase=price.purchase,
-                category=component.category or price.category,
-                product=price.product,
-                engine=price.engine,
-                deployment=price.deployment,
-                discount=discount,
-                requested_purchase=component.purchase,
-            )
-        )
+        tiers = catalog.tiers(price)
+        if len(tiers) == 1:
+            items.append(_item(component, price, quantity, discount))
+            continue
+        used = meter.get(price.key, _ZERO)
+        meter[price.key] = used + quantity
+        items += [
+            _item(component, tier, part, discount)
+            for tier, part in tier_buckets(tiers, used, quantity)
+        ]
     if missing and not allow_missing:
         raise PriceNotFound(
             missing,
@@ -213,6 +228,45 @@ def price_components(
             "(allow_missing / --allow-missing-prices)",
         )
     return items, missing
+
+
+def tier_buckets(
+    tiers: Sequence[Price], used: Decimal, quantity: Decimal
+) -> list[tuple[Price, Decimal]]:
+    """How `quantity` more of a tiered product splits over its tiers when `used` is already
+    metered this month: (tier, quantity in it) for every tier it reaches, lowest first. A
+    zero quantity is one bucket of 0 in the tier the meter stands in."""
+    end = used + quantity
+    out = []
+    for tier in tiers:
+        top = tier.tier_end
+        low = max(tier.tier_start, used)
+        high = end if top is None else min(top, end)
+        if high > low or (quantity == 0 and low == used and (top is None or used < top)):
+            out.append((tier, high - low if high > low else _ZERO))
+    return out
+
+
+def _item(component: CostComponent, price: Price, quantity: Decimal, discount: Decimal) -> LineItem:
+    label = price.tier_label
+    return LineItem(
+        service=component.service,
+        resource=component.resource,
+        component=f"{component.component} ({label})" if label else component.component,
+        unit=price.unit,
+        quantity=quantity,
+        unit_price=price.unit_price,
+        monthly_cost=round_cents(quantity * price.unit_price * (_ONE - discount)),
+        region=price.region,
+        purchase=price.purchase,
+        category=component.category or price.category,
+        product=price.product,
+        engine=price.engine,
+        deployment=price.deployment,
+        discount=discount,
+        requested_purchase=component.purchase,
+        source=price.source,
+    )
 
 
 def summarize(items: Sequence[LineItem]) -> CostSummary:
@@ -233,8 +287,11 @@ def summarize(items: Sequence[LineItem]) -> CostSummary:
 
 
 def with_purchase(components: Iterable[CostComponent], purchase: str) -> list[CostComponent]:
-    """The same components bought as `purchase` (the fallback rule applies when priced)."""
-    return [replace(c, purchase=purchase) for c in components]
+    """The same components bought as `purchase` (the fallback rule applies when priced);
+    capacity above the always-on baseline is never committed to: on demand under a
+    commitment."""
+    above = "on_demand" if purchase in COMMITMENTS else purchase
+    return [replace(c, purchase=above if c.above_baseline else purchase) for c in components]
 
 
 def price_options(
