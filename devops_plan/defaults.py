@@ -8,6 +8,7 @@ planning Context) so tests can substitute their own.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -36,23 +37,83 @@ def frozen(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class SLAEntry:
+    """One published SLA: the exact product, tier and deployment it covers, its monthly
+    figure (percent), and where and when it was read (data/sla/<cloud>.yaml)."""
+
+    id: str
+    role: str
     availability: float
-    source: str
+    product: str
+    url: str
+    read: str
+    products: tuple[re.Pattern[str], ...] = ()
+    families: tuple[re.Pattern[str], ...] = ()
+    deployment: str = ""
+    published: bool = True
+    note: str = ""
+
+    @property
+    def source(self) -> str:
+        """How the plan cites it: product, figure, URL and date read (and why, if unpublished)."""
+        basis = f"{self.product}: {self.availability:g}%"
+        if not self.published:
+            basis += f" (no published SLA: {self.note})"
+        return f"{basis} ({self.url}, read {self.read})"
+
+    def covers(self, role: str, product: str, family: str, deployment: str) -> bool:
+        if role != self.role or (self.deployment and deployment != self.deployment):
+            return False
+        if self.products and not any(p.fullmatch(product) for p in self.products):
+            return False
+        return not self.families or any(f.fullmatch(family) for f in self.families)
+
+
+@dataclass(frozen=True)
+class SLATable:
+    """A cloud's SLA entries; `find` names the one entry that covers a priced product."""
+
+    cloud: str
+    reviewed: str
+    entries: tuple[SLAEntry, ...]
+
+    def find(
+        self, role: str, product: str = "", family: str = "", deployment: str = ""
+    ) -> SLAEntry:
+        found = [e for e in self.entries if e.covers(role, product, family, deployment)]
+        if len(found) != 1:
+            what = f"{role} {product or family or ''} {deployment}".strip()
+            many = f"{len(found)} entries ({', '.join(e.id for e in found)})" if found else "none"
+            raise PlanningError(
+                f"SLA table for {self.cloud}: {what}: expected one entry, found {many}"
+            )
+        return found[0]
+
+
+def _sla_entry(row: Mapping[str, Any]) -> SLAEntry:
+    return SLAEntry(
+        id=str(row["id"]),
+        role=str(row["role"]),
+        availability=float(row["availability"]),
+        product=str(row["product"]),
+        url=str(row["url"]),
+        read=str(row["read"]),
+        products=tuple(re.compile(p) for p in row.get("products", ())),
+        families=tuple(re.compile(f) for f in row.get("families", ())),
+        deployment=str(row.get("deployment", "")),
+        published=bool(row.get("published", True)),
+        note=str(row.get("note", "")),
+    )
 
 
 @cache
-def sla_table(cloud: str) -> Mapping[str, SLAEntry]:
+def sla_table(cloud: str) -> SLATable:
     """The published SLA figures the availability model uses for `cloud` (data/sla)."""
     path = data_path("sla", f"{cloud}.yaml")
     if not path.exists():
         raise PlanningError(f"no SLA table for cloud {cloud!r} ({path})")
     raw = _load("sla", f"{cloud}.yaml")
-    return MappingProxyType(
-        {
-            name: SLAEntry(float(row["availability"]), str(row["source"]))
-            for name, row in raw["components"].items()
-        }
-    )
+    entries = tuple(_sla_entry(row) for row in raw["entries"])
+    return SLATable(cloud=cloud, reviewed=str(raw["reviewed"]), entries=entries)
 
 
 @dataclass(frozen=True)

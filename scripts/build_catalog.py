@@ -1359,15 +1359,17 @@ def azure_db() -> Iterator[Row]:
 
 AZURE_REDIS_PAGE = "Azure Cache for Redis pricing page"
 AZURE_REDIS = [  # product, GiB, price, deployment
+    # Deployment in the planner's sense: Basic is one node, Standard a primary and replica in
+    # one zone, Premium zone-redundant (replicas in other zones).
     ("Basic_C0", 0.25, "0.022", "single_az"),
     ("Basic_C1", 1, "0.055", "single_az"),
     ("Basic_C2", 2.5, "0.090", "single_az"),
-    ("Standard_C0", 0.25, "0.055", "multi_az"),
-    ("Standard_C1", 1, "0.138", "multi_az"),
-    ("Standard_C2", 2.5, "0.225", "multi_az"),
-    ("Standard_C3", 6, "0.450", "multi_az"),
-    ("Standard_C4", 13, "0.526", "multi_az"),
-    ("Standard_C5", 26, "1.052", "multi_az"),
+    ("Standard_C0", 0.25, "0.055", "single_az"),
+    ("Standard_C1", 1, "0.138", "single_az"),
+    ("Standard_C2", 2.5, "0.225", "single_az"),
+    ("Standard_C3", 6, "0.450", "single_az"),
+    ("Standard_C4", 13, "0.526", "single_az"),
+    ("Standard_C5", 26, "1.052", "single_az"),
     ("Premium_P1", 6, "0.554", "multi_az"),
     ("Premium_P2", 13, "1.108", "multi_az"),
     ("Premium_P3", 26, "2.216", "multi_az"),

@@ -262,7 +262,8 @@ def test_every_role_names_a_product_priced_in_every_region(cloud: str) -> None:
     for role in [*ROLES, *catalog.roles()]:
         product = catalog.role(role)
         for region in catalog.regions():
-            engine = "postgres" if role == "db_storage" and cloud == "azure" else ""
+            by_engine = role in ("db_storage", "db_backup") and cloud == "azure"
+            engine = "postgres" if by_engine else ""
             assert catalog.find(product, region, engine=engine) is not None, (role, region)
 
 

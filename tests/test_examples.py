@@ -80,9 +80,11 @@ BACKUP_COPIES = 1 + DAILY_CHANGE * (BACKUP_RETENTION_DAYS - 1)
 CHANGES_A_MONTH = DAILY_CHANGE * DAYS
 
 
-def sla(component: str) -> Fraction:
-    """A published monthly SLA from data/sla/aws.yaml, as a fraction (99.99 -> 0.9999)."""
-    return Fraction(str(table("sla/aws.yaml")["components"][component]["availability"])) / 100
+def sla(entry: str) -> Fraction:
+    """A published monthly SLA from data/sla/aws.yaml by its id, as a fraction (99.99 ->
+    0.9999)."""
+    (row,) = [e for e in table("sla/aws.yaml")["entries"] if e["id"] == entry]
+    return Fraction(str(row["availability"])) / 100
 
 
 def duration_s(text: str) -> int:
@@ -460,7 +462,7 @@ def test_startup_availability() -> None:
     # The user path is app's load balancer, app and its dependency db (uploads is not on it).
     # app runs 2 replicas in one zone: a single failure domain, the single-instance figure.
     # db is single-AZ.
-    lb, app, db = sla("load_balancer"), sla("compute_single_zone"), sla("db_single_zone")
+    lb, app, db = sla("alb"), sla("ec2-single"), sla("rds-single-az")
     achieved = lb * app * db  # 0.9999 x 0.995 x 0.995 = 98.9926%
     assert [(c["component"], Fraction(str(c["availability"])) / 100) for c in a["path"]] == [
         ("load-balancer (app)", lb),
@@ -630,11 +632,11 @@ def test_payments_availability() -> None:
     # One region's path: ALB x gateway x payments-api (3 zones, many replicas: the
     # multi-zone compute figure) x ledger-db (Multi-AZ) x idempotency (Multi-AZ cache).
     path = [
-        ("load-balancer (gateway)", sla("load_balancer")),
-        ("gateway", sla("compute_multi_zone")),
-        ("payments-api", sla("compute_multi_zone")),
-        ("ledger-db", sla("db_multi_zone")),
-        ("idempotency", sla("cache_multi_zone")),
+        ("load-balancer (gateway)", sla("alb")),
+        ("gateway", sla("ec2-multi-az")),
+        ("payments-api", sla("ec2-multi-az")),
+        ("ledger-db", sla("rds-multi-az")),
+        ("idempotency", sla("elasticache-multi-az")),
     ]
     assert [(c["component"], Fraction(str(c["availability"])) / 100) for c in a["path"]] == path
     region = math.prod(v for _, v in path)  # 0.9999^4 x 0.9995 = 99.910026%

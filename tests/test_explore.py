@@ -395,12 +395,24 @@ def test_pareto_figure(shop, shop_df):
 
 
 def test_a_data_setting_the_catalog_lacks_leaves_the_rest_plannable(shop):
-    # Azure sells a 6 GiB Redis only as the zone-redundant (Multi-AZ) tier: the single-AZ
-    # cache candidates cannot be planned, and must not take the compute down with them.
-    from devops_plan.design import Cloud
+    # Azure sells a 40 GiB Redis only in the zone-redundant Premium tier (Standard stops at
+    # 26 GiB): the single-AZ cache candidates cannot be planned, and must not take the
+    # compute down with them.
+    from devops_plan.design import CacheService, CacheSize, Cloud
 
+    services = tuple(
+        s.model_copy(update={"size": CacheSize(memory_gib=40)})
+        if isinstance(s, CacheService)
+        else s
+        for s in shop.services
+    )
     azure = shop.model_copy(
-        update={"cloud": Cloud.azure, "regions": ("eastus",), "dr_region": None}
+        update={
+            "cloud": Cloud.azure,
+            "regions": ("eastus",),
+            "dr_region": None,
+            "services": services,
+        }
     )
     df = explore(azure, design_space(azure, zones=(2, 3), purchases=("on_demand", "spot")))
     assert set(df["cache_multi_az"]) == {True}

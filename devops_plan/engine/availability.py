@@ -106,7 +106,7 @@ def user_path(ctx: Context, services: Sequence[ServicePlan]) -> list[PathCompone
     by_name = {s.name: s for s in services}
     entry = [s.name for s in services if s.entrypoint]
     closure = dependency_closure(entry, {s.name: s.depends_on for s in services})
-    lb = ctx.sla["load_balancer"]
+    lb = ctx.sla.find("load_balancer", ctx.catalog.role("lb_hour"))
     path = [
         PathComponent(
             component=f"load-balancer ({name})",

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..catalog import PURCHASES, Catalog
-from ..defaults import DRTable, SizingRules, SLAEntry, Traffic
+from ..defaults import DRTable, SizingRules, SLATable, Traffic
 from ..design import Design, Service
 from ..errors import PlanningError
 from ..regions import find_region
@@ -47,7 +47,7 @@ class Context:
     zones: int
     purchase: str
     catalog: Catalog
-    sla: Mapping[str, SLAEntry]
+    sla: SLATable
     sizing: SizingRules
     dr: DRTable
     by_name: Mapping[str, Service] = field(init=False, repr=False, compare=False)
@@ -71,7 +71,7 @@ def make_context(
     design: Design,
     options: PlanOptions,
     catalog: Catalog,
-    tables: tuple[Mapping[str, SLAEntry], SizingRules, DRTable],
+    tables: tuple[SLATable, SizingRules, DRTable],
 ) -> Context:
     """The context of `design` under `options`; PlanningError for what cannot be planned."""
     cloud = options.cloud or design.cloud.value

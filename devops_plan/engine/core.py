@@ -4,12 +4,12 @@ suggestions here (they replan variants of the design through a Planner)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..catalog import PURCHASES, Catalog
-from ..defaults import DRTable, SizingRules, SLAEntry
+from ..defaults import DRTable, SizingRules, SLATable
 from ..design import Design, DRStrategy
 from ..errors import PriceNotFound
 from .availability import AvailabilityReport, assess, user_path
@@ -22,7 +22,7 @@ from .pools import NodePoolPlan, PoolPlanner
 from .services import ServicePlan, size_services
 from .variants import serving_regions
 
-Tables = tuple[Mapping[str, SLAEntry], SizingRules, DRTable]
+Tables = tuple[SLATable, SizingRules, DRTable]
 
 
 @dataclass

@@ -44,6 +44,7 @@ class ServicePlan(Frozen):
     availability: float
     availability_source: str
     engine: str | None = None
+    sla: str = ""  # the id of the SLA entry in data/sla/<cloud>.yaml
     read_replicas: int = 0
     storage_gib: float = 0
     cache_nodes: int = 0
@@ -70,15 +71,26 @@ def size_services(ctx: Context, sizer: ReplicaSizer) -> tuple[list[ServicePlan],
                 plan = size_queue(ctx, svc)
         if svc.availability is not None:
             plan = plan.model_copy(
-                update={"availability": svc.availability, "availability_source": "design override"}
+                update={
+                    "availability": svc.availability,
+                    "availability_source": "design override",
+                    "sla": "",
+                }
             )
         plans.append(plan)
     return plans, warnings
 
 
-def _sla(ctx: Context, key: str) -> tuple[float, str]:
-    entry = ctx.sla[key]
-    return entry.availability, entry.source
+def _sla(
+    ctx: Context, role: str, product: str = "", family: str = "", deployment: str = ""
+) -> dict[str, Any]:
+    """The published SLA of exactly the product priced, as ServicePlan fields."""
+    entry = ctx.sla.find(role, product, family, deployment)
+    return {
+        "availability": entry.availability,
+        "availability_source": entry.source,
+        "sla": entry.id,
+    }
 
 
 def _multi_az(ctx: Context, svc: DatabaseService | CacheService) -> bool:
@@ -122,10 +134,10 @@ def size_stateless(
     multi = ctx.zones >= 2 and sizing.replicas >= 2
     instance_class: str | None = None
     if platform == Platform.managed:
-        avail, source = _sla(ctx, "containers")
+        sla = _sla(ctx, "containers")
         instance_class = ctx.catalog.role("containers_vcpu")
     else:
-        avail, source = _sla(ctx, "compute_multi_zone" if multi else "compute_single_zone")
+        sla = _sla(ctx, "compute", deployment="multi_az" if multi else "single_az")
         if platform == Platform.vm:
             instance_class = vm_type(ctx, svc.name, k, memory, purchase).product
     plan = ServicePlan(
@@ -142,10 +154,9 @@ def size_stateless(
         memory_limit_mib=memory,
         instance_class=instance_class,
         multi_az=multi,
-        availability=avail,
-        availability_source=source,
         pool=svc.pool if platform == Platform.kubernetes else None,
         sizing=sizing,
+        **sla,
     )
     return plan, warnings
 
@@ -232,8 +243,8 @@ def database_class(ctx: Context, svc: DatabaseService, deployment: str) -> Price
 
 def size_database(ctx: Context, svc: DatabaseService) -> ServicePlan:
     multi = _multi_az(ctx, svc)
-    cls = database_class(ctx, svc, "multi_az" if multi else "single_az")
-    avail, source = _sla(ctx, "db_multi_zone" if multi else "db_single_zone")
+    deployment = "multi_az" if multi else "single_az"
+    cls = database_class(ctx, svc, deployment)
     return _managed(
         svc,
         purchase=_purchase(ctx, svc),
@@ -241,8 +252,7 @@ def size_database(ctx: Context, svc: DatabaseService) -> ServicePlan:
         replicas=1 + svc.read_replicas,
         instance_class=cls.product,
         multi_az=multi,
-        availability=avail,
-        availability_source=source,
+        **_sla(ctx, "database", cls.product, cls.family, deployment),
         engine=svc.engine,
         read_replicas=svc.read_replicas,
         storage_gib=svc.size.storage_gib,
@@ -284,7 +294,7 @@ def cache_class(ctx: Context, svc: CacheService, multi: bool) -> tuple[Price, in
 def size_cache(ctx: Context, svc: CacheService) -> ServicePlan:
     multi = _multi_az(ctx, svc)
     cls, nodes = cache_class(ctx, svc, multi)
-    avail, source = _sla(ctx, "cache_multi_zone" if multi else "cache_single_zone")
+    deployment = "multi_az" if multi else "single_az"
     return _managed(
         svc,
         purchase=_purchase(ctx, svc),
@@ -292,8 +302,7 @@ def size_cache(ctx: Context, svc: CacheService) -> ServicePlan:
         replicas=nodes,
         instance_class=cls.product,
         multi_az=multi,
-        availability=avail,
-        availability_source=source,
+        **_sla(ctx, "cache", cls.product, cls.family, deployment),
         engine=svc.engine,
         cache_nodes=nodes,
     )
@@ -301,8 +310,6 @@ def size_cache(ctx: Context, svc: CacheService) -> ServicePlan:
 
 def size_object_storage(ctx: Context, svc: ObjectStorageService) -> ServicePlan:
     product = _role(ctx, f"object_storage.{svc.storage_class}", svc.name)
-    standard = svc.storage_class == "standard"
-    avail, source = _sla(ctx, "object_storage" if standard else "object_storage_ia")
     return _managed(
         svc,
         purchase="on_demand",
@@ -310,23 +317,21 @@ def size_object_storage(ctx: Context, svc: ObjectStorageService) -> ServicePlan:
         replicas=0,
         instance_class=product,
         multi_az=None,
-        availability=avail,
-        availability_source=source,
+        **_sla(ctx, "object_storage", product),
         storage_gib=svc.size.storage_gib,
     )
 
 
 def size_queue(ctx: Context, svc: QueueService) -> ServicePlan:
-    avail, source = _sla(ctx, "queue")
+    product = _role(ctx, "queue_requests", svc.name)
     return _managed(
         svc,
         purchase="on_demand",
         zones=ctx.zones,
         replicas=0,
-        instance_class=_role(ctx, "queue_requests", svc.name),
+        instance_class=product,
         multi_az=None,
-        availability=avail,
-        availability_source=source,
+        **_sla(ctx, "queue", product),
     )
 
 
