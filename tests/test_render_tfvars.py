@@ -103,7 +103,7 @@ def test_warm_replicas_are_the_vms_the_cost_model_prices():
             items = [
                 i
                 for i in plan.cost.line_items
-                if i.region == "us-west-2" and i.resource == f"vm/{s.name}"
+                if i.region == "us-west-2" and i.resource == f"vm/{s.name}" and i.unit == "hour"
             ]
             assert items
             assert dr["replicas"][s.name] == round(sum(i.quantity for i in items) / 730)

@@ -37,6 +37,53 @@ Duration = Annotated[
     Field(json_schema_extra={"type": "string", "pattern": r"^\d+(\.\d+)?(ms|s|m|h|d|w)?$"}),
 ]
 Percent = Annotated[float, Field(gt=0, le=100, description="percent, e.g. 99.95")]
+PROFILES = ("flat", "diurnal")
+HOURS_PER_DAY = 24
+
+
+def _profile(value: Any) -> Any:
+    """'flat', 'diurnal', or 24 hourly load factors (0-1 of peak_rps, the busiest hour 1)."""
+    if isinstance(value, str):
+        if value not in PROFILES:
+            raise ValueError(
+                f"must be flat, diurnal or a list of 24 hourly factors (got {value!r})"
+            )
+        return value
+    if not isinstance(value, list | tuple):
+        raise ValueError("must be flat, diurnal or a list of 24 hourly factors")
+    if len(value) != HOURS_PER_DAY:
+        raise ValueError(f"must list 24 hourly factors, one per hour of the day (got {len(value)})")
+    factors = []
+    for i, f in enumerate(value):
+        if isinstance(f, bool) or not isinstance(f, int | float) or not 0 <= f <= 1:
+            raise ValueError(f"hour {i}: a factor must be a number from 0 to 1 (got {f!r})")
+        factors.append(float(f))
+    if max(factors) != 1:
+        raise ValueError(
+            f"the busiest hour must be 1 (the factors scale load.peak_rps; got {max(factors):g})"
+        )
+    return tuple(factors)
+
+
+Profile = Annotated[
+    str | tuple[float, ...],
+    BeforeValidator(_profile),
+    Field(
+        description="load over the day: flat, diurnal (data/sizing.yaml) or 24 hourly "
+        "factors of peak_rps",
+        json_schema_extra={
+            "anyOf": [
+                {"enum": list(PROFILES)},
+                {
+                    "type": "array",
+                    "items": {"type": "number", "minimum": 0, "maximum": 1},
+                    "minItems": 24,
+                    "maxItems": 24,
+                },
+            ]
+        },
+    ),
+]
 
 
 class Cloud(StrEnum):
@@ -85,6 +132,36 @@ class Load(Model):
     peak_rps: float = Field(gt=0, description="peak requests per second")
     cpu_ms: float = Field(gt=0, description="CPU milliseconds per request")
     memory_mib: int = Field(default=512, gt=0, description="memory per replica, MiB")
+    request_kib: float | None = Field(
+        default=None, ge=0, description="bytes in per request, KiB (default data/sizing.yaml)"
+    )
+    response_kib: float | None = Field(
+        default=None, ge=0, description="bytes out per response, KiB (default data/sizing.yaml)"
+    )
+    internet_share: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="share of responses that leave to the internet (default 1 for an "
+        "entrypoint, 0 otherwise)",
+    )
+    profile: Profile = "diurnal"
+
+
+class Scaling(Model):
+    min_replicas: int | None = Field(
+        default=None,
+        ge=1,
+        description="autoscaling floor (default: the zone-loss and availability floor)",
+    )
+
+
+class Cdn(Model):
+    """A CDN in front of an entrypoint: its internet responses leave from the edge."""
+
+    cache_hit_ratio: float = Field(
+        default=0, ge=0, lt=1, description="share of edge requests served from the cache"
+    )
 
 
 class Replica(Model):
@@ -129,6 +206,24 @@ class StatelessService(ServiceBase):
     purchase: Purchase | None = None
     platform: Platform | None = None
     pool: str = Field(default="default", pattern=SLUG, description="Kubernetes node pool")
+    calls: dict[str, float] = Field(
+        default_factory=dict,
+        description="calls per request to each dependency (default 1 per depends_on entry)",
+    )
+    cdn: Cdn | None = None
+    scaling: Scaling = Scaling()
+
+
+class CallSize(Model):
+    """What one call to a data service carries (defaults per kind in data/sizing.yaml)."""
+
+    request_kib: float | None = Field(default=None, ge=0)
+    response_kib: float | None = Field(default=None, ge=0)
+
+
+class Backup(Model):
+    retention_days: int = Field(default=7, ge=1, le=35, description="automated backups kept")
+    pitr: bool = Field(default=True, description="point-in-time recovery (transaction logs)")
 
 
 class DatabaseService(ServiceBase):
@@ -140,6 +235,8 @@ class DatabaseService(ServiceBase):
     read_replicas: int = Field(default=0, ge=0, le=15)
     multi_az: bool | None = Field(default=None, description="force Multi-AZ on or off")
     purchase: Purchase | None = None
+    backup: Backup = Backup()
+    call: CallSize = CallSize()
 
 
 class CacheService(ServiceBase):
@@ -150,24 +247,42 @@ class CacheService(ServiceBase):
     size: CacheSize
     multi_az: bool | None = Field(default=None, description="force Multi-AZ on or off")
     purchase: Purchase | None = None
+    call: CallSize = CallSize()
 
 
 class QueueService(ServiceBase):
-    """A managed message queue, priced per message."""
+    """A managed message queue, priced per operation (sends and receives) in its tier."""
 
     kind: Literal[Kind.queue]
     messages_million_month: float = Field(
-        default=0, ge=0, description="queue: messages a month, millions"
+        default=0,
+        ge=0,
+        description="messages a month, millions (default: the calls its callers make)",
     )
+    message_kib: float | None = Field(default=None, gt=0, description="message size, KiB")
+    fifo: bool = Field(default=False, description="ordered, exactly-once queue (AWS FIFO)")
+
+
+class LifecycleRule(Model):
+    after_days: int = Field(ge=1, description="age at which objects move")
+    storage_class: Literal["standard_ia", "archive"]
 
 
 class ObjectStorageService(ServiceBase):
-    """An object storage bucket: stored GiB and egress to the internet."""
+    """An object storage bucket: stored GiB, requests, lifecycle tiers, egress."""
 
     kind: Literal[Kind.object_storage]
     size: StorageSize = StorageSize()
     storage_class: str = Field(default="standard", description="object storage class")
     transfer: Transfer = Transfer()
+    object_kib: float | None = Field(default=None, gt=0, description="average object size")
+    write_share: float | None = Field(
+        default=None, ge=0, le=1, description="share of calls that write (PUT)"
+    )
+    retention_days: int | None = Field(
+        default=None, ge=1, description="how long objects are kept (needed by lifecycle)"
+    )
+    lifecycle: tuple[LifecycleRule, ...] = ()
 
 
 # Each kind has its own model, chosen by `kind` (a discriminated union): a database cannot
@@ -205,9 +320,27 @@ class Defaults(Model):
     )
     target_utilization: float = Field(default=0.6, gt=0, le=1)
     zone_failure_utilization: float = Field(default=0.85, gt=0, le=1)
-    inter_zone_gib_per_million_requests: float = Field(
-        default=0.05, ge=0, description="service-to-service bytes crossing zones"
+
+
+class Network(Model):
+    topology_aware_routing: bool = Field(
+        default=False, description="keep service-to-service calls in their zone"
     )
+    private_endpoints: Literal["auto", "always", "never"] = Field(
+        default="auto",
+        description="private endpoints to managed services: where cheaper than NAT (auto)",
+    )
+
+
+class Observability(Model):
+    log_retention_days: int = Field(default=30, ge=1, le=3650)
+    log_bytes_per_request: float | None = Field(default=None, ge=0)
+    node_log_mib_per_day: float | None = Field(default=None, ge=0)
+    metrics: bool = Field(default=True, description="managed Prometheus metrics")
+
+
+class NodePoolSettings(Model):
+    root_volume_gib: int | None = Field(default=None, ge=1, le=16384)
 
 
 class DR(Model):
@@ -228,6 +361,9 @@ class Design(Model):
     budget: Budget | None = None
     defaults: Defaults = Defaults()
     dr: DR = DR()
+    network: Network = Network()
+    observability: Observability = Observability()
+    node_pools: dict[str, NodePoolSettings] = Field(default_factory=dict)
     services: tuple[Service, ...] = Field(min_length=1)
 
     def service(self, name: str) -> Service:

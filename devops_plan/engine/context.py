@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..catalog import PURCHASES, Catalog
-from ..defaults import DRTable, SizingRules, SLATable, Traffic
+from ..defaults import DRTable, SizingRules, SLATable
 from ..design import Design, Service
 from ..errors import PlanningError
 from ..regions import find_region
 from ..units import HOURS_PER_MONTH
+from ..usage import CloudFacts, ObservabilityDefaults, Traffic
+from .flows import Flows, flows
 from .variants import second_region
 
 HOURS = Decimal(HOURS_PER_MONTH)
@@ -22,6 +24,8 @@ QUANTITY = Decimal("0.000001")  # six places: quantities repeat to the digit
 
 def dec(value: float | int | Decimal) -> Decimal:
     """A Decimal quantity with six places, so repeated runs give the same digits."""
+    if isinstance(value, Decimal):
+        return value.quantize(QUANTITY)
     return Decimal(str(value)).quantize(QUANTITY)
 
 
@@ -34,6 +38,7 @@ class PlanOptions:
     region: str | None = None
     purchase: str | None = None
     allow_missing_prices: bool = False
+    today: str = ""  # ISO date the catalog's freshness is judged on ("": the planner's today)
 
 
 @dataclass(frozen=True)
@@ -51,9 +56,11 @@ class Context:
     sizing: SizingRules
     dr: DRTable
     by_name: Mapping[str, Service] = field(init=False, repr=False, compare=False)
+    flows: Flows = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {s.name: s for s in self.design.services})
+        object.__setattr__(self, "flows", flows(self.design, self.sizing.traffic))
 
     def service(self, name: str) -> Service:
         return self.by_name[name]
@@ -65,6 +72,15 @@ class Context:
     @property
     def traffic(self) -> Traffic:
         return self.sizing.traffic
+
+    @property
+    def facts(self) -> CloudFacts:
+        """How this cloud bills traffic, addresses, endpoints, backups, logs and queues."""
+        return self.sizing.clouds[self.cloud]
+
+    @property
+    def observability(self) -> ObservabilityDefaults:
+        return self.sizing.observability
 
 
 def make_context(

@@ -14,7 +14,7 @@ ended, as a bill does; each tier a component reaches is a line item of its own.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal
@@ -29,6 +29,7 @@ __all__ = [
     "CostSummary",
     "LineItem",
     "Meter",
+    "PriceMemo",
     "monthly_quantity",
     "price_components",
     "price_options",
@@ -44,6 +45,10 @@ COMMITMENTS = frozenset({"reserved_1y", "reserved_3y", "savings_plan_1y", "savin
 # Usage so far this month per tiered product (its catalog key), shared by the components
 # priced in one call.
 Meter = dict[tuple[str, str, str, str, str], Decimal]
+# Line items of untiered components already priced, per catalog (a Planner's memo): the same
+# component always prices the same way in one catalog.
+PriceMemo = dict[tuple[Catalog, "CostComponent"], "LineItem"]
+_MEMO_LIMIT = 200_000
 
 
 @dataclass(frozen=True)
@@ -54,9 +59,10 @@ class CostComponent:
     multiplied by 730 for the month. `per="month"`: `quantity` is already monthly
     (100 GB-month stored, 4 million requests). `discount` is a fraction off the
     catalog price (0.1 = 10% negotiated discount). `category` overrides the catalog's
-    category in totals when set (e.g. "dr" for standby resources). `above_baseline` marks
-    capacity that runs only part of the day above the always-on baseline (autoscaled
-    replicas and nodes): bought under a commitment, it stays on demand.
+    category in totals when set (e.g. "dr" for standby resources). `baseline` is the part
+    of an hourly quantity that runs all month when the rest autoscales (the fewest nodes in
+    any hour): bought under a commitment, only the baseline is committed and the rest is
+    priced on demand, as two line items.
     """
 
     service: str
@@ -71,7 +77,7 @@ class CostComponent:
     deployment: str = ""
     category: str = ""
     discount: Decimal = Decimal(0)
-    above_baseline: bool = False
+    baseline: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,7 @@ class LineItem:
     discount: Decimal = Decimal(0)
     requested_purchase: str = ""
     source: str = ""
+    as_of: str = ""
 
 
 @dataclass(frozen=True)
@@ -188,18 +195,25 @@ def price_components(
     *,
     allow_missing: bool = False,
     meter: Meter | None = None,
+    memo: PriceMemo | None = None,
 ) -> tuple[list[LineItem], list[MissingPrice]]:
     """Price every component; raise PriceNotFound listing all missing ones.
 
     With `allow_missing`, components without a price are returned as MissingPrice
     entries (to be shown as warnings) and left out of the line items; never priced as 0.
     `meter` carries tiered usage in from an earlier call (and out again); each call
-    starts a fresh one otherwise.
+    starts a fresh one otherwise. `memo` remembers untiered components' line items.
     """
     items: list[LineItem] = []
     missing: list[MissingPrice] = []
     meter = {} if meter is None else meter
-    for component in components:
+    if memo is not None and len(memo) > _MEMO_LIMIT:
+        memo.clear()
+    for component in _committed(components):
+        known = memo.get((catalog, component)) if memo is not None else None
+        if known is not None:
+            items.append(known)
+            continue
         discount = money(component.discount)
         if not (_ZERO <= discount <= _ONE):
             raise ValueError(
@@ -213,7 +227,10 @@ def price_components(
         quantity = monthly_quantity(component, price)
         tiers = catalog.tiers(price)
         if len(tiers) == 1:
-            items.append(_item(component, price, quantity, discount))
+            item = _item(component, price, quantity, discount)
+            items.append(item)
+            if memo is not None:
+                memo[(catalog, component)] = item
             continue
         used = meter.get(price.key, _ZERO)
         meter[price.key] = used + quantity
@@ -228,6 +245,24 @@ def price_components(
             "(allow_missing / --allow-missing-prices)",
         )
     return items, missing
+
+
+def _committed(components: Iterable[CostComponent]) -> Iterator[CostComponent]:
+    """Components as billed: one bought under a commitment with a baseline below its
+    quantity is its baseline, committed, and the rest above it, on demand."""
+    for c in components:
+        base = c.baseline
+        if base is None or c.purchase not in COMMITMENTS or base >= c.quantity:
+            yield c
+            continue
+        yield replace(c, quantity=base, baseline=None, component=f"{c.component}, always on")
+        yield replace(
+            c,
+            quantity=c.quantity - base,
+            baseline=None,
+            purchase="on_demand",
+            component=f"{c.component}, above the always-on count",
+        )
 
 
 def tier_buckets(
@@ -266,6 +301,7 @@ def _item(component: CostComponent, price: Price, quantity: Decimal, discount: D
         discount=discount,
         requested_purchase=component.purchase,
         source=price.source,
+        as_of=price.as_of,
     )
 
 
@@ -287,11 +323,9 @@ def summarize(items: Sequence[LineItem]) -> CostSummary:
 
 
 def with_purchase(components: Iterable[CostComponent], purchase: str) -> list[CostComponent]:
-    """The same components bought as `purchase` (the fallback rule applies when priced);
-    capacity above the always-on baseline is never committed to: on demand under a
-    commitment."""
-    above = "on_demand" if purchase in COMMITMENTS else purchase
-    return [replace(c, purchase=above if c.above_baseline else purchase) for c in components]
+    """The same components bought as `purchase` (the fallback rule applies when priced; under
+    a commitment only a component's baseline is committed, see CostComponent)."""
+    return [replace(c, purchase=purchase) for c in components]
 
 
 def price_options(

@@ -5,14 +5,17 @@ remembered between Planners."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 from ..catalog import Catalog, load_catalog
 from ..defaults import dr_table, sizing_rules, sla_table
 from ..design import Design
 from ..errors import DevopsPlanError
 from ..plan import Plan
-from .assemble import assemble
+from .assemble import Totals, assemble
 from .context import Context, PlanOptions, make_context
-from .core import Core, Memo, Tables, by_purchase, plan_core
+from .core import Core, Memo, Tables, by_purchase, peak_provisioned, plan_core
 from .decisions import build_decisions, suggest
 
 
@@ -56,13 +59,17 @@ class Planner:
     def plan(self, design: Design, options: PlanOptions = PlanOptions()) -> Plan:
         """Plan a design: sizing, topology, availability, DR and cost, with decisions."""
         core = self.core(design, options)
+        alternatives = self.memo.pools.alternatives(core.ctx, core.services, core.pools)
+        core = replace(core, alternatives=alternatives)
 
         def replan(changed: Design) -> Core | None:
             return self.variant(changed, options)
 
         suggestion = None if core.availability.meets_target else suggest(design, core, replan)
-        totals = by_purchase(core)
-        decisions = build_decisions(design, core, replan, totals)
+        purchases = by_purchase(core)
+        decisions = build_decisions(design, core, replan, purchases)
+        today = options.today or date.today().isoformat()
+        totals = Totals(purchases, peak_provisioned(core), today)
         return assemble(design, core, suggestion, decisions, totals)
 
 
@@ -75,6 +82,7 @@ def build_plan(
     catalog: Catalog | None = None,
     allow_missing_prices: bool = False,
     planner: Planner | None = None,
+    today: str = "",
 ) -> Plan:
     """Plan a design: sizing, topology, availability, DR and cost, with decisions.
 
@@ -83,5 +91,5 @@ def build_plan(
     Pass a `planner` to reuse its catalogs and memos across many plans.
     """
     planner = planner or Planner(catalog)
-    options = PlanOptions(cloud, region, purchase, allow_missing_prices)
+    options = PlanOptions(cloud, region, purchase, allow_missing_prices, today)
     return planner.plan(design, options)

@@ -50,6 +50,10 @@ class ServicePlan(Frozen):
     cache_nodes: int = 0
     pool: str | None = None
     sizing: ReplicaSizing | None = None
+    # Autoscaling (engine/autoscale.py): the floor, and the replicas in each hour of the
+    # service's load profile (empty for services that do not scale).
+    min_replicas: int | None = None
+    hourly_replicas: tuple[int, ...] = ()
 
 
 def size_services(ctx: Context, sizer: ReplicaSizer) -> tuple[list[ServicePlan], list[str]]:
