@@ -337,11 +337,17 @@ def test_a_meter_carries_usage_between_calls(aws: Catalog) -> None:
     ]
 
 
-def test_commitments_leave_capacity_above_the_baseline_on_demand() -> None:
-    base = comp("m5.large", 2, purchase="on_demand")
-    burst = comp("m5.large", 1, purchase="on_demand", above_baseline=True)
-    assert [c.purchase for c in with_purchase([base, burst], "reserved_1y")] == [
-        "reserved_1y",
-        "on_demand",
+def test_commitments_cover_only_the_always_on_baseline(aws: Catalog) -> None:
+    # 9 m5.large on average over the day, never fewer than 6: reserved, the 6 are committed
+    # (0.062 reserved 1y) and the other 3 on demand (0.096); on demand or spot, one item.
+    nodes = comp("m5.large", 9, baseline=D(6))
+    reserved, _ = price_components(with_purchase([nodes], "reserved_1y"), aws)
+    assert [(i.quantity, i.purchase, i.component) for i in reserved] == [
+        (D(6 * 730), "reserved_1y", "c, always on"),
+        (D(3 * 730), "on_demand", "c, above the always-on count"),
     ]
-    assert [c.purchase for c in with_purchase([base, burst], "spot")] == ["spot", "spot"]
+    rate = aws.price("m5.large", "us-east-1", "reserved_1y").unit_price
+    assert reserved[0].monthly_cost == (6 * 730 * rate).quantize(D("0.01"), rounding=ROUND_HALF_UP)
+    assert reserved[1].monthly_cost == D("210.24")  # 3 x 730 x 0.096
+    spot, _ = price_components(with_purchase([nodes], "spot"), aws)
+    assert [(i.quantity, i.purchase) for i in spot] == [(D(9 * 730), "spot")]

@@ -4,7 +4,7 @@ option, the price catalog and the default tables. Every later stage reads only t
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from decimal import Decimal
 
 from ..catalog import PURCHASES, Catalog
@@ -23,10 +23,13 @@ QUANTITY = Decimal("0.000001")  # six places: quantities repeat to the digit
 
 
 def dec(value: float | int | Decimal) -> Decimal:
-    """A Decimal quantity with six places, so repeated runs give the same digits."""
+    """A Decimal quantity with six places, so repeated runs give the same digits (a whole
+    number is exact as it is)."""
+    if isinstance(value, int):
+        return Decimal(value)
     if isinstance(value, Decimal):
         return value.quantize(QUANTITY)
-    return Decimal(str(value)).quantize(QUANTITY)
+    return Decimal(repr(value)).quantize(QUANTITY)
 
 
 @dataclass(frozen=True)
@@ -57,10 +60,14 @@ class Context:
     dr: DRTable
     by_name: Mapping[str, Service] = field(init=False, repr=False, compare=False)
     flows: Flows = field(init=False, repr=False, compare=False)
+    # The design's loads and calls when already known: a copy of a context with other node
+    # types (the explorer's families) passes them on instead of computing them again.
+    known_flows: InitVar[Flows | None] = None
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, known_flows: Flows | None) -> None:
         object.__setattr__(self, "by_name", {s.name: s for s in self.design.services})
-        object.__setattr__(self, "flows", flows(self.design, self.sizing.traffic))
+        found = known_flows or flows(self.design, self.sizing.traffic)
+        object.__setattr__(self, "flows", found)
 
     def service(self, name: str) -> Service:
         return self.by_name[name]

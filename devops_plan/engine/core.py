@@ -17,7 +17,7 @@ from .availability import AvailabilityReport, assess, user_path
 from .context import Context, PlanOptions, make_context
 from .cost import CostComponent, LineItem, PriceMemo, price_components, price_options
 from .dr import STRATEGY_ORDER, DRChoice, DROption, choose, meets
-from .footprint import dr_components, region_components, traffic_share
+from .footprint import Part, dr_components, region_components, traffic_share
 from .formulas import ReplicaSizer
 from .pools import NodePoolPlan, PoolPlanner
 from .queues import queue_plan
@@ -128,12 +128,13 @@ def primary_components(
     pools: Sequence[NodePoolPlan],
     *,
     autoscale: bool = True,
+    part: Part = "all",
 ) -> list[CostComponent]:
     """The primary region under `strategy`: all of the users' traffic, or its share when the
     strategy serves from more than one region."""
     return region_components(
         ctx, ctx.primary, services, pools,
-        traffic_share=traffic_share(ctx, strategy), autoscale=autoscale,
+        traffic_share=traffic_share(ctx, strategy), autoscale=autoscale, part=part,
     )  # fmt: skip
 
 

@@ -15,9 +15,9 @@ ended, as a bill does; each tier a component reaches is a line item of its own.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal, NamedTuple
 
 from ..catalog import PURCHASES, Catalog, Price
 from ..errors import MissingPrice, PriceNotFound
@@ -47,12 +47,13 @@ COMMITMENTS = frozenset({"reserved_1y", "reserved_3y", "savings_plan_1y", "savin
 Meter = dict[tuple[str, str, str, str, str], Decimal]
 # Line items of untiered components already priced, per catalog (a Planner's memo): the same
 # component always prices the same way in one catalog.
-PriceMemo = dict[tuple[Catalog, "CostComponent"], "LineItem"]
+# (catalog, component) for an untiered product; (catalog, component, usage before it) for a
+# tiered one.
+PriceMemo = dict[tuple[Any, ...], tuple["LineItem", ...]]
 _MEMO_LIMIT = 200_000
 
 
-@dataclass(frozen=True)
-class CostComponent:
+class CostComponent(NamedTuple):
     """One priced quantity a resource declares: what, where, how bought, how much.
 
     `per="hour"`: `quantity` is consumed every hour (3 instances, 2 GB per hour) and is
@@ -202,42 +203,31 @@ def price_components(
     With `allow_missing`, components without a price are returned as MissingPrice
     entries (to be shown as warnings) and left out of the line items; never priced as 0.
     `meter` carries tiered usage in from an earlier call (and out again); each call
-    starts a fresh one otherwise. `memo` remembers untiered components' line items.
+    starts a fresh one otherwise. `memo` remembers components' line items (a tiered one's
+    with the usage metered before it).
     """
     items: list[LineItem] = []
     missing: list[MissingPrice] = []
     meter = {} if meter is None else meter
     if memo is not None and len(memo) > _MEMO_LIMIT:
         memo.clear()
-    for component in _committed(components):
-        known = memo.get((catalog, component)) if memo is not None else None
+    for declared in components:
+        known = memo.get((catalog, declared)) if memo is not None else None
         if known is not None:
-            items.append(known)
+            items += known
             continue
-        discount = money(component.discount)
-        if not (_ZERO <= discount <= _ONE):
-            raise ValueError(
-                f"{component.resource} {component.component}: discount must be a fraction "
-                f"between 0 and 1 (got {component.discount})"
-            )
-        price = _resolve(component, catalog)
-        if price is None:
-            missing.append(_missing(component, catalog))
-            continue
-        quantity = monthly_quantity(component, price)
-        tiers = catalog.tiers(price)
-        if len(tiers) == 1:
-            item = _item(component, price, quantity, discount)
-            items.append(item)
-            if memo is not None:
-                memo[(catalog, component)] = item
-            continue
-        used = meter.get(price.key, _ZERO)
-        meter[price.key] = used + quantity
-        items += [
-            _item(component, tier, part, discount)
-            for tier, part in tier_buckets(tiers, used, quantity)
-        ]
+        priced: list[LineItem] = []
+        tiered = False
+        for component in _committed((declared,)):
+            price = _resolve(component, catalog)
+            if price is None:
+                missing.append(_missing(component, catalog))
+                tiered = True  # never remember a component with a missing price
+                continue
+            tiered |= _price_one(component, price, catalog, meter, priced, memo)
+        items += priced
+        if memo is not None and not tiered:
+            memo[(catalog, declared)] = tuple(priced)
     if missing and not allow_missing:
         raise PriceNotFound(
             missing,
@@ -245,6 +235,42 @@ def price_components(
             "(allow_missing / --allow-missing-prices)",
         )
     return items, missing
+
+
+def _price_one(
+    component: CostComponent,
+    price: Price,
+    catalog: Catalog,
+    meter: Meter,
+    out: list[LineItem],
+    memo: PriceMemo | None,
+) -> bool:
+    """Append the line items of one component at `price`; True when the product is tiered
+    (its items depend on what the meter has seen: remembered with that usage)."""
+    discount = money(component.discount)
+    if not (_ZERO <= discount <= _ONE):
+        raise ValueError(
+            f"{component.resource} {component.component}: discount must be a fraction "
+            f"between 0 and 1 (got {component.discount})"
+        )
+    quantity = monthly_quantity(component, price)
+    tiers = catalog.tiers(price)
+    if len(tiers) == 1:
+        out.append(_item(component, price, quantity, discount))
+        return False
+    used = meter.get(price.key, _ZERO)
+    meter[price.key] = used + quantity
+    key = (catalog, component, used)
+    known = memo.get(key) if memo is not None else None
+    if known is None:
+        known = tuple(
+            _item(component, tier, part, discount)
+            for tier, part in tier_buckets(tiers, used, quantity)
+        )
+        if memo is not None:
+            memo[key] = known
+    out += known
+    return True
 
 
 def _committed(components: Iterable[CostComponent]) -> Iterator[CostComponent]:
@@ -255,9 +281,8 @@ def _committed(components: Iterable[CostComponent]) -> Iterator[CostComponent]:
         if base is None or c.purchase not in COMMITMENTS or base >= c.quantity:
             yield c
             continue
-        yield replace(c, quantity=base, baseline=None, component=f"{c.component}, always on")
-        yield replace(
-            c,
+        yield c._replace(quantity=base, baseline=None, component=f"{c.component}, always on")
+        yield c._replace(
             quantity=c.quantity - base,
             baseline=None,
             purchase="on_demand",
@@ -325,7 +350,7 @@ def summarize(items: Sequence[LineItem]) -> CostSummary:
 def with_purchase(components: Iterable[CostComponent], purchase: str) -> list[CostComponent]:
     """The same components bought as `purchase` (the fallback rule applies when priced; under
     a commitment only a component's baseline is committed, see CostComponent)."""
-    return [replace(c, purchase=purchase) for c in components]
+    return [c._replace(purchase=purchase) for c in components]
 
 
 def price_options(

@@ -8,11 +8,12 @@ from __future__ import annotations
 from .base import component, monthly_requests_million, scaled_count
 from .dr import STRATEGIES, dr_components, traffic_share
 from .network import capacity_units_per_hour, lb_gb_per_month, lcu_per_hour
-from .region import region_components
+from .region import Part, region_components
 from .traffic import inter_zone_gib
 
 __all__ = [
     "STRATEGIES",
+    "Part",
     "capacity_units_per_hour",
     "component",
     "dr_components",

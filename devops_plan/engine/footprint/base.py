@@ -11,6 +11,7 @@ from ..context import Context, dec
 from ..cost import CostComponent
 
 DAYS_PER_MONTH = Decimal(730) / 24  # a 730-hour month is 30.4167 days
+DAYS = 730 / 24  # the same, for quantities computed in floats
 
 
 def component(

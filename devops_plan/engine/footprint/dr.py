@@ -16,7 +16,7 @@ from ..services import ServicePlan
 from ..variants import serving_regions
 from . import data, network
 from .base import component
-from .region import region_components
+from .region import Part, on_kubernetes, region_components
 from .routing import global_routing
 
 Strategy = Callable[..., list[CostComponent]]
@@ -34,12 +34,12 @@ def dr_components(
     pools: Sequence[NodePoolPlan],
     *,
     autoscale: bool = True,
+    part: Part = "all",
 ) -> list[CostComponent]:
-    """What the DR region (and the routing between the regions) costs under `strategy`;
-    with `autoscale` False a serving copy runs its peak count all month."""
-    if strategy == DRStrategy.active_active:
-        return active_active(ctx, services, pools, autoscale=autoscale)
-    return STRATEGIES[DRStrategy(strategy)](ctx, services, pools)
+    """What the DR region (and the routing between the regions) costs under `strategy` (or
+    one `part` of it, as region_components); with `autoscale` False a serving copy runs its
+    peak count all month."""
+    return STRATEGIES[DRStrategy(strategy)](ctx, services, pools, autoscale=autoscale, part=part)
 
 
 def daily_changes(ctx: Context, s: ServicePlan, prefix: str, what: str) -> CostComponent:
@@ -69,10 +69,17 @@ def _backup_copy(ctx: Context, s: ServicePlan) -> CostComponent:
 
 
 def backup_restore(
-    ctx: Context, services: Sequence[ServicePlan], pools: Sequence[NodePoolPlan]
+    ctx: Context,
+    services: Sequence[ServicePlan],
+    pools: Sequence[NodePoolPlan],
+    *,
+    autoscale: bool = True,
+    part: Part = "all",
 ) -> list[CostComponent]:
     """Cross-region copies of databases and buckets, restored after a disaster."""
     out: list[CostComponent] = []
+    if part == "pools":
+        return out
     for s in services:
         if s.kind in (Kind.database, Kind.object_storage):
             out.append(_backup_copy(ctx, s))
@@ -104,12 +111,14 @@ def _routing(
 
 
 def _standby_core(
-    ctx: Context, services: Sequence[ServicePlan], pools: Sequence[NodePoolPlan]
+    ctx: Context, services: Sequence[ServicePlan], pools: Sequence[NodePoolPlan], part: Part
 ) -> list[CostComponent]:
     """The always-on core of a standby region: a control plane and idle load balancers."""
     region = ctx.dr_region
     out: list[CostComponent] = []
-    if pools:
+    if part == "pools":
+        return out
+    if any(on_kubernetes(s) for s in services):
         out += network.control_plane(
             ctx, region, resource="dr-kubernetes", what="control plane (standby)", category="dr"
         )
@@ -122,15 +131,21 @@ def _standby_core(
 
 
 def pilot_light(
-    ctx: Context, services: Sequence[ServicePlan], pools: Sequence[NodePoolPlan]
+    ctx: Context,
+    services: Sequence[ServicePlan],
+    pools: Sequence[NodePoolPlan],
+    *,
+    autoscale: bool = True,
+    part: Part = "all",
 ) -> list[CostComponent]:
     """Backups, live database replicas, the always-on core, and failover routing."""
-    return (
-        backup_restore(ctx, services, pools)
-        + _replicas(ctx, services)
-        + _standby_core(ctx, services, pools)
-        + _routing(ctx, services, DRStrategy.pilot_light)
-    )
+    out = backup_restore(ctx, services, pools, part=part)
+    if part != "pools":
+        out += _replicas(ctx, services)
+    out += _standby_core(ctx, services, pools, part)
+    if part != "pools":
+        out += _routing(ctx, services, DRStrategy.pilot_light)
+    return out
 
 
 def _warm_copy(c: CostComponent) -> bool:
@@ -142,7 +157,12 @@ def _warm_copy(c: CostComponent) -> bool:
 
 
 def warm_standby(
-    ctx: Context, services: Sequence[ServicePlan], pools: Sequence[NodePoolPlan]
+    ctx: Context,
+    services: Sequence[ServicePlan],
+    pools: Sequence[NodePoolPlan],
+    *,
+    autoscale: bool = True,
+    part: Part = "all",
 ) -> list[CostComponent]:
     """The pilot light plus compute at `dr.warm_fraction` and one node of each cache."""
     stateless = [s for s in services if s.kind == Kind.stateless]
@@ -154,13 +174,14 @@ def warm_standby(
         compute_fraction=ctx.design.dr.warm_fraction,
         traffic_share=0,
         category="dr",
+        part=part,
     )
-    out = (
-        backup_restore(ctx, services, pools)
-        + _replicas(ctx, services)
-        + _standby_core(ctx, services, pools)
-        + [c for c in warm if _warm_copy(c)]
-    )
+    out = backup_restore(ctx, services, pools, part=part)
+    if part != "pools":
+        out += _replicas(ctx, services)
+    out += _standby_core(ctx, services, pools, part) + [c for c in warm if _warm_copy(c)]
+    if part == "pools":
+        return out
     for s in services:
         out += data.cache(
             ctx, s, ctx.dr_region, nodes=1, category="dr", prefix="dr-cache", note=" (warm)"
@@ -174,15 +195,18 @@ def active_active(
     pools: Sequence[NodePoolPlan],
     *,
     autoscale: bool = True,
+    part: Part = "all",
 ) -> list[CostComponent]:
     """Backups, a full second serving region taking its share of the traffic (its buckets
     replicate, not duplicate), and the routing that spreads users over the regions."""
     share = traffic_share(ctx, DRStrategy.active_active)
     full = region_components(
         ctx, ctx.dr_region, services, pools, traffic_share=share, category="dr",
-        autoscale=autoscale,
+        autoscale=autoscale, part=part,
     )  # fmt: skip
     full = [c for c in full if not c.resource.startswith("bucket/")]
+    if part == "pools":
+        return full
     for s in services:
         if s.kind == Kind.database:
             full.append(daily_changes(ctx, s, "dr-replication", "replication traffic"))

@@ -136,24 +136,34 @@ def nat(
     ctx: Context,
     region: str,
     services: Sequence[ServicePlan],
-    pools: Sequence[NodePoolPlan],
     zones: int,
+    category: str,
+) -> list[CostComponent]:
+    """NAT gateways for private workloads, one per zone with its address (AWS, Azure); GCP's
+    regional Cloud NAT is priced per VM-hour (`cloud_nat`)."""
+    if not private_workloads(services) or ctx.facts.nat == "regional_per_vm":
+        return []
+    out = [component("platform", "nat-gateway", f"{zones} gateways (one per zone)",
+                     ctx.catalog.role("nat_hour"), region, "on_demand", zones, "hour",
+                     category=category or "nat")]  # fmt: skip
+    ips = ctx.facts.public_ips_per_nat * zones
+    return out + public_ips(ctx, "platform", "nat-gateway", region, ips, "NAT", category)
+
+
+def cloud_nat(
+    ctx: Context,
+    region: str,
+    services: Sequence[ServicePlan],
+    pools: Sequence[NodePoolPlan],
     category: str,
     fraction: float = 1.0,
 ) -> list[CostComponent]:
-    """NAT for private workloads: one gateway per zone (AWS, Azure), or GCP's regional Cloud NAT
-    priced per VM-hour up to 32 VMs and per gateway-hour above; each with its address."""
-    if not private_workloads(services) and not pools:
+    """GCP's regional Cloud NAT: per VM-hour up to 32 VMs, per gateway-hour above, and its
+    address; its VMs are the nodes and VM replicas hour by hour."""
+    if ctx.facts.nat != "regional_per_vm" or not (pools or private_workloads(services)):
         return []
-    cat = category or "nat"
-    if ctx.facts.nat == "regional_per_vm":
-        out = _cloud_nat(ctx, region, vm_hours(ctx, services, pools, fraction), cat)
-        ips = ctx.facts.public_ips_per_nat
-    else:
-        out = [component("platform", "nat-gateway", f"{zones} gateways (one per zone)",
-                         ctx.catalog.role("nat_hour"), region, "on_demand", zones, "hour",
-                         category=cat)]  # fmt: skip
-        ips = ctx.facts.public_ips_per_nat * zones
+    out = _cloud_nat(ctx, region, vm_hours(ctx, services, pools, fraction), category or "nat")
+    ips = ctx.facts.public_ips_per_nat
     return out + public_ips(ctx, "platform", "nat-gateway", region, ips, "NAT", category)
 
 

@@ -6,7 +6,6 @@ Monitoring / Azure Monitor)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 
 from ...design import Kind, Platform
 from ..context import Context
@@ -14,14 +13,14 @@ from ..cost import CostComponent
 from ..flows import SECONDS_PER_MONTH
 from ..pools import NodePoolPlan
 from ..services import ServicePlan
-from .base import DAYS_PER_MONTH, component
+from .base import DAYS, component
 
-GIB = Decimal(1024**3)
+GIB = 1024**3
 
 
 def running(
     services: Sequence[ServicePlan], pools: Sequence[NodePoolPlan], fraction: float
-) -> tuple[Decimal, Decimal]:
+) -> tuple[float, float]:
     """(nodes and VMs, pods and replicas) on average over the day in one region."""
     node_hours = sum(sum(p.hourly_nodes) if p.hourly_nodes else p.nodes * 24 for p in pools)
     pod_hours = vm_hours = 0
@@ -32,11 +31,11 @@ def running(
         pod_hours += hours
         if s.platform == Platform.vm:
             vm_hours += hours
-    scale = Decimal(str(min(1.0, fraction))) / 24
-    return Decimal(node_hours + vm_hours) * scale, Decimal(pod_hours) * scale
+    scale = min(1.0, fraction) / 24
+    return (node_hours + vm_hours) * scale, pod_hours * scale
 
 
-def log_gib(ctx: Context, services: Sequence[ServicePlan], nodes: Decimal, share: float) -> Decimal:
+def log_gib(ctx: Context, services: Sequence[ServicePlan], nodes: float, share: float) -> float:
     """GiB of logs a month: a line per request served here, and each node's baseline."""
     obs, defaults = ctx.design.observability, ctx.observability
     per_request = obs.log_bytes_per_request
@@ -45,9 +44,7 @@ def log_gib(ctx: Context, services: Sequence[ServicePlan], nodes: Decimal, share
     per_node = defaults.node_log_mib_per_day if per_node is None else per_node
     loads = ctx.flows.loads
     requests = sum(loads[s.name].monthly_requests for s in services if s.name in loads)
-    lines = Decimal(str(requests * share * per_request)) / GIB
-    baseline = nodes * Decimal(str(per_node)) * DAYS_PER_MONTH / 1024
-    return lines + baseline
+    return requests * share * per_request / GIB + nodes * per_node * DAYS / 1024
 
 
 def observability(
@@ -65,22 +62,22 @@ def observability(
         return []
     nodes, pods = running(services, pools, fraction)
     cat, out = category or "observability", []
+    design = ctx.design.observability
     ingested = log_gib(ctx, services, nodes, share)
     if ingested > 0:
         out.append(component("platform", "observability", "logs ingested",
                              ctx.catalog.role("logs_ingest"), region, "on_demand", ingested,
                              "month", category=cat))  # fmt: skip
-        days = ctx.design.observability.log_retention_days - ctx.facts.log_free_retention_days
+        days = design.log_retention_days - ctx.facts.log_free_retention_days
         if days > 0:
-            stored = ingested / DAYS_PER_MONTH * days
             out.append(component("platform", "observability",
-                                 f"logs stored ({ctx.design.observability.log_retention_days} days)",
-                                 ctx.catalog.role("logs_storage"), region, "on_demand", stored,
-                                 "month", category=cat))  # fmt: skip
-    if ctx.design.observability.metrics:
+                                 f"logs stored ({design.log_retention_days} days)",
+                                 ctx.catalog.role("logs_storage"), region, "on_demand",
+                                 ingested / DAYS * days, "month", category=cat))  # fmt: skip
+    if design.metrics:
         d = ctx.observability
-        series = pods * Decimal(str(d.series_per_pod)) + nodes * Decimal(str(d.series_per_node))
-        samples = series * SECONDS_PER_MONTH / Decimal(str(d.scrape_interval_s)) / Decimal("1e6")
+        series = pods * d.series_per_pod + nodes * d.series_per_node
+        samples = series * SECONDS_PER_MONTH / d.scrape_interval_s / 1e6
         if samples > 0:
             out.append(component("platform", "observability", "metric samples",
                                  ctx.catalog.role("metrics_samples"), region, "on_demand",

@@ -6,7 +6,6 @@ is within the strategy's RTO is chosen, else the fastest."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from decimal import Decimal
 
 from ...usage import RoutingOption
@@ -62,7 +61,7 @@ def option_components(ctx: Context, option: RoutingOption, endpoints: int) -> li
     out = []
     for part in option.parts:
         out += _part(ctx, part, endpoints)
-    return [replace(c, component=f"{option.name}: {c.component}") for c in out]
+    return [c._replace(component=f"{option.name}: {c.component}") for c in out]
 
 
 def choose(ctx: Context, rto_s: int, endpoints: int) -> tuple[RoutingOption, list[CostComponent]]:

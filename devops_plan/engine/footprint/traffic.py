@@ -14,7 +14,7 @@ from ..cost import CostComponent
 from ..flows import KIB_PER_GIB
 from ..pools import NodePoolPlan
 from ..services import ServicePlan
-from .base import DAYS_PER_MONTH, component, mean
+from .base import DAYS, component
 from .network import private_workloads
 
 MANAGED = (Kind.queue, Kind.object_storage)  # reached over the network, not inside a zone
@@ -128,14 +128,15 @@ def image_pulls(
     fraction: float, category: str,
 ) -> list[CostComponent]:  # fmt: skip
     """Container images pulled through NAT: every node and VM pulls one image a day."""
-    nodes = sum((mean(p.hourly_nodes) if p.hourly_nodes and fraction >= 1 else Decimal(p.nodes)
-                 for p in pools), Decimal(0))  # fmt: skip
-    nodes += sum((Decimal(s.replicas) for s in services
-                  if s.kind == Kind.stateless and s.platform == Platform.vm), Decimal(0))  # fmt: skip
-    if fraction < 1:
-        nodes = nodes * Decimal(str(fraction))
+    node_hours = sum(
+        sum(p.hourly_nodes) if p.hourly_nodes and fraction >= 1 else p.nodes * 24 for p in pools
+    )
+    node_hours += sum(
+        s.replicas * 24 for s in services if s.kind == Kind.stateless and s.platform == Platform.vm
+    )
+    nodes = node_hours / 24 * min(1.0, fraction)
     t = ctx.traffic
-    gib = nodes * DAYS_PER_MONTH * Decimal(str(t.image_pulls_per_node_per_day * t.image_gib))
+    gib = nodes * DAYS * t.image_pulls_per_node_per_day * t.image_gib
     if gib <= 0:
         return []
     return [
