@@ -96,6 +96,13 @@ class SLATable:
             )
         return found[0]
 
+    def only(self, role: str) -> SLAEntry:
+        """The one entry of a role the planner does not price per product (yet)."""
+        found = [e for e in self.entries if e.role == role]
+        if len(found) != 1:
+            raise PlanningError(f"SLA table for {self.cloud}: {role}: expected one entry")
+        return found[0]
+
 
 def _sla_entry(row: Mapping[str, Any]) -> SLAEntry:
     return SLAEntry(
@@ -125,39 +132,94 @@ def sla_table(cloud: str) -> SLATable:
 
 
 @dataclass(frozen=True)
-class StrategyFacts:
-    name: str
-    rto_s: int
-    rpo_s: int
-    summary: str
+class Fact:
+    """One number the planner uses, with where it comes from (durations in seconds)."""
+
+    value: float
+    source: str
+
+
+def _fact(row: Any) -> Fact:
+    value = row["value"]
+    if isinstance(value, bool):
+        return Fact(float(value), str(row["source"]))
+    if isinstance(value, str):
+        return Fact(float(parse_duration(value)), str(row["source"]))
+    return Fact(float(value), str(row["source"]))
 
 
 @dataclass(frozen=True)
 class DRTable:
-    strategies: tuple[StrategyFacts, ...]  # cheapest first
+    """The DR strategies (cheapest first), the timings their RTO is built from, and the
+    assumptions their prices use (data/dr.yaml)."""
+
+    strategies: tuple[str, ...]
+    summaries: Mapping[str, str]
+    timings: Mapping[str, Fact]
     daily_change_fraction: float
     days_per_month: int
     source: str
 
-    def facts(self, name: str) -> StrategyFacts:
-        for s in self.strategies:
-            if s.name == name:
-                return s
-        raise KeyError(name)
+    def timing(self, name: str) -> int:
+        return int(self.timings[name].value)
 
 
 @cache
 def dr_table() -> DRTable:
-    """The DR strategies with their typical RTO and RPO (data/dr.yaml)."""
+    """The DR strategies, timings and pricing assumptions (data/dr.yaml)."""
     raw = _load("dr.yaml")
-    strategies = tuple(
-        StrategyFacts(name, parse_duration(row["rto"]), parse_duration(row["rpo"]), row["summary"])
-        for name, row in raw["strategies"].items()
-    )
     a = raw["assumptions"]
     return DRTable(
-        strategies, float(a["daily_change_fraction"]), int(a["days_per_month"]), raw["source"]
+        strategies=tuple(raw["strategies"]),
+        summaries=MappingProxyType({k: str(v["summary"]) for k, v in raw["strategies"].items()}),
+        timings=MappingProxyType({k: _fact(v) for k, v in raw["timings"].items()}),
+        daily_change_fraction=float(a["daily_change_fraction"]),
+        days_per_month=int(a["days_per_month"]),
+        source=str(raw["source"]),
     )
+
+
+@dataclass(frozen=True)
+class EngineFacts:
+    """What a managed database engine can do for DR (data/engines.yaml)."""
+
+    engine: str
+    name: str
+    replication_lag: Fact
+    promotion: Fact
+    pitr: Fact
+    snapshot_interval: Fact
+    cross_region_backups: Fact
+    restore_fixed: Fact
+    restore_rate_gib_per_hour: Fact
+    multi_region_writes: bool
+
+
+@cache
+def engines_table(cloud: str) -> Mapping[str, EngineFacts]:
+    """The DR facts of each database engine on `cloud`."""
+    raw = _load("engines.yaml").get(cloud, {})
+    out = {}
+    for engine, row in raw.items():
+        merged = {**raw[row["same_as"]], **row} if "same_as" in row else row
+        out[engine] = EngineFacts(
+            engine=engine,
+            name=str(merged["name"]),
+            multi_region_writes=bool(merged.get("multi_region_writes", False)),
+            **{
+                k: _fact(merged[k])
+                for k in (
+                    "replication_lag",
+                    "promotion",
+                    "pitr",
+                    "snapshot_interval",
+                    "cross_region_backups",
+                    "restore_fixed",
+                    "restore_rate_gib_per_hour",
+                )
+            },
+        )
+    return MappingProxyType(out)
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,13 @@ class AvailabilityOut(AvailabilityReport):
     suggestion: SuggestionOut | None
 
 
+class RecoveryStepOut(Frozen):
+    """One step of a failover and the seconds it takes; a strategy's steps add up to its RTO."""
+
+    step: str
+    seconds: int
+
+
 class DROptionOut(Frozen):
     strategy: DRStrategy
     rto: int
@@ -72,6 +79,9 @@ class DROptionOut(Frozen):
     monthly_cost: Money
     meets_target: bool
     summary: str
+    mechanism: str
+    rto_steps: tuple[RecoveryStepOut, ...]
+    rpo_basis: str
 
 
 class DROut(Frozen):
@@ -84,6 +94,9 @@ class DROut(Frozen):
     meets_target: bool
     forced: bool
     source: str
+    mechanism: str
+    rto_steps: tuple[RecoveryStepOut, ...]
+    rpo_basis: str
     options: tuple[DROptionOut, ...]
 
 
@@ -270,6 +283,7 @@ __all__ = [
     "PathComponent",
     "Plan",
     "PoolCandidateOut",
+    "RecoveryStepOut",
     "ReplicaSizing",
     "ServiceOut",
     "ServicePlan",

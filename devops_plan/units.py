@@ -11,6 +11,9 @@ MINUTES_PER_MONTH = HOURS_PER_MONTH * 60
 CENT = Decimal("0.01")
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
+# A compound duration as format_duration writes it: 1h30m, 17m30s.
+_COMPOUND = re.compile(r"^\s*(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+\s*$")
+_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)")
 _SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
@@ -26,21 +29,26 @@ def parse_duration(text: str | int | float) -> int:
             raise ValueError(f"a duration cannot be negative (got {text!r})")
         return round(text)
     match = _DURATION.match(str(text))
-    if not match:
-        raise ValueError(f"expected a duration such as 30s, 15m, 1h or 1d (got {text!r})")
-    value, unit = match.groups()
-    return round(float(value) * _SECONDS[unit or "s"])
+    if match:
+        value, unit = match.groups()
+        return round(float(value) * _SECONDS[unit or "s"])
+    if _COMPOUND.match(str(text)):
+        return round(sum(float(v) * _SECONDS[u] for v, u in _PART.findall(str(text))))
+    raise ValueError(f"expected a duration such as 30s, 15m, 1h or 1d (got {text!r})")
 
 
 def format_duration(seconds: float) -> str:
-    """The shortest exact human form: 3600 -> '1h', 90 -> '90s', 0 -> '0s'."""
+    """An exact human form, largest units first: 3600 -> '1h', 90 -> '1m30s',
+    6650 -> '1h50m50s', 0 -> '0s'. `parse_duration` reads each unit of it back."""
     seconds = round(seconds)
     if seconds == 0:
         return "0s"
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds % size == 0:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}s"
+    out = ""
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        if seconds >= size:
+            out += f"{seconds // size}{unit}"
+            seconds %= size
+    return out
 
 
 def money(value: Decimal | int | float | str) -> Decimal:

@@ -1,50 +1,109 @@
-"""DR strategy choice."""
+"""DR: choosing a strategy, and what each strategy achieves computed from what the design
+deploys (engines, data sizes, timings), by hand."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from devops_plan.defaults import dr_table
+import pytest
+
+from devops_plan import build_plan, parse_design
 from devops_plan.engine.dr import DROption, choose, meets
 
 H, M = 3600, 60
+# The timings of data/dr.yaml: health checks 30 s x 3, a person decides in 5 min, DNS TTL 60 s.
+DETECT, DECIDE, DNS = 90, 300, 60
 
 
-def options(rto_t: int, rpo_t: int) -> list[DROption]:
+def options(table: dict[str, tuple[int, int]], rto_t: int, rpo_t: int) -> list[DROption]:
     costs = {"backup_restore": 100, "pilot_light": 400, "warm_standby": 2000, "active_active": 6000}
     return [
-        DROption(
-            s.name, s.rto_s, s.rpo_s, Decimal(costs[s.name]), meets(s.rto_s, s.rpo_s, rto_t, rpo_t)
-        )
-        for s in dr_table().strategies
+        DROption(s, rto, rpo, Decimal(costs[s]), meets(rto, rpo, rto_t, rpo_t))
+        for s, (rto, rpo) in table.items()
     ]
 
 
-def test_shipped_table_matches_the_whitepaper_defaults() -> None:
-    t = {s.name: (s.rto_s, s.rpo_s) for s in dr_table().strategies}
-    assert t == {
-        "backup_restore": (4 * H, 1 * H),
-        "pilot_light": (30 * M, 1 * M),
-        "warm_standby": (5 * M, 1 * M),
-        "active_active": (1 * M, 0),
-    }
+WHITEPAPER = {
+    "backup_restore": (4 * H, 1 * H),
+    "pilot_light": (30 * M, 1 * M),
+    "warm_standby": (5 * M, 1 * M),
+    "active_active": (1 * M, 0),
+}
 
 
 def test_cheapest_that_meets_both() -> None:
-    assert choose(options(H, 15 * M), H, 15 * M).strategy == "pilot_light"
-    assert choose(options(4 * H, H), 4 * H, H).strategy == "backup_restore"
-    assert choose(options(10 * M, 5 * M), 10 * M, 5 * M).strategy == "warm_standby"
-    assert choose(options(2 * M, 30), 2 * M, 30).strategy == "active_active"
+    t = WHITEPAPER
+    assert choose(options(t, H, 15 * M), H, 15 * M).strategy == "pilot_light"
+    assert choose(options(t, 4 * H, H), 4 * H, H).strategy == "backup_restore"
+    assert choose(options(t, 10 * M, 5 * M), 10 * M, 5 * M).strategy == "warm_standby"
+    assert choose(options(t, 2 * M, 30), 2 * M, 30).strategy == "active_active"
 
 
 def test_none_meets_picks_closest_and_says_why() -> None:
-    c = choose(options(30, 0), 30, 0)
+    c = choose(options(WHITEPAPER, 30, 0), 30, 0)
     assert c.strategy == "active_active"
     assert not c.meets_target
     assert c.gap == "RTO 1m exceeds the 30s target"
 
 
 def test_forced_strategy_wins() -> None:
-    c = choose(options(H, 15 * M), H, 15 * M, forced="backup_restore")
+    c = choose(options(WHITEPAPER, H, 15 * M), H, 15 * M, forced="backup_restore")
     assert c.strategy == "backup_restore" and c.forced and not c.meets_target
     assert "RPO 1h exceeds the 15m target" in c.gap
+
+
+def _design(cloud: str, region: str, *, regions: int = 1, pitr: bool = True, gib: int = 720) -> str:
+    second = {"aws": "us-west-2", "gcp": "us-east1", "azure": "westus2"}[cloud]
+    listed = f"[{region}, {second}]" if regions == 2 else f"[{region}]"
+    return f"""
+name: ledger
+cloud: {cloud}
+regions: {listed}
+zones: 2
+targets: {{availability: 99.9, rto: 1m, rpo: 0s}}
+dr: {{point_in_time_recovery: {str(pitr).lower()}}}
+services:
+  - name: api
+    kind: stateless
+    entrypoint: true
+    load: {{peak_rps: 100, cpu_ms: 10}}
+    depends_on: [db]
+  - name: db
+    kind: database
+    engine: postgres
+    size: {{vcpu: 2, memory_gib: 8, storage_gib: {gib}}}
+"""
+
+
+def test_backup_and_restore_rpo_follows_point_in_time_recovery() -> None:
+    # RDS uploads transaction logs every 5 minutes and replicates them across regions: RPO
+    # 5 min. Without point-in-time recovery only the daily snapshot is copied: RPO 1 day.
+    def backup(pitr: bool) -> tuple[int, int, str]:
+        plan = build_plan(parse_design(_design("aws", "us-east-1", pitr=pitr)))
+        o = next(o for o in plan.dr.options if o.strategy == "backup_restore")
+        return o.rto, o.rpo, o.rpo_basis
+
+    rto, rpo, basis = backup(True)
+    # Restore 720 GiB: 20 min to create the instance + 720 / 360 GiB an hour = 2 h, which
+    # outlasts provisioning the region (30 min).
+    assert rto == DETECT + DECIDE + 20 * M + 2 * H + DNS
+    assert rpo == 5 * M and "point-in-time logs" in basis
+    rto_no, rpo_no, basis_no = backup(False)
+    assert (rto_no, rpo_no) == (rto, 24 * H) and "daily snapshot" in basis_no
+
+
+@pytest.mark.parametrize(
+    ("cloud", "region"), [("aws", "us-east-1"), ("gcp", "us-central1"), ("azure", "eastus")]
+)
+def test_two_region_postgres_is_asynchronous_so_rpo_0_is_not_met(cloud: str, region: str) -> None:
+    # Two serving regions force active-active; managed PostgreSQL replicates to the other
+    # region asynchronously (lag: seconds) and has one writer, promoted by a person.
+    plan = build_plan(parse_design(_design(cloud, region, regions=2)))
+    dr = plan.dr
+    assert dr.strategy == "active_active" and dr.forced
+    assert dr.rpo == 5 and "asynchronous cross-region replica lag" in dr.rpo_basis
+    assert dr.rto == DETECT + DECIDE + 10 * M + DNS
+    assert [s.seconds for s in dr.rto_steps] == [DETECT, DECIDE, 10 * M, DNS]
+    assert "promote" in dr.mechanism
+    assert not dr.meets_target
+    assert any("DR: forced active_active misses the targets" in w for w in plan.warnings)

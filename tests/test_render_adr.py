@@ -100,14 +100,14 @@ def test_context_comes_from_targets_and_load(shop: Plan) -> None:
 
 def test_dr_record_numbers_and_outcome(shop: Plan) -> None:
     body = adr.render_body(shop, _decision(shop, "dr-strategy"))
-    assert "| pilot light (chosen) | 7,447.00 USD | 30m | 1m | yes |" in body
-    assert "| backup & restore | 7,052.93 USD | 4h | 1h | no |" in body
+    assert "| pilot light (chosen) | 7,447.00 USD | 17m30s | 15m | yes |" in body
+    assert "| backup & restore | 7,052.93 USD | 1h50m50s | 15m | no |" in body
     assert (
         "because it is the cheapest considered option that meets the targets (7,447.00 USD a month)"
         in body
     )
     assert (
-        "* Good, because it meets the targets: RTO 30m, RPO 1m against the RTO 1h, RPO 15m targets"
+        "* Good, because it meets the targets: RTO 17m30s, RPO 15m against the RTO 1h, RPO 15m targets"
         in body
     )
     assert (

@@ -34,7 +34,12 @@ Duration = Annotated[
     timedelta,
     BeforeValidator(_duration),
     PlainSerializer(lambda d: int(d.total_seconds()), return_type=int),
-    Field(json_schema_extra={"type": "string", "pattern": r"^\d+(\.\d+)?(ms|s|m|h|d|w)?$"}),
+    Field(
+        json_schema_extra={
+            "type": "string",
+            "pattern": r"^(\d+(\.\d+)?(ms|s|m|h|d|w)?|(\d+(\.\d+)?(ms|s|m|h|d|w))+)$",
+        }
+    ),
 ]
 Percent = Annotated[float, Field(gt=0, le=100, description="percent, e.g. 99.95")]
 PROFILES = ("flat", "diurnal")
@@ -347,6 +352,14 @@ class DR(Model):
     strategy: DRStrategy | None = Field(default=None, description="force a strategy")
     warm_fraction: float = Field(default=0.25, gt=0, le=1)
     backup_retention_days: int = Field(default=7, ge=1)
+    point_in_time_recovery: bool = Field(
+        default=True,
+        description="keep point-in-time logs and copy them to the DR region (backup & restore RPO)",
+    )
+    decision_time: Duration | None = Field(
+        default=None,
+        description="how long a person takes to decide on a regional failover (default 5m)",
+    )
 
 
 class Design(Model):

@@ -21,6 +21,7 @@ from ..plan import (
     LineItemOut,
     NodePoolOut,
     Plan,
+    RecoveryStepOut,
     ServiceOut,
     SuggestionOut,
     TargetsOut,
@@ -34,6 +35,7 @@ from .deployments import deployments
 from .footprint.storage import root_gib
 from .freshness import is_stale, oldest_price, stale_warning
 from .pools import NodePoolPlan
+from .recovery import Recovery
 
 
 @dataclass(frozen=True)
@@ -137,19 +139,26 @@ def _catalog_out(core: Core, today: str) -> CatalogOut:
     )
 
 
+def _steps(recovery: Recovery) -> tuple[RecoveryStepOut, ...]:
+    return tuple(RecoveryStepOut(step=n, seconds=t) for n, t in recovery.rto_steps)
+
+
 def _dr_out(design: Design, core: Core) -> DROut:
-    facts = {s.name: s for s in core.ctx.dr.strategies}
-    chosen = core.dr_plan(core.dr.strategy).option
+    summaries = core.ctx.dr.summaries
+    chosen = core.dr_plan(core.dr.strategy)
     return DROut(
         strategy=core.dr.strategy,
         dr_region=core.ctx.dr_region,
-        rto=chosen.rto_s,
-        rpo=chosen.rpo_s,
+        rto=chosen.option.rto_s,
+        rpo=chosen.option.rpo_s,
         rto_target=int(design.targets.rto.total_seconds()),
         rpo_target=int(design.targets.rpo.total_seconds()),
         meets_target=core.dr.meets_target,
         forced=core.dr.forced,
         source=core.ctx.dr.source,
+        mechanism=chosen.recovery.mechanism,
+        rto_steps=_steps(chosen.recovery),
+        rpo_basis=chosen.recovery.rpo_basis,
         options=tuple(
             DROptionOut(
                 strategy=p.strategy,
@@ -157,7 +166,10 @@ def _dr_out(design: Design, core: Core) -> DROut:
                 rpo=p.option.rpo_s,
                 monthly_cost=round_cents(p.option.monthly_cost),
                 meets_target=p.option.meets_target,
-                summary=facts[p.strategy].summary,
+                summary=summaries[p.strategy],
+                mechanism=p.recovery.mechanism,
+                rto_steps=_steps(p.recovery),
+                rpo_basis=p.recovery.rpo_basis,
             )
             for p in core.dr_plans
         ),

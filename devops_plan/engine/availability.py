@@ -1,5 +1,8 @@
-"""Availability: the user path through load balancers and services, its published SLAs
-composed in series (regions in parallel), the error budget and the weakest link.
+"""Availability: the user path through global routing, load balancers and services, the SLA
+of each exact product deployed, composed by what each component is: a regional component
+(compute, load balancers, caches, buckets, queues) runs in every serving region, so the
+regions back each other up (in parallel); a global one (global routing, a database with one
+writer) is shared by all of them (in series). The error budget and the weakest link.
 
 Figures are percents at the edges (99.95) and fractions inside the arithmetic.
 """
@@ -9,6 +12,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 
+from ..defaults import SLAEntry
 from ..design import Kind
 from ..frozen import Frozen
 from ..units import downtime_budget_minutes
@@ -17,12 +21,14 @@ from .services import ServicePlan
 
 
 class PathComponent(Frozen):
-    """One link of the user path with its monthly availability (percent)."""
+    """One link of the user path with its monthly availability (percent); `scope` says whether
+    each serving region has its own (`region`) or all share one (`global`)."""
 
     component: str
     kind: str
     availability: float
     source: str
+    scope: str = "region"
 
 
 def series(percents: Iterable[float]) -> float:
@@ -42,14 +48,22 @@ def parallel(percents: Iterable[float]) -> float:
 
 
 def user_path_availability(path: Sequence[PathComponent], regions_serving: int) -> float:
-    """The path in series within a region; serving regions in parallel."""
-    one_region = series(c.availability for c in path)
-    return parallel([one_region] * max(1, regions_serving))
+    """Shared components in series with the serving regions, which are in parallel (each
+    region's own components in series)."""
+    one_region = series(c.availability for c in path if c.scope != "global")
+    regions = parallel([one_region] * max(1, regions_serving))
+    return series([regions, *(c.availability for c in path if c.scope == "global")])
 
 
-def weakest(path: Sequence[PathComponent]) -> PathComponent | None:
-    """The link with the lowest availability (first in path order on ties)."""
-    return min(path, key=lambda c: c.availability) if path else None
+def effective(c: PathComponent, regions_serving: int) -> float:
+    """A component's availability as the path sees it: a regional one is backed up by its
+    copies in the other serving regions."""
+    return c.availability if c.scope == "global" else parallel([c.availability] * regions_serving)
+
+
+def weakest(path: Sequence[PathComponent], regions_serving: int = 1) -> PathComponent | None:
+    """The link that costs the path the most (first in path order on ties)."""
+    return min(path, key=lambda c: effective(c, regions_serving)) if path else None
 
 
 def dependency_closure(
@@ -88,7 +102,7 @@ def assess(
     achieved = user_path_availability(path, regions_serving)
     # Compare at a precision finer than any SLA figure so float noise cannot flip it.
     meets = round(achieved, 9) >= round(target, 9)
-    weak = weakest(path)
+    weak = weakest(path, regions_serving)
     return AvailabilityReport(
         target=target,
         achieved=round(achieved, 6),
@@ -101,30 +115,42 @@ def assess(
     )
 
 
-def user_path(ctx: Context, services: Sequence[ServicePlan]) -> list[PathComponent]:
-    """The entrypoints' load balancers, then each service of their dependency closure once."""
+def user_path(
+    ctx: Context, services: Sequence[ServicePlan], regions_serving: int = 1
+) -> list[PathComponent]:
+    """Global routing when regions share the traffic, the entrypoints' load balancers, then
+    each service of their dependency closure once."""
     by_name = {s.name: s for s in services}
     entry = [s.name for s in services if s.entrypoint]
     closure = dependency_closure(entry, {s.name: s.depends_on for s in services})
+    path = []
+    if regions_serving >= 2:
+        route = ctx.sla.only("global_routing")
+        path.append(_component("global routing", "global_routing", route, "global"))
     lb = ctx.sla.find("load_balancer", ctx.catalog.role("lb_hour"))
-    path = [
-        PathComponent(
-            component=f"load-balancer ({name})",
-            kind="load_balancer",
-            availability=lb.availability,
-            source=lb.source,
-        )
+    path += [
+        _component(f"load-balancer ({name})", "load_balancer", lb, "region")
         for name in entry
         if by_name[name].kind == Kind.stateless
     ]
     for name in closure:
         s = by_name[name]
+        # A database has one writer: a second serving region reads a replica it must promote,
+        # so both regions share the primary (unless the engine writes in every region).
+        scope = "global" if s.kind == Kind.database and regions_serving >= 2 else "region"
         path.append(
             PathComponent(
                 component=name,
                 kind=s.kind,
                 availability=s.availability,
                 source=s.availability_source,
+                scope=scope,
             )
         )
     return path
+
+
+def _component(name: str, kind: str, entry: SLAEntry, scope: str) -> PathComponent:
+    return PathComponent(
+        component=name, kind=kind, availability=entry.availability, source=entry.source, scope=scope
+    )

@@ -8,7 +8,7 @@ from dataclasses import InitVar, dataclass, field
 from decimal import Decimal
 
 from ..catalog import PURCHASES, Catalog
-from ..defaults import DRTable, SizingRules, SLATable
+from ..defaults import DRTable, EngineFacts, SizingRules, SLATable
 from ..design import Design, Service
 from ..errors import PlanningError
 from ..regions import find_region
@@ -45,6 +45,16 @@ class PlanOptions:
 
 
 @dataclass(frozen=True)
+class Tables:
+    """The shipped tables a plan reads for one cloud: SLAs, sizing rules, DR timings, engines."""
+
+    sla: SLATable
+    sizing: SizingRules
+    dr: DRTable
+    engines: Mapping[str, EngineFacts]
+
+
+@dataclass(frozen=True)
 class Context:
     """Everything resolved before sizing: the design as planned on one cloud and region."""
 
@@ -58,6 +68,7 @@ class Context:
     sla: SLATable
     sizing: SizingRules
     dr: DRTable
+    engines: Mapping[str, EngineFacts]
     by_name: Mapping[str, Service] = field(init=False, repr=False, compare=False)
     flows: Flows = field(init=False, repr=False, compare=False)
     # The design's loads and calls when already known: a copy of a context with other node
@@ -94,7 +105,7 @@ def make_context(
     design: Design,
     options: PlanOptions,
     catalog: Catalog,
-    tables: tuple[SLATable, SizingRules, DRTable],
+    tables: Tables,
 ) -> Context:
     """The context of `design` under `options`; PlanningError for what cannot be planned."""
     cloud = options.cloud or design.cloud.value
@@ -109,7 +120,6 @@ def make_context(
         raise PlanningError(
             f"unknown purchase option {purchase!r}; expected one of {', '.join(PURCHASES)}"
         )
-    sla, sizing, dr = tables
     return Context(
         design=design,
         cloud=cloud,
@@ -118,9 +128,10 @@ def make_context(
         zones=design.zones,
         purchase=purchase or design.defaults.purchase.value,
         catalog=catalog,
-        sla=sla,
-        sizing=sizing,
-        dr=dr,
+        sla=tables.sla,
+        sizing=tables.sizing,
+        dr=tables.dr,
+        engines=tables.engines,
     )
 
 

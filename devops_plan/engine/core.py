@@ -9,22 +9,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..catalog import PURCHASES, Catalog
-from ..defaults import DRTable, SizingRules, SLATable
 from ..design import Design, DRStrategy, QueueService
 from ..errors import PriceNotFound
 from .autoscale import Schedules, size_and_schedule
 from .availability import AvailabilityReport, assess, user_path
-from .context import Context, PlanOptions, make_context
+from .context import Context, PlanOptions, Tables, make_context
 from .cost import CostComponent, LineItem, PriceMemo, price_components, price_options
 from .dr import STRATEGY_ORDER, DRChoice, DROption, choose, meets
 from .footprint import Part, dr_components, region_components, traffic_share
 from .formulas import ReplicaSizer
 from .pools import NodePoolPlan, PoolPlanner
 from .queues import queue_plan
+from .recovery import Recovery, recoveries
 from .services import ServicePlan
 from .variants import serving_regions
-
-Tables = tuple[SLATable, SizingRules, DRTable]
 
 
 @dataclass
@@ -44,6 +42,7 @@ class DRPlan:
     option: DROption
     components: tuple[CostComponent, ...]
     line_items: tuple[LineItem, ...]
+    recovery: Recovery
 
     @property
     def strategy(self) -> str:
@@ -89,19 +88,18 @@ def plan_core(
     warnings += queue_notes(ctx)
     pools = memo.pools.plan_pools(ctx, services)
     missing: list[str] = []
+    recs = recoveries(ctx, services)
     dr_plans = tuple(
-        _dr_plan(ctx, s, services, pools, options, missing, memo.prices) for s in STRATEGY_ORDER
+        _dr_plan(ctx, recs[s], services, pools, options, missing, memo.prices)
+        for s in STRATEGY_ORDER
     )
     choice = _choose(ctx, dr_plans, warnings)
     primary = primary_components(ctx, choice.strategy, services, pools)
     primary_items, miss = _price(primary, ctx.catalog, options.allow_missing_prices, memo.prices)
     missing += miss
     chosen = next(p for p in dr_plans if p.strategy == choice.strategy)
-    report = assess(
-        user_path(ctx, services),
-        design.targets.availability,
-        serving_regions(choice.strategy, len(ctx.regions)),
-    )
+    serving = serving_regions(choice.strategy, len(ctx.regions))
+    report = assess(user_path(ctx, services, serving), design.targets.availability, serving)
     if missing:
         warnings.append(
             f"{len(missing)} cost component(s) have no price and are left out: "
@@ -156,31 +154,26 @@ def _price(
 
 def _dr_plan(
     ctx: Context,
-    strategy: str,
+    recovery: Recovery,
     services: Sequence[ServicePlan],
     pools: Sequence[NodePoolPlan],
     options: PlanOptions,
     missing: list[str],
     memo: PriceMemo,
 ) -> DRPlan:
-    components = dr_components(ctx, strategy, services, pools)
+    components = dr_components(ctx, recovery.strategy, services, pools)
     items, miss = _price(components, ctx.catalog, options.allow_missing_prices, memo)
     missing += miss
-    facts = ctx.dr.facts(strategy)
     targets = ctx.design.targets
+    rto_t, rpo_t = int(targets.rto.total_seconds()), int(targets.rpo.total_seconds())
     option = DROption(
-        strategy,
-        facts.rto_s,
-        facts.rpo_s,
+        recovery.strategy,
+        recovery.rto_s,
+        recovery.rpo_s,
         sum((i.monthly_cost for i in items), Decimal(0)),
-        meets(
-            facts.rto_s,
-            facts.rpo_s,
-            int(targets.rto.total_seconds()),
-            int(targets.rpo.total_seconds()),
-        ),
+        meets(recovery.rto_s, recovery.rpo_s, rto_t, rpo_t),
     )
-    return DRPlan(option, tuple(components), tuple(items))
+    return DRPlan(option, tuple(components), tuple(items), recovery)
 
 
 def _choose(ctx: Context, dr_plans: Sequence[DRPlan], warnings: list[str]) -> DRChoice:

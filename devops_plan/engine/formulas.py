@@ -167,6 +167,17 @@ def size_replicas(
     )
 
 
+def on_demand_floor(
+    offered_load_vcpu: float, vcpu_per_replica: float, zones: int, zone_failure_utilization: float
+) -> int:
+    """Replicas that stay on demand when a service runs on spot: enough to carry the peak load
+    at the zone-failure utilisation with every spot replica reclaimed, in whole zones. Spot
+    capacity has no SLA and can be reclaimed at two minutes' notice, so it counts only above
+    this floor (the EC2 Auto Scaling OnDemandBaseCapacity pattern; docs/model.md)."""
+    needed = math.ceil(offered_load_vcpu / (vcpu_per_replica * zone_failure_utilization) - 1e-9)
+    return max(zones, math.ceil(max(1, needed) / zones) * zones)
+
+
 class ReplicaSizer:
     """`size_replicas` remembered by its inputs: a planner's variants (decisions, the
     explorer's sweep) size the same services many times, and the Erlang C search is the

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
 from ..catalog import Catalog, load_catalog
-from ..defaults import dr_table, sizing_rules, sla_table
-from ..design import Design
+from ..defaults import dr_table, engines_table, sizing_rules, sla_table
+from ..design import Design, Purchase
 from ..errors import DevopsPlanError
 from ..plan import Plan
 from .assemble import Totals, assemble
-from .context import Context, PlanOptions, make_context
-from .core import Core, Memo, Tables, by_purchase, peak_provisioned, plan_core
+from .context import Context, PlanOptions, Tables, make_context
+from .core import Core, Memo, by_purchase, peak_provisioned, plan_core
 from .decisions import build_decisions, suggest
 
 
@@ -37,7 +38,7 @@ class Planner:
         return self.catalogs[cloud]
 
     def tables(self, cloud: str) -> Tables:
-        return sla_table(cloud), sizing_rules(), dr_table()
+        return Tables(sla_table(cloud), sizing_rules(), dr_table(), engines_table(cloud))
 
     def context(self, design: Design, options: PlanOptions = PlanOptions()) -> Context:
         """The design resolved onto its cloud, regions and tables (before any sizing)."""
@@ -66,11 +67,21 @@ class Planner:
             return self.variant(changed, options)
 
         suggestion = None if core.availability.meets_target else suggest(design, core, replan)
-        purchases = by_purchase(core)
+        purchases = self.by_purchase(design, core, options)
         decisions = build_decisions(design, core, replan, purchases)
         today = options.today or date.today().isoformat()
         totals = Totals(purchases, peak_provisioned(core), today)
         return assemble(design, core, suggestion, decisions, totals)
+
+    def by_purchase(self, design: Design, core: Core, options: PlanOptions) -> dict[str, Decimal]:
+        """The plan's monthly total under each purchase option: its components bought that way;
+        spot is the plan made under spot, because spot keeps an on-demand floor."""
+        totals = by_purchase(core)
+        if core.ctx.purchase != Purchase.spot:
+            spot = self.variant(design, replace(options, purchase=Purchase.spot.value))
+            if spot is not None:
+                totals[Purchase.spot.value] = spot.monthly_total
+        return totals
 
 
 def build_plan(

@@ -18,7 +18,7 @@ from ..design import Kind, Platform
 from ..errors import PlanningError
 from .context import HOURS, QUANTITY, Context
 from .formulas import NodeShape, PodGroup, node_shape, nodes_lower_bound, pack_first_fit_decreasing
-from .services import ServicePlan, allowed_type
+from .services import ServicePlan, allowed_type, purchase_parts
 
 _CENT = Decimal("0.01")
 CANDIDATES = 5  # the cheapest instance types a pool reports (the decision's options)
@@ -136,7 +136,8 @@ class PoolPlanner:
         groups: dict[tuple[str, str], list[ServicePlan]] = {}
         for s in services:
             if s.platform == Platform.kubernetes and s.kind == Kind.stateless and s.pool:
-                groups.setdefault((s.pool, s.purchase), []).append(s)
+                for part in purchase_parts(s):
+                    groups.setdefault((part.pool or s.pool, part.purchase), []).append(part)
         names = [p for p, _ in groups]
         return [
             self.plan_pool(

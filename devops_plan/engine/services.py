@@ -14,6 +14,7 @@ from ..design import (
     Kind,
     ObjectStorageService,
     Platform,
+    Purchase,
     QueueService,
     Service,
     StatelessService,
@@ -21,7 +22,7 @@ from ..design import (
 from ..errors import CatalogError, PlanningError
 from ..frozen import Frozen
 from .context import Context
-from .formulas import ReplicaSizer, ReplicaSizing
+from .formulas import ReplicaSizer, ReplicaSizing, on_demand_floor
 
 
 class ServicePlan(Frozen):
@@ -50,6 +51,7 @@ class ServicePlan(Frozen):
     cache_nodes: int = 0
     pool: str | None = None
     sizing: ReplicaSizing | None = None
+    on_demand_floor: int = 0  # on spot: replicas kept on demand (formulas.on_demand_floor)
     # Autoscaling (engine/autoscale.py): the floor, and the replicas in each hour of the
     # service's load profile (empty for services that do not scale).
     min_replicas: int | None = None
@@ -135,6 +137,7 @@ def size_stateless(
         )
     platform = svc.platform or d.defaults.platform
     purchase = _purchase(ctx, svc)
+    floor = _spot_floor(ctx, sizing) if purchase == Purchase.spot else 0
     multi = ctx.zones >= 2 and sizing.replicas >= 2
     instance_class: str | None = None
     if platform == Platform.managed:
@@ -160,9 +163,30 @@ def size_stateless(
         multi_az=multi,
         pool=svc.pool if platform == Platform.kubernetes else None,
         sizing=sizing,
+        on_demand_floor=floor,
         **sla,
     )
     return plan, warnings
+
+
+def purchase_parts(s: ServicePlan) -> list[ServicePlan]:
+    """A stateless service as bought: on spot, its on-demand floor and the spot replicas
+    above it as two parts; otherwise the service itself."""
+    if not s.on_demand_floor:
+        return [s]
+    # Hour by hour, as many replicas as run up to the floor are on demand, the rest spot.
+    low = tuple(min(s.on_demand_floor, r) for r in s.hourly_replicas)
+    high = tuple(r - f for r, f in zip(s.hourly_replicas, low, strict=True))
+    floor = s.model_copy(
+        update={
+            "purchase": Purchase.on_demand,
+            "replicas": s.on_demand_floor,
+            "hourly_replicas": low,
+        }
+    )
+    rest = s.replicas - s.on_demand_floor
+    spot = s.model_copy(update={"replicas": rest, "hourly_replicas": high})
+    return [floor] + ([spot] if rest else [])
 
 
 def allowed_type(price: Price, allow: tuple[str, ...] | None, min_vcpu: float = 0) -> bool:
@@ -171,6 +195,14 @@ def allowed_type(price: Price, allow: tuple[str, ...] | None, min_vcpu: float = 
     if allow:
         return price.product in allow or price.family in allow
     return price.generation == "current" and not price.burstable and (price.vcpu or 0) >= min_vcpu
+
+
+def _spot_floor(ctx: Context, sizing: ReplicaSizing) -> int:
+    utilization = ctx.design.defaults.zone_failure_utilization
+    floor = on_demand_floor(
+        sizing.offered_load_vcpu, sizing.vcpu_per_replica, ctx.zones, utilization
+    )
+    return min(sizing.replicas, floor)
 
 
 def vm_type(ctx: Context, name: str, vcpu: float, memory_mib: int, purchase: str) -> Price:

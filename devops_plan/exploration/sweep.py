@@ -3,15 +3,16 @@ frontier of cost against availability and RTO, and the DataFrame `explore` retur
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..catalog import Catalog, load_catalog
-from ..defaults import dr_table
 from ..design import Design, Kind
 from ..engine.planner import Planner
+from ..engine.recovery import Recovery
 from ..engine.variants import serving_regions
 from ..errors import DevopsPlanError
 from .space import DEFAULT_FAMILY, DIMENSIONS, Candidate, Space, check_space, design_space
@@ -144,7 +145,9 @@ def explore(
     here = _current(design, space, catalog)
     flat = _index_of(space, here) if here is not None else None
     columns = _dimension_columns(space, codes)
-    columns |= _figure_columns(design, space, codes[1], cents[rows], availability[rows])
+    columns |= _figure_columns(
+        design, space, builder.recoveries, (codes[1], cents[rows], availability[rows])
+    )
     columns["meets_availability"] = meets_availability[rows]
     columns["meets_target"] &= columns["meets_availability"]
     columns["current"] = rows == flat if flat is not None else np.zeros(len(rows), dtype=bool)
@@ -203,12 +206,15 @@ def _dimension_columns(space: Space, codes: tuple[np.ndarray, ...]) -> dict[str,
 
 
 def _figure_columns(
-    design: Design, space: Space, si: np.ndarray, cost: np.ndarray, avail: np.ndarray
+    design: Design,
+    space: Space,
+    recovered: Mapping[str, Recovery],
+    columns: tuple[np.ndarray, np.ndarray, np.ndarray],
 ) -> dict[str, Any]:
     """Cost, availability, RTO/RPO and the verdicts: targets (RTO/RPO part), budget, frontier."""
-    facts = dr_table()
-    rto = np.array([facts.facts(s).rto_s for s in space.dr_strategy], dtype=np.int64)[si]
-    rpo = np.array([facts.facts(s).rpo_s for s in space.dr_strategy], dtype=np.int64)[si]
+    si, cost, avail = columns
+    rto = np.array([recovered[s].rto_s for s in space.dr_strategy], dtype=np.int64)[si]
+    rpo = np.array([recovered[s].rpo_s for s in space.dr_strategy], dtype=np.int64)[si]
     rto_t = int(design.targets.rto.total_seconds())
     rpo_t = int(design.targets.rpo.total_seconds())
     budget = design.budget.monthly if design.budget else None

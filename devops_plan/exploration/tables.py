@@ -22,6 +22,7 @@ from ..engine.cost import CostComponent, PriceMemo, price_components
 from ..engine.footprint import Part, dr_components, traffic_share
 from ..engine.planner import Planner
 from ..engine.pools import NodePoolPlan
+from ..engine.recovery import Recovery, recoveries
 from ..engine.services import ServicePlan
 from ..engine.variants import serving_regions
 from ..errors import DevopsPlanError
@@ -161,6 +162,9 @@ class TableBuilder:
         self.space = space
         self.catalog = catalog
         self.unplannable: set[str] = set()
+        # What each strategy recovers in (the same for every candidate: it depends on the
+        # engines, data sizes and timings, not on zones, purchase or load).
+        self.recoveries: dict[str, Recovery] = {}
         self.pricer = Pricer(catalog)
         self.planner = Planner(catalog)  # its sizing and packing memos serve every group
         self.schedules = self.planner.memo.schedules
@@ -234,6 +238,7 @@ class TableBuilder:
             try:
                 fixed = {"zones": z, "dr_strategy": SINGLE, "purchase": p, "load_multiplier": m}
                 base, ctx, services = self.sized(fixed, stores)
+                self.recoveries = self.recoveries or recoveries(ctx, services)
                 users = [x for x in services if x.kind not in DATA]
                 self.t.compute[zi, li, pi] = self.pricer.group(
                     ctx, users, [], "services", self.strategies
@@ -305,8 +310,10 @@ class TableBuilder:
                 continue
             by_name = {x.name: x for x in plans}
             by_name.update({x.name: x for x in loaded if x.kind not in DATA})
-            path = user_path(ctx, [by_name[s.name] for s in self.design.services])
-            reports = {n: assess(path, target, n) for n in sorted(set(serving))}
+            services = [by_name[s.name] for s in self.design.services]
+            reports = {
+                n: assess(user_path(ctx, services, n), target, n) for n in sorted(set(serving))
+            }
             for si, n in enumerate(serving):
                 self.t.availability[zi, li, di, ci, si] = reports[n].achieved
                 self.t.meets_availability[zi, li, di, ci, si] = reports[n].meets_target

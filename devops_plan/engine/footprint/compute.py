@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from ...design import Kind, Platform
+from ...design import Kind, Platform, Purchase
 from ..context import Context
 from ..cost import CostComponent
 from ..pools import NodePoolPlan
-from ..services import ServicePlan
+from ..services import ServicePlan, purchase_parts
 from .base import component, mean, scaled_count
 
 
@@ -72,6 +72,17 @@ def node_pools(
     return out
 
 
+def _parts(s: ServicePlan) -> list[tuple[ServicePlan, str]]:
+    """Each bought part of a service (its on-demand floor on spot) and what the line item
+    says about it."""
+    parts = purchase_parts(s)
+    split = len(parts) > 1 or bool(s.on_demand_floor)
+    return [
+        (p, " (on-demand floor)" if split and p.purchase == Purchase.on_demand else "")
+        for p in parts
+    ]
+
+
 def vms(
     ctx: Context,
     s: ServicePlan,
@@ -83,11 +94,14 @@ def vms(
     """One VM per replica."""
     if s.kind != Kind.stateless or s.platform != Platform.vm or not s.instance_class:
         return []
-    span = counts(s.replicas, s.hourly_replicas, fraction, ctx.zones, autoscale)
-    return scaled(
-        s.name, f"vm/{s.name}", s.instance_class, s.instance_class, region, s.purchase,
-        Decimal(1), span, category or "compute",
-    )  # fmt: skip
+    out = []
+    for p, note in _parts(s):
+        span = counts(p.replicas, p.hourly_replicas, fraction, ctx.zones, autoscale)
+        out += scaled(
+            s.name, f"vm/{s.name}", f"{s.instance_class}{note}", s.instance_class, region,
+            p.purchase, Decimal(1), span, category or "compute",
+        )  # fmt: skip
+    return out
 
 
 def containers(
@@ -101,16 +115,17 @@ def containers(
     """Serverless containers (Fargate, Cloud Run, Container Apps): vCPU and memory hours."""
     if s.kind != Kind.stateless or s.platform != Platform.managed:
         return []
-    span = counts(s.replicas, s.hourly_replicas, fraction, ctx.zones, autoscale)
     vcpu = Decimal(s.cpu_request_m or 1000) / 1000
     mem_gib = Decimal(s.memory_request_mib or 512) / 1024
     out = []
-    for what, role, per_unit in (
-        (f"{vcpu:g} vCPU replicas", "containers_vcpu", vcpu),
-        (f"{mem_gib:g} GiB replicas", "containers_memory", mem_gib),
-    ):
-        out += scaled(
-            s.name, f"containers/{s.name}", what, ctx.catalog.role(role), region, s.purchase,
-            per_unit, span, category or "containers",
-        )  # fmt: skip
+    for p, note in _parts(s):
+        span = counts(p.replicas, p.hourly_replicas, fraction, ctx.zones, autoscale)
+        for what, role, per_unit in (
+            (f"{vcpu:g} vCPU replicas{note}", "containers_vcpu", vcpu),
+            (f"{mem_gib:g} GiB replicas{note}", "containers_memory", mem_gib),
+        ):
+            out += scaled(
+                s.name, f"containers/{s.name}", what, ctx.catalog.role(role), region, p.purchase,
+                per_unit, span, category or "containers",
+            )  # fmt: skip
     return out

@@ -105,9 +105,10 @@ def _routing(
     """Global routing, declared with the entrypoints (the stateless group of components)."""
     if not any(s.entrypoint and s.kind == Kind.stateless for s in services):
         return []
-    return global_routing(
-        ctx, ctx.dr.facts(strategy.value).rto_s, serving_regions(strategy, len(ctx.regions))
-    )
+    # Routing must move users within the design's RTO: the cheapest option that fails over
+    # in time, else the fastest.
+    rto_s = int(ctx.design.targets.rto.total_seconds())
+    return global_routing(ctx, rto_s, serving_regions(strategy, len(ctx.regions)))
 
 
 def _standby_core(
