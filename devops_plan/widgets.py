@@ -18,7 +18,7 @@ from typing import Any
 import ipywidgets as w
 
 from .catalog import PURCHASES as PURCHASE_OPTIONS
-from .catalog import load_catalog
+from .catalog import Catalog, catalog_path, load_catalog
 from .design import Design, Purchase, load_design
 from .engine import Planner, build_plan
 from .engine.context import resolve_regions
@@ -112,10 +112,12 @@ def primary_region(design: Design, cloud: str | None = None) -> tuple[str, str]:
     return cloud, regions[0]
 
 
-def node_families(design: Design, cloud: str | None = None) -> list[str]:
+def node_families(
+    design: Design, cloud: str | None = None, catalog_dir: str | None = None
+) -> list[str]:
     """Compute families the catalog sells in the primary region, plus any the design names."""
     cloud, region = primary_region(design, cloud)
-    catalog = load_catalog(cloud)
+    catalog = load_catalog(cloud, catalog_path(cloud, catalog_dir))
     families = {p.family for p in catalog.products(region, category="compute") if p.family}
     return sorted(families | set(design.defaults.node_types or ()))
 
@@ -134,7 +136,7 @@ def _duration_choices(values: Sequence[int], current: int) -> list[tuple[str, in
 class Controls:
     """The explorer's input widgets, one per setting."""
 
-    def __init__(self, design: Design, cloud: str | None = None):
+    def __init__(self, design: Design, cloud: str | None = None, catalog_dir: str | None = None):
         s = settings_of(design)
         primary = find_region(*primary_region(design, cloud))
         max_zones = primary.zones if primary is not None else 6
@@ -184,7 +186,7 @@ class Controls:
             continuous_update=False,
         )
         self.node_families = w.SelectMultiple(
-            options=node_families(design, cloud),
+            options=node_families(design, cloud, catalog_dir),
             value=s.node_families,
             description="node families",
             rows=6,
@@ -226,17 +228,20 @@ class Explorer:
         cloud: str | None = None,
         diagram: DiagramRenderer | None = diagram_html,
         chart_names: Sequence[str] = tuple(charts.CHARTS),
+        catalog: str | None = None,
     ):
         self.base = design
         self.cloud = cloud or None  # notebooks pass "" for "the design's cloud"
+        self.catalog_dir = catalog or None  # a catalog folder or CSV ("": the shipped ones)
         self.render_diagram = diagram
-        self.controls = Controls(design, self.cloud)
+        self.controls = Controls(design, self.cloud, self.catalog_dir)
         self.numbers = w.HTML()
         self.status = w.HTML()
         self.chart_images = {name: w.Image(format="png") for name in chart_names}
         self.diagram = w.HTML()
         self.plan: Plan | None = None
-        self.planner = Planner()  # its memos make a replan after a small change cheap
+        # Its memos make a replan after a small change cheap.
+        self.planner = Planner(catalog_dir=self.catalog_dir)
         self.error: str | None = None
         self.replans = 0
         self.charts_drawn = 0
@@ -248,6 +253,10 @@ class Explorer:
             control.observe(self._on_change, names="value")
         self.view = self._layout()
         self.replan()
+
+    def catalog(self) -> Catalog:
+        """The catalog the explorer prices with (for the design-space sweep)."""
+        return self.planner.catalog(self.cloud or self.base.cloud.value)
 
     @classmethod
     def from_file(cls, path: str | Path, **kwargs: Any) -> Explorer:

@@ -508,6 +508,7 @@ def _fields(p: Price) -> dict[str, object]:
 
 # -- tiered products -------------------------------------------------------------------------
 
+D9 = Decimal("0.09")
 TIER = (
     "aws,AWSDataTransfer,transfer-out,us-east-1,on_demand,GB,{price},USD,,,,,,2025-01-01,"
     "test,network,,,{start},{end}"
@@ -523,7 +524,7 @@ def test_a_tiered_product_loads_its_ladder(tmp_path: Path) -> None:
     )
     catalog = load_catalog("aws", path)
     first = catalog.price("transfer-out", "us-east-1")
-    assert (first.unit_price, first.tier_start, first.tier_end) == (Decimal("0.09"), 0, 10240)
+    assert (first.unit_price, first.tier_start, first.tier_end) == (D9, Decimal(0), Decimal(10240))
     assert [t.unit_price for t in catalog.tiers(first)] == [Decimal("0.09"), Decimal("0.085")]
     assert [t.tier_label for t in catalog.tiers(first)] == ["first 10,240 GB", "over 10,240 GB"]
     # Written back, the same bytes.

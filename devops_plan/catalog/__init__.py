@@ -6,6 +6,8 @@ The shipped catalogs live in data/pricing/<cloud>.csv; `load_catalog` reads one.
 from __future__ import annotations
 
 from .files import (
+    CATALOG_ENV,
+    catalog_path,
     clear_cache,
     default_path,
     format_catalog,
@@ -35,6 +37,7 @@ from .price import (
 __all__ = [
     "ARCHES",
     "BASE_REGIONS",
+    "CATALOG_ENV",
     "CATEGORIES",
     "CLOUDS",
     "COLUMNS",
@@ -47,6 +50,7 @@ __all__ = [
     "UNITS",
     "Catalog",
     "Price",
+    "catalog_path",
     "clear_cache",
     "default_path",
     "format_catalog",

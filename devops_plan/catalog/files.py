@@ -241,6 +241,34 @@ def default_path(cloud: str) -> Path:
     return data_path("pricing", f"{cloud}.csv")
 
 
+# A folder of catalog CSVs (or one CSV) to use instead of the shipped ones, for every command.
+CATALOG_ENV = "DEVOPS_PLAN_CATALOG"
+
+
+def catalog_path(
+    cloud: str, given: str | Path | None = None, env: Mapping[str, str] | None = None
+) -> Path | None:
+    """The catalog CSV to price `cloud` with: `given` (a folder holding `<cloud>.csv`, or the
+    CSV itself), else $DEVOPS_PLAN_CATALOG (the same), else None for the shipped one.
+    CatalogError when the folder has no catalog for `cloud` or the path does not exist."""
+    source = given or (os.environ if env is None else env).get(CATALOG_ENV) or None
+    if source is None:
+        return None
+    path = Path(source)
+    where = str(given) if given else f"{CATALOG_ENV}={source}"
+    if path.is_dir():
+        csv_path = path / f"{cloud}.csv"
+        if not csv_path.is_file():
+            raise CatalogError(
+                f"{where}: no {cloud}.csv in this catalog folder; refresh one with "
+                f"`devops-plan catalog refresh {cloud} --out {csv_path}` or copy the shipped one"
+            )
+        return csv_path
+    if not path.is_file():
+        raise CatalogError(f"{where}: no such catalog folder or CSV file")
+    return path
+
+
 def _roles_path(csv_path: Path) -> Path:
     beside = csv_path.parent / "roles.yaml"
     return beside if beside.is_file() else data_path("pricing", "roles.yaml")

@@ -12,15 +12,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from .. import aws
 from ..errors import CatalogError, ExternalError
-from .files import default_path, read_rows, write_catalog
-from .price import Key, Price
+from .price import Price
+from .refresh import RefreshResult, base_rows, cheapest, finish
 
 # The Price List API is served from us-east-1 (and ap-south-1, eu-central-1) only.
 PRICING_REGION = "us-east-1"
@@ -97,18 +97,6 @@ def queries(service: str, region: str) -> list[Query]:
             Query("ebs", "AmazonEC2", (*where, ("productFamily", "Storage Snapshot"))),
         ]
     raise CatalogError(f"unknown AWS service {service!r}; expected one of {', '.join(SERVICES)}")
-
-
-@dataclass
-class RefreshResult:
-    """What a refresh did: rows fetched and written, and entries it skipped (with why)."""
-
-    out: Path
-    fetched: int = 0
-    written: int = 0
-    replaced: int = 0
-    added: int = 0
-    skipped: list[str] = field(default_factory=list)
 
 
 class PriceListError(ExternalError):
@@ -369,20 +357,6 @@ def fetch(client: Any, query: Query) -> Iterator[str]:
             yield from page.get("PriceList", [])
 
 
-def merge(base: Sequence[Price], fresh: Sequence[Price]) -> tuple[list[Price], int, int]:
-    """`base` with the rows of each product key in `fresh` replacing that key's rows (all
-    tiers of a tiered product at once), or added; (rows, keys replaced, keys added)."""
-    by_key: dict[Key, list[Price]] = {}
-    for p in base:
-        by_key.setdefault(p.key, []).append(p)
-    new: dict[Key, list[Price]] = {}
-    for p in fresh:
-        new.setdefault(p.key, []).append(p)
-    replaced = sum(1 for key in new if key in by_key)
-    by_key.update(new)
-    return [p for rows in by_key.values() for p in rows], replaced, len(new) - replaced
-
-
 def refresh_aws(
     regions: Sequence[str],
     out: str | Path,
@@ -404,10 +378,7 @@ def refresh_aws(
     if not regions:
         raise CatalogError("catalog refresh needs at least one --region")
     out_path = Path(out)
-    base_path = (
-        Path(base) if base is not None else (out_path if out_path.exists() else default_path("aws"))
-    )
-    base_rows = read_rows("aws", base_path)
+    kept = base_rows("aws", out_path, base)
     client = client if client is not None else make_client()
     result = RefreshResult(out=out_path)
     fresh: list[Price] = []
@@ -419,17 +390,4 @@ def refresh_aws(
                 rows, skipped = rows_from_price_list(service, region, fetch(client, query))
                 fresh += rows
                 result.skipped += skipped
-    # The same product can come back twice (e.g. two SKUs for one instance type);
-    # keep the cheaper, so the outcome does not depend on page order.
-    unique: dict[Key, Price] = {}
-    for p in fresh:
-        if p.key not in unique or (p.unit_price, p.source) < (
-            unique[p.key].unit_price,
-            unique[p.key].source,
-        ):
-            unique[p.key] = p
-    merged, result.replaced, result.added = merge(base_rows, list(unique.values()))
-    result.fetched = len(unique)
-    write_catalog("aws", merged, out_path)
-    result.written = len(merged)
-    return result
+    return finish("aws", kept, cheapest(fresh), result)

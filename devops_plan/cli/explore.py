@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from ..atomic import write_atomic
+from ..catalog import catalog_path, load_catalog
 from ..design import load_design
 from ..errors import UserError
 from ..exploration import DIMENSIONS, design_space, explore, frontier
@@ -45,6 +46,7 @@ def explore_command(
     zones: str | None = typer.Option(
         None, "--zones", help="Zone counts to sweep, e.g. 2,3 (default: 1 to 3)."
     ),
+    catalog_dir: Path | None = options.catalog(),
 ) -> None:
     """Price every combination of zones, DR strategy, purchase option, node family,
     Multi-AZ and load, and print the candidates no other one beats on cost, availability
@@ -53,8 +55,12 @@ def explore_command(
     zone_counts = _numbers(zones, int, "whole numbers")
     with user_errors():
         d = load_design(design)
-        space = design_space(d, zones=zone_counts, load_multipliers=loads or (1.0,))
-        df = explore(d, space)
+        cloud = d.cloud.value
+        catalog = load_catalog(cloud, catalog_path(cloud, catalog_dir))
+        space = design_space(
+            d, zones=zone_counts, load_multipliers=loads or (1.0,), catalog=catalog
+        )
+        df = explore(d, space, catalog=catalog)
         if df.empty:
             raise UserError(
                 f"{design}: no candidate could be planned: "

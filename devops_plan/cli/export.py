@@ -40,11 +40,14 @@ def export_command(
     region: str | None = options.region(),
     purchase: str | None = options.purchase(),
     as_json: bool = options.json("the list of changes"),
+    catalog: Path | None = options.catalog(),
 ) -> None:
     """Write ADR drafts (MADR 4), adr/README.md and diagrams/<design>.{svg,png,dot} into DOCS."""
     with user_errors():
         loaded = load_design(design)
-        plan = build_plan(loaded, cloud=cloud, region=region, purchase=purchase)
+        plan = build_plan(
+            loaded, cloud=cloud, region=region, purchase=purchase, catalog_dir=catalog
+        )
         result = export_docs(
             plan,
             loaded,

@@ -72,10 +72,13 @@ def run_command(
     ),
     as_json: bool = options.json("what was written"),
     no_progress: bool = typer.Option(False, "--no-progress", help="Do not draw the progress bar."),
+    catalog: Path | None = options.catalog(),
 ) -> None:
     """Run a notebook headless: the executed notebook, its outputs, and with --html a report."""
     with user_errors():
         values = parse_assignments(parameter)
+        if catalog is not None:
+            values.setdefault("catalog", str(catalog))
         # Only on a terminal: in CI logs and pipes a redrawn bar is noise.
         with _progress_bar(name, disabled=no_progress or as_json or not err.is_terminal) as hook:
             result = run_notebook(

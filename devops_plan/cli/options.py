@@ -30,5 +30,14 @@ def purchase() -> Any:
     )
 
 
+def catalog() -> Any:
+    return typer.Option(
+        None,
+        "--catalog",
+        help="A folder of price catalogs (<cloud>.csv, e.g. from `catalog refresh`) or one "
+        "catalog CSV to price with instead of the shipped ones; default $DEVOPS_PLAN_CATALOG.",
+    )
+
+
 def json(what: str) -> Any:
     return typer.Option(False, "--json", help=f"Print {what} as JSON.")

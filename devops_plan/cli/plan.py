@@ -28,6 +28,7 @@ def plan_command(
     allow_missing_prices: bool = typer.Option(
         False, "--allow-missing-prices", help="Continue when prices are missing, with warnings."
     ),
+    catalog: Path | None = options.catalog(),
 ) -> None:
     """Size, place, check availability and DR, and price a design."""
     with user_errors():
@@ -37,6 +38,7 @@ def plan_command(
             region=region,
             purchase=purchase,
             allow_missing_prices=allow_missing_prices,
+            catalog_dir=catalog,
         )
         text = plan.to_json()
         if out_dir is not None:
@@ -53,6 +55,7 @@ def show_plan(plan: Plan) -> None:
     out.print(
         f"[bold]{plan.design}[/] on {plan.cloud} {', '.join(plan.regions)} "
         f"({plan.zones} zones, {plan.purchase}); prices as of {plan.catalog_as_of}"
+        + ("" if plan.catalog.source == "shipped" else f" from {plan.catalog.source}")
     )
     out.print(services_table(plan))
     if plan.node_pools:
@@ -140,4 +143,6 @@ def cost_table(plan: Plan) -> Table:
     for k, v in sorted(cost.by_category.items(), key=lambda kv: -kv[1]):
         cats.add_row(k, format_money(v, cur))
     cats.add_row("[bold]total[/]", f"[bold]{format_money(cost.monthly_total, cur)}[/]")
+    if cost.peak_provisioned != cost.monthly_total:
+        cats.add_row("at peak all month", format_money(cost.peak_provisioned, cur))
     return cats

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -10,14 +10,16 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from ..catalog import BASE_REGIONS, CLOUDS, Catalog, Price, load_catalog
+from ..catalog import BASE_REGIONS, CLOUDS, Catalog, Price, catalog_path, load_catalog
+from ..catalog.price import hint
+from ..catalog.refresh import RefreshResult
 from ..errors import CatalogError
 from ..units import format_money, format_rate
 from . import options
 from ._common import app, err, out, print_json, table, user_errors
 
 catalog_app = typer.Typer(
-    help="Browse the price catalogs and refresh them from the AWS Price List API.",
+    help="Browse the price catalogs and refresh them from the clouds' price APIs.",
     no_args_is_help=True,
 )
 app.add_typer(catalog_app, name="catalog")
@@ -56,11 +58,12 @@ def _json(p: Price, fields: Sequence[str]) -> dict[str, Any]:
     return {k: float(v) if isinstance(v, Decimal) else v for k, v in values.items()}
 
 
-def _catalog(cloud: str, catalog_path: Path | None, region: str | None) -> tuple[Catalog, str]:
-    """The cloud's catalog (or the CSV given) and the region to look in (default: the base)."""
+def _catalog(cloud: str, given: Path | None, region: str | None) -> tuple[Catalog, str]:
+    """The cloud's catalog (the folder or CSV given, else $DEVOPS_PLAN_CATALOG, else the
+    shipped one) and the region to look in (default: the base)."""
     if cloud not in CLOUDS:
         raise CatalogError(f"unknown cloud {cloud!r}; expected one of {', '.join(CLOUDS)}")
-    return load_catalog(cloud, catalog_path), region or BASE_REGIONS[cloud]
+    return load_catalog(cloud, catalog_path(cloud, given)), region or BASE_REGIONS[cloud]
 
 
 def _fmt(value: float | None) -> str:
@@ -83,9 +86,7 @@ def price(
     ),
     engine: str = typer.Option("", "--engine", help="postgres, mysql or redis (databases)."),
     multi_az: bool = typer.Option(False, "--multi-az", help="Multi-AZ / HA deployment."),
-    catalog_path: Path | None = typer.Option(
-        None, "--catalog", help="A catalog CSV to use instead of the shipped one."
-    ),
+    catalog_path: Path | None = options.catalog(),
     as_json: bool = options.json("the price"),
 ) -> None:
     """Print the price of one product: unit price, a 730-hour month, source and date."""
@@ -134,7 +135,7 @@ def list_products(
     arch: str | None = typer.Option(None, "--arch", help="x86_64 or arm64."),
     generation: str | None = typer.Option(None, "--generation", help="current or previous."),
     limit: int | None = typer.Option(None, "--limit", min=1, help="Show the cheapest N only."),
-    catalog_path: Path | None = typer.Option(None, "--catalog", help="A catalog CSV to use."),
+    catalog_path: Path | None = options.catalog(),
     as_json: bool = options.json("the rows"),
 ) -> None:
     """List products in a region sorted by price, filtered by family, size, engine ..."""
@@ -184,34 +185,31 @@ def _products_table(title: str, rows: Sequence[Price]) -> Table:
 
 @catalog_app.command("refresh")
 def refresh(
-    cloud: str = typer.Argument(..., help="Only aws is supported."),
+    cloud: str = typer.Argument(..., help="aws, azure or gcp."),
     regions: list[str] = typer.Option(..., "--region", help="Region to fetch (repeatable)."),
     out_path: Path = typer.Option(..., "--out", help="Catalog CSV to write (atomically)."),
     services: list[str] | None = typer.Option(
-        None, "--service", help="ec2, rds, elasticache, ebs (repeatable; default all)."
+        None,
+        "--service",
+        help="aws: ec2, rds, elasticache, ebs; azure: vm, egress; gcp: compute, egress "
+        "(repeatable; default all).",
     ),
     base: Path | None = typer.Option(
         None, "--base", help="Catalog to merge into (default: --out if it exists, else shipped)."
     ),
     verbose: bool = typer.Option(False, "--verbose", help="List every skipped price entry."),
 ) -> None:
-    """Rebuild AWS rows from the AWS Price List API (boto3 `pricing` GetProducts)."""
-    from ..catalog.refresh_aws import SERVICES, refresh_aws
-
-    with user_errors():
-        if cloud != "aws":
-            raise CatalogError(
-                f"catalog refresh supports aws only (got {cloud!r}); the GCP and Azure "
-                "catalogs are edited in scripts/build_catalog.py"
-            )
-        with err.status("fetching AWS prices...") as status:
-            result = refresh_aws(
-                regions,
-                out_path,
-                services=tuple(services) if services else SERVICES,
-                base=base,
-                progress=lambda what: status.update(f"fetching {what}..."),
-            )
+    """Rebuild rows from the cloud's price API: AWS Price List (boto3 credentials), Azure
+    Retail Prices (public), Cloud Billing Catalog (GOOGLE_API_KEY)."""
+    with user_errors(), err.status(f"fetching {cloud} prices...") as status:
+        result = _refresh(
+            cloud,
+            regions,
+            out_path,
+            services,
+            base,
+            lambda what: status.update(f"fetching {what}..."),
+        )
     out.print(
         f"wrote {result.written} rows to {result.out} "
         f"({result.fetched} fetched: {result.replaced} replaced, {result.added} added; "
@@ -222,3 +220,30 @@ def refresh(
     if verbose:
         for line in result.skipped:
             err.print(f"skipped: {line}", markup=False)
+
+
+def _refresh(
+    cloud: str,
+    regions: Sequence[str],
+    out_path: Path,
+    services: Sequence[str] | None,
+    base: Path | None,
+    progress: Callable[[str], None],
+) -> RefreshResult:
+    """The refresh of one cloud (each adapter loads only when asked for)."""
+    if cloud == "aws":
+        from ..catalog.refresh_aws import SERVICES, refresh_aws
+
+        wanted = tuple(services) if services else SERVICES
+        return refresh_aws(regions, out_path, services=wanted, base=base, progress=progress)
+    if cloud == "azure":
+        from ..catalog import refresh_azure as azure
+
+        wanted = tuple(services) if services else azure.SERVICES
+        return azure.refresh_azure(regions, out_path, services=wanted, base=base, progress=progress)
+    if cloud == "gcp":
+        from ..catalog import refresh_gcp as gcp
+
+        wanted = tuple(services) if services else gcp.SERVICES
+        return gcp.refresh_gcp(regions, out_path, services=wanted, base=base, progress=progress)
+    raise CatalogError(f"unknown cloud {cloud!r}{hint(cloud, CLOUDS)}; expected aws, azure or gcp")

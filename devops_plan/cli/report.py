@@ -70,6 +70,14 @@ CloudWatch = Annotated[
 Region = Annotated[str | None, typer.Option("--region", help="AWS region for Athena/CloudWatch.")]
 MemoryLimit = Annotated[str, typer.Option("--memory-limit", help="DuckDB memory limit.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print report.json to stdout.")]
+CatalogDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--catalog",
+        help="A folder of price catalogs (<cloud>.csv) or one CSV to price recommendations "
+        "with; default $DEVOPS_PLAN_CATALOG, else the shipped ones.",
+    ),
+]
 
 
 def _setting_parameters() -> list[inspect.Parameter]:
@@ -135,6 +143,7 @@ def report(
     region: Region = None,
     memory_limit: MemoryLimit = "1GB",
     as_json: AsJson = False,
+    catalog_dir: CatalogDir = None,
     *,
     settings: ReportSettings,
 ) -> None:
@@ -151,7 +160,7 @@ def report(
         spend = source.collect(start, end)
         if cloudwatch:
             usage = cloudwatch_for(spend, region=region)
-        catalogs, notes = load_catalogs(spend)
+        catalogs, notes = load_catalogs(spend, catalog_dir)
         result = build_report(spend, usage, catalogs, settings, notes)
         written = _write(result, out_dir, wanted)
     if as_json:

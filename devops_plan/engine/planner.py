@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
-from ..catalog import Catalog, load_catalog
+from ..catalog import Catalog, catalog_path, load_catalog
 from ..defaults import dr_table, engines_table, sizing_rules, sla_table
 from ..design import Design, Purchase
 from ..errors import DevopsPlanError
@@ -21,10 +22,15 @@ from .decisions import build_decisions, suggest
 
 
 class Planner:
-    """Plans designs with one catalog per cloud (the given one, else the shipped ones)."""
+    """Plans designs with one catalog per cloud: the given one, else the one in
+    `catalog_dir` (a folder of `<cloud>.csv`, or a CSV), else $DEVOPS_PLAN_CATALOG, else the
+    shipped ones."""
 
-    def __init__(self, catalog: Catalog | None = None) -> None:
+    def __init__(
+        self, catalog: Catalog | None = None, catalog_dir: str | Path | None = None
+    ) -> None:
         self.fixed = catalog
+        self.catalog_dir = catalog_dir
         self.catalogs: dict[str, Catalog] = {}
         self.memo = Memo()
 
@@ -34,7 +40,7 @@ class Planner:
         if self.fixed is not None:
             return self.fixed
         if cloud not in self.catalogs:
-            self.catalogs[cloud] = load_catalog(cloud)
+            self.catalogs[cloud] = load_catalog(cloud, catalog_path(cloud, self.catalog_dir))
         return self.catalogs[cloud]
 
     def tables(self, cloud: str) -> Tables:
@@ -94,13 +100,17 @@ def build_plan(
     allow_missing_prices: bool = False,
     planner: Planner | None = None,
     today: str = "",
+    catalog_dir: str | Path | None = None,
 ) -> Plan:
     """Plan a design: sizing, topology, availability, DR and cost, with decisions.
 
     Raises PlanningError for a design that cannot be planned and PriceNotFound (listing
     every missing price) unless `allow_missing_prices`, which turns them into warnings.
-    Pass a `planner` to reuse its catalogs and memos across many plans.
+    Pass a `planner` to reuse its catalogs and memos across many plans; `catalog_dir` (a
+    folder of refreshed or custom `<cloud>.csv`, or one CSV) prices with other catalogs than
+    the shipped ones ($DEVOPS_PLAN_CATALOG does the same); `today` (ISO date) is the day the
+    catalog's freshness is judged on.
     """
-    planner = planner or Planner(catalog)
+    planner = planner or Planner(catalog, catalog_dir)
     options = PlanOptions(cloud, region, purchase, allow_missing_prices, today)
     return planner.plan(design, options)

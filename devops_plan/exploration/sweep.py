@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..catalog import Catalog, load_catalog
+from ..catalog import Catalog, catalog_path, load_catalog
 from ..design import Design, Kind
 from ..engine.planner import Planner
 from ..engine.recovery import Recovery
@@ -135,7 +135,8 @@ def explore(
     too few zones) are left out and counted in `df.attrs["unplannable"]` with their reasons.
     `monthly_cost_cents` is exact; `monthly_cost` is the same in currency units, for charts.
     """
-    catalog = catalog or load_catalog(design.cloud.value)
+    cloud = design.cloud.value
+    catalog = catalog or load_catalog(cloud, catalog_path(cloud))
     space = space or design_space(design, catalog=catalog)
     check_space(design, space)
     builder = TableBuilder(design, space, catalog)

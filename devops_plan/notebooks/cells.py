@@ -24,13 +24,17 @@ if TYPE_CHECKING:
     from ..render.diagram import Diagram
 
 
-def load_plan(design: str | Path, cloud: str = "", region: str = "", purchase: str = "") -> Plan:
-    """Plan a design file; empty strings mean "as the design says" (notebook defaults)."""
+def load_plan(
+    design: str | Path, cloud: str = "", region: str = "", purchase: str = "", catalog: str = ""
+) -> Plan:
+    """Plan a design file; empty strings mean "as the design says" (notebook defaults) and,
+    for `catalog`, the shipped price catalogs (or $DEVOPS_PLAN_CATALOG)."""
     return build_plan(
         load_design(resolve_path(design)),
         cloud=cloud or None,
         region=region or None,
         purchase=purchase or None,
+        catalog_dir=resolve_path(catalog) if catalog else None,
     )
 
 

@@ -22,7 +22,7 @@ _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
 # The inputs the planner itself checks; a mistake there is exit 2 before any kernel starts.
-PLAN_PARAMETERS = ("cloud", "region", "purchase")
+PLAN_PARAMETERS = ("cloud", "region", "purchase", "catalog")
 # Parameters that name input files (comma-separated lists allowed); an empty value means none.
 INPUT_FILE_PARAMETERS = ("billing", "utilization")
 
@@ -147,11 +147,13 @@ def preflight(info: NotebookInfo, params: dict[str, Any]) -> None:
     design = load_design(path)  # DesignError: every problem, with file and line
     if any(info.parameter(p) for p in PLAN_PARAMETERS):
         # PlanningError / CatalogError (unknown region, purchase option...): exit 2.
+        catalog = _text(info, params, "catalog")
         build_plan(
             design,
             cloud=_text(info, params, "cloud"),
             region=_text(info, params, "region"),
             purchase=_text(info, params, "purchase"),
+            catalog_dir=resolve_path(catalog) if catalog else None,
         )
 
 
