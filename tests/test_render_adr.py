@@ -81,7 +81,8 @@ def test_madr_sections_front_matter_and_hash(shop: Plan, ident: str) -> None:
             assert f"{option.availability:g}%" in body
         if option.rto is not None:
             assert format_duration(option.rto) in body and format_duration(option.rpo or 0) in body
-    table = [line for line in body.splitlines() if line.startswith("| ") and "USD" in line]
+    options_table = body.split("## Decision Outcome")[0]
+    table = [line for line in options_table.splitlines() if line.startswith("| ") and "USD" in line]
     assert len(table) == len(decision.options)
     assert [line.rstrip(" |").endswith(("yes", "no")) for line in table] == [True] * len(table)
     assert [line.rsplit("|", 2)[1].strip() for line in table] == [

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from decimal import Decimal
 from itertools import combinations
 
 import pytest
@@ -160,7 +161,21 @@ def test_shop_scene_regions_zones_and_numbers(plans: dict[str, Plan]) -> None:
     scene = build_scene(plan)
     boxes = _boxes(plan)
     primary, dr = scene.groups
-    assert primary.label == "us-east-1 · primary region"
+
+    # The region's shared costs are the line items of its NAT, inter-zone traffic, logs and
+    # metrics and the global routing, summed.
+    def shared(resource: str) -> str:
+        total = sum(
+            (i.monthly_cost for i in plan.cost.line_items
+             if i.region == "us-east-1" and i.resource == resource), Decimal(0),
+        )  # fmt: skip
+        return f"{total:,.2f} USD/mo"
+
+    assert primary.label == (
+        f"us-east-1 · primary region · NAT {shared('nat-gateway')} · global routing "
+        f"{shared('global-routing')} · inter-zone {shared('network')} · logs and metrics "
+        f"{shared('observability')}"
+    )
     assert [g.label for g in primary.groups][1:] == ["us-east-1a", "us-east-1b", "us-east-1c"]
     assert dr.label.startswith("us-west-2 · DR region: pilot light")
     # Services with their replica counts and monthly cost of their share of the pool.
@@ -172,15 +187,20 @@ def test_shop_scene_regions_zones_and_numbers(plans: dict[str, Plan]) -> None:
     assert sum(int(b.lines[0].split(" x ")[0]) for b in per_zone) == pool.nodes
     assert all(b.lines[0].endswith(f"x {pool.instance_type}") for b in per_zone)
     assert (
-        f"pool default: {pool.nodes} x {pool.instance_type} {pool.monthly_cost:,.2f} USD/mo"
+        f"pool default: {pool.min_nodes}-{pool.nodes} x {pool.instance_type} "
+        f"{pool.monthly_cost:,.2f} USD/mo"
         in next(g.label for g in primary.groups if g.style == "k8s")
     )
     # Database: primary in zone a, Multi-AZ standby in zone b, the read replica in zone c.
     assert "us-east-1__us-east-1a__db__orders-db__primary" in boxes
     assert "us-east-1__us-east-1b__db__orders-db__standby" in boxes
     assert "us-east-1__us-east-1c__db__orders-db__replica-1" in boxes
-    # The entrypoint load balancer, reached by users.
-    assert boxes["us-east-1__lb__web"].lines[-1].endswith("USD/mo")
+    # The entrypoint load balancer, reached by users, and what its responses to the internet
+    # cost (the tiered egress line items of web).
+    egress = sum(
+        (i.monthly_cost for i in plan.cost.line_items if i.resource == "internet/web"), Decimal(0)
+    )
+    assert boxes["us-east-1__lb__web"].lines[-1] == f"to the internet {egress:,.2f} USD/mo"
     assert dg.Link("users", "us-east-1__lb__web", "call") in scene.links
     # Edges from depends_on.
     assert dg.Link("us-east-1__svc__web", "us-east-1__svc__api", "call") in scene.links
@@ -237,7 +257,7 @@ def test_active_active_draws_two_serving_regions(plans: dict[str, Plan]) -> None
     plan = plans["payments"]
     scene = build_scene(plan)
     assert [g.style for g in scene.groups] == ["region", "region"]
-    assert scene.groups[1].label == "us-west-2 · serving (active-active)"
+    assert scene.groups[1].label.startswith("us-west-2 · serving (active-active) · NAT ")
     boxes = _boxes(plan)
     assert not any(b.dormant for b in boxes.values())
     assert "us-west-2__us-west-2a__db__ledger-db__primary" in boxes

@@ -300,6 +300,8 @@ def record_context(
         f"Drafted by devops-plan from design `{plan.design}` on {plan.cloud} "
         f"({', '.join(plan.regions)}, DR region {plan.dr_region}) with prices as of {plan.catalog_as_of}.",
     ]
+    if plan.catalog.stale:
+        more += [w for w in plan.warnings if w.startswith("prices from the ")]
     if diagram:
         more.append(f"Architecture diagram: [{Path(diagram).name}]({diagram})")
     if supersedes is not None:
@@ -322,4 +324,21 @@ def record_context(
         "confirmation": confirmation(plan, decision),
         "more_information": more,
         "supersedes": supersedes,
+        "cost_rows": cost_rows(plan),
     }
+
+
+def cost_rows(plan: Plan) -> list[tuple[str, str]]:
+    """Where the chosen plan's monthly cost goes, by category, largest first, then the total
+    and, when compute autoscales, what it would cost at its peak all month."""
+    cur = plan.currency
+    rows = [
+        (category.replace("_", " "), format_money(amount, cur))
+        for category, amount in sorted(
+            plan.cost.by_category.items(), key=lambda kv: (-kv[1], kv[0])
+        )
+    ]
+    rows.append(("total", format_money(plan.cost.monthly_total, cur)))
+    if plan.cost.peak_provisioned != plan.cost.monthly_total:
+        rows.append(("total at peak all month", format_money(plan.cost.peak_provisioned, cur)))
+    return rows

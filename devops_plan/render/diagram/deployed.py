@@ -18,10 +18,12 @@ _COMPUTE = ("node-pool/", "vm/", "containers/")
 
 @dataclass(frozen=True)
 class Running:
-    """Instances running all month (nodes of a pool, cache nodes) and their monthly cost."""
+    """Instances running (nodes of a pool, cache nodes): at the peak, the fewest in any hour
+    when they autoscale, and their monthly cost."""
 
     count: int
     monthly_cost: Decimal
+    low: int = 0
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,18 @@ class Deployed:
     queues: Mapping[str, Decimal] = field(default_factory=dict)
     copies: Mapping[str, Copies] = field(default_factory=dict)
     replication_traffic: Mapping[str, Decimal] = field(default_factory=dict)
+    internet: Mapping[str, Decimal] = field(default_factory=dict)
+    shared: Mapping[str, Decimal] = field(default_factory=dict)
+
+
+# What a region shares, by the resource ids the footprint declares, as the diagram names it.
+_SHARED = {
+    "nat-gateway": "NAT",
+    "network": "inter-zone",
+    "observability": "logs and metrics",
+    "private-endpoint/": "private endpoints",
+    "global-routing": "global routing",
+}
 
 
 @dataclass
@@ -77,11 +91,34 @@ class _Sums:
         prefix = f"{kind}/"
         return {r.removeprefix(prefix): c for r, c in self.cost.items() if r.startswith(prefix)}
 
-    def running(self, kind: str, counts: Mapping[str, int]) -> dict[str, Running]:
-        """Each `<kind>/<name>` priced here: how many run (the plan's count) and its cost."""
+    def running(
+        self, kind: str, counts: Mapping[str, int], lows: Mapping[str, int] | None = None
+    ) -> dict[str, Running]:
+        """Each `<kind>/<name>` priced here: how many run (the plan's count, and the fewest in
+        any hour) and its cost."""
+        lows = lows or {}
         return {
-            name: Running(counts.get(name, 0), cost) for name, cost in self.by_kind(kind).items()
+            name: Running(counts.get(name, 0), cost, lows.get(name, counts.get(name, 0)))
+            for name, cost in self.by_kind(kind).items()
         }
+
+    def shared(self) -> dict[str, Decimal]:
+        """The region's shared costs (NAT, inter-zone traffic, logs and metrics, endpoints,
+        global routing), by the name the diagram shows."""
+        out: dict[str, Decimal] = {}
+        for resource, cost in self.cost.items():
+            for prefix, name in _SHARED.items():
+                if resource == prefix or (prefix.endswith("/") and resource.startswith(prefix)):
+                    out[name] = out.get(name, Decimal(0)) + cost
+        return out
+
+    def internet(self) -> dict[str, Decimal]:
+        """What each entrypoint's responses to the internet cost here (straight out or from a
+        CDN's edge)."""
+        out = self.by_kind("internet")
+        for name, cost in self.by_kind("cdn").items():
+            out[name] = out.get(name, Decimal(0)) + cost
+        return out
 
 
 def deployments(plan: Plan) -> dict[str, Deployed]:
@@ -99,6 +136,7 @@ def deployments(plan: Plan) -> dict[str, Deployed]:
 def _deployed(plan: Plan, region: str, sums: _Sums) -> Deployed:
     here = plan.deployments.get(region)
     count = {} if here is None else here.node_pools
+    low = {} if here is None else here.min_node_pools
     nodes = {} if here is None else {name: c.nodes for name, c in here.caches.items()}
     # The diagram counts replicas only where each is an instance (VMs, containers); pods are
     # shown as their node pool.
@@ -108,7 +146,7 @@ def _deployed(plan: Plan, region: str, sums: _Sums) -> Deployed:
         region=region,
         control_plane=sums.cost.get("kubernetes"),
         standby_control_plane=sums.cost.get("dr-kubernetes"),
-        pools=sums.running("node-pool", count),
+        pools=sums.running("node-pool", count, low),
         compute=dict(sums.compute),
         replicas=replicas,
         load_balancers=sums.by_kind("load-balancer"),
@@ -124,4 +162,6 @@ def _deployed(plan: Plan, region: str, sums: _Sums) -> Deployed:
             for name, cost in sums.by_kind("dr-backup").items()
         },
         replication_traffic=sums.by_kind("dr-replication"),
+        internet=sums.internet(),
+        shared=sums.shared(),
     )

@@ -106,10 +106,21 @@ class RegionDrawing:
                     boxes[i] = Box(box.id, box.role, box.title, (*box.lines, line), box.dormant)
 
 
-def load_balancer(r: RegionDrawing, s: ServiceOut, title: str, cost: Decimal, cur: str) -> Box:
-    """The load balancer in front of entrypoint `s`, with what it costs here."""
-    lines = (f"to {s.name}", per_month(cost, cur))
-    return Box(box_id(r.name, "lb", s.name), "lb", title, lines)
+def load_balancer(
+    r: RegionDrawing,
+    s: ServiceOut,
+    title: str,
+    cost: Decimal,
+    cur: str,
+    *,
+    internet: Decimal | None = None,
+) -> Box:
+    """The load balancer in front of entrypoint `s`, with what it costs here, and what its
+    responses to the internet cost."""
+    lines = [f"to {s.name}", per_month(cost, cur)]
+    if internet:
+        lines.append(f"to the internet {per_month(internet, cur)}")
+    return Box(box_id(r.name, "lb", s.name), "lb", title, tuple(lines))
 
 
 def service_lines(s: ServiceOut, replicas: int, cost: Decimal | None, cur: str) -> tuple[str, ...]:

@@ -44,7 +44,9 @@ def serving_region(plan: Plan, at: Where, *, primary: bool) -> RegionDrawing:
 def _serving_stateless(r: RegionDrawing, s: ServiceOut, at: Where, primary: bool) -> None:
     lb = at.here.load_balancers.get(s.name)
     if s.entrypoint and lb is not None:
-        box = load_balancer(r, s, "load balancer", lb, at.currency)
+        box = load_balancer(
+            r, s, "load balancer", lb, at.currency, internet=at.here.internet.get(s.name)
+        )
         r.add_top(f"lb/{s.name}", box)
         r.links.append(Link(box.id, box_id(r.name, "svc", s.name), "call"))
     replicas = s.replicas if primary else (at.here.replicas.get(s.name) or s.replicas)

@@ -70,6 +70,7 @@ def _regions(plan: Plan, fleet: dict[str, Deployed], primary: Deployed) -> list[
         here = fleet.get(region, Deployed(region))
         r = serving_region(plan, Where(plan, here, primary), primary=idx == 0)
         label = f"{region} · primary region" if idx == 0 else f"{region} · serving (active-active)"
+        label += _shared_label(plan, here)
         drawn.append(_Drawn(r, label, "region", _k8s_label(plan, here, standby=False), "k8s"))
     if top.dr_region not in top.serving_regions:
         here = fleet.get(top.dr_region, Deployed(top.dr_region))
@@ -78,7 +79,7 @@ def _regions(plan: Plan, fleet: dict[str, Deployed], primary: Deployed) -> list[
         label = (
             f"{top.dr_region} · DR region: {_words(d.strategy)} "
             f"(RTO {format_duration(d.rto)}, RPO {format_duration(d.rpo)})"
-        )
+        ) + _shared_label(plan, here)
         k8s = _k8s_label(plan, here, standby=True)
         drawn.append(_Drawn(r, label, "dr", k8s, "k8s-dormant"))
     return drawn
@@ -124,11 +125,22 @@ def _k8s_label(plan: Plan, here: Deployed, *, standby: bool) -> str:
     for p in plan.node_pools:
         running = here.pools.get(p.name)
         if running is not None:
+            count = (
+                f"{running.low}-{running.count}" if running.low != running.count else running.count
+            )
             parts.append(
-                f"pool {p.name}: {running.count} x {p.instance_type} "
+                f"pool {p.name}: {count} x {p.instance_type} "
                 f"{per_month(running.monthly_cost, plan.currency)}"
             )
     return " · ".join(parts)
+
+
+def _shared_label(plan: Plan, here: Deployed) -> str:
+    """The region's shared costs, appended to its label (NAT, inter-zone traffic, logs and
+    metrics, private endpoints, global routing)."""
+    return "".join(
+        f" · {name} {per_month(cost, plan.currency)}" for name, cost in sorted(here.shared.items())
+    )
 
 
 def _cross_region_links(plan: Plan, fronts: dict[str, dict[str, str]]) -> list[Link]:
