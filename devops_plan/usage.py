@@ -73,6 +73,7 @@ class CloudFacts:
     load_balancer_capacity: str  # lcu | gb | capacity_units
     queue_operations_per_message: int
     queue_chunk_kib: float
+    queue_batching: bool
     queue_fifo_max_messages_per_s: float | None
     queue_standard_credits_per_s: float | None
     queue_credits_per_message: float
@@ -111,6 +112,7 @@ def cloud_facts(raw: Mapping[str, Any]) -> CloudFacts:
         load_balancer_capacity=str(raw["load_balancer_capacity"]),
         queue_operations_per_message=int(raw["queue_operations_per_message"]),
         queue_chunk_kib=float(raw["queue_chunk_kib"]),
+        queue_batching=bool(raw.get("queue_batching", False)),
         queue_fifo_max_messages_per_s=_optional(raw, "queue_fifo_max_messages_per_s"),
         queue_standard_credits_per_s=_optional(raw, "queue_standard_credits_per_s"),
         queue_credits_per_message=float(raw.get("queue_credits_per_message", 1)),

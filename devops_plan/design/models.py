@@ -266,6 +266,9 @@ class QueueService(ServiceBase):
     )
     message_kib: float | None = Field(default=None, gt=0, description="message size, KiB")
     fifo: bool = Field(default=False, description="ordered, exactly-once queue (AWS FIFO)")
+    batch: int = Field(
+        default=1, ge=1, le=10, description="messages sent and received per request (SQS batches)"
+    )
 
 
 class LifecycleRule(Model):

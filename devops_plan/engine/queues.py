@@ -23,6 +23,7 @@ class QueuePlan:
     operations_million: float
     peak_messages_per_s: float
     message_kib: float
+    batch: int = 1  # messages a request carries (operations_per_message are per request)
     units: int = 0
     note: str = ""
 
@@ -47,15 +48,17 @@ def queue_plan(ctx: Context, svc: QueueService) -> QueuePlan:
     kib = svc.message_kib or ctx.traffic.message_kib
     monthly = messages_million(ctx, svc)
     peak = peak_rate(ctx, svc, monthly)
-    chunks = max(1, math.ceil(kib / facts.queue_chunk_kib - 1e-9))
+    batch = svc.batch if facts.queue_batching else 1
+    chunks = max(1, math.ceil(kib * batch / facts.queue_chunk_kib - 1e-9))
     per_message = facts.queue_operations_per_message * chunks
     fifo = ctx.catalog.find_role("queue_fifo_requests") if svc.fifo else None
     plan = QueuePlan(
         product=fifo or ctx.catalog.role("queue_requests"),
         operations_per_message=per_message,
-        operations_million=monthly * per_message,
+        operations_million=monthly * per_message / batch,
         peak_messages_per_s=peak,
         message_kib=kib,
+        batch=batch,
     )
     if fifo and facts.queue_fifo_max_messages_per_s and peak > facts.queue_fifo_max_messages_per_s:
         limit = facts.queue_fifo_max_messages_per_s

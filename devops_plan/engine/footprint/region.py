@@ -7,7 +7,7 @@ product appears in both parts, so the explorer prices the parts separately)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from ...design import Kind, Platform
@@ -48,6 +48,9 @@ def region_components(
 ) -> list[CostComponent]:
     """Everything one region runs (or one `part` of it)."""
     r = Region(region, compute_fraction, traffic_share, category, autoscale)
+    if not autoscale:  # every instance at its peak count all month, everything it implies too
+        pools = [replace(p, hourly_nodes=()) for p in pools]
+        services = [s.model_copy(update={"hourly_replicas": ()}) for s in services]
     out = pool_part(ctx, r, services, pools) if part != "services" else []
     if part != "pools":
         out += service_part(ctx, r, services)

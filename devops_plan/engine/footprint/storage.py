@@ -179,7 +179,9 @@ def queue(
         out.append(component(s.name, resource, "namespace", base, region, "on_demand", 1, "hour",
                              category=category))  # fmt: skip
     if plan.operations_million > 0 and share > 0:
-        out.append(component(s.name, resource, f"{plan.operations_per_message} operations a message",
+        ops = plan.operations_per_message
+        per = "a message" if plan.batch == 1 else f"a batch of {plan.batch} messages"
+        out.append(component(s.name, resource, f"{ops} operation{'s' if ops != 1 else ''} {per}",
                              plan.product, region, "on_demand", plan.operations_million * share,
                              "month", category=category))  # fmt: skip
     return out
