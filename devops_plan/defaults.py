@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from types import MappingProxyType
 from typing import Any
@@ -57,6 +57,7 @@ class SLAEntry:
     products: tuple[re.Pattern[str], ...] = ()
     families: tuple[re.Pattern[str], ...] = ()
     deployment: str = ""
+    engines: tuple[str, ...] = ()
     published: bool = True
     note: str = ""
 
@@ -68,8 +69,12 @@ class SLAEntry:
             basis += f" (no published SLA: {self.note})"
         return f"{basis} ({self.url}, read {self.read})"
 
-    def covers(self, role: str, product: str, family: str, deployment: str) -> bool:
+    def covers(
+        self, role: str, product: str, family: str, deployment: str, engine: str = ""
+    ) -> bool:
         if role != self.role or (self.deployment and deployment != self.deployment):
+            return False
+        if self.engines and engine not in self.engines:
             return False
         if self.products and not any(p.fullmatch(product) for p in self.products):
             return False
@@ -85,9 +90,14 @@ class SLATable:
     entries: tuple[SLAEntry, ...]
 
     def find(
-        self, role: str, product: str = "", family: str = "", deployment: str = ""
+        self,
+        role: str,
+        product: str = "",
+        family: str = "",
+        deployment: str = "",
+        engine: str = "",
     ) -> SLAEntry:
-        found = [e for e in self.entries if e.covers(role, product, family, deployment)]
+        found = [e for e in self.entries if e.covers(role, product, family, deployment, engine)]
         if len(found) != 1:
             what = f"{role} {product or family or ''} {deployment}".strip()
             many = f"{len(found)} entries ({', '.join(e.id for e in found)})" if found else "none"
@@ -115,6 +125,7 @@ def _sla_entry(row: Mapping[str, Any]) -> SLAEntry:
         products=tuple(re.compile(p) for p in row.get("products", ())),
         families=tuple(re.compile(f) for f in row.get("families", ())),
         deployment=str(row.get("deployment", "")),
+        engines=tuple(str(e) for e in row.get("engines", ())),
         published=bool(row.get("published", True)),
         note=str(row.get("note", "")),
     )
@@ -193,6 +204,11 @@ class EngineFacts:
     restore_fixed: Fact
     restore_rate_gib_per_hour: Fact
     multi_region_writes: bool
+    pricing: str = "instance"  # instance | dsql | spanner | cosmos
+    alternative_for: tuple[str, ...] = ()
+    storage_product: str = ""  # a storage product of its own (else the db_storage role)
+    automatic_failover: bool = False  # the provider fails over without a person deciding
+    workload: Mapping[str, Fact] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @cache
@@ -206,6 +222,11 @@ def engines_table(cloud: str) -> Mapping[str, EngineFacts]:
             engine=engine,
             name=str(merged["name"]),
             multi_region_writes=bool(merged.get("multi_region_writes", False)),
+            pricing=str(merged.get("pricing", "instance")),
+            alternative_for=tuple(merged.get("alternative_for", ())),
+            storage_product=str(merged.get("storage_product", "")),
+            automatic_failover=bool(merged.get("automatic_failover", False)),
+            workload=MappingProxyType({k: _fact(v) for k, v in merged.get("workload", {}).items()}),
             **{
                 k: _fact(merged[k])
                 for k in (

@@ -208,6 +208,22 @@ class DeploymentOut(Frozen):
     control_plane: bool
 
 
+class LatencyHopOut(Frozen):
+    service: str
+    p95_ms: float
+    budget_ms: float
+
+
+class LatencyOut(Frozen):
+    """The user path's p95 (the sum of its hops' p95, a bound) against the target."""
+
+    target_ms: float
+    achieved_ms: float
+    meets_target: bool
+    method: str
+    path: tuple[LatencyHopOut, ...]
+
+
 class Plan(Frozen):
     design: str
     description: str
@@ -229,6 +245,7 @@ class Plan(Frozen):
     topology: TopologyOut
     warnings: tuple[str, ...]
     deployments: dict[str, DeploymentOut]
+    latency: LatencyOut | None
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = self.model_dump(mode="json")
@@ -276,6 +293,8 @@ __all__ = [
     "DatabaseDeploymentOut",
     "DecisionOut",
     "DeploymentOut",
+    "LatencyHopOut",
+    "LatencyOut",
     "LineItemOut",
     "Money",
     "NodePoolOut",

@@ -800,6 +800,7 @@ def aws_rows() -> Iterator[Row]:
     yield from aws_elasticache()
     yield from aws_other()
     yield from aws_more()
+    yield from aws_database_alternatives()
 
 
 # ---------------------------------------------------------------------------
@@ -1193,6 +1194,7 @@ def gcp_rows() -> Iterator[Row]:
     yield from gcp_memorystore()
     yield from gcp_other()
     yield from gcp_more()
+    yield from gcp_database_alternatives()
 
 
 # ---------------------------------------------------------------------------
@@ -1604,6 +1606,125 @@ def azure_rows() -> Iterator[Row]:
     yield from azure_redis()
     yield from azure_other()
     yield from azure_more()
+    yield from azure_database_alternatives()
+
+
+# ---------------------------------------------------------------------------
+# Database engines beyond RDS / Cloud SQL / Flexible Server, offered when a design's
+# availability or DR targets need them (data/engines.yaml): Aurora PostgreSQL
+# (I/O-Optimized, Global Database), Aurora DSQL, Spanner multi-region, Cosmos DB.
+# ---------------------------------------------------------------------------
+
+AURORA_PAGE = "AWS Aurora pricing page, Aurora PostgreSQL-Compatible, I/O-Optimized"
+AURORA_FAMILIES = {  # family: (arch, large price Aurora Standard us-east-1, sure?)
+    "db.r6g": ("arm64", "0.26", True),
+    "db.r6i": ("x86_64", "0.29", True),
+    "db.r7g": ("arm64", "0.276", False),
+}
+AURORA_SIZES = {"large": 2, "xlarge": 4, "2xlarge": 8, "4xlarge": 16, "8xlarge": 32}
+AURORA_IO_OPTIMIZED = D("1.3")  # I/O-Optimized instances cost 30% more, with no I/O charges
+DSQL_REGIONS = (
+    "us-east-1",
+    "us-east-2",
+    "us-west-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-central-1",
+    "ap-northeast-1",
+)
+
+
+def aws_database_alternatives() -> Iterator[Row]:
+    base: list[Row] = []
+    for family, (arch, large, sure) in AURORA_FAMILIES.items():
+        for size, vcpu in AURORA_SIZES.items():
+            price = q(D(large) * vcpu / 2 * AURORA_IO_OPTIMIZED)
+            note = "us-east-1 list price" if sure else "us-east-1 list price; approximate"
+            single = Row(
+                cloud="aws", service="AmazonRDS", category="database", product=f"{family}.{size}",
+                region="us-east-1", purchase="on_demand", unit="hour", unit_price=price,
+                source=f"derived: {AURORA_PAGE}, Aurora Standard {note} x 1.3 (I/O-Optimized)",
+                vcpu=vcpu, memory_gib=vcpu * 8, family=family, generation="current", arch=arch,
+                engine="aurora-postgresql", deployment="single_az",
+            )  # fmt: skip
+            base.append(single)
+            base.append(
+                replace(
+                    single,
+                    deployment="multi_az",
+                    unit_price=price * 2,
+                    source=f"derived: {AURORA_PAGE}, x 2 (a Multi-AZ cluster runs a writer and "
+                    "a reader in another zone)",
+                )
+            )
+    factors = aws_factors("r")
+    label = "r5.large there / in us-east-1, applied to Aurora"
+    yield from discounted(doubled_for_ha(regional(base, factors, label)), RDS_RATIOS)
+    gp3 = {r: D(a["gp3"]) for r, a in AWS_REGION_ANCHORS.items()}
+    for region, anchor in gp3.items():
+        factor = anchor / gp3["us-east-1"]
+        derived = (
+            ""
+            if region == "us-east-1"
+            else f"; derived: x {fmt_dec(q(factor))} (EBS gp3 regional ratio); approximate"
+        )
+        yield Row(
+            cloud="aws", service="AmazonRDS", category="database_storage", product="aurora-storage-io",
+            region=region, purchase="on_demand", unit="GB-month", unit_price=q(D("0.225") * factor),
+            source=f"{AURORA_PAGE}: storage 0.225 per GB-month in us-east-1{derived}",
+            engine="aurora-postgresql",
+        )  # fmt: skip
+        if region in DSQL_REGIONS:
+            for product, unit, price, what in (
+                ("aurora-dsql-dpu", "request-million", "8.00", "8.00 per 1 million DPUs"),
+                ("aurora-dsql-storage", "GB-month", "0.33", "storage 0.33 per GB-month"),
+            ):
+                yield Row(
+                    cloud="aws", service="AmazonDSQL", category="database", product=product,
+                    region=region, purchase="on_demand", unit=unit, unit_price=q(D(price) * factor),
+                    source=f"AWS Aurora DSQL pricing page: {what} in us-east-1{derived}",
+                    engine="aurora-dsql",
+                )  # fmt: skip
+
+
+def gcp_database_alternatives() -> Iterator[Row]:
+    page = "Google Cloud Spanner pricing page, Standard edition, multi-region configuration (nam3)"
+    for region in GCP_REGIONS:
+        for product, unit, price, what in (
+            (
+                "spanner-node-multi-region",
+                "hour",
+                "3.00",
+                "one node (1,000 processing units) an hour",
+            ),
+            ("spanner-storage-multi-region", "GB-month", "0.50", "storage per GB-month"),
+        ):
+            yield Row(
+                cloud="gcp", service="Cloud Spanner", category="database", product=product,
+                region=region, purchase="on_demand", unit=unit, unit_price=D(price),
+                source=f"{page}: {what}, {price} USD; the same for every primary region here; approximate",
+                engine="spanner",
+            )  # fmt: skip
+
+
+def azure_database_alternatives() -> Iterator[Row]:
+    page = "Azure Cosmos DB pricing page, provisioned throughput (standard), single write region"
+    for region, factor in AZURE_SERVICE_FACTOR.items():
+        for product, unit, price, what in (
+            ("cosmos-ru-100", "hour", "0.008", "100 RU/s an hour, per region"),
+            (
+                "cosmos-storage",
+                "GB-month",
+                "0.25",
+                "transactional storage per GB-month, per region",
+            ),
+        ):
+            yield Row(
+                cloud="azure", service="Azure Cosmos DB", category="database", product=product,
+                region=region, purchase="on_demand", unit=unit, unit_price=q(D(price) * factor),
+                source=f"{page}: {what}, {price} USD in {AZURE_BASE} x regional factor {fmt_dec(q(factor))}; approximate",
+                engine="cosmos",
+            )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------

@@ -202,6 +202,12 @@ def aws_storage() -> Iterator[Row]:
         "AWS RDS pricing page, backup storage beyond the free allowance (100% of the "
         "provisioned storage in the region)", AWS_BASE,
     )  # fmt: skip
+    aurora = _rows(
+        "aws", "AmazonRDS", "snapshot", "rds-backup", "GB-month", _scaled("0.021", AWS_FACTOR),
+        "AWS Aurora pricing page, Aurora PostgreSQL backup storage beyond the free allowance "
+        "(100% of the cluster's storage)", AWS_BASE,
+    )  # fmt: skip
+    yield from (replace(r, engine="aurora-postgresql") for r in aurora)
     s3 = "AWS S3 pricing page"
     for product, price, what in (
         ("s3-standard-put", "5.00", "S3 Standard PUT, COPY, POST, LIST 0.005 per 1,000"),

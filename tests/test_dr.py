@@ -9,6 +9,7 @@ import pytest
 
 from devops_plan import build_plan, parse_design
 from devops_plan.engine.dr import DROption, choose, meets
+from devops_plan.units import format_money
 
 H, M = 3600, 60
 # The timings of data/dr.yaml: health checks 30 s x 3, a person decides in 5 min, DNS TTL 60 s.
@@ -107,3 +108,42 @@ def test_two_region_postgres_is_asynchronous_so_rpo_0_is_not_met(cloud: str, reg
     assert "promote" in dr.mechanism
     assert not dr.meets_target
     assert any("DR: forced active_active misses the targets" in w for w in plan.warnings)
+
+
+def _targets(text: str, rto: str, rpo: str) -> str:
+    return text.replace("rto: 1m, rpo: 0s", f"rto: {rto}, rpo: {rpo}")
+
+
+@pytest.mark.parametrize(
+    ("cloud", "region", "engine"),
+    [("aws", "us-east-1", "aurora-dsql"), ("gcp", "us-central1", "spanner")],
+)
+def test_rpo_0_names_and_prices_the_cheapest_engine_that_writes_in_both_regions(
+    cloud: str, region: str, engine: str
+) -> None:
+    # RTO 5m, RPO 0: managed PostgreSQL cannot (RPO 5 s, RTO 17m30s). An engine that writes
+    # in both regions needs no promotion and loses nothing: RTO = detection + DNS = 150 s.
+    text = _targets(_design(cloud, region, regions=2), "5m", "0s")
+    plan = build_plan(parse_design(text))
+    assert not plan.dr.meets_target and plan.dr.rpo == 5
+    (decision,) = [d for d in plan.decisions if d.id == "database-db"]
+    option = next(o for o in decision.options if f"({engine})" in o.name)
+    assert (option.rto, option.rpo, option.meets_target) == (DETECT + DNS, 0, True)
+    moved = build_plan(parse_design(text.replace("engine: postgres", f"engine: {engine}")))
+    assert option.monthly_cost == moved.cost.monthly_total
+    assert moved.dr.meets_target and moved.dr.rpo == 0
+    delta = moved.cost.monthly_total - plan.cost.monthly_total
+    warning = next(w for w in plan.warnings if w.startswith("db: "))
+    assert f"({engine}) meets the targets for {format_money(delta, 'USD', signed=True)}" in warning
+
+
+def test_cosmos_db_reaches_rpo_0_but_fails_over_within_15_minutes() -> None:
+    # Strong consistency across two regions loses nothing, but the service-managed failover
+    # of the write region takes up to 15 minutes: RTO 5m stays out of reach on Azure.
+    text = _targets(_design("azure", "eastus", regions=2), "5m", "0s")
+    plan = build_plan(parse_design(text))
+    (decision,) = [d for d in plan.decisions if d.id == "database-db"]
+    cosmos = next(o for o in decision.options if "(cosmos)" in o.name)
+    assert (cosmos.rpo, cosmos.rto) == (0, DETECT + 15 * M + DNS)  # automatic: no decision
+    assert not cosmos.meets_target
+    assert any("no database engine offered here meets the targets" in w for w in plan.warnings)

@@ -102,11 +102,11 @@ def test_missed_target_has_weakest_link_and_a_priced_suggestion(shop_plan: dict)
     assert a["achieved"] == pytest.approx(100 * 0.9999**4 * 0.9995, abs=1e-6)
     assert a["meets_target"] is False
     assert a["weakest"] == "orders-db"
-    # No single change of zones, Multi-AZ or regions can lift a one-writer RDS database's
-    # 99.95%: the closest (a second serving region) is offered and says it still misses.
-    assert a["suggestion"]["change"] == "second_region"
-    assert a["suggestion"]["meets_target"] is False
-    assert a["suggestion"]["achieved"] < 99.95
+    # No change of zones, Multi-AZ or regions lifts a one-writer RDS database's 99.95%; moving
+    # orders-db to Aurora PostgreSQL (a Multi-AZ cluster, 99.99%) is the cheapest that meets.
+    assert a["suggestion"]["change"] == "engine:orders-db:aurora-postgresql"
+    assert a["suggestion"]["meets_target"] is True
+    assert a["suggestion"]["achieved"] == pytest.approx(100 * 0.9999**5, abs=1e-6)
     assert a["suggestion"]["monthly_cost_delta"] > 0
 
 
@@ -212,7 +212,7 @@ def test_engine_missing_from_catalog() -> None:
     text = _shop_text().replace("engine: postgres", "engine: oracle")
     with pytest.raises(
         PlanningError,
-        match=r"engine 'oracle' is not in the aws catalog \(it has: mysql, postgres\)",
+        match=r"engine .oracle. is not in the aws catalog \(it has: aurora-dsql, aurora-postgresql, mysql, postgres\)",
     ):
         build_plan(parse_design(text))
 

@@ -12,16 +12,15 @@ from devops_plan.defaults import sizing_rules
 from devops_plan.engine.formulas import (
     NodeShape,
     PodGroup,
-    erlang_c,
     kube_reserved_cpu_m,
     latency_replicas,
     node_shape,
     nodes_lower_bound,
-    p95_response_ms,
     pack_first_fit_decreasing,
     pods_fit,
     size_replicas,
 )
+from devops_plan.engine.queueing import erlang_c, p95_response_ms
 
 AWS = sizing_rules().allocatable["aws"]
 GCP = sizing_rules().allocatable["gcp"]

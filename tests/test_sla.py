@@ -32,12 +32,16 @@ def test_every_priced_data_product_has_exactly_one_sla(cloud: str) -> None:
     region = catalog.regions()[0]
     for category, role in (("database", "database"), ("cache", "cache")):
         for p in catalog.products(region, category=category):
-            deployment = p.deployment or "single_az"
-            table.find(role, p.product, p.family, deployment)  # raises unless exactly one
+            deployment = p.deployment or (
+                "multi_az" if p.unit != "hour" or not p.vcpu else "single_az"
+            )
+            if category == "database" and not p.vcpu:
+                deployment = "multi_az"  # engines priced by their work spread over zones
+            table.find(role, p.product, p.family, deployment, p.engine)  # exactly one
 
 
 def _priced_products(plan: Plan, service: str) -> set[tuple[str, str]]:
-    """(product, family) of every line item of `service` in the primary region."""
+    """(product, family) of every line item of `service`, outside the DR region."""
     families = {p.product: p.family for p in load_catalog(plan.cloud).rows}
     return {
         (i.product, families[i.product])
@@ -62,7 +66,8 @@ def test_the_sla_used_is_the_sla_of_the_product_priced(case: str, cloud: str) ->
         main = [(p, f) for p, f in _priced_products(plan, s.name) if p == s.instance_class]
         assert main, f"{s.name}: {s.instance_class} is not priced"
         for product, family in main:
-            assert table.find(roles[s.kind], product, family, deployment).id == s.sla
+            engine = (s.engine or "") if s.kind == "database" else ""
+            assert table.find(roles[s.kind], product, family, deployment, engine).id == s.sla
     lb = [c for c in plan.availability.path if c.kind == "load_balancer"]
     lb_products = {
         i.product for i in plan.cost.line_items if i.resource.startswith("load-balancer/")

@@ -54,7 +54,7 @@ CATEGORIES = (
     "routing",
     "observability",
 )
-ENGINES = ("postgres", "mysql", "redis")
+ENGINES = ("postgres", "mysql", "redis", "aurora-postgresql", "aurora-dsql", "spanner", "cosmos")
 DEPLOYMENTS = ("single_az", "multi_az")
 GENERATIONS = ("current", "previous")
 ARCHES = ("x86_64", "arm64")

@@ -136,6 +136,13 @@ class Model(BaseModel):
 class Load(Model):
     peak_rps: float = Field(gt=0, description="peak requests per second")
     cpu_ms: float = Field(gt=0, description="CPU milliseconds per request")
+    cpu_ms_cv: float = Field(
+        default=1.0,
+        gt=0,
+        le=4,
+        description="variability of the CPU time per request (standard deviation / mean); "
+        "1 = exponential, lower for steady work",
+    )
     memory_mib: int = Field(default=512, gt=0, description="memory per replica, MiB")
     request_kib: float | None = Field(
         default=None, ge=0, description="bytes in per request, KiB (default data/sizing.yaml)"

@@ -18,6 +18,8 @@ from ..plan import (
     DecisionOut,
     DROptionOut,
     DROut,
+    LatencyHopOut,
+    LatencyOut,
     LineItemOut,
     NodePoolOut,
     Plan,
@@ -34,6 +36,7 @@ from .cost import summarize
 from .deployments import deployments
 from .footprint.storage import root_gib
 from .freshness import is_stale, oldest_price, stale_warning
+from .latency import LatencyReport
 from .pools import NodePoolPlan
 from .recovery import Recovery
 
@@ -59,6 +62,7 @@ def assemble(
     suggestion: SuggestionOut | None,
     decisions: Sequence[DecisionOut],
     totals: Totals,
+    notes: Sequence[str] = (),
 ) -> Plan:
     ctx = core.ctx
     summary = summarize(core.line_items)
@@ -102,8 +106,22 @@ def assemble(
                 for r in dict.fromkeys([*ctx.regions, ctx.dr_region])
             },
         ),
-        warnings=warnings,
+        warnings=(*warnings, *notes),
         deployments=deployments(core, serving),
+        latency=_latency_out(core.latency),
+    )
+
+
+def _latency_out(report: LatencyReport | None) -> LatencyOut | None:
+    if report is None:
+        return None
+    return LatencyOut(
+        target_ms=report.target_ms,
+        achieved_ms=report.achieved_ms,
+        meets_target=report.meets_target,
+        method="sum of the p95 of each stateless hop on the heaviest path from an entrypoint "
+        "(a bound); each hop sized to its share of the target",
+        path=tuple(LatencyHopOut(service=n, p95_ms=p, budget_ms=b) for n, p, b in report.path),
     )
 
 

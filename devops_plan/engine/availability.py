@@ -135,19 +135,37 @@ def user_path(
     ]
     for name in closure:
         s = by_name[name]
-        # A database has one writer: a second serving region reads a replica it must promote,
-        # so both regions share the primary (unless the engine writes in every region).
-        scope = "global" if s.kind == Kind.database and regions_serving >= 2 else "region"
+        if s.kind == Kind.database and regions_serving >= 2:
+            path.append(_shared_database(ctx, s))
+            continue
         path.append(
             PathComponent(
                 component=name,
                 kind=s.kind,
                 availability=s.availability,
                 source=s.availability_source,
-                scope=scope,
             )
         )
     return path
+
+
+def _shared_database(ctx: Context, s: ServicePlan) -> PathComponent:
+    """A database when regions share the traffic: one logical database for both. With one
+    writer (an asynchronous replica elsewhere) the primary's own figure; an engine deployed
+    across regions (Aurora DSQL, Spanner, Cosmos DB) its multi-region SLA."""
+    multi = [
+        e for e in ctx.sla.entries
+        if e.role == "database" and e.deployment == "multi_region" and (s.engine or "") in e.engines
+    ]  # fmt: skip
+    if s.sla and multi:
+        return _component(s.name, s.kind, multi[0], "global")
+    return PathComponent(
+        component=s.name,
+        kind=s.kind,
+        availability=s.availability,
+        source=s.availability_source,
+        scope="global",
+    )
 
 
 def _component(name: str, kind: str, entry: SLAEntry, scope: str) -> PathComponent:

@@ -18,6 +18,7 @@ from .cost import CostComponent, LineItem, PriceMemo, price_components, price_op
 from .dr import STRATEGY_ORDER, DRChoice, DROption, choose, meets
 from .footprint import Part, dr_components, region_components, traffic_share
 from .formulas import ReplicaSizer
+from .latency import LatencyReport, assess_latency
 from .pools import NodePoolPlan, PoolPlanner
 from .queues import queue_plan
 from .recovery import Recovery, recoveries
@@ -63,6 +64,7 @@ class Core:
     missing: tuple[str, ...]
     availability: AvailabilityReport
     warnings: tuple[str, ...]
+    latency: LatencyReport | None = None
     # Each pool on each candidate type, hour by hour (filled in for the plan's decisions).
     alternatives: Mapping[tuple[str, str], NodePoolPlan] = field(default_factory=dict)
 
@@ -100,6 +102,13 @@ def plan_core(
     chosen = next(p for p in dr_plans if p.strategy == choice.strategy)
     serving = serving_regions(choice.strategy, len(ctx.regions))
     report = assess(user_path(ctx, services, serving), design.targets.availability, serving)
+    latency = assess_latency(design, services)
+    if latency is not None and not latency.meets_target:
+        hops = " + ".join(f"{n} {p:g}" for n, p, _ in latency.path)
+        warnings.append(
+            f"latency: the user path's p95 is up to {latency.achieved_ms:g} ms ({hops}), "
+            f"over the {latency.target_ms:g} ms target"
+        )
     if missing:
         warnings.append(
             f"{len(missing)} cost component(s) have no price and are left out: "
@@ -116,6 +125,7 @@ def plan_core(
         missing=tuple(sorted(set(missing))),
         availability=report,
         warnings=tuple(warnings),
+        latency=latency,
     )
 
 

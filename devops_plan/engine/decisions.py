@@ -26,6 +26,7 @@ from ..design import (
 from ..plan import DecisionOut, OptionOut, SuggestionOut
 from ..regions import find_region
 from ..units import format_duration, format_money, round_cents
+from .alternatives import Variants, engine_options
 from .core import Core, total_with_pool
 from .variants import one_region, with_second_region, with_service
 
@@ -55,9 +56,15 @@ def _max_zones(design: Design, core: Core) -> int:
 # --- suggestion for a missed availability target ------------------------------------------
 
 
-def suggest(design: Design, core: Core, replan: Replan) -> SuggestionOut | None:
+def suggest(
+    design: Design, core: Core, replan: Replan, engines: Variants | None = None
+) -> SuggestionOut | None:
     """The cheapest single change that meets the target; else the one that gets closest."""
     tried = _changes(design, core, replan)
+    for name, found in (engines or {}).items():
+        for engine, v in found:
+            facts = core.ctx.engines[engine]
+            tried.append((f"engine:{name}:{engine}", f"move {name} to {facts.name}", v))
     if not tried:
         return None
     meeting = [t for t in tried if t[2].availability.meets_target]
@@ -151,7 +158,11 @@ def _drivers(design: Design, currency: str) -> list[str]:
 
 
 def build_decisions(
-    design: Design, core: Core, replan: Replan, by_purchase: Mapping[str, Decimal]
+    design: Design,
+    core: Core,
+    replan: Replan,
+    by_purchase: Mapping[str, Decimal],
+    engines: Variants | None = None,
 ) -> list[DecisionOut]:
     """Every decision's options; `by_purchase` is the plan's own pricing under each option."""
     drivers = _drivers(design, core.ctx.catalog.currency)
@@ -160,7 +171,7 @@ def build_decisions(
         _topology_decision(design, core, replan, drivers),
     ]
     out += [
-        _database_decision(design, core, replan, drivers, s.name)
+        _database_decision(design, core, replan, drivers, s.name, engines or {})
         for s in core.services
         if s.kind == Kind.database
     ]
@@ -290,7 +301,12 @@ def _topology_decision(
 
 
 def _database_decision(
-    design: Design, core: Core, replan: Replan, drivers: list[str], name: str
+    design: Design,
+    core: Core,
+    replan: Replan,
+    drivers: list[str],
+    name: str,
+    engines: Variants,
 ) -> DecisionOut:
     svc = next(s for s in core.services if s.name == name)
     options = []
@@ -309,6 +325,8 @@ def _database_decision(
         options.append(_option(label, v, chosen, texts))
         if chosen:
             chosen_name = label
+    # When a target is missed, the engines that could replace this one, each planned.
+    options += engine_options(core, engines, name)
     spec = design.service(name)
     need = (
         f"{spec.size.vcpu:g} vCPU and {spec.size.memory_gib:g} GiB"

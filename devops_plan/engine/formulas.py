@@ -14,58 +14,9 @@ from typing import Any
 from pydantic import Field
 
 from ..frozen import Frozen
+from .queueing import p95_response_ms, service_p95_ms
 
 # --- replicas ------------------------------------------------------------------------------
-
-
-def erlang_c(servers: int, offered_load: float) -> float:
-    """Probability that an arrival waits in an M/M/c queue (Erlang C).
-
-    Uses the stable Erlang B recursion; 1.0 when the queue is unstable (a >= c).
-    """
-    if servers <= 0 or offered_load >= servers:
-        return 1.0
-    b = 1.0
-    for k in range(1, servers + 1):
-        b = offered_load * b / (k + offered_load * b)
-    return servers * b / (servers - offered_load * (1 - b))
-
-
-def response_time_tail(
-    t: float, servers: int, arrival_rate: float, service_s: float, wait_prob: float | None = None
-) -> float:
-    """P(response time > t) in M/M/c: the wait (0 or exponential) plus an exponential service.
-
-    `wait_prob` is Erlang C for these inputs, passed in when the caller already has it.
-    """
-    mu = 1.0 / service_s
-    if wait_prob is None:
-        wait_prob = erlang_c(servers, arrival_rate * service_s)
-    alpha = servers * mu - arrival_rate  # rate of the conditional wait
-    service_tail = math.exp(-mu * t)
-    if abs(alpha - mu) < 1e-12 * mu:
-        both = (1 + mu * t) * math.exp(-mu * t)
-    else:
-        both = (mu * math.exp(-alpha * t) - alpha * math.exp(-mu * t)) / (mu - alpha)
-    return (1 - wait_prob) * service_tail + wait_prob * both
-
-
-def p95_response_ms(servers: int, peak_rps: float, cpu_ms: float) -> float:
-    """95th-percentile response time (ms) of M/M/c with `servers` and service time cpu_ms."""
-    service_s = cpu_ms / 1000
-    if peak_rps * service_s >= servers:
-        return math.inf
-    wait = erlang_c(servers, peak_rps * service_s)
-    lo, hi = 0.0, service_s
-    while response_time_tail(hi, servers, peak_rps, service_s, wait) > 0.05:
-        hi *= 2
-    for _ in range(50):
-        mid = (lo + hi) / 2
-        if response_time_tail(mid, servers, peak_rps, service_s, wait) > 0.05:
-            lo = mid
-        else:
-            hi = mid
-    return hi * 1000
 
 
 def _servers(replicas: int, vcpu_per_replica: float) -> int:
@@ -74,18 +25,19 @@ def _servers(replicas: int, vcpu_per_replica: float) -> int:
 
 
 def latency_replicas(
-    peak_rps: float, cpu_ms: float, vcpu_per_replica: float, target_ms: float
+    peak_rps: float, cpu_ms: float, vcpu_per_replica: float, target_ms: float, cv: float = 1.0
 ) -> int | None:
-    """Smallest n whose M/M/c p95 response time is within target; None if none can be.
+    """Smallest n whose p95 response time is within target; None if none can be.
 
-    With exponential service times the p95 never drops below ln(20) x cpu_ms (~3x).
+    The p95 never drops below the service time's own p95: ln(20) x cpu_ms (~3x) when service
+    times are exponential (cv = 1), less when they vary less.
     """
-    if target_ms <= math.log(20) * cpu_ms:
+    if target_ms <= service_p95_ms(cpu_ms, cv):
         return None
     offered = peak_rps * cpu_ms / 1000
 
     def ok(n: int) -> bool:
-        return p95_response_ms(_servers(n, vcpu_per_replica), peak_rps, cpu_ms) <= target_ms
+        return p95_response_ms(_servers(n, vcpu_per_replica), peak_rps, cpu_ms, cv) <= target_ms
 
     lo = max(1, math.floor(offered / vcpu_per_replica))
     hi = lo
@@ -130,6 +82,7 @@ def size_replicas(
     latency_target_ms: float | None,
     target_utilization: float = 0.6,
     zone_failure_utilization: float = 0.85,
+    cpu_ms_cv: float = 1.0,
 ) -> ReplicaSizing:
     """replicas = max(1, 2 if target >= 99.9, z, n_util, n_zone, n_latency), rounded up to k*z."""
     offered = peak_rps * cpu_ms / 1000
@@ -141,7 +94,9 @@ def size_replicas(
         else None
     )
     n_latency = (
-        latency_replicas(peak_rps, cpu_ms, k, latency_target_ms) if latency_target_ms else None
+        latency_replicas(peak_rps, cpu_ms, k, latency_target_ms, cpu_ms_cv)
+        if latency_target_ms
+        else None
     )
     n_minimum = max(1, 2 if availability_target >= 99.9 else 1, zones)
     candidates = {
@@ -162,7 +117,7 @@ def size_replicas(
         n_minimum=n_minimum,
         replicas=replicas,
         binding=binding,
-        p95_ms=round(p95_response_ms(_servers(replicas, k), peak_rps, cpu_ms), 3),
+        p95_ms=round(p95_response_ms(_servers(replicas, k), peak_rps, cpu_ms, cpu_ms_cv), 3),
         latency_reachable=not (latency_target_ms and n_latency is None),
     )
 

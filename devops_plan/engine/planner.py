@@ -15,6 +15,7 @@ from ..defaults import dr_table, engines_table, sizing_rules, sla_table
 from ..design import Design, Purchase
 from ..errors import DevopsPlanError
 from ..plan import Plan
+from .alternatives import engine_variants, engine_warnings
 from .assemble import Totals, assemble
 from .context import Context, PlanOptions, Tables, make_context
 from .core import Core, Memo, by_purchase, peak_provisioned, plan_core
@@ -72,12 +73,15 @@ class Planner:
         def replan(changed: Design) -> Core | None:
             return self.variant(changed, options)
 
-        suggestion = None if core.availability.meets_target else suggest(design, core, replan)
+        engines = engine_variants(design, core, replan)
+        suggestion = (
+            None if core.availability.meets_target else suggest(design, core, replan, engines)
+        )
         purchases = self.by_purchase(design, core, options)
-        decisions = build_decisions(design, core, replan, purchases)
+        decisions = build_decisions(design, core, replan, purchases, engines)
         today = options.today or date.today().isoformat()
         totals = Totals(purchases, peak_provisioned(core), today)
-        return assemble(design, core, suggestion, decisions, totals)
+        return assemble(design, core, suggestion, decisions, totals, engine_warnings(core, engines))
 
     def by_purchase(self, design: Design, core: Core, options: PlanOptions) -> dict[str, Decimal]:
         """The plan's monthly total under each purchase option: its components bought that way;

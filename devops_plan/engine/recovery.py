@@ -104,8 +104,12 @@ def _rto_steps(
     writes_everywhere = s == DRStrategy.active_active and all(
         _engine(ctx, db).multi_region_writes for db in databases
     )
+    automatic = s == DRStrategy.active_active and all(
+        _engine(ctx, db).multi_region_writes or _engine(ctx, db).automatic_failover
+        for db in databases
+    )
     steps = [("detect the outage (health checks)", detection)]
-    if not writes_everywhere:
+    if not automatic:
         decision = ctx.design.dr.decision_time
         seconds = int(decision.total_seconds()) if decision is not None else t.timing("decision")
         steps.append(("decide to fail over", seconds))

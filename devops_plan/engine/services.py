@@ -4,7 +4,6 @@ buckets and queues. One sizing function per kind."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from ..catalog import Price
@@ -23,6 +22,8 @@ from ..errors import CatalogError, PlanningError
 from ..frozen import Frozen
 from .context import Context
 from .formulas import ReplicaSizer, ReplicaSizing, on_demand_floor
+from .latency import budgets
+from .queueing import service_p95_ms
 
 
 class ServicePlan(Frozen):
@@ -62,10 +63,11 @@ def size_services(ctx: Context, sizer: ReplicaSizer) -> tuple[list[ServicePlan],
     """Size every service; returns the plans and warnings."""
     plans: list[ServicePlan] = []
     warnings: list[str] = []
+    latency = budgets(ctx.design)
     for svc in ctx.design.services:
         match svc:
             case StatelessService():
-                plan, warn = size_stateless(ctx, svc, sizer)
+                plan, warn = size_stateless(ctx, svc, sizer, latency.get(svc.name))
                 warnings += warn
             case DatabaseService():
                 plan = size_database(ctx, svc)
@@ -88,10 +90,15 @@ def size_services(ctx: Context, sizer: ReplicaSizer) -> tuple[list[ServicePlan],
 
 
 def _sla(
-    ctx: Context, role: str, product: str = "", family: str = "", deployment: str = ""
+    ctx: Context,
+    role: str,
+    product: str = "",
+    family: str = "",
+    deployment: str = "",
+    engine: str = "",
 ) -> dict[str, Any]:
     """The published SLA of exactly the product priced, as ServicePlan fields."""
-    entry = ctx.sla.find(role, product, family, deployment)
+    entry = ctx.sla.find(role, product, family, deployment, engine)
     return {
         "availability": entry.availability,
         "availability_source": entry.source,
@@ -113,7 +120,7 @@ def _purchase(ctx: Context, svc: StatelessService | DatabaseService | CacheServi
 
 
 def size_stateless(
-    ctx: Context, svc: StatelessService, sizer: ReplicaSizer
+    ctx: Context, svc: StatelessService, sizer: ReplicaSizer, latency_budget_ms: float | None = None
 ) -> tuple[ServicePlan, list[str]]:
     d = ctx.design
     k = svc.replica.cpu if svc.replica else 1.0
@@ -124,16 +131,19 @@ def size_stateless(
         vcpu_per_replica=k,
         zones=ctx.zones,
         availability_target=d.targets.availability,
-        latency_target_ms=d.targets.latency_p95_ms,
+        latency_target_ms=latency_budget_ms,
         target_utilization=d.defaults.target_utilization,
         zone_failure_utilization=d.defaults.zone_failure_utilization,
+        cpu_ms_cv=svc.load.cpu_ms_cv,
     )
     warnings = []
-    if not sizing.latency_reachable:
+    if not sizing.latency_reachable and latency_budget_ms is not None:
+        floor = service_p95_ms(svc.load.cpu_ms, svc.load.cpu_ms_cv)
         warnings.append(
-            f"{svc.name}: latency_p95_ms {d.targets.latency_p95_ms:g} cannot be met: with "
-            f"{svc.load.cpu_ms:g} ms of CPU per request the p95 is at least "
-            f"{math.log(20) * svc.load.cpu_ms:.0f} ms however many replicas run"
+            f"{svc.name}: its {latency_budget_ms:.0f} ms share of latency_p95_ms "
+            f"{d.targets.latency_p95_ms:g} cannot be met: with {svc.load.cpu_ms:g} ms of CPU per "
+            f"request (variability {svc.load.cpu_ms_cv:g}) the p95 is at least {floor:.0f} ms "
+            "however many replicas run"
         )
     platform = svc.platform or d.defaults.platform
     purchase = _purchase(ctx, svc)
@@ -278,6 +288,9 @@ def database_class(ctx: Context, svc: DatabaseService, deployment: str) -> Price
 
 
 def size_database(ctx: Context, svc: DatabaseService) -> ServicePlan:
+    facts = ctx.engines.get(svc.engine)
+    if facts is not None and facts.pricing != "instance":
+        return _serverless_database(ctx, svc)
     multi = _multi_az(ctx, svc)
     deployment = "multi_az" if multi else "single_az"
     cls = database_class(ctx, svc, deployment)
@@ -288,9 +301,32 @@ def size_database(ctx: Context, svc: DatabaseService) -> ServicePlan:
         replicas=1 + svc.read_replicas,
         instance_class=cls.product,
         multi_az=multi,
-        **_sla(ctx, "database", cls.product, cls.family, deployment),
+        **_sla(ctx, "database", cls.product, cls.family, deployment, svc.engine),
         engine=svc.engine,
         read_replicas=svc.read_replicas,
+        storage_gib=svc.size.storage_gib,
+    )
+
+
+def _serverless_database(ctx: Context, svc: DatabaseService) -> ServicePlan:
+    """An engine priced by the work it does (Aurora DSQL, Spanner, Cosmos DB): no class to
+    choose; spread over zones by the provider, sized in the footprint from its callers."""
+    _check_engine(ctx, svc.name, "database", svc.engine)
+    sold = ctx.catalog.products(ctx.primary, category="database", engine=svc.engine)
+    work = [p for p in sold if p.unit != "GB-month"]
+    if not work:
+        raise PlanningError(
+            f"service {svc.name!r}: {svc.engine} is not sold in {ctx.cloud} {ctx.primary}"
+        )
+    return _managed(
+        svc,
+        purchase="on_demand",
+        zones=ctx.zones,
+        replicas=0,
+        instance_class=work[0].product,
+        multi_az=True,
+        **_sla(ctx, "database", work[0].product, "", "multi_az", svc.engine),
+        engine=svc.engine,
         storage_gib=svc.size.storage_gib,
     )
 

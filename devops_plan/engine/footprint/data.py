@@ -8,6 +8,7 @@ from ..context import Context
 from ..cost import CostComponent
 from ..services import ServicePlan
 from .base import component
+from .engines import workload_database
 
 
 def database(
@@ -23,12 +24,17 @@ def database(
     """The primary (single- or Multi-AZ), its storage, and read replicas with theirs."""
     if s.kind != Kind.database or not s.instance_class:
         return []
+    facts = ctx.engines.get(s.engine or "")
+    if facts is not None and facts.pricing != "instance":
+        return workload_database(ctx, s, region, f"{prefix}/{s.name}", category)
     multi = s.multi_az if multi_az is None else multi_az
     n_replicas = s.read_replicas if replicas is None else replicas
     dep = "multi_az" if multi else "single_az"
     cls = s.instance_class
     engine = s.engine or ""
-    storage = ctx.catalog.role("db_storage")
+    storage = (
+        facts.storage_product if facts and facts.storage_product else ctx.catalog.role("db_storage")
+    )
     # Some clouds price database storage per engine (Azure); others do not (AWS, GCP).
     priced_by_engine = ctx.catalog.find(storage, region, "on_demand", engine=engine, deployment=dep)
     storage_engine = engine if priced_by_engine else ""

@@ -95,8 +95,16 @@ def _replicas(ctx: Context, services: Sequence[ServicePlan]) -> list[CostCompone
             out += data.database(
                 ctx, s, ctx.dr_region, category="dr", multi_az=False, replicas=0, prefix="dr-db"
             )
-            out.append(daily_changes(ctx, s, "dr-replication", "replication traffic"))
+            if _replicates_by_transfer(ctx, s):
+                out.append(daily_changes(ctx, s, "dr-replication", "replication traffic"))
     return out
+
+
+def _replicates_by_transfer(ctx: Context, s: ServicePlan) -> bool:
+    # Engines priced by their work bill cross-region replication in that work (DSQL's
+    # replicated writes, a multi-region Spanner or Cosmos DB account), not as transfer.
+    facts = ctx.engines.get(s.engine or "")
+    return facts is None or facts.pricing == "instance"
 
 
 def _routing(
@@ -209,7 +217,7 @@ def active_active(
     if part == "pools":
         return full
     for s in services:
-        if s.kind == Kind.database:
+        if s.kind == Kind.database and _replicates_by_transfer(ctx, s):
             full.append(daily_changes(ctx, s, "dr-replication", "replication traffic"))
     return (
         backup_restore(ctx, services, pools)

@@ -81,6 +81,9 @@ def database_backups(
 ) -> list[CostComponent]:
     svc = ctx.service(s.name)
     gib = backup_gib(ctx, s)
+    facts = ctx.engines.get(s.engine or "")
+    if facts is not None and facts.pricing != "instance":
+        return []  # engines priced by their work bill backups their own way (not modelled)
     if not isinstance(svc, DatabaseService) or gib <= 0:
         return []
     product = ctx.catalog.role("db_backup")
