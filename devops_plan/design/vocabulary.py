@@ -86,7 +86,7 @@ def vocabulary_problems(data: dict[str, Any], vocab: Vocabulary, add: Add) -> No
             hint = did_you_mean(name, vocab.node_families) or did_you_mean(name, known)
             add(
                 ("defaults", "node_types", j),
-                f"unknown {vocab.cloud} instance family or type {name!r} "
+                f"unknown {vocab.cloud} instance family or type {_shown(name)} "
                 f"(the catalog's families: {_expected(vocab.node_families)}){hint}",
             )
 
@@ -96,4 +96,10 @@ def _check(add: Add, loc: Loc, name: Any, known: frozenset[str], what: str, clou
     if not isinstance(name, str) or name in known:
         return
     has = f"the catalog has {_expected(known)}" if known else "the catalog has none"
-    add(loc, f"unknown {cloud} {what} {name!r} ({has}){did_you_mean(name, known)}")
+    add(loc, f"unknown {cloud} {what} {_shown(name)} ({has}){did_you_mean(name, known)}")
+
+
+def _shown(name: str) -> str:
+    """A name as a message quotes it: a huge one (the schema has refused it already) cut
+    short, so that each problem stays one readable line."""
+    return repr(name) if len(name) <= 64 else repr(name[:64])[:-1] + "...'"
