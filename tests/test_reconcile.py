@@ -89,8 +89,9 @@ def test_planted_drift_is_found_with_its_amounts_and_nothing_else(
     assert f"{stray.billed:.2f}" == planted["unplanned"]["billed"]
     nodes = next(r for r in rec.rows if r.component == "node-pool")
     # Half of the autoscaled pool: 0.8 nodes on average against 1.625 (1 at night, 2 by day).
-    assert "585 instance-hours (0.8 running on average) against 1,170 planned (1.6)" in (
-        nodes.causes[0]
+    assert (
+        "585 instance-hours (0.8 running on average) against 1,170 planned (1.6)"
+        in (nodes.causes[0])
     )
     nat = next(r for r in rec.rows if r.component == "nat-gateway")
     assert any("NAT gateway-hours (2.0 running on average)" in c for c in nat.causes)

@@ -58,7 +58,9 @@ def _html_text(value: object) -> object:
     """Every value a template prints, with invisible characters made visible (autoescape then
     escapes HTML); markup the template built itself passes as it is."""
     return (
-        escape.terminal(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+        escape.terminal(value)
+        if isinstance(value, str) and not isinstance(value, Markup)
+        else value
     )
 
 
