@@ -13,7 +13,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from devops_plan import build_plan, parse_design, widgets
+from devops_plan import build_plan, load_design, parse_design, widgets
 from devops_plan import notebooks as nb
 from devops_plan.cli import app
 from devops_plan.design import Design
@@ -22,6 +22,7 @@ from devops_plan.escape import html_text
 from devops_plan.exploration import candidate_design, candidate_of, design_space, explore
 from devops_plan.exploration.budget import budget_advice, with_budget_advice
 from devops_plan.plan import Plan
+from devops_plan.policies import failed_policies
 
 from .conftest import DESIGNS
 
@@ -170,3 +171,14 @@ def test_the_plan_notebook_shows_the_budget_line(tmp_path: Path) -> None:
     assert html_text(line[0]) in nb.report_header(nb.load_plan(path, purchase="on_demand")).data
     # Another cloud is not what the sweep explores: no line, as `plan --cloud` prints none.
     assert not _budget_line(nb.load_plan(path, cloud="gcp"))
+
+
+def test_the_sla_policy_line_shows_every_digit_of_the_availability() -> None:
+    # payments reaches 99.949984%: a rounded "99.95%" would hide how far it is from 99.99%.
+    plan = build_plan(load_design(DESIGNS / "payments.yaml"))
+    lines = failed_policies(plan, ["sla-miss"])
+    assert lines == [
+        f"sla-miss: the user path's availability {plan.availability.achieved}% misses the "
+        f"99.99% target (weakest link: {plan.availability.weakest})"
+    ]
+    assert "99.949984%" in lines[0]

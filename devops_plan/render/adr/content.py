@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ...plan import DecisionOut, OptionOut, Plan
-from ...units import format_duration, format_money
+from ...units import format_duration, format_money, format_percent
 
 _QUESTIONS = {
     "compute-platform": "Which compute platform and node instance types should run the stateless services?",
@@ -275,8 +275,7 @@ def option_facts(plan: Plan, decision: DecisionOut, o: OptionOut) -> tuple[list[
         _against(pros, cons, "RPO", o.rpo, t.rpo)
     if o.availability is not None:
         points = Decimal(str(o.availability)) - Decimal(str(t.availability))
-        # Every digit the plan has: 99.949984% misses 99.95%, which "99.95%" would hide.
-        achieved = f"{Decimal(str(o.availability)).normalize():f}%"
+        achieved = format_percent(o.availability)
         if points >= 0:
             pros.append(
                 f"it meets the {_pct(t.availability)} availability target with "
