@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from .catalog import PURCHASES as PURCHASE_OPTIONS
-from .catalog import load_catalog
+from .catalog import Catalog, catalog_path, load_catalog
 from .design import Design, Purchase, load_design
 from .engine import Planner, build_plan
 from .engine.context import resolve_regions
@@ -134,11 +134,11 @@ def primary_region(design: Design, cloud: str | None = None) -> tuple[str, str]:
 
 
 def node_families(
-    design: Design, cloud: str | None = None, catalog_dir: Path | None = None
+    design: Design, cloud: str | None = None, catalog_dir: str | Path | None = None
 ) -> list[str]:
     """Compute families the catalog sells in the primary region, plus any the design names."""
     cloud, region = primary_region(design, cloud)
-    catalog = load_catalog(cloud, catalog_dir)
+    catalog = load_catalog(cloud, catalog_path(cloud, catalog_dir))
     families = {p.family for p in catalog.products(region, category="compute") if p.family}
     return sorted(families | set(design.defaults.node_types or ()))
 
@@ -157,7 +157,9 @@ def _duration_choices(values: Sequence[int], current: int) -> list[tuple[str, in
 class Controls:
     """The explorer's input widgets, one per setting."""
 
-    def __init__(self, design: Design, cloud: str | None = None, catalog_dir: Path | None = None):
+    def __init__(
+        self, design: Design, cloud: str | None = None, catalog_dir: str | Path | None = None
+    ):
         s = settings_of(design)
         primary = find_region(*primary_region(design, cloud))
         max_zones = primary.zones if primary is not None else 6
@@ -257,10 +259,9 @@ class Explorer:
         self.base = design
         self.path = path  # the design file, beside which "Save as design" writes
         self.cloud = cloud or None  # notebooks pass "" for "the design's cloud"
+        self.catalog_dir = catalog or None  # a catalog folder or CSV ("": the shipped ones)
         self.render_diagram = diagram
-        # A folder of <cloud>.csv catalogs (notebooks pass "" for the shipped ones).
-        catalog_dir = Path(catalog) if catalog else None
-        self.controls = Controls(design, self.cloud, catalog_dir)
+        self.controls = Controls(design, self.cloud, self.catalog_dir)
         self.numbers = w.HTML()
         self.status = w.HTML()
         self.chart_names = tuple(chart_names)
@@ -277,7 +278,7 @@ class Explorer:
         self.save_button.on_click(lambda _button: self.save())
         self.plan: Plan | None = None
         # Its memos make a replan after a small change cheap.
-        self.planner = Planner(catalog_dir=catalog_dir)
+        self.planner = Planner(catalog_dir=self.catalog_dir)
         self.error: str | None = None
         self.replans = 0
         self.charts_drawn = 0
@@ -291,6 +292,10 @@ class Explorer:
             control.observe(self._on_change, names="value")
         self.view = self._layout()
         self.replan()
+
+    def catalog(self) -> Catalog:
+        """The catalog the explorer prices with (for the design-space sweep)."""
+        return self.planner.catalog(self.cloud or self.base.cloud.value)
 
     @classmethod
     def from_file(cls, path: str | Path, **kwargs: Any) -> Explorer:

@@ -8,7 +8,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -29,7 +29,7 @@ cloud: str = ""  # aws, gcp or azure; empty keeps the design's cloud
 region: str = ""  # primary region; empty keeps the design's first region
 purchase: str = ""  # on_demand, spot, reserved_1y, reserved_3y, savings_plan_1y, savings_plan_3y; empty keeps the design's
 out_dir: str = ""  # folder for plan.json, the diagram and the ADR drafts; empty writes nothing
-catalog: str = ""  # folder of price catalogs (<cloud>.csv); empty uses the shipped ones
+catalog: str = ""  # folder of price catalogs (<cloud>.csv) or one CSV; empty: the shipped ones (or $DEVOPS_PLAN_CATALOG)
 generated_at: str = ""  # date shown as "Generated" in the report; empty shows the catalog's date (no clock: same input, same report)
 
 # %%

@@ -112,7 +112,16 @@ def test_dispatch_by_kind_loses_nothing() -> None:
             if rule.recommend(r, ctx, settings):
                 flagged.setdefault(rule.kind, set()).add(r.kind)
         assert flagged.get(rule.kind, set()) <= rule.resource_kinds, rule.kind
-    assert set(flagged) == {"idle", "rightsizing", "modernization", "spot", "waste"}
+    # endpoints and storage_class price NAT endpoints and S3 classes from the catalog rows.
+    assert set(flagged) == {
+        "idle",
+        "rightsizing",
+        "modernization",
+        "spot",
+        "waste",
+        "endpoints",
+        "storage_class",
+    }
     assert flagged["modernization"] == {"vm", "volume"}
     assert [rule.kind for rule in rules_for("volume")] == ["modernization", "waste"]
     assert rules_for("other") == ()

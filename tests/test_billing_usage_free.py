@@ -29,7 +29,9 @@ PROVIDER = {"aws": "AWS", "azure": "Microsoft", "gcp": "Google Cloud"}
 def catalog(cloud: str, prices: dict[str, str]) -> Catalog:
     """A catalog of `prices` (product -> unit price) in the cloud's test region, each row
     made from a shipped row so every other field is a real row's."""
-    template = next(p for p in load_catalog(cloud).rows if p.region == REGION[cloud])
+    template = next(
+        p for p in load_catalog(cloud).rows if p.region == REGION[cloud] and not p.tiered
+    )
     return Catalog(
         cloud,
         [

@@ -181,7 +181,7 @@ def test_catalog_folder_from_the_configuration_prices_the_plan(tmp_path: Path) -
         and json.loads(flag)["cost"]["monthly_total"] == json.loads(mine)["cost"]["monthly_total"]
     )
     code, _, err = run("plan", str(design), "--cloud", "gcp")
-    assert code == 2 and "has no gcp.csv" in err
+    assert code == 2 and "no gcp.csv in this catalog folder" in err
 
 
 def test_config_show_explains_where_each_value_came_from(tmp_path: Path) -> None:

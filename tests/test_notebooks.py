@@ -181,8 +181,8 @@ def test_unknown_parameter_lists_the_known_ones() -> None:
         nbk.convert_parameters(info, {"colour": "red"})
     assert str(exc.value) == (
         "notebook plan: unknown parameter 'colour'; its parameters: "
-        "design (str), cloud (str), region (str), purchase (str), out_dir (str), catalog (str), "
-        "generated_at (str)"
+        "design (str), cloud (str), region (str), purchase (str), out_dir (str), "
+        "catalog (str), generated_at (str)"
     )
 
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..catalog import Catalog, load_catalog
+from ..catalog import Catalog, catalog_path, load_catalog
 from ..errors import CatalogError
 from ..units import round_cents
 from .gc_pause import paused_gc
@@ -269,10 +269,10 @@ def _top_resources(
 
 
 def load_catalogs(
-    spend: Spend, catalog_dir: Path | None = None
+    spend: Spend, catalog_dir: str | Path | None = None
 ) -> tuple[dict[str, Catalog], list[str]]:
-    """The catalog of every cloud in the bill (from `catalog_dir`, a folder of <cloud>.csv,
-    else the shipped ones), and a note for each that failed."""
+    """The catalog of every cloud in the bill (from `catalog_dir` or $DEVOPS_PLAN_CATALOG,
+    else the shipped one), and a note for each that failed."""
     providers = {line.provider for line in spend.lines}
     clouds = sorted({c for p in providers if (c := cloud_of(p))})
     catalogs: dict[str, Catalog] = {}
@@ -280,7 +280,7 @@ def load_catalogs(
     for cloud in clouds:
         try:
             with paused_gc():  # a catalog is thousands of price records
-                catalogs[cloud] = load_catalog(cloud, catalog_dir)
+                catalogs[cloud] = load_catalog(cloud, catalog_path(cloud, catalog_dir))
         except CatalogError as exc:
             notes.append(f"no {cloud} price catalog: {str(exc).splitlines()[0]}")
     return catalogs, notes

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import ExternalError
 from .checks import RowProblem, check_row
 from .files import write_catalog
-from .price import Key, Price
+from .price import Key, Price, RowKey
 
 # A refresh that loses more than this share of the products the current catalog has for the
 # same regions and categories is refused: an API that answers with a fraction of its list
@@ -32,9 +32,14 @@ class Scope:
     cloud: str
     regions: Collection[str]
     categories: Collection[str]
+    # Single products fetched from a category the refresh does not fill whole (internet
+    # egress is one product of the network category).
+    products: Collection[str] = ()
 
     def covers(self, price: Price) -> bool:
-        return price.region in self.regions and price.category in self.categories
+        return price.region in self.regions and (
+            price.category in self.categories or price.product in self.products
+        )
 
 
 def checked(rows: Sequence[Price], today: date | None = None) -> tuple[list[Price], list[str]]:
@@ -52,13 +57,14 @@ def checked(rows: Sequence[Price], today: date | None = None) -> tuple[list[Pric
 
 
 def cheapest_per_key(rows: Sequence[Price]) -> list[Price]:
-    """One row per catalog key: the cheaper (then the smaller source) when a product comes
-    back twice (two SKUs of one type), so the outcome does not depend on page order."""
-    unique: dict[Key, Price] = {}
+    """One row per row key (a catalog key, and a tier's start): the cheaper (then the smaller
+    source) when a product comes back twice (two SKUs of one type), so the outcome does not
+    depend on page order."""
+    unique: dict[RowKey, Price] = {}
     for p in rows:
-        seen = unique.get(p.key)
+        seen = unique.get(p.row_key)
         if seen is None or (p.unit_price, p.source) < (seen.unit_price, seen.source):
-            unique[p.key] = p
+            unique[p.row_key] = p
     return list(unique.values())
 
 
@@ -67,7 +73,8 @@ def check_drop(
 ) -> None:
     """RefreshRefused when the fetch is empty or lacks more than `max_drop` of the products
     (product and region) the current catalog has within `scope`."""
-    where = f"{', '.join(sorted(scope.regions))} ({', '.join(sorted(scope.categories))})"
+    what = ", ".join(sorted({*scope.categories, *scope.products}))
+    where = f"{', '.join(sorted(scope.regions))} ({what})"
     if not fresh:
         raise RefreshRefused(
             f"{scope.cloud} price refresh fetched no prices for {where}; "
@@ -87,12 +94,17 @@ def check_drop(
 
 
 def merge(base: Sequence[Price], fresh: Sequence[Price]) -> tuple[list[Price], int, int]:
-    """`base` with every row of `fresh` replacing the row of the same key (or added)."""
-    by_key: dict[Key, Price] = {p.key: p for p in base}
-    replaced = sum(1 for p in fresh if p.key in by_key)
+    """`base` with the rows of each product key in `fresh` replacing that key's rows (all
+    tiers of a tiered product at once), or added; (rows, keys replaced, keys added)."""
+    by_key: dict[Key, list[Price]] = {}
+    for p in base:
+        by_key.setdefault(p.key, []).append(p)
+    new: dict[Key, list[Price]] = {}
     for p in fresh:
-        by_key[p.key] = p
-    return list(by_key.values()), replaced, len(fresh) - replaced
+        new.setdefault(p.key, []).append(p)
+    replaced = sum(1 for key in new if key in by_key)
+    by_key.update(new)
+    return [p for rows in by_key.values() for p in rows], replaced, len(new) - replaced
 
 
 def accept(

@@ -1,6 +1,7 @@
 """What a catalog row may say, whoever wrote it (a person with a spreadsheet, the shipped
 generator, or `catalog refresh` from a cloud's price API): a price that is plausible for its
-unit (zero only where the row says `free` and the category can be free), a unit that fits the
+unit (zero only where the row says `free` and the category can be free, or the row is a
+tier of a tiered product: a free allowance), a unit that fits the
 category, a date that is not in the future, and ids and text that can be written into any
 output. The CSV reader and the refresh adapters apply the same rules."""
 
@@ -77,10 +78,13 @@ def check_row(price: Price, today: date | None = None) -> None:
 def _check_price(price: Price) -> None:
     value = price.unit_price
     if value == 0:
-        if price.category not in FREE_CATEGORIES:
+        # A free allowance is the first tier of a tiered product (Cloud Logging's first
+        # 50 GiB, Service Bus Standard's first 13M operations), whatever its category.
+        if price.category not in FREE_CATEGORIES and not price.tiered:
             raise RowProblem(
                 "unit_price",
-                f"a unit price of 0 for {price.product}: {price.category} is never free",
+                f"a unit price of 0 for {price.product}: {price.category} is never free"
+                " (only a tier of a tiered product, or a kubernetes or network product)",
             )
         return
     if not MIN_PRICE <= value <= MAX_PRICE:

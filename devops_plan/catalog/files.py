@@ -11,7 +11,7 @@ import tempfile
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +29,10 @@ from .price import (
     ENGINES,
     GENERATIONS,
     PURCHASES,
+    TIER_COLUMNS,
     UNITS,
-    Key,
     Price,
+    RowKey,
     describe_key,
     hint,
 )
@@ -59,6 +60,27 @@ def _float(column: str, value: str) -> float | None:
     return number
 
 
+def _tier(cell: Mapping[str, str]) -> tuple[Decimal, Decimal | None]:
+    """Where a tier starts and ends; (0, None) for an untiered row."""
+    start = _quantity("tier_start", cell["tier_start"]) if cell["tier_start"] else Decimal(0)
+    if not cell["tier_end"]:
+        return start, None
+    end = _quantity("tier_end", cell["tier_end"])
+    if end <= start:
+        raise RowProblem("tier_end", f"expected a number above tier_start {start} (got {end})")
+    return start, end
+
+
+def _quantity(column: str, value: str) -> Decimal:
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise RowProblem(column, f"expected a number (got {value[:40]!r})") from None
+    if not number.is_finite() or number < 0:
+        raise RowProblem(column, f"expected a number >= 0 (got {value[:40]!r})")
+    return number
+
+
 def _text(column: str, value: str) -> str:
     if not value.strip():
         raise RowProblem(column, "must not be empty")
@@ -69,6 +91,7 @@ def _parse_row(cloud: str, cell: Mapping[str, str], today: date) -> Price:
     if cell["cloud"] != cloud:
         raise RowProblem("cloud", f"expected {cloud!r} (got {cell['cloud']!r})")
     category = _choice("category", cell["category"], CATEGORIES, empty_ok=False)
+    tier_start, tier_end = _tier(cell)
     price = Price(
         cloud=cloud,
         service=_text("service", cell["service"]),
@@ -88,6 +111,8 @@ def _parse_row(cloud: str, cell: Mapping[str, str], today: date) -> Price:
         deployment=_choice("deployment", cell["deployment"], DEPLOYMENTS, empty_ok=True),
         as_of=cell["as_of"],
         source=_text("source", cell["source"]),
+        tier_start=tier_start,
+        tier_end=tier_end,
     )
     check_row(price, today)
     return price
@@ -143,7 +168,7 @@ def _header(reader: Any, path: Path) -> dict[str, int]:
     except csv.Error as exc:
         raise CatalogError(f"{path}:1: not a CSV file: {exc}") from None
     index = {name.strip(): i for i, name in enumerate(header)}
-    missing = [c for c in COLUMNS if c not in index]
+    missing = [c for c in COLUMNS if c not in index and c not in TIER_COLUMNS]
     if missing:
         raise CatalogError(
             f"{path}:1: missing column(s) {', '.join(missing)}; "
@@ -160,7 +185,7 @@ class _Rows:
         self.cloud, self.path, self.index, self.today = cloud, path, index, today
         self.rows: list[Price] = []
         self.problems: list[str] = []
-        self.seen: dict[Key, int] = {}
+        self.seen: dict[RowKey, int] = {}
 
     def add(self, line: int, fields: list[str]) -> bool:
         """Read one row; False once there are too many problems to go on."""
@@ -170,7 +195,9 @@ class _Rows:
                 f"{self.path}:{line}: expected {width} fields, found {len(fields)}"
             )
         else:
-            self._parse(line, {c: fields[self.index[c]] for c in COLUMNS})
+            self._parse(
+                line, {c: fields[self.index[c]] if c in self.index else "" for c in COLUMNS}
+            )
         if len(self.problems) >= _MAX_PROBLEMS:
             self.problems.append("(stopped after 20 problems)")
             return False
@@ -183,10 +210,10 @@ class _Rows:
             col = self.index[exc.column] + 1
             self.problems.append(f"{self.path}:{line}:{col}: column {exc.column}: {exc}")
             return
-        first = self.seen.setdefault(price.key, line)
+        first = self.seen.setdefault(price.row_key, line)
         if first != line:
             self.problems.append(
-                f"{self.path}:{line}: duplicate of line {first}: {describe_key(price.key)}"
+                f"{self.path}:{line}: duplicate of line {first}: {describe_key(price.row_key)}"
             )
         else:
             self.rows.append(price)
@@ -216,6 +243,34 @@ def default_path(cloud: str) -> Path:
     return data_path("pricing", f"{cloud}.csv")
 
 
+# A folder of catalog CSVs (or one CSV) to use instead of the shipped ones, for every command.
+CATALOG_ENV = "DEVOPS_PLAN_CATALOG"
+
+
+def catalog_path(
+    cloud: str, given: str | Path | None = None, env: Mapping[str, str] | None = None
+) -> Path | None:
+    """The catalog CSV to price `cloud` with: `given` (a folder holding `<cloud>.csv`, or the
+    CSV itself), else $DEVOPS_PLAN_CATALOG (the same), else None for the shipped one.
+    CatalogError when the folder has no catalog for `cloud` or the path does not exist."""
+    source = given or (os.environ if env is None else env).get(CATALOG_ENV) or None
+    if source is None:
+        return None
+    path = Path(source)
+    where = str(given) if given else f"{CATALOG_ENV}={source}"
+    if path.is_dir():
+        csv_path = path / f"{cloud}.csv"
+        if not csv_path.is_file():
+            raise CatalogError(
+                f"{where}: no {cloud}.csv in this catalog folder; refresh one with "
+                f"`devops-plan catalog refresh {cloud} --out {csv_path}` or copy the shipped one"
+            )
+        return csv_path
+    if not path.exists():
+        raise CatalogError(f"{where}: no such catalog folder or CSV file")
+    return path  # load_catalog refuses what is not a regular file, with what it is
+
+
 def _roles_path(csv_path: Path) -> Path:
     beside = csv_path.parent / "roles.yaml"
     return beside if beside.is_file() else data_path("pricing", "roles.yaml")
@@ -225,28 +280,9 @@ _cache: dict[tuple[str, str, int, int], Catalog] = {}
 _lock = threading.Lock()
 
 
-def catalog_file(cloud: str, path: str | Path | None = None) -> Path:
-    """The CSV a catalog location names for `cloud`: a folder holds `<cloud>.csv` (a catalog
-    directory, as `--catalog DIR` and the configuration give it), a file is the CSV itself,
-    None is the shipped snapshot."""
-    if path is None:
-        return default_path(cloud)
-    location = Path(path)
-    if not location.is_dir():
-        return location
-    csv_path = location / f"{cloud}.csv"
-    if not csv_path.is_file():
-        present = sorted(p.name for p in location.glob("*.csv"))
-        raise CatalogError(
-            f"{location}: catalog folder has no {cloud}.csv; expected <cloud>.csv files "
-            f"(found: {', '.join(present) or 'none'})"
-        )
-    return csv_path
-
-
 def load_catalog(cloud: str, path: str | Path | None = None) -> Catalog:
-    """The catalog of `cloud` (aws, gcp, azure) from `path` (a catalog CSV, or a folder
-    holding `<cloud>.csv`), or the shipped snapshot.
+    """The catalog of `cloud` (aws, gcp, azure) from the CSV `path`, or the shipped snapshot
+    (`catalog_path` turns a catalog folder or $DEVOPS_PLAN_CATALOG into that CSV).
 
     Loaded once per (cloud, file); a file rewritten in place (e.g. by `catalog refresh`)
     is read again because its size and modification time are part of the cache key.
@@ -255,7 +291,7 @@ def load_catalog(cloud: str, path: str | Path | None = None) -> Catalog:
         raise CatalogError(
             f"unknown cloud {cloud!r}{hint(cloud, CLOUDS)}; expected one of {', '.join(CLOUDS)}"
         )
-    csv_path = catalog_file(cloud, path)
+    csv_path = Path(path) if path is not None else default_path(cloud)
     try:
         stat = csv_path.stat()
     except OSError as exc:
@@ -279,7 +315,11 @@ def load_catalog(cloud: str, path: str | Path | None = None) -> Catalog:
 
 def _fmt_decimal(value: Decimal) -> str:
     # A zero price is only ever read from `free` (checks.parse_price); write it back so.
-    return FREE if value == 0 else format(value.normalize(), "f")
+    return FREE if value == 0 else _fmt_quantity(value)
+
+
+def _fmt_quantity(value: Decimal) -> str:
+    return format(value.normalize(), "f")
 
 
 def _fmt_float(value: float | None) -> str:
@@ -294,7 +334,7 @@ def format_catalog(rows: Iterable[Price]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for p in sorted(rows, key=lambda r: r.key):
+    for p in sorted(rows, key=lambda r: r.row_key):
         cells = {
             "cloud": p.cloud,
             "service": p.service,
@@ -314,6 +354,8 @@ def format_catalog(rows: Iterable[Price]) -> str:
             "category": p.category,
             "engine": p.engine,
             "deployment": p.deployment,
+            "tier_start": _fmt_quantity(p.tier_start) if p.tiered else "",
+            "tier_end": "" if p.tier_end is None else _fmt_quantity(p.tier_end),
         }
         writer.writerow([cells[c] for c in COLUMNS])
     return buf.getvalue()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -20,9 +20,9 @@ from typing import Any
 
 from .. import aws
 from ..errors import CatalogError, ExternalError
-from .accept import MAX_DROP, Scope, accept, cheapest_per_key, checked
-from .files import default_path, read_rows
+from .accept import MAX_DROP, Scope
 from .price import Price
+from .refresh import RefreshResult, base_rows, finish
 
 # The Price List API is served from us-east-1 (and ap-south-1, eu-central-1) only.
 PRICING_REGION = "us-east-1"
@@ -106,18 +106,6 @@ def queries(service: str, region: str) -> list[Query]:
             Query("ebs", "AmazonEC2", (*where, ("productFamily", "Storage Snapshot"))),
         ]
     raise CatalogError(f"unknown AWS service {service!r}; expected one of {', '.join(SERVICES)}")
-
-
-@dataclass
-class RefreshResult:
-    """What a refresh did: rows fetched and written, and entries it skipped (with why)."""
-
-    out: Path
-    fetched: int = 0
-    written: int = 0
-    replaced: int = 0
-    added: int = 0
-    skipped: list[str] = field(default_factory=list)
 
 
 class PriceListError(ExternalError):
@@ -472,10 +460,7 @@ def refresh_aws(
     if not regions:
         raise CatalogError("catalog refresh needs at least one --region")
     out_path = Path(out)
-    base_path = (
-        Path(base) if base is not None else (out_path if out_path.exists() else default_path("aws"))
-    )
-    base_rows = read_rows("aws", base_path)
+    kept = base_rows("aws", out_path, base)
     client = client if client is not None else make_client()
     result = RefreshResult(out=out_path)
     fresh: list[Price] = []
@@ -485,12 +470,7 @@ def refresh_aws(
                 if progress:
                     progress(f"{query.service_code} {region} ({service})")
                 rows, skipped = rows_from_price_list(service, region, fetch(client, query))
-                good, bad = checked(rows, today)
-                fresh += good
-                result.skipped += skipped + bad
-    unique = cheapest_per_key(fresh)
-    result.fetched = len(unique)
-    result.written, result.replaced, result.added = accept(
-        base_rows, unique, _scope(regions, services), out_path, max_drop=max_drop
-    )
-    return result
+                fresh += rows
+                result.skipped += skipped
+    scope = _scope(regions, services)
+    return finish(kept, fresh, scope, result, today=today, max_drop=max_drop)

@@ -121,13 +121,13 @@ def _sweep(
     loads: list[float] | None,
     top: int,
 ) -> tuple[Any, Any]:
-    from ..catalog import load_catalog
+    from ..catalog import catalog_path, load_catalog
     from ..design import load_design
     from ..errors import UserError
     from ..exploration import design_space, explore, frontier
 
     d = load_design(path)
-    catalog = load_catalog(d.cloud.value, catalog_dir)
+    catalog = load_catalog(d.cloud.value, catalog_path(d.cloud.value, catalog_dir))
     space = design_space(d, zones=zones, load_multipliers=loads or (1.0,), catalog=catalog)
     df = explore(d, space, catalog=catalog)
     if df.empty:

@@ -91,8 +91,14 @@ def plan_command(
         from ..design import load_design
         from ..engine import Planner, build_plan
 
+        from ..engine.vocabulary import shipped_vocabulary
+
         planner = Planner(catalog_dir=config.settings.catalog)
-        loaded = load_design(path, vocabulary=planner.vocabulary)
+        # The design's names belong to its own cloud: planned on another one (--cloud), they
+        # are mapped (data/families.yaml), and the catalog folder may hold only that cloud's.
+        loaded = load_design(
+            path, vocabulary=planner.vocabulary if cloud is None else shipped_vocabulary
+        )
         plan = build_plan(
             loaded,
             cloud=cloud,

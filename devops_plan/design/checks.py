@@ -1,5 +1,7 @@
 """Checks across fields that a schema cannot express: unique service names, known and acyclic
-dependencies, an entrypoint, and regions and zones the cloud has."""
+dependencies, an entrypoint, regions and zones the cloud has, and the traffic settings that
+refer to other parts of the design (calls per dependency, a CDN on an entrypoint, node pools
+that exist, lifecycle rules in order)."""
 
 from __future__ import annotations
 
@@ -43,7 +45,76 @@ def cross_field_problems(data: dict[str, Any], add: Add, first_line: Callable[[L
     if named and not any(isinstance(s, dict) and s.get("entrypoint") is True for s in services):
         add(("services",), "no service has entrypoint: true; mark the service user traffic enters")
     _region_problems(data, add)
+    for i, svc in enumerate(services):
+        if isinstance(svc, dict):
+            _traffic_problems(i, svc, add)
+    _pool_problems(data, services, add)
     _load_problems(services, _utilization(data), add)
+
+
+def _traffic_problems(i: int, svc: dict[str, Any], add: Add) -> None:
+    """A service's calls name its dependencies; a CDN fronts an entrypoint."""
+    raw = svc.get("depends_on")
+    deps: list[Any] = raw if isinstance(raw, list) else []
+    calls = svc.get("calls")
+    if isinstance(calls, dict):
+        for name in calls:
+            if name not in deps:
+                hint = f"; depends_on lists {', '.join(map(str, deps))}" if deps else ""
+                add(
+                    ("services", i, "calls", name), f"{name!r} is not in depends_on{hint}", key=True
+                )
+    if svc.get("cdn") is not None and svc.get("entrypoint") is not True:
+        add(
+            ("services", i, "cdn"), "a CDN fronts an entrypoint; set entrypoint: true or remove cdn"
+        )
+    _lifecycle_problems(i, svc, add)
+
+
+def _lifecycle_problems(i: int, svc: dict[str, Any], add: Add) -> None:
+    """Lifecycle rules move objects to colder classes in order, before the objects expire."""
+    rules = svc.get("lifecycle")
+    if not isinstance(rules, list) or not rules:
+        return
+    retention = svc.get("retention_days")
+    if not isinstance(retention, int):
+        add(
+            ("services", i, "lifecycle"),
+            "lifecycle needs retention_days (how long objects are kept)",
+        )
+        return
+    last_day, last_class = 0, 0
+    order = {"standard_ia": 1, "archive": 2}
+    for j, rule in enumerate(rules):
+        if not isinstance(rule, dict) or not isinstance(rule.get("after_days"), int):
+            continue
+        day, cls = rule["after_days"], order.get(str(rule.get("storage_class")), 0)
+        if day <= last_day or cls <= last_class:
+            add(
+                ("services", i, "lifecycle", j),
+                "rules must move objects to a colder class, later each time",
+            )
+        elif day >= retention:
+            add(
+                ("services", i, "lifecycle", j, "after_days"),
+                f"must be below retention_days {retention}",
+            )
+        last_day, last_class = day, cls
+
+
+def _pool_problems(data: dict[str, Any], services: list[Any], add: Add) -> None:
+    pools = data.get("node_pools")
+    if not isinstance(pools, dict):
+        return
+    used = {
+        s.get("pool", "default")
+        for s in services
+        if isinstance(s, dict) and s.get("kind") == "stateless"
+    }
+    for name in pools:
+        if name not in used:
+            hint = f"; services use {', '.join(sorted(map(str, used)))}" if used else ""
+            add(("node_pools", name), f"no stateless service runs in pool {name!r}{hint}", key=True)
 
 
 def _number(value: Any, most: float) -> float | None:

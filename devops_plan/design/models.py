@@ -23,6 +23,7 @@ from pydantic import (
 
 from ..inputs import text_problem
 from ..units import format_duration, parse_duration
+from .profile import Profile
 
 SLUG = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"
 # Engines, storage classes: a word of the catalogs' vocabulary (postgres, standard_ia).
@@ -39,6 +40,8 @@ MAX_TEXT = 2000  # characters in a description
 MAX_RPS = 10_000_000
 MAX_CPU_MS = 60_000
 MAX_MEMORY_MIB = 1_048_576  # 1 TiB per replica
+MAX_MESSAGE_KIB = 1_048_576  # 1 GiB per request, response, message or object
+MAX_CALLS = 1_000  # calls per request from one service to one dependency
 MAX_VCPU = 1_024
 MAX_MEMORY_GIB = 32_768
 MAX_STORAGE_GIB = 1_000_000_000  # 1 EiB: object storage; databases are smaller still
@@ -141,6 +144,43 @@ class Load(Model):
     memory_mib: int = Field(
         default=512, gt=0, le=MAX_MEMORY_MIB, description="memory per replica, MiB"
     )
+    request_kib: float | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_MESSAGE_KIB,
+        description="bytes in per request, KiB (default data/sizing.yaml)",
+    )
+    response_kib: float | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_MESSAGE_KIB,
+        description="bytes out per response, KiB (default data/sizing.yaml)",
+    )
+    internet_share: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="share of responses that leave to the internet (default 1 for an "
+        "entrypoint, 0 otherwise)",
+    )
+    profile: Profile = "diurnal"
+
+
+class Scaling(Model):
+    min_replicas: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_REPLICAS,
+        description="autoscaling floor (default: the zone-loss and availability floor)",
+    )
+
+
+class Cdn(Model):
+    """A CDN in front of an entrypoint: its internet responses leave from the edge."""
+
+    cache_hit_ratio: float = Field(
+        default=0, ge=0, lt=1, description="share of edge requests served from the cache"
+    )
 
 
 class Replica(Model):
@@ -202,7 +242,29 @@ class StatelessService(ServiceBase):
     purchase: Purchase | None = None
     platform: Platform | None = None
     pool: str = Field(default="default", pattern=SLUG, description="Kubernetes node pool")
+    calls: dict[
+        Annotated[str, Field(pattern=SLUG, max_length=63)],
+        Annotated[float, Field(ge=0, le=MAX_CALLS)],
+    ] = Field(
+        default_factory=dict,
+        max_length=MAX_SERVICES,
+        description="calls per request to each dependency (default 1 per depends_on entry)",
+    )
+    cdn: Cdn | None = None
+    scaling: Scaling = Scaling()
     health: Health = Field(default_factory=Health, description="health checks: path and port")
+
+
+class CallSize(Model):
+    """What one call to a data service carries (defaults per kind in data/sizing.yaml)."""
+
+    request_kib: float | None = Field(default=None, ge=0, le=MAX_MESSAGE_KIB)
+    response_kib: float | None = Field(default=None, ge=0, le=MAX_MESSAGE_KIB)
+
+
+class Backup(Model):
+    retention_days: int = Field(default=7, ge=1, le=35, description="automated backups kept")
+    pitr: bool = Field(default=True, description="point-in-time recovery (transaction logs)")
 
 
 class DatabaseService(ServiceBase):
@@ -214,6 +276,8 @@ class DatabaseService(ServiceBase):
     read_replicas: int = Field(default=0, ge=0, le=15)
     multi_az: bool | None = Field(default=None, description="force Multi-AZ on or off")
     purchase: Purchase | None = None
+    backup: Backup = Backup()
+    call: CallSize = CallSize()
 
 
 class CacheService(ServiceBase):
@@ -224,24 +288,50 @@ class CacheService(ServiceBase):
     size: CacheSize
     multi_az: bool | None = Field(default=None, description="force Multi-AZ on or off")
     purchase: Purchase | None = None
+    call: CallSize = CallSize()
 
 
 class QueueService(ServiceBase):
-    """A managed message queue, priced per message."""
+    """A managed message queue, priced per operation (sends and receives) in its tier."""
 
     kind: Literal[Kind.queue]
     messages_million_month: float = Field(
-        default=0, ge=0, le=MAX_STORAGE_GIB, description="queue: messages a month, millions"
+        default=0,
+        ge=0,
+        le=MAX_STORAGE_GIB,
+        description="messages a month, millions (default: the calls its callers make)",
+    )
+    message_kib: float | None = Field(
+        default=None, gt=0, le=MAX_MESSAGE_KIB, description="message size, KiB"
+    )
+    fifo: bool = Field(default=False, description="ordered, exactly-once queue (AWS FIFO)")
+    batch: int = Field(
+        default=1, ge=1, le=10, description="messages sent and received per request (SQS batches)"
     )
 
 
+class LifecycleRule(Model):
+    after_days: int = Field(ge=1, le=36_500, description="age at which objects move")
+    storage_class: Literal["standard_ia", "archive"]
+
+
 class ObjectStorageService(ServiceBase):
-    """An object storage bucket: stored GiB and egress to the internet."""
+    """An object storage bucket: stored GiB, requests, lifecycle tiers, egress."""
 
     kind: Literal[Kind.object_storage]
     size: StorageSize = StorageSize()
     storage_class: Word = Field(default="standard", description="object storage class")
     transfer: Transfer = Transfer()
+    object_kib: float | None = Field(
+        default=None, gt=0, le=MAX_MESSAGE_KIB, description="average object size"
+    )
+    write_share: float | None = Field(
+        default=None, ge=0, le=1, description="share of calls that write (PUT)"
+    )
+    retention_days: int | None = Field(
+        default=None, ge=1, le=36_500, description="how long objects are kept (needed by lifecycle)"
+    )
+    lifecycle: tuple[LifecycleRule, ...] = Field(default=(), max_length=10)
 
 
 # Each kind has its own model, chosen by `kind` (a discriminated union): a database cannot
@@ -283,9 +373,27 @@ class Defaults(Model):
     )
     target_utilization: float = Field(default=0.6, ge=0.05, le=1)
     zone_failure_utilization: float = Field(default=0.85, ge=0.05, le=1)
-    inter_zone_gib_per_million_requests: float = Field(
-        default=0.05, ge=0, le=1_000_000, description="service-to-service bytes crossing zones"
+
+
+class Network(Model):
+    topology_aware_routing: bool = Field(
+        default=False, description="keep service-to-service calls in their zone"
     )
+    private_endpoints: Literal["auto", "always", "never"] = Field(
+        default="auto",
+        description="private endpoints to managed services: where cheaper than NAT (auto)",
+    )
+
+
+class Observability(Model):
+    log_retention_days: int = Field(default=30, ge=1, le=3650)
+    log_bytes_per_request: float | None = Field(default=None, ge=0, le=MAX_MESSAGE_KIB * 1024)
+    node_log_mib_per_day: float | None = Field(default=None, ge=0, le=MAX_MEMORY_MIB)
+    metrics: bool = Field(default=True, description="managed Prometheus metrics")
+
+
+class NodePoolSettings(Model):
+    root_volume_gib: int | None = Field(default=None, ge=1, le=16384)
 
 
 class DR(Model):
@@ -353,6 +461,11 @@ class Design(Model):
     budget: Budget | None = None
     defaults: Defaults = Defaults()
     dr: DR = DR()
+    network: Network = Network()
+    observability: Observability = Observability()
+    node_pools: dict[Annotated[str, Field(pattern=SLUG, max_length=63)], NodePoolSettings] = Field(
+        default_factory=dict, max_length=MAX_SERVICES
+    )
     kubernetes: Kubernetes = Kubernetes()
     services: tuple[Service, ...] = Field(min_length=1, max_length=MAX_SERVICES)
 

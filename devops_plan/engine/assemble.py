@@ -4,13 +4,16 @@ totals: the engine's dataclasses become the Plan's frozen output models by field
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from ..catalog import default_path
 from ..design import Design
 from ..plan import (
     AvailabilityOut,
+    CatalogOut,
     CostOut,
     DecisionOut,
     DROptionOut,
@@ -31,9 +34,21 @@ from ..units import round_cents
 from .core import Core
 from .cost import summarize
 from .deployments import deployments
+from .footprint.storage import root_gib
+from .freshness import is_stale, oldest_price, stale_warning
 from .latency import LatencyReport
 from .pools import NodePoolPlan
 from .recovery import Recovery
+
+
+@dataclass(frozen=True)
+class Totals:
+    """What the plan adds to one pass: its pricing under each purchase option, its total
+    without autoscaling, and the date its catalog's freshness is judged on."""
+
+    by_purchase: Mapping[str, Decimal]
+    peak_provisioned: Decimal
+    today: str
 
 
 def _attributes(obj: Any) -> dict[str, Any]:
@@ -46,12 +61,16 @@ def assemble(
     core: Core,
     suggestion: SuggestionOut | None,
     decisions: Sequence[DecisionOut],
-    by_purchase: Mapping[str, Decimal],
+    totals: Totals,
     notes: Sequence[str] = (),
 ) -> Plan:
     ctx = core.ctx
     summary = summarize(core.line_items)
     serving = serving_regions(core)
+    catalog = _catalog_out(core, totals.today)
+    warnings = core.warnings
+    if catalog.stale:
+        warnings = (*warnings, stale_warning(ctx.cloud, catalog.oldest_price))
     return Plan(
         design=design.name,
         description=design.description,
@@ -62,6 +81,7 @@ def assemble(
         purchase=ctx.purchase,
         currency=ctx.catalog.currency,
         catalog_as_of=ctx.catalog.as_of,
+        catalog=catalog,
         targets=TargetsOut(
             availability=design.targets.availability,
             rto=int(design.targets.rto.total_seconds()),
@@ -75,7 +95,7 @@ def assemble(
         node_pools=tuple(_pool_out(core, p) for p in core.pools),
         availability=AvailabilityOut(**dict(core.availability), suggestion=suggestion),
         dr=_dr_out(design, core),
-        cost=_cost_out(design, core, by_purchase),
+        cost=_cost_out(design, core, totals),
         decisions=tuple(decisions),
         topology=TopologyOut(
             primary_region=ctx.primary,
@@ -86,7 +106,7 @@ def assemble(
                 for r in dict.fromkeys([*ctx.regions, ctx.dr_region])
             },
         ),
-        warnings=(*core.warnings, *notes),
+        warnings=(*warnings, *notes),
         deployments=deployments(core, serving),
         latency=_latency_out(core.latency),
     )
@@ -119,7 +139,22 @@ def _pool_out(core: Core, p: NodePoolPlan) -> NodePoolOut:
         (i.monthly_cost for i in core.line_items if i.resource == resource and i.category != "dr"),
         Decimal(0),
     )
-    return NodePoolOut.model_validate(_attributes(p) | {"monthly_cost": cost})
+    hourly = p.hourly_nodes or (p.nodes,) * 24
+    extra = {"monthly_cost": cost, "min_nodes": p.min_nodes, "hourly_nodes": hourly}
+    extra["root_volume_gib"] = root_gib(core.ctx, p.name)
+    return NodePoolOut.model_validate(_attributes(p) | extra)
+
+
+def _catalog_out(core: Core, today: str) -> CatalogOut:
+    """Where the prices came from, and whether the oldest one the plan uses is stale."""
+    cat = core.ctx.catalog
+    shipped = not cat.path or Path(cat.path).resolve() == default_path(cat.cloud).resolve()
+    oldest = oldest_price(core.line_items)
+    return CatalogOut(
+        source="shipped" if shipped else cat.path,
+        oldest_price=oldest,
+        stale=is_stale(oldest, today),
+    )
 
 
 def _steps(recovery: Recovery) -> tuple[RecoveryStepOut, ...]:
@@ -159,12 +194,14 @@ def _dr_out(design: Design, core: Core) -> DROut:
     )
 
 
-def _cost_out(design: Design, core: Core, by_purchase: Mapping[str, Decimal]) -> CostOut:
+def _cost_out(design: Design, core: Core, totals: Totals) -> CostOut:
     summary = summarize(core.line_items)
     budget = design.budget.monthly if design.budget else None
+    by_purchase = totals.by_purchase
     return CostOut(
         currency=core.ctx.catalog.currency,
         monthly_total=summary.monthly_total,
+        peak_provisioned=totals.peak_provisioned,
         budget=budget,
         within_budget=None if budget is None else summary.monthly_total <= budget,
         by_service=dict(summary.by_service),

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..catalog import Catalog
 from ..design import Design, Purchase
 from ..units import format_money
 from .space import DEFAULT_FAMILY, DIMENSIONS
@@ -195,10 +196,10 @@ def with_purchase(design: Design, purchase: str | None) -> Design:
     return design.model_copy(update={"defaults": defaults})
 
 
-def with_budget_advice(design: Design, plan: Plan, *, catalog: Catalog | None = None) -> Plan:
+def with_budget_advice(design: Design, plan: Plan, catalog: Catalog | None = None) -> Plan:
     """`plan` with one more warning when it is over its budget: what the design space can do
-    (the sweep runs only then, over `design` as planned: not for another cloud or region;
-    priced with `catalog`, the one the plan used, default the shipped one)."""
+    (the sweep runs only then, over `design` as planned: not for another cloud or region),
+    priced with the catalog the plan was priced with."""
     if plan.cost.within_budget is not False:
         return plan
     from .sweep import explore  # numpy and pandas load only for a plan over budget

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from ..atomic import write_atomic
-from ..catalog import load_catalog
+from ..catalog import catalog_path, load_catalog
 from ..design import load_design
 from ..engine import build_plan
 from ..escape import markdown_cell, markdown_code, markdown_text
@@ -29,26 +29,27 @@ if TYPE_CHECKING:
 def load_plan(
     design: str | Path, cloud: str = "", region: str = "", purchase: str = "", catalog: str = ""
 ) -> Plan:
-    """Plan a design file; empty strings mean "as the design says" (notebook defaults) and, for
-    `catalog` (a folder of <cloud>.csv price catalogs), the shipped catalogs. Over budget, the
+    """Plan a design file; empty strings mean "as the design says" (notebook defaults) and,
+    for `catalog`, the shipped price catalogs (or $DEVOPS_PLAN_CATALOG). Over budget, the
     plan's warnings end with the budget line, as `devops-plan plan` prints it (the design
-    space is swept only then, only for the design's own cloud and region, with that catalog)."""
+    space is swept only then, only for the design's own cloud and region, with the plan's
+    catalog)."""
     loaded = load_design(resolve_path(design))
-    folder = resolve_path(catalog) if catalog else None
+    catalog_dir = resolve_path(catalog) if catalog else None
     plan = build_plan(
         loaded,
         cloud=cloud or None,
         region=region or None,
         purchase=purchase or None,
-        catalog_dir=folder,
+        catalog_dir=catalog_dir,
     )
     if cloud or region:
         return plan
     # pandas loads only here: `devops-plan init` imports this package in a core install.
     from ..exploration.budget import with_budget_advice, with_purchase
 
-    prices = load_catalog(loaded.cloud.value, folder) if folder is not None else None
-    return with_budget_advice(with_purchase(loaded, purchase or None), plan, catalog=prices)
+    prices = load_catalog(plan.cloud, catalog_path(plan.cloud, catalog_dir))
+    return with_budget_advice(with_purchase(loaded, purchase or None), plan, prices)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
 # The inputs the planner itself checks; a mistake there is exit 2 before any kernel starts.
-PLAN_PARAMETERS = ("cloud", "region", "purchase")
+PLAN_PARAMETERS = ("cloud", "region", "purchase", "catalog")
 # Parameters that name input files (comma-separated lists allowed); an empty value means none.
 INPUT_FILE_PARAMETERS = ("billing", "utilization")
 
@@ -163,7 +163,7 @@ def preflight(info: NotebookInfo, params: dict[str, Any]) -> None:
             cloud=_text(info, params, "cloud"),
             region=_text(info, params, "region"),
             purchase=_text(info, params, "purchase"),
-            catalog_dir=Path(params["catalog"]) if catalog is not None else None,
+            catalog_dir=resolve_path(catalog) if catalog else None,
         )
 
 

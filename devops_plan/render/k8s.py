@@ -22,6 +22,7 @@ from ruamel.yaml import YAML
 
 from ..config.models import ExportSettings, KubernetesSettings
 from ..design import Design
+from ..engine.autoscale import hpa_target_percent
 from ..plan import Plan, ServiceOut
 from .k8s_pod import PORT_NAME, container, pod_security
 
@@ -113,22 +114,19 @@ def pdb_min_available(zones: int) -> str | None:
 
 
 def hpa_bounds(s: ServiceOut) -> tuple[int, int, int]:
-    """(minReplicas, maxReplicas, target CPU %) from the sizing.
+    """(minReplicas, maxReplicas, target CPU %): the plan's own autoscaling numbers
+    (engine/autoscale.py), so the HPA scales the way the cost model priced it.
 
-    max: the planned replicas, which the node pools are sized to hold. min: the floor the
-    sizing never goes below (one per zone, two from 99.9%), rounded up to whole zones.
+    max: the planned replicas, which the node pools are sized to hold. min: the autoscaling
+    floor (`scaling.min_replicas`, else one per zone and two from 99.9%, in whole zones).
     target: the CPU utilisation of the planned replicas at the forecast peak, so the
-    autoscaler reaches the planned count exactly when the peak arrives (and so keeps the
-    zone-loss and latency headroom the plan chose, which a plain 60% target would not).
+    autoscaler reaches the planned count exactly when the peak arrives.
     """
-    z = max(1, s.zones)
     sizing = s.sizing
     if sizing is None:
         return s.replicas, s.replicas, 60
-    floor = math.ceil(sizing.n_minimum / z) * z
-    low = min(floor, s.replicas)
-    utilisation = 100 * sizing.offered_load_vcpu / (sizing.vcpu_per_replica * s.replicas)
-    return low, s.replicas, max(1, min(100, math.floor(utilisation)))
+    low = s.min_replicas if s.min_replicas is not None else s.replicas
+    return low, s.replicas, hpa_target_percent(sizing, s.replicas)
 
 
 def rolling_update(s: ServiceOut) -> dict[str, Any]:

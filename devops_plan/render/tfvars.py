@@ -89,6 +89,10 @@ def _node_pools(plan: Plan) -> dict[str, Any]:
             "instance_type": p.instance_type,
             "node_count": p.nodes,
             "nodes_per_zone": p.nodes // max(1, p.zones),
+            # The cluster autoscaler's bounds: the fewest nodes any hour needs, and the peak.
+            "min_node_count": p.min_nodes,
+            "max_node_count": p.nodes,
+            "root_volume_gib": p.root_volume_gib,
             "zones": p.zones,
             "max_pods": p.max_pods,
             "purchase_option": p.purchase,
@@ -103,6 +107,7 @@ def _services(plan: Plan, stateless: list[ServiceOut]) -> dict[str, Any]:
         s.name: {
             "platform": s.platform,
             "replicas": s.replicas,
+            "min_replicas": s.min_replicas if s.min_replicas is not None else s.replicas,
             "cpu_request_m": s.cpu_request_m,
             "memory_request_mib": s.memory_request_mib,
             "memory_limit_mib": s.memory_limit_mib,

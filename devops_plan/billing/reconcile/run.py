@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from ...catalog import load_catalog
+from ...catalog import catalog_path, load_catalog
 from ...design import load_design
 from ...engine import build_plan
 from ...errors import UserError
@@ -33,9 +33,9 @@ def month_period(text: str) -> tuple[date, date]:
     return date(year, month, 1), date(year + month // 12, month % 12 + 1, 1)
 
 
-def plan_of(design: str | Path, catalog_dir: Path | None = None) -> Plan:
-    """The plan of a design file, as `devops-plan plan` makes it; priced from the catalog
-    folder `catalog_dir` (<cloud>.csv) when given, else the shipped catalogs."""
+def plan_of(design: str | Path, catalog_dir: str | Path | None = None) -> Plan:
+    """The plan of a design file, as `devops-plan plan` makes it (with the catalog of
+    `catalog_dir`, else $DEVOPS_PLAN_CATALOG, else the shipped one)."""
     return build_plan(load_design(design), catalog_dir=catalog_dir)
 
 
@@ -43,11 +43,11 @@ def reconcile_spend(
     plan: Plan,
     spend: Spend,
     settings: ReconcileSettings | None = None,
-    catalog_dir: Path | None = None,
+    catalog_dir: str | Path | None = None,
 ) -> Reconciliation:
-    """The plan against spend already read (any engine), priced by the plan's catalog (the
-    one in `catalog_dir` when the plan was made with it)."""
-    return reconcile(plan, spend, load_catalog(plan.cloud, catalog_dir), settings)
+    """The plan against spend already read (any engine), priced by the plan's catalog."""
+    catalog = load_catalog(plan.cloud, catalog_path(plan.cloud, catalog_dir))
+    return reconcile(plan, spend, catalog, settings)
 
 
 def spend_for(
@@ -72,11 +72,12 @@ def run_reconcile(
     limits: InputLimits | None = None,
     memory_limit: str = "1GB",
     globs: Sequence[str] = (),
+    catalog_dir: str | Path | None = None,
 ) -> Reconciliation:
     """A design file reconciled with billing export files (FOCUS or CUR 2.0)."""
-    plan = plan_of(design)
+    plan = plan_of(design, catalog_dir)
     with DuckDBEngine.open_files(
         billing, memory_limit=memory_limit, limits=limits, globs=globs
     ) as engine:
         spend = spend_for(engine, plan, period, currency)
-    return reconcile_spend(plan, spend, settings)
+    return reconcile_spend(plan, spend, settings, catalog_dir)

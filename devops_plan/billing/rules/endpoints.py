@@ -87,6 +87,10 @@ class EndpointRule(ResourceRule[EndpointSettings]):
     settings_model = EndpointSettings
 
     def recommend(self, r: Resource, ctx: RuleContext, settings: EndpointSettings) -> Found:
+        # Only a NAT gateway's own bytes: an instance's lines can carry NAT data too (a bill
+        # that puts it on the instance), which the gateway's resource already counts.
+        if r.kind not in self.resource_kinds:
+            return []
         prices = endpoint_prices(r, ctx)
         gb = ctx.hours_per_month(r.gb_processed)
         if prices is None or gb <= 0:

@@ -69,7 +69,7 @@ class LogRule(ResourceRule[LogSettings]):
     def recommend(self, r: Resource, ctx: RuleContext, settings: LogSettings) -> Found:
         """One recommendation per log store: its retention and its ingestion savings add up
         (they are not alternatives), so both are in it."""
-        if r.cloud not in LOG_PRODUCTS:
+        if r.kind not in self.resource_kinds or r.cloud not in LOG_PRODUCTS:
             return []
         found = [
             rec

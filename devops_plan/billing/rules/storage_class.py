@@ -98,7 +98,7 @@ class StorageClassRule(ResourceRule[StorageClassSettings]):
 
     def recommend(self, r: Resource, ctx: RuleContext, settings: StorageClassSettings) -> Found:
         products = CLASSES.get(r.cloud or "")
-        if products is None:
+        if products is None or r.kind not in self.resource_kinds:
             return []
         prices = [ctx.price(r, product) for product in products]
         gb = ctx.hours_per_month(standard_gb_months(r))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ...plan import DecisionOut, OptionOut, Plan
-from ...units import format_duration, format_money
+from ...units import format_duration, format_money, format_percent
 
 _QUESTIONS = {
     "compute-platform": "Which compute platform and node instance types should run the stateless services?",
@@ -275,8 +275,7 @@ def option_facts(plan: Plan, decision: DecisionOut, o: OptionOut) -> tuple[list[
         _against(pros, cons, "RPO", o.rpo, t.rpo)
     if o.availability is not None:
         points = Decimal(str(o.availability)) - Decimal(str(t.availability))
-        # Every digit the plan has: 99.949984% misses 99.95%, which "99.95%" would hide.
-        achieved = f"{Decimal(str(o.availability)).normalize():f}%"
+        achieved = format_percent(o.availability)
         if points >= 0:
             pros.append(
                 f"it meets the {_pct(t.availability)} availability target with "
@@ -359,6 +358,8 @@ def record_context(
         f"Drafted by devops-plan from design `{plan.design}` on {plan.cloud} "
         f"({', '.join(plan.regions)}, DR region {plan.dr_region}) with prices as of {plan.catalog_as_of}.",
     ]
+    if plan.catalog.stale:
+        more += [w for w in plan.warnings if w.startswith("prices from the ")]
     if diagram:
         more.append(f"Architecture diagram: [{Path(diagram).name}]({diagram})")
     if supersedes is not None:
@@ -381,4 +382,21 @@ def record_context(
         "confirmation": confirmation(plan, decision),
         "more_information": more,
         "supersedes": supersedes,
+        "cost_rows": cost_rows(plan),
     }
+
+
+def cost_rows(plan: Plan) -> list[tuple[str, str]]:
+    """Where the chosen plan's monthly cost goes, by category, largest first, then the total
+    and, when compute autoscales, what it would cost at its peak all month."""
+    cur = plan.currency
+    rows = [
+        (category.replace("_", " "), format_money(amount, cur))
+        for category, amount in sorted(
+            plan.cost.by_category.items(), key=lambda kv: (-kv[1], kv[0])
+        )
+    ]
+    rows.append(("total", format_money(plan.cost.monthly_total, cur)))
+    if plan.cost.peak_provisioned != plan.cost.monthly_total:
+        rows.append(("total at peak all month", format_money(plan.cost.peak_provisioned, cur)))
+    return rows

@@ -6,7 +6,7 @@ priced resource not drawn elsewhere, and the title. Pure: no Graphviz."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from ...plan import Plan
@@ -70,13 +70,13 @@ def build_scene(plan: Plan) -> Scene:
     primary = fleet.get(plan.topology.primary_region, Deployed(plan.topology.primary_region))
     drawn = _regions(plan, fleet, primary)
     cross = _cross_region_links(plan, fleet, {d.region.name: d.region.front for d in drawn})
-    _add_unclaimed(plan, fleet, drawn)
+    shared = _add_unclaimed(plan, fleet, drawn)
     top, entry = _entry(plan, drawn)
     groups: list[Group] = []
     rows: list[tuple[str, ...]] = []
     links = [*entry, *cross]
     for d in drawn:
-        groups.append(d.group())
+        groups.append(_with_shared(d.group(), shared.get(d.region.name, ()), plan.currency))
         steer, row = d.region.layout(plan)
         links += d.region.links + steer
         rows += [r for r in (tuple(b.id for b in d.region.top), row) if len(r) > 1]
@@ -299,9 +299,15 @@ def _bottom(r: RegionDrawing) -> list[str]:
 # --- whatever else is priced ----------------------------------------------------------------
 
 
-def _add_unclaimed(plan: Plan, fleet: dict[str, Deployed], drawn: list[_Drawn]) -> None:
+def _add_unclaimed(
+    plan: Plan, fleet: dict[str, Deployed], drawn: list[_Drawn]
+) -> dict[str, tuple[ResourceCost, ...]]:
     """A box for each priced resource no other box or label shows (NAT gateways, and any
-    resource a later cost model adds), so that every line item is on the diagram once."""
+    resource a later cost model adds), so that every line item is on the diagram once; when
+    a region has several (the traffic model's NAT, inter-zone traffic, logs and metrics,
+    internet egress, global routing, endpoints), they are returned to go on the region's
+    own label instead, so the region stays as wide as its zones."""
+    found: dict[str, tuple[ResourceCost, ...]] = {}
     claimed = {
         (c.region, c.resource)
         for d in drawn
@@ -312,9 +318,28 @@ def _add_unclaimed(plan: Plan, fleet: dict[str, Deployed], drawn: list[_Drawn]) 
         here = fleet.get(d.region.name)
         if here is None:
             continue
-        for cost in here.resources.values():
-            if (cost.region, cost.resource) not in claimed:
-                d.region.top.append(_resource_box(d.region, cost, plan.currency))
+        rest = [c for c in here.resources.values() if (c.region, c.resource) not in claimed]
+        if len(rest) > 1:
+            found[d.region.name] = tuple(rest)
+        else:
+            d.region.top += [_resource_box(d.region, c, plan.currency) for c in rest]
+    return found
+
+
+def _with_shared(group: Group, costs: Sequence[ResourceCost], currency: str) -> Group:
+    """A region's group with its shared costs as lines of its label."""
+    if not costs:
+        return group
+    money = tuple(
+        line
+        for c in costs
+        for line in (c.resource.replace("-", " ").replace("/", " "), *cost_lines(c, currency))
+    )
+    return replace(
+        group,
+        costs=(*group.costs, *(cost_of(c) for c in costs)),
+        money=(*group.money, *money),
+    )
 
 
 def _resource_box(r: RegionDrawing, cost: ResourceCost, currency: str) -> Box:
