@@ -90,7 +90,6 @@ def plan_command(
         out_target(out_path, name)  # checked before any work
         from ..design import load_design
         from ..engine import Planner, build_plan
-
         from ..engine.vocabulary import shipped_vocabulary
 
         planner = Planner(catalog_dir=config.settings.catalog)
