@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 
-.PHONY: demo test lint bench install dev system-deps explore dashboard clean docs-images policy-tools wheel-test
+.PHONY: demo test lint bench install dev system-deps explore dashboard clean docs-images wheel-test policy-tools
 
 $(PY):
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "devops-plan needs Python >= 3.11 (found %s)" % sys.version.split()[0]'
@@ -52,6 +52,10 @@ lint: dev
 	$(BIN)/ruff format --check devops_plan tests benchmarks scripts
 	$(BIN)/mypy devops_plan tests benchmarks
 	$(PY) scripts/check_notebooks.py
+	# The GitHub workflows: valid for GitHub's schema, and no zizmor findings (pinned actions,
+	# no template injection, no persisted credentials).
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(BIN)/zizmor --offline .github/workflows/
 
 # The wheel as users get it, with each extras set, in fresh virtualenvs outside the checkout
 # (about 8 minutes; CI's wheel job; tests/test_packaging.py is the quick check in `make test`).
@@ -70,8 +74,12 @@ dashboard: dev system-deps
 	$(BIN)/voila notebooks/explore.ipynb --Voila.ip=127.0.0.1 --port=8866
 
 clean:
-	rm -rf out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache $(CHECKOV_VENV)
 
-# The README's picture, drawn by the tool itself from the shop example.
-docs-images: install system-deps
+# The README's picture, drawn by the tool itself from the shop example; and screenshots of the
+# plan report, the cost report and the explorer (Voila) in headless Chromium at 1400 px, which
+# fail naming anything cut off (scripts/docs_images.py).
+docs-images: dev system-deps
+	@sh scripts/ensure-system-deps.sh test-tools
 	$(PY) -c "from devops_plan import load_design, build_plan; from devops_plan.render.diagram import render_diagram; from devops_plan.atomic import write_atomic; write_atomic('docs/images/shop-diagram.png', render_diagram(build_plan(load_design('data/designs/shop.yaml'))).png)"
+	$(PY) scripts/docs_images.py

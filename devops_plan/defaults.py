@@ -20,6 +20,14 @@ from ruamel.yaml import YAML
 from .errors import PlanningError
 from .paths import data_path
 from .units import parse_duration
+from .usage import (
+    CloudFacts,
+    ObservabilityDefaults,
+    Traffic,
+    cloud_facts,
+    observability_table,
+    traffic_table,
+)
 
 
 def _load(*parts: str) -> Any:
@@ -236,36 +244,28 @@ def engines_table(cloud: str) -> Mapping[str, EngineFacts]:
 
 
 @dataclass(frozen=True)
-class Traffic:
-    """The traffic assumptions behind shared line items (data/sizing.yaml, docs/model.md)."""
-
-    average_to_peak: float
-    response_kib: float
-    requests_per_connection: float
-    nat_gib_per_zone_month: float
-    lcu_new_connections_per_s: float
-    lcu_gb_per_hour: float
-    lcu_rule_evaluations_per_s: float
-
-
-@dataclass(frozen=True)
 class SizingRules:
-    """Node allocatable rules per cloud, traffic assumptions and VM overhead."""
+    """Node allocatable rules per cloud, traffic and observability assumptions, how each
+    cloud bills usage, and VM overhead."""
 
     allocatable: Mapping[str, Mapping[str, Any]]
     traffic: Traffic
     vm_os_overhead_mib: int
+    observability: ObservabilityDefaults
+    clouds: Mapping[str, CloudFacts]
 
 
 @cache
 def sizing_rules() -> SizingRules:
-    """The shipped sizing rules (data/sizing.yaml)."""
+    """The shipped sizing rules (data/sizing.yaml) and cloud usage facts (data/clouds.yaml)."""
     raw = _load("sizing.yaml")
-    traffic = raw["traffic"]
+    clouds = _load("clouds.yaml")
     return SizingRules(
         allocatable=frozen(raw["allocatable"]),
-        traffic=Traffic(**{k: float(v) for k, v in traffic.items()}),
+        traffic=traffic_table(raw["traffic"]),
         vm_os_overhead_mib=int(raw["vm"]["os_overhead_mib"]),
+        observability=observability_table(raw["observability"]),
+        clouds=MappingProxyType({name: cloud_facts(c) for name, c in clouds.items()}),
     )
 
 
@@ -274,3 +274,26 @@ def decision_texts() -> Mapping[str, Any]:
     """Pros and cons for each kind of option (data/decisions.yaml)."""
     texts: Mapping[str, Any] = frozen(_load("decisions.yaml"))
     return texts
+
+
+@dataclass(frozen=True)
+class FamilyGroup:
+    """One class and architecture: each cloud's families in it, the preferred one first."""
+
+    klass: str
+    arch: str
+    families: Mapping[str, tuple[str, ...]]
+    notes: Mapping[str, str]
+
+
+@cache
+def family_groups() -> tuple[FamilyGroup, ...]:
+    """Instance families by class and architecture on each cloud (data/families.yaml)."""
+    raw = _load("families.yaml")
+    groups = []
+    for klass, by_arch in raw["classes"].items():
+        for arch, row in by_arch.items():
+            notes = dict(row.get("note", {}))
+            families = {c: tuple(v) for c, v in row.items() if c != "note"}
+            groups.append(FamilyGroup(klass, arch, families, notes))
+    return tuple(groups)

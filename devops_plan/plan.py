@@ -45,6 +45,10 @@ class NodePoolOut(Frozen):
     services: tuple[str, ...]
     monthly_cost: Money
     candidates: tuple[PoolCandidateOut, ...]
+    # The cluster autoscaler's bounds and the nodes in each hour of the load profile.
+    min_nodes: int
+    hourly_nodes: tuple[int, ...]
+    root_volume_gib: int
     surge_nodes: int = 0  # extra nodes while a deploy runs (the largest of its services')
 
 
@@ -110,17 +114,32 @@ class LineItemOut(Frozen):
     purchase: Purchase
     category: str
     product: str
+    source: str
 
 
 class CostOut(Frozen):
+    """`monthly_total` prices compute hour by hour as it autoscales over the load profile;
+    `peak_provisioned` the same plan with every instance at its peak count all month."""
+
     currency: str
     monthly_total: Money
+    peak_provisioned: Money
     budget: Money | None
     within_budget: bool | None
     by_service: dict[str, Money]
     by_category: dict[str, Money]
     by_purchase: dict[str, Money]
     line_items: tuple[LineItemOut, ...]
+
+
+class CatalogOut(Frozen):
+    """The price catalog the plan used: where it came from, the date of its oldest price the
+    plan uses, and whether that is older than the freshness limit (then `warnings` says how
+    to refresh it)."""
+
+    source: str
+    oldest_price: str
+    stale: bool
 
 
 class OptionOut(Frozen):
@@ -174,14 +193,17 @@ class CacheDeploymentOut(Frozen):
 
 
 class DeploymentOut(Frozen):
-    """What runs in one region, as the cost model priced it: nodes per pool, replicas per
-    stateless service, database and cache instances, and the load balancers."""
+    """What runs in one region, as the cost model priced it: nodes per pool and replicas per
+    stateless service at the peak (and the fewest in any hour, as they autoscale), database
+    and cache instances, and the load balancers."""
 
     region: str
     role: str  # primary | serving | dr
     zones: tuple[str, ...]
     node_pools: dict[str, int]
+    min_node_pools: dict[str, int]
     replicas: dict[str, int]
+    min_replicas: dict[str, int]
     databases: dict[str, DatabaseDeploymentOut]
     caches: dict[str, CacheDeploymentOut]
     load_balancers: tuple[str, ...]
@@ -228,6 +250,7 @@ class Plan(Frozen):
     purchase: Purchase
     currency: str
     catalog_as_of: str
+    catalog: CatalogOut
     targets: TargetsOut
     services: tuple[ServiceOut, ...]
     node_pools: tuple[NodePoolOut, ...]
@@ -281,6 +304,7 @@ __all__ = [
     "AvailabilityOut",
     "AvailabilityReport",
     "CacheDeploymentOut",
+    "CatalogOut",
     "CostOut",
     "DROptionOut",
     "DROut",

@@ -8,7 +8,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -19,14 +19,16 @@
 # # Design explorer
 #
 # Move a control and the design is planned again: cost, availability, DR and the charts update
-# in place. Zones, number of regions, purchase option, availability target, RTO, RPO, a
-# peak-load multiplier and the node families the planner may use. Nothing here changes the
-# design file; copy the settings you like back into it.
+# in place, and the diagram when what runs where changes. Zones, number of regions, purchase
+# option, availability target, RTO, RPO, a peak-load multiplier and the node families the
+# planner may use. Nothing here changes the design file: "Save as design" writes the settings
+# as a new design file beside it (`<name>-explored.yaml`, never over an existing file) and
+# says where.
 
 # %% tags=["parameters"]
 design: str = "data/designs/shop.yaml"  # design file (YAML); relative to the working folder or the repo root
 cloud: str = ""  # aws, gcp or azure; empty keeps the design's cloud
-catalog: str = ""  # folder of price catalogs (<cloud>.csv); empty uses the shipped ones
+catalog: str = ""  # folder of price catalogs (<cloud>.csv) or one CSV; empty: the shipped ones (or $DEVOPS_PLAN_CATALOG)
 
 # %%
 from devops_plan.widgets import Explorer
@@ -47,4 +49,4 @@ explorer.view
 from devops_plan.exploration import explore
 from devops_plan.render.pareto import pareto_figure
 
-pareto_figure(explore(explorer.base))
+pareto_figure(explore(explorer.base, catalog=explorer.catalog()))

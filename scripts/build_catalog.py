@@ -64,6 +64,8 @@ class Row:
     deployment: str = ""
     currency: str = "USD"
     as_of: str = AS_OF
+    tier_start: Decimal | None = None  # a tier of a tiered product: where it starts
+    tier_end: Decimal | None = None  # and where it ends (None: the last tier)
 
 
 def q(value: Decimal) -> Decimal:
@@ -72,8 +74,14 @@ def q(value: Decimal) -> Decimal:
 
 
 def fmt_dec(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
+    # A product that costs nothing says so: the catalog reader refuses a bare 0 (a typo or a
+    # corrupt row too often) and reads `free` as 0.
+    return "free" if value == 0 else fmt_qty(value)
+
+
+def fmt_qty(value: Decimal) -> str:
+    """A number as written in the CSV (a tier's start may be 0)."""
+    return format(value.normalize(), "f")
 
 
 def fmt_num(value: float | None) -> str:
@@ -757,38 +765,6 @@ def aws_other() -> Iterator[Row]:
             source="AWS EC2 data transfer pricing, between availability zones, per GB in each "
             "direction (same in every region)",
         )
-        yield Row(
-            cloud="aws",
-            service="AmazonSQS",
-            category="queue",
-            product="sqs-requests",
-            region=region,
-            purchase="on_demand",
-            unit="request-million",
-            unit_price=D("0.40"),
-            source="AWS SQS pricing page, standard queue requests after the free tier, "
-            + ("us-east-1 list price" if region == "us-east-1" else "us-east-1 price; approximate"),
-        )
-        yield Row(
-            cloud="aws",
-            service="AmazonSQS",
-            category="queue",
-            product="sqs-fifo-requests",
-            region=region,
-            purchase="on_demand",
-            unit="request-million",
-            unit_price=D("0.50"),
-            source="AWS SQS pricing page, FIFO queue requests, "
-            + ("us-east-1 list price" if region == "us-east-1" else "us-east-1 price; approximate"),
-        )
-    yield from one(
-        "AWSDataTransfer",
-        "network",
-        "transfer-out",
-        "GB",
-        per_region("out"),
-        "AWS EC2 data transfer pricing, out to the internet, first 10 TB a month",
-    )
     yield from one(
         "AWSDataTransfer",
         "network",
@@ -823,10 +799,13 @@ def aws_other() -> Iterator[Row]:
 
 
 def aws_rows() -> Iterator[Row]:
+    from catalog_more import aws_more
+
     yield from aws_ec2()
     yield from aws_rds()
     yield from aws_elasticache()
     yield from aws_other()
+    yield from aws_more()
     yield from aws_database_alternatives()
 
 
@@ -1181,15 +1160,6 @@ def gcp_other() -> Iterator[Row]:
     yield from flat(
         "Networking",
         "network",
-        "egress-internet",
-        "GB",
-        {"*": "0.12"},
-        "Google Cloud network pricing page, Premium tier internet egress, first TiB, "
-        "worldwide destinations except China and Australia; approximate",
-    )
-    yield from flat(
-        "Networking",
-        "network",
         "egress-inter-zone",
         "GB",
         {"*": "0.01"},
@@ -1223,10 +1193,13 @@ def gcp_other() -> Iterator[Row]:
 
 
 def gcp_rows() -> Iterator[Row]:
+    from catalog_more import gcp_more
+
     yield from gcp_vms()
     yield from gcp_cloudsql()
     yield from gcp_memorystore()
     yield from gcp_other()
+    yield from gcp_more()
     yield from gcp_database_alternatives()
 
 
@@ -1599,15 +1572,6 @@ def azure_other() -> Iterator[Row]:
     yield from flat(
         "Bandwidth",
         "network",
-        "egress-internet",
-        "GB",
-        {"*": "0.087"} | {r: "0.12" for r in zone2},
-        "Azure Bandwidth pricing page, internet egress after the first 100 GB, first 10 TB "
-        "(zone 1 North America/Europe 0.087, zone 2 Asia 0.12): list price by zone",
-    )
-    yield from flat(
-        "Bandwidth",
-        "network",
         "transfer-inter-az",
         "GB",
         {"*": "0"},
@@ -1633,14 +1597,6 @@ def azure_other() -> Iterator[Row]:
     yield from scaled(
         "Service Bus",
         "queue",
-        "service-bus-standard-ops",
-        "request-million",
-        "0.80",
-        f"{sb}, operations 13M-100M a month",
-    )
-    yield from scaled(
-        "Service Bus",
-        "queue",
         "service-bus-standard-base",
         "hour",
         "0.0135",
@@ -1649,10 +1605,13 @@ def azure_other() -> Iterator[Row]:
 
 
 def azure_rows() -> Iterator[Row]:
+    from catalog_more import azure_more
+
     yield from azure_vms()
     yield from azure_db()
     yield from azure_redis()
     yield from azure_other()
+    yield from azure_more()
     yield from azure_database_alternatives()
 
 
@@ -1778,16 +1737,18 @@ def azure_database_alternatives() -> Iterator[Row]:
 
 
 def render(rows: Iterable[Row]) -> str:
-    ordered = sorted(rows, key=lambda r: (r.product, r.region, r.purchase, r.engine, r.deployment))
-    seen: set[tuple[str, ...]] = set()
+    def key(r: Row) -> tuple[str, str, str, str, str, Decimal]:
+        return (r.product, r.region, r.purchase, r.engine, r.deployment, r.tier_start or D(0))
+
+    ordered = sorted(rows, key=key)
+    seen: set[tuple[object, ...]] = set()
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS)
     for r in ordered:
-        key = (r.product, r.region, r.purchase, r.engine, r.deployment)
-        if key in seen:
-            raise SystemExit(f"duplicate catalog row: {key}")
-        seen.add(key)
+        if key(r) in seen:
+            raise SystemExit(f"duplicate catalog row: {key(r)}")
+        seen.add(key(r))
         writer.writerow(
             [
                 r.cloud,
@@ -1808,6 +1769,8 @@ def render(rows: Iterable[Row]) -> str:
                 r.category,
                 r.engine,
                 r.deployment,
+                "" if r.tier_start is None else fmt_qty(r.tier_start),
+                "" if r.tier_end is None else fmt_qty(r.tier_end),
             ]
         )
     return buf.getvalue()

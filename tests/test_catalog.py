@@ -262,7 +262,8 @@ def test_every_role_names_a_product_priced_in_every_region(cloud: str) -> None:
     for role in [*ROLES, *catalog.roles()]:
         product = catalog.role(role)
         for region in catalog.regions():
-            engine = "postgres" if role == "db_storage" and cloud == "azure" else ""
+            by_engine = role in ("db_storage", "db_backup") and cloud == "azure"
+            engine = "postgres" if by_engine else ""
             assert catalog.find(product, region, engine=engine) is not None, (role, region)
 
 
@@ -301,7 +302,10 @@ def test_unknown_role_is_an_error_and_find_role_is_none(aws: Catalog) -> None:
 def test_gcp_and_azure_products(cloud: str, product: str, kwargs: dict[str, str]) -> None:
     catalog = load_catalog(cloud)
     for region in regions_of(cloud):
-        assert catalog.price(product, region, **kwargs).unit_price > 0
+        # A tiered product may start with an included, zero-priced tier (Service Bus
+        # Standard's first 13M operations); its last tier is what usage above it costs.
+        tiers = catalog.tiers(catalog.price(product, region, **kwargs))
+        assert tiers[-1].unit_price > 0
 
 
 def test_gcp_and_azure_list_prices_in_the_base_region() -> None:
@@ -415,7 +419,7 @@ def test_products_rejects_unknown_filters(
 HEADER = ",".join(COLUMNS)
 GOOD = (
     "aws,AmazonEC2,m5.large,us-east-1,on_demand,hour,0.096,USD,2,8,m5,current,x86_64,"
-    "2025-01-01,test,compute,,"
+    "2025-01-01,test,compute,,,,"
 )
 
 
@@ -454,7 +458,7 @@ def test_load_is_cached_and_reloads_a_rewritten_file(tmp_path: Path) -> None:
         ((HEADER, GOOD.replace("aws,", "gcp,", 1)), r"aws.csv:2:1: column cloud: expected 'aws'"),
         ((HEADER, GOOD.replace(",compute,", ",computer,")), r"column category: .*closest: compute"),
         ((HEADER, GOOD, GOOD), r"aws.csv:3: duplicate of line 2: m5.large in us-east-1"),
-        ((HEADER, GOOD + ",extra"), r"aws.csv:2: expected 18 fields, found 19"),
+        ((HEADER, GOOD + ",extra"), r"aws.csv:2: expected 20 fields, found 21"),
         ((HEADER.replace(",source", ""), GOOD), r"aws.csv:1: missing column\(s\) source"),
         ((HEADER, GOOD.replace(",2,8,", ",two,8,")), r"column vcpu: expected a number"),
         ((HEADER, GOOD.replace("0.096", "-1")), r"column unit_price: expected a number >= 0"),
@@ -500,3 +504,52 @@ def test_write_catalog_is_atomic(tmp_path: Path) -> None:
 
 def _fields(p: Price) -> dict[str, object]:
     return {name: getattr(p, name) for name in Price.__dataclass_fields__}
+
+
+# -- tiered products -------------------------------------------------------------------------
+
+D9 = Decimal("0.09")
+TIER = (
+    "aws,AWSDataTransfer,transfer-out,us-east-1,on_demand,GB,{price},USD,,,,,,2025-01-01,"
+    "test,network,,,{start},{end}"
+)
+
+
+def test_a_tiered_product_loads_its_ladder(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        HEADER,
+        TIER.format(price="0.09", start=0, end=10240),
+        TIER.format(price="0.085", start=10240, end=""),
+    )
+    catalog = load_catalog("aws", path)
+    first = catalog.price("transfer-out", "us-east-1")
+    assert (first.unit_price, first.tier_start, first.tier_end) == (D9, Decimal(0), Decimal(10240))
+    assert [t.unit_price for t in catalog.tiers(first)] == [Decimal("0.09"), Decimal("0.085")]
+    assert [t.tier_label for t in catalog.tiers(first)] == ["first 10,240 GB", "over 10,240 GB"]
+    # Written back, the same bytes.
+    assert format_catalog(catalog.rows) == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("tiers", "message"),
+    [
+        (((0, 10240), (20000, "")), "must run from 0 without gaps"),
+        (((0, 10240), (10240, 20000)), "the last without an end"),
+        (((5, ""),), "must run from 0"),
+    ],
+)
+def test_tiers_with_gaps_or_no_open_end_are_refused(
+    tmp_path: Path, tiers: tuple[tuple[object, object], ...], message: str
+) -> None:
+    rows = [TIER.format(price="0.09", start=a, end=b) for a, b in tiers]
+    with pytest.raises(CatalogError, match=message):
+        load_catalog("aws", _write(tmp_path, HEADER, *rows))
+
+
+def test_a_tier_ending_before_it_starts_is_located(tmp_path: Path) -> None:
+    path = _write(tmp_path, HEADER, TIER.format(price="0.09", start=100, end=50))
+    with pytest.raises(
+        CatalogError, match=r"aws.csv:2:20: column tier_end: expected a number above"
+    ):
+        load_catalog("aws", path)

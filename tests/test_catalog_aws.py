@@ -203,7 +203,8 @@ def base(tmp_path: Path) -> Path:
     """A small base catalog: us-east-1 and eu-west-1 rows, one of them stale."""
     path = tmp_path / "base.csv"
     lines = [
-        ",".join(COLUMNS),
+        # A catalog written before tiers existed: no tier columns (still loads).
+        ",".join(c for c in COLUMNS if not c.startswith("tier_")),
         "aws,AmazonEC2,m5.large,eu-west-1,on_demand,hour,0.107,USD,2,8,m5,current,x86_64,2025-01-01,shipped,compute,,",
         "aws,AmazonEC2,m5.large,us-east-1,on_demand,hour,0.099,USD,2,8,m5,current,x86_64,2025-01-01,stale,compute,,",
         "aws,AmazonEC2,m5.large,us-east-1,spot,hour,0.0336,USD,2,8,m5,current,x86_64,2025-01-01,"

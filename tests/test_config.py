@@ -181,7 +181,7 @@ def test_catalog_folder_from_the_configuration_prices_the_plan(tmp_path: Path) -
         and json.loads(flag)["cost"]["monthly_total"] == json.loads(mine)["cost"]["monthly_total"]
     )
     code, _, err = run("plan", str(design), "--cloud", "gcp")
-    assert code == 2 and "has no gcp.csv" in err
+    assert code == 2 and "no gcp.csv in this catalog folder" in err
 
 
 def test_config_show_explains_where_each_value_came_from(tmp_path: Path) -> None:
@@ -236,3 +236,46 @@ def test_the_docs_list_every_setting() -> None:
     assert settings_markdown(settings_options()) in docs, (
         "docs/configuration.md: paste settings_markdown(settings_options()) into its table"
     )
+
+
+def _export_web(tmp_path: Path, design: Path, *flags: str) -> dict[str, object]:
+    docs = tmp_path / f"docs{len(list(tmp_path.glob('docs*')))}"
+    code, _, err = run("export", str(design), "--docs", str(docs), "--date", "2026-01-01", *flags)
+    assert code == 0, err
+    return _docs((docs / "kubernetes" / "shop" / "web.yaml").read_text())[0]
+
+
+def _image_and_namespace(web: dict[str, object]) -> tuple[str, str]:
+    spec = web["spec"]["template"]["spec"]  # type: ignore[index]
+    return spec["containers"][0]["image"], web["metadata"]["namespace"]  # type: ignore[index]
+
+
+def test_the_designs_kubernetes_block_wins_over_the_file_and_flags_win_over_both(
+    tmp_path: Path,
+) -> None:
+    design = project(
+        tmp_path, '[kubernetes]\nregistry = "ghcr.io/team"\nnamespace = "team-default"\n'
+    )
+    # Without the block: the configuration.
+    web = _export_web(tmp_path, design)
+    assert _image_and_namespace(web) == ("ghcr.io/team/web:CHANGE-ME", "team-default")
+    design.write_text(
+        design.read_text(encoding="utf-8")
+        + '\nkubernetes:\n  image: "ghcr.io/shop/{service}:2.0"\n  namespace: shop-live\n',
+        encoding="utf-8",
+    )
+    # The design's block over the file (and over a variable).
+    env = {"DEVOPS_PLAN_KUBERNETES_NAMESPACE": "from-env"}
+    web = _export_web(tmp_path, design)
+    assert _image_and_namespace(web) == ("ghcr.io/shop/web:2.0", "shop-live")
+    code, _, err = run(
+        "export", str(design), "--docs", str(tmp_path / "docs-env"), "--date", "2026-01-01", env=env
+    )
+    assert code == 0, err
+    runbook = (tmp_path / "docs-env" / "runbooks" / "shop" / "web.md").read_text()
+    assert "shop-live" in runbook and "from-env" not in runbook
+    # Flags over both: a namespace flag, and a registry flag replaces the design's whole image.
+    web = _export_web(tmp_path, design, "--namespace", "qa", "--registry", "quay.io/x")
+    assert _image_and_namespace(web) == ("quay.io/x/web:CHANGE-ME", "qa")
+    web = _export_web(tmp_path, design, "--image", "quay.io/y/{design}-{service}:1")
+    assert _image_and_namespace(web) == ("quay.io/y/shop-web:1", "shop-live")

@@ -231,9 +231,23 @@ def components(draw: st.DrawFn) -> CostComponent:
 
 
 def _expected_cost(c: CostComponent, item: LineItem) -> Decimal:
-    quantity = c.quantity * 730 if c.per == "hour" else c.quantity
-    exact = quantity * item.unit_price * (1 - c.discount)
+    exact = item.quantity * item.unit_price * (1 - c.discount)
     return exact.quantize(D("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _by_component(design: list[CostComponent], items: list[LineItem]) -> list[list[LineItem]]:
+    """The line items of each component, in order: one for an untiered product, one per tier
+    reached for a tiered one (their quantities add up to the component's)."""
+    groups, rest = [], list(items)
+    for c in design:
+        quantity = c.quantity * 730 if c.per == "hour" else c.quantity
+        group = [rest.pop(0)]
+        while sum(i.quantity for i in group) < quantity:
+            group.append(rest.pop(0))
+        assert sum(i.quantity for i in group) == quantity
+        groups.append(group)
+    assert rest == []
+    return groups
 
 
 @settings(max_examples=200, deadline=None)
@@ -241,11 +255,12 @@ def _expected_cost(c: CostComponent, item: LineItem) -> Decimal:
 def test_totals_are_exact_sums_of_rounded_line_items(design: list[CostComponent]) -> None:
     items, missing = price_components(design, _AWS)
     assert missing == []  # every sampled product exists; fallback covers the rest
-    assert len(items) == len(design)
-    for c, item in zip(design, items, strict=True):
-        assert item.monthly_cost == _expected_cost(c, item)
-        assert item.monthly_cost.as_tuple().exponent == -2
-        assert item.purchase in (c.purchase, "on_demand")
+    for c, group in zip(design, _by_component(design, items), strict=True):
+        for item in group:
+            assert item.monthly_cost == _expected_cost(c, item)
+            assert item.monthly_cost.as_tuple().exponent == -2
+            assert item.purchase in (c.purchase, "on_demand")
+            assert item.source
     summary = summarize(items)
     total = sum((i.monthly_cost for i in items), D(0))
     assert summary.monthly_total == total
@@ -255,3 +270,84 @@ def test_totals_are_exact_sums_of_rounded_line_items(design: list[CostComponent]
         assert amount == sum((i.monthly_cost for i in items if i.service == service), D(0))
     # deterministic: the same input prices the same way
     assert price_components(design, _AWS)[0] == items
+
+
+# -- tiered products: the meter walks the tiers ---------------------------------------------
+
+
+def test_internet_egress_walks_the_shipped_tiers(aws: Catalog) -> None:
+    # 30,000 GB out of us-east-1 in a month: the first 10,240 GB at 0.09 (921.60), the next
+    # 19,760 at 0.085 (1,679.60); the 40 TB tier is not reached.
+    items, _ = price_components([comp("transfer-out", 30000, "month")], aws)
+    assert [(i.quantity, i.unit_price, i.monthly_cost) for i in items] == [
+        (D(10240), D("0.09"), D("921.60")),
+        (D(19760), D("0.085"), D("1679.60")),
+    ]
+    assert [i.component for i in items] == ["c (first 10,240 GB)", "c (10,240-51,200 GB)"]
+    assert all("out to the internet" in i.source for i in items)
+
+
+def test_components_of_one_product_share_the_meter_in_order(aws: Catalog) -> None:
+    # web sends 8,000 GB, then the bucket 5,000 GB: the bucket's first 2,240 GB finish the
+    # first tier, its other 2,760 GB are in the second. A region of its own has its own meter.
+    web = comp("transfer-out", 8000, "month", service="web")
+    bucket = comp("transfer-out", 5000, "month", service="assets")
+    other = comp("transfer-out", 100, "month", region="eu-west-1")
+    items, _ = price_components([web, bucket, other], aws)
+    assert [(i.service, i.region, i.quantity, i.unit_price) for i in items] == [
+        ("web", "us-east-1", D(8000), D("0.09")),
+        ("assets", "us-east-1", D(2240), D("0.09")),
+        ("assets", "us-east-1", D(2760), D("0.085")),
+        ("web", "eu-west-1", D(100), D("0.09")),
+    ]
+    # The walk equals one component of the total: 13,000 GB = 921.60 + 2,760 x 0.085.
+    assert sum(i.monthly_cost for i in items[:3]) == D("921.60") + D("234.60")
+
+
+def test_the_last_tier_has_no_end_and_an_included_tier_is_free() -> None:
+    azure = load_catalog("azure")
+    # Service Bus Standard: 13M operations a month included, 87M at 0.80, 2,400M at 0.50,
+    # the rest at 0.20: 3,000M operations = 0 + 69.60 + 1,200 + 100 = 1,369.60.
+    items, _ = price_components(
+        [comp("service-bus-standard-ops", 3000, "month", region="eastus")], azure
+    )
+    assert [(i.quantity, i.monthly_cost) for i in items] == [
+        (D(13), D("0.00")),
+        (D(87), D("69.60")),
+        (D(2400), D("1200.00")),
+        (D(500), D("100.00")),
+    ]
+    assert items[-1].component.endswith("(over 2,500 million)")
+
+
+def test_a_zero_quantity_is_one_line_item_in_the_current_tier(aws: Catalog) -> None:
+    items, _ = price_components([comp("transfer-out", 0, "month")], aws)
+    assert [(i.quantity, i.unit_price, i.monthly_cost) for i in items] == [
+        (D(0), D("0.09"), D("0.00"))
+    ]
+
+
+def test_a_meter_carries_usage_between_calls(aws: Catalog) -> None:
+    meter: dict = {}
+    price_components([comp("transfer-out", 10000, "month")], aws, meter=meter)
+    items, _ = price_components([comp("transfer-out", 1000, "month")], aws, meter=meter)
+    assert [(i.quantity, i.unit_price) for i in items] == [
+        (D(240), D("0.09")),
+        (D(760), D("0.085")),
+    ]
+
+
+def test_commitments_cover_only_the_always_on_baseline(aws: Catalog) -> None:
+    # 9 m5.large on average over the day, never fewer than 6: reserved, the 6 are committed
+    # (0.062 reserved 1y) and the other 3 on demand (0.096); on demand or spot, one item.
+    nodes = comp("m5.large", 9, baseline=D(6))
+    reserved, _ = price_components(with_purchase([nodes], "reserved_1y"), aws)
+    assert [(i.quantity, i.purchase, i.component) for i in reserved] == [
+        (D(6 * 730), "reserved_1y", "c, always on"),
+        (D(3 * 730), "on_demand", "c, above the always-on count"),
+    ]
+    rate = aws.price("m5.large", "us-east-1", "reserved_1y").unit_price
+    assert reserved[0].monthly_cost == (6 * 730 * rate).quantize(D("0.01"), rounding=ROUND_HALF_UP)
+    assert reserved[1].monthly_cost == D("210.24")  # 3 x 730 x 0.096
+    spot, _ = price_components(with_purchase([nodes], "spot"), aws)
+    assert [(i.quantity, i.purchase) for i in spot] == [(D(9 * 730), "spot")]

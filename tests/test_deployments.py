@@ -24,13 +24,23 @@ def _variant(strategy: DRStrategy, platform: Platform) -> Design:
     )
 
 
-def _running(plan: Plan) -> dict[tuple[str, str], int]:
-    """Instances the line items keep running all month, by (region, resource)."""
+def _running(plan: Plan) -> dict[tuple[str, str], float]:
+    """Instances the line items keep running on average over the month, by (region,
+    resource)."""
     hours: dict[tuple[str, str], float] = defaultdict(float)
     for i in plan.cost.line_items:
-        if i.unit == "hour" and not i.resource.startswith("containers/"):
+        if (
+            i.unit == "hour"
+            and not i.resource.startswith("containers/")
+            and "IPv4" not in i.component
+        ):
             hours[(i.region, i.resource)] += i.quantity
-    return {key: round(h / HOURS_PER_MONTH) for key, h in hours.items()}
+    return {key: round(h / HOURS_PER_MONTH, 4) for key, h in hours.items()}
+
+
+def _average(peak: int, low: int, hourly: tuple[int, ...]) -> float:
+    """What runs on average: the hourly schedule where it autoscales, else the count."""
+    return round(sum(hourly) / len(hourly), 4) if low != peak else float(peak)
 
 
 @pytest.mark.parametrize("platform", [Platform.kubernetes, Platform.vm])
@@ -41,13 +51,19 @@ def test_deployments_are_what_the_cost_model_prices(
     plan = build_plan(_variant(strategy, platform))
     running = _running(plan)
     assert set(plan.deployments) == {*plan.topology.serving_regions, plan.dr.dr_region}
+    pools = {p.name: p for p in plan.node_pools}
     for region, d in plan.deployments.items():
         for pool, nodes in d.node_pools.items():
-            assert running.get((region, f"node-pool/{pool}"), 0) == nodes, (region, pool)
+            low, hourly = d.min_node_pools[pool], pools[pool].hourly_nodes
+            if low != nodes:  # it autoscales: its peak and floor are the schedule's
+                assert (max(hourly), min(hourly)) == (nodes, low), (region, pool)
+            priced = running.get((region, f"node-pool/{pool}"), 0)
+            assert priced == _average(nodes, low, hourly), (region, pool)
         for s in plan.services:
             if s.platform == Platform.vm:
                 priced = running.get((region, f"vm/{s.name}"), 0)
-                assert d.replicas[s.name] == priced, (region, s.name)
+                expected = _average(d.replicas[s.name], d.min_replicas[s.name], s.hourly_replicas)
+                assert priced == expected, (region, s.name)
         for name, cache in d.caches.items():
             prefix = "cache" if d.role != "dr" else "dr-cache"
             assert running[(region, f"{prefix}/{name}")] == cache.nodes, (region, name)

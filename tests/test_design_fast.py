@@ -14,20 +14,23 @@ from hypothesis import given
 from benchmarks.synthetic import synthetic_yaml
 from devops_plan.design import parse_design
 from devops_plan.design.fast import MAX_DEPTH, fast_design
+from devops_plan.design.vocabulary import VocabularyFor
+from devops_plan.engine.vocabulary import shipped_vocabulary
 from devops_plan.errors import DesignError
 
 from .conftest import DESIGNS
+from .hostile_cases import all_cases
 from .test_design_fuzz import fast, mutated
 
 
-def both(text: str) -> tuple[object, object]:
+def both(text: str, vocabulary: VocabularyFor | None = None) -> tuple[object, object]:
     """(fast, located) results: a Design, the DesignError's problems, or any other error
     (the located loader's own bugs, e.g. an OverflowError on a huge duration, must show on
     both paths alike: the differential test compares, the fuzz tests judge)."""
     out: list[object] = []
     for use_fast in (True, False):
         try:
-            out.append(parse_design(text, "x.yaml", fast=use_fast))
+            out.append(parse_design(text, "x.yaml", vocabulary=vocabulary, fast=use_fast))
         except DesignError as exc:
             out.append(exc.problems)
         except Exception as exc:
@@ -92,3 +95,50 @@ def test_hostile_nesting_never_reaches_the_c_parser() -> None:
             [sys.executable, "-c", code], input=text, capture_output=True, text=True, check=False
         )
         assert done.returncode == 0 and done.stdout.strip() == "None", done.stderr[-500:]
+
+
+def _hostile_designs() -> list[tuple[str, str]]:
+    """Every design text of the hostile-input suite (YAML bombs, hostile numbers, odd text)."""
+    return [
+        (case.name, body)
+        for case in all_cases(quick=True)
+        for name, body in case.files.items()
+        if name.endswith(".yaml") and isinstance(body, str)
+    ]
+
+
+@pytest.mark.parametrize(("name", "text"), _hostile_designs(), ids=lambda v: str(v)[:40])
+def test_hostile_designs_get_the_same_answer_on_both_paths(name: str, text: str) -> None:
+    # The fast path holds the same limits and checks (inputs.check_yaml_tree, the vocabulary):
+    # nothing the located loader refuses gets through it, and what it reads is the same.
+    fast_result, located = both(text, shipped_vocabulary)
+    assert fast_result == located, name
+
+
+def test_the_vocabulary_check_is_the_same_on_both_paths() -> None:
+    text = (DESIGNS / "shop.yaml").read_text(encoding="utf-8")
+    bad = text.replace("engine: postgres", "engine: postgresql", 1)
+    assert bad != text
+    assert fast_design(bad) is not None, "without a vocabulary the name is not checked"
+    assert fast_design(bad, shipped_vocabulary) is None
+    fast_result, located = both(bad, shipped_vocabulary)
+    assert fast_result == located
+    assert isinstance(located, tuple) and "did you mean 'postgres'" in located[0].message
+
+
+def test_alias_references_beyond_the_limit_are_refused_on_both_paths() -> None:
+    # A design that is valid but for its 1,050 alias references (the located loader allows
+    # 1,000): the fast path must not read it (as libyaml would, sharing the mappings).
+    text = (DESIGNS / "startup.yaml").read_text(encoding="utf-8")
+    anchored = text.replace(
+        "    load: {peak_rps", "    replica: &r {cpu: 1}\n    load: &load {peak_rps", 1
+    )
+    anchored = anchored.replace("depends_on: [db]", "depends_on: &d [db]", 1)
+    services = "".join(
+        f"  - {{name: w{i}, kind: stateless, load: *load, replica: *r, depends_on: *d}}\n"
+        for i in range(350)
+    )
+    assert fast_design(anchored + services) is None
+    fast_result, located = both(anchored + services)
+    assert fast_result == located
+    assert isinstance(located, tuple) and "more than 1000 alias references" in located[0].message

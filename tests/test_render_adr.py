@@ -81,7 +81,8 @@ def test_madr_sections_front_matter_and_hash(shop: Plan, ident: str) -> None:
             assert f"{option.availability:g}%" in body
         if option.rto is not None:
             assert format_duration(option.rto) in body and format_duration(option.rpo or 0) in body
-    table = [line for line in body.splitlines() if line.startswith("| ") and "USD" in line]
+    options_table = body.split("## Decision Outcome")[0]
+    table = [line for line in options_table.splitlines() if line.startswith("| ") and "USD" in line]
     assert len(table) == len(decision.options)
     assert [line.rstrip(" |").endswith(("yes", "no")) for line in table] == [True] * len(table)
     assert [line.rsplit("|", 2)[1].strip() for line in table] == [
@@ -94,16 +95,16 @@ def test_context_comes_from_targets_and_load(shop: Plan) -> None:
     assert "targets availability of 99.95% a month" in body
     assert "RTO 1h losing at most RPO 15m" in body
     assert "p95 latency within 300 ms" in body
-    assert "budget of 12,000.00 USD a month" in body
+    assert "budget of 14,000.00 USD a month" in body
     assert "* peak load: web 1500 rps x 20 ms, api 1500 rps x 45 ms" in body  # a decision driver
 
 
 def test_dr_record_numbers_and_outcome(shop: Plan) -> None:
     body = adr.render_body(shop, _decision(shop, "dr-strategy"))
-    assert "| pilot light (chosen) | 7,447.00 USD | 17m30s | 15m | yes |" in body
-    assert "| backup & restore | 7,052.93 USD | 1h50m50s | 15m | no |" in body
+    assert "| pilot light (chosen) | 12,000.11 USD | 17m30s | 15m | yes |" in body
+    assert "| backup & restore | 11,583.33 USD | 1h50m50s | 15m | no |" in body
     assert (
-        "because it is the cheapest considered option that meets the targets (7,447.00 USD a month)"
+        "because it is the cheapest considered option that meets the targets (12,000.11 USD a month)"
         in body
     )
     assert (
@@ -115,7 +116,7 @@ def test_dr_record_numbers_and_outcome(shop: Plan) -> None:
         in body
     )
     assert (
-        "* Bad, because it costs 1,337.48 USD a month more than the chosen option" in body
+        "* Bad, because it costs 1,378.56 USD a month more than the chosen option" in body
     )  # warm standby
 
 
@@ -192,9 +193,9 @@ def test_justification_when_the_choice_misses_but_another_meets(shop: Plan) -> N
 
 
 def test_over_budget_is_a_bad_consequence(shop: Plan) -> None:
-    plan, d = _with(shop, _opt("a", "13000.50", True, True))
+    plan, d = _with(shop, _opt("a", "15000.50", True, True))
     assert (
-        "Bad, because the plan's 13,000.50 USD a month is over the budget of 12,000.00 USD by 1,000.50 USD"
+        "Bad, because the plan's 15,000.50 USD a month is over the budget of 14,000.00 USD by 1,000.50 USD"
         in adr.consequences(plan, d)
     )
 
@@ -209,7 +210,7 @@ def test_user_templates_override_the_shipped_ones(shop: Plan, tmp_path: Path) ->
     records = adr.render_records(shop, templates=tmp_path)
     text = records["0004-shop-disaster-recovery-strategy.md"]
     assert text.endswith(
-        "\n# shop: Disaster recovery strategy\n\nChosen: pilot light at 7,447.00 USD\n"
+        "\n# shop: Disaster recovery strategy\n\nChosen: pilot light at 12,000.11 USD\n"
     )
     assert text.startswith("---\nstatus: proposed\n")
     # The index falls back to the shipped template.

@@ -8,8 +8,9 @@ import math
 import pytest
 from ruamel.yaml import YAML
 
-from devops_plan import build_plan
+from devops_plan import build_plan, parse_design
 from devops_plan.design import Platform, load_design
+from devops_plan.errors import DesignError
 from devops_plan.render.k8s import Settings, artefacts, hpa_bounds, pdb_min_available
 
 from .conftest import DESIGNS
@@ -51,7 +52,9 @@ def test_every_manifest_validates_against_the_kubernetes_schema(planned):
             kubernetes_validate.validate(doc, K8S_VERSION, strict=True)
             count += 1
     stateless = [s for s in plan.services if s.kind == "stateless" and s.platform == "kubernetes"]
-    assert count == 1 + 3 * len(stateless)
+    # Namespace; Deployment, Service, NetworkPolicy, PDB and HPA per service; an Ingress per
+    # entrypoint.
+    assert count == 1 + 5 * len(stateless) + sum(1 for s in stateless if s.entrypoint)
 
 
 def test_a_broken_manifest_is_caught_by_the_validator(planned):
@@ -101,7 +104,15 @@ def test_deployments_carry_the_planned_numbers(planned):
             ]
         else:
             assert zone == []
-        assert d["spec"]["selector"]["matchLabels"] == d["spec"]["template"]["metadata"]["labels"]
+        # The selector picks the pods (a subset of their labels); the pods also carry the
+        # cost-allocation labels reconcile maps the bill by.
+        pod_labels = d["spec"]["template"]["metadata"]["labels"]
+        assert d["spec"]["selector"]["matchLabels"].items() <= pod_labels.items()
+        assert {k: v for k, v in pod_labels.items() if k.startswith("devops-plan/")} == {
+            "devops-plan/design": d["metadata"]["labels"]["app.kubernetes.io/part-of"],
+            "devops-plan/service": d["metadata"]["name"],
+            "devops-plan/component": "node-pool",
+        }
 
 
 def _pods_kept(share: str, replicas: int) -> int:
@@ -191,11 +202,15 @@ def test_manifests_are_deterministic_and_settings_apply():
     web = _docs(custom["kubernetes/shop/web.yaml"])[0]
     assert web["spec"]["template"]["spec"]["containers"][0]["image"] == "ghcr.io/acme/web:1.2.3"
     assert web["metadata"]["namespace"] == "prod"
-    # Configured labels go on every object and the pods, never replacing the selector's own.
+    # Configured labels go on every object and the pods, never replacing the selector's own
+    # or the cost-allocation labels reconcile maps a bill by.
     assert web["metadata"]["labels"] == {
         "team": "shop",
         "app.kubernetes.io/name": "web",
         "app.kubernetes.io/part-of": "shop",
+        "devops-plan/design": "shop",
+        "devops-plan/service": "web",
+        "devops-plan/component": "node-pool",
     }
     assert web["spec"]["template"]["metadata"]["labels"]["team"] == "shop"
     assert "team" not in web["spec"]["selector"]["matchLabels"]
@@ -205,6 +220,50 @@ def test_manifests_are_deterministic_and_settings_apply():
     image = default_web["spec"]["template"]["spec"]["containers"][0]["image"]
     assert image == "registry.example.com/shop/web:CHANGE-ME"  # the defaults, as before
     assert "&id" not in a["kubernetes/shop/web.yaml"]  # no YAML anchors
+
+
+def test_image_and_namespace_come_from_the_designs_kubernetes_block():
+    text = (DESIGNS / "shop.yaml").read_text(encoding="utf-8")
+    digest = "sha256:" + "0" * 64
+    extra = f'\nkubernetes:\n  image: "ghcr.io/acme/{{design}}-{{service}}@{digest}"\n  namespace: prod\n'
+    design = parse_design(text + extra, "shop.yaml")
+    files = artefacts(build_plan(design), design)
+    docs = [d for t in files.values() for d in _docs(t)]
+    assert {d["metadata"].get("namespace", d["metadata"]["name"]) for d in docs} == {"prod"}
+    images = {
+        d["metadata"]["name"]: d["spec"]["template"]["spec"]["containers"][0]["image"]
+        for d in docs
+        if d["kind"] == "Deployment"
+    }
+    assert images and images == {n: f"ghcr.io/acme/shop-{n}@{digest}" for n in images}
+    assert not any("CHANGE-ME" in t or "Replace the image" in t for t in files.values())
+    # Without the block: the placeholder, and the header says where to set the image.
+    plain = load_design(DESIGNS / "shop.yaml")
+    web = artefacts(build_plan(plain), plain)["kubernetes/shop/web.yaml"]
+    assert "kubernetes.image in the design" in web and ":CHANGE-ME" in web
+    # Settings given in code win over the design's block.
+    mine = artefacts(build_plan(design), design, Settings(image="x/{service}:1", namespace="qa"))
+    web_doc = _docs(mine["kubernetes/shop/web.yaml"])[0]
+    assert web_doc["metadata"]["namespace"] == "qa"
+    assert web_doc["spec"]["template"]["spec"]["containers"][0]["image"] == "x/web:1"
+
+
+@pytest.mark.parametrize(
+    ("image", "says"),
+    [
+        ("ghcr.io/acme/{name}:1", "{name}: only {design} and {service}"),
+        ("ghcr.io/acme/{service!r}:1", "{service}: only {design} and {service}"),
+        ("ghcr.io/acme/{service:1", "unbalanced braces"),
+        ("ghcr.io/acme/we b:1", "must be an image reference"),
+    ],
+)
+def test_a_bad_image_is_one_located_line(image, says):
+    text = (DESIGNS / "startup.yaml").read_text(encoding="utf-8")
+    with pytest.raises(DesignError) as err:
+        parse_design(text + f'\nkubernetes:\n  image: "{image}"\n', "startup.yaml")
+    message = str(err.value)
+    assert "\n" not in message and message.startswith("startup.yaml:") and says in message
+    assert "kubernetes.image" in message
 
 
 def test_designs_without_kubernetes_services_give_no_manifests():

@@ -103,7 +103,7 @@ def test_warm_replicas_are_the_vms_the_cost_model_prices():
             items = [
                 i
                 for i in plan.cost.line_items
-                if i.region == "us-west-2" and i.resource == f"vm/{s.name}"
+                if i.region == "us-west-2" and i.resource == f"vm/{s.name}" and i.unit == "hour"
             ]
             assert items
             assert dr["replicas"][s.name] == round(sum(i.quantity for i in items) / 730)
@@ -122,3 +122,19 @@ def test_active_active_runs_everything_in_both_regions():
     assert second["replicas"] == primary["replicas"]
     assert second["caches"] == primary["caches"]
     assert second["databases"]["orders-db"]["multi_az"] is True
+
+
+@pytest.mark.parametrize("name", ["shop", "startup", "payments"])
+def test_every_planned_resource_has_its_cost_allocation_tags(name):
+    design = load_design(DESIGNS / f"{name}.yaml")
+    plan = build_plan(design)
+    tags = tfvars(plan, design)["cost_allocation_tags"]
+    assert set(tags) == {li.resource for li in plan.cost.line_items}
+    for resource, values in tags.items():
+        services = {li.service for li in plan.cost.line_items if li.resource == resource}
+        assert set(values["devops-plan/service"].split(",")) == services
+        assert values["devops-plan/component"] == resource.split("/", 1)[0]
+        assert values["devops-plan/design"] == plan.design
+    if name == "shop":
+        # The pool's nodes are shared by web and api; their root volumes are platform's.
+        assert tags["node-pool/default"]["devops-plan/service"] == "web,api,platform"

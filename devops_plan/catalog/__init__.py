@@ -6,7 +6,8 @@ The shipped catalogs live in data/pricing/<cloud>.csv; `load_catalog` reads one.
 from __future__ import annotations
 
 from .files import (
-    catalog_file,
+    CATALOG_ENV,
+    catalog_path,
     clear_cache,
     default_path,
     format_catalog,
@@ -36,6 +37,7 @@ from .price import (
 __all__ = [
     "ARCHES",
     "BASE_REGIONS",
+    "CATALOG_ENV",
     "CATEGORIES",
     "CLOUDS",
     "COLUMNS",
@@ -48,7 +50,7 @@ __all__ = [
     "UNITS",
     "Catalog",
     "Price",
-    "catalog_file",
+    "catalog_path",
     "clear_cache",
     "default_path",
     "format_catalog",

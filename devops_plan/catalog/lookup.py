@@ -52,17 +52,32 @@ class Catalog:
         self.currency = currencies[0] if currencies else "USD"
         self.as_of = max((p.as_of for p in self.rows), default="")
         self._by_key: dict[Key, Price] = {}
+        self._tiers: dict[Key, tuple[Price, ...]] = {}
         self._variants: dict[tuple[str, str, str], list[Price]] = {}
         self._by_region: dict[str, list[Price]] = {}
         self._purchases: dict[str, set[str]] = {}
         self._product_regions: dict[str, set[str]] = {}
         self._sold: dict[tuple[str, str], set[str]] = {}
         self._families = {p.family for p in self.rows if p.family}
+        tiers: dict[Key, list[Price]] = {}
         for p in self.rows:
+            if p.tiered:
+                tiers.setdefault(p.key, []).append(p)
+                continue
             if p.key in self._by_key:
                 raise CatalogError(f"{path or cloud}: duplicate row for {describe_key(p.key)}")
             self._by_key[p.key] = p
             self._variants.setdefault((p.product, p.region, p.purchase), []).append(p)
+        for key, rows_of_key in tiers.items():
+            if key in self._by_key:
+                raise CatalogError(
+                    f"{path or cloud}: {describe_key(key)} has a tiered and an untiered row"
+                )
+            ladder = _tier_ladder(key, rows_of_key, path or cloud)
+            self._tiers[key] = ladder
+            self._by_key[key] = ladder[0]
+            self._variants.setdefault(key[:3], []).append(ladder[0])
+        for p in self._by_key.values():
             self._by_region.setdefault(p.region, []).append(p)
             self._purchases.setdefault(p.product, set()).add(p.purchase)
             self._product_regions.setdefault(p.product, set()).add(p.region)
@@ -73,6 +88,11 @@ class Catalog:
         self._queries: dict[tuple[Any, ...], tuple[Price, ...]] = {}
 
     # -- lookups -----------------------------------------------------------------
+
+    def tiers(self, price: Price) -> tuple[Price, ...]:
+        """The tiers of the product `price` is a row of (its first tier), lowest first; the
+        row alone for an untiered product."""
+        return self._tiers.get(price.key, (price,))
 
     def find(
         self,
@@ -323,6 +343,23 @@ class Catalog:
 
     def __repr__(self) -> str:
         return f"Catalog({self.cloud!r}, rows={len(self.rows)}, as_of={self.as_of!r})"
+
+
+def _tier_ladder(key: Key, rows: list[Price], where: str) -> tuple[Price, ...]:
+    """A tiered product's rows in order; CatalogError unless they start at 0, each starts
+    where the one before ends, and only the last is open-ended."""
+    ladder = tuple(sorted(rows, key=lambda p: p.tier_start))
+    expected = Decimal(0)
+    for i, tier in enumerate(ladder):
+        last = i == len(ladder) - 1
+        if tier.tier_start != expected or (tier.tier_end is None) != last:
+            raise CatalogError(
+                f"{where}: tiers of {describe_key(key)} must run from 0 without gaps or "
+                f"overlaps, the last without an end (tier {i + 1} is "
+                f"{tier.tier_start}-{tier.tier_end if tier.tier_end is not None else ''})"
+            )
+        expected = tier.tier_end if tier.tier_end is not None else expected
+    return ladder
 
 
 def _sort_key(p: Price) -> tuple[Decimal, str, str, str]:

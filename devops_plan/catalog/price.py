@@ -22,8 +22,19 @@ PURCHASES = (
     "savings_plan_1y",
     "savings_plan_3y",
 )
-# The fixed unit vocabulary. Hourly units are multiplied by 730 for a month.
-UNITS = ("hour", "GB-month", "GB", "LCU-hour", "request-million", "vCPU-hour", "GB-hour")
+# The fixed unit vocabulary. Hourly units are multiplied by 730 for a month; `month` is one
+# of something a month (a DNS zone, a health check); `sample-million` a million metric samples.
+UNITS = (
+    "hour",
+    "GB-month",
+    "GB",
+    "LCU-hour",
+    "request-million",
+    "vCPU-hour",
+    "GB-hour",
+    "month",
+    "sample-million",
+)
 HOURLY_UNITS = frozenset({"hour", "LCU-hour", "vCPU-hour", "GB-hour"})
 CATEGORIES = (
     "compute",
@@ -39,7 +50,39 @@ CATEGORIES = (
     "network",
     "containers",
     "queue",
+    "cdn",
+    "routing",
+    "observability",
 )
+# The units a product of each category is sold in: a compute row priced per GB-month is a
+# mistake (a unit changed by hand, a wrong column), not a price.
+CATEGORY_UNITS: dict[str, tuple[str, ...]] = {
+    "compute": ("hour",),
+    # Instances per hour; serverless engines per stored GB-month and per million units of
+    # work (Aurora DSQL DPUs, Spanner and Cosmos storage).
+    "database": ("hour", "GB-month", "request-million"),
+    "database_storage": ("GB-month",),
+    "cache": ("hour",),
+    "block_storage": ("GB-month",),
+    "snapshot": ("GB-month",),
+    # Storage, and requests, retrievals and lifecycle transitions.
+    "object_storage": ("GB-month", "request-million", "GB"),
+    "load_balancer": ("hour", "LCU-hour", "GB"),
+    "nat": ("hour", "GB"),
+    "kubernetes": ("hour",),
+    # Traffic, and what is held by the hour (public IPv4 addresses, private endpoints).
+    "network": ("GB", "hour"),
+    "containers": ("vCPU-hour", "GB-hour"),
+    "queue": ("request-million", "hour"),
+    # Bytes and requests at the edge; Front Door's base fee a month.
+    "cdn": ("GB", "request-million", "month"),
+    # DNS zones and health checks a month, queries, an accelerator's hours and bytes.
+    "routing": ("month", "request-million", "hour", "GB"),
+    "observability": ("GB", "GB-month", "sample-million"),
+}
+# Categories where a product may really cost nothing (a free control-plane tier, traffic a
+# cloud does not charge for); such a row says `free` as its unit price.
+FREE_CATEGORIES = frozenset({"kubernetes", "network"})
 ENGINES = ("postgres", "mysql", "redis", "aurora-postgresql", "aurora-dsql", "spanner", "cosmos")
 DEPLOYMENTS = ("single_az", "multi_az")
 GENERATIONS = ("current", "previous")
@@ -63,13 +106,18 @@ REQUIRED_COLUMNS = (
     "source",
 )
 EXTRA_COLUMNS = ("category", "engine", "deployment")
-COLUMNS = REQUIRED_COLUMNS + EXTRA_COLUMNS
+# A tiered product has one row per tier: the monthly quantity (in the row's unit) where the
+# tier starts and where it ends (empty: no end). Catalogs written before tiers existed have
+# neither column; their rows are untiered.
+TIER_COLUMNS = ("tier_start", "tier_end")
+COLUMNS = REQUIRED_COLUMNS + EXTRA_COLUMNS + TIER_COLUMNS
 
 _MONTH = Decimal(HOURS_PER_MONTH)
 # A database class without --multi-az means the base single-AZ offering.
 DEFAULT_DEPLOYMENT = "single_az"
 
 Key = tuple[str, str, str, str, str]  # product, region, purchase, engine, deployment
+RowKey = tuple[str, str, str, str, str, Decimal]  # a Key and the tier's start
 
 # Burstable and shared-core types, per cloud: their list price assumes mostly idle CPU, so
 # sustained load also pays CPU credits (AWS T family, Azure B-series and the Burstable
@@ -109,6 +157,8 @@ class Price:
     deployment: str
     as_of: str
     source: str
+    tier_start: Decimal = Decimal(0)
+    tier_end: Decimal | None = None  # None: the last tier (no end), or an untiered row
 
     @property
     def hourly(self) -> bool:
@@ -124,12 +174,45 @@ class Price:
     def key(self) -> Key:
         return (self.product, self.region, self.purchase, self.engine, self.deployment)
 
+    @property
+    def row_key(self) -> RowKey:
+        """What makes a row unique: its key and, for a tier, where the tier starts."""
+        return (*self.key, self.tier_start)
+
+    @property
+    def tiered(self) -> bool:
+        """True for a row that is one tier of a tiered product."""
+        return self.tier_start > 0 or self.tier_end is not None
+
+    @property
+    def tier_label(self) -> str:
+        """How a tier reads in a line item: 'first 10,240 GB', '10,240-51,200 GB', 'over
+        153,600 GB'; empty for an untiered row."""
+        if not self.tiered:
+            return ""
+        unit = _TIER_UNIT.get(self.unit, self.unit)
+        start, end = _count(self.tier_start), _count(self.tier_end)
+        if self.tier_start == 0:
+            return f"first {end} {unit}"
+        if self.tier_end is None:
+            return f"over {start} {unit}"
+        return f"{start}-{end} {unit}"
+
     # A burstable or shared-core type: the planner never picks one by default (ADR 0008).
     # Decided once per row: planning filters on it thousands of times.
     burstable: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "burstable", is_burstable(self.cloud, self.family, self.product))
+
+
+_TIER_UNIT = {"request-million": "million", "sample-million": "million samples"}
+
+
+def _count(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return f"{value.normalize():,f}"
 
 
 def is_burstable(cloud: str, family: str, product: str) -> bool:
@@ -157,8 +240,11 @@ def hint(word: str, choices: Iterable[str]) -> str:
     return f" (closest: {', '.join(near)})" if near else ""
 
 
-def describe_key(key: Key) -> str:
-    """How a catalog key reads in a message: m5.large in us-east-1 (on_demand, postgres)."""
-    product, region, purchase, engine, deployment = key
+def describe_key(key: Key | RowKey) -> str:
+    """How a catalog key reads in a message: m5.large in us-east-1 (on_demand, postgres);
+    a tier adds where it starts (transfer-out in us-east-1 (on_demand, tier from 10240))."""
+    product, region, purchase, engine, deployment = key[:5]
     extra = "".join(f", {part}" for part in (engine, deployment) if part)
+    if len(key) > 5 and key[5]:
+        extra += f", tier from {key[5]}"
     return f"{product} in {region} ({purchase}{extra})"

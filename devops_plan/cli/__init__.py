@@ -1,7 +1,8 @@
 """The `devops-plan` command line: gathers arguments, calls the library, prints.
 
 Exit codes: 0 ok, 2 bad input (a design, a file, an option, the configuration), 1 any other
-failure. Each command (or group) lives in its own small module with its own Typer app; the
+failure, 3 a policy the result was held to failed (`plan --fail-on`, `reconcile --fail-on`),
+130/143 interrupted (Ctrl-C) / terminated (SIGTERM). Each command (or group) lives in its own small module with its own Typer app; the
 root group below loads a command's module only when that command runs (or its own `--help`
 is asked for), so `devops-plan --version` and `--help` import nothing but Typer. What the
 modules share is in `_common` (consoles, errors, configuration, output), `options`, `show`
@@ -59,6 +60,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Run the shipped notebooks headless (papermill); export HTML reports.",
     ),
     "report": ("report", "app", "Find waste and savings in actual spend (billing exports)."),
+    "reconcile": (
+        "reconcile",
+        "app",
+        "Compare a design's plan with the bill: drift per service and component.",
+    ),
     "config": ("config", "app", "Show the effective configuration and where each value came from."),
 }
 

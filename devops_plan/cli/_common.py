@@ -20,6 +20,7 @@ import typer
 
 from .. import __version__
 from ..errors import DevopsPlanError, UserError
+from ..escape import terminal
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -34,8 +35,21 @@ def command_app(**settings: Any) -> typer.Typer:
     )
 
 
+def safe_console(**settings: Any) -> Console:
+    """A Rich console that shows control and bidi characters in the text it is given as
+    escapes (\\x1b, \\u202e): text from files and arguments never drives the terminal.
+    Rich's own styling is added after, so it is untouched."""
+    from rich.console import Console
+
+    class SafeConsole(Console):
+        def print(self, *objects: Any, **kwargs: Any) -> None:
+            super().print(*(terminal(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+    return SafeConsole(**settings)
+
+
 class _LazyConsole:
-    """A Rich console made on first use, so that commands which print plain text (and
+    """A safe Rich console made on first use, so that commands which print plain text (and
     `--help`) never import Rich's rendering machinery."""
 
     def __init__(self, stderr: bool) -> None:
@@ -45,13 +59,11 @@ class _LazyConsole:
     def rich(self) -> Console:
         """The Rich console itself (made now if it was not yet)."""
         if self._console is None:
-            from rich.console import Console
-
             if self._stderr:
-                self._console = Console(stderr=True, soft_wrap=True, highlight=False)
+                self._console = safe_console(stderr=True, soft_wrap=True, highlight=False)
             else:
                 # Wide tables when piped or in CI, where Rich would otherwise assume 80 columns.
-                self._console = Console(width=None if sys.stdout.isatty() else 160)
+                self._console = safe_console(width=None if sys.stdout.isatty() else 160)
         return self._console
 
     def __getattr__(self, name: str) -> Any:
@@ -107,9 +119,10 @@ def user_errors() -> Iterator[None]:
         for line in str(exc).splitlines() or [type(exc).__name__]:
             err.print(line, markup=False)
         raise typer.Exit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        err.print("interrupted")
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM during a step that handles it
+        terminated = getattr(exc, "exit_code", 130) == 143
+        err.print("terminated" if terminated else "interrupted")
+        raise typer.Exit(143 if terminated else 130) from None
     except ModuleNotFoundError as exc:
         from ..extras import missing_extra
 
@@ -198,16 +211,30 @@ def table_or_json(fmt: str | None, as_json: bool) -> str:
     return chosen
 
 
-def emit(text: str, out_path: Path | None, default_name: str = "") -> None:
-    """`text` on stdout, or written atomically to `out_path` (a folder: `default_name` in it)."""
+def out_target(out_path: Path | None, default_name: str = "", option: str = "--out") -> Path | None:
+    """The file `--out` names, checked before any work (one line, exit 2, for a path nothing
+    can be written to). A folder (existing, or for a command with a `default_name` a path
+    without a file extension, made when missing) gets `default_name` in it; any other path is
+    the file itself."""
     if out_path is None:
+        return None
+    from ..atomic import check_output_file, check_output_folder
+
+    if default_name and (out_path.is_dir() or not out_path.suffix):
+        check_output_folder(out_path, option)
+        return out_path / default_name
+    check_output_file(out_path, option)
+    return out_path
+
+
+def emit(text: str, out_path: Path | None, default_name: str = "") -> None:
+    """`text` on stdout, or written atomically to `out_path` (see `out_target`)."""
+    target = out_target(out_path, default_name)
+    if target is None:
         sys.stdout.write(text)
         return
-    from ..atomic import write_atomic
+    from ..atomic import output_errors, write_atomic
 
-    target = out_path / default_name if out_path.is_dir() and default_name else out_path
-    try:
+    with output_errors(target.parent, target.name):
         path = write_atomic(target, text)
-    except (IsADirectoryError, NotADirectoryError, PermissionError, FileNotFoundError) as exc:
-        raise UserError(f"{target}: cannot write there: {exc.strerror}") from None
     err.print(f"wrote {path}", markup=False)

@@ -8,7 +8,16 @@ from pathlib import Path
 import typer
 
 from . import options
-from ._common import command_app, design_path, err, out, print_json, table_or_json, user_errors
+from ._common import (
+    command_app,
+    configure,
+    design_path,
+    err,
+    out,
+    print_json,
+    table_or_json,
+    user_errors,
+)
 
 validate_app = command_app()
 schema_app = command_app()
@@ -22,10 +31,13 @@ def validate(
     example: str | None = options.example(),
     fmt: str | None = options.output_format("table or json"),
     as_json: bool = options.json("results"),
+    catalog: Path | None = options.catalog(),
 ) -> None:
     """Check design files; print `ok` or one line per problem.
 
-    Exit 2 on any problem.
+    Engines, node types and storage classes are checked against the cloud's catalog too
+    (the one `plan` would price with: --catalog or the configuration's, else the shipped
+    one). Exit 2 on any problem.
 
     \b
     Example:
@@ -36,9 +48,12 @@ def validate(
         if example is not None or not paths:
             paths.append(design_path(None, example))
         chosen = table_or_json(fmt, as_json)
+        config = configure(paths[0], {"catalog": catalog})
         from ..design import validate_files
+        from ..engine import Planner
 
-        results = validate_files(paths)
+        planner = Planner(catalog_dir=config.settings.catalog)
+        results = validate_files(paths, vocabulary=planner.vocabulary)
     failed = any(e is not None for e in results.values())
     if chosen == "json":
         print_json(

@@ -5,14 +5,24 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from . import options
-from ._common import command_app, configure, design_path, emit, err, pick_format, user_errors
+from ._common import (
+    command_app,
+    configure,
+    design_path,
+    emit,
+    err,
+    out_target,
+    pick_format,
+    user_errors,
+)
 
 if TYPE_CHECKING:
+    from ..exploration.budget import BudgetAdvice
     from ..render.tables import TextTable
 
 app = command_app()
@@ -35,16 +45,21 @@ def _numbers(value: str | None, convert: Callable[[str], T], what: str) -> list[
         raise typer.BadParameter(f"expected {what} separated by commas (got {value!r})") from None
 
 
+Top = Annotated[
+    int, typer.Option("--top", min=1, metavar="N", help="How many frontier candidates to print.")
+]
+CsvFile = Annotated[
+    Path | None,
+    typer.Option("--csv", metavar="FILE", help="Write every candidate to this CSV file."),
+]
+
+
 @app.command("explore")
 def explore_command(
     design: Path | None = options.design(),
     example: str | None = options.example(),
-    top: int = typer.Option(
-        10, "--top", min=1, metavar="N", help="How many frontier candidates to print."
-    ),
-    csv: Path | None = typer.Option(
-        None, "--csv", metavar="FILE", help="Write every candidate to this CSV file."
-    ),
+    top: Top = 10,
+    csv: CsvFile = None,
     fmt: str | None = options.output_format(
         "table, json, md (the frontier) or csv (every candidate)"
     ),
@@ -74,17 +89,19 @@ def explore_command(
         path = design_path(design, example)
         given = "json" if as_json else fmt
         config = configure(path, {"catalog": catalog, "output.explore": given})
+        from ..atomic import check_output_file
+
         chosen = pick_format("explore", given, out_path, config.settings.output.explore)
+        if csv is not None:
+            check_output_file(csv, "--csv")
+        out_target(out_path)  # both checked before the sweep
         df, best = _sweep(path, config.settings.catalog, zone_counts, loads, top)
         if csv is not None:
-            from ..atomic import write_atomic
-
-            written = write_atomic(csv, df.to_csv(lineterminator="\n"))
-            err.print(f"wrote {written} ({len(df):,} candidates)", markup=False)
+            _write_candidates(csv, df)
         if chosen == "json":
             emit(json.dumps(_as_json(df, best), indent=2) + "\n", out_path)
         elif chosen == "csv":
-            emit(df.to_csv(lineterminator="\n"), out_path)
+            emit(spreadsheet_safe(df).to_csv(lineterminator="\n"), out_path)
         else:
             from .show import show
 
@@ -104,13 +121,13 @@ def _sweep(
     loads: list[float] | None,
     top: int,
 ) -> tuple[Any, Any]:
-    from ..catalog import load_catalog
+    from ..catalog import catalog_path, load_catalog
     from ..design import load_design
     from ..errors import UserError
     from ..exploration import design_space, explore, frontier
 
     d = load_design(path)
-    catalog = load_catalog(d.cloud.value, catalog_dir)
+    catalog = load_catalog(d.cloud.value, catalog_path(d.cloud.value, catalog_dir))
     space = design_space(d, zones=zones, load_multipliers=loads or (1.0,), catalog=catalog)
     df = explore(d, space, catalog=catalog)
     if df.empty:
@@ -119,6 +136,27 @@ def _sweep(
             + "; ".join(df.attrs["unplannable_reasons"][:3])
         )
     return df, frontier(df, top=top)
+
+
+def _write_candidates(csv: Path, df: Any) -> None:
+    from ..atomic import output_errors, write_atomic
+
+    with output_errors(csv, "the candidates CSV"):
+        path = write_atomic(csv, spreadsheet_safe(df).to_csv(lineterminator="\n"))
+    err.print(f"wrote {path} ({len(df):,} candidates)", markup=False)
+
+
+def spreadsheet_safe(df: Any) -> Any:
+    """The candidates with every text cell safe to open in a spreadsheet (csv_cell)."""
+    import pandas as pd
+
+    from ..escape import csv_cell
+
+    safe = df.copy()
+    for name in safe.columns:
+        if safe[name].dtype == object or pd.api.types.is_string_dtype(safe[name].dtype):
+            safe[name] = safe[name].map(lambda v: csv_cell(v) if isinstance(v, str) else v)
+    return safe
 
 
 def _records(rows: Any) -> list[dict[str, Any]]:
@@ -144,6 +182,8 @@ def _plain(value: Any) -> Any:
 
 
 def _as_json(df: Any, best: Any) -> dict[str, Any]:
+    from ..exploration.budget import budget_advice
+
     a = df.attrs
     current = df[df["current"]]
     return {
@@ -162,6 +202,23 @@ def _as_json(df: Any, best: Any) -> dict[str, Any]:
         "frontier_size": int(df["on_frontier"].sum()),
         "current": _records(current)[0] if not current.empty else None,
         "frontier": _records(best),
+        "budget_advice": _advice_json(budget_advice(df)),
+    }
+
+
+def _advice_json(advice: BudgetAdvice | None) -> dict[str, Any] | None:
+    if advice is None:
+        return None
+    return {
+        "line": advice.line(),
+        "within_budget": advice.within,
+        "within_budget_meeting_targets": advice.within_meeting,
+        "cheapest": advice.cheapest,
+        "cheapest_monthly_cost": advice.cheapest_cents / 100,
+        "levers": [
+            {"dimension": lv.dimension, "value": _plain(lv.value), "saving": lv.saving_cents / 100}
+            for lv in advice.levers
+        ],
     }
 
 
@@ -202,6 +259,12 @@ def _lines(df: Any) -> list[str]:
             f"Cheapest candidate meeting the targets: #{ranked.index[0]} at "
             f"{format_money(cheapest['monthly_cost'], cur)} ({cheapest['availability']:g}%)."
         )
+    from ..exploration.budget import budget_advice, worth_saying
+
+    advice = budget_advice(df)
+    if worth_saying(advice):
+        assert advice is not None
+        lines.append(advice.line())
     return lines
 
 

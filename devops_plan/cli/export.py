@@ -92,6 +92,7 @@ def export_command(
         from ..design import load_design
         from ..engine import build_plan
         from ..export import export_docs
+        from ..render.slo import warnings as slo_warnings
 
         loaded = load_design(path)
         plan = build_plan(
@@ -101,6 +102,7 @@ def export_command(
             purchase=purchase,
             catalog_dir=config.settings.catalog,
         )
+        export = config.export_for(loaded.kubernetes.image, loaded.kubernetes.namespace)
         result = export_docs(
             plan,
             loaded,
@@ -109,18 +111,15 @@ def export_command(
             templates=templates,
             date=date,
             decision_makers=decision_makers,
-            extra=_environments(loaded, plan, config.settings, (cloud, region, purchase)),
-            settings=config.settings.export,
+            extra=_environments(loaded, config.settings.catalog, export, (cloud, region, purchase)),
+            settings=export,
         )
-        if chosen == "json":
-            import json
-
-            emit(json.dumps(result.to_dict(), indent=2) + "\n", out_path)
-        else:
-            _show(result, out_path)
+        _show(result, chosen, out_path)
+        for warning in slo_warnings(plan, loaded, export.slo):
+            err.print(f"warning: {warning}", markup=False)
 
 
-def _environments(loaded: Any, plan: Any, settings: Any, given: tuple[Any, ...]) -> Any:
+def _environments(loaded: Any, catalog: Any, export: Any, given: tuple[Any, ...]) -> Any:
     """The environments' producer (kustomize overlays, a Terraform root module each)."""
     if not loaded.environments:
         return None
@@ -128,12 +127,17 @@ def _environments(loaded: Any, plan: Any, settings: Any, given: tuple[Any, ...])
     from ..engine.environments import plan_environments
     from ..render import environments
 
-    planner = Planner(catalog_dir=settings.catalog)
+    planner = Planner(catalog_dir=catalog)
     envs = plan_environments(planner, loaded, PlanOptions(*given), decisions=False)
-    return {"environments": lambda p, d: environments.artefacts(p, d, envs, settings.export)}
+    return {"environments": lambda p, d: environments.artefacts(p, d, envs, export)}
 
 
-def _show(result: Any, out_path: Path | None) -> None:
+def _show(result: Any, chosen: str, out_path: Path | None) -> None:
+    if chosen == "json":
+        import json
+
+        emit(json.dumps(result.to_dict(), indent=2) + "\n", out_path)
+        return
     from ..render.tables import TextTable
     from .show import show
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -74,6 +74,15 @@ def _info_json(info: NotebookInfo) -> dict[str, object]:
     }
 
 
+Html = Annotated[
+    bool,
+    typer.Option("--html", metavar="", help="Also write an HTML report with the code hidden."),
+]
+NoProgress = Annotated[
+    bool, typer.Option("--no-progress", metavar="", help="Do not draw the progress bar.")
+]
+
+
 @app.command("run")
 def run_command(
     name: str = typer.Argument(
@@ -93,15 +102,11 @@ def run_command(
     out_dir: Path = typer.Option(
         ..., "--out", metavar="DIR", help="Folder for the executed notebook and outputs."
     ),
-    html: bool = typer.Option(
-        False, "--html", metavar="", help="Also write an HTML report with the code hidden."
-    ),
+    html: Html = False,
     catalog: Path | None = options.catalog(),
     fmt: str | None = options.output_format("table or json (what was written)"),
     as_json: bool = options.json("what was written"),
-    no_progress: bool = typer.Option(
-        False, "--no-progress", metavar="", help="Do not draw the progress bar."
-    ),
+    no_progress: NoProgress = False,
 ) -> None:
     """Run a notebook headless: the executed notebook, its outputs, and with --html a report.
 
@@ -112,8 +117,10 @@ def run_command(
     """
     with user_errors():
         chosen = table_or_json(fmt, as_json)
+        from ..atomic import check_output_folder
         from ..notebooks import parse_assignments, run_notebook
 
+        check_output_folder(out_dir, "--out")
         path = design_path(design, example) if design or example else None
         config = configure(path, {"catalog": catalog})
         values = parse_assignments(parameter)

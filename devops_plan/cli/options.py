@@ -59,8 +59,9 @@ def catalog() -> Any:
         None,
         "--catalog",
         metavar="DIR",
-        help="Folder of price catalogs (<cloud>.csv) to use instead of the shipped ones "
-        "(also DEVOPS_PLAN_CATALOG, or `catalog` in devops-plan.toml).",
+        help="Folder of price catalogs (<cloud>.csv, e.g. from `catalog refresh`) or one "
+        "catalog CSV to price with instead of the shipped ones (also DEVOPS_PLAN_CATALOG, "
+        "or `catalog` in devops-plan.toml).",
     )
 
 

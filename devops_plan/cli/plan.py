@@ -4,14 +4,68 @@ plan's JSON for machines, its priced line items as CSV), on stdout or into a fil
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from . import options
-from ._common import command_app, configure, design_path, emit, err, pick_format, user_errors
+from ._common import (
+    command_app,
+    configure,
+    design_path,
+    emit,
+    err,
+    out_target,
+    pick_format,
+    user_errors,
+)
+
+if TYPE_CHECKING:
+    from ..design import Design
+    from ..engine import Planner, PlanOptions
+    from ..plan import Plan
 
 app = command_app()
+
+
+def _check_policies(value: str | None) -> str | None:
+    if value is not None:
+        from ..policies import parse_policies
+
+        try:
+            parse_policies(value)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
+    return value
+
+
+def _fail_on() -> Any:
+    from ..policies import POLICIES  # a list of names: imports nothing of weight
+
+    return typer.Option(
+        None,
+        "--fail-on",
+        metavar="POLICIES",
+        help="Exit 3 when the plan fails any of these policies: "
+        + ", ".join(POLICIES)
+        + " (comma-separated); one line per failed policy on stderr.",
+        callback=_check_policies,
+    )
+
+
+def _env() -> Any:
+    return typer.Option(
+        None, "--env", metavar="NAME", help="Plan one of the design's environments."
+    )
+
+
+def _all_envs() -> Any:
+    return typer.Option(
+        False,
+        "--all-envs",
+        metavar="",
+        help="The cost of every environment and their total (table or json).",
+    )
 
 
 @app.command("plan")
@@ -31,15 +85,9 @@ def plan_command(
         metavar="",
         help="Continue when prices are missing, with warnings.",
     ),
-    env: str | None = typer.Option(
-        None, "--env", metavar="NAME", help="Plan one of the design's environments."
-    ),
-    all_envs: bool = typer.Option(
-        False,
-        "--all-envs",
-        metavar="",
-        help="The cost of every environment and their total (table or json).",
-    ),
+    env: str | None = _env(),
+    all_envs: bool = _all_envs(),
+    fail_on: str | None = _fail_on(),
 ) -> None:
     """Size, place, check availability and DR, and price a design.
 
@@ -50,40 +98,96 @@ def plan_command(
       devops-plan plan design.yaml --format csv > line-items.csv
       devops-plan plan design.yaml --env staging
       devops-plan plan design.yaml --all-envs
+      devops-plan plan design.yaml --fail-on over-budget,sla-miss
     """
     with user_errors():
         path = design_path(design, example)
         given = "json" if as_json else fmt
         config = configure(path, {"catalog": catalog, "output.plan": given})
         chosen = pick_format("plan", given, out_path, config.settings.output.plan)
+        name = {"json": "plan.json", "table": "plan.txt"}.get(chosen, f"plan.{chosen}")
+        out_target(out_path, name)  # checked before any work
         from ..design import load_design
         from ..engine import Planner, PlanOptions
-        from ..engine.environments import plan_environment
+        from ..engine.vocabulary import shipped_vocabulary
 
-        loaded = load_design(path)
         planner = Planner(catalog_dir=config.settings.catalog)
+        # The design's names belong to its own cloud: planned on another one (--cloud), they
+        # are mapped (data/families.yaml), and the catalog folder may hold only that cloud's.
+        loaded = load_design(
+            path, vocabulary=planner.vocabulary if cloud is None else shipped_vocabulary
+        )
         options = PlanOptions(cloud, region, purchase, allow_missing_prices)
         if all_envs:
             from .environments import show_environments
 
             show_environments(planner, loaded, options, env, chosen, out_path)
             return
-        # Only the JSON shows the decisions.
-        plan = plan_environment(planner, loaded, env or "", options, decisions=chosen == "json")
-        _print(plan, chosen, out_path)
+        plan = _planned(planner, loaded, env or "", options, decisions=chosen == "json")
+        _show(plan, chosen, out_path, name)
+    _policies(plan, fail_on)
 
 
-def _print(plan: Any, chosen: str, out_path: Path | None) -> None:
+def _planned(
+    planner: Planner, design: Design, env: str, options: PlanOptions, *, decisions: bool
+) -> Plan:
+    """The plan of the design or one of its environments (`env`), with the budget's advice
+    when it is planned where the design says (no --cloud or --region)."""
+    from ..engine.environments import plan_environment
+
+    plan = plan_environment(planner, design, env, options, decisions=decisions)
+    if options.cloud is None and options.region is None:
+        plan = _budget_advised(design, env, options.purchase, plan, planner)
+    return plan
+
+
+def _show(plan: Plan, chosen: str, out_path: Path | None, name: str) -> None:
     if chosen == "json":
-        emit(plan.to_json(), out_path, "plan.json")
+        emit(plan.to_json(), out_path, name)
         return
     from ..render.plan_tables import line_items_csv, plan_blocks
     from .show import show
 
     if chosen == "csv":
-        emit(line_items_csv(plan), out_path, "plan.csv")
+        emit(line_items_csv(plan), out_path, name)
     else:
-        name = "plan.txt" if chosen == "table" else f"plan.{chosen}"
         show(chosen, f"Plan of {plan.design}", plan_blocks(plan), out_path, name)
     for w in plan.warnings:
         err.print(f"warning: {w}", markup=False)
+
+
+def _budget_advised(
+    design: Design, env: str, purchase: str | None, plan: Plan, planner: Planner
+) -> Plan:
+    """Over budget: what the design space can do about it, in one more warning (the sweep
+    runs only then). The sweep needs pandas, which a lean install may not have: then the
+    warning says what to install instead of failing the plan."""
+    if plan.cost.within_budget is not False:
+        return plan
+    try:
+        from ..exploration.budget import with_budget_advice, with_purchase
+    except ModuleNotFoundError as exc:
+        from ..extras import missing_extra
+
+        hint = missing_extra(exc, "advice on the budget")
+        if hint is None:
+            raise
+        return plan.model_copy(update={"warnings": (*plan.warnings, f"budget: {hint}")})
+    from ..design.environments import environment_design
+
+    catalog = planner.catalog(design.cloud.value)
+    planned = environment_design(design, env)
+    return with_budget_advice(with_purchase(planned, purchase), plan, catalog=catalog)
+
+
+def _policies(plan: Plan, fail_on: str | None) -> None:
+    """Exit 3 with one line per failed policy (`--fail-on`)."""
+    if not fail_on:
+        return
+    from ..policies import POLICY_EXIT_CODE, failed_policies, parse_policies
+
+    failed = failed_policies(plan, parse_policies(fail_on))
+    for line in failed:
+        err.print(line, markup=False)
+    if failed:
+        raise typer.Exit(POLICY_EXIT_CODE)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -15,11 +16,12 @@ from ._common import command_app, configure, emit, err, out, pick_format, user_e
 
 if TYPE_CHECKING:
     from ..catalog import Catalog, Price
+    from ..catalog.refresh import RefreshResult
     from ..render.tables import TextTable
 
 price_app = command_app()
 catalog_app = command_app(
-    help="Browse the price catalogs; refresh them from the AWS Price List API.",
+    help="Browse the price catalogs and refresh them from the clouds' price APIs.",
     no_args_is_help=True,
 )
 
@@ -57,16 +59,17 @@ def _json(p: Price, fields: Sequence[str]) -> dict[str, Any]:
     return {k: float(v) if isinstance(v, Decimal) else v for k, v in values.items()}
 
 
-def _catalog(cloud: str, catalog_path: Path | None, region: str | None) -> tuple[Catalog, str]:
+def _catalog(cloud: str, given: Path | None, region: str | None) -> tuple[Catalog, str]:
     """The cloud's catalog (from --catalog, a folder or one CSV, else the configuration's
     folder, else the shipped one) and the region to look in (default: the base region)."""
-    from ..catalog import BASE_REGIONS, CLOUDS, load_catalog
+    from ..catalog import BASE_REGIONS, CLOUDS, catalog_path, load_catalog
     from ..errors import CatalogError
 
     if cloud not in CLOUDS:
         raise CatalogError(f"unknown cloud {cloud!r}; expected one of {', '.join(CLOUDS)}")
-    config = configure(None, {"catalog": catalog_path})
-    return load_catalog(cloud, config.settings.catalog), region or BASE_REGIONS[cloud]
+    config = configure(None, {"catalog": given})
+    found = catalog_path(cloud, config.settings.catalog)
+    return load_catalog(cloud, found), region or BASE_REGIONS[cloud]
 
 
 def _format(fmt: str | None, as_json: bool, out_path: Path | None) -> str:
@@ -261,53 +264,75 @@ def _products_table(title: str, rows: Sequence[Price]) -> TextTable:
     )
 
 
-@catalog_app.command("refresh")
-def refresh(
-    cloud: str = typer.Argument(..., metavar="CLOUD", help="Only aws is supported."),
-    regions: list[str] = typer.Option(
-        ..., "--region", metavar="REGION", help="Region to fetch (repeatable)."
-    ),
-    out_path: Path = typer.Option(
-        ..., "--out", metavar="FILE", help="Catalog CSV to write (atomically)."
-    ),
-    services: list[str] | None = typer.Option(
-        None,
+RefreshRegions = Annotated[
+    list[str], typer.Option("--region", metavar="REGION", help="Region to fetch (repeatable).")
+]
+RefreshServices = Annotated[
+    list[str] | None,
+    typer.Option(
         "--service",
         metavar="SERVICE",
-        help="ec2, rds, elasticache, ebs (repeatable; default all).",
+        help="aws: ec2, rds, elasticache, ebs; azure: vm, egress; gcp: compute, egress "
+        "(repeatable; default all).",
     ),
-    base: Path | None = typer.Option(
-        None,
+]
+RefreshBase = Annotated[
+    Path | None,
+    typer.Option(
         "--base",
         metavar="FILE",
         help="Catalog to merge into (default: --out if it exists, else shipped).",
     ),
-    verbose: bool = typer.Option(
-        False, "--verbose", metavar="", help="List every skipped price entry."
+]
+MaxDrop = Annotated[
+    float,
+    typer.Option(
+        "--max-drop",
+        min=0,
+        max=100,
+        metavar="PERCENT",
+        help="Refuse the refresh when more than this percent of the products the catalog "
+        "has for these regions and services is missing from the answer.",
     ),
+]
+
+
+@catalog_app.command("refresh")
+def refresh(
+    cloud: Annotated[str, typer.Argument(metavar="CLOUD", help="aws, azure or gcp.")],
+    regions: RefreshRegions,
+    out_path: Annotated[
+        Path, typer.Option("--out", metavar="FILE", help="Catalog CSV to write (atomically).")
+    ],
+    services: RefreshServices = None,
+    base: RefreshBase = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", metavar="", help="List every skipped price entry.")
+    ] = False,
+    max_drop: MaxDrop = 25,
 ) -> None:
-    """Rebuild AWS rows from the AWS Price List API (boto3 `pricing` GetProducts).
+    """Rebuild rows from the cloud's price API: AWS Price List (boto3 credentials), Azure
+    Retail Prices (public), Cloud Billing Catalog (GOOGLE_API_KEY).
 
     \b
-    Example:
+    Examples:
       devops-plan catalog refresh aws --region us-east-1 --out pricing/aws.csv
+      devops-plan catalog refresh azure --region eastus --out pricing/azure.csv
     """
-    from ..catalog.refresh_aws import SERVICES, refresh_aws
-    from ..errors import CatalogError
+    from ..atomic import check_output_file, output_errors
 
     with user_errors():
-        if cloud != "aws":
-            raise CatalogError(
-                f"catalog refresh supports aws only (got {cloud!r}); the GCP and Azure "
-                "catalogs are edited in scripts/build_catalog.py"
-            )
-        with err.status("fetching AWS prices...") as status:
-            result = refresh_aws(
+        check_output_file(out_path, "--out")
+        with (
+            err.status(f"fetching {cloud} prices...") as status,
+            output_errors(out_path, "the catalog"),
+        ):
+            result = _refresh(
+                cloud,
                 regions,
                 out_path,
-                services=tuple(services) if services else SERVICES,
-                base=base,
-                progress=lambda what: status.update(f"fetching {what}..."),
+                services,
+                _Options(base, lambda what: status.update(f"fetching {what}..."), max_drop / 100),
             )
     out.print(
         f"wrote {result.written} rows to {result.out} "
@@ -319,3 +344,48 @@ def refresh(
     if verbose:
         for line in result.skipped:
             err.print(f"skipped: {line}", markup=False)
+
+
+@dataclass(frozen=True)
+class _Options:
+    """How a refresh merges and reports: its base catalog, progress line and largest drop."""
+
+    base: Path | None
+    progress: Callable[[str], None]
+    max_drop: float
+
+
+def _refresh(
+    cloud: str,
+    regions: Sequence[str],
+    out_path: Path,
+    services: Sequence[str] | None,
+    o: _Options,
+) -> RefreshResult:
+    """The refresh of one cloud (each adapter loads only when asked for)."""
+    known, adapter = _adapter(cloud)
+    wanted = tuple(services) if services else known
+    return adapter(
+        regions, out_path, services=wanted, base=o.base, progress=o.progress, max_drop=o.max_drop
+    )
+
+
+def _adapter(cloud: str) -> tuple[Sequence[str], Callable[..., RefreshResult]]:
+    """A cloud's refresh services and function."""
+    if cloud == "aws":
+        from ..catalog import refresh_aws as aws
+
+        return aws.SERVICES, aws.refresh_aws
+    if cloud == "azure":
+        from ..catalog import refresh_azure as azure
+
+        return azure.SERVICES, azure.refresh_azure
+    if cloud == "gcp":
+        from ..catalog import refresh_gcp as gcp
+
+        return gcp.SERVICES, gcp.refresh_gcp
+    from ..catalog import CLOUDS
+    from ..catalog.price import hint
+    from ..errors import CatalogError
+
+    raise CatalogError(f"unknown cloud {cloud!r}{hint(cloud, CLOUDS)}; expected aws, azure or gcp")

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..escape import terminal
 from ..render.tables import TextTable, html_page, markdown
 from ._common import emit, out
 
@@ -16,11 +17,13 @@ def rich_table(table: TextTable) -> Any:
     """A Rich table titled on the left; numeric columns right-aligned."""
     from rich.table import Table
 
-    shown = Table(title=table.title, title_justify="left")
+    # Cells may hold text from files and arguments: control and bidi characters show as
+    # escapes (\\x1b), so they never drive the terminal.
+    shown = Table(title=terminal(table.title), title_justify="left")
     for name in table.columns:
-        shown.add_column(name, justify="right" if name in table.right else "left")
+        shown.add_column(terminal(name), justify="right" if name in table.right else "left")
     for row in table.rows:
-        shown.add_row(*row)
+        shown.add_row(*(terminal(cell) for cell in row))
     return shown
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from ..errors import ConfigError
-from .models import KubernetesSettings, OutputSettings, Settings, SloSettings
+from .models import ExportSettings, KubernetesSettings, OutputSettings, Settings, SloSettings
 from .options import ENV_PREFIX, SettingOption, model_options, value_from_env, value_from_texts
 from .toml import ConfigFile, find_config, read_config
 
@@ -70,6 +70,25 @@ class Config:
 
     def origin(self, dotted: str) -> Origin:
         return self.origins.get(dotted, DEFAULT)
+
+    def export_for(self, image: str | None, namespace: str | None) -> ExportSettings:
+        """The export settings for one design whose `kubernetes:` block gives `image` and
+        `namespace`. What belongs to the design wins over the file and the environment (a
+        team's defaults); a flag wins over both (docs/configuration.md, "Precedence")."""
+        flagged = {
+            name
+            for name in ("image", "registry", "image_tag", "namespace")
+            if self.origin(f"kubernetes.{name}").kind == "flag"
+        }
+        update: dict[str, Any] = {}
+        if flagged & {"registry", "image_tag"} and "image" not in flagged:
+            update["image"] = None  # a registry or tag flag beats an image pattern from a file
+        elif image and not flagged & {"image", "registry", "image_tag"}:
+            update["image"] = image
+        if namespace and "namespace" not in flagged:
+            update["namespace"] = namespace
+        export = self.settings.export
+        return export.model_copy(update={"kubernetes": export.kubernetes.model_copy(update=update)})
 
     def report(
         self, flags: Mapping[str, str | Sequence[str] | None] | None = None

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 __all__ = [
     "COMMAND_FORMATS",
     "FORMATS",
+    "PROMETHEUS_BUCKETS_S",
     "ExportSettings",
     "KubernetesSettings",
     "OutputSettings",
@@ -30,6 +31,7 @@ _LABEL_KEY = re.compile(
 )
 _LABEL_VALUE = re.compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$")
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_IMAGE = re.compile(r"^[A-Za-z0-9{][A-Za-z0-9._/:@{}-]*$")  # as the design's kubernetes.image
 _PLACEHOLDERS = re.compile(r"\{([^{}]*)\}")
 
 
@@ -46,8 +48,10 @@ def _check_pattern(value: str, allowed: tuple[str, ...]) -> str:
 
 
 class KubernetesSettings(Section):
-    """What the plan does not know about the manifests: where images live, their tag, the
-    namespace (default: the design's name) and labels added to every object."""
+    """What the plan does not know about the manifests: where images live, their tag (or one
+    whole image pattern), the namespace (default: the design's name), labels added to every
+    object and the Ingress class. A design's `kubernetes: {image, namespace}` block wins over
+    these unless they were given as flags (`config.load.export_settings`)."""
 
     registry: str = Field(
         "registry.example.com/{design}",
@@ -59,11 +63,20 @@ class KubernetesSettings(Section):
         min_length=1,
         description="Image tag pattern ({design} and {service} allowed).",
     )
+    image: str | None = Field(
+        None,
+        max_length=255,
+        description="Whole image pattern ({design} and {service} allowed); replaces registry "
+        "and image_tag.",
+    )
     namespace: str | None = Field(
         None, description="Kubernetes namespace (default: the design's name)."
     )
     labels: dict[str, str] = Field(
         default_factory=dict, description="Labels added to every manifest's metadata."
+    )
+    ingress_class: str | None = Field(
+        None, description="Ingress class of the entrypoints (default: the cluster's default)."
     )
 
     @field_validator("registry")
@@ -76,7 +89,21 @@ class KubernetesSettings(Section):
     def _tag(cls, value: str) -> str:
         return _check_pattern(value, ("design", "service"))
 
-    @field_validator("namespace")
+    @field_validator("image")
+    @classmethod
+    def _image(cls, value: str | None) -> str | None:
+        if value is not None and not _IMAGE.match(value):
+            raise ValueError(f"expected an image reference (got {value!r})")
+        if value is None:
+            return None
+        _check_pattern(value, ("design", "service"))
+        try:
+            value.format(design="d", service="s")
+        except (ValueError, KeyError, IndexError) as exc:
+            raise ValueError(f"unbalanced braces ({exc}) in {value!r}") from None
+        return value
+
+    @field_validator("namespace", "ingress_class")
     @classmethod
     def _namespace(cls, value: str | None) -> str | None:
         if value is not None and (not _DNS_LABEL.match(value) or len(value) > 63):
@@ -96,15 +123,21 @@ class KubernetesSettings(Section):
                 raise ValueError(f"label {key}={text!r}: not a valid Kubernetes label value")
         return value
 
-    def image(self, design: str, service: str) -> str:
-        """The image reference of one service: registry/service:tag."""
+    def image_ref(self, design: str, service: str) -> str:
+        """The image reference of one service: the image pattern, or registry/service:tag."""
+        if self.image is not None:
+            return self.image.format(design=design, service=service)
         registry = self.registry.format(design=design)
         return f"{registry}/{service}:{self.image_tag.format(design=design, service=service)}"
 
 
+# The Prometheus client libraries' default histogram buckets, in seconds (Go: DefBuckets).
+PROMETHEUS_BUCKETS_S = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
 class SloSettings(Section):
     """Metric names and selectors of the SLO rules (`selector` may use {service} and {design}),
-    and the latency histogram's bucket bounds in seconds, when the threshold must be one."""
+    and the latency histogram's bucket bounds in seconds (Prometheus' defaults unless set)."""
 
     requests_metric: str = Field(
         "http_requests_total", min_length=1, description="Counter of requests."
@@ -124,9 +157,11 @@ class SloSettings(Section):
         description="Histogram count of request latency.",
     )
     latency_buckets: tuple[float, ...] = Field(
-        (),
-        description="The histogram's bucket bounds (seconds); the latency SLO uses the largest "
-        "at or below the p95 target (empty: the target itself).",
+        PROMETHEUS_BUCKETS_S,
+        min_length=1,
+        description="The services' latency histogram bucket bounds (seconds); the latency SLO "
+        "counts under the largest at or below the p95 target (export warns when the target is "
+        "not one).",
     )
 
     @field_validator("selector")

@@ -3,31 +3,25 @@ location of every problem."""
 
 from __future__ import annotations
 
+from .fields import SLUG, Cloud, DeployStrategy, DRStrategy, Kind, Model, Platform, Purchase
 from .loader import MAX_DESIGN_BYTES, load_design, parse_design, validate_files
 from .locations import format_path
 from .models import (
     DR,
     SERVICE_MODELS,
-    SLUG,
     Budget,
     CacheService,
     CacheSize,
-    Cloud,
     DatabaseService,
     DatabaseSize,
     DataService,
     Defaults,
     Deploy,
-    DeployStrategy,
     Design,
-    DRStrategy,
     Environment,
-    Kind,
+    Health,
     Load,
-    Model,
     ObjectStorageService,
-    Platform,
-    Purchase,
     QueueService,
     Replica,
     Service,
@@ -57,6 +51,7 @@ __all__ = [
     "DeployStrategy",
     "Design",
     "Environment",
+    "Health",
     "Kind",
     "Load",
     "Model",

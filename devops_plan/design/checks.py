@@ -1,6 +1,8 @@
 """Checks across fields that a schema cannot express: unique service names, known and acyclic
-dependencies, an entrypoint, regions and zones the cloud has, and every environment applied
-and checked the same way (environments.py)."""
+dependencies, an entrypoint, regions and zones the cloud has, the traffic settings that
+refer to other parts of the design (calls per dependency, a CDN on an entrypoint, node pools
+that exist, lifecycle rules in order), and every environment applied and checked the same way
+(environments.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +11,45 @@ from collections.abc import Callable
 from typing import Any
 
 from ..regions import CLOUDS, regions_of
+from .fields import MAX_CPU_MS, MAX_OFFERED_VCPU, MAX_REPLICAS, MAX_RPS
 from .locations import Loc
+from .vocabulary import VocabularyFor, vocabulary_problems
 
 Add = Callable[..., None]  # add(loc, message, key=False)
+
+
+def design_problems(
+    data: dict[str, Any],
+    add: Add,
+    first_line: Callable[[Loc], Any],
+    vocabulary: VocabularyFor | None = None,
+) -> None:
+    """Every check beyond the schema, as both design readers (located and fast) run them:
+    across fields, and with `vocabulary` the names the design's cloud knows; then each
+    environment laid over the design, checked the same way."""
+    _checks(data, add, first_line, vocabulary)
+    if "environments" in data:
+        from .environments import environment_problems  # environments reuse these checks
+
+        environment_problems(
+            data, add, lambda applied, located: _checks(applied, located, _no_line, vocabulary)
+        )
+
+
+def _no_line(loc: Loc) -> None:
+    return None  # an applied environment has no lines of its own; problems go to the overlay
+
+
+def _checks(
+    data: dict[str, Any],
+    add: Add,
+    first_line: Callable[[Loc], Any],
+    vocabulary: VocabularyFor | None,
+) -> None:
+    cross_field_problems(data, add, first_line)
+    cloud = data.get("cloud", "aws")
+    if vocabulary is not None and cloud in CLOUDS:
+        vocabulary_problems(data, vocabulary(cloud), add)
 
 
 def cross_field_problems(data: dict[str, Any], add: Add, first_line: Callable[[Loc], Any]) -> None:
@@ -28,14 +66,119 @@ def cross_field_problems(data: dict[str, Any], add: Add, first_line: Callable[[L
     if named and not any(isinstance(s, dict) and s.get("entrypoint") is True for s in services):
         add(("services",), "no service has entrypoint: true; mark the service user traffic enters")
     _region_problems(data, add)
-    if "environments" in data:
-        from .environments import environment_problems  # environments reuse these checks
+    for i, svc in enumerate(services):
+        if isinstance(svc, dict):
+            _traffic_problems(i, svc, add)
+    _pool_problems(data, services, add)
+    _load_problems(services, _utilization(data), add)
 
-        environment_problems(data, add, lambda applied, located: _base_checks(applied, located))
+
+def _traffic_problems(i: int, svc: dict[str, Any], add: Add) -> None:
+    """A service's calls name its dependencies; a CDN fronts an entrypoint."""
+    raw = svc.get("depends_on")
+    deps: list[Any] = raw if isinstance(raw, list) else []
+    calls = svc.get("calls")
+    if isinstance(calls, dict):
+        for name in calls:
+            if name not in deps:
+                hint = f"; depends_on lists {', '.join(map(str, deps))}" if deps else ""
+                add(
+                    ("services", i, "calls", name), f"{name!r} is not in depends_on{hint}", key=True
+                )
+    if svc.get("cdn") is not None and svc.get("entrypoint") is not True:
+        add(
+            ("services", i, "cdn"), "a CDN fronts an entrypoint; set entrypoint: true or remove cdn"
+        )
+    _lifecycle_problems(i, svc, add)
 
 
-def _base_checks(data: dict[str, Any], add: Add) -> None:
-    cross_field_problems(data, add, lambda loc: None)
+def _lifecycle_problems(i: int, svc: dict[str, Any], add: Add) -> None:
+    """Lifecycle rules move objects to colder classes in order, before the objects expire."""
+    rules = svc.get("lifecycle")
+    if not isinstance(rules, list) or not rules:
+        return
+    retention = svc.get("retention_days")
+    if not isinstance(retention, int):
+        add(
+            ("services", i, "lifecycle"),
+            "lifecycle needs retention_days (how long objects are kept)",
+        )
+        return
+    last_day, last_class = 0, 0
+    order = {"standard_ia": 1, "archive": 2}
+    for j, rule in enumerate(rules):
+        if not isinstance(rule, dict) or not isinstance(rule.get("after_days"), int):
+            continue
+        day, cls = rule["after_days"], order.get(str(rule.get("storage_class")), 0)
+        if day <= last_day or cls <= last_class:
+            add(
+                ("services", i, "lifecycle", j),
+                "rules must move objects to a colder class, later each time",
+            )
+        elif day >= retention:
+            add(
+                ("services", i, "lifecycle", j, "after_days"),
+                f"must be below retention_days {retention}",
+            )
+        last_day, last_class = day, cls
+
+
+def _pool_problems(data: dict[str, Any], services: list[Any], add: Add) -> None:
+    pools = data.get("node_pools")
+    if not isinstance(pools, dict):
+        return
+    used = {
+        s.get("pool", "default")
+        for s in services
+        if isinstance(s, dict) and s.get("kind") == "stateless"
+    }
+    for name in pools:
+        if name not in used:
+            hint = f"; services use {', '.join(sorted(map(str, used)))}" if used else ""
+            add(("node_pools", name), f"no stateless service runs in pool {name!r}{hint}", key=True)
+
+
+def _number(value: Any, most: float) -> float | None:
+    """A number the model will accept on its own (the schema reports the others)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if 0 < value <= most else None
+
+
+def _utilization(data: dict[str, Any]) -> float:
+    defaults = data.get("defaults")
+    given = defaults.get("target_utilization") if isinstance(defaults, dict) else None
+    return _number(given, 1) or 0.6
+
+
+def _load_problems(services: list[Any], utilization: float, add: Add) -> None:
+    """Each stateless service's offered load (peak_rps x cpu_ms) and the replicas it takes
+    within what the sizing formulas handle."""
+    for i, svc in enumerate(services):
+        load = svc.get("load") if isinstance(svc, dict) else None
+        if not isinstance(load, dict):
+            continue
+        rps, cpu_ms = (
+            _number(load.get("peak_rps"), MAX_RPS),
+            _number(load.get("cpu_ms"), MAX_CPU_MS),
+        )
+        if rps is None or cpu_ms is None:
+            continue
+        offered = rps * cpu_ms / 1000
+        replica = svc.get("replica")
+        vcpu = _number(replica.get("cpu") if isinstance(replica, dict) else 1, 64) or 1
+        if offered > MAX_OFFERED_VCPU:
+            add(
+                ("services", i, "load"),
+                f"offered load peak_rps x cpu_ms / 1000 = {offered:,.0f} vCPU; "
+                f"at most {MAX_OFFERED_VCPU:,} vCPU per service (split the service)",
+            )
+        elif offered / (vcpu * utilization) > MAX_REPLICAS:
+            add(
+                ("services", i, "load"),
+                f"needs {offered / (vcpu * utilization):,.0f} replicas of {vcpu:g} vCPU; at most "
+                f"{MAX_REPLICAS:,} per service (raise replica.cpu or split the service)",
+            )
 
 
 def _service_names(

@@ -172,7 +172,7 @@ def environment_problems(
         return
     services = data.get("services")
     names = (
-        {s.get("name") for s in services if isinstance(s, dict)}
+        {s["name"] for s in services if isinstance(s, dict) and isinstance(s.get("name"), str)}
         if isinstance(services, list)
         else set()
     )

@@ -4,13 +4,16 @@ totals: the engine's dataclasses become the Plan's frozen output models by field
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from ..catalog import default_path
 from ..design import Design
 from ..plan import (
     AvailabilityOut,
+    CatalogOut,
     CostOut,
     DecisionOut,
     DeploySurgeOut,
@@ -32,9 +35,21 @@ from ..units import round_cents
 from .core import Core
 from .cost import summarize
 from .deployments import deployments
+from .footprint.storage import root_gib
+from .freshness import is_stale, oldest_price, stale_warning
 from .latency import LatencyReport
 from .pools import NodePoolPlan
 from .recovery import Recovery
+
+
+@dataclass(frozen=True)
+class Totals:
+    """What the plan adds to one pass: its pricing under each purchase option, its total
+    without autoscaling, and the date its catalog's freshness is judged on."""
+
+    by_purchase: Mapping[str, Decimal]
+    peak_provisioned: Decimal
+    today: str
 
 
 def _attributes(obj: Any) -> dict[str, Any]:
@@ -47,12 +62,16 @@ def assemble(
     core: Core,
     suggestion: SuggestionOut | None,
     decisions: Sequence[DecisionOut],
-    by_purchase: Mapping[str, Decimal],
+    totals: Totals,
     notes: Sequence[str] = (),
 ) -> Plan:
     ctx = core.ctx
     summary = summarize(core.line_items)
     serving = serving_regions(core)
+    catalog = _catalog_out(core, totals.today)
+    warnings = core.warnings
+    if catalog.stale:
+        warnings = (*warnings, stale_warning(ctx.cloud, catalog.oldest_price))
     return Plan(
         design=design.name,
         description=design.description,
@@ -63,6 +82,7 @@ def assemble(
         purchase=ctx.purchase,
         currency=ctx.catalog.currency,
         catalog_as_of=ctx.catalog.as_of,
+        catalog=catalog,
         targets=TargetsOut(
             availability=design.targets.availability,
             rto=int(design.targets.rto.total_seconds()),
@@ -76,7 +96,7 @@ def assemble(
         node_pools=tuple(_pool_out(core, p) for p in core.pools),
         availability=AvailabilityOut(**dict(core.availability), suggestion=suggestion),
         dr=_dr_out(design, core),
-        cost=_cost_out(design, core, by_purchase),
+        cost=_cost_out(design, core, totals),
         decisions=tuple(decisions),
         topology=TopologyOut(
             primary_region=ctx.primary,
@@ -87,7 +107,7 @@ def assemble(
                 for r in dict.fromkeys([*ctx.regions, ctx.dr_region])
             },
         ),
-        warnings=(*core.warnings, *notes),
+        warnings=(*warnings, *notes),
         deployments=deployments(core, serving),
         latency=_latency_out(core.latency),
         deploy_surges=_surges_out(core),
@@ -143,8 +163,23 @@ def _pool_out(core: Core, p: NodePoolPlan) -> NodePoolOut:
         ),
         Decimal(0),
     )
-    surge = max((x.surge_nodes for x in core.surges if x.pool == p.name), default=0)
-    return NodePoolOut.model_validate(_attributes(p) | {"monthly_cost": cost, "surge_nodes": surge})
+    hourly = p.hourly_nodes or (p.nodes,) * 24
+    extra = {"monthly_cost": cost, "min_nodes": p.min_nodes, "hourly_nodes": hourly}
+    extra["surge_nodes"] = max((x.surge_nodes for x in core.surges if x.pool == p.name), default=0)
+    extra["root_volume_gib"] = root_gib(core.ctx, p.name)
+    return NodePoolOut.model_validate(_attributes(p) | extra)
+
+
+def _catalog_out(core: Core, today: str) -> CatalogOut:
+    """Where the prices came from, and whether the oldest one the plan uses is stale."""
+    cat = core.ctx.catalog
+    shipped = not cat.path or Path(cat.path).resolve() == default_path(cat.cloud).resolve()
+    oldest = oldest_price(core.line_items)
+    return CatalogOut(
+        source="shipped" if shipped else cat.path,
+        oldest_price=oldest,
+        stale=is_stale(oldest, today),
+    )
 
 
 def _steps(recovery: Recovery) -> tuple[RecoveryStepOut, ...]:
@@ -185,12 +220,14 @@ def _dr_out(design: Design, core: Core) -> DROut:
     )
 
 
-def _cost_out(design: Design, core: Core, by_purchase: Mapping[str, Decimal]) -> CostOut:
+def _cost_out(design: Design, core: Core, totals: Totals) -> CostOut:
     summary = summarize(core.line_items)
     budget = design.budget.monthly if design.budget else None
+    by_purchase = totals.by_purchase
     return CostOut(
         currency=core.ctx.catalog.currency,
         monthly_total=summary.monthly_total,
+        peak_provisioned=totals.peak_provisioned,
         budget=budget,
         within_budget=None if budget is None else summary.monthly_total <= budget,
         by_service=dict(summary.by_service),

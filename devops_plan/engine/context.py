@@ -4,15 +4,17 @@ option, the price catalog and the default tables. Every later stage reads only t
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from decimal import Decimal
 
 from ..catalog import PURCHASES, Catalog
-from ..defaults import DRTable, EngineFacts, SizingRules, SLATable, Traffic
+from ..defaults import DRTable, EngineFacts, SizingRules, SLATable
 from ..design import Design, Service
 from ..errors import PlanningError
 from ..regions import find_region
 from ..units import HOURS_PER_MONTH
+from ..usage import CloudFacts, ObservabilityDefaults, Traffic
+from .flows import Flows, flows
 from .variants import second_region
 
 HOURS = Decimal(HOURS_PER_MONTH)
@@ -21,8 +23,13 @@ QUANTITY = Decimal("0.000001")  # six places: quantities repeat to the digit
 
 
 def dec(value: float | int | Decimal) -> Decimal:
-    """A Decimal quantity with six places, so repeated runs give the same digits."""
-    return Decimal(str(value)).quantize(QUANTITY)
+    """A Decimal quantity with six places, so repeated runs give the same digits (a whole
+    number is exact as it is)."""
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, Decimal):
+        return value.quantize(QUANTITY)
+    return Decimal(repr(value)).quantize(QUANTITY)
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,7 @@ class PlanOptions:
     region: str | None = None
     purchase: str | None = None
     allow_missing_prices: bool = False
+    today: str = ""  # ISO date the catalog's freshness is judged on ("": the planner's today)
 
 
 @dataclass(frozen=True)
@@ -62,9 +70,15 @@ class Context:
     dr: DRTable
     engines: Mapping[str, EngineFacts]
     by_name: Mapping[str, Service] = field(init=False, repr=False, compare=False)
+    flows: Flows = field(init=False, repr=False, compare=False)
+    # The design's loads and calls when already known: a copy of a context with other node
+    # types (the explorer's families) passes them on instead of computing them again.
+    known_flows: InitVar[Flows | None] = None
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, known_flows: Flows | None) -> None:
         object.__setattr__(self, "by_name", {s.name: s for s in self.design.services})
+        found = known_flows or flows(self.design, self.sizing.traffic)
+        object.__setattr__(self, "flows", found)
 
     def service(self, name: str) -> Service:
         return self.by_name[name]
@@ -76,6 +90,15 @@ class Context:
     @property
     def traffic(self) -> Traffic:
         return self.sizing.traffic
+
+    @property
+    def facts(self) -> CloudFacts:
+        """How this cloud bills traffic, addresses, endpoints, backups, logs and queues."""
+        return self.sizing.clouds[self.cloud]
+
+    @property
+    def observability(self) -> ObservabilityDefaults:
+        return self.sizing.observability
 
 
 def make_context(

@@ -4,23 +4,25 @@ suggestions here (they replan variants of the design through a Planner)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..catalog import PURCHASES, Catalog
-from ..design import Design, DRStrategy
+from ..design import Design, DRStrategy, QueueService
 from ..errors import PriceNotFound
+from .autoscale import Schedules, size_and_schedule
 from .availability import AvailabilityReport, assess, user_path
 from .context import Context, PlanOptions, Tables, make_context
-from .cost import CostComponent, LineItem, price_components, price_options
+from .cost import CostComponent, LineItem, PriceMemo, price_components, price_options
 from .dr import STRATEGY_ORDER, DRChoice, DROption, choose, meets
-from .footprint import dr_components, region_components
+from .footprint import Part, dr_components, region_components, traffic_share
 from .formulas import ReplicaSizer
 from .latency import LatencyReport, assess_latency
 from .pools import NodePoolPlan, PoolPlanner
+from .queues import queue_plan
 from .recovery import Recovery, recoveries
-from .services import ServicePlan, size_services
+from .services import ServicePlan
 from .surge import Surge, deploying_regions, surge_components, surges
 from .variants import serving_regions
 
@@ -31,6 +33,8 @@ class Memo:
 
     sizer: ReplicaSizer = field(default_factory=ReplicaSizer)
     pools: PoolPlanner = field(default_factory=PoolPlanner)
+    prices: PriceMemo = field(default_factory=dict)
+    schedules: Schedules = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,8 @@ class Core:
     availability: AvailabilityReport
     warnings: tuple[str, ...]
     latency: LatencyReport | None = None
+    # Each pool on each candidate type, hour by hour (filled in for the plan's decisions).
+    alternatives: Mapping[tuple[str, str], NodePoolPlan] = field(default_factory=dict)
     surges: tuple[Surge, ...] = ()
 
     @property
@@ -84,20 +90,19 @@ def plan_core(
 ) -> Core:
     """One pass over `design`; PlanningError or PriceNotFound for what cannot be planned."""
     ctx = make_context(design, options, catalog, tables)
-    services, warnings = size_services(ctx, memo.sizer)
+    services, warnings = size_and_schedule(ctx, memo.sizer, memo.schedules)
+    warnings += queue_notes(ctx)
     pools = memo.pools.plan_pools(ctx, services)
     missing: list[str] = []
     recs = recoveries(ctx, services)
     dr_plans = tuple(
-        _dr_plan(ctx, recs[s], services, pools, options, missing) for s in STRATEGY_ORDER
+        _dr_plan(ctx, recs[s], services, pools, options, missing, memo.prices)
+        for s in STRATEGY_ORDER
     )
     choice = _choose(ctx, dr_plans, warnings)
     serving = serving_regions(choice.strategy, len(ctx.regions))
-    surge = surges(ctx, services, pools)
-    primary = region_components(ctx, ctx.primary, services, pools)
-    for region in deploying_regions(ctx, choice.strategy):
-        primary += surge_components(ctx, region, surge)
-    primary_items, miss = _price(primary, ctx.catalog, options.allow_missing_prices)
+    primary = primary_components(ctx, choice.strategy, services, pools)
+    primary_items, miss = _price(primary, ctx.catalog, options.allow_missing_prices, memo.prices)
     missing += miss
     chosen = next(p for p in dr_plans if p.strategy == choice.strategy)
     dr_items = chosen.line_items if design.dr.enabled else ()
@@ -131,14 +136,46 @@ def plan_core(
         availability=report,
         warnings=tuple(warnings),
         latency=latency,
-        surges=tuple(surge),
+        surges=tuple(surges(ctx, services, pools)),
     )
 
 
+def primary_components(
+    ctx: Context,
+    strategy: str,
+    services: Sequence[ServicePlan],
+    pools: Sequence[NodePoolPlan],
+    *,
+    autoscale: bool = True,
+    part: Part = "all",
+) -> list[CostComponent]:
+    """The primary region under `strategy`: all of the users' traffic, or its share when the
+    strategy serves from more than one region; with the node pools, the deploy surge of every
+    region that serves users."""
+    out = region_components(
+        ctx, ctx.primary, services, pools,
+        traffic_share=traffic_share(ctx, strategy), autoscale=autoscale, part=part,
+    )  # fmt: skip
+    if part != "services":
+        found = surges(ctx, services, pools)
+        for region in deploying_regions(ctx, strategy):
+            out += surge_components(ctx, region, found)
+    return out
+
+
+def queue_notes(ctx: Context) -> list[str]:
+    """Why a queue runs on another tier than per-operation pricing, or passes a limit."""
+    return [
+        note
+        for s in ctx.design.services
+        if isinstance(s, QueueService) and (note := queue_plan(ctx, s).note)
+    ]
+
+
 def _price(
-    components: Sequence[CostComponent], catalog: Catalog, allow_missing: bool
+    components: Sequence[CostComponent], catalog: Catalog, allow_missing: bool, memo: PriceMemo
 ) -> tuple[list[LineItem], list[str]]:
-    items, missing = price_components(components, catalog, allow_missing=allow_missing)
+    items, missing = price_components(components, catalog, allow_missing=allow_missing, memo=memo)
     return items, [str(m) for m in missing]
 
 
@@ -149,9 +186,10 @@ def _dr_plan(
     pools: Sequence[NodePoolPlan],
     options: PlanOptions,
     missing: list[str],
+    memo: PriceMemo,
 ) -> DRPlan:
     components = dr_components(ctx, recovery.strategy, services, pools)
-    items, miss = _price(components, ctx.catalog, options.allow_missing_prices)
+    items, miss = _price(components, ctx.catalog, options.allow_missing_prices, memo)
     missing += miss
     targets = ctx.design.targets
     rto_t, rpo_t = int(targets.rto.total_seconds()), int(targets.rpo.total_seconds())
@@ -202,13 +240,27 @@ def total_with_pool(core: Core, pool: NodePoolPlan) -> Decimal | None:
     None when that type has no price somewhere the pool runs."""
     ctx = core.ctx
     pools = [pool if p.name == pool.name else p for p in core.pools]
-    components = region_components(ctx, ctx.primary, core.services, pools)
-    for region in deploying_regions(ctx, core.dr.strategy):
-        components += surge_components(ctx, region, surges(ctx, core.services, pools))
+    components = primary_components(ctx, core.dr.strategy, core.services, pools)
     if ctx.design.dr.enabled:
         components += dr_components(ctx, core.dr.strategy, core.services, pools)
     try:
         items, _ = price_components(components, ctx.catalog)
     except PriceNotFound:
         return None
+    return sum((i.monthly_cost for i in items), Decimal(0))
+
+
+def peak_provisioned(core: Core) -> Decimal:
+    """The plan's monthly total with every instance running at its peak count all month
+    (what the plan would cost without autoscaling): the same components declared again
+    without the hour-by-hour schedules, priced as the plan is."""
+    ctx = core.ctx
+    components = primary_components(
+        ctx, core.dr.strategy, core.services, core.pools, autoscale=False
+    )
+    if ctx.design.dr.enabled:
+        components += dr_components(
+            ctx, core.dr.strategy, core.services, core.pools, autoscale=False
+        )
+    items, _ = price_components(components, ctx.catalog, allow_missing=True)
     return sum((i.monthly_cost for i in items), Decimal(0))

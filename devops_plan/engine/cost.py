@@ -5,23 +5,31 @@ region, purchase option, an hourly or monthly quantity, a discount). `price_comp
 prices them all at once against a Catalog, collecting every missing price instead of
 pricing it as 0. Money is Decimal; a month is 730 hours; each line item is rounded to
 the cent (half up) and every total is the exact sum of its rounded line items.
+
+Tiered products (internet egress, queue requests ...) are priced by walking their tiers
+(Infracost's tier buckets): the components of one product in one region share a meter, in
+the order they are declared, so the second component starts where the first one's usage
+ended, as a bill does; each tier a component reaches is a line item of its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal, NamedTuple
 
 from ..catalog import PURCHASES, Catalog, Price
 from ..errors import MissingPrice, PriceNotFound
 from ..units import HOURS_PER_MONTH, money, round_cents
 
 __all__ = [
+    "COMMITMENTS",
     "CostComponent",
     "CostSummary",
     "LineItem",
+    "Meter",
+    "PriceMemo",
     "monthly_quantity",
     "price_components",
     "price_options",
@@ -32,17 +40,30 @@ __all__ = [
 _MONTH = Decimal(HOURS_PER_MONTH)
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
+# Purchase options that commit to a baseline: what runs above it is bought on demand.
+COMMITMENTS = frozenset({"reserved_1y", "reserved_3y", "savings_plan_1y", "savings_plan_3y"})
+# Usage so far this month per tiered product (its catalog key), shared by the components
+# priced in one call.
+Meter = dict[tuple[str, str, str, str, str], Decimal]
+# Line items of untiered components already priced, per catalog (a Planner's memo): the same
+# component always prices the same way in one catalog.
+# (catalog, component) for an untiered product; (catalog, component, usage before it) for a
+# tiered one.
+PriceMemo = dict[tuple[Any, ...], tuple["LineItem", ...]]
+_MEMO_LIMIT = 200_000
 
 
-@dataclass(frozen=True)
-class CostComponent:
+class CostComponent(NamedTuple):
     """One priced quantity a resource declares: what, where, how bought, how much.
 
     `per="hour"`: `quantity` is consumed every hour (3 instances, 2 GB per hour) and is
     multiplied by 730 for the month. `per="month"`: `quantity` is already monthly
     (100 GB-month stored, 4 million requests). `discount` is a fraction off the
     catalog price (0.1 = 10% negotiated discount). `category` overrides the catalog's
-    category in totals when set (e.g. "dr" for standby resources).
+    category in totals when set (e.g. "dr" for standby resources). `baseline` is the part
+    of an hourly quantity that runs all month when the rest autoscales (the fewest nodes in
+    any hour): bought under a commitment, only the baseline is committed and the rest is
+    priced on demand, as two line items.
     """
 
     service: str
@@ -57,6 +78,7 @@ class CostComponent:
     deployment: str = ""
     category: str = ""
     discount: Decimal = Decimal(0)
+    baseline: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -65,7 +87,8 @@ class LineItem:
 
     `unit_price` is the catalog price; `monthly_cost` = quantity x unit_price x
     (1 - discount), rounded to the cent half up. `purchase` is the option actually
-    priced (on_demand when the product is not sold as the requested option).
+    priced (on_demand when the product is not sold as the requested option). `source` is
+    where the catalog's price comes from.
     """
 
     service: str
@@ -83,6 +106,8 @@ class LineItem:
     deployment: str = ""
     discount: Decimal = Decimal(0)
     requested_purchase: str = ""
+    source: str = ""
+    as_of: str = ""
 
 
 @dataclass(frozen=True)
@@ -166,46 +191,43 @@ def _missing(component: CostComponent, catalog: Catalog) -> MissingPrice:
 
 
 def price_components(
-    components: Sequence[CostComponent], catalog: Catalog, *, allow_missing: bool = False
+    components: Sequence[CostComponent],
+    catalog: Catalog,
+    *,
+    allow_missing: bool = False,
+    meter: Meter | None = None,
+    memo: PriceMemo | None = None,
 ) -> tuple[list[LineItem], list[MissingPrice]]:
     """Price every component; raise PriceNotFound listing all missing ones.
 
     With `allow_missing`, components without a price are returned as MissingPrice
     entries (to be shown as warnings) and left out of the line items; never priced as 0.
+    `meter` carries tiered usage in from an earlier call (and out again); each call
+    starts a fresh one otherwise. `memo` remembers components' line items (a tiered one's
+    with the usage metered before it).
     """
     items: list[LineItem] = []
     missing: list[MissingPrice] = []
-    for component in components:
-        discount = money(component.discount)
-        if not (_ZERO <= discount <= _ONE):
-            raise ValueError(
-                f"{component.resource} {component.component}: discount must be a fraction "
-                f"between 0 and 1 (got {component.discount})"
-            )
-        price = _resolve(component, catalog)
-        if price is None:
-            missing.append(_missing(component, catalog))
+    meter = {} if meter is None else meter
+    if memo is not None and len(memo) > _MEMO_LIMIT:
+        memo.clear()
+    for declared in components:
+        known = memo.get((catalog, declared)) if memo is not None else None
+        if known is not None:
+            items += known
             continue
-        quantity = monthly_quantity(component, price)
-        items.append(
-            LineItem(
-                service=component.service,
-                resource=component.resource,
-                component=component.component,
-                unit=price.unit,
-                quantity=quantity,
-                unit_price=price.unit_price,
-                monthly_cost=round_cents(quantity * price.unit_price * (_ONE - discount)),
-                region=price.region,
-                purchase=price.purchase,
-                category=component.category or price.category,
-                product=price.product,
-                engine=price.engine,
-                deployment=price.deployment,
-                discount=discount,
-                requested_purchase=component.purchase,
-            )
-        )
+        priced: list[LineItem] = []
+        tiered = False
+        for component in _committed((declared,)):
+            price = _resolve(component, catalog)
+            if price is None:
+                missing.append(_missing(component, catalog))
+                tiered = True  # never remember a component with a missing price
+                continue
+            tiered |= _price_one(component, price, catalog, meter, priced, memo)
+        items += priced
+        if memo is not None and not tiered:
+            memo[(catalog, declared)] = tuple(priced)
     if missing and not allow_missing:
         raise PriceNotFound(
             missing,
@@ -213,6 +235,99 @@ def price_components(
             "(allow_missing / --allow-missing-prices)",
         )
     return items, missing
+
+
+def _price_one(
+    component: CostComponent,
+    price: Price,
+    catalog: Catalog,
+    meter: Meter,
+    out: list[LineItem],
+    memo: PriceMemo | None,
+) -> bool:
+    """Append the line items of one component at `price`; True when the product is tiered
+    (its items depend on what the meter has seen: remembered with that usage)."""
+    discount = money(component.discount)
+    if not (_ZERO <= discount <= _ONE):
+        raise ValueError(
+            f"{component.resource} {component.component}: discount must be a fraction "
+            f"between 0 and 1 (got {component.discount})"
+        )
+    quantity = monthly_quantity(component, price)
+    tiers = catalog.tiers(price)
+    if len(tiers) == 1:
+        out.append(_item(component, price, quantity, discount))
+        return False
+    used = meter.get(price.key, _ZERO)
+    meter[price.key] = used + quantity
+    key = (catalog, component, used)
+    known = memo.get(key) if memo is not None else None
+    if known is None:
+        known = tuple(
+            _item(component, tier, part, discount)
+            for tier, part in tier_buckets(tiers, used, quantity)
+        )
+        if memo is not None:
+            memo[key] = known
+    out += known
+    return True
+
+
+def _committed(components: Iterable[CostComponent]) -> Iterator[CostComponent]:
+    """Components as billed: one bought under a commitment with a baseline below its
+    quantity is its baseline, committed, and the rest above it, on demand."""
+    for c in components:
+        base = c.baseline
+        if base is None or c.purchase not in COMMITMENTS or base >= c.quantity:
+            yield c
+            continue
+        yield c._replace(quantity=base, baseline=None, component=f"{c.component}, always on")
+        yield c._replace(
+            quantity=c.quantity - base,
+            baseline=None,
+            purchase="on_demand",
+            component=f"{c.component}, above the always-on count",
+        )
+
+
+def tier_buckets(
+    tiers: Sequence[Price], used: Decimal, quantity: Decimal
+) -> list[tuple[Price, Decimal]]:
+    """How `quantity` more of a tiered product splits over its tiers when `used` is already
+    metered this month: (tier, quantity in it) for every tier it reaches, lowest first. A
+    zero quantity is one bucket of 0 in the tier the meter stands in."""
+    end = used + quantity
+    out = []
+    for tier in tiers:
+        top = tier.tier_end
+        low = max(tier.tier_start, used)
+        high = end if top is None else min(top, end)
+        if high > low or (quantity == 0 and low == used and (top is None or used < top)):
+            out.append((tier, high - low if high > low else _ZERO))
+    return out
+
+
+def _item(component: CostComponent, price: Price, quantity: Decimal, discount: Decimal) -> LineItem:
+    label = price.tier_label
+    return LineItem(
+        service=component.service,
+        resource=component.resource,
+        component=f"{component.component} ({label})" if label else component.component,
+        unit=price.unit,
+        quantity=quantity,
+        unit_price=price.unit_price,
+        monthly_cost=round_cents(quantity * price.unit_price * (_ONE - discount)),
+        region=price.region,
+        purchase=price.purchase,
+        category=component.category or price.category,
+        product=price.product,
+        engine=price.engine,
+        deployment=price.deployment,
+        discount=discount,
+        requested_purchase=component.purchase,
+        source=price.source,
+        as_of=price.as_of,
+    )
 
 
 def summarize(items: Sequence[LineItem]) -> CostSummary:
@@ -233,8 +348,9 @@ def summarize(items: Sequence[LineItem]) -> CostSummary:
 
 
 def with_purchase(components: Iterable[CostComponent], purchase: str) -> list[CostComponent]:
-    """The same components bought as `purchase` (the fallback rule applies when priced)."""
-    return [replace(c, purchase=purchase) for c in components]
+    """The same components bought as `purchase` (the fallback rule applies when priced; under
+    a commitment only a component's baseline is committed, see CostComponent)."""
+    return [c._replace(purchase=purchase) for c in components]
 
 
 def price_options(

@@ -188,7 +188,10 @@ def _pool_options(core: Core, current: Platform) -> tuple[list[OptionOut], str]:
     for pool in core.pools:
         for cand in pool.candidates[:3]:
             is_chosen = current == Platform.kubernetes and cand.instance_type == pool.instance_type
-            other = replace(pool, instance_type=cand.instance_type, nodes=cand.nodes)
+            other = core.alternatives.get(
+                (pool.name, cand.instance_type),
+                replace(pool, instance_type=cand.instance_type, nodes=cand.nodes),
+            )
             cost = core.monthly_total if is_chosen else total_with_pool(core, other)
             if cost is None:
                 continue

@@ -39,7 +39,13 @@ def _full(core: Core, region: str, role: str) -> DeploymentOut:
         role=role,
         zones=zone_names(core.ctx.cloud, region, core.ctx.zones),
         node_pools={p.name: p.nodes for p in core.pools},
+        min_node_pools={p.name: p.min_nodes for p in core.pools},
         replicas={s.name: s.replicas for s in services if s.kind == Kind.stateless},
+        min_replicas={
+            s.name: min(s.hourly_replicas, default=s.replicas)
+            for s in services
+            if s.kind == Kind.stateless
+        },
         databases={
             s.name: DatabaseDeploymentOut(
                 instance_class=s.instance_class or "",
@@ -77,7 +83,9 @@ def _standby(core: Core, region: str) -> DeploymentOut:
         role="dr",
         zones=zone_names(ctx.cloud, region, ctx.zones),
         node_pools={p.name: count(p.nodes) for p in core.pools},
+        min_node_pools={p.name: count(p.nodes) for p in core.pools},
         replicas={s.name: count(s.replicas) for s in services if s.kind == Kind.stateless},
+        min_replicas={s.name: count(s.replicas) for s in services if s.kind == Kind.stateless},
         databases={
             s.name: DatabaseDeploymentOut(
                 instance_class=s.instance_class or "",

@@ -6,26 +6,33 @@ remembered between Planners."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from ..catalog import Catalog, load_catalog
+from ..catalog import Catalog, catalog_path, load_catalog
 from ..defaults import dr_table, engines_table, sizing_rules, sla_table
 from ..design import Design, Purchase
+from ..design.vocabulary import Vocabulary
 from ..errors import DevopsPlanError
 from ..plan import Plan
 from .alternatives import engine_variants, engine_warnings
-from .assemble import assemble
+from .assemble import Totals, assemble
 from .context import Context, PlanOptions, Tables, make_context
-from .core import Core, Memo, by_purchase, plan_core
+from .core import Core, Memo, by_purchase, peak_provisioned, plan_core
 from .decisions import build_decisions, suggest
+from .families import map_node_types
+from .vocabulary import vocabulary_of
 
 
 class Planner:
-    """Plans designs with one catalog per cloud: the given one, else `<cloud>.csv` from the
-    catalog folder `catalog_dir` (`--catalog DIR`, the configuration), else the shipped ones."""
+    """Plans designs with one catalog per cloud: the given one, else the one in
+    `catalog_dir` (a folder of `<cloud>.csv`, or a CSV), else $DEVOPS_PLAN_CATALOG, else the
+    shipped ones."""
 
-    def __init__(self, catalog: Catalog | None = None, *, catalog_dir: Path | None = None) -> None:
+    def __init__(
+        self, catalog: Catalog | None = None, catalog_dir: str | Path | None = None
+    ) -> None:
         self.fixed = catalog
         self.catalog_dir = catalog_dir
         self.catalogs: dict[str, Catalog] = {}
@@ -37,8 +44,13 @@ class Planner:
         if self.fixed is not None:
             return self.fixed
         if cloud not in self.catalogs:
-            self.catalogs[cloud] = load_catalog(cloud, self.catalog_dir)
+            self.catalogs[cloud] = load_catalog(cloud, catalog_path(cloud, self.catalog_dir))
         return self.catalogs[cloud]
+
+    def vocabulary(self, cloud: str) -> Vocabulary:
+        """The names designs on `cloud` may use: those of the catalog this planner prices
+        with (what `load_design(..., vocabulary=planner.vocabulary)` checks)."""
+        return vocabulary_of(self.catalog(cloud))
 
     def tables(self, cloud: str) -> Tables:
         return Tables(sla_table(cloud), sizing_rules(), dr_table(), engines_table(cloud))
@@ -46,12 +58,25 @@ class Planner:
     def context(self, design: Design, options: PlanOptions = PlanOptions()) -> Context:
         """The design resolved onto its cloud, regions and tables (before any sizing)."""
         cloud = options.cloud or design.cloud.value
+        design, _ = self.on_cloud(design, cloud)
         return make_context(design, options, self.catalog(cloud), self.tables(cloud))
 
     def core(self, design: Design, options: PlanOptions = PlanOptions()) -> Core:
         """One sizing and pricing pass (no decisions): what the explorer and variants need."""
         cloud = options.cloud or design.cloud.value
-        return plan_core(design, options, self.catalog(cloud), self.tables(cloud), self.memo)
+        design, note = self.on_cloud(design, cloud)
+        core = plan_core(design, options, self.catalog(cloud), self.tables(cloud), self.memo)
+        return core if note is None else replace(core, warnings=(note, *core.warnings))
+
+    def on_cloud(self, design: Design, cloud: str) -> tuple[Design, str | None]:
+        """`design` with its node types moved to `cloud`'s equivalent families when it is
+        planned on another cloud, and the sentence that says so."""
+        types = design.defaults.node_types
+        if cloud == design.cloud.value or not types:
+            return design, None
+        mapped = map_node_types(types, self.catalog(design.cloud.value), cloud)
+        defaults = design.defaults.model_copy(update={"node_types": mapped.node_types})
+        return design.model_copy(update={"defaults": defaults}), mapped.note
 
     def variant(self, design: Design, options: PlanOptions = PlanOptions()) -> Core | None:
         """A pass over a changed design; None when that variant cannot be planned."""
@@ -76,6 +101,8 @@ class Planner:
         database engines (and their warnings), each of which is another pass (diffs).
         """
         core = self.core(design, options)
+        alternatives = self.memo.pools.alternatives(core.ctx, core.services, core.pools)
+        core = replace(core, alternatives=alternatives)
 
         def replan(changed: Design) -> Core | None:
             return self.variant(changed, options)
@@ -83,8 +110,10 @@ class Planner:
         engines = engine_variants(design, core, replan) if advice else {}
         missed = advice and not core.availability.meets_target
         suggestion = suggest(design, core, replan, engines) if missed else None
-        totals = self.by_purchase(design, core, options)
-        made = build_decisions(design, core, replan, totals, engines) if decisions else ()
+        purchases = self.by_purchase(design, core, options)
+        made = build_decisions(design, core, replan, purchases, engines) if decisions else ()
+        today = options.today or date.today().isoformat()
+        totals = Totals(purchases, peak_provisioned(core), today)
         return assemble(design, core, suggestion, made, totals, engine_warnings(core, engines))
 
     def by_purchase(self, design: Design, core: Core, options: PlanOptions) -> dict[str, Decimal]:
@@ -105,19 +134,22 @@ def build_plan(
     region: str | None = None,
     purchase: str | None = None,
     catalog: Catalog | None = None,
-    catalog_dir: Path | None = None,
+    catalog_dir: str | Path | None = None,
     allow_missing_prices: bool = False,
     planner: Planner | None = None,
     decisions: bool = True,
+    today: str = "",
 ) -> Plan:
     """Plan a design: sizing, topology, availability, DR and cost, with decisions.
 
     Raises PlanningError for a design that cannot be planned and PriceNotFound (listing
     every missing price) unless `allow_missing_prices`, which turns them into warnings.
-    Pass a `planner` to reuse its catalogs and memos across many plans; `catalog_dir` is a
-    folder of `<cloud>.csv` catalogs used instead of the shipped ones; `decisions=False`
-    skips the decision records (see `Planner.plan`).
+    Pass a `planner` to reuse its catalogs and memos across many plans; `catalog_dir` (a
+    folder of refreshed or custom `<cloud>.csv`, or one CSV) prices with other catalogs than
+    the shipped ones ($DEVOPS_PLAN_CATALOG does the same); `today` (ISO date) is the day the
+    catalog's freshness is judged on; `decisions=False` skips the decision records (see
+    `Planner.plan`).
     """
-    planner = planner or Planner(catalog, catalog_dir=catalog_dir)
-    options = PlanOptions(cloud, region, purchase, allow_missing_prices)
+    planner = planner or Planner(catalog, catalog_dir)
+    options = PlanOptions(cloud, region, purchase, allow_missing_prices, today)
     return planner.plan(design, options, decisions=decisions)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import insort
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -46,6 +46,13 @@ class NodePoolPlan:
     services: tuple[str, ...]
     shares: tuple[tuple[str, Decimal], ...]  # service -> share of the pool's cost
     candidates: tuple[PoolCandidate, ...] = field(default=())
+    # Nodes in each hour of the day as the services autoscale (the peak count every hour
+    # when they do not); the cluster autoscaler's min and max are its extremes.
+    hourly_nodes: tuple[int, ...] = field(default=())
+
+    @property
+    def min_nodes(self) -> int:
+        return min(self.hourly_nodes, default=self.nodes)
 
 
 def node_shapes(ctx: Context, purchase: str) -> list[tuple[Price, NodeShape]]:
@@ -115,10 +122,12 @@ class PoolPlanner:
         # Per pods, then per node shape: a tuple of hundreds of pod groups is hashed once per
         # pool, not once per shape looked up.
         self.packings: dict[tuple[PodGroup, ...], _Packings] = {}
+        self.hourly: dict[tuple[Any, ...], tuple[int, ...]] = {}
 
     def clear(self) -> None:
         self.shapes.clear()
         self.packings.clear()
+        self.hourly.clear()
 
     def plan_pools(self, ctx: Context, services: Sequence[ServicePlan]) -> list[NodePoolPlan]:
         """One pool per (pool name, purchase option); the instance type with the lowest cost."""
@@ -201,6 +210,7 @@ class PoolPlanner:
                 f"{ctx.primary}; lower replica.cpu/memory_mib or allow larger node_types"
             )
         _, nodes, price, shape = results[0]
+        hourly = self._hourly_nodes(members, z, shape, nodes)
         cpu_req = sum(g.cpu_m * g.count for g in pods) * z
         mem_req = sum(g.memory_mib * g.count for g in pods) * z
         return NodePoolPlan(
@@ -220,7 +230,68 @@ class PoolPlanner:
                 PoolCandidate(r[2].product, r[1], (r[0] * HOURS).quantize(_CENT))
                 for r in results[:CANDIDATES]
             ),
+            hourly_nodes=hourly,
         )
+
+    def alternatives(
+        self, ctx: Context, services: Sequence[ServicePlan], pools: Sequence[NodePoolPlan]
+    ) -> dict[tuple[str, str], NodePoolPlan]:
+        """Each pool on each of its candidate types (the decision's options), with the nodes
+        it would run hour by hour on that type."""
+        out = {}
+        for pool in pools:
+            members = [s for s in services if s.name in pool.services]
+            shapes = {price.product: shape for price, shape in self._shapes(ctx, pool.purchase)}
+            for cand in pool.candidates:
+                shape = shapes.get(cand.instance_type)
+                if shape is None:
+                    continue
+                hourly = self._hourly_nodes(members, ctx.zones, shape, cand.nodes)
+                out[(pool.name, cand.instance_type)] = replace(
+                    pool, instance_type=cand.instance_type, nodes=cand.nodes, hourly_nodes=hourly
+                )
+        return out
+
+    def _hourly_nodes(
+        self, members: Sequence[ServicePlan], z: int, shape: NodeShape, peak: int
+    ) -> tuple[int, ...]:
+        """Nodes hour by hour: each hour's pods (a zone's share of each service's replicas,
+        rounded up) packed on the pool's type; hours with the same pods are packed once."""
+        if not all(s.hourly_replicas for s in members):
+            return ()
+        key = (
+            tuple(
+                (s.name, s.cpu_request_m, s.memory_request_mib, s.hourly_replicas) for s in members
+            ),
+            z,
+            shape,
+            peak,
+        )
+        found = self.hourly.get(key)
+        if found is None:
+            found = self.hourly[key] = self._pack_hours(members, z, shape, peak)
+        return found
+
+    def _pack_hours(
+        self, members: Sequence[ServicePlan], z: int, shape: NodeShape, peak: int
+    ) -> tuple[int, ...]:
+        out = []
+        for hour in range(len(members[0].hourly_replicas)):
+            pods = tuple(
+                PodGroup(
+                    s.name,
+                    s.cpu_request_m or 0,
+                    s.memory_request_mib or 0,
+                    -(-s.hourly_replicas[hour] // z),
+                )
+                for s in members
+            )
+            memo = self.packings.get(pods)
+            if memo is None:
+                memo = self.packings[pods] = _Packings(pods)
+            per_zone = memo.pack(shape)
+            out.append(peak if per_zone is None else min(peak, per_zone * z))
+        return tuple(out)
 
 
 __all__ = ["NodePoolPlan", "PoolCandidate", "PoolPlanner", "node_shapes", "shares"]

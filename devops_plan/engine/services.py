@@ -18,6 +18,7 @@ from ..design import (
     Service,
     StatelessService,
 )
+from ..design.vocabulary import did_you_mean
 from ..errors import CatalogError, PlanningError
 from ..frozen import Frozen
 from .context import Context
@@ -53,6 +54,10 @@ class ServicePlan(Frozen):
     pool: str | None = None
     sizing: ReplicaSizing | None = None
     on_demand_floor: int = 0  # on spot: replicas kept on demand (formulas.on_demand_floor)
+    # Autoscaling (engine/autoscale.py): the floor, and the replicas in each hour of the
+    # service's load profile (empty for services that do not scale).
+    min_replicas: int | None = None
+    hourly_replicas: tuple[int, ...] = ()
 
 
 def size_services(ctx: Context, sizer: ReplicaSizer) -> tuple[list[ServicePlan], list[str]]:
@@ -180,9 +185,19 @@ def purchase_parts(s: ServicePlan) -> list[ServicePlan]:
     above it as two parts; otherwise the service itself."""
     if not s.on_demand_floor:
         return [s]
-    floor = s.model_copy(update={"purchase": Purchase.on_demand, "replicas": s.on_demand_floor})
+    # Hour by hour, as many replicas as run up to the floor are on demand, the rest spot.
+    low = tuple(min(s.on_demand_floor, r) for r in s.hourly_replicas)
+    high = tuple(r - f for r, f in zip(s.hourly_replicas, low, strict=True))
+    floor = s.model_copy(
+        update={
+            "purchase": Purchase.on_demand,
+            "replicas": s.on_demand_floor,
+            "hourly_replicas": low,
+        }
+    )
     rest = s.replicas - s.on_demand_floor
-    return [floor] + ([s.model_copy(update={"replicas": rest})] if rest else [])
+    spot = s.model_copy(update={"replicas": rest, "hourly_replicas": high})
+    return [floor] + ([spot] if rest else [])
 
 
 def allowed_type(price: Price, allow: tuple[str, ...] | None, min_vcpu: float = 0) -> bool:
@@ -248,7 +263,7 @@ def _check_engine(ctx: Context, name: str, category: str, engine: str) -> None:
     if engine not in engines:
         raise PlanningError(
             f"service {name!r}: engine {engine!r} is not in the {ctx.cloud} catalog "
-            f"(it has: {', '.join(engines) or 'none'})"
+            f"(it has: {', '.join(engines) or 'none'}){did_you_mean(engine, engines)}"
         )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..catalog import Catalog, load_catalog
+from ..catalog import Catalog, catalog_path, load_catalog
 from ..design import Design, Kind
 from ..engine.planner import Planner
 from ..engine.recovery import Recovery
@@ -20,21 +20,19 @@ from .tables import TableBuilder, Tables
 
 
 def _grid(t: Tables) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Cents, availability, meets-availability and plannable over the whole grid, flattened.
+    """Cents, availability, meets-availability and plannable over the whole grid, flattened:
+    the node-pool group, the rest of the stateless services' group and the data group.
 
     Grid axes: zones, strategy, purchase, data purchase, family, db, cache, load.
     """
     pool = np.transpose(t.pool, (0, 4, 3, 2, 1))[:, :, :, None, :, None, None, :]
     compute = np.transpose(t.compute, (0, 3, 2, 1))[:, :, :, None, None, None, None, :]
-    network = np.transpose(t.network, (0, 2, 1))[:, :, None, None, None, None, None, :]
     data = np.transpose(t.data, (0, 4, 3, 1, 2))[:, :, None, :, None, :, :, None]
     avail = np.transpose(t.availability, (0, 4, 2, 3, 1))[:, :, None, None, None, :, :, :]
     meets = np.transpose(t.meets_availability, (0, 4, 2, 3, 1))[:, :, None, None, None, :, :, :]
     topo = t.topology[:, :, None, None, None, None, None, None]
-    cents = pool + compute + network + data
-    plannable = (
-        (pool >= 0) & (compute >= 0) & (network >= 0) & (data >= 0) & topo & ~np.isnan(avail)
-    )
+    cents = pool + compute + data
+    plannable = (pool >= 0) & (compute >= 0) & (data >= 0) & topo & ~np.isnan(avail)
     shape = np.broadcast_shapes(cents.shape, avail.shape, plannable.shape)
     return (
         np.broadcast_to(cents, shape).ravel(),
@@ -137,7 +135,8 @@ def explore(
     too few zones) are left out and counted in `df.attrs["unplannable"]` with their reasons.
     `monthly_cost_cents` is exact; `monthly_cost` is the same in currency units, for charts.
     """
-    catalog = catalog or load_catalog(design.cloud.value)
+    cloud = design.cloud.value
+    catalog = catalog or load_catalog(cloud, catalog_path(cloud))
     space = space or design_space(design, catalog=catalog)
     check_space(design, space)
     builder = TableBuilder(design, space, catalog)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,104 +14,132 @@ import numpy as np
 
 from ..catalog import Catalog
 from ..design import Design, Kind
+from ..engine.autoscale import size_and_schedule
 from ..engine.availability import assess, user_path
 from ..engine.context import Context, PlanOptions, make_context
-from ..engine.cost import CostComponent, price_components
-from ..engine.footprint import dr_components, region_components
+from ..engine.core import primary_components
+from ..engine.cost import CostComponent, PriceMemo, price_components
+from ..engine.footprint import Part, dr_components, traffic_share
 from ..engine.planner import Planner
 from ..engine.pools import NodePoolPlan
 from ..engine.recovery import Recovery, recoveries
-from ..engine.services import ServicePlan, size_services
-from ..engine.surge import deploying_regions, surge_components, surges
+from ..engine.services import ServicePlan
 from ..engine.variants import serving_regions
 from ..errors import DevopsPlanError
 from .space import SINGLE, Candidate, Space, candidate_design
 
-Keep = Callable[[CostComponent], bool]
-
-
-def _network(c: CostComponent) -> bool:
-    # Inter-zone traffic is one line item summed over every service with a load, so it is
-    # priced from all services together, in a group of its own.
-    return c.resource == "network"
-
-
-def _not_network(c: CostComponent) -> bool:
-    return c.resource != "network"
-
-
-def _everything(c: CostComponent) -> bool:
-    return True
+DATA = (Kind.database, Kind.cache)  # their own group: Multi-AZ and the data purchase option
 
 
 class Pricer:
-    """The planner's pricing, remembered per component: the same standby control plane or
-    idle load balancer recurs in every combination, and a component's price never changes
-    within one catalog."""
+    """The planner's pricing over the sweep: the same untiered component prices the same way
+    in every combination (remembered per component, as the planner does); tiered ones are
+    walked in the planner's order, so each group's cents are the planner's."""
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        self.memo: dict[CostComponent, int] = {}
-        self.pools: dict[tuple[Any, ...], list[int]] = {}
+        self.prices: PriceMemo = {}
+        self.groups: dict[tuple[Any, ...], list[int]] = {}
+        self.declared: dict[tuple[Any, ...], tuple[str, list[list[CostComponent]]]] = {}
 
     def pool_group(
         self,
         ctx: Context,
+        services: Sequence[ServicePlan],
         pools: Sequence[NodePoolPlan],
         strategies: Sequence[str],
-        services: Sequence[ServicePlan],
     ) -> list[int]:
-        """The node-pool group with its deploy surge; a family that resolves to the same pools
-        as the design's own node types (or another purchase option's) is priced once."""
-        sizes = tuple((s.name, s.replicas, s.cpu_request_m, s.memory_request_mib) for s in services)
-        key = (ctx.zones, ctx.primary, ctx.dr_region, tuple(pools), tuple(strategies), sizes)
-        found = self.pools.get(key)
-        if found is None:
-            group = self.group(ctx, [], pools, _everything, strategies)
-            surge = surges(ctx, services, pools)
-            found = self.pools[key] = [
-                cents
-                + self.cents(
-                    [c for r in deploying_regions(ctx, s) for c in surge_components(ctx, r, surge)]
-                )
-                for cents, s in zip(group, strategies, strict=True)
-            ]
+        """The node-pool group; a family that resolves to the same pools as the design's own
+        node types (or another purchase option's) is priced once, and pools that differ only
+        in how they are bought are declared once and priced under each option."""
+        where = (ctx.zones, ctx.primary, ctx.dr_region, tuple(strategies))
+        key = (*where, tuple(pools), tuple(services))
+        found = self.groups.get(key)
+        if found is not None:
+            return found
+        # The pool components depend on the purchase option only through the pools' own.
+        shape = (*where, tuple(_unbought(p) for p in pools), tuple(_unbought(s) for s in services))
+        bought = pools[0].purchase if pools else ""
+        declared = self.declared.get(shape)
+        if declared is None:
+            declared = self.declared[shape] = (
+                bought,
+                self._declare(ctx, services, pools, strategies),
+            )
+        first, parts = declared
+        if first != bought:
+            parts = [[_rebought(c, first, bought) for c in part] for part in parts]
+        found = self.groups[key] = self._sum(ctx, strategies, parts)
         return found
 
+    def _declare(
+        self,
+        ctx: Context,
+        services: Sequence[ServicePlan],
+        pools: Sequence[NodePoolPlan],
+        strategies: Sequence[str],
+    ) -> list[list[CostComponent]]:
+        """The pool part of the primary region for each traffic share, then of each DR
+        strategy's region, in the order `_sum` reads them."""
+        primary: dict[float, list[CostComponent]] = {}
+        for s in strategies:
+            share = traffic_share(ctx, s)
+            if share not in primary:
+                primary[share] = primary_components(ctx, s, services, pools, part="pools")
+        return list(primary.values()) + [
+            dr_components(ctx, s, services, pools, part="pools") for s in strategies
+        ]
+
+    def _sum(
+        self, ctx: Context, strategies: Sequence[str], parts: list[list[CostComponent]]
+    ) -> list[int]:
+        shares = list(dict.fromkeys(traffic_share(ctx, s) for s in strategies))
+        primary = [self.cents(part) for part in parts[: len(shares)]]
+        drs = parts[len(shares) :]
+        return [
+            primary[shares.index(traffic_share(ctx, s))] + self.cents(drs[i])
+            for i, s in enumerate(strategies)
+        ]
+
     def cents(self, components: Sequence[CostComponent]) -> int:
-        total = 0
-        todo = []
-        for c in components:
-            known = self.memo.get(c)
-            if known is None:
-                todo.append(c)
-            else:
-                total += known
-        if todo:
-            # Raises PriceNotFound for a missing price, as the planner does; so every
-            # component gets exactly one line item, in order.
-            items, _ = price_components(todo, self.catalog)
-            for c, item in zip(todo, items, strict=True):
-                # Line items are rounded to the cent, so this is a whole number.
-                self.memo[c] = int(item.monthly_cost * 100)
-                total += self.memo[c]
-        return total
+        # Raises PriceNotFound for a missing price, as the planner does.
+        items, _ = price_components(components, self.catalog, memo=self.prices)
+        # Line items are rounded to the cent, so each is a whole number of cents.
+        return sum(int(i.monthly_cost * 100) for i in items)
 
     def group(
         self,
         ctx: Context,
         services: Sequence[ServicePlan],
         pools: Sequence[NodePoolPlan],
-        keep: Keep,
+        part: Part,
         strategies: Sequence[str],
     ) -> list[int]:
-        """Monthly cents of one group of resources: the primary region plus each strategy."""
-        primary = [c for c in region_components(ctx, ctx.primary, services, pools) if keep(c)]
-        base = self.cents(primary)
-        return [
-            base + self.cents([c for c in dr_components(ctx, s, services, pools) if keep(c)])
-            for s in strategies
-        ]
+        """Monthly cents of one group of resources (one `part` of what the regions run):
+        the primary region (with the share of the traffic each strategy leaves it) plus
+        each strategy's DR region."""
+        by_share: dict[float, int] = {}
+        out = []
+        for s in strategies:
+            share = traffic_share(ctx, s)
+            if share not in by_share:
+                by_share[share] = self.cents(primary_components(ctx, s, services, pools, part=part))
+            dr = dr_components(ctx, s, services, pools, part=part)
+            out.append(by_share[share] + self.cents(dr))
+        return out
+
+
+def _unbought(x: NodePoolPlan | ServicePlan) -> Any:
+    """A pool or service as the pool components see it: everything but its purchase option."""
+    if isinstance(x, NodePoolPlan):
+        return dataclasses.replace(x, purchase="", candidates=())
+    return x.model_copy(update={"purchase": ""})
+
+
+def _rebought(c: CostComponent, declared: str, purchase: str) -> CostComponent:
+    """A pool component declared under one purchase option, bought under another (only the
+    pools' own components carry the option; the rest are on demand)."""
+    return c._replace(purchase=purchase) if c.purchase == declared else c
 
 
 @dataclass
@@ -120,7 +148,6 @@ class Tables:
 
     pool: np.ndarray  # [zones, load, family, purchase, strategy]
     compute: np.ndarray  # [zones, load, purchase, strategy]
-    network: np.ndarray  # [zones, load, strategy]
     data: np.ndarray  # [zones, db, cache, data purchase, strategy]
     availability: np.ndarray  # percent [zones, load, db, cache, strategy]
     meets_availability: np.ndarray  # bool, same shape
@@ -140,13 +167,13 @@ class TableBuilder:
         self.recoveries: dict[str, Recovery] = {}
         self.pricer = Pricer(catalog)
         self.planner = Planner(catalog)  # its sizing and packing memos serve every group
+        self.schedules = self.planner.memo.schedules
         self.strategies = space.dr_strategy
         self.first = Candidate(*(axis[0] for axis in space.axes()))
         nz, ns, np_, nq, nf, nd, nc, nl = space.shape
         self.t = Tables(
             pool=np.full((nz, nl, nf, np_, ns), -1, dtype=np.int64),
             compute=np.full((nz, nl, np_, ns), -1, dtype=np.int64),
-            network=np.full((nz, nl, ns), -1, dtype=np.int64),
             data=np.full((nz, nd, nc, nq, ns), -1, dtype=np.int64),
             availability=np.full((nz, nl, nd, nc, ns), np.nan),
             meets_availability=np.zeros((nz, nl, nd, nc, ns), dtype=bool),
@@ -172,7 +199,7 @@ class TableBuilder:
         for other in others:
             try:
                 base, ctx = self.context(**fixed, **other)
-                services, _ = size_services(ctx, self.planner.memo.sizer)
+                services, _ = size_and_schedule(ctx, self.planner.memo.sizer, self.schedules)
                 return base, ctx, services
             except DevopsPlanError as exc:
                 first_error = first_error or exc
@@ -199,7 +226,7 @@ class TableBuilder:
                 self.note(exc)
 
     def compute(self, zi: int, li: int, z: int, m: float) -> list[ServicePlan] | None:
-        """Node pools per family and purchase, other compute per purchase, network once."""
+        """Node pools per family and purchase; the rest of the stateless services per purchase."""
         sized: list[ServicePlan] | None = None
         stores = [
             {"db_multi_az": db, "cache_multi_az": cache, "data_purchase": q}
@@ -212,15 +239,11 @@ class TableBuilder:
                 fixed = {"zones": z, "dr_strategy": SINGLE, "purchase": p, "load_multiplier": m}
                 base, ctx, services = self.sized(fixed, stores)
                 self.recoveries = self.recoveries or recoveries(ctx, services)
-                stateless = [x for x in services if x.kind == Kind.stateless]
+                users = [x for x in services if x.kind not in DATA]
                 self.t.compute[zi, li, pi] = self.pricer.group(
-                    ctx, stateless, [], _not_network, self.strategies
+                    ctx, users, [], "services", self.strategies
                 )
-                if sized is None:
-                    self.t.network[zi, li] = self.pricer.group(
-                        ctx, services, [], _network, self.strategies
-                    )
-                    sized = services
+                sized = sized or services
             except DevopsPlanError as exc:
                 self.note(exc)
                 continue
@@ -229,12 +252,14 @@ class TableBuilder:
                 if family is not None:
                     defaults = base.defaults.model_copy(update={"node_types": (family,)})
                     fctx = dataclasses.replace(
-                        ctx, design=base.model_copy(update={"defaults": defaults})
+                        ctx,
+                        design=base.model_copy(update={"defaults": defaults}),
+                        known_flows=ctx.flows,  # the node types change, not the traffic
                     )
                 try:
                     pools = self.planner.memo.pools.plan_pools(fctx, services)
                     self.t.pool[zi, li, fi, pi] = self.pricer.pool_group(
-                        fctx, pools, self.strategies, services
+                        fctx, users, pools, self.strategies
                     )
                 except DevopsPlanError as exc:
                     self.note(exc)
@@ -259,9 +284,9 @@ class TableBuilder:
                     "cache_multi_az": cache,
                 }
                 _, ctx, services = self.sized(fixed, compute)
-                stores = [x for x in services if x.kind != Kind.stateless]
+                stores = [x for x in services if x.kind in DATA]
                 self.t.data[zi, di, ci, qi] = self.pricer.group(
-                    ctx, stores, [], _not_network, self.strategies
+                    ctx, stores, [], "all", self.strategies
                 )
             except DevopsPlanError as exc:
                 self.note(exc)
@@ -284,7 +309,7 @@ class TableBuilder:
             if loaded is None:
                 continue
             by_name = {x.name: x for x in plans}
-            by_name.update({x.name: x for x in loaded if x.kind == Kind.stateless})
+            by_name.update({x.name: x for x in loaded if x.kind not in DATA})
             services = [by_name[s.name] for s in self.design.services]
             reports = {
                 n: assess(user_path(ctx, services, n), target, n) for n in sorted(set(serving))

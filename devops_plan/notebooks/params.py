@@ -22,7 +22,7 @@ _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
 # The inputs the planner itself checks; a mistake there is exit 2 before any kernel starts.
-PLAN_PARAMETERS = ("cloud", "region", "purchase")
+PLAN_PARAMETERS = ("cloud", "region", "purchase", "catalog")
 # Parameters that name input files (comma-separated lists allowed); an empty value means none.
 INPUT_FILE_PARAMETERS = ("billing", "utilization")
 
@@ -163,18 +163,22 @@ def preflight(info: NotebookInfo, params: dict[str, Any]) -> None:
             cloud=_text(info, params, "cloud"),
             region=_text(info, params, "region"),
             purchase=_text(info, params, "purchase"),
-            catalog_dir=Path(params["catalog"]) if catalog is not None else None,
+            catalog_dir=resolve_path(catalog) if catalog else None,
         )
 
 
 def check_input_files(info: NotebookInfo, params: Mapping[str, Any]) -> None:
-    """Every file named by an input-file parameter (given or default) exists."""
+    """Every file named by an input-file parameter (given or default) exists (a folder of
+    billing exports is read as the files under it)."""
     for name in INPUT_FILE_PARAMETERS:
         if info.parameter(name) is None:
             continue
         for item in str(_value(info, params, name) or "").split(","):
             item = item.strip()
-            if item and not resolve_path(item).is_file():
+            found = resolve_path(item) if item else None
+            if found is not None and not (
+                found.is_file() or (name == "billing" and found.is_dir())
+            ):
                 raise NotebookInputError(
                     f"notebook {info.name}: {name} file {item} not found "
                     f"(looked for {resolve_path(item)})"

@@ -1,7 +1,11 @@
-"""Kubernetes manifests from the plan: for each stateless service on Kubernetes a Deployment
-with the planned replicas, requests and limits and zone spread, a PodDisruptionBudget that
-keeps the capacity of a zone loss, and a HorizontalPodAutoscaler bounded by the sizing; each
-rolled out by its deploy strategy (k8s_strategy.py).
+"""Kubernetes manifests from the plan: a namespace enforcing the Pod Security "restricted"
+profile; for each stateless service on Kubernetes a Deployment (planned replicas, requests and
+limits, zone spread, probes, credentials from Secrets, a restricted security context, rolling
+updates that take down at most the pods of one zone), a Service, a NetworkPolicy letting in
+only its callers, a PodDisruptionBudget that
+keeps the capacity of a zone loss and a HorizontalPodAutoscaler bounded by the sizing; an
+Ingress for each entrypoint; each rolled out by its deploy strategy (k8s_strategy.py). The pod
+itself is `k8s_pod`.
 
 Pure: `artefacts(plan, design, settings)` returns {path under the docs folder: YAML text};
 `devops-plan export` writes them. The image registry and tag, the namespace and extra labels
@@ -19,16 +23,20 @@ from ruamel.yaml import YAML
 
 from ..config.models import ExportSettings, KubernetesSettings
 from ..design import Design
+from ..engine.autoscale import hpa_target_percent
 from ..plan import Plan, ServiceOut
+from .k8s_pod import PORT_NAME, container, pod_security
 from .k8s_strategy import with_strategy
 
 __all__ = [
     "FOLDER",
+    "SERVICE_PORT",
     "Settings",
     "artefacts",
     "hpa_bounds",
     "manifests",
     "pdb_min_available",
+    "rolling_update",
     "settings_from",
 ]
 
@@ -43,6 +51,10 @@ POOL_LABEL = {
 }
 ZONE_KEY = "topology.kubernetes.io/zone"
 HOST_KEY = "kubernetes.io/hostname"
+SERVICE_PORT = 80  # what callers reach inside the cluster; the container's port is the design's
+
+
+PLACEHOLDER_IMAGE = "registry.example.com/{design}/{service}:CHANGE-ME"
 
 
 def settings_from(export: ExportSettings) -> KubernetesSettings:
@@ -50,10 +62,35 @@ def settings_from(export: ExportSettings) -> KubernetesSettings:
     return export.kubernetes
 
 
+def _placeholder(settings: Settings) -> bool:
+    """Whether the settings still give the placeholder image (nobody said where images live)."""
+    return settings.image_ref("{design}", "{service}") == PLACEHOLDER_IMAGE
+
+
+def _with_design(settings: Settings, design: Design) -> Settings:
+    """The design's `kubernetes:` block fills what the settings leave at their defaults (the
+    export's settings already hold it where it wins: `config.load.export_settings`)."""
+    k = design.kubernetes
+    image = k.image if k.image and _placeholder(settings) else settings.image
+    return settings.model_copy(
+        update={"image": image, "namespace": settings.namespace or k.namespace}
+    )
+
+
 def _labels(plan: Plan, service: str) -> dict[str, str]:
     return {
         "app.kubernetes.io/name": service,
         "app.kubernetes.io/part-of": plan.design,
+    }
+
+
+def _cost_labels(plan: Plan, service: str) -> dict[str, str]:
+    """The cost-allocation labels `devops-plan reconcile` maps a bill by (docs/reconcile.md):
+    the pods run on the node pool the plan prices. Not in selectors, which cannot change."""
+    return {
+        "devops-plan/design": plan.design,
+        "devops-plan/service": service,
+        "devops-plan/component": "node-pool",
     }
 
 
@@ -79,25 +116,35 @@ def pdb_min_available(zones: int) -> str | None:
 
 
 def hpa_bounds(s: ServiceOut) -> tuple[int, int, int]:
-    """(minReplicas, maxReplicas, target CPU %) from the sizing.
+    """(minReplicas, maxReplicas, target CPU %): the plan's own autoscaling numbers
+    (engine/autoscale.py), so the HPA scales the way the cost model priced it.
 
-    max: the planned replicas, which the node pools are sized to hold. min: the floor the
-    sizing never goes below (one per zone, two from 99.9%), rounded up to whole zones.
+    max: the planned replicas, which the node pools are sized to hold. min: the autoscaling
+    floor (`scaling.min_replicas`, else one per zone and two from 99.9%, in whole zones).
     target: the CPU utilisation of the planned replicas at the forecast peak, so the
-    autoscaler reaches the planned count exactly when the peak arrives (and so keeps the
-    zone-loss and latency headroom the plan chose, which a plain 60% target would not).
+    autoscaler reaches the planned count exactly when the peak arrives.
     """
-    z = max(1, s.zones)
     sizing = s.sizing
     if sizing is None:
         return s.replicas, s.replicas, 60
-    floor = math.ceil(sizing.n_minimum / z) * z
-    low = min(floor, s.replicas)
-    utilisation = 100 * sizing.offered_load_vcpu / (sizing.vcpu_per_replica * s.replicas)
-    return low, s.replicas, max(1, min(100, math.floor(utilisation)))
+    low = s.min_replicas if s.min_replicas is not None else s.replicas
+    return low, s.replicas, hpa_target_percent(sizing, s.replicas)
 
 
-def _deployment(plan: Plan, s: ServiceOut, settings: Settings, namespace: str) -> dict[str, Any]:
+def rolling_update(s: ServiceOut) -> dict[str, Any]:
+    """Rolling-update bounds from the zone-loss headroom: the sizing proved that the pods of
+    all zones but one carry the peak, so a rollout may take down one zone's worth of pods at
+    a time and needs no extra nodes (maxSurge 0). One zone has no such headroom: one new
+    pod at a time, none taken down first."""
+    if s.zones < 2 or s.replicas < 2:
+        return {"maxUnavailable": 0, "maxSurge": 1}
+    keep = math.ceil(s.replicas * (s.zones - 1) / s.zones)
+    return {"maxUnavailable": max(1, s.replicas - keep), "maxSurge": 0}
+
+
+def _deployment(
+    plan: Plan, design: Design, s: ServiceOut, settings: Settings, namespace: str
+) -> dict[str, Any]:
     labels = _labels(plan, s.name)
     selector = {"matchLabels": dict(labels)}
     return {
@@ -106,38 +153,102 @@ def _deployment(plan: Plan, s: ServiceOut, settings: Settings, namespace: str) -
         "metadata": {
             "name": s.name,
             "namespace": namespace,
-            "labels": dict(labels),
-            "annotations": {"devops-plan/replicas": _replica_note(s)},
+            "labels": {**labels, **_cost_labels(plan, s.name)},
+            "annotations": {
+                "devops-plan/replicas": _replica_note(s),
+                "devops-plan/rolling-update": (
+                    "at most one zone's pods down at a time (the other zones carry the peak)"
+                    if s.zones >= 2
+                    else "one zone: a new pod first, none down"
+                ),
+            },
         },
         "spec": {
             "replicas": s.replicas,
             "selector": selector,
+            "strategy": {"type": "RollingUpdate", "rollingUpdate": rolling_update(s)},
             "template": {
-                "metadata": {"labels": {**settings.labels, **labels}},
-                "spec": _pod_spec(plan, s, settings, selector),
+                "metadata": {"labels": {**settings.labels, **labels, **_cost_labels(plan, s.name)}},
+                "spec": _pod_spec(plan, design, s, settings, selector),
             },
         },
     }
 
 
 def _pod_spec(
-    plan: Plan, s: ServiceOut, settings: Settings, selector: dict[str, Any]
+    plan: Plan, design: Design, s: ServiceOut, settings: Settings, selector: dict[str, Any]
 ) -> dict[str, Any]:
     """On the service's node pool, spread over zones and hosts, one container with its
-    requests and limits."""
+    requests and limits, probes and credentials, restricted."""
     pod_spec: dict[str, Any] = {}
     pool = next((p for p in plan.node_pools if s.name in p.services), None)
     if pool is not None:
         pod_spec["nodeSelector"] = {POOL_LABEL.get(plan.cloud, "devops-plan/pool"): pool.name}
     pod_spec["topologySpreadConstraints"] = _spread(s, selector)
-    pod_spec["containers"] = [
-        {
-            "name": s.name,
-            "image": settings.image(plan.design, s.name),
-            "resources": _resources(s),
-        }
-    ]
+    image = settings.image_ref(plan.design, s.name)
+    pod_spec["containers"] = [container(s, design, image, _resources(s))]
+    pod_spec.update(pod_security())
     return pod_spec
+
+
+def _service(plan: Plan, s: ServiceOut, namespace: str) -> dict[str, Any]:
+    """A ClusterIP Service in front of the pods: port 80 to the container's port."""
+    labels = _labels(plan, s.name)
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": s.name, "namespace": namespace, "labels": dict(labels)},
+        "spec": {
+            "type": "ClusterIP",
+            "selector": dict(labels),
+            "ports": [
+                {
+                    "name": PORT_NAME,
+                    "port": SERVICE_PORT,
+                    "targetPort": PORT_NAME,
+                    "protocol": "TCP",
+                }
+            ],
+        },
+    }
+
+
+def _network_policy(plan: Plan, s: ServiceOut, namespace: str) -> dict[str, Any]:
+    """Who may open connections to the pods: the services that depend on this one (from the
+    plan), and anyone for an entrypoint (the ingress controller runs elsewhere); only on the
+    service's port."""
+    callers = sorted(x.name for x in plan.services if s.name in x.depends_on)
+    port = [{"port": PORT_NAME, "protocol": "TCP"}]
+    allow: dict[str, Any] = {"ports": port}
+    if not s.entrypoint:
+        allow["from"] = [
+            {"podSelector": {"matchLabels": {"app.kubernetes.io/name": name}}} for name in callers
+        ]
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": {"name": s.name, "namespace": namespace, "labels": _labels(plan, s.name)},
+        "spec": {
+            "podSelector": {"matchLabels": _labels(plan, s.name)},
+            "policyTypes": ["Ingress"],
+            "ingress": [allow] if s.entrypoint or callers else [],
+        },
+    }
+
+
+def _ingress(plan: Plan, s: ServiceOut, settings: Settings, namespace: str) -> dict[str, Any]:
+    """The way in for an entrypoint: every path to its Service."""
+    spec: dict[str, Any] = {}
+    if settings.ingress_class:
+        spec["ingressClassName"] = settings.ingress_class
+    backend = {"service": {"name": s.name, "port": {"number": SERVICE_PORT}}}
+    spec["rules"] = [{"http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": backend}]}}]
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": {"name": s.name, "namespace": namespace, "labels": _labels(plan, s.name)},
+        "spec": spec,
+    }
 
 
 def _spread(s: ServiceOut, selector: dict[str, Any]) -> list[dict[str, Any]]:
@@ -237,6 +348,7 @@ def manifests(
     plan: Plan, design: Design, settings: Settings = Settings()
 ) -> dict[str, list[dict[str, Any]]]:
     """{file name: Kubernetes objects}: a namespace, then one file per Kubernetes service."""
+    settings = _with_design(settings, design)
     namespace = settings.namespace or plan.design
     out: dict[str, list[dict[str, Any]]] = {
         "namespace.yaml": [
@@ -245,7 +357,12 @@ def manifests(
                 "kind": "Namespace",
                 "metadata": {
                     "name": namespace,
-                    "labels": {"app.kubernetes.io/part-of": plan.design},
+                    "labels": {
+                        "app.kubernetes.io/part-of": plan.design,
+                        # Pod Security admission rejects any pod that is not "restricted".
+                        "pod-security.kubernetes.io/enforce": "restricted",
+                        "pod-security.kubernetes.io/enforce-version": "latest",
+                    },
                 },
             }
         ]
@@ -253,19 +370,21 @@ def manifests(
     for s in plan.services:
         if s.kind != "stateless" or s.platform != "kubernetes":
             continue
-        out[f"{s.name}.yaml"] = with_strategy(
-            [
-                _deployment(plan, s, settings, namespace),
-                _pdb(plan, s, namespace),
-                _hpa(plan, s, namespace),
-            ],
-            s,
-            design,
-        )
+        objects = [
+            _deployment(plan, design, s, settings, namespace),
+            _service(plan, s, namespace),
+            _network_policy(plan, s, namespace),
+            _pdb(plan, s, namespace),
+            _hpa(plan, s, namespace),
+        ]
+        if s.entrypoint:
+            objects.append(_ingress(plan, s, settings, namespace))
+        out[f"{s.name}.yaml"] = with_strategy(objects, s, design)
     if settings.labels:
-        # The configured labels on every object, never replacing those the selectors use.
-        for objects in out.values():
-            for obj in objects:
+        # The configured labels on every object, never replacing those the selectors, the
+        # Pod Security admission or cost allocation use.
+        for objs in out.values():
+            for obj in objs:
                 metadata = obj["metadata"]
                 metadata["labels"] = {**settings.labels, **metadata.get("labels", {})}
     return out
@@ -285,10 +404,14 @@ def _dump(objects: list[dict[str, Any]], header: str) -> str:
 def artefacts(plan: Plan, design: Design, settings: Settings = Settings()) -> dict[str, str]:
     """{"kubernetes/<design>/<file>.yaml": text} for `devops-plan export`."""
     regions = ", ".join(plan.topology.serving_regions)
+    todo = "Create"
+    if _placeholder(_with_design(settings, design)):
+        todo = "Replace the image (kubernetes.image in the design); create"
     header = (
         f"# Generated by devops-plan from the plan of {plan.design!r} ({plan.cloud}); apply in "
         f"each serving region: {regions}.\n"
-        "# Replace the image; edit freely (export keeps edited files).\n"
+        f"# {todo} each <dependency>-credentials Secret (key: url); edit freely (export\n"
+        "# keeps edited files).\n"
     )
     if not any(s.kind == "stateless" and s.platform == "kubernetes" for s in plan.services):
         return {}

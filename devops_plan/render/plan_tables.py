@@ -17,6 +17,7 @@ def headline(plan: Plan) -> str:
     return (
         f"{plan.design} on {plan.cloud} {', '.join(plan.regions)} "
         f"({plan.zones} zones, {plan.purchase}); prices as of {plan.catalog_as_of}"
+        + ("" if plan.catalog.source == "shipped" else f" from {plan.catalog.source}")
     )
 
 
@@ -106,6 +107,8 @@ def _cost(plan: Plan) -> TextTable:
         for k, v in sorted(cost.by_category.items(), key=lambda kv: -kv[1])
     ]
     rows.append(("total", format_money(cost.monthly_total, cur)))
+    if cost.peak_provisioned != cost.monthly_total:
+        rows.append(("at peak all month", format_money(cost.peak_provisioned, cur)))
     return TextTable.of("Monthly cost by category", ("category", "monthly"), rows, {"monthly"})
 
 

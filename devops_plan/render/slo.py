@@ -5,9 +5,11 @@ SLO window (the Google SRE workbook's table): page when both 1h and 5m burn fast
 burn faster than 3x, or both 3d and 6h faster than 1x.
 
 An availability SLO comes from `targets.availability`; a latency SLO (95% of requests within
-`targets.latency_p95_ms`) when the design sets it. Metric names, label selectors and the
-latency histogram's buckets are parameters (`SloSettings`, the `[slo]` section of
-devops-plan.toml). Pure and deterministic; checked with `promtool check rules`.
+`targets.latency_p95_ms`) when the design sets it, counted with the histogram bucket at or
+below the target among the configured buckets (`SloSettings.latency_buckets`, the `[slo]`
+section of devops-plan.toml; Prometheus' default buckets unless set); `warnings` says when the
+target is not a bucket boundary. Metric names and label selectors are parameters too. Pure and
+deterministic; checked with `promtool check rules`.
 """
 
 from __future__ import annotations
@@ -18,23 +20,25 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from ..config.models import ExportSettings, SloSettings
+from ..config.models import PROMETHEUS_BUCKETS_S, ExportSettings, SloSettings
 from ..design import Design
-from ..errors import ConfigError
 from ..plan import Plan
 
 __all__ = [
     "BURN_RATE_ALERTS",
+    "DEFAULT_BUCKETS_S",
     "FOLDER",
     "RUNBOOKS",
     "WINDOWS",
     "Settings",
     "alert_name",
     "artefacts",
+    "latency_bucket",
     "record_name",
     "render",
     "rule_groups",
     "settings_from",
+    "warnings",
 ]
 
 FOLDER = "prometheus"
@@ -50,6 +54,8 @@ BURN_RATE_ALERTS = (
     ("ticket", "3d", "6h", Decimal("1")),
 )
 SLO_WINDOW = "30d"
+# The Prometheus client libraries' default histogram buckets (seconds), as exact decimals.
+DEFAULT_BUCKETS_S = tuple(Decimal(str(b)) for b in PROMETHEUS_BUCKETS_S)
 LATENCY_OBJECTIVE = Decimal("95")  # a p95 target: 95% of requests within the threshold
 
 
@@ -58,22 +64,9 @@ def settings_from(export: ExportSettings) -> SloSettings:
     return export.slo
 
 
-def latency_bound(threshold_ms: float, buckets: tuple[float, ...]) -> tuple[Decimal, str]:
-    """The `le` bound (seconds) the latency SLO counts under, and how it relates to the
-    target: the target itself, or, when the histogram's buckets are configured, the largest
-    bucket at or below it (a stricter objective, never a looser one)."""
-    target = Decimal(str(threshold_ms)) / 1000
-    if not buckets:
-        return target, ""
-    below = [b for b in (Decimal(str(b)) for b in buckets) if b <= target]
-    if not below:
-        raise ConfigError(
-            f"slo.latency_buckets: no bucket at or below the {threshold_ms:g} ms latency target "
-            f"(smallest: {min(buckets):g} s); add one"
-        )
-    bound = max(below)
-    note = "" if bound == target else f" (the histogram's {_number(bound * 1000)} ms bucket)"
-    return bound, note
+def _buckets(settings: Settings) -> tuple[Decimal, ...]:
+    """The configured bucket bounds as exact decimals (0.25, not 0.2500000001)."""
+    return tuple(Decimal(str(b)) for b in settings.latency_buckets)
 
 
 def _camel(*parts: str) -> str:
@@ -113,13 +106,13 @@ def _slos(plan: Plan, design: Design, settings: Settings, service: str) -> list[
         }
     ]
     if design.targets.latency_p95_ms:
-        seconds, note = latency_bound(design.targets.latency_p95_ms, settings.latency_buckets)
-        le = f'le="{_number(seconds)}"'
+        seconds = Decimal(str(design.targets.latency_p95_ms)) / 1000
+        le = f'le="{_number(latency_bucket(seconds, _buckets(settings)))}"'
         slos.append(
             {
                 "slo": "latency",
                 "objective": LATENCY_OBJECTIVE,
-                "what": f"95% of requests within {design.targets.latency_p95_ms:g} ms{note}",
+                "what": f"95% of requests within {design.targets.latency_p95_ms:g} ms",
                 "ratio": lambda w: (
                     f"1 - (sum(rate({settings.latency_bucket_metric}{_matchers(base, le)}[{w}]))"
                     f" / sum(rate({settings.latency_count_metric}{_matchers(base)}[{w}])))"
@@ -127,6 +120,34 @@ def _slos(plan: Plan, design: Design, settings: Settings, service: str) -> list[
             }
         )
     return slos
+
+
+def latency_bucket(target_s: Decimal, buckets: tuple[Decimal, ...]) -> Decimal:
+    """The bucket a latency SLO counts "fast" requests with: the target itself when it is a
+    bucket boundary, else the largest bucket below it (stricter than the target), else the
+    smallest bucket (looser: no bucket is that fast)."""
+    below = [b for b in sorted(buckets) if b <= target_s]
+    return below[-1] if below else min(buckets)
+
+
+def warnings(plan: Plan, design: Design, settings: Settings = Settings()) -> list[str]:
+    """What a person should know about the rules: a latency target that is not a bucket
+    boundary of the histogram (the rules then count with another bucket)."""
+    ms = design.targets.latency_p95_ms
+    if not ms or not any(s.entrypoint for s in plan.services):
+        return []
+    target = Decimal(str(ms)) / 1000
+    bucket = latency_bucket(target, _buckets(settings))
+    if bucket == target:
+        return []
+    how = "stricter" if bucket < target else "looser"
+    buckets = ", ".join(_number(b) for b in sorted(_buckets(settings)))
+    return [
+        f"SLO rules: the latency target {ms:g} ms is not a bucket boundary of the latency "
+        f'histogram (buckets {buckets} s); the rules count requests within le="{_number(bucket)}", '
+        f"{how} than the target. Add a {_number(target)} s bucket to the services' "
+        f"{settings.latency_bucket_metric.removesuffix('_bucket')} histogram, or set the target on a bucket."
+    ]
 
 
 def record_name(window: str) -> str:
@@ -202,6 +223,8 @@ def render(plan: Plan, design: Design, settings: Settings = Settings()) -> str:
         f"# Generated by devops-plan from the plan of {plan.design!r}: SLO recording rules and\n"
         f"# multi-window, multi-burn-rate alerts ({SLO_WINDOW} window). Check: promtool check rules\n"
     )
+    for warning in warnings(plan, design, settings):
+        buf.write(f"# Warning: {warning}\n")
     yaml.dump({"groups": rule_groups(plan, design, settings)}, buf)
     return buf.getvalue()
 

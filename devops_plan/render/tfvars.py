@@ -60,6 +60,27 @@ def tfvars(plan: Plan, design: Design) -> dict[str, Any]:
         "services": _services(plan, by_kind.get("stateless", [])),
         **_data_services(by_kind),
         "regions": {name: _region(d) for name, d in plan.deployments.items()},
+        "cost_allocation_tags": cost_allocation_tags(plan),
+    }
+
+
+def cost_allocation_tags(plan: Plan) -> dict[str, dict[str, str]]:
+    """Per planned resource (the line items' resource ids: node-pool/default, db/orders-db,
+    nat-gateway, ...), the tags `devops-plan reconcile` maps a bill by (docs/reconcile.md);
+    a resource several services share lists them all. Built from the line items, so a new
+    component gets its tags without a change here."""
+    services: dict[str, list[str]] = {}
+    for li in plan.cost.line_items:
+        names = services.setdefault(li.resource, [])
+        if li.service not in names:
+            names.append(li.service)
+    return {
+        resource: {
+            "devops-plan/design": plan.design,
+            "devops-plan/service": ",".join(names),
+            "devops-plan/component": resource.split("/", 1)[0],
+        }
+        for resource, names in sorted(services.items())
     }
 
 
@@ -69,6 +90,10 @@ def _node_pools(plan: Plan) -> dict[str, Any]:
             "instance_type": p.instance_type,
             "node_count": p.nodes,
             "nodes_per_zone": p.nodes // max(1, p.zones),
+            # The cluster autoscaler's bounds: the fewest nodes any hour needs, and the peak.
+            "min_node_count": p.min_nodes,
+            "max_node_count": p.nodes,
+            "root_volume_gib": p.root_volume_gib,
             "zones": p.zones,
             "max_pods": p.max_pods,
             "purchase_option": p.purchase,
@@ -84,6 +109,7 @@ def _services(plan: Plan, stateless: list[ServiceOut]) -> dict[str, Any]:
         s.name: {
             "platform": s.platform,
             "replicas": s.replicas,
+            "min_replicas": s.min_replicas if s.min_replicas is not None else s.replicas,
             "cpu_request_m": s.cpu_request_m,
             "memory_request_mib": s.memory_request_mib,
             "memory_limit_mib": s.memory_limit_mib,

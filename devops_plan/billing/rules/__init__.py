@@ -24,10 +24,14 @@ from ..sources.utilization import Utilization
 from ..spend import Spend
 from .base import ZERO, Recommendation, ResourceRule, Rule, RuleContext, RuleSettings
 from .commitment import CommitmentRule, CommitmentSettings
+from .coverage import Coverage, Gap, commitment_coverage, coverage
+from .endpoints import EndpointRule, EndpointSettings
 from .idle import IdleRule, IdleSettings
+from .logs import LogRule, LogSettings
 from .modernization import ModernizationRule
 from .rightsizing import RightsizingRule, RightsizingSettings
 from .spot import SpotRule, SpotSettings
+from .storage_class import StorageClassRule, StorageClassSettings
 from .tag_hygiene import TagHygiene, TagHygieneRule, TagSettings, tag_hygiene
 from .waste import WasteRule, WasteSettings
 
@@ -43,6 +47,9 @@ RESOURCE_RULES: tuple[ResourceRule[Any], ...] = (
     ModernizationRule(),
     SpotRule(),
     WasteRule(),
+    EndpointRule(),
+    LogRule(),
+    StorageClassRule(),
 )
 # Every rule, in the report's order of kinds.
 RULES: tuple[Rule, ...] = (*RESOURCE_RULES, COMMITMENT, TAG_HYGIENE)
@@ -56,8 +63,12 @@ __all__ = [
     "RESOURCE_RULES",
     "RULES",
     "CommitmentSettings",
+    "Coverage",
+    "EndpointSettings",
     "Findings",
+    "Gap",
     "IdleSettings",
+    "LogSettings",
     "Recommendation",
     "ResourceRule",
     "RightsizingSettings",
@@ -65,6 +76,7 @@ __all__ = [
     "RuleContext",
     "RuleSettings",
     "SpotSettings",
+    "StorageClassSettings",
     "TagHygiene",
     "TagSettings",
     "WasteSettings",
@@ -81,6 +93,7 @@ class Findings:
     tag_hygiene: TagHygiene
     commitments: tuple[tuple[str, tuple[Commitment, ...]], ...]  # provider -> every option
     notes: tuple[str, ...]
+    coverage: tuple[Coverage, ...] = ()  # per kind: what could and could not be judged, why
 
 
 def rules_for(kind: str) -> tuple[ResourceRule[Any], ...]:
@@ -176,6 +189,11 @@ def recommend(
     commitments = COMMITMENT.recommend(ctx, settings, inventory, machine_savings)
     tags = TAG_HYGIENE.recommend(ctx, settings)
     notes = [*commitments.notes, *_coverage_notes(inventory, ctx, settings.min_days)]
+    planned = [provider for provider, _ in commitments.plans]
+    judged = (
+        *coverage(inventory, ctx, settings.min_days),
+        commitment_coverage(ctx, planned, commitments.notes),
+    )
     return Findings(
         recommendations=tuple(
             sorted([*counted, *commitments.recommendations, *tags.recommendations], key=_sort_key)
@@ -183,6 +201,7 @@ def recommend(
         tag_hygiene=tags.hygiene,
         commitments=commitments.plans,
         notes=tuple(notes),
+        coverage=tuple(sorted(judged, key=lambda c: _ORDER[c.kind])),
     )
 
 

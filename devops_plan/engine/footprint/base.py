@@ -1,13 +1,17 @@
 """What every declarer shares: building a cost component with quantities to six places, the
-warm-standby scaling rule, and monthly requests from peak load."""
+warm-standby scaling rule, average counts over a day, and the shares a region takes."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from decimal import Decimal
 
-from ..context import SECONDS_PER_MONTH, Context, dec
+from ..context import Context, dec
 from ..cost import CostComponent
+
+DAYS_PER_MONTH = Decimal(730) / 24  # a 730-hour month is 30.4167 days
+DAYS = 730 / 24  # the same, for quantities computed in floats
 
 
 def component(
@@ -23,6 +27,7 @@ def component(
     engine: str = "",
     deployment: str = "",
     category: str = "",
+    baseline: Decimal | float | int | None = None,
 ) -> CostComponent:
     """A cost component with its quantity to six places (the same digits on every run)."""
     return CostComponent(
@@ -37,6 +42,7 @@ def component(
         engine=engine,
         deployment=deployment,
         category=category,
+        baseline=None if baseline is None else dec(baseline),
     )
 
 
@@ -48,6 +54,12 @@ def scaled_count(count: int, fraction: float, zones: int) -> int:
     return max(zones, math.ceil(count * fraction / zones) * zones)
 
 
-def monthly_requests_million(ctx: Context, peak_rps: float) -> float:
-    """Requests a month, in millions, at the average load (peak x average-to-peak)."""
-    return peak_rps * ctx.traffic.average_to_peak * SECONDS_PER_MONTH / 1e6
+def mean(counts: Sequence[int]) -> Decimal:
+    """The average of hourly counts, exactly (to six places when the division does not end)."""
+    return dec(Decimal(sum(counts)) / len(counts)) if counts else Decimal(0)
+
+
+def monthly_requests_million(ctx: Context, name: str, share: float = 1.0) -> float:
+    """A stateless service's requests a month, in millions, over its load profile."""
+    load = ctx.flows.loads.get(name)
+    return 0.0 if load is None else load.monthly_requests * share / 1e6

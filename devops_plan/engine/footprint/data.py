@@ -1,9 +1,9 @@
-"""Data declarers: database instances and storage (primary, standby, read replicas), cache
-nodes, bucket storage and its internet egress, queue requests."""
+"""Data declarers: database instances and storage (primary, standby, read replicas) and cache
+nodes. Buckets, queues and backups are storage (storage.py)."""
 
 from __future__ import annotations
 
-from ...design import Kind, ObjectStorageService, QueueService
+from ...design import Kind
 from ..context import Context
 from ..cost import CostComponent
 from ..services import ServicePlan
@@ -106,41 +106,3 @@ def cache(
             category=category,
         )
     ]
-
-
-def bucket(
-    ctx: Context, s: ServicePlan, region: str, *, egress: bool = True, category: str = ""
-) -> list[CostComponent]:
-    """Stored GiB, and the design's egress to the internet where the bucket serves it."""
-    if s.kind != Kind.object_storage or not s.instance_class:
-        return []
-    resource = f"bucket/{s.name}"
-    out = [
-        component(
-            s.name, resource, "storage", s.instance_class, region, "on_demand",
-            s.storage_gib, "month", category=category,
-        )
-    ]  # fmt: skip
-    svc = ctx.service(s.name)
-    gib = svc.transfer.egress_gib_month if isinstance(svc, ObjectStorageService) else 0
-    if gib and egress:
-        out.append(
-            component(
-                s.name, resource, "egress to the internet", ctx.catalog.role("egress"),
-                region, "on_demand", gib, "month", category=category,
-            )
-        )  # fmt: skip
-    return out
-
-
-def queue(ctx: Context, s: ServicePlan, region: str, *, category: str = "") -> list[CostComponent]:
-    """Messages a month, priced per million requests."""
-    svc = ctx.service(s.name)
-    if not isinstance(svc, QueueService) or not svc.messages_million_month:
-        return []
-    return [
-        component(
-            s.name, f"queue/{s.name}", "requests", ctx.catalog.role("queue_requests"), region,
-            "on_demand", svc.messages_million_month, "month", category=category,
-        )
-    ]  # fmt: skip

@@ -1,7 +1,8 @@
 """What the DR region runs under each strategy. Each strategy keeps the cheaper ones' parts:
-backup copies; then live database replicas, a standby control plane and idle load balancers
-(pilot light); then compute at the warm fraction and one cache node (warm standby); or a
-full second serving region (active-active)."""
+backup copies; then live database replicas, a standby control plane, idle load balancers and
+the global routing that fails users over (pilot light); then compute at the warm fraction
+and one cache node (warm standby); or a full second serving region taking its share of the
+users' traffic (active-active)."""
 
 from __future__ import annotations
 
@@ -12,18 +13,33 @@ from ..context import Context
 from ..cost import CostComponent
 from ..pools import NodePoolPlan
 from ..services import ServicePlan
+from ..variants import serving_regions
 from . import data, network
 from .base import component
-from .region import region_components
+from .region import Part, on_kubernetes, region_components
+from .routing import global_routing
 
-Strategy = Callable[[Context, Sequence[ServicePlan], Sequence[NodePoolPlan]], list[CostComponent]]
+Strategy = Callable[..., list[CostComponent]]
+
+
+def traffic_share(ctx: Context, strategy: str) -> float:
+    """The share of the users' traffic each serving region takes under `strategy`."""
+    return 1 / serving_regions(strategy, len(ctx.regions))
 
 
 def dr_components(
-    ctx: Context, strategy: str, services: Sequence[ServicePlan], pools: Sequence[NodePoolPlan]
+    ctx: Context,
+    strategy: str,
+    services: Sequence[ServicePlan],
+    pools: Sequence[NodePoolPlan],
+    *,
+    autoscale: bool = True,
+    part: Part = "all",
 ) -> list[CostComponent]:
-    """What the DR region costs under `strategy`."""
-    return STRATEGIES[DRStrategy(strategy)](ctx, services, pools)
+    """What the DR region (and the routing between the regions) costs under `strategy` (or
+    one `part` of it, as region_components); with `autoscale` False a serving copy runs its
+    peak count all month."""
+    return STRATEGIES[DRStrategy(strategy)](ctx, services, pools, autoscale=autoscale, part=part)
 
 
 def daily_changes(ctx: Context, s: ServicePlan, prefix: str, what: str) -> CostComponent:
@@ -53,10 +69,17 @@ def _backup_copy(ctx: Context, s: ServicePlan) -> CostComponent:
 
 
 def backup_restore(
-    ctx: Context, services: Sequence[ServicePlan], pools: Sequence[NodePoolPlan]
+    ctx: Context,
+    services: Sequence[ServicePlan],
+    pools: Sequence[NodePoolPlan],
+    *,
+    autoscale: bool = True,
+    part: Part = "all",
 ) -> list[CostComponent]:
     """Cross-region copies of databases and buckets, restored after a disaster."""
     out: list[CostComponent] = []
+    if part == "pools":
+        return out
     for s in services:
         if s.kind in (Kind.database, Kind.object_storage):
             out.append(_backup_copy(ctx, s))
@@ -84,21 +107,53 @@ def _replicates_by_transfer(ctx: Context, s: ServicePlan) -> bool:
     return facts is None or facts.pricing == "instance"
 
 
-def pilot_light(
-    ctx: Context, services: Sequence[ServicePlan], pools: Sequence[NodePoolPlan]
+def _routing(
+    ctx: Context, services: Sequence[ServicePlan], strategy: DRStrategy
 ) -> list[CostComponent]:
-    """Backups, live database replicas, and the always-on core: control plane, idle LBs."""
-    out = backup_restore(ctx, services, pools) + _replicas(ctx, services)
+    """Global routing, declared with the entrypoints (the stateless group of components)."""
+    if not any(s.entrypoint and s.kind == Kind.stateless for s in services):
+        return []
+    # Routing must move users within the design's RTO: the cheapest option that fails over
+    # in time, else the fastest.
+    rto_s = int(ctx.design.targets.rto.total_seconds())
+    return global_routing(ctx, rto_s, serving_regions(strategy, len(ctx.regions)))
+
+
+def _standby_core(
+    ctx: Context, services: Sequence[ServicePlan], pools: Sequence[NodePoolPlan], part: Part
+) -> list[CostComponent]:
+    """The always-on core of a standby region: a control plane and idle load balancers."""
     region = ctx.dr_region
-    if pools:
+    out: list[CostComponent] = []
+    if part == "pools":
+        return out
+    if any(on_kubernetes(s) for s in services):
         out += network.control_plane(
             ctx, region, resource="dr-kubernetes", what="control plane (standby)", category="dr"
         )
     for s in services:
         out += network.load_balancer(
-            ctx, s, region, capacity=False, category="dr", prefix="dr-load-balancer",
+            ctx, s, region, share=0, category="dr", prefix="dr-load-balancer",
             what="load balancer hours (idle)",
         )  # fmt: skip
+    return out
+
+
+def pilot_light(
+    ctx: Context,
+    services: Sequence[ServicePlan],
+    pools: Sequence[NodePoolPlan],
+    *,
+    autoscale: bool = True,
+    part: Part = "all",
+) -> list[CostComponent]:
+    """Backups, live database replicas, the always-on core, and failover routing."""
+    out = backup_restore(ctx, services, pools, part=part)
+    if part != "pools":
+        out += _replicas(ctx, services)
+    out += _standby_core(ctx, services, pools, part)
+    if part != "pools":
+        out += _routing(ctx, services, DRStrategy.pilot_light)
     return out
 
 
@@ -111,7 +166,12 @@ def _warm_copy(c: CostComponent) -> bool:
 
 
 def warm_standby(
-    ctx: Context, services: Sequence[ServicePlan], pools: Sequence[NodePoolPlan]
+    ctx: Context,
+    services: Sequence[ServicePlan],
+    pools: Sequence[NodePoolPlan],
+    *,
+    autoscale: bool = True,
+    part: Part = "all",
 ) -> list[CostComponent]:
     """The pilot light plus compute at `dr.warm_fraction` and one node of each cache."""
     stateless = [s for s in services if s.kind == Kind.stateless]
@@ -121,27 +181,49 @@ def warm_standby(
         stateless,
         pools,
         compute_fraction=ctx.design.dr.warm_fraction,
-        lb_capacity=False,
+        traffic_share=0,
         category="dr",
+        part=part,
     )
-    out = pilot_light(ctx, services, pools) + [c for c in warm if _warm_copy(c)]
+    out = backup_restore(ctx, services, pools, part=part)
+    if part != "pools":
+        out += _replicas(ctx, services)
+    out += _standby_core(ctx, services, pools, part) + [c for c in warm if _warm_copy(c)]
+    if part == "pools":
+        return out
     for s in services:
         out += data.cache(
             ctx, s, ctx.dr_region, nodes=1, category="dr", prefix="dr-cache", note=" (warm)"
         )
-    return out
+    return out + _routing(ctx, services, DRStrategy.warm_standby)
 
 
 def active_active(
-    ctx: Context, services: Sequence[ServicePlan], pools: Sequence[NodePoolPlan]
+    ctx: Context,
+    services: Sequence[ServicePlan],
+    pools: Sequence[NodePoolPlan],
+    *,
+    autoscale: bool = True,
+    part: Part = "all",
 ) -> list[CostComponent]:
-    """Backups, and a full second serving region (its buckets replicate, not duplicate)."""
-    full = region_components(ctx, ctx.dr_region, services, pools, lb_capacity=False, category="dr")
+    """Backups, a full second serving region taking its share of the traffic (its buckets
+    replicate, not duplicate), and the routing that spreads users over the regions."""
+    share = traffic_share(ctx, DRStrategy.active_active)
+    full = region_components(
+        ctx, ctx.dr_region, services, pools, traffic_share=share, category="dr",
+        autoscale=autoscale, part=part,
+    )  # fmt: skip
     full = [c for c in full if not c.resource.startswith("bucket/")]
+    if part == "pools":
+        return full
     for s in services:
         if s.kind == Kind.database and _replicates_by_transfer(ctx, s):
             full.append(daily_changes(ctx, s, "dr-replication", "replication traffic"))
-    return backup_restore(ctx, services, pools) + full
+    return (
+        backup_restore(ctx, services, pools)
+        + full
+        + _routing(ctx, services, DRStrategy.active_active)
+    )
 
 
 STRATEGIES: dict[DRStrategy, Strategy] = {

@@ -1,25 +1,22 @@
 """Database engines priced by the work they do, not by an instance class: Aurora DSQL (DPUs),
 Spanner (nodes), Cosmos DB (request units a second). Their load comes from the services that
-call the database: each caller's request makes one query (docs/model.md, "Database engines")."""
+call the database: each call a query (docs/model.md, "Database engines")."""
 
 from __future__ import annotations
 
 import math
 
-from ...design import StatelessService
-from ..context import SECONDS_PER_MONTH, Context
+from ..context import Context
 from ..cost import CostComponent
 from ..services import ServicePlan
 from .base import component
 
 
 def database_load(ctx: Context, name: str) -> tuple[float, float]:
-    """Peak queries a second, and queries a month at the average load, from the callers."""
-    callers = [
-        s for s in ctx.design.services if isinstance(s, StatelessService) and name in s.depends_on
-    ]
-    peak = sum(s.load.peak_rps for s in callers)
-    return peak, peak * ctx.traffic.average_to_peak * SECONDS_PER_MONTH
+    """Peak queries a second, and queries a month over the callers' load profiles, from the
+    calls of the services that depend on the database (engine/flows.py)."""
+    calls = ctx.flows.calls_to(name)
+    return sum(c.peak_per_s for c in calls), sum(c.monthly_calls for c in calls)
 
 
 def _storage(

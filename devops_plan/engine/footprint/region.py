@@ -1,16 +1,37 @@
-"""Everything one serving region runs, declared in a fixed order (pools, then each service,
-then what the region shares), so line items always come out in the same order."""
+"""Everything one serving region runs, in two parts declared in a fixed order: what the number
+of nodes decides (nodes, their root volumes, GCP's NAT, image pulls, observability), then
+what each service and its traffic decide. Line items always come out in the same order, and the
+components of a tiered product meet its meter in the same order on every run (no tiered
+product appears in both parts, so the explorer prices the parts separately)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
 
-from ...design import Kind
+from ...design import Kind, Platform
 from ..context import Context
 from ..cost import CostComponent
 from ..pools import NodePoolPlan
 from ..services import ServicePlan
-from . import compute, data, network
+from . import compute, data, network, observability, storage, traffic
+
+Part = Literal["all", "pools", "services"]
+
+
+@dataclass(frozen=True)
+class Region:
+    """How one region runs: its name, the fraction of the compute it runs (a warm standby
+    runs a fraction), the share of the users' traffic it serves (1 alone, 1/n for each of n
+    active-active regions, 0 for a copy that takes none), its category ("dr" for a DR copy)
+    and whether its instances autoscale (False: the peak count all month)."""
+
+    name: str
+    fraction: float = 1.0
+    share: float = 1.0
+    category: str = ""
+    autoscale: bool = True
 
 
 def region_components(
@@ -20,68 +41,84 @@ def region_components(
     pools: Sequence[NodePoolPlan],
     *,
     compute_fraction: float = 1.0,
-    lb_capacity: bool = True,
+    traffic_share: float = 1.0,
     category: str = "",
+    autoscale: bool = True,
+    part: Part = "all",
 ) -> list[CostComponent]:
-    """Everything one serving region runs; `compute_fraction` scales compute (warm standby).
+    """Everything one region runs (or one `part` of it)."""
+    r = Region(region, compute_fraction, traffic_share, category, autoscale)
+    if not autoscale:  # every instance at its peak count all month, everything it implies too
+        pools = [replace(p, hourly_nodes=()) for p in pools]
+        services = [s.model_copy(update={"hourly_replicas": ()}) for s in services]
+    out = pool_part(ctx, r, services, pools) if part != "services" else []
+    if part != "pools":
+        out += service_part(ctx, r, services)
+    return out
 
-    `lb_capacity` is False where the region takes no traffic of its own (a DR copy): its
-    load balancers and buckets then carry no capacity units or egress.
-    """
-    out = compute.node_pools(ctx, region, pools, compute_fraction, category)
-    for s in services:
-        out += service_components(ctx, s, region, compute_fraction, lb_capacity, category)
-    out += shared_components(
-        ctx,
-        region,
-        services,
-        pools,
-        lb_capacity=lb_capacity,
-        category=category,
-        nat_zones=ctx.zones if compute_fraction >= 1 else 1,
+
+def pool_part(
+    ctx: Context, r: Region, services: Sequence[ServicePlan], pools: Sequence[NodePoolPlan]
+) -> list[CostComponent]:
+    """What the number of nodes decides: the nodes, their root volumes, GCP's Cloud NAT (per
+    VM-hour), image pulls and observability (a baseline per node)."""
+    out = compute.node_pools(ctx, r.name, pools, r.fraction, r.category, r.autoscale)
+    out += storage.root_volumes(ctx, r.name, pools, r.fraction, r.category, r.autoscale)
+    out += network.cloud_nat(ctx, r.name, services, pools, r.category, r.fraction)
+    out += traffic.image_pulls(ctx, r.name, services, pools, r.fraction, r.category)
+    out += observability.observability(
+        ctx, r.name, services, pools, fraction=r.fraction, share=r.share, category=r.category
     )
     return out
 
 
-def service_components(
-    ctx: Context,
-    s: ServicePlan,
-    region: str,
-    fraction: float,
-    lb_capacity: bool,
-    category: str,
-) -> list[CostComponent]:
+def service_part(ctx: Context, r: Region, services: Sequence[ServicePlan]) -> list[CostComponent]:
+    """What the services decide: the control plane (when any runs on Kubernetes), NAT
+    gateways, each service's own resources, then the entrypoints' load balancers, calls to
+    managed services and calls crossing zones."""
+    out: list[CostComponent] = []
+    if any(on_kubernetes(s) for s in services):
+        out += network.control_plane(ctx, r.name, category=r.category)
+    nat_zones = ctx.zones if r.fraction >= 1 else 1
+    out += network.nat(ctx, r.name, services, nat_zones, r.category)
+    for s in services:
+        out += service_components(ctx, s, r)
+    for s in services:
+        out += network.load_balancer(ctx, s, r.name, share=r.share, category=r.category)
+    out += traffic.managed_calls(ctx, r.name, services, r.share, r.category)
+    out += traffic.inter_zone(ctx, r.name, services, r.share, r.category)
+    return out
+
+
+def on_kubernetes(s: ServicePlan) -> bool:
+    """A service whose pods run in a node pool (so the region runs a control plane)."""
+    return s.kind == Kind.stateless and s.platform == Platform.kubernetes and bool(s.pool)
+
+
+def service_components(ctx: Context, s: ServicePlan, r: Region) -> list[CostComponent]:
     """What one service runs in a region, by its kind (node pools are declared per pool)."""
+    region, category = r.name, r.category
     match s.kind:
         case Kind.stateless:
-            return compute.vms(ctx, s, region, fraction, category) + compute.containers(
-                ctx, s, region, fraction, category
-            )
+            # Pods are priced with their node pool; VMs and containers are the service's own.
+            out = []
+            if s.platform == Platform.vm:
+                out = compute.vms(ctx, s, region, r.fraction, category, r.autoscale)
+                out += storage.vm_root_volumes(ctx, s, region, r.fraction, category, r.autoscale)
+            elif s.platform == Platform.managed:
+                out = compute.containers(ctx, s, region, r.fraction, category, r.autoscale)
+            if s.entrypoint:
+                out += traffic.internet(ctx, s, region, r.share, category)
+            return out
         case Kind.database:
-            return data.database(ctx, s, region, category=category)
+            return data.database(ctx, s, region, category=category) + storage.database_backups(
+                ctx, s, region, category
+            )
         case Kind.cache:
             return data.cache(ctx, s, region, category=category)
         case Kind.object_storage:
-            return data.bucket(ctx, s, region, egress=lb_capacity, category=category)
+            egress = traffic.bucket_egress(ctx, s, region, category) if r.share > 0 else []
+            return storage.bucket(ctx, s, region, r.share, category) + egress
         case Kind.queue:
-            return data.queue(ctx, s, region, category=category)
+            return storage.queue(ctx, s, region, r.share, category)
     return []
-
-
-def shared_components(
-    ctx: Context,
-    region: str,
-    services: Sequence[ServicePlan],
-    pools: Sequence[NodePoolPlan],
-    *,
-    lb_capacity: bool,
-    category: str,
-    nat_zones: int,
-) -> list[CostComponent]:
-    """The control plane, the entrypoints' load balancers, NAT and inter-zone traffic."""
-    out = network.control_plane(ctx, region, category=category) if pools else []
-    for s in services:
-        out += network.load_balancer(ctx, s, region, capacity=lb_capacity, category=category)
-    out += network.nat(ctx, region, services, nat_zones, category)
-    out += network.inter_zone(ctx, region, services, category)
-    return out
