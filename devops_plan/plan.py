@@ -233,9 +233,10 @@ class DeploySurgeOut(Frozen):
     strategy: str
     pool: str
     instance_type: str
-    surge_pods: int
+    surge_pods: int  # at the peak
     pods_per_node: int
-    surge_nodes: int
+    surge_nodes: int  # at the peak
+    average_surge_nodes: float  # over the day's hours (deploys spread over the day)
     deploy_hours_month: float
     node_hours_month: float
 

@@ -114,7 +114,9 @@ def _check_rows(design, df, rows):
         assert meets == row["meets_target"], index
 
 
-@pytest.mark.parametrize("name", ["shop", "payments", "startup"])
+# storefront: blue-green and canary deploys, whose surge is priced with each pool group
+# (on demand under a commitment, on spot with a spot pool).
+@pytest.mark.parametrize("name", ["shop", "payments", "startup", "storefront"])
 def test_sampled_candidates_equal_the_planners_figures(name):
     design = load_design(DESIGNS / f"{name}.yaml")
     df = explore(design, design_space(design, load_multipliers=(0.5, 1.0, 1.7)))
@@ -123,6 +125,8 @@ def test_sampled_candidates_equal_the_planners_figures(name):
     # Always include frontier points and each strategy.
     rows += list(df[df["on_frontier"]].index[:3])
     rows += [df[df["dr_strategy"] == s].index[-1] for s in df["dr_strategy"].cat.categories]
+    # And each purchase option (a commitment covers the baseline only, spot has its floor).
+    rows += [df[df["purchase"] == p].index[-1] for p in df["purchase"].unique()]
     _check_rows(design, df, rows)
 
 

@@ -287,3 +287,29 @@ def test_reconcile_plans_with_the_catalog_given(generator: ModuleType, tmp_path:
     missing = runner.invoke(app, [*args, "--catalog", str(empty), "--out", str(tmp_path / "c")])
     assert missing.exit_code == 2
     assert f"{empty}: no aws.csv in this catalog folder" in missing.output
+
+
+def test_a_deploy_surge_is_billed_as_its_pools_machines_and_reconciles(
+    generator: ModuleType, tmp_path: Path
+) -> None:
+    """storefront's blue-green and canary surges are `deploy` line items of their node pools:
+    reconcile knows them by their product (the pool's instance type, compute hours) and counts
+    them in the pool's component, so a bill of the plan without drift shows none."""
+    from devops_plan.billing.reconcile.kinds import Kind
+    from devops_plan.billing.reconcile.match import plan_items
+    from devops_plan.catalog import load_catalog
+
+    plan = plan_of(DESIGNS / "storefront.yaml")
+    surges = [li for li in plan.cost.line_items if li.category == "deploy"]
+    assert {li.service for li in surges} == {"web", "api"}
+    items = plan_items(plan, load_catalog("aws"))
+    for li in surges:
+        (item,) = [i for i in items if i.resource == li.resource and i.product == li.product
+                   and i.quantity == Decimal(str(li.quantity))]  # fmt: skip
+        assert item.kind == Kind("compute", "hour", li.product)
+        assert item.group == (li.service, "node-pool")
+    path = _bill(generator, tmp_path, "storefront", generator.Drift())
+    rec = run_reconcile(DESIGNS / "storefront.yaml", [path])
+    _reconciles_to_the_cent(rec)
+    assert _flagged(rec) == (set(), set())
+    assert all(r.actual > 0 for r in rec.rows if r.component == "node-pool")

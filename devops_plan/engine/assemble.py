@@ -124,6 +124,7 @@ def _surges_out(core: Core) -> tuple[DeploySurgeOut, ...]:
             surge_pods=x.surge_pods,
             pods_per_node=x.pods_per_node,
             surge_nodes=x.surge_nodes,
+            average_surge_nodes=float(x.average_surge_nodes),
             deploy_hours_month=float(x.deploy_hours_month),
             node_hours_month=float(x.node_hours_month),
         )

@@ -23,7 +23,7 @@ from .pools import NodePoolPlan, PoolPlanner
 from .queues import queue_plan
 from .recovery import Recovery, recoveries
 from .services import ServicePlan
-from .surge import Surge, deploying_regions, surge_components, surges
+from .surge import Surge, surges
 from .variants import serving_regions
 
 
@@ -150,17 +150,11 @@ def primary_components(
     part: Part = "all",
 ) -> list[CostComponent]:
     """The primary region under `strategy`: all of the users' traffic, or its share when the
-    strategy serves from more than one region; with the node pools, the deploy surge of every
-    region that serves users."""
-    out = region_components(
+    strategy serves from more than one region."""
+    return region_components(
         ctx, ctx.primary, services, pools,
         traffic_share=traffic_share(ctx, strategy), autoscale=autoscale, part=part,
     )  # fmt: skip
-    if part != "services":
-        found = surges(ctx, services, pools)
-        for region in deploying_regions(ctx, strategy):
-            out += surge_components(ctx, region, found)
-    return out
 
 
 def queue_notes(ctx: Context) -> list[str]:

@@ -275,11 +275,15 @@ def _price_one(
 
 def _committed(components: Iterable[CostComponent]) -> Iterator[CostComponent]:
     """Components as billed: one bought under a commitment with a baseline below its
-    quantity is its baseline, committed, and the rest above it, on demand."""
+    quantity is its baseline, committed, and the rest above it, on demand; with a baseline of
+    0 (nothing always on, a deploy's surge nodes) all of it is on demand."""
     for c in components:
         base = c.baseline
         if base is None or c.purchase not in COMMITMENTS or base >= c.quantity:
             yield c
+            continue
+        if base == 0:
+            yield c._replace(baseline=None, purchase="on_demand")
             continue
         yield c._replace(quantity=base, baseline=None, component=f"{c.component}, always on")
         yield c._replace(

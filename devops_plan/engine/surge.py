@@ -1,13 +1,15 @@
 """Deploy surge: the extra pods a deploy runs beside the old ones (a rolling update's surge, a
 blue-green deploy's second copy, a canary), the nodes that hold them and the node-hours a
-month they cost. Pure given the sized services and their node pools; the cost is declared as
-its own component (category `deploy`) and priced by the catalog like any other.
+month they run. Pure given the sized services (their replicas hour by hour) and their node
+pools; footprint/deploy.py declares the node-hours as a cost component (category `deploy`).
 
     surge pods      rolling: maxSurge (0 when the other zones carry the peak, else 1)
                     blue_green: every replica again; canary: ceil(replicas x canary_percent)
     surge nodes     over min(zones, surge pods) zones, each ceil(pods in the zone / pods a
                     node of the pool's type holds) nodes
-    node-hours      surge nodes x deploys_per_day x (730 / 24) days x duration in hours
+    node-hours      the surge nodes of each hour of the load profile, averaged over the day
+                    (deploys are spread over the day, and a deploy copies the replicas that
+                    run when it starts) x deploys_per_day x (730 / 24) days x duration
 """
 
 from __future__ import annotations
@@ -16,26 +18,25 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
-from ..design import DeployStrategy, Kind, Platform, StatelessService
+from ..design import Deploy, DeployStrategy, Kind, Platform, Purchase, StatelessService
 from ..units import HOURS_PER_MONTH
 from .context import Context, dec
-from .cost import CostComponent
-from .footprint.base import component
 from .pools import NodePoolPlan
 from .services import ServicePlan
-from .variants import serving_regions
 
 __all__ = [
+    "CATEGORY",
     "Surge",
-    "deploying_regions",
     "pods_per_node",
     "rolling_surge",
-    "surge_components",
+    "surge_nodes",
+    "surge_pods",
     "surges",
 ]
 
-DAYS_PER_MONTH = Decimal(HOURS_PER_MONTH) / 24
+DAYS_PER_MONTH = Fraction(HOURS_PER_MONTH, 24)
 CATEGORY = "deploy"
 
 
@@ -48,16 +49,18 @@ class Surge:
     pool: str
     instance_type: str
     purchase: str
-    surge_pods: int
+    surge_pods: int  # at the peak
     pods_per_node: int
-    surge_nodes: int
+    surge_nodes: int  # at the peak: the headroom the pool's maximum keeps for a deploy
+    average_surge_nodes: Decimal  # over the hours of the day a deploy may start in
     deploy_hours_month: Decimal  # hours a month a deploy is running
     node_hours_month: Decimal
 
 
 def rolling_surge(replicas: int, zones: int) -> int:
     """A rolling update's maxSurge: none when two zones or more carry the peak without one
-    zone's pods (the sizing proved it), so pods are replaced in place; else one new pod first."""
+    zone's pods (the sizing proved it), so pods are replaced in place; else one new pod first.
+    The manifests' rollingUpdate uses the same rule (render/k8s.rolling_update)."""
     return 0 if zones >= 2 and replicas >= 2 else 1
 
 
@@ -87,6 +90,41 @@ def surge_nodes(pods: int, zones: int, per_node: int) -> int:
     return used * math.ceil(math.ceil(pods / used) / per_node)
 
 
+def _exact(value: Fraction) -> Decimal:
+    """A Fraction to six places, rounded once."""
+    return dec(Decimal(value.numerator) / Decimal(value.denominator))
+
+
+def service_surge(s: ServicePlan, pool: NodePoolPlan, deploy: Deploy) -> Surge | None:
+    """One service's surge, hour by hour over its replicas (its peak count when it does not
+    autoscale); None when its deploys add nothing."""
+    per_node = pods_per_node(s, pool)
+    hourly = s.hourly_replicas or (s.replicas,)
+    pods = [surge_pods(deploy.strategy, r, s.zones, deploy.canary_percent) for r in hourly]
+    nodes = [surge_nodes(p, s.zones, per_node) for p in pods]
+    hours = (
+        Fraction(str(deploy.deploys_per_day))
+        * DAYS_PER_MONTH
+        * Fraction(str(deploy.duration.total_seconds()))
+        / 3600
+    )
+    if max(nodes) == 0 or hours == 0:
+        return None
+    average = Fraction(sum(nodes), len(nodes))
+    # Exact until the one rounding at the end: 6 nodes x 60.8333... h is 365, not 364.999998.
+    return Surge(
+        s.name, deploy.strategy.value, pool.name, pool.instance_type, pool.purchase,
+        max(pods), per_node, max(nodes), _exact(average), _exact(hours), _exact(average * hours),
+    )  # fmt: skip
+
+
+def _surge_pool(s: ServicePlan, pools: Sequence[NodePoolPlan]) -> NodePoolPlan | None:
+    """The pool a deploy's extra pods land in: on spot with an on-demand floor, the spot
+    pool (the floor is the pods that always run; new ones go above it), else the service's."""
+    hosts = [p for p in pools if s.name in p.services]
+    return next((p for p in hosts if p.purchase == Purchase.spot), hosts[0] if hosts else None)
+
+
 def surges(
     ctx: Context, services: Sequence[ServicePlan], pools: Sequence[NodePoolPlan]
 ) -> list[Surge]:
@@ -95,54 +133,11 @@ def surges(
     for s in services:
         if s.kind != Kind.stateless or s.platform != Platform.kubernetes:
             continue
-        pool = next((p for p in pools if s.name in p.services), None)
+        pool = _surge_pool(s, pools)
         svc = ctx.service(s.name)
         if pool is None or not isinstance(svc, StatelessService):
             continue
-        deploy = svc.deploy
-        pods = surge_pods(deploy.strategy, s.replicas, s.zones, deploy.canary_percent)
-        per_node = pods_per_node(s, pool)
-        nodes = surge_nodes(pods, s.zones, per_node)
-        # Exact until the one rounding at the end: 6 nodes x 60.8333... h is 365, not 364.999998.
-        hours = (
-            Decimal(str(deploy.deploys_per_day))
-            * DAYS_PER_MONTH
-            * Decimal(str(deploy.duration.total_seconds()))
-            / 3600
-        )
-        if nodes == 0 or hours == 0:
-            continue
-        out.append(
-            Surge(s.name, deploy.strategy.value, pool.name, pool.instance_type, pool.purchase,
-                  pods, per_node, nodes, dec(hours), dec(nodes * hours))
-        )  # fmt: skip
+        found = service_surge(s, pool, svc.deploy)
+        if found is not None:
+            out.append(found)
     return out
-
-
-def surge_components(ctx: Context, region: str, found: Sequence[Surge]) -> list[CostComponent]:
-    """One `deploy` component per service: its surge node-hours in `region`, priced at its
-    pool's instance type and purchase option."""
-    return [
-        component(
-            s.service,
-            f"node-pool/{s.pool}",
-            f"deploy surge ({s.strategy}): {s.surge_nodes} x {s.instance_type} for "
-            f"{s.deploy_hours_month.normalize():f} h a month",
-            s.instance_type,
-            region,
-            s.purchase,
-            s.node_hours_month,
-            "month",
-            category=CATEGORY,
-        )
-        for s in found
-    ]
-
-
-def deploying_regions(ctx: Context, strategy: str) -> tuple[str, ...]:
-    """The regions that receive deploys under DR `strategy`: those serving users."""
-    serving = serving_regions(strategy, len(ctx.regions))
-    if serving <= 1:
-        return (ctx.primary,)
-    regions = ctx.regions if len(ctx.regions) >= serving else (ctx.primary, ctx.dr_region)
-    return tuple(regions[:serving])

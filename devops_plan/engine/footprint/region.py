@@ -1,5 +1,5 @@
 """Everything one serving region runs, in two parts declared in a fixed order: what the number
-of nodes decides (nodes, their root volumes, GCP's NAT, image pulls, observability), then
+of nodes decides (nodes, a deploy's surge nodes, their root volumes, GCP's NAT, image pulls, observability), then
 what each service and its traffic decide. Line items always come out in the same order, and the
 components of a tiered product meet its meter in the same order on every run (no tiered
 product appears in both parts, so the explorer prices the parts separately)."""
@@ -15,7 +15,7 @@ from ..context import Context
 from ..cost import CostComponent
 from ..pools import NodePoolPlan
 from ..services import ServicePlan
-from . import compute, data, network, observability, storage, traffic
+from . import compute, data, deploy, network, observability, storage, traffic
 
 Part = Literal["all", "pools", "services"]
 
@@ -60,9 +60,12 @@ def region_components(
 def pool_part(
     ctx: Context, r: Region, services: Sequence[ServicePlan], pools: Sequence[NodePoolPlan]
 ) -> list[CostComponent]:
-    """What the number of nodes decides: the nodes, their root volumes, GCP's Cloud NAT (per
-    VM-hour), image pulls and observability (a baseline per node)."""
+    """What the number of nodes decides: the nodes, the deploy surge's nodes where users are
+    served (a full copy taking a share of the traffic), their root volumes, GCP's Cloud NAT
+    (per VM-hour), image pulls and observability (a baseline per node)."""
     out = compute.node_pools(ctx, r.name, pools, r.fraction, r.category, r.autoscale)
+    if r.share > 0 and r.fraction >= 1:
+        out += deploy.deploy_surge(ctx, r.name, services, pools)
     out += storage.root_volumes(ctx, r.name, pools, r.fraction, r.category, r.autoscale)
     out += network.cloud_nat(ctx, r.name, services, pools, r.category, r.fraction)
     out += traffic.image_pulls(ctx, r.name, services, pools, r.fraction, r.category)
