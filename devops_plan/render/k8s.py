@@ -24,6 +24,7 @@ from ruamel.yaml import YAML
 from ..config.models import ExportSettings, KubernetesSettings
 from ..design import Design
 from ..engine.autoscale import hpa_target_percent
+from ..engine.surge import rolling_surge
 from ..plan import Plan, ServiceOut
 from .k8s_pod import PORT_NAME, container, pod_security
 from .k8s_strategy import with_strategy
@@ -135,9 +136,11 @@ def rolling_update(s: ServiceOut) -> dict[str, Any]:
     """Rolling-update bounds from the zone-loss headroom: the sizing proved that the pods of
     all zones but one carry the peak, so a rollout may take down one zone's worth of pods at
     a time and needs no extra nodes (maxSurge 0). One zone has no such headroom: one new
-    pod at a time, none taken down first."""
-    if s.zones < 2 or s.replicas < 2:
-        return {"maxUnavailable": 0, "maxSurge": 1}
+    pod at a time, none taken down first. maxSurge is the surge the plan prices
+    (engine/surge.rolling_surge): one rule for both."""
+    surge = rolling_surge(s.replicas, s.zones)
+    if surge:
+        return {"maxUnavailable": 0, "maxSurge": surge}
     keep = math.ceil(s.replicas * (s.zones - 1) / s.zones)
     return {"maxUnavailable": max(1, s.replicas - keep), "maxSurge": 0}
 
