@@ -12,19 +12,17 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
 from .catalog import PURCHASES as PURCHASE_OPTIONS
-from .catalog import Catalog, catalog_path, load_catalog
-from .design import Design, Purchase, load_design
+from .catalog import Catalog
+from .design import Design, load_design
+from .design.environments import environment_design
 from .engine import Planner, build_plan
-from .engine.context import resolve_regions
-from .engine.variants import region_sequence, with_load
+from .engine.variants import region_sequence
 from .errors import DevopsPlanError
 from .escape import html_text
 from .exploration.budget import BUDGET_PREFIX, with_budget_advice
@@ -33,6 +31,14 @@ from .regions import find_region
 from .render.chart_data import CHART_DATA
 from .units import format_duration
 from .widget_charts import LiveBars, LivePoints, live_chart
+from .widget_settings import (
+    Settings,
+    apply_settings,
+    environment_choices,
+    node_families,
+    primary_region,
+    settings_of,
+)
 
 if TYPE_CHECKING:
     from .render.diagram import Scene
@@ -69,85 +75,15 @@ def diagram_html(plan: Plan) -> str:
     return f'<div class="devops-plan-diagram" style="max-width:100%">{svg}</div>'
 
 
-@dataclass(frozen=True)
-class Settings:
-    """What the explorer's controls say, as plain values."""
-
-    zones: int
-    regions: int
-    purchase: str
-    availability: float
-    rto_s: int
-    rpo_s: int
-    load_multiplier: float
-    node_families: tuple[str, ...]
-
-
-def settings_of(design: Design) -> Settings:
-    """The settings that reproduce the design as written."""
-    return Settings(
-        zones=design.zones,
-        regions=len(design.regions),
-        purchase=design.defaults.purchase.value,
-        availability=design.targets.availability,
-        rto_s=int(design.targets.rto.total_seconds()),
-        rpo_s=int(design.targets.rpo.total_seconds()),
-        load_multiplier=1.0,
-        node_families=tuple(design.defaults.node_types or ()),
-    )
-
-
-def apply_settings(design: Design, settings: Settings) -> Design:
-    """A copy of `design` changed as the settings say (the design itself is frozen)."""
-    regions = region_sequence(design)[: max(1, settings.regions)]
-    services = with_load(design, settings.load_multiplier).services
-    # A DR region that became a serving region is no longer a separate DR region.
-    dr_region = design.dr_region if design.dr_region not in regions else None
-    return design.model_copy(
-        update={
-            "zones": settings.zones,
-            "regions": regions,
-            "dr_region": dr_region,
-            "services": services,
-            "targets": design.targets.model_copy(
-                update={
-                    "availability": settings.availability,
-                    "rto": timedelta(seconds=settings.rto_s),
-                    "rpo": timedelta(seconds=settings.rpo_s),
-                }
-            ),
-            "defaults": design.defaults.model_copy(
-                update={
-                    "purchase": Purchase(settings.purchase),
-                    "node_types": tuple(settings.node_families) or None,
-                }
-            ),
-        }
-    )
-
-
-def primary_region(design: Design, cloud: str | None = None) -> tuple[str, str]:
-    """(cloud, primary region) the plan will use: the design's, or mapped onto `cloud`."""
-    cloud = cloud or design.cloud.value
-    regions, _ = resolve_regions(design, cloud, None)
-    return cloud, regions[0]
-
-
-def node_families(
-    design: Design, cloud: str | None = None, catalog_dir: str | Path | None = None
-) -> list[str]:
-    """Compute families the catalog sells in the primary region, plus any the design names."""
-    cloud, region = primary_region(design, cloud)
-    catalog = load_catalog(cloud, catalog_path(cloud, catalog_dir))
-    families = {p.family for p in catalog.products(region, category="compute") if p.family}
-    return sorted(families | set(design.defaults.node_types or ()))
-
-
 def _choices(
     values: Sequence[float], current: float, label: Callable[[float], str]
 ) -> list[tuple[str, float]]:
     merged = sorted({*values, current})
     return [(label(v), v) for v in merged]
+
+
+def _percent(value: float) -> str:
+    return f"{value:g}%"
 
 
 def _duration_choices(values: Sequence[int], current: int) -> list[tuple[str, int]]:
@@ -182,7 +118,7 @@ class Controls:
             options=list(PURCHASE_OPTIONS), value=s.purchase, description="purchase"
         )
         self.availability = w.SelectionSlider(
-            options=_choices(AVAILABILITY_CHOICES, s.availability, lambda v: f"{v:g}%"),
+            options=_choices(AVAILABILITY_CHOICES, s.availability, _percent),
             value=s.availability,
             description="availability",
             continuous_update=False,
@@ -216,6 +152,25 @@ class Controls:
         )
         for control in self.all:
             control.style.description_width = LABEL_STYLE["description_width"]
+
+    def reset(
+        self, design: Design, cloud: str | None = None, catalog_dir: str | Path | None = None
+    ) -> None:
+        """Every control back to what `design` says (another environment: its zones, regions,
+        purchase option, targets, node families and those its primary region sells)."""
+        s = settings_of(design)
+        primary = find_region(*primary_region(design, cloud))
+        self.zones.max = max(primary.zones if primary is not None else 6, s.zones)
+        self.regions.max = max(MAX_REGIONS, s.regions)
+        self.node_families.value = ()
+        self.node_families.options = node_families(design, cloud, catalog_dir)
+        self.availability.options = _choices(AVAILABILITY_CHOICES, s.availability, _percent)
+        self.rto.options = _duration_choices(RTO_CHOICES_S, s.rto_s)
+        self.rpo.options = _duration_choices(RPO_CHOICES_S, s.rpo_s)
+        values = (s.zones, s.regions, s.purchase, s.availability, s.rto_s, s.rpo_s, 1.0)
+        for control, value in zip(self.all[:7], values, strict=True):
+            control.value = value
+        self.node_families.value = s.node_families
 
     @property
     def all(self) -> list[w.Widget]:
@@ -255,7 +210,9 @@ class Explorer:
         diagram: DiagramRenderer | None = diagram_html,
         chart_names: Sequence[str] = tuple(CHART_DATA),
         path: Path | None = None,
+        environment: str = "",
     ):
+        self.original = design  # with its environments; `base` is the one being explored
         self.base = design
         self.path = path  # the design file, beside which "Save as design" writes
         self.cloud = cloud or None  # notebooks pass "" for "the design's cloud"
@@ -288,10 +245,28 @@ class Explorer:
         self.budget_sweeps = 0
         self.last_replan_s = 0.0
         self.timings: dict[str, float] = {}  # seconds per stage of the last successful replan
+        self._quiet = False  # controls being reset to another environment: replan once after
         for control in self.controls.all:
             control.observe(self._on_change, names="value")
+        self.environment = self._environment_switch(design)
         self.view = self._layout()
-        self.replan()
+        if environment and self.environment is not None:  # start in one (a notebook parameter)
+            environment_design(design, environment)  # UserError naming the known ones
+            self.environment.value = environment  # switch() plans it
+        else:
+            environment_design(design, environment)  # the same error without environments
+            self.replan()
+
+    def _environment_switch(self, design: Design) -> w.Dropdown | None:
+        """The environment switch, when the design has environments: base and each of them."""
+        if not design.environments:
+            return None
+        switch = w.Dropdown(
+            options=environment_choices(design), value="", description="environment"
+        )
+        switch.style.description_width = LABEL_STYLE["description_width"]
+        switch.observe(lambda change: self.switch(change["new"]), names="value")
+        return switch
 
     def catalog(self) -> Catalog:
         """The catalog the explorer prices with (for the design-space sweep)."""
@@ -305,7 +280,8 @@ class Explorer:
         return cls(load_design(found), path=found, **kwargs)
 
     def _layout(self) -> w.VBox:
-        left = w.VBox(self.controls.all[:4])
+        switch = [self.environment] if self.environment is not None else []
+        left = w.VBox([*switch, *self.controls.all[:4]])
         right = w.VBox(self.controls.all[4:])
         save = w.HBox([self.save_button, self.saved])
         # Design-space exploration (devops_plan/exploration) adds its Pareto chart (cost
@@ -324,7 +300,25 @@ class Explorer:
         )
 
     def _on_change(self, change: Any) -> None:
-        self.replan()
+        if not self._quiet:
+            self.replan()
+
+    def switch(self, environment: str) -> Plan | None:
+        """Explore `environment` ("": the base design): the controls go back to what it says
+        and it is planned once."""
+        self.base = environment_design(self.original, environment)
+        self._quiet = True
+        try:
+            self.controls.reset(self.base, self.cloud, self.catalog_dir)
+        finally:
+            self._quiet = False
+        self.save_button.disabled = self.path is None or bool(environment)
+        return self.replan()
+
+    @property
+    def environment_name(self) -> str:
+        """The environment being explored ("" for the base design)."""
+        return str(self.environment.value) if self.environment is not None else ""
 
     def design(self) -> Design:
         """The design as the controls currently modify it."""
@@ -342,6 +336,8 @@ class Explorer:
         design = self.design()
         try:
             plan = build_plan(design, cloud=self.cloud, planner=self.planner)
+            if self.environment_name:
+                plan = plan.model_copy(update={"environment": self.environment_name})
         except DevopsPlanError as exc:
             self._cannot_plan(str(exc), started)
             return None
@@ -432,6 +428,12 @@ class Explorer:
 
         if self.path is None:
             self.saved.value = "Nothing to save beside: the explorer was not opened from a file."
+            return None
+        if self.environment_name:
+            self.saved.value = (
+                "Save as design writes the base design's settings; switch the environment to "
+                "base first (an environment is an overlay in the same file)."
+            )
             return None
         try:
             written = save_design_variant(self.path, self.design())

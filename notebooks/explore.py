@@ -21,19 +21,21 @@
 # Move a control and the design is planned again: cost, availability, DR and the charts update
 # in place, and the diagram when what runs where changes. Zones, number of regions, purchase
 # option, availability target, RTO, RPO, a peak-load multiplier and the node families the
-# planner may use. Nothing here changes the design file: "Save as design" writes the settings
-# as a new design file beside it (`<name>-explored.yaml`, never over an existing file) and
-# says where.
+# planner may use. A design with `environments:` gets an environment switch (the base design
+# and each environment, which puts the controls on what it says and replans it). Nothing here
+# changes the design file: "Save as design" writes the settings as a new design file beside it
+# (`<name>-explored.yaml`, never over an existing file) and says where.
 
 # %% tags=["parameters"]
 design: str = "data/designs/shop.yaml"  # design file (YAML); relative to the working folder or the repo root
 cloud: str = ""  # aws, gcp or azure; empty keeps the design's cloud
 catalog: str = ""  # folder of price catalogs (<cloud>.csv) or one CSV; empty: the shipped ones (or $DEVOPS_PLAN_CATALOG)
+environment: str = ""  # one of the design's environments to start in; empty: the base design
 
 # %%
 from devops_plan.widgets import Explorer
 
-explorer = Explorer.from_file(design, cloud=cloud, catalog=catalog)
+explorer = Explorer.from_file(design, cloud=cloud, catalog=catalog, environment=environment)
 explorer.view
 
 # %% [markdown]

@@ -3,6 +3,8 @@ plan --all-envs (three costs and their exact total)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +19,7 @@ from devops_plan.engine import Planner
 from devops_plan.engine.environments import plan_environment
 from devops_plan.errors import DesignError
 from devops_plan.paths import data_path
+from devops_plan.units import format_money
 
 EXAMPLE = data_path("designs", "storefront.yaml")
 
@@ -92,3 +95,57 @@ def test_plan_env_and_unknown_env() -> None:
     bad = CliRunner().invoke(app, ["plan", str(EXAMPLE), "--env", "qa"])
     assert bad.exit_code == 2
     assert "no environment 'qa' (known: dev, staging, prod)" in bad.output
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "md", "html", "csv"])
+def test_all_envs_in_every_format_and_into_a_folder(fmt: str, tmp_path: Path) -> None:
+    """--all-envs speaks the plan command's whole surface: --format and --out (a folder gets
+    environments.<format>), the same figures in each."""
+    design = load_design(EXAMPLE)
+    planner = Planner()
+    totals = {
+        name: plan_environment(planner, design, name, decisions=False).cost.monthly_total
+        for name in ("dev", "staging", "prod")
+    }
+    folder = tmp_path / "out"
+    args = ["plan", str(EXAMPLE), "--all-envs", "--format", fmt, "--out", str(folder)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    written = folder / ("environments.txt" if fmt == "table" else f"environments.{fmt}")
+    text = written.read_text(encoding="utf-8")
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert [r["environment"] for r in rows] == ["dev", "staging", "prod"]
+        got = {r["environment"]: Decimal(r["monthly_total"]) for r in rows}
+        assert got == totals  # and they add up to the total
+    elif fmt == "json":
+        assert Decimal(str(json.loads(text)["monthly_total"])) == sum(totals.values())
+    else:
+        for amount in (*totals.values(), sum(totals.values())):
+            assert format_money(amount, "USD") in text, (fmt, amount)
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "md"])
+def test_plan_env_in_other_formats(fmt: str, tmp_path: Path) -> None:
+    target = tmp_path / f"dev.{fmt}"
+    result = CliRunner().invoke(app, ["plan", str(EXAMPLE), "--env", "dev", "--out", str(target)])
+    assert result.exit_code == 0, result.output
+    design = load_design(EXAMPLE)
+    dev = plan_environment(Planner(), design, "dev", decisions=False)
+    text = target.read_text(encoding="utf-8")
+    if fmt == "json":
+        assert json.loads(text)["environment"] == "dev"
+    elif fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert sum((Decimal(r["monthly_cost"]) for r in rows), Decimal(0)) == dev.cost.monthly_total
+    else:
+        assert format_money(dev.cost.monthly_total, "USD") in text
+
+
+def test_all_envs_refuses_options_about_one_plan() -> None:
+    for extra, says in (
+        (["--env", "dev"], "not both"),
+        (["--fail-on", "over-budget"], "--fail-on checks one plan"),
+    ):
+        result = CliRunner().invoke(app, ["plan", str(EXAMPLE), "--all-envs", *extra])
+        assert result.exit_code == 2 and says in result.output, result.output

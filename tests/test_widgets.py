@@ -311,3 +311,64 @@ def test_a_failing_diagram_leaves_numbers_and_charts_working(shop: Design) -> No
     assert shown(explorer)["monthly-total"] == str(expected(explorer).cost.monthly_total)
     assert "The diagram could not be drawn" in explorer.diagram.value
     assert "Graphviz &#x27;dot&#x27; failed" in explorer.diagram.value
+
+
+def test_environment_switch_replans_each_environment(tmp_path: Path) -> None:
+    """storefront has dev, staging and prod: the switch lists the base design and each, and
+    choosing one puts the controls on what it says and shows its plan, the one `plan --env`
+    makes."""
+    from devops_plan.engine import Planner
+    from devops_plan.engine.environments import plan_environment
+
+    source = tmp_path / "storefront.yaml"
+    shutil.copy(DESIGNS / "storefront.yaml", source)
+    design = load_design(source)
+    explorer = widgets.Explorer(design, diagram=None, path=source)
+    switch = explorer.environment
+    assert switch is not None
+    assert list(switch.options) == [("base", ""), ("dev", "dev"), ("staging", "staging"),
+                                    ("prod", "prod")]  # fmt: skip
+    assert switch in explorer.view.children[0].children[0].children  # shown with the controls
+    base_total = explorer.plan.cost.monthly_total if explorer.plan else None
+    planner = Planner()
+    replans = explorer.replans
+    switch.value = "dev"
+    assert explorer.replans == replans + 1  # one replan, not one per control it resets
+    dev = plan_environment(planner, design, "dev")
+    assert explorer.plan is not None and explorer.plan.environment == "dev"
+    assert explorer.plan.cost.monthly_total == dev.cost.monthly_total
+    assert shown(explorer)["monthly-total"] == str(dev.cost.monthly_total)
+    settings = explorer.controls.settings()
+    assert (settings.zones, settings.purchase, settings.availability) == (1, "spot", 98.0)
+    assert not explorer.plan.dr.deployed
+    # A control moved within the environment replans that environment.
+    explorer.controls.zones.value = 2
+    assert explorer.plan.zones == 2 and explorer.plan.environment == "dev"
+    # Save as design writes base settings only: it says so for an environment.
+    assert explorer.save_button.disabled and explorer.save() is None
+    assert "switch the environment to base" in explorer.saved.value
+    switch.value = "staging"
+    staging = plan_environment(planner, design, "staging")
+    assert explorer.plan.cost.monthly_total == staging.cost.monthly_total
+    assert explorer.controls.settings().zones == 2
+    switch.value = ""
+    assert explorer.plan.environment == "" and explorer.plan.cost.monthly_total == base_total
+    assert explorer.controls.settings() == widgets.settings_of(design)
+    assert not explorer.save_button.disabled
+
+
+def test_no_environment_switch_without_environments(explorer: widgets.Explorer) -> None:
+    assert explorer.environment is None and explorer.environment_name == ""
+
+
+def test_the_explorer_starts_in_the_environment_asked_for() -> None:
+    from devops_plan.errors import UserError
+
+    design = load_design(DESIGNS / "storefront.yaml")
+    explorer = widgets.Explorer(design, diagram=None, environment="staging")
+    assert explorer.replans == 1 and explorer.environment_name == "staging"
+    assert explorer.plan is not None and explorer.plan.zones == 2
+    with pytest.raises(UserError, match="no environment 'qa'"):
+        widgets.Explorer(design, diagram=None, environment="qa")
+    with pytest.raises(UserError, match="no environment 'dev'"):
+        widgets.Explorer(load_design(DESIGNS / "shop.yaml"), diagram=None, environment="dev")

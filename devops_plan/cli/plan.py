@@ -64,7 +64,7 @@ def _all_envs() -> Any:
         False,
         "--all-envs",
         metavar="",
-        help="The cost of every environment and their total (table or json).",
+        help="The cost of every environment and their total (any --format).",
     )
 
 
@@ -105,7 +105,7 @@ def plan_command(
         given = "json" if as_json else fmt
         config = configure(path, {"catalog": catalog, "output.plan": given})
         chosen = pick_format("plan", given, out_path, config.settings.output.plan)
-        name = {"json": "plan.json", "table": "plan.txt"}.get(chosen, f"plan.{chosen}")
+        name = _output_name(chosen, all_envs)
         out_target(out_path, name)  # checked before any work
         from ..design import load_design
         from ..engine import Planner, PlanOptions
@@ -121,11 +121,21 @@ def plan_command(
         if all_envs:
             from .environments import show_environments
 
-            show_environments(planner, loaded, options, env, chosen, out_path)
+            show_environments(planner, loaded, options, (env, fail_on), chosen, out_path)
             return
         plan = _planned(planner, loaded, env or "", options, decisions=chosen == "json")
         _show(plan, chosen, out_path, name)
     _policies(plan, fail_on)
+
+
+def _output_name(chosen: str, all_envs: bool) -> str:
+    """The file `--out DIR` gets: plan.json, plan.txt, plan.md ... (environments.* for
+    --all-envs)."""
+    if all_envs:
+        from .environments import environments_file
+
+        return environments_file(chosen)
+    return {"json": "plan.json", "table": "plan.txt"}.get(chosen, f"plan.{chosen}")
 
 
 def _planned(
