@@ -1,6 +1,6 @@
-"""The exported Terraform root module: every .tf parses (python-hcl2), checkov finds nothing
-(each skip is in the code with its reason), the tags are on every taggable resource, and the
-tfvars give every variable the module reads without a default."""
+"""The exported Terraform root modules (AWS and GCP): every .tf parses (python-hcl2), checkov
+finds nothing (each skip is in the code with its reason), the tags (GCP: labels) are on every
+taggable resource, and the tfvars give every variable the module reads without a default."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import hcl2
 import pytest
 
 from devops_plan.design import load_design
-from devops_plan.engine import Planner
+from devops_plan.engine import Planner, PlanOptions
 from devops_plan.engine.environments import plan_environments
 from devops_plan.paths import data_path
 from devops_plan.render import environments, terraform
@@ -21,25 +21,45 @@ from devops_plan.render import environments, terraform
 ROOT = Path(__file__).resolve().parents[1]
 CHECKOV = ROOT / ".venv-checkov" / "bin" / "checkov"
 EXAMPLE = data_path("designs", "storefront.yaml")
-# Module and resource kinds that take tags; every one in main.tf must carry them.
-TAGGABLE_MODULES = {"vpc", "eks", "rds", "elasticache"}
+# Per cloud: each module main.tf calls and the argument its tags (GCP: labels) go in; None for
+# one whose resources take none (a GCP VPC network and its peering for private services).
+MODULES: dict[str, dict[str, str | None]] = {
+    "aws": {"vpc": "tags", "eks": "tags", "rds": "tags", "elasticache": "tags"},
+    "gcp": {
+        "vpc": None,
+        "gke": "cluster_resource_labels",
+        "private_service_access": None,
+        "sql": "user_labels",
+        "sql_mysql": "user_labels",
+        "memorystore": "labels",
+    },
+}
+# Resources main.tf declares itself; GCP firewall rules take no labels.
+RESOURCES = {"aws": 2, "gcp": 1}
+UNLABELLED = {"google_compute_firewall"}
+# Checks checkov runs on a root module whose modules it does not download: at least these.
+MIN_PASSED = {"aws": 20, "gcp": 10}
 
 
-@pytest.fixture(scope="module")
-def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture(scope="module", params=["aws", "gcp"])
+def exported(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     design = load_design(EXAMPLE)
     planner = Planner()
-    base = planner.plan(design, decisions=False)
-    files = {
-        **terraform.artefacts(base, design),
-        **environments.artefacts(base, design, plan_environments(planner, design, decisions=False)),
-    }
-    root = tmp_path_factory.mktemp("tf")
+    options = PlanOptions(cloud=request.param)
+    base = planner.plan(design, options, decisions=False)
+    envs = plan_environments(planner, design, options, decisions=False)
+    files = {**terraform.artefacts(base, design), **environments.artefacts(base, design, envs)}
+    root = tmp_path_factory.mktemp(f"tf-{request.param}")
     for rel, text in files.items():
         if rel.startswith("terraform/"):
             (root / rel).parent.mkdir(parents=True, exist_ok=True)
             (root / rel).write_text(text)
     return root / "terraform" / "storefront"
+
+
+def _cloud(exported: Path) -> str:
+    tfvars = exported / "environments" / "prod" / "terraform.tfvars.json"
+    return str(json.loads(tfvars.read_text())["cloud"])
 
 
 def _unquoted(node: Any) -> Any:
@@ -80,26 +100,36 @@ def test_every_tf_file_parses_and_declares_what_the_tfvars_give(exported: Path) 
         }
         assert needed <= set(values), needed - set(values)
         assert values["environment"] == folder.name
-        assert {m for block in parsed["module"] for m in block} == TAGGABLE_MODULES
+        assert {m for block in parsed["module"] for m in block} == set(MODULES[values["cloud"]])
 
 
 def test_tags_on_every_taggable_resource(exported: Path) -> None:
+    cloud = _cloud(exported)
     parsed = _parse(exported / "environments" / "prod")
     tags = next(block["tags"] for block in parsed["locals"] if "tags" in block)
     assert {"managed-by", "environment", "devops-plan/design"} <= set(tags)
-    blocks = [(n, b) for block in parsed["module"] for n, b in block.items()]
-    blocks += [
-        (f"{kind}.{n}", b)
+    modules = {n: b for block in parsed["module"] for n, b in block.items()}
+    resources = [
+        (kind, b)
         for block in parsed["resource"]
         for kind, named in block.items()
-        for n, b in named.items()
+        for b in named.values()
     ]
-    assert len(blocks) == 6
-    for name, body in blocks:
-        text = str(body.get("tags"))
-        assert "local.tags" in text and "devops-plan/service" in text, name
-    provider = parsed["provider"][0]["aws"]
-    assert "local.tags" in str(provider["default_tags"])
+    assert len(resources) == RESOURCES[cloud]
+    blocks = [(n, modules[n].get(arg)) for n, arg in MODULES[cloud].items() if arg is not None]
+    blocks += [(kind, b.get("tags")) for kind, b in resources if kind not in UNLABELLED]
+    for name, given in blocks:
+        # AWS: local.tags; GCP: local.labels (the same tags, keys as GCP allows them).
+        text = str(given)
+        assert ("local.tags" in text or "local.labels" in text) and "devops-plan" in text, name
+    if cloud == "aws":
+        assert "local.tags" in str(parsed["provider"][0]["aws"]["default_tags"])
+    else:
+        assert "local.labels" in str(parsed["provider"][0]["google"]["default_labels"])
+        # GCP label keys may not hold '/': devops-plan/service becomes devops-plan_service,
+        # which reconcile reads as the same key (billing/reconcile/match.tag_key).
+        labels = next(block["labels"] for block in parsed["locals"] if "labels" in block)
+        assert 'replace(k, "/", "_")' in str(labels)
 
 
 def test_checkov_finds_nothing_and_every_skip_has_a_reason(exported: Path) -> None:
@@ -115,7 +145,7 @@ def test_checkov_finds_nothing_and_every_skip_has_a_reason(exported: Path) -> No
         report = json.loads(run.stdout)
         results = report["results"]
         assert results["failed_checks"] == [], [c["check_id"] for c in results["failed_checks"]]
-        assert report["summary"]["passed"] > 20, report["summary"]
+        assert report["summary"]["passed"] >= MIN_PASSED[_cloud(exported)], report["summary"]
         for skipped in results["skipped_checks"]:
             assert len(skipped["check_result"].get("suppress_comment", "")) > 20, skipped[
                 "check_id"
@@ -124,8 +154,14 @@ def test_checkov_finds_nothing_and_every_skip_has_a_reason(exported: Path) -> No
 
 def test_same_plan_same_bytes(exported: Path) -> None:
     design = load_design(EXAMPLE)
-    plan = Planner().plan(design, decisions=False)
+    plan = Planner().plan(design, PlanOptions(cloud=_cloud(exported)), decisions=False)
     assert terraform.artefacts(plan, design) == terraform.artefacts(plan, design)
     assert (exported / "main.tf").read_text() == terraform.artefacts(plan, design)[
         "terraform/storefront/main.tf"
     ]
+
+
+def test_azure_gets_tfvars_only() -> None:
+    design = load_design(EXAMPLE)
+    plan = Planner().plan(design, PlanOptions(cloud="azure"), decisions=False)
+    assert terraform.artefacts(plan, design) == {}

@@ -64,15 +64,16 @@ module "eks" {
   enable_cluster_creator_admin_permissions = true
   cluster_enabled_log_types                = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
 
-  # One managed node group per planned pool: its instance type and node count; the maximum
-  # adds the nodes a deploy surges to (the plan's surge_nodes).
+  # One managed node group per planned pool: its instance type and the cluster autoscaler's
+  # bounds (the plan's fewest and most nodes in any hour); the maximum adds the nodes a deploy
+  # surges to (the plan's surge_nodes).
   eks_managed_node_groups = {
     for name, pool in var.node_pools : name => {
       instance_types = [pool.instance_type]
       capacity_type  = pool.purchase_option == "spot" ? "SPOT" : "ON_DEMAND"
-      min_size       = pool.node_count
+      min_size       = pool.min_node_count
       desired_size   = pool.node_count
-      max_size       = pool.node_count + lookup(pool, "surge_nodes", 0)
+      max_size       = pool.max_node_count + lookup(pool, "surge_nodes", 0)
       labels         = { "devops-plan/pool" = name }
       tags = merge(
         local.tags,
