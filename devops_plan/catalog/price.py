@@ -53,6 +53,7 @@ CATEGORIES = (
     "cdn",
     "routing",
     "observability",
+    "security",
 )
 ENGINES = ("postgres", "mysql", "redis", "aurora-postgresql", "aurora-dsql", "spanner", "cosmos")
 DEPLOYMENTS = ("single_az", "multi_az")

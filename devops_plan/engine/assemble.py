@@ -34,11 +34,14 @@ from ..units import round_cents
 from .core import Core
 from .cost import summarize
 from .deployments import deployments
+from .footprint.dr import regions_talk
 from .footprint.storage import root_gib
 from .freshness import is_stale, oldest_price, stale_warning
 from .latency import LatencyReport
 from .pools import NodePoolPlan
 from .recovery import Recovery
+from .security import security_plan
+from .subnets import network_plan
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,11 @@ def assemble(
     warnings = core.warnings
     if catalog.stale:
         warnings = (*warnings, stale_warning(ctx.cloud, catalog.oldest_price))
+    regions = tuple(dict.fromkeys([*ctx.regions, ctx.dr_region]))
+    network, too_small = network_plan(
+        ctx, core.services, core.pools, regions, regions_talk(core.dr.strategy)
+    )
+    warnings = (*warnings, *too_small)
     return Plan(
         design=design.name,
         description=design.description,
@@ -109,6 +117,8 @@ def assemble(
         warnings=(*warnings, *notes),
         deployments=deployments(core, serving),
         latency=_latency_out(core.latency),
+        network=network,
+        security=security_plan(design, core.services, ctx.sizing.ports),
     )
 
 

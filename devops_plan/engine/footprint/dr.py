@@ -14,7 +14,8 @@ from ..cost import CostComponent
 from ..pools import NodePoolPlan
 from ..services import ServicePlan
 from ..variants import serving_regions
-from . import data, network
+from ..subnets import cross_region_kind
+from . import data, network, security
 from .base import component
 from .region import Part, on_kubernetes, region_components
 from .routing import global_routing
@@ -39,7 +40,18 @@ def dr_components(
     """What the DR region (and the routing between the regions) costs under `strategy` (or
     one `part` of it, as region_components); with `autoscale` False a serving copy runs its
     peak count all month."""
-    return STRATEGIES[DRStrategy(strategy)](ctx, services, pools, autoscale=autoscale, part=part)
+    out = STRATEGIES[DRStrategy(strategy)](ctx, services, pools, autoscale=autoscale, part=part)
+    if part == "pools" or not regions_talk(strategy):
+        return out
+    inter_region = ctx.catalog.role("inter_region")
+    gib = sum(float(c.quantity) for c in out if c.product == inter_region and c.per == "month")
+    return out + security.connectivity(ctx, cross_region_kind(ctx), gib)
+
+
+def regions_talk(strategy: str) -> bool:
+    """Regions talk through their networks when the DR region keeps a live copy (a backup
+    copy travels through the providers' storage services instead)."""
+    return DRStrategy(strategy) != DRStrategy.backup_restore
 
 
 def daily_changes(ctx: Context, s: ServicePlan, prefix: str, what: str) -> CostComponent:
