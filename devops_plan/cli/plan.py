@@ -62,6 +62,8 @@ def show_plan(plan: Plan) -> None:
         out.print(node_pools_table(plan))
     show_availability(plan)
     out.print(dr_table(plan))
+    out.print(network_table(plan))
+    out.print(rules_table(plan))
     out.print(cost_table(plan))
     if plan.cost.budget is not None:
         ok = "[green]within budget[/]" if plan.cost.within_budget else "[red]over budget[/]"
@@ -146,3 +148,27 @@ def cost_table(plan: Plan) -> Table:
     if cost.peak_provisioned != cost.monthly_total:
         cats.add_row("at peak all month", format_money(cost.peak_provisioned, cur))
     return cats
+
+
+def network_table(plan: Plan) -> Table:
+    """Each region's subnets: tier, zone, block, usable addresses and what they hold."""
+    net = table(
+        f"Network ({plan.network.cross_region})",
+        ("region", "tier", "zone", "cidr", "usable", "needed", "for"),
+        {"usable", "needed"},
+    )
+    for v in plan.network.vpcs:
+        net.add_row(v.region, "vpc", "", v.cidr, "", f"/{v.needed_prefix}",
+                    "fits" if v.fits else "too small")  # fmt: skip
+        for s in v.subnets:
+            net.add_row("", s.tier, s.zone, s.cidr or f"(/{s.prefix})", f"{s.usable:,}",
+                        f"{s.needed:,}", s.basis)  # fmt: skip
+    return net
+
+
+def rules_table(plan: Plan) -> Table:
+    """The least-privilege rule matrix."""
+    rules = table("Allowed flows (everything else denied)", ("from", "to", "port", "why"))
+    for r in plan.security.rules:
+        rules.add_row(r.source, r.destination, f"{r.port}/{r.protocol.lower()}", r.reason)
+    return rules

@@ -156,7 +156,7 @@ def pack(block: IPv4Network, needs: Sequence[Need], reserved: int) -> VpcOut:
     order = sorted(range(len(needs)), key=lambda i: (prefixes[i], i))
     cidrs: dict[int, str] = {}
     start = int(block.network_address)
-    for i in order:
+    for i in order if fits else ():
         cidrs[i] = str(IPv4Network((start, prefixes[i])))
         start += 2 ** (BITS - prefixes[i])
     subnets = tuple(

@@ -18,6 +18,7 @@ from ruamel.yaml import YAML
 from ..design import Design
 from ..engine.autoscale import hpa_target_percent
 from ..plan import Plan, ServiceOut
+from .policies import network_policies
 
 __all__ = ["Settings", "artefacts", "hpa_bounds", "manifests", "pdb_min_available"]
 
@@ -245,6 +246,7 @@ def manifests(
             _pdb(plan, s, namespace),
             _hpa(plan, s, namespace),
         ]
+    out["network-policies.yaml"] = network_policies(plan, namespace)
     return out
 
 
