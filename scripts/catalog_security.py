@@ -2,8 +2,8 @@
 managed keys and their requests, secrets and their calls, web application firewalls, flow logs,
 AWS Transit Gateway and Azure global VNet peering.
 
-Imported by build_catalog.py (same folder). Prices are the vendors' published list prices, read
-from their pricing pages on AS_OF; a price the page gives per 10,000 calls is converted to the
+Imported by build_catalog.py (same folder). Prices are the vendors' published list prices (each
+unchanged since before AS_OF, the catalog's date; checked against the pricing pages in 2026); a price the page gives per 10,000 calls is converted to the
 catalog's unit (per million) and the row says "derived". These services are priced the same in
 every region of a cloud unless a row says otherwise; a row outside the base region says
 "approximate" where the page was not read for that region.
@@ -14,9 +14,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from build_catalog import AWS_REGION_ANCHORS, AZURE_BASE, AZURE_REGIONS, GCP_BASE, GCP_REGIONS, Row
+from build_catalog import (
+    AS_OF,
+    AWS_REGION_ANCHORS,
+    AZURE_BASE,
+    AZURE_REGIONS,
+    GCP_BASE,
+    GCP_REGIONS,
+    Row,
+)
 
-AS_OF = "2026-12-01"
 AWS_BASE = "us-east-1"
 Tier = tuple[int, int | None, str]
 # Vended logs (VPC Flow Logs to CloudWatch Logs) and GCP's flow log generation, per GB a month:
