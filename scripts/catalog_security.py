@@ -66,7 +66,11 @@ def security_rows(
 
 
 def aws_security() -> Iterator[Row]:
-    kms, sm, waf = "AWS KMS pricing page", "AWS Secrets Manager pricing page", "AWS WAF pricing page"
+    kms, sm, waf = (
+        "AWS KMS pricing page",
+        "AWS Secrets Manager pricing page",
+        "AWS WAF pricing page",
+    )
     tgw = "AWS Transit Gateway pricing page"
     yield from security_rows("aws", tuple(AWS_REGION_ANCHORS), AWS_BASE, [
         ("awskms", "security", "kms-key", "month", "1.00",

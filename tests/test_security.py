@@ -157,7 +157,10 @@ def test_every_security_line_item_names_its_source(base: tuple[str, Plan]) -> No
 
 
 def test_turning_the_baseline_off_removes_its_cost() -> None:
-    off = BASE + "security: {{encryption_at_rest: false, secrets: false, waf: false, flow_logs: false}}\n"
+    off = (
+        BASE
+        + "security: {{encryption_at_rest: false, secrets: false, waf: false, flow_logs: false}}\n"
+    )
     plan = plan_of(off, "aws")
     kinds = {i.resource for i in plan.cost.line_items if i.category == "security"}
     assert kinds == {"audit-trail"}
@@ -175,7 +178,9 @@ def test_the_matrix_has_exactly_the_edges_of_depends_on() -> None:
     plan, design = shop()
     edges = {(s.name, d) for s in design.services for d in s.depends_on}  # type: ignore[attr-defined]
     rules = plan.security.rules
-    service_rules = {(r.source, r.destination) for r in rules if r.source not in ("internet", "load-balancer")}
+    service_rules = {
+        (r.source, r.destination) for r in rules if r.source not in ("internet", "load-balancer")
+    }
     assert service_rules == edges
     assert len([r for r in rules if r.source not in ("internet", "load-balancer")]) == len(edges)
     entry = {s.name for s in design.services if s.entrypoint}  # type: ignore[attr-defined]
@@ -190,7 +195,9 @@ def test_network_policies_let_in_exactly_the_matrix() -> None:
     assert policies[0]["metadata"]["name"] == "default-deny-ingress"
     assert policies[0]["spec"] == {"podSelector": {}, "policyTypes": ["Ingress"]}
     inside = {s.name for s in plan.services if s.kind == "stateless" and s.platform == "kubernetes"}
-    expected = {(r.source, r.destination, r.port) for r in plan.security.rules if r.destination in inside}
+    expected = {
+        (r.source, r.destination, r.port) for r in plan.security.rules if r.destination in inside
+    }
     assert allowed_edges(policies, set(lb_blocks(plan))) == expected
     # The written file parses back to the same policies.
     text = artefacts(plan, design)["kubernetes/shop/network-policies.yaml"]  # type: ignore[arg-type]

@@ -241,5 +241,8 @@ def _network_problems(data: dict[str, Any], add: Add) -> None:
     if pair is not None:
         a, b = pair
         where = ("network", "region_cidrs", b) if b in own else ("network", "cidr")
-        add(where, f"the blocks of {a} ({blocks[a]}) and {b} ({blocks[b]}) overlap; regions "
-            "need blocks of their own to be connected")
+        add(
+            where,
+            f"the blocks of {a} ({blocks[a]}) and {b} ({blocks[b]}) overlap; regions "
+            "need blocks of their own to be connected",
+        )

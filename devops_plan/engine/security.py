@@ -22,13 +22,11 @@ def port(s: ServicePlan, ports: Mapping[str, int]) -> int:
     """The port a service listens on: its engine's for databases and caches, HTTPS for
     managed APIs, the container port for stateless services."""
     if s.kind in CREDENTIAL_KINDS and s.engine:
-        return ports.get(s.engine, ports[s.kind.value] if s.kind.value in ports else 443)
+        return ports.get(s.engine, ports.get(s.kind.value, 443))
     return ports[s.kind.value]
 
 
-def rule_matrix(
-    services: Sequence[ServicePlan], ports: Mapping[str, int]
-) -> tuple[RuleOut, ...]:
+def rule_matrix(services: Sequence[ServicePlan], ports: Mapping[str, int]) -> tuple[RuleOut, ...]:
     """Every allowed flow, in plan order: the internet to the load balancer and the load
     balancer to each entrypoint, then each service to each of its dependencies."""
     by_name = {s.name: s for s in services}
@@ -57,7 +55,9 @@ def secret_name(design: str, caller: str, store: str) -> str:
     return f"{design}/{store}/{caller}"
 
 
-def data_protection(design: Design, services: Sequence[ServicePlan]) -> tuple[DataProtectionOut, ...]:
+def data_protection(
+    design: Design, services: Sequence[ServicePlan]
+) -> tuple[DataProtectionOut, ...]:
     """Each data store's key, TLS and secrets (one per caller), as the baseline plans them."""
     sec = design.security
     out = []
@@ -102,7 +102,8 @@ def security_plan(
         data=data_protection(design, services),
         waf=waf,
         flow_logs=f"every VPC/VNet, kept {sec.flow_log_retention_days} days"
-        if sec.flow_logs else "off (security.flow_logs: false)",
+        if sec.flow_logs
+        else "off (security.flow_logs: false)",
         audit=f"control-plane audit trail kept {sec.audit_log_retention_days} days",
     )
 

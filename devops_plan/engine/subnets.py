@@ -81,7 +81,9 @@ def priced_endpoints(ctx: Context, services: Sequence[ServicePlan]) -> int:
     if ctx.design.network.private_endpoints == "never":
         return 0
     kinds = {s.kind.value for s in services}
-    return sum(1 for k, how in ctx.facts.private_endpoints.items() if how == "priced" and k in kinds)
+    return sum(
+        1 for k, how in ctx.facts.private_endpoints.items() if how == "priced" and k in kinds
+    )
 
 
 def data_need(services: Sequence[ServicePlan], zones: int) -> tuple[int, str]:
@@ -126,9 +128,7 @@ def needs(
     return out + secondary_ranges(ctx, pools, a)
 
 
-def secondary_ranges(
-    ctx: Context, pools: Sequence[NodePoolPlan], a: AddressingFacts
-) -> list[Need]:
+def secondary_ranges(ctx: Context, pools: Sequence[NodePoolPlan], a: AddressingFacts) -> list[Need]:
     """GKE's alias ranges: a block per node for its pods, and one for Services."""
     if a.pods != "alias" or not pools:
         return []

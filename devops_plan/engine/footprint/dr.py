@@ -13,8 +13,8 @@ from ..context import Context
 from ..cost import CostComponent
 from ..pools import NodePoolPlan
 from ..services import ServicePlan
-from ..variants import serving_regions
 from ..subnets import cross_region_kind
+from ..variants import serving_regions
 from . import data, network, security
 from .base import component
 from .region import Part, on_kubernetes, region_components

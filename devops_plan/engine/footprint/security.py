@@ -151,7 +151,9 @@ def audit(ctx: Context, region: str, cat: str) -> list[CostComponent]:
                       category=cat)]  # fmt: skip
 
 
-def waf(ctx: Context, s: ServicePlan, region: str, share: float, category: str) -> list[CostComponent]:
+def waf(
+    ctx: Context, s: ServicePlan, region: str, share: float, category: str
+) -> list[CostComponent]:
     """A web application firewall on an entrypoint's load balancer: a web ACL with its rules
     and the requests it inspects, or (Azure) the WAF tier of the gateway over its standard tier."""
     sec = ctx.design.security
