@@ -21,6 +21,7 @@ from ..plan import (
     LatencyHopOut,
     LatencyOut,
     LineItemOut,
+    NetworkOut,
     NodePoolOut,
     Plan,
     RecoveryStepOut,
@@ -74,10 +75,7 @@ def assemble(
     warnings = core.warnings
     if catalog.stale:
         warnings = (*warnings, stale_warning(ctx.cloud, catalog.oldest_price))
-    regions = tuple(dict.fromkeys([*ctx.regions, ctx.dr_region]))
-    network, too_small = network_plan(
-        ctx, core.services, core.pools, regions, regions_talk(core.dr.strategy)
-    )
+    network, too_small = _network(core)
     warnings = (*warnings, *too_small)
     return Plan(
         design=design.name,
@@ -120,6 +118,13 @@ def assemble(
         network=network,
         security=security_plan(design, core.services, ctx.sizing.ports),
     )
+
+
+def _network(core: Core) -> tuple[NetworkOut, list[str]]:
+    """Every region's network (the DR region's too), and the warnings for blocks too small."""
+    ctx = core.ctx
+    regions = tuple(dict.fromkeys([*ctx.regions, ctx.dr_region]))
+    return network_plan(ctx, core.services, core.pools, regions, regions_talk(core.dr.strategy))
 
 
 def _latency_out(report: LatencyReport | None) -> LatencyOut | None:
