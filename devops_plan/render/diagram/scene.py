@@ -45,7 +45,8 @@ def build_scene(plan: Plan) -> Scene:
     groups: list[Group] = []
     rows: list[tuple[str, ...]] = []
     for d in drawn:
-        groups.append(d.region.group(d.label, d.style, d.k8s_label, d.k8s_style))
+        subnets = subnet_labels(plan, d.region.name, d.region.zones)
+        groups.append(d.region.group(d.label, d.style, d.k8s_label, d.k8s_style, subnets))
         steer, row = d.region.layout(plan)
         links += d.region.links + steer
         if row:
@@ -162,4 +163,21 @@ def _cross_region_links(plan: Plan, fronts: dict[str, dict[str, str]]) -> list[L
             backup = front.get(f"backup/{s.name}")
             if backup is not None:
                 out.append(Link(tail, backup, "copy"))
+    return out
+
+
+def subnet_labels(plan: Plan, region: str, zones: Iterable[str]) -> dict[tuple[str, str], str]:
+    """(zone, tier) -> "private 10.0.0.0/21" for the region's subnets (a regional subnet
+    labels every zone, marked regional); the prefix alone when the block is too small."""
+    vpc = next((v for v in plan.network.vpcs if v.region == region), None)
+    out: dict[tuple[str, str], str] = {}
+    if vpc is None:
+        return out
+    for s in vpc.subnets:
+        where = f"{s.cidr}" if s.cidr else f"/{s.prefix} (block too small)"
+        if s.zone == "regional":
+            for z in zones:
+                out[(z, s.tier)] = f"{s.tier} subnet {where} (regional)"
+        else:
+            out[(s.zone, s.tier)] = f"{s.tier} subnet {where}"
     return out
