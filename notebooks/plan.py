@@ -68,6 +68,18 @@ charts.dr_chart(plan)
 nb.dr_options_table(plan)
 
 # %% [markdown]
+# ## Network
+
+# %%
+nb.network_table(plan)
+
+# %% [markdown]
+# ## Allowed flows (everything else is denied)
+
+# %%
+nb.rules_table(plan)
+
+# %% [markdown]
 # ## Cost
 
 # %%

@@ -26,7 +26,7 @@ def test_shop_example_loads_unchanged(shop_yaml: str) -> None:
     assert d.dr_region == "us-west-2"
     assert d.targets.rto == timedelta(hours=1)
     assert d.targets.rpo == timedelta(minutes=15)
-    assert d.budget is not None and int(d.budget.monthly) == 12000
+    assert d.budget is not None and int(d.budget.monthly) == 14000
     assert [s.name for s in d.services] == ["web", "api", "orders-db", "sessions", "assets"]
     api = d.service("api")
     assert isinstance(api, StatelessService) and api.replica is not None and api.replica.cpu == 1

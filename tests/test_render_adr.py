@@ -95,7 +95,7 @@ def test_context_comes_from_targets_and_load(shop: Plan) -> None:
     assert "targets availability of 99.95% a month" in body
     assert "RTO 1h losing at most RPO 15m" in body
     assert "p95 latency within 300 ms" in body
-    assert "budget of 12,000.00 USD a month" in body
+    assert "budget of 14,000.00 USD a month" in body
     assert "* peak load: web 1500 rps x 20 ms, api 1500 rps x 45 ms" in body  # a decision driver
 
 
@@ -193,9 +193,9 @@ def test_justification_when_the_choice_misses_but_another_meets(shop: Plan) -> N
 
 
 def test_over_budget_is_a_bad_consequence(shop: Plan) -> None:
-    plan, d = _with(shop, _opt("a", "13000.50", True, True))
+    plan, d = _with(shop, _opt("a", "15000.50", True, True))
     assert (
-        "Bad, because the plan's 13,000.50 USD a month is over the budget of 12,000.00 USD by 1,000.50 USD"
+        "Bad, because the plan's 15,000.50 USD a month is over the budget of 14,000.00 USD by 1,000.50 USD"
         in adr.consequences(plan, d)
     )
 
