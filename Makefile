@@ -42,6 +42,10 @@ lint: dev
 	$(BIN)/ruff format --check devops_plan tests benchmarks scripts
 	$(BIN)/mypy devops_plan tests benchmarks
 	$(PY) scripts/check_notebooks.py
+	# The GitHub workflows: valid for GitHub's schema, and no zizmor findings (pinned actions,
+	# no template injection, no persisted credentials).
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(BIN)/zizmor --offline .github/workflows/
 
 # Every benchmark in benchmarks/, one after the other (figures go to docs/performance.md).
 bench: dev system-deps

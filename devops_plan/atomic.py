@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from .errors import ExternalError, UserError
 
 
 def write_atomic(path: str | Path, data: str | bytes) -> Path:
@@ -38,3 +43,56 @@ def write_if_changed(path: str | Path, data: str | bytes) -> bool:
         return False
     write_atomic(path, raw)
     return True
+
+
+# --- output paths a person gave ---------------------------------------------------------------
+
+# A path the person gave cannot take the file (exit 2); other failures are the machine's.
+_USER_ERRNOS = frozenset(
+    {errno.EACCES, errno.EPERM, errno.EROFS, errno.EISDIR, errno.ENOTDIR, errno.EEXIST}
+)
+
+
+def check_output_folder(path: str | Path, option: str) -> None:
+    """UserError when `path` (given to `option`) exists and is not a folder, or when nothing
+    can be written where it is or would be made (a read-only folder): found before any
+    work is done, not after."""
+    p = Path(path)
+    if p.exists() and not p.is_dir():
+        raise UserError(f"{p}: {option} expects a folder, and this is a file")
+    _probe(p, option)
+
+
+def check_output_file(path: str | Path, option: str) -> None:
+    """UserError when `path` (given to `option`) is an existing folder, lies under a file, or
+    sits where nothing can be written."""
+    p = Path(path)
+    if p.is_dir():
+        raise UserError(f"{p}: {option} expects a file name, and this is a folder")
+    _probe(p.parent, option)
+
+
+def _probe(folder: Path, option: str) -> None:
+    """Make and remove a folder in `folder` (or its nearest existing ancestor)."""
+    ancestor = next((a for a in (folder, *folder.parents) if a.exists()), Path("."))
+    if not ancestor.is_dir():
+        raise UserError(f"{folder}: {option}: {ancestor} is a file, not a folder")
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".devops-plan-probe.", dir=ancestor))
+    except OSError as exc:
+        cls = UserError if exc.errno in _USER_ERRNOS else ExternalError
+        raise cls(f"{ancestor}: {option}: cannot write here: {exc.strerror or exc}") from None
+
+
+@contextmanager
+def output_errors(where: str | Path, what: str) -> Iterator[None]:
+    """An OSError while writing `what` to `where` as one line: UserError (exit 2) when the
+    path cannot take it (no permission, read-only, a file where a folder should be),
+    ExternalError (exit 1) for the rest (a full disk)."""
+    try:
+        yield
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        name = getattr(exc, "filename", None) or where
+        cls = UserError if exc.errno in _USER_ERRNOS else ExternalError
+        raise cls(f"{name}: cannot write {what}: {reason}") from None

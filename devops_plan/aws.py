@@ -19,9 +19,10 @@ from .errors import ExternalError
 CREDENTIALS_HINT = "; set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
 
 
-def make_client(service: str, region: str | None = None) -> Any:
+def make_client(service: str, region: str | None = None, config: Any | None = None) -> Any:
     """A boto3 client for `service` from a fresh session (credentials changed since the last
-    call are seen); region from the argument, else the environment, else us-east-1.
+    call are seen); region from the argument, else the environment, else us-east-1;
+    `config` a botocore Config (timeouts, retries; see `client_config`).
 
     A configuration boto3 cannot use (an AWS_PROFILE that does not exist) is one line.
     """
@@ -30,9 +31,24 @@ def make_client(service: str, region: str | None = None) -> Any:
 
     try:
         session: Any = boto3.session.Session()  # Any: the stubs type only literal services
-        return session.client(service, region_name=region or session.region_name or "us-east-1")
+        return session.client(
+            service, region_name=region or session.region_name or "us-east-1", config=config
+        )
     except BotoCoreError as exc:
         raise ExternalError(f"AWS configuration error: {exc}") from None
+
+
+def client_config(*, connect_timeout: float, read_timeout: float, attempts: int) -> Any:
+    """A botocore Config with connect and read timeouts (seconds) and the adaptive retry
+    mode: exponential backoff with jitter, and a client-side rate limit once throttled;
+    `attempts` counts the first call too."""
+    from botocore.config import Config
+
+    return Config(
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+        retries={"mode": "adaptive", "total_max_attempts": attempts},
+    )
 
 
 def _refusal(exc: Any) -> tuple[str, str]:

@@ -276,3 +276,26 @@ def decision_texts() -> Mapping[str, Any]:
     """Pros and cons for each kind of option (data/decisions.yaml)."""
     texts: Mapping[str, Any] = frozen(_load("decisions.yaml"))
     return texts
+
+
+@dataclass(frozen=True)
+class FamilyGroup:
+    """One class and architecture: each cloud's families in it, the preferred one first."""
+
+    klass: str
+    arch: str
+    families: Mapping[str, tuple[str, ...]]
+    notes: Mapping[str, str]
+
+
+@cache
+def family_groups() -> tuple[FamilyGroup, ...]:
+    """Instance families by class and architecture on each cloud (data/families.yaml)."""
+    raw = _load("families.yaml")
+    groups = []
+    for klass, by_arch in raw["classes"].items():
+        for arch, row in by_arch.items():
+            notes = dict(row.get("note", {}))
+            families = {c: tuple(v) for c, v in row.items() if c != "note"}
+            groups.append(FamilyGroup(klass, arch, families, notes))
+    return tuple(groups)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -20,21 +21,32 @@ _SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 def parse_duration(text: str | int | float) -> int:
     """Seconds in a duration such as ``30s``, ``15m``, ``1h``, ``1d``; a bare number is seconds.
 
-    Raises ValueError with a message fit for a person.
+    Raises ValueError with a message fit for a person (also for infinite or NaN numbers).
     """
+    expected = f"expected a duration such as 30s, 15m, 1h or 1d (got {_short(text)})"
     if isinstance(text, bool):
-        raise ValueError(f"expected a duration such as 30s, 15m, 1h or 1d (got {text!r})")
+        raise ValueError(expected)
     if isinstance(text, int | float):
         if text < 0:
-            raise ValueError(f"a duration cannot be negative (got {text!r})")
-        return round(text)
-    match = _DURATION.match(str(text))
-    if match:
-        value, unit = match.groups()
-        return round(float(value) * _SECONDS[unit or "s"])
-    if _COMPOUND.match(str(text)):
-        return round(sum(float(v) * _SECONDS[u] for v, u in _PART.findall(str(text))))
-    raise ValueError(f"expected a duration such as 30s, 15m, 1h or 1d (got {text!r})")
+            raise ValueError(f"a duration cannot be negative (got {_short(text)})")
+        seconds = float(text)
+    else:
+        match = _DURATION.match(str(text))
+        if match:
+            value, unit = match.groups()
+            seconds = float(value) * _SECONDS[unit or "s"]
+        elif _COMPOUND.match(str(text)):
+            seconds = sum(float(v) * _SECONDS[u] for v, u in _PART.findall(str(text)))
+        else:
+            raise ValueError(expected)
+    if not math.isfinite(seconds):
+        raise ValueError(f"a duration must be a finite number (got {_short(text)})")
+    return round(seconds)
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def format_duration(seconds: float) -> str:

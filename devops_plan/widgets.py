@@ -7,7 +7,6 @@ them by setting `.value` on the controls.
 
 from __future__ import annotations
 
-import html
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from .engine import Planner, build_plan
 from .engine.context import resolve_regions
 from .engine.variants import region_sequence, with_load
 from .errors import DevopsPlanError
+from .escape import html_text
 from .plan import Plan
 from .regions import find_region
 from .render import charts
@@ -295,7 +295,7 @@ class Explorer:
             self.error = str(exc)
             self.status.value = (
                 '<div style="color:#b2182b"><b>Cannot plan this combination:</b><pre>'
-                + html.escape(self.error)
+                + html_text(self.error)
                 + "</pre>The figures below are from the last plan that worked.</div>"
             )
             self.last_replan_s = time.perf_counter() - started
@@ -320,7 +320,7 @@ class Explorer:
             except DevopsPlanError as exc:
                 self.diagram.value = (
                     '<div style="color:#b2182b"><b>The diagram could not be drawn:</b><pre>'
-                    + html.escape(str(exc))
+                    + html_text(str(exc))
                     + "</pre></div>"
                 )
         done = time.perf_counter()
@@ -343,12 +343,12 @@ def numbers_html(plan: Plan) -> str:
     from .notebooks import key_figures
 
     rows = "".join(
-        f'<tr data-figure="{k.key}" data-value="{html.escape(k.value)}">'
-        f'<th style="text-align:left;padding-right:1em">{html.escape(k.label)}</th>'
-        f"<td>{html.escape(k.text)}</td></tr>"
+        f'<tr data-figure="{k.key}" data-value="{html_text(k.value)}">'
+        f'<th style="text-align:left;padding-right:1em">{html_text(k.label)}</th>'
+        f"<td>{html_text(k.text)}</td></tr>"
         for k in key_figures(plan)
     )
-    warnings = "".join(f"<li>{html.escape(x)}</li>" for x in plan.warnings)
+    warnings = "".join(f"<li>{html_text(x)}</li>" for x in plan.warnings)
     extra = (
         f"<details><summary>{len(plan.warnings)} warning(s)</summary><ul>{warnings}</ul></details>"
         if warnings

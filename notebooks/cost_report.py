@@ -8,7 +8,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -29,6 +29,7 @@ utilization: str = "data/billing/utilization-sample.csv.gz"  # utilization CSV (
 since: str = ""  # first day of the period (YYYY-MM-DD); empty: the whole export
 until: str = ""  # day after the last day (YYYY-MM-DD, exclusive); empty: the whole export
 out_dir: str = ""  # folder for report.html, report.md, report.json and recommendations.csv; empty writes nothing
+history: str = ""  # history folder: compare with the runs in it (realised, new, open), then add this one; empty: none
 
 # %%
 from IPython.display import Markdown, display
@@ -36,7 +37,7 @@ from IPython.display import Markdown, display
 from devops_plan import notebooks as nb
 from devops_plan.billing import notebook as cr
 
-report = cr.report_from_parameters(billing, utilization, since, until)
+report = cr.report_from_parameters(billing, utilization, since, until, history)
 display(Markdown(cr.summary_markdown(report)))
 
 # %% [markdown]
@@ -46,7 +47,13 @@ display(Markdown(cr.summary_markdown(report)))
 cr.savings_chart(report)
 
 # %%
-cr.recommendations_table(report)
+cr.section_html(report, "recommendations")
+
+# %% [markdown]
+# ## What each kind of advice could judge
+
+# %%
+cr.section_html(report, "coverage")
 
 # %% [markdown]
 # ## Spend over time
@@ -58,13 +65,13 @@ cr.spend_chart(report)
 # ## Spend by service
 
 # %%
-cr.services_table(report)
+cr.section_html(report, "services")
 
 # %% [markdown]
 # ## Top resources
 
 # %%
-cr.top_resources_table(report)
+cr.section_html(report, "top_resources")
 
 # %% [markdown]
 # ## Tag hygiene and data quality

@@ -74,8 +74,14 @@ def q(value: Decimal) -> Decimal:
 
 
 def fmt_dec(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
+    # A product that costs nothing says so: the catalog reader refuses a bare 0 (a typo or a
+    # corrupt row too often) and reads `free` as 0.
+    return "free" if value == 0 else fmt_qty(value)
+
+
+def fmt_qty(value: Decimal) -> str:
+    """A number as written in the CSV (a tier's start may be 0)."""
+    return format(value.normalize(), "f")
 
 
 def fmt_num(value: float | None) -> str:
@@ -1769,8 +1775,8 @@ def render(rows: Iterable[Row]) -> str:
                 r.category,
                 r.engine,
                 r.deployment,
-                "" if r.tier_start is None else fmt_dec(r.tier_start),
-                "" if r.tier_end is None else fmt_dec(r.tier_end),
+                "" if r.tier_start is None else fmt_qty(r.tier_start),
+                "" if r.tier_end is None else fmt_qty(r.tier_end),
             ]
         )
     return buf.getvalue()

@@ -29,7 +29,7 @@ from build_catalog import (
     GCP_SERVICE_FACTOR,
     D,
     Row,
-    fmt_dec,
+    fmt_qty,
     q,
 )
 
@@ -75,7 +75,7 @@ def _rows(
 
 def _scaled(prices: str, factors: dict[str, Decimal]) -> dict[str, str | list[Tier]]:
     """A base-region price in every region, times the region's factor."""
-    return {r: fmt_dec(q(D(prices) * f)) for r, f in factors.items()}
+    return {r: fmt_qty(q(D(prices) * f)) for r, f in factors.items()}
 
 
 def _same(price: str | list[Tier], regions: Iterable[str]) -> dict[str, str | list[Tier]]:
@@ -503,7 +503,7 @@ def azure_storage(regions: tuple[str, ...]) -> Iterator[Row]:
 
 
 def _scaled_ladder(ladder: list[Tier], factors: dict[str, Decimal]) -> dict[str, str | list[Tier]]:
-    return {r: [(a, b, fmt_dec(q(D(p) * f))) for a, b, p in ladder] for r, f in factors.items()}
+    return {r: [(a, b, fmt_qty(q(D(p) * f))) for a, b, p in ladder] for r, f in factors.items()}
 
 
 def azure_observability(regions: tuple[str, ...]) -> Iterator[Row]:

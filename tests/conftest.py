@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -21,3 +22,18 @@ def shop_yaml() -> str:
 # Tests never reach past loopback: botocore must not probe the EC2 instance metadata
 # service (169.254.169.254) for credentials.
 os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+
+# Fault and fuzz loops run a quick count by default and a long one under `pytest -m slow`
+# (the long run is asked for by the marker expression; make test runs the quick count).
+_LONG_RUN = "DEVOPS_PLAN_LONG_RUN"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    expr = str(config.getoption("markexpr") or "")
+    if re.search(r"(?<!not )\bslow\b", expr):
+        os.environ[_LONG_RUN] = "1"
+
+
+def runs(quick: int, long: int) -> int:
+    """How many cases a fuzz or fault loop runs: `long` under `pytest -m slow`, else `quick`."""
+    return long if os.environ.get(_LONG_RUN) == "1" else quick

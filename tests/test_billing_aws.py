@@ -26,7 +26,7 @@ from devops_plan.billing.spend import collect_spend
 from devops_plan.billing.sqlfiles import render_sql
 from devops_plan.cli import app
 from devops_plan.errors import ExternalError
-from tests.billing_fixtures import FOCUS_COLUMNS, focus_row, write_csv
+from tests.billing_fixtures import FOCUS_COLUMNS, DuckAthena, focus_row, write_csv
 
 runner = CliRunner()
 
@@ -158,7 +158,9 @@ def test_cost_explorer_through_the_cli(aws: str, tmp_path: Path) -> None:
     assert data["inputs"] == [
         {
             "source": "cost-explorer",
+            "currency": "USD",
             "rows": 3,
+            "rows_implausible": 0,
             "billed_cost": "11.87",
             "billed_cost_exact": "11.873456000000",
         }
@@ -218,10 +220,30 @@ def test_athena_runs_the_same_sql_with_polling(aws: str, tmp_path: Path) -> None
         ("row_count", "bigint"),
         ("billed_rows", "bigint"),
         ("dated_rows", "bigint"),
+        ("implausible_rows", "bigint"),
         ("first_start", "timestamp"),
         ("last_end", "timestamp"),
     ]
     first, last = "2024-09-01 00:00:00.000", "2024-09-02 00:00:00.000"
+    # What the bill spans (sql/span.sql): September 2024, in USD, amounts a bill can have.
+    span_columns = [
+        ("start_year", "bigint"),
+        ("start_month", "bigint"),
+        ("currency", "varchar"),
+        ("row_count", "bigint"),
+        ("first_end_month", "bigint"),
+        ("last_end_month", "bigint"),
+        ("max_billed", "double"),
+        ("max_effective", "double"),
+        ("max_list", "double"),
+        ("max_quantity", "double"),
+    ]
+    september = str(2024 * 12 + 8)
+    span_result = _athena_result(
+        [n for n, _ in span_columns],
+        [t for _, t in span_columns],
+        [["2024", "9", "USD", "3", september, september, "15.0", "15.0", None, "12.0"]],
+    )
 
     def row(**values: str | None) -> list[str | None]:
         assert set(values) <= {n for n, _ in columns}, set(values) - {n for n, _ in columns}
@@ -240,6 +262,8 @@ def test_athena_runs_the_same_sql_with_polling(aws: str, tmp_path: Path) -> None
             row(
                 grain="file",
                 source_file="s3://bucket/focus/part-0.parquet",
+                currency="USD",
+                implausible_rows="0",
                 row_count="3",
                 billed_rows="3",
                 dated_rows="3",
@@ -349,7 +373,7 @@ def test_athena_runs_the_same_sql_with_polling(aws: str, tmp_path: Path) -> None
     _post(
         aws,
         "/moto-api/static/athena/query-results",
-        {"results": [probe, spend_result]},
+        {"results": [probe, span_result, spend_result]},
     )
     # Each query stays QUEUED/RUNNING for a few polls before it succeeds.
     _post(
@@ -387,90 +411,14 @@ def test_athena_runs_the_same_sql_with_polling(aws: str, tmp_path: Path) -> None
         for q in athena.list_query_executions()["QueryExecutionIds"]
     ]
     assert any('SELECT * FROM "billing_db"."focus_export" LIMIT 0' in q for q in sent)
-    # One query reads the table once; its text is the package's SQL file, unchanged.
-    text = render_sql("spend", where="TRUE")
+    # A small query of what the bill spans, then one query that reads the table once; their
+    # texts are the package's SQL files, unchanged (a clean bill: nothing to test per row).
+    texts = [render_sql("span"), render_sql("spend", where="TRUE", plausible="TRUE")]
     assert [q for q in sent if q.startswith("WITH billing AS (")] == [
-        q for q in sent if q.endswith(text)
+        q for q in sent if q.endswith(tuple(texts))
     ]
-    assert sum(q.endswith(text) for q in sent) == 1
+    assert [sum(q.endswith(text) for q in sent) for text in texts] == [1, 1]
     assert all('"$path" AS SourceFile' in q for q in sent if q.startswith("WITH"))
-
-
-class _DuckAthena:
-    """A stand-in Athena client that runs the SQL it receives on DuckDB (pages of 2 rows),
-    to prove the composed `WITH billing AS (...)` text is valid and gives the local results."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self.con = con
-        self.queries: dict[str, str] = {}
-        self.results: dict[str, tuple[list[str], list[str], list[list[str | None]]]] = {}
-        self.pages = 0
-
-    def start_query_execution(self, **kwargs: Any) -> dict[str, str]:
-        qid = f"q{len(self.queries)}"
-        self.queries[qid] = kwargs["QueryString"]
-        return {"QueryExecutionId": qid}
-
-    def get_query_execution(self, QueryExecutionId: str) -> dict[str, Any]:
-        return {"QueryExecution": {"Status": {"State": "SUCCEEDED"}}}
-
-    def get_query_results(
-        self, QueryExecutionId: str, MaxResults: int, NextToken: str | None = None
-    ) -> dict[str, Any]:
-        self.pages += 1
-        if QueryExecutionId not in self.results:  # run once; pages read the stored result
-            cursor = self.con.execute(self.queries[QueryExecutionId])
-            self.results[QueryExecutionId] = (
-                [d[0] for d in cursor.description or ()],
-                [_athena_type(str(d[1])) for d in cursor.description or ()],
-                [
-                    [None if v is None else _athena_text(v) for v in row]
-                    for row in cursor.fetchall()
-                ],
-            )
-        names, types, rows = self.results[QueryExecutionId]
-        start = int(NextToken or 0)
-        page = rows[start : start + 2]
-        out_rows = ([{"Data": [{"VarCharValue": n} for n in names]}] if start == 0 else []) + [
-            {"Data": [{} if v is None else {"VarCharValue": v} for v in row]} for row in page
-        ]
-        result: dict[str, Any] = {
-            "ResultSet": {
-                "Rows": out_rows,
-                "ResultSetMetadata": {
-                    "ColumnInfo": [
-                        {"Name": n, "Type": t} for n, t in zip(names, types, strict=True)
-                    ]
-                },
-            }
-        }
-        if start + 2 < len(rows):
-            result["NextToken"] = str(start + 2)
-        return result
-
-
-def _athena_type(duck: str) -> str:
-    duck = duck.upper()
-    for prefix, athena_type in (
-        ("DECIMAL", "decimal"),
-        ("DOUBLE", "double"),
-        ("BIGINT", "bigint"),
-        ("INTEGER", "integer"),
-        ("TIMESTAMP", "timestamp"),
-        ("DATE", "date"),
-        ("BOOLEAN", "boolean"),
-    ):
-        if duck.startswith(prefix):
-            return athena_type
-    return "varchar"
-
-
-def _athena_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S.000")
-    return str(value)
 
 
 def test_the_athena_sql_gives_the_local_results(tmp_path: Path) -> None:
@@ -503,7 +451,7 @@ def test_the_athena_sql_gives_the_local_results(tmp_path: Path) -> None:
         "CAST(BilledCost AS DOUBLE) AS BilledCost, CAST(EffectiveCost AS DOUBLE) AS EffectiveCost) "
         "FROM billing_db.focus"
     )
-    fake = _DuckAthena(con)
+    fake = DuckAthena(con)
     engine = AthenaEngine(
         "billing_db", "focus_typed", "s3://results/", client=fake, sleep=lambda _: None
     )
@@ -518,7 +466,7 @@ def test_the_athena_sql_gives_the_local_results(tmp_path: Path) -> None:
 
 
 def test_a_failed_athena_query_is_one_line(tmp_path: Path) -> None:
-    class Failing(_DuckAthena):
+    class Failing(DuckAthena):
         def get_query_execution(self, QueryExecutionId: str) -> dict[str, Any]:
             return {
                 "QueryExecution": {

@@ -91,6 +91,8 @@ def test_malformed_rows_are_reported_not_fatal(tmp_path: Path) -> None:
 
 def test_user_mistakes_exit_2_with_one_line(tmp_path: Path) -> None:
     good = write_csv(tmp_path / "g.csv", [focus_row()])
+    empty = tmp_path / "empty"
+    empty.mkdir()
     cases = [
         (["--billing", str(tmp_path / "missing.csv")], "missing.csv: no such file"),
         (["--billing", str(good), "--format", "pdf"], "--format: unknown format(s) pdf"),
@@ -103,7 +105,11 @@ def test_user_mistakes_exit_2_with_one_line(tmp_path: Path) -> None:
         ([], "no billing files given"),
         (["--cost-explorer"], "--cost-explorer needs --since and --until"),
         (["--billing", str(good), "--utilization", str(tmp_path / "u.csv")], "u.csv: no such file"),
-        (["--billing", str(tmp_path)], "is a folder; pass the files in it"),
+        (["--billing", str(empty)], "the folder holds no billing files"),
+        (
+            ["--billing", str(good), "--memory-limit", "lots"],
+            "--memory-limit 'lots': expected a size",
+        ),
     ]
     for args, message in cases:
         result = invoke(*args, "--out", str(tmp_path / "o"))

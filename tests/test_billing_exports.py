@@ -348,9 +348,11 @@ _HOURS = (
 
 def _spend_and_files(path: Path):  # type: ignore[no-untyped-def]
     from devops_plan.billing.sources.exports import ParquetDescriber, inspect_file
+    from devops_plan.billing.sources.staging import InputLimits, StagedFile
 
+    staged = StagedFile(str(path), path, "parquet", path.stat().st_size)
     with DuckDBEngine.open_files([path]) as engine:
-        described = inspect_file(path, ParquetDescriber(engine.connection))
+        described = inspect_file(staged, ParquetDescriber(engine.connection), InputLimits())
         return collect_spend(engine), described
 
 

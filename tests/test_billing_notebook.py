@@ -26,6 +26,7 @@ def test_parameters_are_the_issue_contract() -> None:
         ("since", "str"),
         ("until", "str"),
         ("out_dir", "str"),
+        ("history", "str"),
     ]
     raw = pm.inspect_notebook(str(NOTEBOOK))
     assert all(p["help"].strip() for p in raw.values())
@@ -85,3 +86,21 @@ def test_runs_headless_and_writes_the_report(tmp_path: Path) -> None:
     planted = json.loads((SAMPLE_FOCUS.parent / "planted.json").read_text())["planted"]
     counted = sum(float(p["monthly_savings"]) for p in planted if p["counted_in_total"])
     assert float(data["savings"]["monthly_total"]) == pytest.approx(counted, abs=0.001)
+
+
+def test_the_notebook_shows_the_reports_own_tables() -> None:
+    # As report.html: money with its currency, no pandas index, no cut text, services with
+    # their category (three "Amazon Elastic Compute Cloud" rows told apart).
+    report = cr.report_from_parameters(str(SAMPLE_FOCUS), str(SAMPLE_UTILIZATION))
+    services = cr.section_html(report, "services").data
+    assert "<th>Category</th>" in services and "dataframe" not in services
+    assert services.count("<td>Amazon Elastic Compute Cloud</td><td>") == 3
+    recommendations = cr.section_html(report, "recommendations").data
+    assert " USD</td>" in recommendations and "..." not in recommendations
+    longest = max((r.evidence for r in report.recommendations), key=len)
+    assert (
+        longest.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") in recommendations
+    )
+    assert "<th>Not judged, and why</th>" in cr.section_html(report, "coverage").data
+    with pytest.raises(UserError, match="section 'x'"):
+        cr.section_html(report, "x")

@@ -22,7 +22,7 @@ from devops_plan.billing.rules import (
 )
 from devops_plan.billing.rules.modernization import ModernizationRule
 from devops_plan.billing.rules.rightsizing import RightsizingRule
-from devops_plan.billing.settings import ReportSettings
+from devops_plan.billing.settings import InputSettings, ReportSettings
 from devops_plan.billing.sources.engine import DuckDBEngine
 from devops_plan.billing.sources.utilization import (
     ResourceUsage,
@@ -57,13 +57,17 @@ def test_the_seven_kinds_in_the_report_order() -> None:
 
 def test_report_settings_is_every_rules_settings() -> None:
     # recommend() hands each rule the ReportSettings: it must be an instance of the rule's model,
-    # and every field of the report's model belongs to a rule, but for the report's own list size.
+    # and every field of the report's model belongs to a rule, but for the report's own list size
+    # and the limits on input files.
     fields: set[str] = set()
     for rule in RULES:
         assert issubclass(ReportSettings, rule.settings_model), rule.kind
         fields |= set(rule.settings_model.model_fields)
-    assert set(ReportSettings.model_fields) == fields | {"top_resources"}
-    assert len(ReportSettings.model_fields) == 15
+    assert issubclass(ReportSettings, InputSettings)
+    assert set(ReportSettings.model_fields) == fields | {"top_resources"} | set(
+        InputSettings.model_fields
+    )
+    assert len(ReportSettings.model_fields) == 18
 
 
 def test_settings_keep_the_order_report_json_has_always_had() -> None:
@@ -82,6 +86,9 @@ def test_settings_keep_the_order_report_json_has_always_had() -> None:
         "spot_name_patterns",
         "commitment_options",
         "min_monthly_savings",
+        "max_decompressed_gib",
+        "max_compression_ratio",
+        "max_line_kib",
         "top_resources",
     ]
 

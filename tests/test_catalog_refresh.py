@@ -103,7 +103,8 @@ def test_azure_refresh_writes_rows_from_the_recorded_pages(serve: Any, tmp_path:
     base, seen = serve(lambda p, q: _azure_route(holder["base"])(p, q))
     holder["base"] = base
     out = tmp_path / "azure.csv"
-    result = refresh_azure(["eastus"], out, url=f"{base}/api/retail/prices")
+    # The recording prices 3 of the 57 shapes the catalog has in eastus: allow the drop.
+    result = refresh_azure(["eastus"], out, url=f"{base}/api/retail/prices", max_drop=1)
     catalog = load_catalog("azure", out)
     d2 = {p: catalog.price("Standard_D2s_v5", "eastus", p).unit_price for p in
           ("on_demand", "spot", "reserved_1y", "savings_plan_1y", "savings_plan_3y")}  # fmt: skip
@@ -140,6 +141,25 @@ def test_azure_refresh_writes_rows_from_the_recorded_pages(serve: Any, tmp_path:
     assert result.written == len(catalog.rows)
 
 
+def test_azure_and_gcp_answers_missing_most_products_are_refused(
+    serve: Any, tmp_path: Path
+) -> None:
+    """The same acceptance as the AWS refresh (accept.py): the recordings lack most of the
+    shapes the shipped catalog has, so without --max-drop nothing is written."""
+    holder: dict[str, str] = {}
+    base, _ = serve(lambda p, q: _azure_route(holder["base"])(p, q))
+    holder["base"] = base
+    out = tmp_path / "azure.csv"
+    with pytest.raises(ExternalError, match=r"^azure price refresh fetched 3 of the 57 products"):
+        refresh_azure(["eastus"], out, url=f"{base}/api/retail/prices")
+    assert not out.exists()
+    gcp_base, _ = serve(_gcp_route)
+    with pytest.raises(ExternalError, match=r"^gcp price refresh fetched \d+ of the \d+ products"):
+        refresh_gcp(["us-central1"], tmp_path / "gcp.csv", url=f"{gcp_base}/v1",
+                    env={"GOOGLE_API_KEY": "test-key"})  # fmt: skip
+    assert not (tmp_path / "gcp.csv").exists()
+
+
 def test_plan_with_a_refreshed_catalog_folder_uses_its_prices(
     serve: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -150,8 +170,9 @@ def test_plan_with_a_refreshed_catalog_folder_uses_its_prices(
     monkeypatch.setenv("DEVOPS_PLAN_AZURE_PRICES_URL", f"{base}/api/retail/prices")
     refreshed = CliRunner().invoke(
         app,
-        ["catalog", "refresh", "azure", "--region", "eastus", "--out", str(folder / "azure.csv")],
-    )
+        ["catalog", "refresh", "azure", "--region", "eastus", "--out", str(folder / "azure.csv"),
+         "--max-drop", "100"],
+    )  # fmt: skip
     assert refreshed.exit_code == 0, refreshed.output
     design = load_design(DESIGNS / "startup.yaml")
     shipped = build_plan(design, cloud="azure", region="eastus")
@@ -233,7 +254,8 @@ def _gcp_route(path: str, query: dict[str, list[str]]) -> tuple[int, Any]:
 def test_gcp_refresh_prices_shapes_from_core_and_ram_rates(serve: Any, tmp_path: Path) -> None:
     base, seen = serve(_gcp_route)
     out = tmp_path / "gcp.csv"
-    result = refresh_gcp(["us-central1"], out, url=f"{base}/v1", env={"GOOGLE_API_KEY": "test-key"})
+    result = refresh_gcp(["us-central1"], out, url=f"{base}/v1", env={"GOOGLE_API_KEY": "test-key"},
+                         max_drop=1)  # fmt: skip
     catalog = load_catalog("gcp", out)
     # n2-standard-4: 4 vCPU x 0.0325 + 16 GiB x 0.0044 = 0.2004; spot 4 x 0.00787 + 16 x
     # 0.001055 = 0.04836; 1-year commitment 4 x 0.019992 + 16 x 0.002679 = 0.122832.

@@ -98,7 +98,7 @@ def test_plan_bad_input_exit_2(tmp_path: Path) -> None:
     design.write_text(text)
     code, _, err = run("plan", str(design))
     assert code == 2
-    assert "engine 'oracle' is not in the aws catalog" in err
+    assert "services[2].engine: unknown aws database engine 'oracle'" in err
     code, _, err = run("plan", str(DESIGNS / "shop.yaml"), "--purchase", "cheap")
     assert code == 2
 

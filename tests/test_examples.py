@@ -37,8 +37,7 @@ SECONDS = HOURS * 3600  # seconds in a month
 # Design defaults the examples leave unset (docs/design-file.md, "defaults" and "dr").
 UTILISATION = Fraction(6, 10)  # defaults.target_utilization
 ZONE_FAILURE_UTILISATION = Fraction(85, 100)  # defaults.zone_failure_utilization
-INTER_ZONE_GIB_PER_MILLION = Fraction(5, 100)  # defaults.inter_zone_gib_per_million_requests
-BACKUP_RETENTION_DAYS = 7  # dr.backup_retention_days
+BACKUP_RETENTION_DAYS = 7  # a database's backup.retention_days
 
 Plan = dict[str, Any]
 
@@ -70,7 +69,14 @@ def table(name: str) -> Any:
 
 
 TRAFFIC = table("sizing.yaml")["traffic"]
+OBSERVABILITY = table("sizing.yaml")["observability"]
 EKS = table("sizing.yaml")["allocatable"]["aws"]
+AWS = table("clouds.yaml")["aws"]  # how AWS bills traffic, NAT, addresses, backups
+# The default load profile (load.profile: diurnal): 24 hourly factors of peak_rps.
+DIURNAL = [Fraction(str(f)) for f in TRAFFIC["diurnal"]]
+MEAN = sum(DIURNAL, Fraction(0)) / 24  # 0.6508...: requests a month are peak x MEAN x seconds
+MONTH_DAYS = Fraction(HOURS, 24)  # a 730-hour month is 30.4167 days
+KIB_PER_GIB = 1024 * 1024
 DR_ASSUMPTIONS = table("dr.yaml")["assumptions"]
 DAILY_CHANGE = Fraction(str(DR_ASSUMPTIONS["daily_change_fraction"]))  # 0.05
 DAYS = int(DR_ASSUMPTIONS["days_per_month"])  # 30
@@ -180,6 +186,7 @@ class Line:
     quantity: Fraction  # for the month: instance-hours, GB-month, GB, LCU-hours
     unit_price: Decimal
     dr: bool = False
+    routing: bool = False  # global routing: part of the DR option's cost, not of the region
 
     @property
     def monthly(self) -> Decimal:
@@ -193,12 +200,13 @@ def item(
     purchase: str = "on_demand",
     *,
     dr: bool = False,
+    routing: bool = False,
     engine: str = "",
     deployment: str = "",
 ) -> Line:
     """A line item priced from the catalog row (product, region, purchase[, engine, deployment])."""
     unit_price = price(product, region, purchase, engine=engine, deployment=deployment)
-    return Line(product, region, Fraction(quantity), unit_price, dr)
+    return Line(product, region, Fraction(quantity), unit_price, dr, routing)
 
 
 def hand_bill(lines: list[Line]) -> list[tuple[Any, ...]]:
@@ -395,22 +403,158 @@ def cheapest_class(region: str, category: str, prefix: str, engine: str, **least
     return min(found)[1]
 
 
-def lcu_per_hour(peak_rps: int) -> Fraction:
-    """ALB LCUs at average load: the largest of new connections/s / 25, GB an hour / 1,
-    rule evaluations/s / 1000 (data/sizing.yaml, traffic)."""
-    avg = peak_rps * Fraction(str(TRAFFIC["average_to_peak"]))
-    new_connections = (
-        avg / TRAFFIC["requests_per_connection"] / TRAFFIC["lcu_new_connections_per_s"]
+# --- traffic, autoscaling and the shared line items (docs/model.md, "Traffic") -------------
+
+
+def q6(x: Fraction) -> Fraction:
+    """A component's quantity as declared: to six places, half to even."""
+    return Fraction(round(x * 10**6), 10**6)
+
+
+def hourly(
+    product: str, region: str, per_hour: Fraction | int, purchase: str = "on_demand", **kw: Any
+) -> Line:
+    """A line consumed every hour (instances, LCUs): its hourly quantity to six places x 730."""
+    return item(product, region, q6(Fraction(per_hour)) * HOURS, purchase, **kw)
+
+
+def monthly(product: str, region: str, quantity: Fraction | int, **kw: Any) -> Line:
+    """A line already counted for the month (GB, GB-month, millions of requests)."""
+    return item(product, region, q6(Fraction(quantity)), **kw)
+
+
+def requests_a_month(peak_rps: int, share: Fraction = Fraction(1)) -> Fraction:
+    """Requests a month over the diurnal profile: peak x its mean x seconds in a month."""
+    return peak_rps * MEAN * SECONDS * share
+
+
+def internet_gib(peak_rps: int, share: Fraction = Fraction(1)) -> Fraction:
+    """An entrypoint's responses (16 KiB by default) leaving to the internet, GiB a month."""
+    return requests_a_month(peak_rps, share) * TRAFFIC["response_kib"] / KIB_PER_GIB
+
+
+def lcu_per_hour(peak_rps: int, share: Fraction = Fraction(1)) -> Fraction:
+    """ALB LCUs an hour over the profile: the largest of new connections/s / 25, active
+    connections (each open 60 s) / 3,000 and GB processed an hour (requests and responses,
+    1 + 16 KiB) / 1 (data/sizing.yaml, traffic)."""
+    rps = peak_rps * MEAN * share
+    new = rps / TRAFFIC["requests_per_connection"]
+    active = new * TRAFFIC["connection_seconds"]
+    kib = TRAFFIC["request_kib"] + TRAFFIC["response_kib"]
+    gb = rps * kib * 1024 * 3600 / Fraction(10**9)
+    lcu: Fraction = max(
+        new / TRAFFIC["lcu_new_connections_per_s"],
+        active / TRAFFIC["lcu_active_connections"],
+        gb / TRAFFIC["lcu_gb_per_hour"],
     )
-    gb_per_hour = avg * TRAFFIC["response_kib"] * 1024 * 3600 / 10**9 / TRAFFIC["lcu_gb_per_hour"]
-    rule_evaluations = avg / TRAFFIC["lcu_rule_evaluations_per_s"]
-    lcu: Fraction = max(new_connections, gb_per_hour, rule_evaluations)
     return lcu
 
 
-def requests_million(peak_rps: int) -> Fraction:
-    """Requests a month at average load, in millions."""
-    return peak_rps * Fraction(str(TRAFFIC["average_to_peak"])) * SECONDS / 10**6
+def call_gib(peak_rps: int, callee: str, share: Fraction = Fraction(1)) -> Fraction:
+    """GiB a month both ways on one call per request to a callee of kind `callee`: a
+    stateless service answers 1 KiB in, 16 KiB out; a database 1 and 4; a cache 0.5 and 2."""
+    if callee == "stateless":
+        kib = Fraction(TRAFFIC["request_kib"]) + Fraction(TRAFFIC["response_kib"])
+    else:
+        sizes = TRAFFIC["calls_kib"][callee]
+        kib = Fraction(str(sizes["request"])) + Fraction(str(sizes["response"]))
+    return requests_a_month(peak_rps, share) * kib / KIB_PER_GIB
+
+
+def inter_zone_gb(
+    calls: list[tuple[int, str]], zones: int, share: Fraction = Fraction(1)
+) -> Fraction:
+    """GB billed for calls crossing zones: (z - 1)/z of every call lands in another zone,
+    billed out and in on AWS (clouds.yaml, inter_zone_charged_sides: 2)."""
+    gib = sum((call_gib(rps, callee, share) for rps, callee in calls), Fraction(0))
+    return gib * Fraction(zones - 1, zones) * AWS["inter_zone_charged_sides"]
+
+
+def hpa_hours(cpu_ms: int, peak_rps: int, k: int, replicas: int, floor: int) -> list[int]:
+    """Replicas hour by hour by the exported HPA's rule: its target utilisation is that of
+    the planned replicas at the peak (floored to a whole percent); each hour asks for
+    ceil(f x A / (k x target)), between the floor and the planned count."""
+    a = Fraction(peak_rps * cpu_ms, 1000)
+    target = Fraction(math.floor(100 * a / (k * replicas)), 100)
+    return [max(floor, min(replicas, math.ceil(f * a / (k * target)))) for f in DIURNAL]
+
+
+def nodes_by_hour(
+    shape: Shape, zones: int, peak: int, services: list[tuple[list[int], int, int]]
+) -> list[int]:
+    """Each hour's nodes: a zone's share of each service's replicas (rounded up) packed first
+    fit decreasing, times the zones (never above the peak's nodes). services: (replicas by
+    hour, cpu_m, memory_mib)."""
+    out = []
+    for h in range(24):
+        pods = [(cpu, mem) for hours, cpu, mem in services for _ in range(-(-hours[h] // zones))]
+        per_zone = first_fit_decreasing(pods, shape)
+        assert per_zone is not None
+        out.append(min(peak, per_zone * zones))
+    return out
+
+
+def log_gb(requests: Fraction, nodes: Fraction) -> Fraction:
+    """Logs a month: a 500-byte line per request served, and 100 MiB a day per node."""
+    per_request = Fraction(OBSERVABILITY["log_bytes_per_request"])
+    per_node = Fraction(OBSERVABILITY["node_log_mib_per_day"])
+    return requests * per_request / 1024**3 + nodes * per_node * MONTH_DAYS / 1024
+
+
+def metric_samples_million(pods: Fraction, nodes: Fraction) -> Fraction:
+    """Samples a month: 100 series a pod, 500 a node, scraped every 30 s."""
+    o = OBSERVABILITY
+    series = pods * o["series_per_pod"] + nodes * o["series_per_node"]
+    return series * SECONDS / o["scrape_interval_s"] / 10**6
+
+
+def tiers(product: str, region: str) -> list[tuple[Fraction, Fraction | None, Decimal]]:
+    """A tiered product's ladder: (from, to, unit price) in its unit a month."""
+    rows = [
+        r
+        for r in catalog()
+        if (r["product"], r["region"], r["purchase"]) == (product, region, "on_demand")
+    ]
+    ladder = [
+        (Fraction(r["tier_start"]), Fraction(r["tier_end"]) if r["tier_end"] else None, r)
+        for r in rows
+    ]
+    return [(a, b, Decimal(r["unit_price"])) for a, b, r in sorted(ladder, key=lambda t: t[0])]
+
+
+class Meter:
+    """Usage of each tiered product in a region so far this month, walked tier by tier
+    (the products of one pricing pass share a meter)."""
+
+    def __init__(self) -> None:
+        self.used: dict[tuple[str, str], Fraction] = {}
+
+    def lines(self, product: str, region: str, quantity: Fraction | int, **kw: Any) -> list[Line]:
+        q = q6(Fraction(quantity))
+        used = self.used.get((product, region), Fraction(0))
+        self.used[(product, region)] = used + q
+        out = []
+        for low, high, unit_price in tiers(product, region):
+            top = used + q if high is None else min(high, used + q)
+            if top > max(low, used):
+                out.append(Line(product, region, top - max(low, used), unit_price, **kw))
+        return out
+
+
+def routing_lines(region: str, requests: Fraction, endpoints: int) -> list[Line]:
+    """Route 53 failover (data/clouds.yaml: fails over in 150 s, the cheapest within the
+    RTO): a hosted zone, a health check per endpoint users can be sent to, and a DNS query
+    for every 10 new connections (10 requests a connection)."""
+    queries = (
+        requests
+        / TRAFFIC["requests_per_connection"]
+        * Fraction(str(TRAFFIC["dns_queries_per_connection"]))
+    )
+    return [
+        monthly("route53-zone", region, 1, routing=True),
+        monthly("route53-health-check", region, endpoints, routing=True),
+        *Meter().lines("route53-queries", region, queries / 10**6, routing=True),
+    ]
 
 
 # ===========================================================================================
@@ -461,12 +605,36 @@ def test_startup_node_pool() -> None:
     )
     assert pool["cpu_utilization"] == round(2000 / (2 * 1930), 4)  # 0.5181
     assert pool["memory_utilization"] == round(1024 / (2 * 3422), 4)  # 0.1496
-    assert money(pool["monthly_cost"]) == half_up(Fraction(hourly) * HOURS)  # 112.13
+    # The pool is chosen and sized at the peak; candidates are compared at that count.
     assert pool["candidates"][0] == {
         "instance_type": best,
         "nodes": nodes,
-        "monthly_cost": float(half_up(Fraction(hourly) * HOURS)),
+        "monthly_cost": float(half_up(Fraction(hourly) * HOURS)),  # 112.13
     }
+    # It runs what each hour's pods need: one node for the 9 hours app runs 1 replica.
+    assert (pool["min_nodes"], pool["hourly_nodes"]) == (1, startup_nodes())
+    assert startup_nodes() == [1] * 9 + [2] * 15
+    # Its cost: the nodes hour by hour (1.625 on average) and their root volumes.
+    lines = [x for x in startup_bill() if x.product in (best, "ebs-gp3")]
+    assert money(pool["monthly_cost"]) == total(lines)  # 91.10 + 2.86
+
+
+def startup_app_hours() -> list[int]:
+    # A = 1.2 busy vCPU on 2 replicas: the HPA targets 60%, so an hour at factor f asks for
+    # ceil(2f) replicas, never fewer than the floor of 1 (n_minimum, one zone).
+    return hpa_hours(30, 40, 1, 2, 1)
+
+
+def startup_nodes() -> list[int]:
+    shape = eks_shape(catalog_row("c6g.large", "eu-west-1"))
+    return nodes_by_hour(shape, 1, 2, [(startup_app_hours(), 1000, 512)])
+
+
+def test_startup_autoscaling() -> None:
+    app = services(plan("startup"))["app"]
+    hours = startup_app_hours()
+    assert hours == [1] * 9 + [2] * 15  # factors <= 0.5 from midnight to 09:00: 1 replica
+    assert (app["min_replicas"], app["hourly_replicas"]) == (1, hours)
 
 
 def test_startup_data_classes() -> None:
@@ -518,24 +686,65 @@ def test_startup_dr() -> None:
     assert money(option["monthly_cost"]) == total([x for x in startup_bill() if x.dr])
 
 
+def backup_gb(storage_gib: int) -> Fraction:
+    """RDS backup storage beyond the free 100% of the provisioned storage: a full copy and 6
+    days of changes (1.3 x), and with point-in-time recovery 7 days of logs (0.35 x)."""
+    kept = storage_gib * BACKUP_COPIES + storage_gib * DAILY_CHANGE * BACKUP_RETENTION_DAYS
+    return kept - storage_gib * AWS["db_backup_free_fraction"]
+
+
+def objects_million(gib: int) -> Fraction:
+    """Objects of 256 KiB (the default object size) in `gib`, in millions."""
+    return Fraction(gib * KIB_PER_GIB, TRAFFIC["object_kib"]) / 10**6
+
+
+def cluster_lines(
+    r: str, nodes: Fraction, pods: Fraction, requests: Fraction, *, dr: bool = False
+) -> list[Line]:
+    """What every region running a cluster pays whatever its services: root volumes (20 GiB
+    a node, the EKS default), each node's daily image pull through NAT (0.5 GiB), logs
+    (ingested, kept 30 days) and metric samples, the control plane, and a NAT gateway with
+    its public address in each zone (zones from the node count's region: `nat_zones`)."""
+    pulls = nodes * MONTH_DAYS * TRAFFIC["image_pulls_per_node_per_day"]
+    logs = log_gb(requests, nodes)
+    return [
+        monthly("ebs-gp3", r, nodes * AWS["root_volume_gib"], dr=dr),
+        monthly("nat-gateway-gb", r, pulls * Fraction(str(TRAFFIC["image_gib"])), dr=dr),
+        monthly("cloudwatch-logs-ingest", r, logs, dr=dr),
+        monthly("cloudwatch-logs-storage", r, logs / MONTH_DAYS * 30, dr=dr),
+        *Meter().lines("amp-samples", r, metric_samples_million(pods, nodes), dr=dr),
+        hourly("eks-cluster", r, 1, dr=dr),
+    ]
+
+
+def nat_lines(r: str, zones: int, *, dr: bool = False) -> list[Line]:
+    return [hourly("nat-gateway", r, zones, dr=dr), hourly("public-ipv4", r, zones, dr=dr)]
+
+
 def startup_bill() -> list[Line]:
     r, r2 = "eu-west-1", "eu-central-1"  # the region and its DR pair
+    nodes = Fraction(sum(startup_nodes()), 24)  # 1.625 c6g.large on average
+    pods = Fraction(sum(startup_app_hours()), 24)
+    egress = Meter()
     return [
-        item("c6g.large", r, 2 * HOURS),  # 2 nodes, app's share 1
+        hourly("c6g.large", r, nodes),  # app's share 1
+        *cluster_lines(r, nodes, pods, requests_a_month(40)),
+        *nat_lines(r, 1),  # one zone
+        # 40 rps at peak, 0.65 of it on average: 1043.94 GiB of 16 KiB responses a month.
+        *egress.lines("transfer-out", r, internet_gib(40)),
         item("db.m6g.large", r, HOURS, engine="postgres", deployment="single_az"),
         item("rds-gp3", r, 50, deployment="single_az"),  # 50 x 0.1265 = 6.325 -> 6.33
+        monthly("rds-backup", r, backup_gb(50)),  # 82.5 - 50 = 32.5 GB
         item("s3-standard", r, 100),
-        item("transfer-out", r, 50),
-        item("eks-cluster", r, HOURS),  # one cluster
+        monthly("s3-standard-get", r, objects_million(50)),  # the 50 GiB served, as GETs
+        *egress.lines("transfer-out", r, 50),  # on the same meter, still in the first tier
         item("alb", r, HOURS),  # one entrypoint
-        # 20 rps average x 16 KiB x 3600 s = 1.179648 GB an hour -> 1.179648 LCU
-        item("alb-lcu", r, lcu_per_hour(40) * HOURS),
-        item("nat-gateway", r, 1 * HOURS),  # one gateway per zone
-        item("nat-gateway-gb", r, 1 * 100),  # 100 GiB a zone
+        hourly("public-ipv4", r, 1),  # an internet-facing ALB holds an address per zone
+        hourly("alb-lcu", r, lcu_per_hour(40)),  # GB processed binds: 1.6315 LCU
         # One zone: nothing crosses zones, so there is no inter-zone traffic.
         # DR, backup & restore: snapshot copies, 50 x 1.3 = 65 GB, daily changes 50 x 1.5 =
         # 75 GB copied across (billed at the source); uploads replicated to infrequent
-        # access, its changes 100 x 1.5 = 150 GB.
+        # access, its changes 100 x 1.5 = 150 GB. Nothing routes users until a restore.
         item("ebs-snapshot", r2, 50 * BACKUP_COPIES, dr=True),
         item("transfer-inter-region", r, 50 * CHANGES_A_MONTH, dr=True),
         item("s3-standard-ia", r2, 100, dr=True),
@@ -547,7 +756,7 @@ def test_startup_monthly_total() -> None:
     p = plan("startup")
     lines = startup_bill()
     assert plan_bill(p) == hand_bill(lines)
-    assert money(p["cost"]["monthly_total"]) == total(lines)  # 402.46 USD
+    assert money(p["cost"]["monthly_total"]) == total(lines)  # 517.11 USD
     assert p["cost"]["within_budget"] is (total(lines) <= 800)
 
 
@@ -623,15 +832,21 @@ def test_payments_node_pool() -> None:
     cpu, mem = 3 * (23 * 2000 + 15 * 1000), 3 * (23 * 2048 + 15 * 512)
     assert pool["cpu_utilization"] == round(cpu / (6 * 31850), 4)  # 0.9576
     assert pool["memory_utilization"] == round(mem / (6 * 62607), 4)  # 0.4375
-    # 6 x 730 x 0.79424 = 3478.77 for the pool; split into two line items (below) the
-    # rounded shares add up to 3478.78, which is what the pool reports.
+    # Candidates are compared at the peak, all month: 6 x 730 x 0.79424 = 3478.77.
     assert pool["candidates"][0] == {
         "instance_type": best,
         "nodes": nodes,
         "monthly_cost": float(half_up(Fraction(hourly) * HOURS)),
     }
-    pool_lines = [x for x in payments_bill() if x.product == best and x.region == "us-east-1"]
-    assert money(pool["monthly_cost"]) == total(pool_lines)
+    # The pool runs each hour's pods: 3 nodes from 01:00 to 08:00, 6 otherwise.
+    assert (pool["min_nodes"], pool["hourly_nodes"]) == (3, payments_nodes())
+    assert payments_nodes() == [6] + [3] * 7 + [6] * 16
+    assert (services(plan("payments"))["gateway"]["hourly_replicas"]) == payments_hours()["gateway"]
+    # Its cost: the savings plan on the 3 always-on nodes, on demand above, root volumes.
+    pool_lines = [
+        x for x in payments_bill() if x.product in (best, "ebs-gp3") and x.region == "us-east-1"
+    ]
+    assert money(pool["monthly_cost"]) == total(pool_lines)  # 3,435.35
 
 
 def test_payments_data_classes() -> None:
@@ -697,34 +912,74 @@ def test_payments_dr() -> None:
     assert {o["strategy"]: o["meets_target"] for o in dr["options"]} == meets
     costs = [o["monthly_cost"] for o in dr["options"]]
     assert costs == sorted(costs)
-    # Active-active's cost is the DR line items of the bill below (8149.78 USD).
+    # Active-active's cost is the DR line items of the bill below and the global routing
+    # that sends users to either region (14,144.44 USD).
     option = next(o for o in dr["options"] if o["strategy"] == "active_active")
-    assert money(option["monthly_cost"]) == total([x for x in payments_bill() if x.dr])
+    assert money(option["monthly_cost"]) == total([x for x in payments_bill() if x.dr or x.routing])
+
+
+def payments_hours() -> dict[str, list[int]]:
+    # Each region is sized to carry all 3000 rps when the other fails; the HPA targets the
+    # planned replicas' utilisation at that peak (gateway 24 / 45 -> 53%, payments-api
+    # 75 / (2 x 69) -> 54%), floored at one replica a zone (3).
+    return {"gateway": hpa_hours(8, 3000, 1, 45, 3), "payments-api": hpa_hours(25, 3000, 2, 69, 3)}
+
+
+def payments_nodes() -> list[int]:
+    shape = eks_shape(catalog_row("c6g.8xlarge", "us-east-1", "savings_plan_1y"))
+    h = payments_hours()
+    return nodes_by_hour(shape, 3, 6, [(h["payments-api"], 2000, 2048), (h["gateway"], 1000, 512)])
 
 
 def payments_region(r: str, *, dr: bool) -> list[Line]:
-    """What one serving region runs. The second region (DR) is a full copy, except that
-    load balancer capacity units and the bucket (with its egress) are billed once."""
-    sp = "savings_plan_1y"
+    """What one serving region runs: a full copy in each, serving half the requests (the
+    bucket, its reads and egress are billed once, in the first region)."""
+    sp, half = "savings_plan_1y", Fraction(1, 2)
     # The pool's cost is split by share: mean of CPU and memory shares (0.193044, 0.806956).
     shares = pool_shares({"gateway": (45 * 1000, 45 * 512), "payments-api": (69 * 2000, 69 * 2048)})
-    # Inter-zone: 3 edges (gateway -> api; api -> db, cache), each at the caller's 3000 rps
-    # peak: 3 x 3942 M requests x 0.05 GiB/M x 2/3 crossing x 2 directions = 788.4 GB.
-    inter_zone = 3 * requests_million(3000) * INTER_ZONE_GIB_PER_MILLION * Fraction(2, 3) * 2
+    nodes = Fraction(sum(payments_nodes()), 24)  # 5.125 on average, never fewer than 3
+    always_on = min(payments_nodes())
+    hours = payments_hours()
+    pods = Fraction(sum(sum(h) for h in hours.values()), 24)
+    # Both services serve the region's half of the 3000 rps (one call per request).
+    served = 2 * requests_a_month(3000, half)
+    # Inter-zone: gateway -> payments-api (1 + 16 KiB), payments-api -> ledger-db (1 + 4)
+    # and -> idempotency (0.5 + 2), 2/3 crossing, billed out and in.
+    calls = [(3000, "stateless"), (3000, "database"), (3000, "cache")]
+    egress = Meter()
     return [
-        item("c6g.8xlarge", r, 6 * shares["gateway"] * HOURS, sp, dr=dr),
-        item("c6g.8xlarge", r, 6 * shares["payments-api"] * HOURS, sp, dr=dr),
+        # The savings plan covers the always-on nodes; the hours above them are on demand.
+        *(
+            line
+            for s in ("gateway", "payments-api")
+            for line in (
+                hourly("c6g.8xlarge", r, always_on * shares[s], sp, dr=dr),
+                hourly("c6g.8xlarge", r, (nodes - always_on) * shares[s], dr=dr),
+            )
+        ),
+        *cluster_lines(r, nodes, pods, served, dr=dr),
+        *nat_lines(r, 3, dr=dr),
+        *egress.lines("transfer-out", r, internet_gib(3000, half), dr=dr),
         # RDS and ElastiCache are not sold under savings plans: on demand.
         item("db.r6g.2xlarge", r, HOURS, sp, dr=dr, engine="postgres", deployment="multi_az"),
         item("rds-gp3", r, 2000, dr=dr, deployment="multi_az"),
         item("db.r6g.2xlarge", r, 2 * HOURS, sp, dr=dr, engine="postgres", deployment="single_az"),
         item("rds-gp3", r, 2 * 2000, dr=dr, deployment="single_az"),
+        monthly("rds-backup", r, backup_gb(2000), dr=dr),  # 3300 - 2000 = 1300 GB
         item("cache.r6g.large", r, 3 * HOURS, sp, dr=dr, engine="redis"),
-        item("eks-cluster", r, HOURS, dr=dr),
+        *(
+            []
+            if dr
+            else [
+                item("s3-standard", r, 5000),
+                monthly("s3-standard-get", r, objects_million(1000)),
+                *egress.lines("transfer-out", r, 1000),  # after the gateway's, on one meter
+            ]
+        ),
         item("alb", r, HOURS, dr=dr),
-        item("nat-gateway", r, 3 * HOURS, dr=dr),  # one per zone
-        item("nat-gateway-gb", r, 3 * 100, dr=dr),
-        item("transfer-inter-az", r, inter_zone, dr=dr),
+        hourly("public-ipv4", r, 3, dr=dr),
+        hourly("alb-lcu", r, lcu_per_hour(3000, half), dr=dr),
+        monthly("transfer-inter-az", r, inter_zone_gb(calls, 3, half), dr=dr),
     ]
 
 
@@ -732,10 +987,6 @@ def payments_bill() -> list[Line]:
     r, r2 = "us-east-1", "us-west-2"
     return [
         *payments_region(r, dr=False),
-        # 1500 rps average x 16 KiB x 3600 s = 88.4736 GB an hour -> 88.4736 LCU
-        item("alb-lcu", r, lcu_per_hour(3000) * HOURS),
-        item("s3-standard", r, 5000),
-        item("transfer-out", r, 1000),
         # DR: the backups (snapshot copies 2000 x 1.3 = 2600 GB, changes 2000 x 1.5 =
         # 3000 GB; receipts in infrequent access, changes 5000 x 1.5 = 7500 GB) ...
         item("ebs-snapshot", r2, 2000 * BACKUP_COPIES, dr=True),
@@ -745,6 +996,8 @@ def payments_bill() -> list[Line]:
         # ... the second region, and the database's live replication traffic.
         *payments_region(r2, dr=True),
         item("transfer-inter-region", r, 2000 * CHANGES_A_MONTH, dr=True),
+        # Two regions serve: Route 53 failover in front of both, every user's requests.
+        *routing_lines(r, requests_a_month(3000), 2),
     ]
 
 
@@ -752,7 +1005,7 @@ def test_payments_monthly_total() -> None:
     p = plan("payments")
     lines = payments_bill()
     assert plan_bill(p) == hand_bill(lines)
-    assert money(p["cost"]["monthly_total"]) == total(lines)  # 16,558.75 USD
+    assert money(p["cost"]["monthly_total"]) == total(lines)  # 28,006.00 USD
     assert p["cost"]["within_budget"] is (total(lines) <= 40_000)
 
 
@@ -780,29 +1033,63 @@ def test_shop_node_pool() -> None:
     assert pool["memory_utilization"] == round(3 * (40 * 1024 + 18 * 512) / (12 * 29839), 4)
 
 
+def shop_hours() -> dict[str, list[int]]:
+    # web: A = 30 on 54 replicas -> the HPA targets 55%; api: A = 67.5 on 120 -> 56%; the
+    # floor is 3 (two replicas from 99.9%, one a zone, in whole zones).
+    return {"web": hpa_hours(20, 1500, 1, 54, 3), "api": hpa_hours(45, 1500, 1, 120, 3)}
+
+
+def shop_nodes() -> list[int]:
+    shape = eks_shape(catalog_row("c6g.4xlarge", "us-east-1"))
+    h = shop_hours()
+    return nodes_by_hour(shape, 3, 12, [(h["api"], 1000, 1024), (h["web"], 1000, 512)])
+
+
+def test_shop_autoscaling() -> None:
+    p = plan("shop")
+    svc = services(p)
+    for name, hours in shop_hours().items():
+        assert (svc[name]["min_replicas"], svc[name]["hourly_replicas"]) == (3, hours)
+    assert shop_hours()["web"][:2] == [27, 22]  # midnight at 0.48 of peak: ceil(26.2) = 27
+    (pool,) = p["node_pools"]
+    assert (pool["min_nodes"], pool["hourly_nodes"]) == (6, shop_nodes())
+    assert sum(shop_nodes()) == 9 * 24  # 9 nodes on average, 6 at night, 12 at the peak
+    # The pool's cost: its nodes hour by hour and their root volumes.
+    lines = [x for x in shop_bill() if x.product in ("c6g.4xlarge", "ebs-gp3")]
+    assert money(pool["monthly_cost"]) == total(lines)  # 882.83 + 2691.25 + 14.40
+
+
 def shop_bill() -> list[Line]:
     r, r2 = "us-east-1", "us-west-2"
     shares = pool_shares({"web": (54 * 1000, 54 * 512), "api": (120 * 1000, 120 * 1024)})
-    # Inter-zone: 3 edges (web -> api; api -> db, cache) at 1500 rps peak:
-    # 3 x 1971 M x 0.05 x 2/3 x 2 = 394.2 GB.
-    inter_zone = 3 * requests_million(1500) * INTER_ZONE_GIB_PER_MILLION * Fraction(2, 3) * 2
+    nodes = Fraction(sum(shop_nodes()), 24)  # 9
+    pods = Fraction(sum(sum(h) for h in shop_hours().values()), 24)
+    # Inter-zone: web -> api (1 + 16 KiB), api -> orders-db (1 + 4) and -> sessions
+    # (0.5 + 2) at 1500 rps peak, 2/3 crossing, out and in: 79,926.6 GB.
+    calls = [(1500, "stateless"), (1500, "database"), (1500, "cache")]
+    egress = Meter()
     return [
-        item("c6g.4xlarge", r, 12 * shares["web"] * HOURS),
-        item("c6g.4xlarge", r, 12 * shares["api"] * HOURS),
+        hourly("c6g.4xlarge", r, nodes * shares["web"]),
+        hourly("c6g.4xlarge", r, nodes * shares["api"]),
+        # web and api each serve every request: logs of 2 x 1500 rps over the profile.
+        *cluster_lines(r, nodes, pods, 2 * requests_a_month(1500)),
+        *nat_lines(r, 3),
+        # web's responses, 39,147.7 GB a month: the first 10 TB tier and part of the next.
+        *egress.lines("transfer-out", r, internet_gib(1500)),
         # orders-db: db.m6g.xlarge (>= 4 vCPU, 16 GiB) Multi-AZ + one single-AZ read replica
         item("db.m6g.xlarge", r, HOURS, engine="postgres", deployment="multi_az"),
         item("rds-gp3", r, 500, deployment="multi_az"),
         item("db.m6g.xlarge", r, HOURS, engine="postgres", deployment="single_az"),
         item("rds-gp3", r, 500, deployment="single_az"),
+        monthly("rds-backup", r, backup_gb(500)),  # 825 - 500 = 325 GB
         item("cache.m6g.large", r, 3 * HOURS, engine="redis"),  # sessions: >= 6 GiB, 3 nodes
         item("s3-standard", r, 2000),
-        item("transfer-out", r, 5000),
-        item("eks-cluster", r, HOURS),
+        monthly("s3-standard-get", r, objects_million(5000)),  # 20.48 million GETs
+        *egress.lines("transfer-out", r, 5000),  # the assets' egress, after web's
         item("alb", r, HOURS),
-        item("alb-lcu", r, lcu_per_hour(1500) * HOURS),  # 44.2368 LCU
-        item("nat-gateway", r, 3 * HOURS),
-        item("nat-gateway-gb", r, 3 * 100),
-        item("transfer-inter-az", r, inter_zone),
+        hourly("public-ipv4", r, 3),
+        hourly("alb-lcu", r, lcu_per_hour(1500)),  # GB processed binds: 61.18 LCU
+        monthly("transfer-inter-az", r, inter_zone_gb(calls, 3)),
         # DR, pilot light (RTO 1h, RPO 15m) in us-west-2: the backups ...
         item("ebs-snapshot", r2, 500 * BACKUP_COPIES, dr=True),
         item("transfer-inter-region", r, 500 * CHANGES_A_MONTH, dr=True),
@@ -812,9 +1099,13 @@ def shop_bill() -> list[Line]:
         item("db.m6g.xlarge", r2, HOURS, dr=True, engine="postgres", deployment="single_az"),
         item("rds-gp3", r2, 500, dr=True, deployment="single_az"),
         item("transfer-inter-region", r, 500 * CHANGES_A_MONTH, dr=True),
-        # ... and the always-on core: a control plane and an idle load balancer.
+        # ... and the always-on core: a control plane and an idle load balancer with its
+        # addresses, ...
         item("eks-cluster", r2, HOURS, dr=True),
         item("alb", r2, HOURS, dr=True),
+        hourly("public-ipv4", r2, 3, dr=True),
+        # ... and DNS failover to send users there (RTO 1h: DNS's 150 s is enough).
+        *routing_lines(r, requests_a_month(1500), 2),
     ]
 
 
@@ -822,6 +1113,6 @@ def test_shop_monthly_total() -> None:
     p = plan("shop")
     lines = shop_bill()
     assert plan_bill(p) == hand_bill(lines)
-    assert money(p["cost"]["monthly_total"]) == total(lines)  # 7,447.00 USD
+    assert money(p["cost"]["monthly_total"]) == total(lines)  # 12,000.11 USD
     pilot = next(o for o in p["dr"]["options"] if o["strategy"] == "pilot_light")
-    assert money(pilot["monthly_cost"]) == total([x for x in lines if x.dr])  # 526.57 USD
+    assert money(pilot["monthly_cost"]) == total([x for x in lines if x.dr or x.routing])  # 549.28

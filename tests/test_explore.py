@@ -276,6 +276,11 @@ def test_bad_sweep_values_are_user_errors(shop):
         design_space(shop, purchases=("cheap",))
     with pytest.raises(PlanningError, match="load multipliers must be positive"):
         design_space(shop, load_multipliers=(0,))
+    for huge in (1e12, float("inf"), float("nan")):
+        with pytest.raises(PlanningError, match="must be positive and at most 1000"):
+            design_space(shop, load_multipliers=(huge,))
+    with pytest.raises(PlanningError, match="zones must be 1 to 6"):
+        design_space(shop, zones=(1000,))
     with pytest.raises(PlanningError, match="listed twice"):
         design_space(shop, dr_strategies=("pilot_light", "pilot_light"))
 

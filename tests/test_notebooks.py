@@ -83,6 +83,7 @@ def test_plan_notebook_parameters_are_the_issue_contract() -> None:
         ("region", "str"),
         ("purchase", "str"),
         ("out_dir", "str"),
+        ("catalog", "str"),
     ]
 
 
@@ -179,7 +180,7 @@ def test_unknown_parameter_lists_the_known_ones() -> None:
         nbk.convert_parameters(info, {"colour": "red"})
     assert str(exc.value) == (
         "notebook plan: unknown parameter 'colour'; its parameters: "
-        "design (str), cloud (str), region (str), purchase (str), out_dir (str)"
+        "design (str), cloud (str), region (str), purchase (str), out_dir (str), catalog (str)"
     )
 
 

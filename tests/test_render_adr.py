@@ -101,10 +101,10 @@ def test_context_comes_from_targets_and_load(shop: Plan) -> None:
 
 def test_dr_record_numbers_and_outcome(shop: Plan) -> None:
     body = adr.render_body(shop, _decision(shop, "dr-strategy"))
-    assert "| pilot light (chosen) | 7,447.00 USD | 17m30s | 15m | yes |" in body
-    assert "| backup & restore | 7,052.93 USD | 1h50m50s | 15m | no |" in body
+    assert "| pilot light (chosen) | 12,000.11 USD | 17m30s | 15m | yes |" in body
+    assert "| backup & restore | 11,583.33 USD | 1h50m50s | 15m | no |" in body
     assert (
-        "because it is the cheapest considered option that meets the targets (7,447.00 USD a month)"
+        "because it is the cheapest considered option that meets the targets (12,000.11 USD a month)"
         in body
     )
     assert (
@@ -116,7 +116,7 @@ def test_dr_record_numbers_and_outcome(shop: Plan) -> None:
         in body
     )
     assert (
-        "* Bad, because it costs 1,337.48 USD a month more than the chosen option" in body
+        "* Bad, because it costs 1,378.56 USD a month more than the chosen option" in body
     )  # warm standby
 
 
@@ -210,7 +210,7 @@ def test_user_templates_override_the_shipped_ones(shop: Plan, tmp_path: Path) ->
     records = adr.render_records(shop, templates=tmp_path)
     text = records["0004-shop-disaster-recovery-strategy.md"]
     assert text.endswith(
-        "\n# shop: Disaster recovery strategy\n\nChosen: pilot light at 7,447.00 USD\n"
+        "\n# shop: Disaster recovery strategy\n\nChosen: pilot light at 12,000.11 USD\n"
     )
     assert text.startswith("---\nstatus: proposed\n")
     # The index falls back to the shipped template.

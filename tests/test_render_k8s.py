@@ -101,7 +101,15 @@ def test_deployments_carry_the_planned_numbers(planned):
             ]
         else:
             assert zone == []
-        assert d["spec"]["selector"]["matchLabels"] == d["spec"]["template"]["metadata"]["labels"]
+        # The selector picks the pods (a subset of their labels); the pods also carry the
+        # cost-allocation labels reconcile maps the bill by.
+        pod_labels = d["spec"]["template"]["metadata"]["labels"]
+        assert d["spec"]["selector"]["matchLabels"].items() <= pod_labels.items()
+        assert {k: v for k, v in pod_labels.items() if k.startswith("devops-plan/")} == {
+            "devops-plan/design": d["metadata"]["labels"]["app.kubernetes.io/part-of"],
+            "devops-plan/service": d["metadata"]["name"],
+            "devops-plan/component": "node-pool",
+        }
 
 
 def _pods_kept(share: str, replicas: int) -> int:

@@ -122,3 +122,18 @@ def test_active_active_runs_everything_in_both_regions():
     assert second["replicas"] == primary["replicas"]
     assert second["caches"] == primary["caches"]
     assert second["databases"]["orders-db"]["multi_az"] is True
+
+
+@pytest.mark.parametrize("name", ["shop", "startup", "payments"])
+def test_every_planned_resource_has_its_cost_allocation_tags(name):
+    design = load_design(DESIGNS / f"{name}.yaml")
+    plan = build_plan(design)
+    tags = tfvars(plan, design)["cost_allocation_tags"]
+    assert set(tags) == {li.resource for li in plan.cost.line_items}
+    for resource, values in tags.items():
+        services = {li.service for li in plan.cost.line_items if li.resource == resource}
+        assert set(values["devops-plan/service"].split(",")) == services
+        assert values["devops-plan/component"] == resource.split("/", 1)[0]
+        assert values["devops-plan/design"] == plan.design
+    if name == "shop":
+        assert tags["node-pool/default"]["devops-plan/service"] == "web,api"

@@ -69,8 +69,10 @@ def test_the_sla_used_is_the_sla_of_the_product_priced(case: str, cloud: str) ->
             engine = (s.engine or "") if s.kind == "database" else ""
             assert table.find(roles[s.kind], product, family, deployment, engine).id == s.sla
     lb = [c for c in plan.availability.path if c.kind == "load_balancer"]
-    lb_products = {
-        i.product for i in plan.cost.line_items if i.resource.startswith("load-balancer/")
+    lb_products = {  # the balancer's hours and capacity, not the public addresses it holds
+        i.product
+        for i in plan.cost.line_items
+        if i.resource.startswith("load-balancer/") and i.category == "load_balancer"
     }
     (entry,) = {table.find("load_balancer", p) for p in lb_products}  # hours and capacity
     assert lb and all(c.source == entry.source for c in lb)

@@ -22,11 +22,11 @@ _TOTAL = "#4c6a8a"
 _SAVING = "#2e9d5b"
 
 
-def _money_axis(currency: str) -> FuncFormatter:
+def money_axis(currency: str) -> FuncFormatter:
     return FuncFormatter(lambda value, _pos: format_money(value, currency, places=0))
 
 
-def _png(fig: Figure) -> bytes:
+def png_bytes(fig: Figure) -> bytes:
     FigureCanvasAgg(fig)
     buffer = io.BytesIO()
     # No "Software" chunk: the bytes must not depend on the matplotlib version string.
@@ -69,13 +69,13 @@ def savings_waterfall(
         text = format_money(-abs(h) if saving else abs(h), currency, places=0)
         ax.text(x, b + h + top * 0.01, text, ha="center", va="bottom", fontsize=8)
     ax.set_xticks(list(positions), labels, rotation=20, ha="right", fontsize=8)
-    ax.yaxis.set_major_formatter(_money_axis(currency))
+    ax.yaxis.set_major_formatter(money_axis(currency))
     ax.set_ylabel("per month")
     ax.set_title("Estimated monthly savings by kind")
     ax.set_ylim(0, top * 1.12)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
-    return _png(fig)
+    return png_bytes(fig)
 
 
 def spend_over_time(
@@ -102,11 +102,11 @@ def spend_over_time(
     step = max(1, len(buckets) // 12)
     ticks = list(range(0, len(buckets), step))
     ax.set_xticks(ticks, [buckets[i] for i in ticks], rotation=30, ha="right", fontsize=8)
-    ax.yaxis.set_major_formatter(_money_axis(currency))
+    ax.yaxis.set_major_formatter(money_axis(currency))
     ax.set_ylabel(f"billed per {unit}")
     ax.set_title(f"Spend per {unit} by provider")
     if providers:
         ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
-    return _png(fig)
+    return png_bytes(fig)

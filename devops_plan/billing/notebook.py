@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import UserError
 from ..units import format_money
+from . import escape
 from .charts import savings_waterfall, spend_over_time
 from .report import Report, run_report
 from .rules import KINDS
@@ -17,7 +18,9 @@ from .writer import parse_formats, write_report
 
 if TYPE_CHECKING:
     import pandas as pd
-    from IPython.display import Image
+    from IPython.display import HTML, Image
+
+SECTIONS = ("coverage", "recommendations", "services", "top_resources")
 
 
 def _date(text: str, name: str) -> date | None:
@@ -30,19 +33,25 @@ def _date(text: str, name: str) -> date | None:
 
 
 def report_from_parameters(
-    billing: str, utilization: str = "", since: str = "", until: str = ""
+    billing: str, utilization: str = "", since: str = "", until: str = "", history: str = ""
 ) -> Report:
     """The report for comma-separated billing paths, found from the working folder or the
-    repo root (as the shipped notebooks find their files)."""
+    repo root (as the shipped notebooks find their files); with a `history` folder, compared
+    with the runs in it and then added to it."""
     from ..notebooks import resolve_path
 
     paths = [resolve_path(p.strip()) for p in billing.split(",") if p.strip()]
     if not paths:
         raise UserError("parameter billing: give at least one billing export file")
     usage = resolve_path(utilization.strip()) if utilization.strip() else None
-    return run_report(
+    report = run_report(
         paths, utilization=usage, since=_date(since, "since"), until=_date(until, "until")
     )
+    if history.strip():
+        from .history import with_history
+
+        report = with_history(report, history.strip())
+    return report
 
 
 def summary_markdown(report: Report) -> str:
@@ -92,6 +101,22 @@ def spend_chart(report: Report) -> Image:
             report.currency,
         )
     )
+
+
+def section_html(report: Report, section: str) -> HTML:
+    """One table of report.html, the same markup and money format (no index, nothing cut,
+    services with their category): 'coverage', 'recommendations', 'services' or
+    'top_resources'."""
+    from IPython.display import HTML
+
+    from .report_data import report_to_dict
+    from .writer import template_environment
+
+    if section not in SECTIONS:
+        raise UserError(f"section {section!r}: expected one of {', '.join(SECTIONS)}")
+    template = template_environment(report.currency).get_template("report_notebook.html.j2")
+    html = template.render(r=report_to_dict(report), kinds=KINDS, section=section)
+    return HTML(html)  # type: ignore[no-untyped-call]
 
 
 def recommendations_table(report: Report, limit: int = 50) -> pd.DataFrame:
@@ -164,8 +189,18 @@ def quality_markdown(report: Report) -> str:
         f"{q.rows_read:,} rows read, {q.rows_in_period:,} in the period, "
         f"{len(q.rejected):,} could not be read.",
     ]
-    lines += [f"- `{r.file}` line {r.line}: {r.error}" for r in q.rejected[:20]]
-    lines += [f"- {note}" for note in q.notes]
+    md = escape.markdown  # file names, errors and notes quote the bill: text, never markup
+    lines += [f"- {md(r.file)} line {r.line}: {md(r.error)}" for r in q.rejected[:20]]
+    lines += [f"- {md(note)}" for note in q.notes]
+    lines += [
+        f"- {KINDS[c.kind]}: {c.judged} of {c.candidates} judged; not judged: "
+        + "; ".join(
+            f"{g.resources} ({format_money(g.monthly_cost, report.currency)} a month): {g.reason}"
+            for g in c.gaps
+        )
+        for c in report.coverage
+        if c.gaps
+    ]
     return "\n".join(lines)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -22,12 +22,13 @@ from ..errors import CatalogError
 from ..units import round_cents
 from .gc_pause import paused_gc
 from .inventory import Resource, build_inventory, cloud_of
-from .rules import Recommendation, TagHygiene, recommend, savings_by_kind
+from .rules import Coverage, Recommendation, TagHygiene, recommend, savings_by_kind
 from .settings import ReportSettings
 from .sources.cloudwatch import cloudwatch_utilization
 from .sources.engine import DuckDBEngine, Engine, Progress, RejectedRow
 from .sources.utilization import Utilization, load_utilization_csv, short_id
-from .spend import InputSummary, Period, Spend, collect_spend
+from .spend import ImplausibleRow, InputSummary, Period, Spend, collect_spend
+from .trend import History
 
 _ZERO = Decimal(0)
 # Spend over time is shown per day up to two months, per month beyond.
@@ -78,10 +79,16 @@ class DataQuality:
     rows_read: int
     rows_in_period: int
     rows_without_billed_cost: int
-    billed_outside_period: Decimal  # read, but outside --since/--until
+    billed_outside_period: Decimal  # read, but outside --since/--until (report currency)
     malformed_tag_resources: int
     utilization_rejected: tuple[RejectedRow, ...]
     notes: tuple[str, ...]  # what the report could not judge, and why
+    # Rows dated far outside the bill's months or with amounts no bill has: not in the
+    # totals; how many, and examples.
+    implausible_rows: int = 0
+    implausible: tuple[ImplausibleRow, ...] = ()
+    # Rows in other currencies than the report's: (currency, rows, BilledCost), not in it.
+    other_currencies: tuple[tuple[str, int, Decimal], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,6 +118,14 @@ class Report:
     tag_hygiene: TagHygiene
     data_quality: DataQuality
     settings: ReportSettings
+    # Per kind of advice: what it looked at, judged, and could not judge and why.
+    coverage: tuple[Coverage, ...] = ()
+    # What past runs say (history.with_history); None when the report has no history.
+    history: History | None = None
+    # Each billed resource's monthly cost, for the realised savings of the next run.
+    resource_costs: Mapping[tuple[str, str], Decimal] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def monthly_after_savings(self) -> Decimal:
@@ -166,17 +181,39 @@ def _build(
         savings_by_kind=by_kind,
         total_savings=sum((v for _, v in by_kind), _ZERO),
         tag_hygiene=findings.tag_hygiene,
-        data_quality=DataQuality(
-            rejected=spend.rejected,
-            rows_read=sum(i.row_count for i in spend.inputs),
-            rows_in_period=spend.row_count,
-            rows_without_billed_cost=sum(d.row_count - d.billed_rows for d in spend.daily),
-            billed_outside_period=sum((i.billed_cost for i in spend.inputs), _ZERO) - total,
-            malformed_tag_resources=findings.tag_hygiene.malformed_resources,
-            utilization_rejected=utilization.rejected,
-            notes=tuple(notes) + utilization.notes + findings.notes,
-        ),
+        data_quality=_data_quality(spend, utilization, findings.tag_hygiene, notes, findings.notes),
         settings=settings,
+        coverage=findings.coverage,
+        resource_costs={
+            (r.provider, r.resource_id): round_cents(spend.monthly(r.billed_cost))
+            for r in inventory
+        },
+    )
+
+
+def _data_quality(
+    spend: Spend,
+    utilization: Utilization,
+    hygiene: TagHygiene,
+    notes: Sequence[str],
+    rule_notes: Sequence[str],
+) -> DataQuality:
+    """What was read, rejected, left outside the period or in another currency."""
+    in_currency = sum(
+        (i.billed_cost for i in spend.inputs if i.currency in ("", spend.currency)), _ZERO
+    )
+    return DataQuality(
+        rejected=spend.rejected,
+        rows_read=sum(i.row_count for i in spend.inputs),
+        rows_in_period=spend.row_count,
+        rows_without_billed_cost=sum(d.row_count - d.billed_rows for d in spend.daily),
+        billed_outside_period=in_currency - spend.billed_cost,
+        malformed_tag_resources=hygiene.malformed_resources,
+        utilization_rejected=utilization.rejected,
+        notes=(*spend.notes, *notes, *utilization.notes, *rule_notes),
+        implausible_rows=spend.implausible_rows,
+        implausible=spend.implausible,
+        other_currencies=tuple(spend.other_currencies()),
     )
 
 
@@ -277,9 +314,10 @@ def report_from_engine(
     since: date | None = None,
     until: date | None = None,
     settings: ReportSettings | None = None,
+    currency: str | None = None,
 ) -> Report:
     """Collect spend from `engine`, price it against the shipped catalogs, build the report."""
-    spend = collect_spend(engine, since, until)
+    spend = collect_spend(engine, since, until, currency)
     catalogs, notes = load_catalogs(spend)
     return build_report(spend, utilization, catalogs, settings, notes)
 
@@ -293,10 +331,22 @@ def run_report(
     settings: ReportSettings | None = None,
     progress: Progress | None = None,
     memory_limit: str = "1GB",
+    currency: str | None = None,
+    globs: Sequence[str] = (),
 ) -> Report:
-    """The report for billing export files (FOCUS or CUR 2.0) and an optional utilization CSV."""
-    usage = load_utilization_csv(utilization) if utilization else None
-    with DuckDBEngine.open_files(billing, progress=progress, memory_limit=memory_limit) as engine:
+    """The report for billing export files (FOCUS or CUR 2.0; a folder or a `globs` pattern
+    stands for the files in it) and an optional utilization CSV."""
+    settings = settings or ReportSettings()
+    limits = settings.input_limits()
+    usage = load_utilization_csv(utilization, limits) if utilization else None
+    with DuckDBEngine.open_files(
+        billing, progress=progress, memory_limit=memory_limit, limits=limits, globs=globs
+    ) as engine:
         return report_from_engine(
-            engine, utilization=usage, since=since, until=until, settings=settings
+            engine,
+            utilization=usage,
+            since=since,
+            until=until,
+            settings=settings,
+            currency=currency,
         )

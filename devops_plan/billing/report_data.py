@@ -12,6 +12,7 @@ from ..units import round_cents
 from .report import DataQuality, Report
 from .rules import KINDS, Recommendation, TagHygiene
 from .sources.engine import RejectedRow
+from .trend import Change, History
 
 SCHEMA = "devops-plan/cost-report/1"
 RECOMMENDATION_COLUMNS = (
@@ -31,7 +32,7 @@ RECOMMENDATION_COLUMNS = (
     "price_source",
     "note",
 )
-_MONEY_COLUMNS = ("current_monthly_cost", "estimated_monthly_savings")
+MONEY_COLUMNS = ("current_monthly_cost", "estimated_monthly_savings")
 
 
 def money_text(value: Decimal | None) -> str | None:
@@ -57,7 +58,9 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "inputs": [
             {
                 "source": i.source,
+                "currency": i.currency,
                 "rows": i.row_count,
+                "rows_implausible": i.implausible_rows,
                 "billed_cost": money_text(i.billed_cost),
                 "billed_cost_exact": f"{i.billed_cost:f}",
             }
@@ -74,8 +77,60 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         },
         "recommendations": [recommendation_row(r) for r in report.recommendations],
         "tag_hygiene": _tag_hygiene(report.tag_hygiene),
+        "coverage": [
+            {
+                "kind": c.kind,
+                "title": KINDS[c.kind],
+                "resources": c.candidates,
+                "monthly_cost": money_text(c.candidate_cost),
+                "judged": c.judged,
+                "not_judged": [
+                    {
+                        "reason": g.reason,
+                        "resources": g.resources,
+                        "monthly_cost": money_text(g.monthly_cost),
+                    }
+                    for g in c.gaps
+                ],
+            }
+            for c in report.coverage
+        ],
         "data_quality": _data_quality(report.data_quality),
         "settings": report.settings.model_dump(mode="json"),
+        **({"history": _history(report.history)} if report.history is not None else {}),
+    }
+
+
+def _changes(changes: Iterable[Change]) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": c.kind,
+            "provider": c.provider,
+            "resource_id": c.resource_id,
+            "finding": c.finding,
+            "estimated_monthly_savings": money_text(c.estimated_monthly_savings),
+            "age_days": c.age_days,
+            "realised_monthly_savings": money_text(c.realised_monthly),
+        }
+        for c in changes
+    ]
+
+
+def _history(h: History) -> dict[str, Any]:
+    """Spend and savings over past runs, and the recommendations against the last run."""
+    return {
+        "trend": [
+            {"period_end": end, "monthly_billed": money_text(b), "monthly_savings": money_text(s)}
+            for end, b, s in h.trend
+        ],
+        "last_run": h.last_run,
+        "realised": _changes(h.realised),
+        "realised_monthly_total": money_text(
+            sum((c.realised_monthly or Decimal(0) for c in h.realised), Decimal(0))
+        ),
+        "new": _changes(h.new),
+        "open": _changes(h.open),
+        "notes": list(h.notes),
     }
 
 
@@ -176,6 +231,22 @@ def _data_quality(q: DataQuality) -> dict[str, Any]:
         "rows_without_billed_cost": q.rows_without_billed_cost,
         "billed_cost_outside_period": money_text(q.billed_outside_period),
         "rejected": _rejected(q.rejected),
+        "rows_implausible": q.implausible_rows,
+        "implausible": [
+            {
+                "file": x.file,
+                "period_start": x.period_start,
+                "period_end": x.period_end,
+                "resource_id": x.resource_id,
+                "billed_cost": x.billed_cost,
+                "reason": x.reason,
+            }
+            for x in q.implausible
+        ],
+        "other_currencies": [
+            {"currency": c, "rows": rows, "billed_cost": money_text(billed)}
+            for c, rows, billed in q.other_currencies
+        ],
         **_utilization_rejected(q.utilization_rejected),
         "notes": list(q.notes),
     }
@@ -187,6 +258,6 @@ def recommendation_row(r: Recommendation) -> dict[str, Any]:
     values = {f.name: getattr(r, f.name) for f in fields(r)}
     values["counted_in_total"] = r.counted
     return {
-        column: money_text(values[column]) if column in _MONEY_COLUMNS else values[column]
+        column: money_text(values[column]) if column in MONEY_COLUMNS else values[column]
         for column in RECOMMENDATION_COLUMNS
     }

@@ -18,15 +18,48 @@ from .rules import (
     CommitmentSettings,
     IdleSettings,
     RightsizingSettings,
+    RuleSettings,
     SpotSettings,
     TagSettings,
     WasteSettings,
 )
+from .sources.staging import InputLimits
+
+
+class InputSettings(RuleSettings):
+    """Limits on what one input file may be: a file past one is refused with a message
+    naming the limit, not read for minutes or until memory runs out."""
+
+    max_decompressed_gib: float = Field(
+        64.0, gt=0, description="Largest size a compressed input may decompress to, in GiB."
+    )
+    max_compression_ratio: float = Field(
+        250.0,
+        ge=10,
+        description=(
+            "Largest ratio of decompressed to compressed size (billing CSV compresses "
+            "10-60 times; a decompression bomb about 1,000)."
+        ),
+    )
+    max_line_kib: int = Field(
+        1024,
+        ge=1,
+        le=1 << 20,
+        description="Longest line of a CSV input, in KiB; a longer one is a rejected row.",
+    )
+
+    def input_limits(self) -> InputLimits:
+        return InputLimits(
+            max_decompressed_bytes=int(self.max_decompressed_gib * (1 << 30)),
+            max_compression_ratio=self.max_compression_ratio,
+            max_line_bytes=self.max_line_kib * 1024,
+        )
 
 
 # pydantic orders fields by first appearance from the last base to the first: the bases are
 # listed last rule first so the fields read in the rules' order (report.json keeps it).
 class ReportSettings(
+    InputSettings,
     CommitmentSettings,
     SpotSettings,
     TagSettings,
@@ -34,7 +67,8 @@ class ReportSettings(
     IdleSettings,
     RightsizingSettings,
 ):
-    """Thresholds and user rules for the recommendations (defaults follow AWS's own advisors)."""
+    """Thresholds and user rules for the recommendations (defaults follow AWS's own advisors),
+    and the limits on input files."""
 
     top_resources: int = Field(20, ge=1, le=1000, description="Resources listed in the report.")
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..errors import BillingInputError
 from ..units import HOURS_PER_MONTH
+from .bounds import MAX_AMOUNT, Bounds, find_bounds, month_rows
 from .gc_pause import paused_gc
 from .sources.engine import Engine, RejectedRow
 
@@ -93,7 +94,8 @@ class ComputeHour:
 
 @dataclass(frozen=True)
 class InputSummary:
-    """Rows and BilledCost read from one source, before any period filter."""
+    """Rows and BilledCost read from one source in one currency, before any period filter;
+    the BilledCost and dates are those of its plausible rows."""
 
     source: str
     row_count: int
@@ -102,6 +104,21 @@ class InputSummary:
     billed_cost: Decimal
     first_start: datetime | None
     last_end: datetime | None
+    currency: str = ""
+    implausible_rows: int = 0
+
+
+@dataclass(frozen=True)
+class ImplausibleRow:
+    """An example of a row rejected as implausible: dated far outside the bill's months, or
+    with an amount no bill has. Values as the file holds them."""
+
+    file: str
+    period_start: str
+    period_end: str
+    resource_id: str
+    billed_cost: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -114,6 +131,9 @@ class Spend:
     rejected: tuple[RejectedRow, ...]
     engine: str
     filtered: bool  # whether --since/--until narrowed the inputs
+    currency: str = "USD"  # the one currency every amount here is in
+    implausible: tuple[ImplausibleRow, ...] = ()  # examples (the count is in `inputs`)
+    notes: tuple[str, ...] = ()  # what the reading decided (a period cut, a currency)
 
     @property
     def billed_cost(self) -> Decimal:
@@ -132,9 +152,17 @@ class Spend:
         return sum(d.row_count for d in self.daily)
 
     @property
-    def currency(self) -> str:
-        found = sorted({d.currency for d in self.daily if d.currency})
-        return "/".join(found) if found else "USD"
+    def implausible_rows(self) -> int:
+        return sum(i.implausible_rows for i in self.inputs)
+
+    def other_currencies(self) -> list[tuple[str, int, Decimal]]:
+        """Rows and BilledCost read in other currencies than the report's (not in it)."""
+        found: dict[str, tuple[int, Decimal]] = {}
+        for i in self.inputs:
+            if i.currency and i.currency != self.currency:
+                rows, billed = found.get(i.currency, (0, _ZERO))
+                found[i.currency] = (rows + i.row_count, billed + i.billed_cost)
+        return [(c, rows, billed) for c, (rows, billed) in sorted(found.items())]
 
     def monthly(self, amount: Decimal) -> Decimal:
         """`amount` spent over the period as an average 730-hour month."""
@@ -157,8 +185,14 @@ def _money_or_none(value: Any) -> Decimal | None:
 
 
 def _price_or_none(value: Any) -> Decimal | None:
-    """A unit price read as a float, as the Decimal of its shortest text (0.096, not 0.0959...)."""
-    return None if value is None else Decimal(repr(float(value)))
+    """A unit price read as a float, as the Decimal of its shortest text (0.096, not
+    0.0959...); None for a value no price has (not finite, negative or beyond MAX_AMOUNT)."""
+    if value is None:
+        return None
+    number = float(value)
+    if not 0 <= number < float(MAX_AMOUNT):  # NaN fails too
+        return None
+    return Decimal(repr(number))
 
 
 def _float_or_none(value: Any) -> float | None:
@@ -178,16 +212,6 @@ def _day(value: Any) -> date | None:
         return value
     when = _when(value)
     return when.date() if when else None
-
-
-def period_filter(since: date | None, until: date | None) -> str:
-    """The WHERE clause of a period; built from parsed dates only, never from raw text."""
-    parts = []
-    if since is not None:
-        parts.append(f"ChargePeriodStart >= TIMESTAMP '{since.isoformat()} 00:00:00'")
-    if until is not None:
-        parts.append(f"ChargePeriodStart < TIMESTAMP '{until.isoformat()} 00:00:00'")
-    return " AND ".join(parts) if parts else "TRUE"
 
 
 def _line(row: Mapping[str, Any]) -> ChargeLine:
@@ -245,6 +269,8 @@ def _input(row: Mapping[str, Any]) -> InputSummary:
         billed_cost=_money(row["billed_cost"]),
         first_start=_when(row["first_start"]),
         last_end=_when(row["last_end"]),
+        currency=_text(row["currency"]),
+        implausible_rows=int(row["implausible_rows"] or 0),
     )
 
 
@@ -275,16 +301,26 @@ def _daily_key(d: DailySpend) -> tuple[date, str, str, str, str, str]:
     )
 
 
-def collect_spend(engine: Engine, since: date | None = None, until: date | None = None) -> Spend:
-    """Run the report's query on `engine` and return its results, typed and sorted.
+def collect_spend(
+    engine: Engine,
+    since: date | None = None,
+    until: date | None = None,
+    currency: str | None = None,
+    prefer_currency: str | None = None,
+) -> Spend:
+    """Run the report's queries on `engine` and return their results, typed and sorted.
 
-    One query (`sql/spend.sql`) reads the input once and returns four grains of
-    aggregates: charge lines, days, charge periods and source files. The period is
-    [since, until) when given (until is exclusive, as in Cost Explorer and FOCUS's
-    BillingPeriodEnd), otherwise the span of the data itself.
+    A first small query (`sql/span.sql`) says what the bill spans: `bounds.find_bounds`
+    decides from it which rows are plausible and the one currency to add up (`currency`,
+    needed when the bill mixes several). One query (`sql/spend.sql`) then reads the input
+    once and returns four grains of aggregates: charge lines, days, charge periods and
+    source files. `prefer_currency` is taken when the bill mixes several and `currency` is
+    not given (reconcile prefers the plan's). The period is [since, until) when given
+    (until is exclusive, as in Cost Explorer and FOCUS's BillingPeriodEnd) cut to the bill's
+    months, otherwise the span of the plausible rows themselves.
     """
     with paused_gc():
-        return _collect(engine, since, until)
+        return _collect(engine, since, until, currency, prefer_currency)
 
 
 @dataclass
@@ -321,38 +357,75 @@ class _Grains:
             )
 
 
-def _collect(engine: Engine, since: date | None, until: date | None) -> Spend:
-    if since is not None and until is not None and until <= since:
-        raise BillingInputError(
-            f"--until {until.isoformat()} must be after --since {since.isoformat()}"
-        )
-    found = _Grains()
-    for row in engine.query("spend", where=period_filter(since, until)):
-        found.add(row)
-    inputs = tuple(sorted(found.inputs, key=lambda i: i.source))
-    lines = tuple(sorted(found.lines, key=_line_key))
-    daily = tuple(sorted(found.daily, key=_daily_key))
-    hours = tuple(sorted(found.hours, key=lambda h: (h.provider, h.start, h.end)))
-    rows_read = sum(i.row_count for i in inputs)
-    if rows_read == 0:
+def _bounds(
+    engine: Engine,
+    since: date | None,
+    until: date | None,
+    currency: str | None,
+    prefer: str | None,
+) -> Bounds:
+    months = month_rows(engine.query("span"))
+    if sum(m.rows for m in months) == 0:
         rejected = engine.rejected_rows()
         extra = f" ({len(rejected)} row(s) could not be read)" if rejected else ""
         raise BillingInputError(f"no billing rows could be read from the input{extra}")
+    return find_bounds(months, currency, since, until, prefer)
+
+
+def _implausible(engine: Engine, bounds: Bounds, limit: int = 20) -> tuple[ImplausibleRow, ...]:
+    """Examples of the rows the plausibility test refused."""
+    rows = engine.query("outliers", plausible=bounds.plausible_sql(), limit=str(limit))
+    return tuple(
+        ImplausibleRow(
+            file=_text(r["source_file"]),
+            period_start=_text(r["period_start"]),
+            period_end=_text(r["period_end"]),
+            resource_id=_text(r["resource_id"]),
+            billed_cost=_text(r["billed_cost"]),
+            reason=bounds.reason(
+                r["period_start"],
+                [r["billed_value"], r["effective_value"], r["list_value"]],
+            ),
+        )
+        for r in rows
+    )
+
+
+def _period(bounds: Bounds, inputs: tuple[InputSummary, ...]) -> Period:
+    """[since, until) as cut to the bill's months, else the span of the plausible rows."""
     starts = [i.first_start for i in inputs if i.first_start is not None]
     ends = [i.last_end for i in inputs if i.last_end is not None]
-    if not starts or not ends:
-        raise BillingInputError("no billing row has a ChargePeriodStart and ChargePeriodEnd")
-    start = datetime.combine(since, time()) if since else min(starts)
-    end = datetime.combine(until, time()) if until else max(ends)
+    start = bounds.since or (min(starts) if starts else bounds.start)
+    end = bounds.until or (max(ends) if ends else bounds.end)
     if end <= start:
         end = start + timedelta(hours=1)
+    return Period(start, end)
+
+
+def _collect(
+    engine: Engine,
+    since: date | None,
+    until: date | None,
+    currency: str | None,
+    prefer: str | None,
+) -> Spend:
+    bounds = _bounds(engine, since, until, currency, prefer)
+    found = _Grains()
+    plausible = bounds.plausible_sql()
+    for row in engine.query("spend", where=bounds.period_sql(), plausible=plausible):
+        found.add(row)
+    inputs = tuple(sorted(found.inputs, key=lambda i: (i.source, i.currency)))
+    implausible = sum(i.implausible_rows for i in inputs)
     return Spend(
-        period=Period(start, end),
-        lines=lines,
-        daily=daily,
-        compute_hours=hours,
+        period=_period(bounds, inputs),
+        lines=tuple(sorted(found.lines, key=_line_key)),
+        daily=tuple(sorted(found.daily, key=_daily_key)),
+        compute_hours=tuple(sorted(found.hours, key=lambda h: (h.provider, h.start, h.end))),
         inputs=inputs,
         rejected=engine.rejected_rows(),
         engine=engine.name,
         filtered=since is not None or until is not None,
+        currency=bounds.currency,
+        implausible=_implausible(engine, bounds) if implausible else (),
+        notes=bounds.notes,
     )

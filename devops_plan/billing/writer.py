@@ -14,16 +14,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from ..atomic import write_atomic
 from ..errors import UserError
 from ..paths import package_path
 from ..units import format_money
+from . import escape
 from .charts import data_uri, savings_waterfall, spend_over_time
 from .gc_pause import paused_gc
 from .report import Report
-from .report_data import RECOMMENDATION_COLUMNS, report_to_dict
+from .report_data import MONEY_COLUMNS, RECOMMENDATION_COLUMNS, report_to_dict
 from .rules import KINDS
 
 FORMATS = ("html", "md", "json", "csv")
@@ -52,26 +54,41 @@ def _pct(value: str | Decimal | float) -> str:
     return f"{Decimal(str(value)) * 100:.1f}%"
 
 
-def _mdcell(value: str) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
+def _html_text(value: object) -> object:
+    """Every value a template prints, with invisible characters made visible (autoescape then
+    escapes HTML); markup the template built itself passes as it is."""
+    return (
+        escape.visible(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+    )
 
 
-def _environment(currency: str) -> Environment:
-    """The templates' Jinja set-up; `money` formats the report's JSON money strings."""
+def _markdown_text(value: object) -> object:
+    """Every value the Markdown template prints, as literal text (escape.markdown)."""
+    return escape.markdown(value) if isinstance(value, str) else value
+
+
+def template_environment(currency: str, markdown: bool = False) -> Environment:
+    """The templates' Jinja set-up: HTML autoescaped, Markdown escaped as text, both through
+    `finalize` so that no printed value is forgotten; `money` formats the JSON money strings."""
 
     def money(value: str | Decimal | None) -> str:
         return "-" if value is None else format_money(Decimal(value), currency)
 
     env = Environment(
         loader=FileSystemLoader(str(package_path("billing", "templates"))),
-        autoescape=select_autoescape(["html", "j2"], default_for_string=False),
+        autoescape=not markdown,
         undefined=StrictUndefined,
         trim_blocks=False,
         keep_trailing_newline=True,
+        finalize=_markdown_text if markdown else _html_text,
     )
+
+    def money_in(value: str | None, other: str) -> str:
+        return "-" if value is None else format_money(Decimal(value), other)
+
     env.filters["money"] = money
+    env.filters["money_in"] = money_in
     env.filters["pct"] = _pct
-    env.filters["mdcell"] = _mdcell
     return env
 
 
@@ -93,7 +110,7 @@ def render_html(report: Report, data: dict[str, Any] | None = None) -> str:
         report.time_unit,
         report.currency,
     )
-    env = _environment(report.currency)
+    env = template_environment(report.currency)
     html = env.get_template("report.html.j2").render(
         **_context(report, data), waterfall=data_uri(waterfall), over_time=data_uri(over_time)
     )
@@ -102,8 +119,7 @@ def render_html(report: Report, data: dict[str, Any] | None = None) -> str:
 
 def render_markdown(report: Report, data: dict[str, Any] | None = None) -> str:
     data = data or report_to_dict(report)
-    md_env = _environment(report.currency)
-    md_env.autoescape = False
+    md_env = template_environment(report.currency, markdown=True)
     return md_env.get_template("report.md.j2").render(**_context(report, data))
 
 
@@ -117,15 +133,21 @@ def render_csv(report: Report, data: dict[str, Any] | None = None) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(RECOMMENDATION_COLUMNS)
     for row in rows:
-        writer.writerow(
-            [
-                ("yes" if row[k] else "no")
-                if k == "counted_in_total"
-                else ("" if row[k] is None else row[k])
-                for k in RECOMMENDATION_COLUMNS
-            ]
-        )
+        writer.writerow([_csv_cell(k, row[k]) for k in RECOMMENDATION_COLUMNS])
     return buffer.getvalue()
+
+
+def _csv_cell(column: str, value: object) -> str:
+    """A recommendations.csv cell: text a spreadsheet never runs as a formula, control and
+    bidi characters visible (a bare carriage return would also end the row for many
+    readers); money columns are the report's own numbers, negative ones included."""
+    if column == "counted_in_total":
+        return "yes" if value else "no"
+    if value is None:
+        return ""
+    if column in MONEY_COLUMNS:
+        return str(value)
+    return escape.spreadsheet(escape.visible(str(value)))
 
 
 def write_report(

@@ -15,10 +15,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-
 from ..errors import CatalogError
+from ..inputs import MIB, InputRefused, load_yaml, read_limited
 from ..paths import data_path
+from .checks import FREE, RowProblem, check_row, parse_price
 from .lookup import Catalog
 from .price import (
     ARCHES,
@@ -38,30 +38,14 @@ from .price import (
 )
 
 
-class _RowProblem(Exception):
-    def __init__(self, column: str, message: str):
-        self.column = column
-        super().__init__(message)
-
-
 def _choice(column: str, value: str, allowed: Sequence[str], *, empty_ok: bool) -> str:
     if value == "" and empty_ok:
         return value
     if value not in allowed:
-        raise _RowProblem(
+        raise RowProblem(
             column, f"expected one of {', '.join(allowed)}{hint(value, allowed)} (got {value!r})"
         )
     return value
-
-
-def _decimal(column: str, value: str) -> Decimal:
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        raise _RowProblem(column, f"expected a decimal number (got {value!r})") from None
-    if not number.is_finite() or number < 0:
-        raise _RowProblem(column, f"expected a number >= 0 (got {value!r})")
-    return number
 
 
 def _float(column: str, value: str) -> float | None:
@@ -70,52 +54,53 @@ def _float(column: str, value: str) -> float | None:
     try:
         number = float(value)
     except ValueError:
-        raise _RowProblem(column, f"expected a number or empty (got {value!r})") from None
+        raise RowProblem(column, f"expected a number or empty (got {value!r})") from None
     if not (number > 0 and number != float("inf")):
-        raise _RowProblem(column, f"expected a number > 0 (got {value!r})")
+        raise RowProblem(column, f"expected a number > 0 (got {value!r})")
     return number
 
 
 def _tier(cell: Mapping[str, str]) -> tuple[Decimal, Decimal | None]:
     """Where a tier starts and ends; (0, None) for an untiered row."""
-    start = _decimal("tier_start", cell["tier_start"]) if cell["tier_start"] else Decimal(0)
+    start = _quantity("tier_start", cell["tier_start"]) if cell["tier_start"] else Decimal(0)
     if not cell["tier_end"]:
         return start, None
-    end = _decimal("tier_end", cell["tier_end"])
+    end = _quantity("tier_end", cell["tier_end"])
     if end <= start:
-        raise _RowProblem("tier_end", f"expected a number above tier_start {start} (got {end})")
+        raise RowProblem("tier_end", f"expected a number above tier_start {start} (got {end})")
     return start, end
+
+
+def _quantity(column: str, value: str) -> Decimal:
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise RowProblem(column, f"expected a number (got {value[:40]!r})") from None
+    if not number.is_finite() or number < 0:
+        raise RowProblem(column, f"expected a number >= 0 (got {value[:40]!r})")
+    return number
 
 
 def _text(column: str, value: str) -> str:
     if not value.strip():
-        raise _RowProblem(column, "must not be empty")
+        raise RowProblem(column, "must not be empty")
     return value
 
 
-def _as_of(value: str) -> str:
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        raise _RowProblem(
-            "as_of", f"expected an ISO date such as 2025-01-01 (got {value!r})"
-        ) from None
-    return value
-
-
-def _parse_row(cloud: str, cell: Mapping[str, str]) -> Price:
+def _parse_row(cloud: str, cell: Mapping[str, str], today: date) -> Price:
     if cell["cloud"] != cloud:
-        raise _RowProblem("cloud", f"expected {cloud!r} (got {cell['cloud']!r})")
+        raise RowProblem("cloud", f"expected {cloud!r} (got {cell['cloud']!r})")
+    category = _choice("category", cell["category"], CATEGORIES, empty_ok=False)
     tier_start, tier_end = _tier(cell)
-    return Price(
+    price = Price(
         cloud=cloud,
         service=_text("service", cell["service"]),
-        category=_choice("category", cell["category"], CATEGORIES, empty_ok=False),
+        category=category,
         product=_text("product", cell["product"]),
         region=_text("region", cell["region"]),
         purchase=_choice("purchase", cell["purchase"], PURCHASES, empty_ok=False),
         unit=_choice("unit", cell["unit"], UNITS, empty_ok=False),
-        unit_price=_decimal("unit_price", cell["unit_price"]),
+        unit_price=parse_price(cell["unit_price"], category),
         currency=_text("currency", cell["currency"]),
         vcpu=_float("vcpu", cell["vcpu"]),
         memory_gib=_float("memory_gib", cell["memory_gib"]),
@@ -124,34 +109,49 @@ def _parse_row(cloud: str, cell: Mapping[str, str]) -> Price:
         arch=_choice("arch", cell["arch"], ARCHES, empty_ok=True),
         engine=_choice("engine", cell["engine"], ENGINES, empty_ok=True),
         deployment=_choice("deployment", cell["deployment"], DEPLOYMENTS, empty_ok=True),
-        as_of=_as_of(cell["as_of"]),
+        as_of=cell["as_of"],
         source=_text("source", cell["source"]),
         tier_start=tier_start,
         tier_end=tier_end,
     )
+    check_row(price, today)
+    return price
 
 
 _MAX_PROBLEMS = 20
 
 
-def read_rows(cloud: str, path: Path) -> list[Price]:
-    """Every row of a catalog CSV; CatalogError naming file, line and column on a problem."""
+# A refreshed catalog of every region of a cloud is tens of MiB; more is not a catalog.
+MAX_CATALOG_BYTES = 64 * MIB
+MAX_ROLES_BYTES = 1 * MIB
+
+
+def read_rows(cloud: str, path: Path, today: date | None = None) -> list[Price]:
+    """Every row of a catalog CSV; CatalogError naming file, line and column on a problem.
+
+    The file must be a regular file of at most MAX_CATALOG_BYTES, UTF-8 with or without the
+    byte-order mark spreadsheets write; `today` is the date future `as_of` dates are judged
+    against (default: the clock's).
+    """
     try:
-        handle = path.open(encoding="utf-8", newline="")
-    except OSError as exc:
+        data = read_limited(path, MAX_CATALOG_BYTES, f"a price catalog for {cloud} (CSV)")
+    except InputRefused as exc:
+        raise CatalogError(f"{path}: {exc.reason}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
         raise CatalogError(
-            f"{path}: cannot read the {cloud} price catalog: {exc.strerror}"
+            f"{path}: is not UTF-8 text (bad byte at offset {exc.start}); expected a CSV catalog"
         ) from None
-    with handle:
-        reader = csv.reader(handle)
-        index = _header(reader, path)
-        rows = _Rows(cloud, path, index)
-        try:
-            for fields in reader:
-                if fields and not rows.add(reader.line_num, fields):
-                    break
-        except (csv.Error, UnicodeDecodeError) as exc:
-            rows.problems.append(f"{path}:{reader.line_num}: not valid CSV: {exc}")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    index = _header(reader, path)
+    rows = _Rows(cloud, path, index, today or date.today())
+    try:
+        for fields in reader:
+            if fields and not rows.add(reader.line_num, fields):
+                break
+    except csv.Error as exc:
+        rows.problems.append(f"{path}:{reader.line_num}: not valid CSV: {exc}")
     if rows.problems:
         raise CatalogError("\n".join(rows.problems))
     if not rows.rows:
@@ -165,7 +165,7 @@ def _header(reader: Any, path: Path) -> dict[str, int]:
         header = next(reader)
     except StopIteration:
         raise CatalogError(f"{path}:1: empty file; expected a header row") from None
-    except (csv.Error, UnicodeDecodeError) as exc:
+    except csv.Error as exc:
         raise CatalogError(f"{path}:1: not a CSV file: {exc}") from None
     index = {name.strip(): i for i, name in enumerate(header)}
     missing = [c for c in COLUMNS if c not in index and c not in TIER_COLUMNS]
@@ -181,8 +181,8 @@ def _header(reader: Any, path: Path) -> dict[str, int]:
 class _Rows:
     """The rows read so far, and every problem (up to a limit) with its line and column."""
 
-    def __init__(self, cloud: str, path: Path, index: dict[str, int]) -> None:
-        self.cloud, self.path, self.index = cloud, path, index
+    def __init__(self, cloud: str, path: Path, index: dict[str, int], today: date) -> None:
+        self.cloud, self.path, self.index, self.today = cloud, path, index, today
         self.rows: list[Price] = []
         self.problems: list[str] = []
         self.seen: dict[RowKey, int] = {}
@@ -205,8 +205,8 @@ class _Rows:
 
     def _parse(self, line: int, cell: dict[str, str]) -> None:
         try:
-            price = _parse_row(self.cloud, cell)
-        except _RowProblem as exc:
+            price = _parse_row(self.cloud, cell, self.today)
+        except RowProblem as exc:
             col = self.index[exc.column] + 1
             self.problems.append(f"{self.path}:{line}:{col}: column {exc.column}: {exc}")
             return
@@ -220,13 +220,15 @@ class _Rows:
 
 
 def read_roles(cloud: str, path: Path) -> dict[str, str]:
-    """The planner roles of `cloud` from a roles.yaml file."""
+    """The planner roles of `cloud` from a roles.yaml file (bounded like every YAML input)."""
     try:
-        raw: Any = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise CatalogError(f"{path}: cannot read planner roles: {exc.strerror}") from None
-    except Exception as exc:  # ruamel raises several unrelated error types
-        raise CatalogError(f"{path}: not valid YAML: {exc}") from None
+        text = read_limited(path, MAX_ROLES_BYTES, "planner roles (YAML)").decode("utf-8-sig")
+        raw: Any = load_yaml(text)
+    except InputRefused as exc:
+        where = f":{exc.line}" if exc.line else ""
+        raise CatalogError(f"{path}{where}: {exc.reason}") from None
+    except Exception as exc:  # ruamel raises several unrelated error types; UnicodeDecodeError
+        raise CatalogError(f"{path}: not valid YAML: {exc}".splitlines()[0]) from None
     section = raw.get(cloud) if isinstance(raw, dict) else None
     if section is None:
         return {}
@@ -234,7 +236,7 @@ def read_roles(cloud: str, path: Path) -> dict[str, str]:
         isinstance(k, str) and isinstance(v, str) for k, v in section.items()
     ):
         raise CatalogError(f"{path}: {cloud}: expected a mapping of role: product-id")
-    return dict(section)
+    return {str(k): str(v) for k, v in section.items()}
 
 
 def default_path(cloud: str) -> Path:
@@ -311,6 +313,11 @@ def load_catalog(cloud: str, path: str | Path | None = None) -> Catalog:
 
 
 def _fmt_decimal(value: Decimal) -> str:
+    # A zero price is only ever read from `free` (checks.parse_price); write it back so.
+    return FREE if value == 0 else _fmt_quantity(value)
+
+
+def _fmt_quantity(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
@@ -346,8 +353,8 @@ def format_catalog(rows: Iterable[Price]) -> str:
             "category": p.category,
             "engine": p.engine,
             "deployment": p.deployment,
-            "tier_start": _fmt_decimal(p.tier_start) if p.tiered else "",
-            "tier_end": "" if p.tier_end is None else _fmt_decimal(p.tier_end),
+            "tier_start": _fmt_quantity(p.tier_start) if p.tiered else "",
+            "tier_end": "" if p.tier_end is None else _fmt_quantity(p.tier_end),
         }
         writer.writerow([cells[c] for c in COLUMNS])
     return buf.getvalue()

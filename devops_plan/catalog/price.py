@@ -55,6 +55,38 @@ CATEGORIES = (
     "observability",
     "security",
 )
+# The units a product of each category is sold in: a compute row priced per GB-month is a
+# mistake (a unit changed by hand, a wrong column), not a price.
+CATEGORY_UNITS: dict[str, tuple[str, ...]] = {
+    "compute": ("hour",),
+    # Instances per hour; serverless engines per stored GB-month and per million units of
+    # work (Aurora DSQL DPUs, Spanner and Cosmos storage).
+    "database": ("hour", "GB-month", "request-million"),
+    "database_storage": ("GB-month",),
+    "cache": ("hour",),
+    "block_storage": ("GB-month",),
+    "snapshot": ("GB-month",),
+    # Storage, and requests, retrievals and lifecycle transitions.
+    "object_storage": ("GB-month", "request-million", "GB"),
+    "load_balancer": ("hour", "LCU-hour", "GB"),
+    "nat": ("hour", "GB"),
+    "kubernetes": ("hour",),
+    # Traffic, and what is held by the hour (public IPv4 addresses, private endpoints).
+    "network": ("GB", "hour"),
+    "containers": ("vCPU-hour", "GB-hour"),
+    "queue": ("request-million", "hour"),
+    # Bytes and requests at the edge; Front Door's base fee a month.
+    "cdn": ("GB", "request-million", "month"),
+    # DNS zones and health checks a month, queries, an accelerator's hours and bytes.
+    "routing": ("month", "request-million", "hour", "GB"),
+    "observability": ("GB", "GB-month", "sample-million"),
+    # Keys and secrets a month, their requests, WAF hours and capacity units (Azure's WAF
+    # tier), flow logs per GB.
+    "security": ("month", "request-million", "hour", "LCU-hour", "GB"),
+}
+# Categories where a product may really cost nothing (a free control-plane tier, traffic a
+# cloud does not charge for); such a row says `free` as its unit price.
+FREE_CATEGORIES = frozenset({"kubernetes", "network"})
 ENGINES = ("postgres", "mysql", "redis", "aurora-postgresql", "aurora-dsql", "spanner", "cosmos")
 DEPLOYMENTS = ("single_az", "multi_az")
 GENERATIONS = ("current", "previous")

@@ -1,6 +1,6 @@
 """What every `catalog refresh` shares: where the rows fetched are merged in (the base
-catalog), how they replace its rows (all tiers of a product key at once), the result to
-report, and the one HTTP edge the public price APIs (Azure, GCP) are read through: JSON over
+catalog), how they are checked and accepted (accept.py: all tiers of a product key replaced
+at once), the result to report, and the one HTTP edge the public price APIs (Azure, GCP) are read through: JSON over
 HTTPS with a timeout, every failure one line (ExternalError, exit 1)."""
 
 from __future__ import annotations
@@ -9,14 +9,16 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ..errors import ExternalError
-from .files import default_path, read_rows, write_catalog
-from .price import Key, Price
+from .accept import MAX_DROP, Scope, accept, cheapest_per_key, checked
+from .files import default_path, read_rows
+from .price import Price
 
 TIMEOUT_S = 60
 
@@ -33,20 +35,6 @@ class RefreshResult:
     skipped: list[str] = field(default_factory=list)
 
 
-def merge(base: Sequence[Price], fresh: Sequence[Price]) -> tuple[list[Price], int, int]:
-    """`base` with the rows of each product key in `fresh` replacing that key's rows (all
-    tiers of a tiered product at once), or added; (rows, keys replaced, keys added)."""
-    by_key: dict[Key, list[Price]] = {}
-    for p in base:
-        by_key.setdefault(p.key, []).append(p)
-    new: dict[Key, list[Price]] = {}
-    for p in fresh:
-        new.setdefault(p.key, []).append(p)
-    replaced = sum(1 for key in new if key in by_key)
-    by_key.update(new)
-    return [p for rows in by_key.values() for p in rows], replaced, len(new) - replaced
-
-
 def base_rows(cloud: str, out: Path, base: str | Path | None) -> list[Price]:
     """The catalog the fetched rows are merged into: `base`, else the file at `out` if it
     exists, else the shipped snapshot."""
@@ -54,25 +42,25 @@ def base_rows(cloud: str, out: Path, base: str | Path | None) -> list[Price]:
     return read_rows(cloud, path)
 
 
-def cheapest(rows: Iterable[Price]) -> list[Price]:
-    """One row per row key: the same product can come back twice (two SKUs or meters for one
-    instance type); keep the cheaper, so the outcome does not depend on page order."""
-    unique: dict[tuple[Any, ...], Price] = {}
-    for p in rows:
-        known = unique.get(p.row_key)
-        if known is None or (p.unit_price, p.source) < (known.unit_price, known.source):
-            unique[p.row_key] = p
-    return list(unique.values())
-
-
 def finish(
-    cloud: str, base: Sequence[Price], fresh: Sequence[Price], result: RefreshResult
+    base: Sequence[Price],
+    fresh: Sequence[Price],
+    scope: Scope,
+    result: RefreshResult,
+    *,
+    today: date | None = None,
+    max_drop: float = MAX_DROP,
 ) -> RefreshResult:
-    """Merge the fresh rows into the base and write the catalog atomically."""
-    merged, result.replaced, result.added = merge(base, fresh)
-    result.fetched = len(fresh)
-    write_catalog(cloud, merged, result.out)
-    result.written = len(merged)
+    """Check every fetched row like a hand-written one (the others are skipped and listed),
+    keep one row per row key, then refuse the answer or merge it over the base and write
+    the catalog atomically (accept.py)."""
+    good, bad = checked(fresh, today)
+    result.skipped += bad
+    unique = cheapest_per_key(good)
+    result.fetched = len(unique)
+    result.written, result.replaced, result.added = accept(
+        base, unique, scope, result.out, max_drop=max_drop
+    )
     return result
 
 
@@ -117,4 +105,4 @@ def _path(url: str) -> str:
     return urllib.parse.urlsplit(url).path
 
 
-__all__ = ["RefreshResult", "base_rows", "cheapest", "finish", "get_json", "merge"]
+__all__ = ["RefreshResult", "base_rows", "finish", "get_json"]

@@ -13,18 +13,27 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from .. import aws
 from ..errors import CatalogError, ExternalError
+from .accept import MAX_DROP, Scope
 from .price import Price
-from .refresh import RefreshResult, base_rows, cheapest, finish
+from .refresh import RefreshResult, base_rows, finish
 
 # The Price List API is served from us-east-1 (and ap-south-1, eu-central-1) only.
 PRICING_REGION = "us-east-1"
 SERVICES = ("ec2", "rds", "elasticache", "ebs")
+# The catalog categories each service's queries fill (what a drop is measured against).
+CATEGORIES = {
+    "ec2": ("compute",),
+    "rds": ("database",),
+    "elasticache": ("cache",),
+    "ebs": ("block_storage", "snapshot"),
+}
 HOURS_PER_YEAR = 8760
 
 _ENGINES = {"PostgreSQL": "postgres", "MySQL": "mysql"}
@@ -106,6 +115,17 @@ class PriceListError(ExternalError):
 # -- parsing (pure) --------------------------------------------------------------
 
 
+def _mapping(value: Any, what: str, where: str) -> Mapping[str, Any]:
+    """`value` when it is a JSON object; PriceListError naming the entry otherwise."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise PriceListError(
+            f"{where}: malformed entry: {what} is {type(value).__name__}, expected an object"
+        )
+    return value
+
+
 def _money(text: Any, where: str) -> Decimal:
     try:
         value = Decimal(str(text))
@@ -131,15 +151,14 @@ def _size(text: str | None) -> float | None:
     return float(match.group(1).replace(",", ""))
 
 
-def _dimension_price(
-    dimensions: Mapping[str, Any], unit: str, where: str, currency: str
-) -> Decimal | None:
+def _dimension_price(dimensions: Any, unit: str, where: str, currency: str) -> Decimal | None:
     """The price of the first-tier dimension with `unit` (EBS and EC2 have one tier)."""
     found: list[tuple[Decimal, Decimal]] = []
-    for dim in dimensions.values():
+    for raw in _mapping(dimensions, "priceDimensions", where).values():
+        dim = _mapping(raw, "a price dimension", where)
         if dim.get("unit") != unit:
             continue
-        amount = dim.get("pricePerUnit", {}).get(currency)
+        amount = _mapping(dim.get("pricePerUnit"), "pricePerUnit", where).get(currency)
         if amount is None:
             raise PriceListError(f"{where}: price dimension has no {currency} price")
         begin = _money(dim.get("beginRange", "0"), where)
@@ -152,8 +171,12 @@ def _dimension_price(
 def _on_demand(terms: Mapping[str, Any], unit: str, where: str, currency: str) -> Decimal | None:
     prices = [
         p
-        for term in terms.get("OnDemand", {}).values()
-        if (p := _dimension_price(term.get("priceDimensions", {}), unit, where, currency))
+        for term in _mapping(terms.get("OnDemand"), "OnDemand", where).values()
+        if (
+            p := _dimension_price(
+                _mapping(term, "a term", where).get("priceDimensions"), unit, where, currency
+            )
+        )
         is not None
     ]
     return min(prices) if prices else None
@@ -164,15 +187,16 @@ def _reserved(
 ) -> dict[str, tuple[Decimal, str]]:
     """purchase -> (effective hourly price, description) for standard reserved terms."""
     best: dict[str, tuple[int, Decimal, str]] = {}
-    for term in terms.get("Reserved", {}).values():
-        attrs = term.get("termAttributes", {})
+    for raw in _mapping(terms.get("Reserved"), "Reserved", where).values():
+        term = _mapping(raw, "a term", where)
+        attrs = _mapping(term.get("termAttributes"), "termAttributes", where)
         purchase = _LEASES.get(attrs.get("LeaseContractLength", ""))
         option = attrs.get("PurchaseOption", "")
         if purchase is None or option not in _UPFRONT_PREFERENCE:
             continue
         if attrs.get("OfferingClass", "standard") != "standard":
             continue
-        dims = term.get("priceDimensions", {})
+        dims = term.get("priceDimensions")
         hourly = _dimension_price(dims, "Hrs", where, currency) or Decimal(0)
         upfront = _dimension_price(dims, "Quantity", where, currency) or Decimal(0)
         years = 1 if purchase == "reserved_1y" else 3
@@ -186,12 +210,12 @@ def _reserved(
     return {p: (price, what) for p, (_, price, what) in best.items()}
 
 
-def _as_of(entry: Mapping[str, Any], terms: Mapping[str, Any]) -> str:
+def _as_of(entry: Mapping[str, Any], terms: Mapping[str, Any], where: str) -> str:
     stamp = str(entry.get("publicationDate") or "")
     if not stamp:
         for kind in ("OnDemand", "Reserved"):
-            for term in terms.get(kind, {}).values():
-                stamp = str(term.get("effectiveDate") or "")
+            for term in _mapping(terms.get(kind), kind, where).values():
+                stamp = str(_mapping(term, "a term", where).get("effectiveDate") or "")
                 if stamp:
                     break
             if stamp:
@@ -296,12 +320,12 @@ def _entry_rows(
         raise PriceListError(
             f"GetProducts returned a PriceList entry that is not JSON: {exc}"
         ) from None
-    if not isinstance(entry, dict):
-        entry = {}
-    product = entry.get("product", {})
-    attrs = product.get("attributes", {})
-    where = f"{entry.get('serviceCode') or service} sku {product.get('sku', '?')}"
-    terms = entry.get("terms", {})
+    entry = _mapping(entry, "the PriceList entry", f"GetProducts ({service})")
+    where = f"{service} entry"
+    product = _mapping(entry.get("product"), "product", where)
+    where = f"{entry.get('serviceCode') or service} sku {product.get('sku', '?')}"[:120]
+    attrs = _mapping(product.get("attributes"), "product.attributes", where)
+    terms = _mapping(entry.get("terms"), "terms", where)
     unit = "GB-Mo" if service == "ebs" else "Hrs"
     ident = _describe_ids(service, attrs)
     if isinstance(ident, str):
@@ -309,7 +333,7 @@ def _entry_rows(
     on_demand = _on_demand(terms, unit, where, currency)
     if on_demand is None:
         return [], f"{where} ({ident['product']}): no OnDemand {unit} price"
-    as_of = _as_of(entry, terms)
+    as_of = _as_of(entry, terms, where)
     if not as_of:
         return [], f"{where} ({ident['product']}): no publicationDate or effectiveDate"
     base = ident | {
@@ -331,9 +355,29 @@ def _entry_rows(
 # -- fetching (I/O) --------------------------------------------------------------
 
 
-def make_client() -> Any:
-    """A boto3 Price List client (the API lives in us-east-1)."""
-    return aws.make_client("pricing", PRICING_REGION)
+# A Price List call answers in a second or two; a stalled endpoint must not hang a refresh
+# (botocore's default is 60 s per read, retried without a cap on the total).
+CONNECT_TIMEOUT_S = 10
+READ_TIMEOUT_S = 30
+ATTEMPTS = 5  # the first call and four retries
+
+
+def make_client(
+    *,
+    connect_timeout: float = CONNECT_TIMEOUT_S,
+    read_timeout: float = READ_TIMEOUT_S,
+    attempts: int = ATTEMPTS,
+) -> Any:
+    """A boto3 Price List client (the API lives in us-east-1) with connect and read
+    timeouts and botocore's adaptive retries (backoff, and a client-side rate limit when
+    the API throttles)."""
+    return aws.make_client(
+        "pricing",
+        PRICING_REGION,
+        config=aws.client_config(
+            connect_timeout=connect_timeout, read_timeout=read_timeout, attempts=attempts
+        ),
+    )
 
 
 # How the Price List API's failures read (the wording its users and tests know).
@@ -344,8 +388,12 @@ _PRICE_LIST_CREDENTIALS = (
 )
 
 
-def fetch(client: Any, query: Query) -> Iterator[str]:
-    """Every PriceList entry of a query, following NextToken pages."""
+def fetch(client: Any, query: Query) -> Iterator[str | Mapping[str, Any]]:
+    """Every PriceList entry of a query, following NextToken pages.
+
+    A page that is not a GetProducts answer (an HTML error page served with HTTP 200 reaches
+    botocore as `{"message": "<html>..."}`) is a PriceListError, never an empty page.
+    """
     with aws.aws_errors(
         "",
         api=_PRICE_LIST,
@@ -353,8 +401,37 @@ def fetch(client: Any, query: Query) -> Iterator[str]:
         credentials_hint=_PRICE_LIST_CREDENTIALS,
         failed=f"{_PRICE_LIST} call failed: ",
     ):
-        for page in client.get_paginator("get_products").paginate(**query.params()):
-            yield from page.get("PriceList", [])
+        for number, page in enumerate(
+            client.get_paginator("get_products").paginate(**query.params()), 1
+        ):
+            yield from _entries(page, query, number)
+
+
+def _entries(page: Any, query: Query, number: int) -> list[str | Mapping[str, Any]]:
+    entries = page.get("PriceList") if isinstance(page, Mapping) else None
+    if not isinstance(entries, list) or not all(isinstance(e, str | Mapping) for e in entries):
+        raise PriceListError(
+            f"{_PRICE_LIST} answered GetProducts ({query.service_code}) page {number} with "
+            f"something that is not a price list ({_describe(page)}); the catalog was left as "
+            "it was"
+        )
+    return entries
+
+
+def _describe(page: Any) -> str:
+    """What came back instead of a price list, in a few words."""
+    if not isinstance(page, Mapping):
+        return f"a {type(page).__name__}"
+    if "PriceList" in page:
+        return "PriceList is not a list of entries"
+    meta = page.get("ResponseMetadata")
+    headers = meta.get("HTTPHeaders", {}) if isinstance(meta, Mapping) else {}
+    kind = headers.get("content-type", "") if isinstance(headers, Mapping) else ""
+    return f"no PriceList; content type {kind!r}" if kind else "no PriceList"
+
+
+def _scope(regions: Sequence[str], services: Sequence[str]) -> Scope:
+    return Scope("aws", frozenset(regions), frozenset(c for s in services for c in CATEGORIES[s]))
 
 
 def refresh_aws(
@@ -365,13 +442,18 @@ def refresh_aws(
     client: Any | None = None,
     base: str | Path | None = None,
     progress: Callable[[str], None] | None = None,
+    max_drop: float = MAX_DROP,
+    today: date | None = None,
 ) -> RefreshResult:
     """Fetch AWS prices for `regions` and `services` and write the merged catalog to `out`.
 
     Rows fetched replace rows of the same product, region, purchase, engine and
     deployment in the base catalog (`base`, else the file at `out` if it exists, else
-    the shipped snapshot); other rows are kept. Nothing is written unless every query
-    succeeded and the result loads back; the file is replaced atomically.
+    the shipped snapshot); other rows are kept. Every fetched row is checked like a
+    hand-written one (rows that fail are skipped and listed); nothing is written unless
+    every query succeeded, something came back, no more than `max_drop` of the products
+    the base has for these regions and services are gone, and the result loads back; the
+    file is replaced atomically, so on any failure the current catalog is untouched.
     """
     for service in services:
         queries(service, "x")  # validates the service name before any call
@@ -390,4 +472,5 @@ def refresh_aws(
                 rows, skipped = rows_from_price_list(service, region, fetch(client, query))
                 fresh += rows
                 result.skipped += skipped
-    return finish("aws", kept, cheapest(fresh), result)
+    scope = _scope(regions, services)
+    return finish(kept, fresh, scope, result, today=today, max_drop=max_drop)

@@ -16,14 +16,17 @@ from __future__ import annotations
 import os
 import urllib.parse
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from ..errors import CatalogError, ExternalError
+from .accept import MAX_DROP, Scope
 from .price import Price
-from .refresh import RefreshResult, base_rows, cheapest, finish, get_json
+from .refresh import RefreshResult, base_rows, finish, get_json
 
+EGRESS = "egress-internet"  # the catalog product of internet egress tiers
 API = "Azure Retail Prices API"
 URL_ENV = "DEVOPS_PLAN_AZURE_PRICES_URL"
 DEFAULT_URL = "https://prices.azure.com/api/retail/prices"
@@ -144,7 +147,7 @@ def _egress_rows(items: Sequence[Mapping[str, Any]], region: str) -> list[Price]
         out.append(
             Price(
                 cloud="azure", service="Bandwidth", category="network",
-                product="egress-internet", region=region, purchase="on_demand", unit="GB",
+                product=EGRESS, region=region, purchase="on_demand", unit="GB",
                 unit_price=_decimal(item.get("unitPrice"), f"meter {item.get('meterId', '?')}"),
                 currency=str(item.get("currencyCode", "USD")), vcpu=None, memory_gib=None,
                 family="", generation="", arch="", engine="", deployment="",
@@ -185,6 +188,8 @@ def refresh_azure(
     base: str | Path | None = None,
     url: str | None = None,
     progress: Callable[[str], None] | None = None,
+    max_drop: float = MAX_DROP,
+    today: date | None = None,
 ) -> RefreshResult:
     """Fetch Azure prices for `regions` and `services` and write the merged catalog to `out`
     (the same merge and atomic write as `refresh_aws`)."""
@@ -209,7 +214,15 @@ def refresh_azure(
             found, skipped = rows_from_items(service, region, items, vms)
             fresh += found
             result.skipped += skipped
-    return finish("azure", rows, cheapest(fresh), result)
+    return finish(rows, fresh, scope(regions, services), result, today=today, max_drop=max_drop)
+
+
+def scope(regions: Sequence[str], services: Sequence[str]) -> Scope:
+    """What a refresh of `services` replaces (what a drop is measured against): the VM
+    shapes (category compute) and the internet egress tiers (one product)."""
+    categories = ("compute",) if "vm" in services else ()
+    products = (EGRESS,) if "egress" in services else ()
+    return Scope("azure", frozenset(regions), frozenset(categories), frozenset(products))
 
 
 __all__ = ["API", "SERVICES", "URL_ENV", "refresh_azure", "rows_from_items"]

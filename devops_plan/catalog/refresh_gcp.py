@@ -17,14 +17,17 @@ import os
 import re
 import urllib.parse
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from ..errors import CatalogError, ExternalError
+from .accept import MAX_DROP, Scope
 from .price import Price
-from .refresh import RefreshResult, base_rows, cheapest, finish, get_json
+from .refresh import RefreshResult, base_rows, finish, get_json
 
+EGRESS = "egress-internet"  # the catalog product of internet egress tiers
 API = "Cloud Billing Catalog API"
 KEY_ENV = "GOOGLE_API_KEY"
 URL_ENV = "DEVOPS_PLAN_GCP_BILLING_URL"
@@ -178,7 +181,7 @@ def egress_rows(items: Sequence[Mapping[str, Any]], regions: set[str]) -> list[P
                     else None
                 )
                 out.append(Price(
-                    cloud="gcp", service="Networking", category="network", product="egress-internet",
+                    cloud="gcp", service="Networking", category="network", product=EGRESS,
                     region=region, purchase="on_demand", unit="GB", unit_price=money(rate, where),
                     currency="USD", vcpu=None, memory_gib=None, family="", generation="", arch="",
                     engine="", deployment="", as_of=as_of, source=f"{API}, {where}, tier from {start} GiB",
@@ -214,6 +217,8 @@ def refresh_gcp(
     url: str | None = None,
     env: Mapping[str, str] | None = None,
     progress: Callable[[str], None] | None = None,
+    max_drop: float = MAX_DROP,
+    today: date | None = None,
 ) -> RefreshResult:
     """Fetch GCP prices for `regions` and write the merged catalog to `out` (the same merge and
     atomic write as `refresh_aws`)."""
@@ -232,7 +237,15 @@ def refresh_gcp(
         progress("Compute Engine SKUs")
     items = [sku for page in skus(endpoint, key) for sku in page]
     fresh, result.skipped = rows_from_skus(items, regions, rows, services)
-    return finish("gcp", rows, cheapest(fresh), result)
+    return finish(rows, fresh, scope(regions, services), result, today=today, max_drop=max_drop)
+
+
+def scope(regions: Sequence[str], services: Sequence[str]) -> Scope:
+    """What a refresh of `services` replaces (what a drop is measured against): the VM
+    shapes (category compute) and the internet egress tiers (one product)."""
+    categories = ("compute",) if "compute" in services else ()
+    products = (EGRESS,) if "egress" in services else ()
+    return Scope("gcp", frozenset(regions), frozenset(categories), frozenset(products))
 
 
 __all__ = ["API", "KEY_ENV", "SERVICES", "URL_ENV", "api_key", "refresh_gcp", "rows_from_skus"]

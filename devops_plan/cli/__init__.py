@@ -17,7 +17,7 @@ def _register_optional() -> None:
     # Command groups added by later stages; each module registers itself on import.
     import importlib
 
-    for name in ("price", "plan", "export", "notebook", "report", "explore"):
+    for name in ("price", "plan", "export", "notebook", "report", "reconcile", "explore"):
         try:
             importlib.import_module(f"{__name__}.{name}")
         except ModuleNotFoundError as exc:

@@ -16,6 +16,7 @@ from rich.table import Table
 from .. import __version__
 from ..catalog import CLOUDS, PURCHASES
 from ..errors import DevopsPlanError
+from ..escape import terminal
 
 app = typer.Typer(
     name="devops-plan",
@@ -24,9 +25,27 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+class SafeConsole(Console):
+    """A Rich console that shows control and bidi characters in the text it is given as
+    escapes (\\x1b, \\u202e): text from files and arguments never drives the terminal.
+    Rich's own styling is added after, so it is untouched."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        super().print(*(terminal(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+
+class SafeTable(Table):
+    """A Rich table whose text cells are escaped like SafeConsole's text."""
+
+    def add_row(self, *renderables: Any, **kwargs: Any) -> None:
+        super().add_row(*(terminal(r) if isinstance(r, str) else r for r in renderables), **kwargs)
+
+
 # Wide tables when piped or in CI, where Rich would otherwise assume 80 columns.
-out = Console(width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, soft_wrap=True, highlight=False)
+out = SafeConsole(width=None if sys.stdout.isatty() else 160)
+err = SafeConsole(stderr=True, soft_wrap=True, highlight=False)
 
 
 def _version(value: bool) -> None:
@@ -53,9 +72,10 @@ def user_errors() -> Iterator[None]:
         for line in str(exc).splitlines() or [type(exc).__name__]:
             err.print(line, markup=False)
         raise typer.Exit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        err.print("interrupted")
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM during a step that handles it
+        terminated = getattr(exc, "exit_code", 130) == 143
+        err.print("terminated" if terminated else "interrupted")
+        raise typer.Exit(143 if terminated else 130) from None
 
 
 def print_json(data: Any) -> None:
@@ -85,7 +105,7 @@ def check_purchase(value: str | None) -> str | None:
 
 def table(title: str, columns: Sequence[str], right: Collection[str] = ()) -> Table:
     """A Rich table titled on the left; the columns named in `right` are right-aligned."""
-    out_table = Table(title=title, title_justify="left")
+    out_table = SafeTable(title=terminal(title), title_justify="left")
     for name in columns:
         out_table.add_column(name, justify="right" if name in right else "left")
     return out_table

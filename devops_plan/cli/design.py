@@ -9,7 +9,7 @@ import typer
 
 from ..design import json_schema, validate_files
 from . import options
-from ._common import app, err, out, print_json
+from ._common import app, err, out, print_json, user_errors
 
 
 @app.command()
@@ -17,8 +17,12 @@ def validate(
     files: list[Path] = typer.Argument(..., help="Design files (YAML)."),
     as_json: bool = options.json("results"),
 ) -> None:
-    """Check design files; print `ok` or one line per problem (exit 2 on any problem)."""
-    results = validate_files(files)
+    """Check design files, their engines, node types and storage classes against the cloud's
+    catalog too; print `ok` or one line per problem (exit 2 on any problem)."""
+    from ..engine.vocabulary import shipped_vocabulary
+
+    with user_errors():
+        results = validate_files(files, vocabulary=shipped_vocabulary)
     failed = any(e is not None for e in results.values())
     if as_json:
         print_json(

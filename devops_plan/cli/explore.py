@@ -11,11 +11,13 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from ..atomic import write_atomic
+from ..atomic import check_output_file, output_errors, write_atomic
 from ..catalog import catalog_path, load_catalog
 from ..design import load_design
 from ..errors import UserError
+from ..escape import csv_cell
 from ..exploration import DIMENSIONS, design_space, explore, frontier
+from ..exploration.budget import BudgetAdvice, budget_advice, worth_saying
 from ..units import format_duration, format_money
 from . import options
 from ._common import app, err, out, table, user_errors
@@ -54,6 +56,8 @@ def explore_command(
     loads = _numbers(load, float, "numbers")
     zone_counts = _numbers(zones, int, "whole numbers")
     with user_errors():
+        if csv is not None:
+            check_output_file(csv, "--csv")
         d = load_design(design)
         cloud = d.cloud.value
         catalog = load_catalog(cloud, catalog_path(cloud, catalog_dir))
@@ -67,13 +71,23 @@ def explore_command(
                 + "; ".join(df.attrs["unplannable_reasons"][:3])
             )
         if csv is not None:
-            path = write_atomic(csv, df.to_csv(lineterminator="\n"))
+            with output_errors(csv, "the candidates CSV"):
+                path = write_atomic(csv, spreadsheet_safe(df).to_csv(lineterminator="\n"))
             err.print(f"wrote {path} ({len(df):,} candidates)", markup=False)
         best = frontier(df, top=top)
         if as_json:
             typer.echo(json.dumps(_as_json(df, best), indent=2))
         else:
             _show(df, best)
+
+
+def spreadsheet_safe(df: Any) -> Any:
+    """The candidates with every text cell safe to open in a spreadsheet (csv_cell)."""
+    safe = df.copy()
+    for name in safe.columns:
+        if safe[name].dtype == object or pd.api.types.is_string_dtype(safe[name].dtype):
+            safe[name] = safe[name].map(lambda v: csv_cell(v) if isinstance(v, str) else v)
+    return safe
 
 
 def _records(rows: Any) -> list[dict[str, Any]]:
@@ -115,6 +129,23 @@ def _as_json(df: Any, best: Any) -> dict[str, Any]:
         "frontier_size": int(df["on_frontier"].sum()),
         "current": _records(current)[0] if not current.empty else None,
         "frontier": _records(best),
+        "budget_advice": _advice_json(budget_advice(df)),
+    }
+
+
+def _advice_json(advice: BudgetAdvice | None) -> dict[str, Any] | None:
+    if advice is None:
+        return None
+    return {
+        "line": advice.line(),
+        "within_budget": advice.within,
+        "within_budget_meeting_targets": advice.within_meeting,
+        "cheapest": advice.cheapest,
+        "cheapest_monthly_cost": advice.cheapest_cents / 100,
+        "levers": [
+            {"dimension": lv.dimension, "value": _plain(lv.value), "saving": lv.saving_cents / 100}
+            for lv in advice.levers
+        ],
     }
 
 
@@ -154,6 +185,10 @@ def _show(df: Any, best: Any) -> None:
             f"Cheapest candidate meeting the targets: #{ranked.index[0]} at "
             f"{format_money(cheapest['monthly_cost'], cur)} ({cheapest['availability']:g}%)."
         )
+    advice = budget_advice(df)
+    if worth_saying(advice):
+        assert advice is not None
+        out.print(advice.line(), markup=False, highlight=False, soft_wrap=True)
 
 
 _COLUMNS = ("#", "zones", "regions", "DR", "compute", "data", "nodes", "DB MAZ", "cache MAZ")

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..atomic import check_output_folder
 from ..notebooks import (
     NotebookInfo,
     ProgressHook,
@@ -76,6 +77,7 @@ def run_command(
 ) -> None:
     """Run a notebook headless: the executed notebook, its outputs, and with --html a report."""
     with user_errors():
+        check_output_folder(out_dir, "--out")
         values = parse_assignments(parameter)
         if catalog is not None:
             values.setdefault("catalog", str(catalog))

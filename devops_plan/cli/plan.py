@@ -8,13 +8,26 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from ..atomic import write_atomic
+from ..atomic import check_output_folder, output_errors, write_atomic
+from ..catalog import catalog_path, load_catalog
 from ..design import load_design
 from ..engine import build_plan
+from ..engine.vocabulary import shipped_vocabulary
+from ..exploration.budget import with_budget_advice, with_purchase
 from ..plan import Plan
+from ..policies import POLICIES, POLICY_EXIT_CODE, failed_policies, parse_policies
 from ..units import format_duration, format_money
 from . import options
 from ._common import app, err, out, table, user_errors
+
+
+def _check_policies(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            parse_policies(value)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
+    return value
 
 
 @app.command("plan")
@@ -29,25 +42,46 @@ def plan_command(
         False, "--allow-missing-prices", help="Continue when prices are missing, with warnings."
     ),
     catalog: Path | None = options.catalog(),
+    fail_on: str | None = typer.Option(
+        None,
+        "--fail-on",
+        help="Exit 3 when the plan fails any of these policies: "
+        + ", ".join(POLICIES)
+        + " (comma-separated); one line per failed policy on stderr.",
+        callback=_check_policies,
+    ),
 ) -> None:
     """Size, place, check availability and DR, and price a design."""
     with user_errors():
+        if out_dir is not None:
+            check_output_folder(out_dir, "--out")
+        loaded = load_design(design, vocabulary=shipped_vocabulary)
         plan = build_plan(
-            load_design(design),
+            loaded,
             cloud=cloud,
             region=region,
             purchase=purchase,
             allow_missing_prices=allow_missing_prices,
             catalog_dir=catalog,
         )
+        if cloud is None and region is None:
+            # Over budget: what the design space can do about it (the sweep runs only then).
+            prices = load_catalog(plan.cloud, catalog_path(plan.cloud, catalog))
+            plan = with_budget_advice(with_purchase(loaded, purchase), plan, prices)
         text = plan.to_json()
         if out_dir is not None:
-            path = write_atomic(out_dir / "plan.json", text)
+            with output_errors(out_dir, "plan.json"):
+                path = write_atomic(out_dir / "plan.json", text)
             err.print(f"wrote {path}", markup=False)
         if as_json:
             typer.echo(text, nl=False)
         else:
             show_plan(plan)
+    failed = failed_policies(plan, parse_policies(fail_on)) if fail_on else []
+    for line in failed:
+        err.print(line, markup=False)
+    if failed:
+        raise typer.Exit(POLICY_EXIT_CODE)
 
 
 def show_plan(plan: Plan) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from ..atomic import check_output_file, output_errors
 from ..catalog import BASE_REGIONS, CLOUDS, Catalog, Price, catalog_path, load_catalog
 from ..catalog.price import hint
 from ..catalog.refresh import RefreshResult
@@ -198,18 +200,30 @@ def refresh(
         None, "--base", help="Catalog to merge into (default: --out if it exists, else shipped)."
     ),
     verbose: bool = typer.Option(False, "--verbose", help="List every skipped price entry."),
+    max_drop: float = typer.Option(
+        25,
+        "--max-drop",
+        min=0,
+        max=100,
+        help="Refuse the refresh when more than this percent of the products the catalog "
+        "has for these regions and services is missing from the answer.",
+    ),
 ) -> None:
     """Rebuild rows from the cloud's price API: AWS Price List (boto3 credentials), Azure
     Retail Prices (public), Cloud Billing Catalog (GOOGLE_API_KEY)."""
-    with user_errors(), err.status(f"fetching {cloud} prices...") as status:
-        result = _refresh(
-            cloud,
-            regions,
-            out_path,
-            services,
-            base,
-            lambda what: status.update(f"fetching {what}..."),
-        )
+    with user_errors():
+        check_output_file(out_path, "--out")
+        with (
+            err.status(f"fetching {cloud} prices...") as status,
+            output_errors(out_path, "the catalog"),
+        ):
+            result = _refresh(
+                cloud,
+                regions,
+                out_path,
+                services,
+                _Options(base, lambda what: status.update(f"fetching {what}..."), max_drop / 100),
+            )
     out.print(
         f"wrote {result.written} rows to {result.out} "
         f"({result.fetched} fetched: {result.replaced} replaced, {result.added} added; "
@@ -222,28 +236,57 @@ def refresh(
             err.print(f"skipped: {line}", markup=False)
 
 
+@dataclass(frozen=True)
+class _Options:
+    """How a refresh merges and reports: its base catalog, progress line and largest drop."""
+
+    base: Path | None
+    progress: Callable[[str], None]
+    max_drop: float
+
+
 def _refresh(
     cloud: str,
     regions: Sequence[str],
     out_path: Path,
     services: Sequence[str] | None,
-    base: Path | None,
-    progress: Callable[[str], None],
+    o: _Options,
 ) -> RefreshResult:
     """The refresh of one cloud (each adapter loads only when asked for)."""
     if cloud == "aws":
         from ..catalog.refresh_aws import SERVICES, refresh_aws
 
         wanted = tuple(services) if services else SERVICES
-        return refresh_aws(regions, out_path, services=wanted, base=base, progress=progress)
+        return refresh_aws(
+            regions,
+            out_path,
+            services=wanted,
+            base=o.base,
+            progress=o.progress,
+            max_drop=o.max_drop,
+        )
     if cloud == "azure":
         from ..catalog import refresh_azure as azure
 
         wanted = tuple(services) if services else azure.SERVICES
-        return azure.refresh_azure(regions, out_path, services=wanted, base=base, progress=progress)
+        return azure.refresh_azure(
+            regions,
+            out_path,
+            services=wanted,
+            base=o.base,
+            progress=o.progress,
+            max_drop=o.max_drop,
+        )
     if cloud == "gcp":
         from ..catalog import refresh_gcp as gcp
 
         wanted = tuple(services) if services else gcp.SERVICES
-        return gcp.refresh_gcp(regions, out_path, services=wanted, base=base, progress=progress)
+        return gcp.refresh_gcp(
+            regions,
+            out_path,
+            services=wanted,
+            base=o.base,
+            progress=o.progress,
+            max_drop=o.max_drop,
+        )
     raise CatalogError(f"unknown cloud {cloud!r}{hint(cloud, CLOUDS)}; expected aws, azure or gcp")

@@ -6,69 +6,58 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
-from ..billing import Report, ReportSettings
+from ..billing import Report, ReportSettings, escape
+from ..billing.history import with_history
 from ..billing.report import build_report, cloudwatch_for, load_catalogs
 from ..billing.report_data import report_to_dict
 from ..billing.rules import KINDS
 from ..billing.settings import setting_options, settings_from_options
-from ..billing.sources.engine import DuckDBEngine, Engine
 from ..billing.sources.utilization import load_utilization_csv
-from ..billing.spend import Spend, collect_spend
 from ..billing.writer import parse_formats, write_report
-from ..errors import ExternalError, UserError
+from ..errors import UserError
 from ..units import format_money
-from ._common import app, err, out, print_json, user_errors
+from ._common import app, out, print_json, user_errors
+from .spend_source import (
+    AthenaOptions,
+    Billing,
+    Currency,
+    Database,
+    EngineName,
+    Files,
+    Globs,
+    MemoryLimit,
+    Output,
+    Region,
+    Since,
+    SpendSource,
+    TableName,
+    Until,
+    Workgroup,
+    parse_date,
+    writing_into,
+)
 
-# Show a progress bar only when the inputs are big enough to make a person wait.
-_PROGRESS_BYTES = 50_000_000
 _SETTINGS_PANEL = "Recommendation settings"
 
-# The command's own options, one alias each so its signature stays one line per option.
-Files = Annotated[
-    list[Path] | None,
-    typer.Argument(help="Billing exports (FOCUS or CUR 2.0).", show_default=False),
-]
-Billing = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--billing",
-        help="A billing export: FOCUS or CUR 2.0, CSV, gzip CSV or Parquet.",
-        show_default=False,
-    ),
-]
 UtilizationCsv = Annotated[
     Path | None,
     typer.Option("--utilization", help="Utilization CSV: resource_id,timestamp,cpu_pct,mem_pct."),
 ]
-Since = Annotated[str | None, typer.Option("--since", help="First day of the period (YYYY-MM-DD).")]
-Until = Annotated[
-    str | None,
-    typer.Option("--until", help="Day after the last day of the period (exclusive)."),
-]
 OutDir = Annotated[Path, typer.Option("--out", help="Folder for the report.")]
 Formats = Annotated[str, typer.Option("--format", help="Any of html,md,json,csv.")]
-EngineName = Annotated[str, typer.Option("--engine", help="duckdb (local files) or athena.")]
-Database = Annotated[str | None, typer.Option("--database", help="Athena: Glue database.")]
-TableName = Annotated[str | None, typer.Option("--table", help="Athena: table (FOCUS or CUR 2.0).")]
-Output = Annotated[str | None, typer.Option("--output", help="Athena: s3:// query results.")]
-Workgroup = Annotated[str | None, typer.Option("--workgroup", help="Athena: workgroup.")]
 CostExplorer = Annotated[
     bool, typer.Option("--cost-explorer", help="Read live spend from AWS Cost Explorer.")
 ]
 CloudWatch = Annotated[
     bool, typer.Option("--cloudwatch", help="Read EC2/EBS utilization from CloudWatch.")
 ]
-Region = Annotated[str | None, typer.Option("--region", help="AWS region for Athena/CloudWatch.")]
-MemoryLimit = Annotated[str, typer.Option("--memory-limit", help="DuckDB memory limit.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print report.json to stdout.")]
 CatalogDir = Annotated[
     Path | None,
@@ -76,6 +65,14 @@ CatalogDir = Annotated[
         "--catalog",
         help="A folder of price catalogs (<cloud>.csv) or one CSV to price recommendations "
         "with; default $DEVOPS_PLAN_CATALOG, else the shipped ones.",
+    ),
+]
+HistoryDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--history",
+        help="A history folder: the report is compared with the runs in it (realised, new and "
+        "open recommendations, the trend), then added to it.",
     ),
 ]
 
@@ -142,6 +139,9 @@ def report(
     cloudwatch: CloudWatch = False,
     region: Region = None,
     memory_limit: MemoryLimit = "1GB",
+    currency: Currency = None,
+    globs: Globs = None,
+    history: HistoryDir = None,
     as_json: AsJson = False,
     catalog_dir: CatalogDir = None,
     *,
@@ -150,18 +150,22 @@ def report(
     """Find waste and savings in actual spend; write report.html, report.json, recommendations.csv."""
     with user_errors():
         wanted = parse_formats(formats)
-        start, end = _date(since, "--since"), _date(until, "--until")
+        start, end = parse_date(since, "--since"), parse_date(until, "--until")
         paths = [*(billing or []), *(files or [])]
         if utilization is not None and cloudwatch:
             raise UserError("use either --utilization FILE or --cloudwatch, not both")
-        usage = load_utilization_csv(utilization) if utilization else None
-        athena = _Athena(database, table, output, workgroup)
-        source = _Source(engine_name, paths, cost_explorer, athena, region, memory_limit)
-        spend = source.collect(start, end)
+        usage = load_utilization_csv(utilization, settings.input_limits()) if utilization else None
+        athena = AthenaOptions(database, table, output, workgroup)
+        source = SpendSource(
+            engine_name, paths, cost_explorer, athena, region, memory_limit, tuple(globs or ())
+        )
+        spend = source.collect(start, end, currency, settings.input_limits())
         if cloudwatch:
             usage = cloudwatch_for(spend, region=region)
         catalogs, notes = load_catalogs(spend, catalog_dir)
         result = build_report(spend, usage, catalogs, settings, notes)
+        if history is not None:
+            result = with_history(result, history)
         written = _write(result, out_dir, wanted)
     if as_json:
         print_json(report_to_dict(result))
@@ -169,132 +173,9 @@ def report(
     _print_summary(result, written)
 
 
-def _date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UserError(f"{option} {value!r}: expected a date such as 2024-09-01") from None
-
-
 def _write(result: Report, out_dir: Path, wanted: tuple[str, ...]) -> list[Path]:
-    try:
+    with writing_into(out_dir, "report"):
         return write_report(result, out_dir, wanted)
-    except (PermissionError, NotADirectoryError, FileExistsError) as exc:
-        raise UserError(f"{out_dir}: cannot write the report there: {exc.strerror}") from None
-    except OSError as exc:
-        raise ExternalError(f"{out_dir}: writing the report failed: {exc.strerror}") from None
-
-
-class _Bar:
-    """A rich progress bar on stderr fed by the engines' progress callback."""
-
-    def __init__(self, enabled: bool) -> None:
-        self._progress = (
-            Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                TextColumn("{task.percentage:>3.0f}%"),
-                TimeElapsedColumn(),
-                console=err,
-                transient=True,
-            )
-            if enabled
-            else None
-        )
-        self._tasks: dict[str, TaskID] = {}
-
-    def __enter__(self) -> _Bar:
-        if self._progress is not None:
-            self._progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-
-    def __call__(self, label: str, percent: float | None) -> None:
-        if self._progress is None:
-            return
-        if label not in self._tasks:
-            self._tasks[label] = self._progress.add_task(label, total=100)
-        self._progress.update(self._tasks[label], completed=percent or 0)
-
-    @property
-    def callback(self) -> _Bar | None:
-        return self if self._progress is not None else None
-
-
-@dataclass(frozen=True)
-class _Athena:
-    database: str | None
-    table: str | None
-    output: str | None
-    workgroup: str | None
-
-
-@dataclass(frozen=True)
-class _Source:
-    """Where the spend comes from: billing files (DuckDB), an Athena table or Cost Explorer."""
-
-    engine: str
-    paths: list[Path]
-    cost_explorer: bool
-    athena: _Athena
-    region: str | None
-    memory_limit: str
-
-    def collect(self, start: date | None, end: date | None) -> Spend:
-        size = sum(p.stat().st_size for p in self.paths if p.is_file())
-        with _Bar(err.is_terminal and size >= _PROGRESS_BYTES) as bar:
-            engine = self._open(start, end, bar)
-            try:
-                return collect_spend(engine, start, end)
-            finally:
-                engine.close()
-
-    def _open(self, start: date | None, end: date | None, bar: _Bar) -> Engine:
-        if self.cost_explorer:
-            return self._cost_explorer(start, end, bar)
-        if self.engine == "athena":
-            return self._athena(bar)
-        if self.engine != "duckdb":
-            raise UserError(f"--engine {self.engine!r}: expected duckdb or athena")
-        if not self.paths:
-            raise UserError("no billing files given; pass --billing FILE (one or more)")
-        return DuckDBEngine.open_files(
-            self.paths, progress=bar.callback, memory_limit=self.memory_limit
-        )
-
-    def _cost_explorer(self, start: date | None, end: date | None, bar: _Bar) -> Engine:
-        if self.paths or self.engine != "duckdb":
-            raise UserError("--cost-explorer reads live spend: give no billing files or --engine")
-        if start is None or end is None:
-            raise UserError("--cost-explorer needs --since and --until")
-        from ..billing.sources.costexplorer import open_cost_explorer
-
-        return open_cost_explorer(start, end, region=self.region, progress=bar.callback)
-
-    def _athena(self, bar: _Bar) -> Engine:
-        a = self.athena
-        needed = (("--database", a.database), ("--table", a.table), ("--output", a.output))
-        missing = [option for option, value in needed if not value]
-        if missing:
-            raise UserError(f"--engine athena needs {', '.join(missing)}")
-        if self.paths:
-            raise UserError("--engine athena reads a table: give no billing files")
-        from ..billing.sources.athena import AthenaEngine
-
-        assert a.database and a.table and a.output
-        return AthenaEngine(
-            a.database,
-            a.table,
-            a.output,
-            workgroup=a.workgroup,
-            region=self.region,
-            progress=bar.callback,
-        )
 
 
 def _print_summary(result: Report, written: list[Path]) -> None:
@@ -308,8 +189,20 @@ def _print_summary(result: Report, written: list[Path]) -> None:
     summary.add_row("Billed in the period", format_money(result.billed_cost, cur))
     summary.add_row("Per month (730 h)", format_money(result.monthly_billed_cost, cur))
     summary.add_row("Estimated savings / month", format_money(result.total_savings, cur))
-    rejected = len(result.data_quality.rejected)
-    summary.add_row("Rows read / rejected", f"{result.data_quality.rows_read:,} / {rejected:,}")
+    quality = result.data_quality
+    rejected = len(quality.rejected) + quality.implausible_rows
+    summary.add_row("Rows read / rejected", f"{quality.rows_read:,} / {rejected:,}")
+    unjudged = [c for c in result.coverage if c.gaps]
+    for c in unjudged:
+        reasons = "; ".join(f"{g.resources} {g.reason}" for g in c.gaps)
+        summary.add_row(
+            f"Not judged: {KINDS[c.kind].lower()}",
+            f"{c.judged} of {c.candidates} judged ({reasons})",
+        )
+    for other, rows, billed in quality.other_currencies:
+        summary.add_row(
+            f"Not in this report: {other}", f"{rows:,} rows, {format_money(billed, other)}"
+        )
     out.print(summary)
     counted = [r for r in result.recommendations if r.counted][:10]
     if counted:
@@ -320,7 +213,12 @@ def _print_summary(result: Report, written: list[Path]) -> None:
         table.add_column("Savings / month", justify="right")
         for rec in counted:
             savings = format_money(rec.estimated_monthly_savings or 0, cur)
-            table.add_row(KINDS[rec.kind], rec.resource_id, rec.action, savings)
+            table.add_row(KINDS[rec.kind], _text(rec.resource_id), _text(rec.action), savings)
         out.print(table)
     for path in written:
         out.print(f"wrote {path}", markup=False, highlight=False)
+
+
+def _text(value: str) -> Text:
+    """Text from the bill for the terminal: never read as Rich markup, no control codes."""
+    return Text(escape.visible(value, one_line=True))

@@ -12,6 +12,7 @@ from typing import Any
 from ..regions import CLOUDS, regions_of
 from .cidrs import first_overlap, region_blocks, valid_block
 from .locations import Loc
+from .models import MAX_CPU_MS, MAX_OFFERED_VCPU, MAX_REPLICAS, MAX_RPS
 
 Add = Callable[..., None]  # add(loc, message, key=False)
 
@@ -34,6 +35,7 @@ def cross_field_problems(data: dict[str, Any], add: Add, first_line: Callable[[L
         if isinstance(svc, dict):
             _traffic_problems(i, svc, add)
     _pool_problems(data, services, add)
+    _load_problems(services, _utilization(data), add)
     _network_problems(data, add)
 
 
@@ -100,6 +102,49 @@ def _pool_problems(data: dict[str, Any], services: list[Any], add: Add) -> None:
         if name not in used:
             hint = f"; services use {', '.join(sorted(map(str, used)))}" if used else ""
             add(("node_pools", name), f"no stateless service runs in pool {name!r}{hint}", key=True)
+
+
+def _number(value: Any, most: float) -> float | None:
+    """A number the model will accept on its own (the schema reports the others)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if 0 < value <= most else None
+
+
+def _utilization(data: dict[str, Any]) -> float:
+    defaults = data.get("defaults")
+    given = defaults.get("target_utilization") if isinstance(defaults, dict) else None
+    return _number(given, 1) or 0.6
+
+
+def _load_problems(services: list[Any], utilization: float, add: Add) -> None:
+    """Each stateless service's offered load (peak_rps x cpu_ms) and the replicas it takes
+    within what the sizing formulas handle."""
+    for i, svc in enumerate(services):
+        load = svc.get("load") if isinstance(svc, dict) else None
+        if not isinstance(load, dict):
+            continue
+        rps, cpu_ms = (
+            _number(load.get("peak_rps"), MAX_RPS),
+            _number(load.get("cpu_ms"), MAX_CPU_MS),
+        )
+        if rps is None or cpu_ms is None:
+            continue
+        offered = rps * cpu_ms / 1000
+        replica = svc.get("replica")
+        vcpu = _number(replica.get("cpu") if isinstance(replica, dict) else 1, 64) or 1
+        if offered > MAX_OFFERED_VCPU:
+            add(
+                ("services", i, "load"),
+                f"offered load peak_rps x cpu_ms / 1000 = {offered:,.0f} vCPU; "
+                f"at most {MAX_OFFERED_VCPU:,} vCPU per service (split the service)",
+            )
+        elif offered / (vcpu * utilization) > MAX_REPLICAS:
+            add(
+                ("services", i, "load"),
+                f"needs {offered / (vcpu * utilization):,.0f} replicas of {vcpu:g} vCPU; at most "
+                f"{MAX_REPLICAS:,} per service (raise replica.cpu or split the service)",
+            )
 
 
 def _service_names(

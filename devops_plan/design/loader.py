@@ -11,39 +11,49 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from pydantic import ValidationError
-from ruamel.yaml import YAML
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..errors import DesignError, Problem
+from ..inputs import KIB, YAML_LIMITS, InputRefused, describe_size, load_yaml, read_limited
+from ..regions import CLOUDS
 from .checks import cross_field_problems
 from .locations import Loc, format_path, position
 from .messages import pydantic_problems
 from .models import Design
+from .vocabulary import VocabularyFor, vocabulary_problems
 
-MAX_DESIGN_BYTES = 5 * 1024 * 1024  # design files are hand-written; 5 MiB is generous
-MAX_DEPTH = 200
+# Design files are written by hand: 512 KiB is hundreds of times the shipped examples, and
+# the pure-Python YAML reader takes seconds on it (docs/security.md lists every limit).
+MAX_DESIGN_BYTES = 512 * KIB
+DESIGN_YAML_LIMITS = YAML_LIMITS
+_EXPECTED = f"a design file (YAML, at most {describe_size(MAX_DESIGN_BYTES)})"
 
 
-def load_design(path: str | Path) -> Design:
-    """Read, parse and validate one design file."""
+def load_design(path: str | Path, *, vocabulary: VocabularyFor | None = None) -> Design:
+    """Read, parse and validate one design file; with `vocabulary` (cloud -> the names its
+    catalog knows), engines, node types and storage classes are checked against it too."""
     path = Path(path)
     text = _read_text(path)
-    return parse_design(text, str(path))
+    return parse_design(text, str(path), vocabulary=vocabulary)
 
 
-def parse_design(text: str, filename: str = "<design>") -> Design:
+def parse_design(
+    text: str, filename: str = "<design>", *, vocabulary: VocabularyFor | None = None
+) -> Design:
     """Validate design YAML given as text; `filename` is used in messages."""
     root = _parse_yaml(text, filename)
-    return _validate(root, filename)
+    return _validate(root, filename, vocabulary)
 
 
-def validate_files(paths: Iterable[str | Path]) -> dict[str, DesignError | None]:
+def validate_files(
+    paths: Iterable[str | Path], *, vocabulary: VocabularyFor | None = None
+) -> dict[str, DesignError | None]:
     """Each path mapped to its DesignError, or None when it is valid."""
     results: dict[str, DesignError | None] = {}
     for p in paths:
         try:
-            load_design(p)
+            load_design(p, vocabulary=vocabulary)
             results[str(p)] = None
         except DesignError as exc:
             results[str(p)] = exc
@@ -59,14 +69,13 @@ def _fail(filename: str, message: str, line: int | None = None, col: int | None 
 
 def _read_text(path: Path) -> str:
     name = str(path)
-    if not path.exists():
-        _fail(name, "no such file")
-    if path.is_dir():
-        _fail(name, "is a folder; expected a design file (.yaml)")
-    size = path.stat().st_size
-    if size > MAX_DESIGN_BYTES:
-        _fail(name, f"file is {size / 1e6:.1f} MB; a design file is at most 5 MiB of YAML")
-    return _decode(path.read_bytes(), name)
+    try:
+        data = read_limited(path, MAX_DESIGN_BYTES, _EXPECTED)
+    except InputRefused as exc:
+        if exc.reason.startswith("is a folder"):
+            _fail(name, "is a folder; expected a design file (.yaml)")
+        _fail(name, exc.reason)
+    return _decode(data, name)
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -79,11 +88,15 @@ def _decode(data: bytes, name: str) -> str:
 
 
 def _parse_yaml(text: str, filename: str) -> Any:
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_DESIGN_BYTES:
-        _fail(filename, "text is larger than 5 MiB; a design file is at most 5 MiB of YAML")
-    yaml = YAML(typ="rt", pure=True)
+    if (
+        len(text) > MAX_DESIGN_BYTES
+        or len(text.encode("utf-8", "surrogatepass")) > MAX_DESIGN_BYTES
+    ):
+        _fail(filename, f"is larger than {describe_size(MAX_DESIGN_BYTES)}; expected {_EXPECTED}")
     try:
-        root = yaml.load(text)
+        root = load_yaml(text, DESIGN_YAML_LIMITS)
+    except InputRefused as exc:
+        _fail(filename, exc.reason, exc.line, exc.column)
     except DuplicateKeyError as exc:
         mark = exc.problem_mark
         key = (exc.problem or "").split('"')[1] if '"' in (exc.problem or "") else ""
@@ -93,7 +106,7 @@ def _parse_yaml(text: str, filename: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         _fail(filename, f"YAML syntax error: {problem}", _line(mark), _col(mark))
-    except (YAMLError, RecursionError, ValueError, TypeError) as exc:
+    except (YAMLError, ValueError, TypeError) as exc:
         _fail(filename, f"YAML could not be read: {exc}".splitlines()[0])
     if root is None:
         _fail(filename, "file is empty; expected a mapping with name, regions and services")
@@ -116,17 +129,15 @@ def _col(mark: Any) -> int | None:
     return None if mark is None else int(mark.column) + 1
 
 
-def _plain(node: Any, filename: str, depth: int = 0) -> Any:
-    """ruamel's commented containers as plain dicts and lists (what pydantic should see)."""
-    if depth > MAX_DEPTH:
-        _fail(filename, "nesting is too deep (more than 200 levels); expected a design mapping")
+def _plain(node: Any) -> Any:
+    """ruamel's commented containers as plain dicts and lists (what pydantic should see).
+
+    Recursive, but only over a tree `load_yaml` has bounded in depth and expanded size.
+    """
     if isinstance(node, dict):
-        return {
-            (k if isinstance(k, str) else str(k)): _plain(v, filename, depth + 1)
-            for k, v in node.items()
-        }
+        return {(k if isinstance(k, str) else str(k)): _plain(v) for k, v in node.items()}
     if isinstance(node, list):
-        return [_plain(v, filename, depth + 1) for v in node]
+        return [_plain(v) for v in node]
     if hasattr(node, "value") and type(node).__name__ == "TaggedScalar":
         return node.value
     return node
@@ -135,8 +146,8 @@ def _plain(node: Any, filename: str, depth: int = 0) -> Any:
 # --- validation ----------------------------------------------------------------------------
 
 
-def _validate(root: Any, filename: str) -> Design:
-    data = _plain(root, filename)
+def _validate(root: Any, filename: str, vocabulary: VocabularyFor | None = None) -> Design:
+    data = _plain(root)
     problems: list[Problem] = []
     design: Design | None = None
     try:
@@ -149,6 +160,9 @@ def _validate(root: Any, filename: str) -> Design:
         problems.append(Problem(filename, line, col, format_path(loc), message))
 
     cross_field_problems(data, add, lambda loc: position(root, loc)[0])
+    cloud = data.get("cloud", "aws")
+    if vocabulary is not None and cloud in CLOUDS:
+        vocabulary_problems(data, vocabulary(cloud), add)
     if problems:
         problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.path))
         raise DesignError(_dedupe(problems))

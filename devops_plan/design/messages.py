@@ -165,8 +165,12 @@ def _missing(loc: Loc, data: Any) -> str:
 
 
 def _num(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
+    if isinstance(value, float) and abs(value) >= 1e15:
+        return f"{value:g}"
+    if isinstance(value, int) and abs(value) >= 10**15:
+        return f"{value:.3g}"
     return str(value)
 
 

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -20,15 +21,52 @@ from pydantic import (
     PlainSerializer,
 )
 
-from ..units import parse_duration
+from ..inputs import text_problem
+from ..units import format_duration, parse_duration
 
 SLUG = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"
+# Engines, storage classes: a word of the catalogs' vocabulary (postgres, standard_ia).
+WORD = r"^[a-z0-9][a-z0-9_-]*$"
+# Instance types and families as the clouds spell them: m7g, m6i.2xlarge, Standard_D4s_v5.
+INSTANCE = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+
+# Upper bounds that keep every number the model computes finite and every plan fast
+# (docs/design-file.md, "Limits"); the loader refuses anything above them with its location.
+MAX_DURATION_S = 366 * 86400  # a recovery objective longer than a year is not a target
+MAX_SERVICES = 500
+MAX_TEXT = 2000  # characters in a description
+MAX_RPS = 10_000_000
+MAX_CPU_MS = 60_000
+MAX_MEMORY_MIB = 1_048_576  # 1 TiB per replica
+MAX_MESSAGE_KIB = 1_048_576  # 1 GiB per request, response, message or object
+MAX_CALLS = 1_000  # calls per request from one service to one dependency
+MAX_VCPU = 1_024
+MAX_MEMORY_GIB = 32_768
+MAX_STORAGE_GIB = 1_000_000_000  # 1 EiB: object storage; databases are smaller still
+MAX_MONEY = 1_000_000_000_000
+# The offered load of one stateless service (peak_rps x cpu_ms / 1000), in vCPU, and the
+# replicas it takes at the target utilisation: below these the sizing formulas and the node
+# packing stay within seconds (checks.py refuses more, with the location).
+MAX_OFFERED_VCPU = 100_000
+MAX_REPLICAS = 200_000
 
 
 def _duration(value: Any) -> timedelta:
     if isinstance(value, timedelta):
         return value
-    return timedelta(seconds=parse_duration(value))
+    seconds = parse_duration(value)
+    if seconds > MAX_DURATION_S:
+        raise ValueError(
+            f"must be at most {format_duration(MAX_DURATION_S)} (got {str(value)[:40]})"
+        )
+    return timedelta(seconds=seconds)
+
+
+def _plain_text(value: str) -> str:
+    problem = text_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
 
 
 Duration = Annotated[
@@ -90,6 +128,10 @@ Profile = Annotated[
         },
     ),
 ]
+# Free text (descriptions): no control, bidi or surrogate characters, so that it can be
+# written into any output; each output still escapes it for its own format.
+Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_plain_text)]
+Word = Annotated[str, Field(pattern=WORD, max_length=32)]
 
 
 class Cloud(StrEnum):
@@ -135,21 +177,29 @@ class Model(BaseModel):
 
 
 class Load(Model):
-    peak_rps: float = Field(gt=0, description="peak requests per second")
-    cpu_ms: float = Field(gt=0, description="CPU milliseconds per request")
+    peak_rps: float = Field(gt=0, le=MAX_RPS, description="peak requests per second")
+    cpu_ms: float = Field(ge=0.001, le=MAX_CPU_MS, description="CPU milliseconds per request")
     cpu_ms_cv: float = Field(
         default=1.0,
-        gt=0,
+        ge=0.05,
         le=4,
         description="variability of the CPU time per request (standard deviation / mean); "
         "1 = exponential, lower for steady work",
     )
-    memory_mib: int = Field(default=512, gt=0, description="memory per replica, MiB")
+    memory_mib: int = Field(
+        default=512, gt=0, le=MAX_MEMORY_MIB, description="memory per replica, MiB"
+    )
     request_kib: float | None = Field(
-        default=None, ge=0, description="bytes in per request, KiB (default data/sizing.yaml)"
+        default=None,
+        ge=0,
+        le=MAX_MESSAGE_KIB,
+        description="bytes in per request, KiB (default data/sizing.yaml)",
     )
     response_kib: float | None = Field(
-        default=None, ge=0, description="bytes out per response, KiB (default data/sizing.yaml)"
+        default=None,
+        ge=0,
+        le=MAX_MESSAGE_KIB,
+        description="bytes out per response, KiB (default data/sizing.yaml)",
     )
     internet_share: float | None = Field(
         default=None,
@@ -165,6 +215,7 @@ class Scaling(Model):
     min_replicas: int | None = Field(
         default=None,
         ge=1,
+        le=MAX_REPLICAS,
         description="autoscaling floor (default: the zone-loss and availability floor)",
     )
 
@@ -178,35 +229,41 @@ class Cdn(Model):
 
 
 class Replica(Model):
-    cpu: float = Field(default=1, gt=0, le=64, description="vCPU per replica")
-    memory_mib: int | None = Field(default=None, gt=0, description="memory per replica, MiB")
+    cpu: float = Field(default=1, ge=0.01, le=64, description="vCPU per replica")
+    memory_mib: int | None = Field(
+        default=None, gt=0, le=MAX_MEMORY_MIB, description="memory per replica, MiB"
+    )
 
 
 class DatabaseSize(Model):
-    vcpu: float = Field(gt=0, description="minimum vCPU")
-    memory_gib: float = Field(gt=0, description="minimum memory, GiB")
-    storage_gib: float = Field(default=0, ge=0, description="storage, GiB")
+    vcpu: float = Field(gt=0, le=MAX_VCPU, description="minimum vCPU")
+    memory_gib: float = Field(gt=0, le=MAX_MEMORY_GIB, description="minimum memory, GiB")
+    storage_gib: float = Field(default=0, ge=0, le=1_000_000, description="storage, GiB")
 
 
 class CacheSize(Model):
-    memory_gib: float = Field(gt=0, description="minimum memory, GiB")
+    memory_gib: float = Field(gt=0, le=MAX_MEMORY_GIB, description="minimum memory, GiB")
 
 
 class StorageSize(Model):
-    storage_gib: float = Field(default=0, ge=0, description="stored data, GiB")
+    storage_gib: float = Field(default=0, ge=0, le=MAX_STORAGE_GIB, description="stored data, GiB")
 
 
 class Transfer(Model):
-    egress_gib_month: float = Field(default=0, ge=0, description="GiB a month out to the internet")
+    egress_gib_month: float = Field(
+        default=0, ge=0, le=MAX_STORAGE_GIB, description="GiB a month out to the internet"
+    )
 
 
 class ServiceBase(Model):
     """What every kind of service has; each kind adds its own fields (below)."""
 
     name: str = Field(pattern=SLUG, max_length=63)
-    description: str = ""
+    description: Text = ""
     entrypoint: bool = False
-    depends_on: tuple[str, ...] = ()
+    depends_on: tuple[Annotated[str, Field(max_length=63)], ...] = Field(
+        default=(), max_length=MAX_SERVICES
+    )
     availability: Percent | None = Field(default=None, description="override, percent")
 
 
@@ -219,8 +276,12 @@ class StatelessService(ServiceBase):
     purchase: Purchase | None = None
     platform: Platform | None = None
     pool: str = Field(default="default", pattern=SLUG, description="Kubernetes node pool")
-    calls: dict[str, float] = Field(
+    calls: dict[
+        Annotated[str, Field(pattern=SLUG, max_length=63)],
+        Annotated[float, Field(ge=0, le=MAX_CALLS)],
+    ] = Field(
         default_factory=dict,
+        max_length=MAX_SERVICES,
         description="calls per request to each dependency (default 1 per depends_on entry)",
     )
     cdn: Cdn | None = None
@@ -230,8 +291,8 @@ class StatelessService(ServiceBase):
 class CallSize(Model):
     """What one call to a data service carries (defaults per kind in data/sizing.yaml)."""
 
-    request_kib: float | None = Field(default=None, ge=0)
-    response_kib: float | None = Field(default=None, ge=0)
+    request_kib: float | None = Field(default=None, ge=0, le=MAX_MESSAGE_KIB)
+    response_kib: float | None = Field(default=None, ge=0, le=MAX_MESSAGE_KIB)
 
 
 class Backup(Model):
@@ -243,7 +304,7 @@ class DatabaseService(ServiceBase):
     """A managed relational database: a primary, optional standby and read replicas."""
 
     kind: Literal[Kind.database]
-    engine: str = Field(default="postgres", description="postgres | mysql")
+    engine: Word = Field(default="postgres", description="postgres | mysql")
     size: DatabaseSize
     read_replicas: int = Field(default=0, ge=0, le=15)
     multi_az: bool | None = Field(default=None, description="force Multi-AZ on or off")
@@ -256,7 +317,7 @@ class CacheService(ServiceBase):
     """A managed in-memory cache: one node, or a primary and a replica per extra zone."""
 
     kind: Literal[Kind.cache]
-    engine: str = Field(default="redis", description="redis")
+    engine: Word = Field(default="redis", description="redis")
     size: CacheSize
     multi_az: bool | None = Field(default=None, description="force Multi-AZ on or off")
     purchase: Purchase | None = None
@@ -270,9 +331,12 @@ class QueueService(ServiceBase):
     messages_million_month: float = Field(
         default=0,
         ge=0,
+        le=MAX_STORAGE_GIB,
         description="messages a month, millions (default: the calls its callers make)",
     )
-    message_kib: float | None = Field(default=None, gt=0, description="message size, KiB")
+    message_kib: float | None = Field(
+        default=None, gt=0, le=MAX_MESSAGE_KIB, description="message size, KiB"
+    )
     fifo: bool = Field(default=False, description="ordered, exactly-once queue (AWS FIFO)")
     batch: int = Field(
         default=1, ge=1, le=10, description="messages sent and received per request (SQS batches)"
@@ -280,7 +344,7 @@ class QueueService(ServiceBase):
 
 
 class LifecycleRule(Model):
-    after_days: int = Field(ge=1, description="age at which objects move")
+    after_days: int = Field(ge=1, le=36_500, description="age at which objects move")
     storage_class: Literal["standard_ia", "archive"]
 
 
@@ -289,16 +353,18 @@ class ObjectStorageService(ServiceBase):
 
     kind: Literal[Kind.object_storage]
     size: StorageSize = StorageSize()
-    storage_class: str = Field(default="standard", description="object storage class")
+    storage_class: Word = Field(default="standard", description="object storage class")
     transfer: Transfer = Transfer()
-    object_kib: float | None = Field(default=None, gt=0, description="average object size")
+    object_kib: float | None = Field(
+        default=None, gt=0, le=MAX_MESSAGE_KIB, description="average object size"
+    )
     write_share: float | None = Field(
         default=None, ge=0, le=1, description="share of calls that write (PUT)"
     )
     retention_days: int | None = Field(
-        default=None, ge=1, description="how long objects are kept (needed by lifecycle)"
+        default=None, ge=1, le=36_500, description="how long objects are kept (needed by lifecycle)"
     )
-    lifecycle: tuple[LifecycleRule, ...] = ()
+    lifecycle: tuple[LifecycleRule, ...] = Field(default=(), max_length=10)
 
 
 # Each kind has its own model, chosen by `kind` (a discriminated union): a database cannot
@@ -321,21 +387,25 @@ class Targets(Model):
     availability: Percent = 99.9
     rto: Duration = timedelta(hours=4)
     rpo: Duration = timedelta(hours=1)
-    latency_p95_ms: float | None = Field(default=None, gt=0)
+    latency_p95_ms: float | None = Field(default=None, gt=0, le=3_600_000)
 
 
 class Budget(Model):
-    monthly: Decimal = Field(gt=0, description="monthly budget in the catalog currency")
+    monthly: Decimal = Field(
+        ge=Decimal("0.01"), le=MAX_MONEY, description="monthly budget in the catalog currency"
+    )
 
 
 class Defaults(Model):
     purchase: Purchase = Purchase.on_demand
     platform: Platform = Platform.kubernetes
-    node_types: tuple[str, ...] | None = Field(
-        default=None, description="instance types or families allowed for node pools"
+    node_types: tuple[Annotated[str, Field(pattern=INSTANCE, max_length=64)], ...] | None = Field(
+        default=None,
+        max_length=100,
+        description="instance types or families allowed for node pools",
     )
-    target_utilization: float = Field(default=0.6, gt=0, le=1)
-    zone_failure_utilization: float = Field(default=0.85, gt=0, le=1)
+    target_utilization: float = Field(default=0.6, ge=0.05, le=1)
+    zone_failure_utilization: float = Field(default=0.85, ge=0.05, le=1)
 
 
 def _cidr(value: Any) -> str:
@@ -420,8 +490,8 @@ class Security(Model):
 
 class Observability(Model):
     log_retention_days: int = Field(default=30, ge=1, le=3650)
-    log_bytes_per_request: float | None = Field(default=None, ge=0)
-    node_log_mib_per_day: float | None = Field(default=None, ge=0)
+    log_bytes_per_request: float | None = Field(default=None, ge=0, le=MAX_MESSAGE_KIB * 1024)
+    node_log_mib_per_day: float | None = Field(default=None, ge=0, le=MAX_MEMORY_MIB)
     metrics: bool = Field(default=True, description="managed Prometheus metrics")
 
 
@@ -431,8 +501,8 @@ class NodePoolSettings(Model):
 
 class DR(Model):
     strategy: DRStrategy | None = Field(default=None, description="force a strategy")
-    warm_fraction: float = Field(default=0.25, gt=0, le=1)
-    backup_retention_days: int = Field(default=7, ge=1)
+    warm_fraction: float = Field(default=0.25, ge=0.01, le=1)
+    backup_retention_days: int = Field(default=7, ge=1, le=3650)
     point_in_time_recovery: bool = Field(
         default=True,
         description="keep point-in-time logs and copy them to the DR region (backup & restore RPO)",
@@ -444,12 +514,12 @@ class DR(Model):
 
 
 class Design(Model):
-    schema_: str | None = Field(default=None, alias="$schema", exclude=True)
+    schema_: str | None = Field(default=None, alias="$schema", exclude=True, max_length=2048)
     name: str = Field(pattern=SLUG, max_length=63)
-    description: str = ""
+    description: Text = ""
     cloud: Cloud = Cloud.aws
-    regions: tuple[str, ...] = Field(min_length=1, max_length=4)
-    dr_region: str | None = None
+    regions: tuple[Annotated[str, Field(max_length=64)], ...] = Field(min_length=1, max_length=4)
+    dr_region: str | None = Field(default=None, max_length=64)
     zones: int = Field(default=3, ge=1, le=6)
     targets: Targets = Targets()
     budget: Budget | None = None
@@ -458,8 +528,10 @@ class Design(Model):
     network: Network = Network()
     security: Security = Security()
     observability: Observability = Observability()
-    node_pools: dict[str, NodePoolSettings] = Field(default_factory=dict)
-    services: tuple[Service, ...] = Field(min_length=1)
+    node_pools: dict[Annotated[str, Field(pattern=SLUG, max_length=63)], NodePoolSettings] = Field(
+        default_factory=dict, max_length=MAX_SERVICES
+    )
+    services: tuple[Service, ...] = Field(min_length=1, max_length=MAX_SERVICES)
 
     def service(self, name: str) -> Service:
         for svc in self.services:

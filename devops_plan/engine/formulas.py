@@ -13,6 +13,8 @@ from typing import Any
 
 from pydantic import Field
 
+from ..design.models import MAX_OFFERED_VCPU, MAX_REPLICAS
+from ..errors import PlanningError
 from ..frozen import Frozen
 from .queueing import p95_response_ms, service_p95_ms
 
@@ -86,8 +88,18 @@ def size_replicas(
 ) -> ReplicaSizing:
     """replicas = max(1, 2 if target >= 99.9, z, n_util, n_zone, n_latency), rounded up to k*z."""
     offered = peak_rps * cpu_ms / 1000
+    if not offered <= MAX_OFFERED_VCPU:  # also NaN: Erlang C loops once per server
+        raise PlanningError(
+            f"offered load of {offered:g} vCPU is above the {MAX_OFFERED_VCPU:,} vCPU per "
+            "service the sizing model handles"
+        )
     k = vcpu_per_replica
     n_util = math.ceil(offered / (k * target_utilization) - 1e-9)
+    if n_util > MAX_REPLICAS:
+        raise PlanningError(
+            f"{n_util:,} replicas of {k:g} vCPU are above the {MAX_REPLICAS:,} per service "
+            "the sizing model handles"
+        )
     n_zone = (
         math.ceil(offered / (k * zone_failure_utilization) * zones / (zones - 1) - 1e-9)
         if zones >= 2

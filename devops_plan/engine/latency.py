@@ -1,6 +1,7 @@
 """Latency along the user path: each request crosses the stateless services from an
-entrypoint down its dependencies, so the path's p95 is bounded by the sum of the hops' p95
-(a conservative bound: the p95 of a sum is at most the sum of the p95s). The target is shared
+entrypoint down its dependencies, and the path's p95 is estimated by the sum of the hops' p95
+(what the path takes when every hop is slow at once; independent light-tailed hops give a
+lower p95, so the estimate errs on the safe side). The target is shared
 out as budgets: each hop gets the share of the target its own minimum p95 takes on the
 heaviest path through it, and is sized to meet that budget. Data stores' own query times are
 not modelled (docs/model.md, "Latency")."""

@@ -20,6 +20,7 @@ from .assemble import Totals, assemble
 from .context import Context, PlanOptions, Tables, make_context
 from .core import Core, Memo, by_purchase, peak_provisioned, plan_core
 from .decisions import build_decisions, suggest
+from .families import map_node_types
 
 
 class Planner:
@@ -50,12 +51,25 @@ class Planner:
     def context(self, design: Design, options: PlanOptions = PlanOptions()) -> Context:
         """The design resolved onto its cloud, regions and tables (before any sizing)."""
         cloud = options.cloud or design.cloud.value
+        design, _ = self.on_cloud(design, cloud)
         return make_context(design, options, self.catalog(cloud), self.tables(cloud))
 
     def core(self, design: Design, options: PlanOptions = PlanOptions()) -> Core:
         """One sizing and pricing pass (no decisions): what the explorer and variants need."""
         cloud = options.cloud or design.cloud.value
-        return plan_core(design, options, self.catalog(cloud), self.tables(cloud), self.memo)
+        design, note = self.on_cloud(design, cloud)
+        core = plan_core(design, options, self.catalog(cloud), self.tables(cloud), self.memo)
+        return core if note is None else replace(core, warnings=(note, *core.warnings))
+
+    def on_cloud(self, design: Design, cloud: str) -> tuple[Design, str | None]:
+        """`design` with its node types moved to `cloud`'s equivalent families when it is
+        planned on another cloud, and the sentence that says so."""
+        types = design.defaults.node_types
+        if cloud == design.cloud.value or not types:
+            return design, None
+        mapped = map_node_types(types, self.catalog(design.cloud.value), cloud)
+        defaults = design.defaults.model_copy(update={"node_types": mapped.node_types})
+        return design.model_copy(update={"defaults": defaults}), mapped.note
 
     def variant(self, design: Design, options: PlanOptions = PlanOptions()) -> Core | None:
         """A pass over a changed design; None when that variant cannot be planned."""

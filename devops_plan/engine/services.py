@@ -18,6 +18,7 @@ from ..design import (
     Service,
     StatelessService,
 )
+from ..design.vocabulary import did_you_mean
 from ..errors import CatalogError, PlanningError
 from ..frozen import Frozen
 from .context import Context
@@ -262,7 +263,7 @@ def _check_engine(ctx: Context, name: str, category: str, engine: str) -> None:
     if engine not in engines:
         raise PlanningError(
             f"service {name!r}: engine {engine!r} is not in the {ctx.cloud} catalog "
-            f"(it has: {', '.join(engines) or 'none'})"
+            f"(it has: {', '.join(engines) or 'none'}){did_you_mean(engine, engines)}"
         )
 
 

@@ -30,6 +30,10 @@ DIMENSIONS = (
 DEFAULT_FAMILY = "default"  # the design's own node_types (or the planner's default rule)
 SINGLE = DRStrategy.backup_restore  # any single-region strategy: the sizing does not depend on it
 _MAX_ZONES = 3
+# What `explore --zones/--load` may ask for: a design has at most 6 zones, and the sizing
+# formulas refuse a service whose load passes design.models.MAX_OFFERED_VCPU anyway.
+MAX_ZONES = 6
+MAX_LOAD_MULTIPLIER = 1000.0
 
 
 @dataclass(frozen=True)
@@ -198,8 +202,8 @@ def check_space(design: Design, space: Space) -> None:
 
 
 def _value_problems(design: Design, space: Space) -> Iterator[str]:
-    if any(z < 1 for z in space.zones):
-        yield f"zones must be 1 or more (got {list(space.zones)})"
+    if any(not 1 <= z <= MAX_ZONES for z in space.zones):
+        yield f"zones must be 1 to {MAX_ZONES} (got {list(space.zones)})"
     for s in space.dr_strategy:
         if s not in STRATEGY_ORDER:
             yield f"unknown DR strategy {s!r}; expected one of {', '.join(STRATEGY_ORDER)}"
@@ -208,8 +212,11 @@ def _value_problems(design: Design, space: Space) -> Iterator[str]:
             yield f"unknown purchase option {p!r}; expected one of {', '.join(PURCHASES)}"
     if None in space.data_purchase and _has(design, Kind.database, Kind.cache):
         yield "data_purchase: name the purchase options for databases and caches"
-    if any(not (m > 0 and math.isfinite(m)) for m in space.load_multiplier):
-        yield f"load multipliers must be positive (got {list(space.load_multiplier)})"
+    if any(not 0 < m <= MAX_LOAD_MULTIPLIER for m in space.load_multiplier):
+        yield (
+            f"load multipliers must be positive and at most {MAX_LOAD_MULTIPLIER:g} "
+            f"(got {list(space.load_multiplier)})"
+        )
 
 
 def candidate_design(design: Design, candidate: Candidate) -> Design:
@@ -244,7 +251,7 @@ def candidate_design(design: Design, candidate: Candidate) -> Design:
     )
 
 
-def candidate_of(row: Mapping[str, Any]) -> Candidate:
+def candidate_of(row: Mapping[str, Any] | pd.Series) -> Candidate:
     """The Candidate of one row of `explore`'s DataFrame (a Series or a dict)."""
 
     def flag(value: Any) -> bool | None:

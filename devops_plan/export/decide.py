@@ -8,6 +8,7 @@ import hashlib
 import importlib
 import importlib.util
 import json
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -16,6 +17,7 @@ import jinja2
 
 from ..design import Design
 from ..errors import UserError
+from ..inputs import MIB, InputRefused, read_limited, text_problem
 from ..plan import DecisionOut, Plan
 from ..render import adr as adrs
 
@@ -120,15 +122,34 @@ def _check_relative(path: str, producer: str) -> str:
 # --- reading the folder ---------------------------------------------------------------------
 
 
+# Hand-written records and the files export tracks are read whole: bounded like any input.
+MAX_RECORD_BYTES = 1 * MIB
+MAX_TRACKED_BYTES = 64 * MIB
+
+
+def _read(path: Path, limit: int, expected: str) -> bytes:
+    """A file of the docs folder: a regular file (not a link, pipe or device) within `limit`."""
+    if path.is_symlink():
+        raise UserError(
+            f"{path}: is a symbolic link (to {os.readlink(path)}); export does not follow "
+            "links out of the docs folder"
+        )
+    try:
+        return read_limited(path, limit, expected)
+    except InputRefused as exc:
+        raise UserError(f"{path}: {exc.reason}") from None
+
+
 def _read_records(docs: Path) -> list[adrs.Record]:
     folder = docs / ADR_DIR
     if not folder.is_dir():
         return []
     out = []
     for entry in sorted(folder.iterdir()):
-        if entry.is_file() and adrs.RECORD_NAME.match(entry.name):
+        if adrs.RECORD_NAME.match(entry.name) and (entry.is_symlink() or not entry.is_dir()):
+            data = _read(entry, MAX_RECORD_BYTES, "an ADR record (Markdown)")
             try:
-                text = entry.read_text(encoding="utf-8")
+                text = data.decode("utf-8")
             except UnicodeDecodeError:
                 text = ""  # not ours to read; it still counts for numbering and the index
             out.append(adrs.parse_record(entry.name, text))
@@ -137,10 +158,10 @@ def _read_records(docs: Path) -> list[adrs.Record]:
 
 def _read_manifest(docs: Path) -> dict[str, str]:
     path = docs / MANIFEST
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(_read(path, MAX_RECORD_BYTES, "a devops-plan manifest (JSON)"))
         files = data["files"]
         if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
             raise TypeError("files must map paths to sha256 strings")
@@ -280,11 +301,11 @@ def _decide_tracked(
     for path, data in files.items():
         target = docs / path
         new_hash = sha256(data)
-        if not target.exists():
+        if not target.exists() and not target.is_symlink():
             out.write(path, data, "create")
             after[path] = new_hash
             continue
-        current = target.read_bytes()
+        current = _read(target, MAX_TRACKED_BYTES, f"a file devops-plan writes ({path})")
         if current == data:
             out.changes.append(Change(path, "unchanged"))
             after[path] = new_hash
@@ -313,6 +334,7 @@ def plan_export(
     docs = Path(docs)
     if docs.exists() and not docs.is_dir():
         raise UserError(f"{docs}: --docs must be a folder")
+    _check_names(decision_makers)
     record_date = adrs.check_date(date or plan.catalog_as_of)
     env = adrs.environment(templates)
     out = _Plan()
@@ -331,6 +353,16 @@ def plan_export(
         )
     result = ExportResult(docs, True, tuple(out.changes))
     return result, out.writes
+
+
+def _check_names(decision_makers: Sequence[str]) -> None:
+    """Decision-makers go into every record's front matter: plain text of a sensible length."""
+    for name in decision_makers:
+        problem = text_problem(name) or (
+            "is longer than 200 characters" if len(name) > 200 else None
+        )
+        if problem is not None or not name.strip():
+            raise UserError(f"--decision-maker {name[:60]!r}: {problem or 'is empty'}")
 
 
 def _artefacts(

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from ..errors import NotebookInputError
+from ..inputs import MIB, InputRefused, read_limited
 from ..paths import package_path
 
 
@@ -48,24 +49,36 @@ def notebooks_dir() -> Path:
     return package_path().parent / "notebooks"
 
 
+# An executed notebook with images and tables is a few MiB; a notebook is JSON read whole.
+MAX_NOTEBOOK_BYTES = 64 * MIB
+
+
 def read_notebook(path: Path) -> Any:
-    """A notebook file as an nbformat v4 node (nbformat is imported only when needed)."""
+    """A notebook file as an nbformat v4 node (nbformat is imported only when needed).
+
+    Read with a bounded read of a regular file; raises InputRefused, ValueError (not JSON,
+    unknown version) or nbformat's ValidationError (a jsonschema error: the schema).
+    """
     import nbformat
 
-    return cast(Any, nbformat).read(path, as_version=4)
+    data = read_limited(path, MAX_NOTEBOOK_BYTES, "a Jupyter notebook (.ipynb)")
+    return cast(Any, nbformat).reads(data.decode("utf-8-sig"), as_version=4)
 
 
 def inspect(path: str | Path) -> NotebookInfo:
     """Name, title and declared parameters of a notebook file (no kernel is started)."""
     import papermill as pm
+    from nbformat import ValidationError
 
     path = Path(path)
     try:
         nb = read_notebook(path)
-    except FileNotFoundError:
-        raise NotebookInputError(f"{path}: no such notebook") from None
-    except (OSError, ValueError) as exc:
-        raise NotebookInputError(f"{path}: not a readable notebook: {exc}") from None
+    except InputRefused as exc:
+        what = "no such notebook" if exc.reason == "no such file" else exc.reason
+        raise NotebookInputError(f"{path}: {what}") from None
+    except (ValueError, ValidationError) as exc:  # UnicodeDecodeError is a ValueError
+        first = " ".join(str(getattr(exc, "message", exc)).split())[:200]
+        raise NotebookInputError(f"{path}: not a readable notebook: {first}") from None
     raw = pm.inspect_notebook(str(path))
     params = tuple(
         Parameter(

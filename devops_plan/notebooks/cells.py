@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 from ..atomic import write_atomic
 from ..design import load_design
 from ..engine import build_plan
+from ..escape import markdown_cell, markdown_code, markdown_text
 from ..plan import Plan
 from ..units import format_duration, format_money
 from .params import resolve_path
@@ -96,15 +97,17 @@ def _dr_figure(plan: Plan) -> KeyFigure:
 
 def summary_markdown(plan: Plan) -> str:
     """The plan's summary as Markdown: what was planned, key figures, suggestion, warnings."""
+    # The description is the design author's free text: shown literally, never as HTML.
+    described = f": {markdown_text(plan.description)}" if plan.description else ""
     lines = [
-        f"## {plan.design}: {plan.description}" if plan.description else f"## {plan.design}",
+        f"## {plan.design}{described}",
         "",
         f"Prices from the {plan.cloud} catalog as of {plan.catalog_as_of}, 730-hour month.",
         "",
         "| | |",
         "|---|---|",
     ]
-    lines += [f"| {k.label} | {k.text} |" for k in key_figures(plan)]
+    lines += [f"| {markdown_cell(k.label)} | {markdown_cell(k.text)} |" for k in key_figures(plan)]
     sug = plan.availability.suggestion
     if sug is not None:
         delta = format_money(sug.monthly_cost_delta, plan.currency, signed=True)
@@ -113,7 +116,7 @@ def summary_markdown(plan: Plan) -> str:
             f"**Suggestion:** {sug.description}: {sug.achieved:g}% ({delta} a month).",
         ]
     if plan.warnings:
-        lines += ["", "**Warnings**", ""] + [f"- {w}" for w in plan.warnings]
+        lines += ["", "**Warnings**", ""] + [f"- {markdown_text(w)}" for w in plan.warnings]
     return "\n".join(lines) + "\n"
 
 
@@ -284,4 +287,6 @@ def files_markdown(paths: Sequence[Path], out_dir: str | Path) -> str:
         return "Nothing written (no `out_dir` given).\n"
     base = Path(out_dir)
     names = [p.relative_to(base).as_posix() if p.is_relative_to(base) else p.name for p in paths]
-    return f"Written to `{base.name}/`:\n\n" + "".join(f"- `{n}`\n" for n in names)
+    return f"Written to {markdown_code(base.name + '/')}:\n\n" + "".join(
+        f"- {markdown_code(n)}\n" for n in names
+    )

@@ -158,13 +158,17 @@ def preflight(info: NotebookInfo, params: dict[str, Any]) -> None:
 
 
 def check_input_files(info: NotebookInfo, params: Mapping[str, Any]) -> None:
-    """Every file named by an input-file parameter (given or default) exists."""
+    """Every file named by an input-file parameter (given or default) exists (a folder of
+    billing exports is read as the files under it)."""
     for name in INPUT_FILE_PARAMETERS:
         if info.parameter(name) is None:
             continue
         for item in str(_value(info, params, name) or "").split(","):
             item = item.strip()
-            if item and not resolve_path(item).is_file():
+            found = resolve_path(item) if item else None
+            if found is not None and not (
+                found.is_file() or (name == "billing" and found.is_dir())
+            ):
                 raise NotebookInputError(
                     f"notebook {info.name}: {name} file {item} not found "
                     f"(looked for {resolve_path(item)})"

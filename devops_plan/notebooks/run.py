@@ -1,6 +1,7 @@
-"""Running a notebook headless with papermill: executed into a hidden running copy, scrubbed of
-wall-clock times and secrets and moved into place; a cell that raises becomes NotebookFailed
-naming the cell, with the partial notebook kept."""
+"""Running a notebook headless with papermill: executed into a running copy in a private
+folder outside the output folder (written redacted, removed however the run ends), then
+scrubbed of wall-clock times and secrets into the output folder; a cell that raises becomes
+NotebookFailed naming the cell, with the partial notebook kept."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from ..atomic import write_atomic
+from ..atomic import output_errors, write_atomic
 from ..errors import ExternalError, NotebookFailed
+from ..interrupts import stop_on_signals
 from .catalogue import NotebookInfo, find_notebook, read_notebook
 from .html import to_html
 from .params import prepare
+from .private import private_folder, redacted_path, register_redacting_io
 from .redact import redact
 
 KERNEL = "python3"
@@ -64,15 +67,21 @@ def run_notebook(
     info = find_notebook(name)
     out = Path(out_dir).expanduser().resolve()
     params = prepare(info, parameters or {}, design=design, out_dir=out)
-    out.mkdir(parents=True, exist_ok=True)
+    with output_errors(out, "the notebook's outputs"):
+        out.mkdir(parents=True, exist_ok=True)
     before = _snapshot(out)
     started = time.perf_counter()
     if progress is not None:
         progress(0, info.cells + 1, "starting the kernel")  # + papermill's injected cell
-    kept = _run_kept(info, out, params, Execution(kernel_name, timeout_s, cwd, progress))
+    how = Execution(kernel_name, timeout_s, cwd, progress)
+    # SIGTERM and Ctrl-C unwind through here: the private folder goes in every case.
+    with stop_on_signals(), private_folder() as private:
+        kept = _run_kept(info, out, private / f"{info.name}.ipynb", params, how)
     page = None
     if html:
-        page = write_atomic(out / f"{info.name}.html", to_html(kept, title=info.title or info.name))
+        text = to_html(kept, title=info.title or info.name)
+        with output_errors(out, "the HTML report"):
+            page = write_atomic(out / f"{info.name}.html", text)
     return RunResult(
         notebook=kept,
         html=page,
@@ -82,10 +91,11 @@ def run_notebook(
     )
 
 
-def _run_kept(info: NotebookInfo, out: Path, params: dict[str, Any], how: Execution) -> Path:
+def _run_kept(
+    info: NotebookInfo, out: Path, running: Path, params: dict[str, Any], how: Execution
+) -> Path:
     """Execute into the running copy and move it to `out/<name>.ipynb`, failed or not."""
     final = out / f"{info.name}.ipynb"
-    running = out / f".{info.name}.running.ipynb"
     try:
         execute(info, running, params, how)
     except NotebookFailed as exc:
@@ -127,10 +137,11 @@ def execute(info: NotebookInfo, output: Path, params: dict[str, Any], how: Execu
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     register_engine()
+    register_redacting_io()
     try:
         pm.execute_notebook(
             str(info.path),
-            str(output),
+            redacted_path(output),
             parameters=params,
             engine_name=ENGINE,
             kernel_name=how.kernel_name,
@@ -180,7 +191,9 @@ def _finish(running: Path, final: Path) -> Path | None:
     try:
         nb = read_notebook(running)
         _strip_volatile(nb, final)
-        write_atomic(final, redact(cast(Any, nbformat).writes(nb) + "\n"))
+        text = redact(cast(Any, nbformat).writes(nb) + "\n")
+        with output_errors(final.parent, "the executed notebook"):
+            write_atomic(final, text)
     finally:
         running.unlink(missing_ok=True)
     return final

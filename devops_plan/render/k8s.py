@@ -48,6 +48,16 @@ def _labels(plan: Plan, service: str) -> dict[str, str]:
     }
 
 
+def _cost_labels(plan: Plan, service: str) -> dict[str, str]:
+    """The cost-allocation labels `devops-plan reconcile` maps a bill by (docs/reconcile.md):
+    the pods run on the node pool the plan prices. Not in selectors, which cannot change."""
+    return {
+        "devops-plan/design": plan.design,
+        "devops-plan/service": service,
+        "devops-plan/component": "node-pool",
+    }
+
+
 def _quantity_cpu(millicores: int) -> str:
     return f"{millicores}m"
 
@@ -94,14 +104,14 @@ def _deployment(plan: Plan, s: ServiceOut, settings: Settings, namespace: str) -
         "metadata": {
             "name": s.name,
             "namespace": namespace,
-            "labels": dict(labels),
+            "labels": {**labels, **_cost_labels(plan, s.name)},
             "annotations": {"devops-plan/replicas": _replica_note(s)},
         },
         "spec": {
             "replicas": s.replicas,
             "selector": selector,
             "template": {
-                "metadata": {"labels": dict(labels)},
+                "metadata": {"labels": {**labels, **_cost_labels(plan, s.name)}},
                 "spec": _pod_spec(plan, s, settings, selector),
             },
         },

@@ -10,6 +10,7 @@ from typing import Any
 import jinja2
 
 from ..errors import UserError
+from ..inputs import MIB, InputRefused, read_limited
 
 
 def markdown_environment(shipped: Path, templates: Path | None, missing: str) -> jinja2.Environment:
@@ -21,7 +22,7 @@ def markdown_environment(shipped: Path, templates: Path | None, missing: str) ->
     if templates is not None:
         if not Path(templates).is_dir():
             raise UserError(f"{templates}: {missing}")
-        loaders.append(jinja2.FileSystemLoader(str(templates)))
+        loaders.append(_UserTemplates(Path(templates)))
     loaders.append(jinja2.FileSystemLoader(str(shipped)))
     return jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
@@ -31,6 +32,31 @@ def markdown_environment(shipped: Path, templates: Path | None, missing: str) ->
         keep_trailing_newline=True,
         autoescape=False,  # Markdown, not HTML
     )
+
+
+class _UserTemplates(jinja2.BaseLoader):
+    """A person's template folder, read like any input: regular files (not pipes or devices)
+    of at most 1 MiB, UTF-8; names cannot leave the folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        if "/" in template or "\\" in template or template.startswith("."):
+            raise jinja2.TemplateNotFound(template)
+        path = self.folder / template
+        if not path.exists():
+            raise jinja2.TemplateNotFound(template)
+        try:
+            text = read_limited(path, MIB, "a Jinja template").decode("utf-8")
+        except InputRefused as exc:
+            raise UserError(f"{path}: {exc.reason}") from None
+        except UnicodeDecodeError as exc:
+            raise UserError(f"{path}: is not UTF-8 text (bad byte at offset {exc.start})") from None
+        mtime = path.stat().st_mtime_ns
+        return text, str(path), lambda: path.exists() and path.stat().st_mtime_ns == mtime
 
 
 def render_markdown(

@@ -61,6 +61,27 @@ def tfvars(plan: Plan, design: Design) -> dict[str, Any]:
         "vpcs": _vpcs(plan),
         "security_rules": security_rules(plan),
         "regions": {name: _region(d) for name, d in plan.deployments.items()},
+        "cost_allocation_tags": cost_allocation_tags(plan),
+    }
+
+
+def cost_allocation_tags(plan: Plan) -> dict[str, dict[str, str]]:
+    """Per planned resource (the line items' resource ids: node-pool/default, db/orders-db,
+    nat-gateway, ...), the tags `devops-plan reconcile` maps a bill by (docs/reconcile.md);
+    a resource several services share lists them all. Built from the line items, so a new
+    component gets its tags without a change here."""
+    services: dict[str, list[str]] = {}
+    for li in plan.cost.line_items:
+        names = services.setdefault(li.resource, [])
+        if li.service not in names:
+            names.append(li.service)
+    return {
+        resource: {
+            "devops-plan/design": plan.design,
+            "devops-plan/service": ",".join(names),
+            "devops-plan/component": resource.split("/", 1)[0],
+        }
+        for resource, names in sorted(services.items())
     }
 
 

@@ -24,6 +24,7 @@ from ..sources.utilization import Utilization
 from ..spend import Spend
 from .base import ZERO, Recommendation, ResourceRule, Rule, RuleContext, RuleSettings
 from .commitment import CommitmentRule, CommitmentSettings
+from .coverage import Coverage, Gap, commitment_coverage, coverage
 from .idle import IdleRule, IdleSettings
 from .modernization import ModernizationRule
 from .rightsizing import RightsizingRule, RightsizingSettings
@@ -56,7 +57,9 @@ __all__ = [
     "RESOURCE_RULES",
     "RULES",
     "CommitmentSettings",
+    "Coverage",
     "Findings",
+    "Gap",
     "IdleSettings",
     "Recommendation",
     "ResourceRule",
@@ -81,6 +84,7 @@ class Findings:
     tag_hygiene: TagHygiene
     commitments: tuple[tuple[str, tuple[Commitment, ...]], ...]  # provider -> every option
     notes: tuple[str, ...]
+    coverage: tuple[Coverage, ...] = ()  # per kind: what could and could not be judged, why
 
 
 def rules_for(kind: str) -> tuple[ResourceRule[Any], ...]:
@@ -176,6 +180,11 @@ def recommend(
     commitments = COMMITMENT.recommend(ctx, settings, inventory, machine_savings)
     tags = TAG_HYGIENE.recommend(ctx, settings)
     notes = [*commitments.notes, *_coverage_notes(inventory, ctx, settings.min_days)]
+    planned = [provider for provider, _ in commitments.plans]
+    judged = (
+        *coverage(inventory, ctx, settings.min_days),
+        commitment_coverage(ctx, planned, commitments.notes),
+    )
     return Findings(
         recommendations=tuple(
             sorted([*counted, *commitments.recommendations, *tags.recommendations], key=_sort_key)
@@ -183,6 +192,7 @@ def recommend(
         tag_hygiene=tags.hygiene,
         commitments=commitments.plans,
         notes=tuple(notes),
+        coverage=tuple(sorted(judged, key=lambda c: _ORDER[c.kind])),
     )
 
 

@@ -1,9 +1,11 @@
 """Where the report's SQL runs: the Engine interface, and DuckDB embedded over local files.
 
 Every engine exposes one relation, `billing`, in the canonical columns, and runs the
-named files of `sql/` against it. DuckDB reads the exports in place: Parquet through a
-view (scanned per query, which is cheaper than copying), CSV parsed once into a temporary
-table (so rejected rows are recorded once and the text is not parsed again per query).
+named files of `sql/` against it; a `source_file` in its rows is named as the user named it.
+DuckDB reads the exports in place, each checked first and read through a link with a plain
+name (`staging`): Parquet through a view (scanned per query, which is cheaper than copying),
+CSV parsed once into a temporary table (so rejected rows are recorded once and the text is
+not parsed again per query). DuckDB's errors become one-line errors of ours.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from typing import Any, Protocol
 
 import duckdb
 
-from ...errors import BillingInputError, ExternalError
+from ...errors import BillingInputError, ExternalError, UserError
 from ..sqlfiles import render_sql
 from .exports import InputFile, ParquetDescriber, inspect_file, view_sql
+from .staging import InputLimits, stage
 
 # A progress callback: a label and the percentage done (None when unknown).
 Progress = Callable[[str, float | None], None]
@@ -55,13 +58,19 @@ class Engine(Protocol):
 def connect(
     *, memory_limit: str = "1GB", threads: int | None = None, temp_dir: str | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection in UTC, bounded in memory, spilling to `temp_dir` when full."""
+    """A DuckDB connection in UTC, bounded in memory, spilling to `temp_dir` when full;
+    UserError for a memory limit DuckDB does not understand."""
     config: dict[str, Any] = {"memory_limit": memory_limit}
     if threads:
         config["threads"] = threads
     if temp_dir:
         config["temp_directory"] = temp_dir
-    con = duckdb.connect(config=config)
+    try:
+        con = duckdb.connect(config=config)
+    except duckdb.Error:
+        raise UserError(
+            f"--memory-limit {memory_limit!r}: expected a size such as 1GB, 512MB or 80%"
+        ) from None
     con.execute("SET TimeZone = 'UTC'")
     # Progress is read with query_progress(); DuckDB itself must not print a bar.
     con.execute("SET enable_progress_bar = true")
@@ -81,12 +90,14 @@ class DuckDBEngine:
         sources: Sequence[str] = (),
         progress: Progress | None = None,
         temp_dir: str | None = None,
+        names: dict[str, str] | None = None,
     ) -> None:
         self._con = con
         self._sources = tuple(sources)
         self._progress = progress
         self._temp_dir = temp_dir
         self._lock = threading.Lock()
+        self._names = dict(names or {})  # the path DuckDB reads -> the name the user gave
 
     @classmethod
     def open_files(
@@ -96,21 +107,32 @@ class DuckDBEngine:
         progress: Progress | None = None,
         memory_limit: str = "1GB",
         threads: int | None = None,
+        limits: InputLimits | None = None,
+        globs: Sequence[str] = (),
     ) -> DuckDBEngine:
-        """Inspect every file, then expose them all as `billing`; BillingInputError on a bad file."""
-        if not paths:
+        """Check every file (`staging`), then expose them all as `billing`; a folder or a
+        `globs` pattern stands for the files in it. BillingInputError on a bad file."""
+        if not paths and not globs:
             raise BillingInputError("no billing files given; pass at least one --billing FILE")
         temp_dir = tempfile.mkdtemp(prefix="devops-plan-duckdb-")
-        con = connect(memory_limit=memory_limit, threads=threads, temp_dir=temp_dir)
-        engine = cls(con, sources=[str(p) for p in paths], progress=progress, temp_dir=temp_dir)
         try:
+            con = connect(memory_limit=memory_limit, threads=threads, temp_dir=temp_dir)
+        except BaseException:
+            shutil.rmtree(temp_dir, ignore_errors=True)
+            raise
+        engine = cls(con, progress=progress, temp_dir=temp_dir)
+        try:
+            limits = limits or InputLimits()
+            staged = stage(paths, Path(temp_dir) / "inputs", limits, globs)
+            engine._sources = tuple(f.shown for f in staged)
+            engine._names = {str(f.path): f.shown for f in staged}
             describe = ParquetDescriber(con)
-            files: list[InputFile] = [inspect_file(p, describe) for p in paths]
-            sql = view_sql(files)
+            files: list[InputFile] = [inspect_file(f, describe, limits) for f in staged]
+            sql = view_sql(files, limits)
             if any(f.container == "csv" for f in files):
                 engine.execute(f"CREATE TEMP TABLE billing AS {sql}", "reading billing files")
             else:
-                con.execute(f"CREATE TEMP VIEW billing AS {sql}")
+                engine.execute(f"CREATE TEMP VIEW billing AS {sql}", "defining the billing view")
         except BaseException:
             engine.close()
             raise
@@ -141,15 +163,25 @@ class DuckDBEngine:
                 self._progress(label, 100.0)
         error = outcome.get("error")
         if error is not None:
-            raise _billing_error(error) from None
+            raise _billing_error(error, self._names) from None
         return outcome["names"], outcome["rows"]
 
     def query(self, name: str, **params: str) -> list[dict[str, Any]]:
         names, rows = self.execute(render_sql(name, **params), f"running {name}")
-        return [dict(zip(names, row, strict=True)) for row in rows]
+        found = [dict(zip(names, row, strict=True)) for row in rows]
+        if "source_file" in names and self._names:
+            for row in found:
+                row["source_file"] = self._shown(row["source_file"])
+        return found
+
+    def _shown(self, path: object) -> object:
+        return self._names.get(str(path), path) if path is not None else None
 
     def rejected_rows(self) -> tuple[RejectedRow, ...]:
-        return rejected_rows(self._con)
+        return tuple(
+            RejectedRow(str(self._shown(r.file)), r.line, r.column, r.error)
+            for r in rejected_rows(self._con)
+        )
 
     def sources(self) -> tuple[str, ...]:
         return self._sources
@@ -182,8 +214,10 @@ def rejected_rows(con: duckdb.DuckDBPyConnection) -> tuple[RejectedRow, ...]:
     """One entry per CSV line DuckDB rejected (a line can fail in several columns)."""
     try:
         rows = con.execute(
+            # A line-level error (a line over the length cap) has no column: -1 sorts it first.
             "SELECT s.file_path, e.line, min(e.column_idx), "
-            "arg_min(e.column_name, e.column_idx), arg_min(e.error_message, e.column_idx), "
+            "arg_min(e.column_name, coalesce(e.column_idx, -1)), "
+            "arg_min(e.error_message, coalesce(e.column_idx, -1)), "
             "count(DISTINCT e.column_idx) "
             "FROM reject_errors e JOIN reject_scans s "
             "ON e.scan_id = s.scan_id AND e.file_id = s.file_id "
@@ -202,10 +236,27 @@ def rejected_rows(con: duckdb.DuckDBPyConnection) -> tuple[RejectedRow, ...]:
     return tuple(out)
 
 
-def _billing_error(exc: BaseException) -> BaseException:
-    """DuckDB's error as one of ours: bad input is the user's to fix, the rest is outside."""
+def _first_line(exc: BaseException, names: dict[str, str]) -> str:
+    text = str(exc).strip()
+    for path, shown in names.items():
+        text = text.replace(path, shown)
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _billing_error(exc: BaseException, names: dict[str, str] | None = None) -> BaseException:
+    """DuckDB's error as one of ours, one line: bad input is the user's to fix (exit 2), the
+    rest is outside (exit 1). Paths DuckDB read through links are named as the user did."""
+    names = names or {}
+    if not isinstance(exc, duckdb.Error) or isinstance(exc, duckdb.InterruptException):
+        return exc
+    first = _first_line(exc, names)
     if isinstance(exc, duckdb.OutOfMemoryException):
-        return ExternalError(f"DuckDB ran out of memory: {exc}; raise --memory-limit")
+        return ExternalError(f"DuckDB ran out of memory: {first}; raise --memory-limit")
+    if isinstance(exc, duckdb.OutOfRangeException):
+        return BillingInputError(
+            f"the billing amounts add up beyond what exact decimals hold ({first}); "
+            "a value in the bill is implausibly large"
+        )
     if isinstance(
         exc,
         duckdb.IOException
@@ -213,16 +264,21 @@ def _billing_error(exc: BaseException) -> BaseException:
         | duckdb.ConversionException
         | duckdb.BinderException,
     ):
-        text = str(exc).strip()
-        first = text.splitlines()[0] if text else type(exc).__name__
-        # DuckDB names the file on a later line of the message ("  file = ...").
-        found = re.search(r"^\s*file = (.+)$", text, re.MULTILINE)
-        if found:
-            hint = ""
-            if "state machine" in first:
-                hint = " (a quoted value is not closed, or a quote inside it is not doubled)"
-            return BillingInputError(
-                f"{found.group(1).strip()}: cannot read this CSV: {first}{hint}"
-            )
-        return BillingInputError(f"cannot read the billing input: {first}")
-    return exc
+        return _input_error(exc, first, names)
+    return ExternalError(f"DuckDB failed: {first}")
+
+
+def _input_error(exc: BaseException, first: str, names: dict[str, str]) -> BillingInputError:
+    # DuckDB names the file on a later line of the message ("  file = ...").
+    found = re.search(r"^\s*file = (.+)$", str(exc), re.MULTILINE)
+    if found:
+        path = found.group(1).strip()
+        hint = ""
+        if "state machine" in first:
+            hint = " (a quoted value is not closed, or a quote inside it is not doubled)"
+        return BillingInputError(f"{names.get(path, path)}: cannot read this CSV: {first}{hint}")
+    if isinstance(exc, duckdb.ConversionException) and "DECIMAL" in first:
+        return BillingInputError(
+            f"a number in the billing input is not a finite amount an exact decimal holds: {first}"
+        )
+    return BillingInputError(f"cannot read the billing input: {first}")

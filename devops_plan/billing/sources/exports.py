@@ -1,9 +1,11 @@
 """Billing export files on disk (FOCUS or CUR 2.0; CSV, gzip CSV or Parquet) read in place
 by DuckDB: what each file is, and the SQL of the one `billing` view over all of them.
 
-CSV is read with every column named and typed up front (no type guessing), `NULL` as the
-empty value, and rejected rows recorded with their line numbers rather than dropped.
-Parquet files are grouped and read with `union_by_name`, so FOCUS versions can mix.
+Files arrive checked and linked by `staging`. CSV is read with every column named and typed
+up front (no type guessing), its compression as its bytes say (never its name), `NULL` as
+the empty value, lines capped in length, and rejected rows recorded with their line numbers
+rather than dropped. Parquet files are grouped and read with `union_by_name`, so FOCUS
+versions can mix.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from .formats import (
     detect_format,
     raw_projection,
 )
+from .staging import InputLimits, StagedFile
 
 Container = Literal["csv", "parquet"]
 
@@ -40,11 +43,17 @@ Container = Literal["csv", "parquet"]
 _CSV_TYPES = {"money": MONEY_SQL, "timestamp": "TIMESTAMPTZ"}
 
 
+# How much text after the header is looked at for a first data row.
+_HEAD_SCAN = 1 << 20
+
+
 @dataclass(frozen=True)
 class InputFile:
-    """One billing file as inspected: its format, container and columns."""
+    """One billing file as inspected: its format, container and columns. `path` is what
+    DuckDB reads (a link with a plain name), `shown` the name the user gave."""
 
     path: str
+    shown: str
     format: BillingFormat
     container: Container
     compressed: bool
@@ -71,11 +80,6 @@ def _is_gzip(path: Path) -> bool:
         return handle.read(2) == b"\x1f\x8b"
 
 
-def _is_parquet(path: Path) -> bool:
-    with path.open("rb") as handle:
-        return handle.read(4) == b"PAR1"
-
-
 @contextmanager
 def open_text(path: Path) -> Iterator[TextIO]:
     """A text stream over a plain or gzip-compressed file (UTF-8, a BOM dropped)."""
@@ -87,63 +91,58 @@ def open_text(path: Path) -> Iterator[TextIO]:
         yield text
 
 
-def _csv_head(path: Path) -> tuple[list[str], bool]:
-    """The header fields and whether at least one data line follows."""
+def read_header(path: Path, shown: str, max_line: int) -> tuple[list[str], bool]:
+    """The header fields and whether a data line seems to follow, reading at most one line
+    of `max_line` characters and a bounded stretch after it (a file of a billion empty
+    lines, or one endless line, is not read to its end here)."""
     try:
         with open_text(path) as text:
-            reader = csv.reader(text)
-            header = next(reader, None)
-            if header is None:
-                return [], False
-            for row in reader:
-                if any(field.strip() for field in row):
-                    return header, True
-            return header, False
+            line = text.readline(max_line + 1)
+            if len(line) > max_line:
+                raise BillingInputError(
+                    f"{shown}:1: the header line is longer than {max_line:,} characters "
+                    "(--max-line-kib)"
+                )
+            header = next(csv.reader([line]), [])
+            rest = text.read(_HEAD_SCAN)
     except (OSError, EOFError, UnicodeDecodeError, csv.Error) as exc:
-        raise BillingInputError(f"{path}: cannot read this file as CSV: {exc}") from None
+        raise BillingInputError(f"{shown}: cannot read this file as CSV: {exc}") from None
+    return header, bool(rest.strip(" \r\n\t,")) or len(rest) == _HEAD_SCAN
 
 
-def inspect_file(path: str | Path, describe_parquet: ParquetDescriber) -> InputFile:
-    """What a billing file is; BillingInputError naming the file when it cannot be used."""
-    p = Path(path)
-    shown = str(path)
-    if p.is_dir():
-        raise BillingInputError(
-            f"{shown}: is a folder; pass the files in it (e.g. {shown}/*.parquet)"
-        )
-    if not p.is_file():
-        raise BillingInputError(f"{shown}: no such file")
-    size = p.stat().st_size
-    if size == 0:
-        raise BillingInputError(
-            f"{shown}: empty file; expected a FOCUS or CUR 2.0 export with a header row"
-        )
-    if _is_parquet(p):
-        return _parquet_file(p, shown, size, describe_parquet)
-    return _csv_file(p, shown, size)
+def inspect_file(
+    staged: StagedFile, describe_parquet: ParquetDescriber, limits: InputLimits
+) -> InputFile:
+    """What a staged billing file is; BillingInputError naming the file when it cannot be
+    used."""
+    if staged.content == "parquet":
+        return _parquet_file(staged, describe_parquet)
+    return _csv_file(staged, limits)
 
 
-def _parquet_file(p: Path, shown: str, size: int, describe: ParquetDescriber) -> InputFile:
-    columns = describe(p)
+def _parquet_file(staged: StagedFile, describe: ParquetDescriber) -> InputFile:
+    p, shown = staged.path, staged.shown
+    columns = describe(p, shown)
     fmt = detect_format([c for c, _ in columns], shown)
     if describe.row_count(p) == 0:
         raise BillingInputError(f"{shown}: the Parquet file holds no rows")
     bounds = describe.bounded(p, (*fmt.money_columns, *fmt.quantity_columns))
     return InputFile(
+        str(p),
         shown,
         fmt,
         "parquet",
         False,
         tuple(columns),
-        size,
+        staged.size_bytes,
         narrow_money=all(bounds[c.lower()] < NARROW_LIMIT for c in fmt.money_columns),
         narrow_quantity=all(bounds[c.lower()] < NARROW_LIMIT for c in fmt.quantity_columns),
     )
 
 
-def _csv_file(p: Path, shown: str, size: int) -> InputFile:
-    compressed = _is_gzip(p)
-    header, has_rows = _csv_head(p)
+def _csv_file(staged: StagedFile, limits: InputLimits) -> InputFile:
+    shown = staged.shown
+    header, has_rows = read_header(staged.path, shown, limits.max_line_bytes)
     if not header or not any(h.strip() for h in header):
         raise BillingInputError(
             f"{shown}: empty file; expected a FOCUS or CUR 2.0 export with a header row"
@@ -161,7 +160,8 @@ def _csv_file(p: Path, shown: str, size: int) -> InputFile:
         if name.lower() in seen:
             raise BillingInputError(f"{shown}:1: column {name!r} appears twice in the header")
         seen.add(name.lower())
-    return InputFile(shown, fmt, "csv", compressed, typed, size)
+    compressed = staged.content == "gzip"
+    return InputFile(str(staged.path), shown, fmt, "csv", compressed, typed, staged.size_bytes)
 
 
 class ParquetDescriber:
@@ -170,13 +170,14 @@ class ParquetDescriber:
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self._con = con
 
-    def __call__(self, path: Path) -> list[tuple[str, str]]:
+    def __call__(self, path: Path, shown: str) -> list[tuple[str, str]]:
         try:
             rows = self._con.execute(
                 f"DESCRIBE SELECT * FROM read_parquet({sql_string(str(path))})"
             ).fetchall()
-        except Exception as exc:  # duckdb raises its own error types
-            raise BillingInputError(f"{path}: cannot read this Parquet file: {exc}") from None
+        except duckdb.Error as exc:
+            first = (str(exc).strip().replace(str(path), shown).splitlines() or ["?"])[0]
+            raise BillingInputError(f"{shown}: cannot read this Parquet file: {first}") from None
         return [(str(r[0]), str(r[1])) for r in rows]
 
     def row_count(self, path: Path) -> int:
@@ -215,13 +216,16 @@ def _proven_bound(physical: str, low: str | None, high: str | None) -> float:
     return math.inf if math.isnan(bound) else bound
 
 
-def _csv_reader(files: Sequence[InputFile]) -> str:
+def _csv_reader(files: Sequence[InputFile], limits: InputLimits) -> str:
     columns = ", ".join(f"{sql_string(n)}: {sql_string(t)}" for n, t in files[0].columns)
     paths = ", ".join(sql_string(f.path) for f in files)
-    # store_rejects: malformed rows go to reject_errors with file and line, not away.
+    compression = "gzip" if files[0].compressed else "none"
+    # store_rejects: malformed rows (and lines over the cap) go to reject_errors with file
+    # and line, not away. The compression is the content's, never guessed from a name.
     return (
         f"read_csv([{paths}], header = true, columns = {{{columns}}}, "
         "auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
+        f"compression = '{compression}', max_line_size = {limits.max_line_bytes}, "
         "nullstr = ['NULL', ''], store_rejects = true, filename = true)"
     )
 
@@ -239,7 +243,7 @@ def _merged_columns(files: Sequence[InputFile]) -> dict[str, str]:
     return merged
 
 
-def view_sql(files: Sequence[InputFile]) -> str:
+def view_sql(files: Sequence[InputFile], limits: InputLimits) -> str:
     """One SELECT over every file, in the canonical columns: the `billing` relation.
 
     CSV files with the same header share one reader; Parquet files of one format share
@@ -248,14 +252,14 @@ def view_sql(files: Sequence[InputFile]) -> str:
     """
     money = NARROW_MONEY_SQL if all(f.narrow_money for f in files) else MONEY_SQL
     quantity = NARROW_QUANTITY_SQL if all(f.narrow_quantity for f in files) else QUANTITY_SQL
-    groups: dict[tuple[str, str, tuple[tuple[str, str], ...]], list[InputFile]] = {}
+    groups: dict[tuple[str, str, bool, tuple[tuple[str, str], ...]], list[InputFile]] = {}
     for f in files:
         key_columns = f.columns if f.container == "csv" else ()
-        groups.setdefault((f.format.name, f.container, key_columns), []).append(f)
+        groups.setdefault((f.format.name, f.container, f.compressed, key_columns), []).append(f)
     parts = []
-    for (_, container, _), members in groups.items():
+    for (_, container, _, _), members in groups.items():
         fmt = members[0].format
-        reader = _csv_reader(members) if container == "csv" else _parquet_reader(members)
+        reader = _csv_reader(members, limits) if container == "csv" else _parquet_reader(members)
         items = raw_projection(fmt, _merged_columns(members), "duckdb", "filename")
         raw = "(SELECT " + ", ".join(items) + f" FROM {reader})"
         parts.append(render_sql(fmt.view_sql, raw=raw, money=money, quantity=quantity))

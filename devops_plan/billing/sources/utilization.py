@@ -9,17 +9,22 @@ previous sample) and `disk_ops` (disk reads + writes since the previous sample).
 
 from __future__ import annotations
 
-import csv
 import math
+import shutil
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+
+import duckdb
 
 from ...errors import BillingInputError
 from ..sqlfiles import render_sql
 from .engine import RejectedRow, connect, rejected_rows
-from .exports import open_text, sql_string
+from .exports import read_header, sql_string
+from .staging import InputLimits, StagedFile, stage
 
 REQUIRED_COLUMNS = ("resource_id", "timestamp", "cpu_pct", "mem_pct")
 OPTIONAL_COLUMNS = ("net_bytes", "disk_ops")
@@ -90,54 +95,67 @@ def _covered_days(samples: int, first: datetime | None, last: datetime | None) -
     return span * samples / (samples - 1) / 86400
 
 
-def _header(path: Path) -> list[str]:
-    try:
-        with open_text(path) as text:
-            return next(csv.reader(text), [])
-    except (OSError, EOFError, UnicodeDecodeError, csv.Error) as exc:
-        raise BillingInputError(f"{path}: cannot read this file as CSV: {exc}") from None
+def _reader(staged: StagedFile, header: Sequence[str], limits: InputLimits) -> str:
+    """The DuckDB relation of a utilization CSV: typed columns, the optional ones as NULL when
+    absent, rejected rows recorded."""
+    columns = ", ".join(f"{sql_string(h)}: {sql_string(_TYPES.get(h, 'VARCHAR'))}" for h in header)
+    padding = "".join(f", CAST(NULL AS DOUBLE) AS {c}" for c in OPTIONAL_COLUMNS if c not in header)
+    compression = "gzip" if staged.content == "gzip" else "none"
+    return (
+        f"(SELECT *{padding} FROM read_csv({sql_string(str(staged.path))}, header = true, "
+        f"columns = {{{columns}}}, auto_detect = false, delim = ',', quote = '\"', "
+        f"escape = '\"', compression = '{compression}', "
+        f"max_line_size = {limits.max_line_bytes}, nullstr = ['NULL', ''], "
+        "store_rejects = true))"
+    )
 
 
-def load_utilization_csv(path: str | Path) -> Utilization:
-    """Per-resource statistics of a utilization CSV; BillingInputError naming the file."""
-    p = Path(path)
-    if not p.is_file():
-        raise BillingInputError(f"{path}: no such file")
-    if p.stat().st_size == 0:
-        raise BillingInputError(
-            f"{path}: empty file; expected a header {','.join(REQUIRED_COLUMNS)}"
-        )
-    header = [h.strip() for h in _header(p)]
+def _statistics(staged: StagedFile, limits: InputLimits, folder: str) -> tuple[list[Any], ...]:
+    """The per-resource rows of sql/utilization.sql and the rejected rows of the file."""
+    if staged.content == "parquet":
+        raise BillingInputError(f"{staged.shown}: a utilization file is a CSV, not Parquet")
+    header = [h.strip() for h in read_header(staged.path, staged.shown, limits.max_line_bytes)[0]]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise BillingInputError(
-            f"{path}:1: missing column(s) {', '.join(missing)}; expected a header with "
+            f"{staged.shown}:1: missing column(s) {', '.join(missing)}; expected a header with "
             f"{', '.join(REQUIRED_COLUMNS)} (and optionally {', '.join(OPTIONAL_COLUMNS)})"
         )
-    columns = ", ".join(f"{sql_string(h)}: {sql_string(_TYPES.get(h, 'VARCHAR'))}" for h in header)
-    padding = "".join(f", CAST(NULL AS DOUBLE) AS {c}" for c in OPTIONAL_COLUMNS if c not in header)
-    reader = (
-        f"(SELECT *{padding} FROM read_csv({sql_string(str(p))}, header = true, "
-        f"columns = {{{columns}}}, auto_detect = false, delim = ',', quote = '\"', "
-        "escape = '\"', nullstr = ['NULL', ''], store_rejects = true))"
-    )
-    con = connect(memory_limit="512MB")
+    con = connect(memory_limit="512MB", temp_dir=folder)
     try:
-        cursor = con.execute(render_sql("utilization", source=reader))
+        cursor = con.execute(render_sql("utilization", source=_reader(staged, header, limits)))
         names = [d[0] for d in cursor.description or ()]
         rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
-        rejected = tuple(replace(r, file=str(path)) for r in rejected_rows(con))
-    except Exception as exc:  # duckdb's own error types
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise BillingInputError(f"{path}: cannot read the utilization file: {first}") from None
+        rejected = [replace(r, file=staged.shown) for r in rejected_rows(con)]
+    except duckdb.Error as exc:
+        text = str(exc).strip().replace(str(staged.path), staged.shown)
+        first = text.splitlines()[0] if text else type(exc).__name__
+        raise BillingInputError(
+            f"{staged.shown}: cannot read the utilization file: {first}"
+        ) from None
     finally:
         con.close()
+    return rows, rejected
+
+
+def load_utilization_csv(path: str | Path, limits: InputLimits | None = None) -> Utilization:
+    """Per-resource statistics of a utilization CSV (plain or gzip, checked and read through
+    a link like billing files); BillingInputError naming the file."""
+    folder = tempfile.mkdtemp(prefix="devops-plan-utilization-")
+    try:
+        limits = limits or InputLimits()
+        (staged,) = stage([str(path)], Path(folder) / "inputs", limits)
+        rows, rejected = _statistics(staged, limits, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     usage: dict[str, ResourceUsage] = {}
     out_of_range = 0
     for row in rows:
         rid = str(row["resource_id"])
-        days = _covered_days(int(row["samples"]), row["first_sample"], row["last_sample"])
         out_of_range += int(row["out_of_range"])
+        if not row["samples"]:
+            continue
+        days = _covered_days(int(row["samples"]), row["first_sample"], row["last_sample"])
         usage[rid] = ResourceUsage(
             resource_id=rid,
             samples=int(row["samples"]),
@@ -151,7 +169,14 @@ def load_utilization_csv(path: str | Path) -> Utilization:
                 float(row["disk_ops"]) / days if row["disk_samples"] and days > 0 else None
             ),
         )
-    if not usage and not rejected:
+    if not usage and not rejected and not out_of_range:
         raise BillingInputError(f"{path}: the file has a header but no utilization rows")
-    notes = (f"{out_of_range} utilization sample(s) outside 0-100%",) if out_of_range else ()
-    return Utilization(dict(sorted(usage.items())), rejected, str(path), notes)
+    notes = (
+        (
+            f"{out_of_range} utilization sample(s) outside 0-100% (or not a finite value, or "
+            "dated outside 1970-9999): left out of the statistics",
+        )
+        if out_of_range
+        else ()
+    )
+    return Utilization(dict(sorted(usage.items())), tuple(rejected), str(path), notes)

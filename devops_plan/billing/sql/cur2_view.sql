@@ -66,7 +66,10 @@ SELECT
   CAST(Tags AS VARCHAR) AS Tags,
   CAST(line_item_usage_start_date AS TIMESTAMP) AS ChargePeriodStart,
   CAST(line_item_usage_end_date AS TIMESTAMP) AS ChargePeriodEnd,
-  CAST(TRY_CAST(line_item_usage_amount AS DOUBLE) AS {quantity}) AS ConsumedQuantity,
+  -- A quantity that is not a number a bill can hold (text, not finite, 10^15 or more) is
+  -- unknown: the row's cost still counts.
+  TRY_CAST(CASE WHEN abs(TRY_CAST(line_item_usage_amount AS DOUBLE)) < 1e15
+    THEN TRY_CAST(line_item_usage_amount AS DOUBLE) END AS {quantity}) AS ConsumedQuantity,
   CAST(NULLIF(pricing_unit, '') AS VARCHAR) AS ConsumedUnit,
   TRY_CAST(pricing_public_on_demand_rate AS DOUBLE) AS ListUnitPrice,
   CAST(line_item_unblended_cost AS {money}) AS BilledCost,

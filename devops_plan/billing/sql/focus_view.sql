@@ -27,7 +27,10 @@ SELECT
   CAST(Tags AS VARCHAR) AS Tags,
   CAST(ChargePeriodStart AS TIMESTAMP) AS ChargePeriodStart,
   CAST(ChargePeriodEnd AS TIMESTAMP) AS ChargePeriodEnd,
-  CAST(TRY_CAST(ConsumedQuantity AS DOUBLE) AS {quantity}) AS ConsumedQuantity,
+  -- A quantity that is not a number a bill can hold (text, not finite, 10^15 or more) is
+  -- unknown: the row's cost still counts.
+  TRY_CAST(CASE WHEN abs(TRY_CAST(ConsumedQuantity AS DOUBLE)) < 1e15
+    THEN TRY_CAST(ConsumedQuantity AS DOUBLE) END AS {quantity}) AS ConsumedQuantity,
   CAST(ConsumedUnit AS VARCHAR) AS ConsumedUnit,
   TRY_CAST(ListUnitPrice AS DOUBLE) AS ListUnitPrice,
   CAST(BilledCost AS {money}) AS BilledCost,

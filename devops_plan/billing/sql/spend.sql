@@ -11,8 +11,11 @@
 --         baseline a Savings Plan or reservation would cover.
 --   file  every row read, per source file, with no period filter: the proof that no row
 --         was dropped and that the report's total equals the inputs' sum.
--- {where} is the period filter. It is a grouping key (in_period), not a WHERE clause, so
--- the file grain still sees every row; the other grains are read where in_period is TRUE.
+-- {plausible} is what a plausible row meets (billing/bounds.py: dated in the bill's months,
+-- amounts a bill can have); other rows are rejected: the file grain counts them, nothing
+-- sums their amounts. {where} is the period and currency filter. Both make a grouping key
+-- (in_period), not a WHERE clause, so the file grain still sees every row; the other grains
+-- are read where in_period is TRUE.
 -- Each grain leaves the keys of the others NULL and computes every aggregate (one pass
 -- feeds all four hash tables; the unused aggregates are cheap).
 -- SQL both DuckDB and Athena (Trino) accept.
@@ -52,22 +55,28 @@ SELECT
   count(*) AS row_count,
   count(BilledCost) AS billed_rows,
   count(ChargePeriodStart) AS dated_rows,
+  sum(CASE WHEN plausible THEN 0 ELSE 1 END) AS implausible_rows,
   min(ChargePeriodStart) AS first_start,
   max(ChargePeriodEnd) AS last_end
 FROM (
   SELECT
     ProviderName, ServiceName, ServiceCategory, RegionId, ResourceId, ResourceName,
     ResourceType, InstanceType, UsageType, ChargeDescription, ChargeCategory,
-    PricingCategory, Tags, ConsumedUnit, BillingCurrency, SourceFile,
-    ChargePeriodStart, ChargePeriodEnd, BilledCost, EffectiveCost, ListCost,
-    ConsumedQuantity, ListUnitPrice,
-    CAST(date_trunc('day', ChargePeriodStart) AS DATE) AS day,
-    ({where}) AS in_period,
+    PricingCategory, Tags, ConsumedUnit, BillingCurrency, SourceFile, plausible,
+    CASE WHEN plausible THEN ChargePeriodStart END AS ChargePeriodStart,
+    CASE WHEN plausible THEN ChargePeriodEnd END AS ChargePeriodEnd,
+    CASE WHEN plausible THEN BilledCost END AS BilledCost,
+    CASE WHEN plausible THEN EffectiveCost END AS EffectiveCost,
+    CASE WHEN plausible THEN ListCost END AS ListCost,
+    CASE WHEN plausible THEN ConsumedQuantity END AS ConsumedQuantity,
+    ListUnitPrice,
+    CASE WHEN plausible THEN CAST(date_trunc('day', ChargePeriodStart) AS DATE) END AS day,
+    (plausible AND ({where})) AS in_period,
     (ChargeCategory = 'Usage'
       AND PricingCategory = 'Standard'
       AND ServiceCategory = 'Compute'
       AND lower(ConsumedUnit) IN ('hours', 'hour', 'hrs', '1 hour')) AS on_demand_compute
-  FROM billing
+  FROM (SELECT *, ({plausible}) AS plausible FROM billing) AS checked
 ) AS b
 GROUP BY GROUPING SETS (
   (in_period, ProviderName, ServiceName, ServiceCategory, RegionId, ResourceId,
@@ -76,5 +85,5 @@ GROUP BY GROUPING SETS (
   (in_period, day, ProviderName, ServiceName, ServiceCategory, ChargeCategory,
     BillingCurrency),
   (in_period, on_demand_compute, ProviderName, ChargePeriodStart, ChargePeriodEnd),
-  (SourceFile)
+  (SourceFile, BillingCurrency)
 )

@@ -14,10 +14,11 @@ from datetime import date as Date
 from typing import Any
 
 from ...errors import UserError
+from ...inputs import InputRefused, load_yaml
 
-RECORD_NAME = re.compile(r"^(\d{4})-[^/]*\.md$")
+# Four digits at least, like adr-tools; record 10000 follows 9999.
+RECORD_NAME = re.compile(r"^(\d{4,})-[^/]*\.md$")
 
-# Front matter keys devops-plan writes besides MADR's own (status, date, decision-makers).
 # Front matter keys devops-plan writes besides MADR's own (status, date, decision-makers).
 KEY_DESIGN = "plan-design"
 KEY_DECISION = "plan-decision"
@@ -163,14 +164,25 @@ def parse_record(filename: str, text: str) -> Record:
 
 
 def _load_front(text: str) -> dict[str, Any]:
-    from ruamel.yaml import YAML
+    """Front matter as plain data, read with the limits designs are read with (alias bombs,
+    nesting, text); front matter that breaks them or is not YAML counts as none, so the
+    record is treated as written by hand and never rewritten."""
     from ruamel.yaml.error import YAMLError
 
     try:
-        data = YAML(typ="safe", pure=True).load(text)
-    except YAMLError:
+        data = load_yaml(text)
+    except (YAMLError, InputRefused, ValueError, TypeError):
         return {}
-    return data if isinstance(data, dict) else {}
+    return _plain(data) if isinstance(data, dict) else {}
+
+
+def _plain(node: Any) -> Any:
+    # Bounded by load_yaml (depth, expansion): round-trip containers as plain dicts and lists.
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
 
 
 def _section_first_line(body: str, name: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jinja2
 
+from ...escape import html_neutral, markdown_links_safe, terminal
 from ...paths import package_path
 from ...plan import DecisionOut, Plan
 from ..templating import markdown_environment, render_markdown
@@ -25,8 +26,14 @@ def template_dir() -> Path:
 
 
 def _cell(value: object) -> str:
-    # A Markdown table cell: one line, no bare pipe.
+    # A Markdown table cell of the plan's own text: one line, no bare pipe.
     return str(value).replace("\n", " ").replace("|", "\\|")
+
+
+def _text_cell(value: object) -> str:
+    # A cell of text read from a file someone wrote (a hand-written record's title, status
+    # and date in the index): no HTML, no control characters; Markdown links still work.
+    return _cell(markdown_links_safe(html_neutral(terminal(str(value)))))
 
 
 def environment(templates: Path | None = None) -> jinja2.Environment:
@@ -37,6 +44,7 @@ def environment(templates: Path | None = None) -> jinja2.Environment:
         "template folder not found (expected a folder with record.md.j2 and/or index.md.j2)",
     )
     env.filters["cell"] = _cell
+    env.filters["text_cell"] = _text_cell
     env.filters["lower_first"] = lower_first
     return env
 

@@ -1,0 +1,210 @@
+"""`devops-plan reconcile`: the plan of a design against the bill, per service and component,
+with the drift explained; exit 3 with `--fail-on drift` when anything drifts (for CI)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.table import Table
+from rich.text import Text
+
+from ..billing import escape
+from ..billing.reconcile import (
+    FORMATS,
+    ReconcileSettings,
+    Reconciliation,
+    month_period,
+    plan_of,
+    reconcile_spend,
+    reconciliation_to_dict,
+    write_reconciliation,
+)
+from ..billing.sources.staging import InputLimits
+from ..errors import UserError
+from ..units import format_money
+from . import options
+from ._common import app, out, print_json, user_errors
+from .spend_source import (
+    AthenaOptions,
+    Billing,
+    Currency,
+    Database,
+    EngineName,
+    Globs,
+    MemoryLimit,
+    Output,
+    Region,
+    SpendSource,
+    TableName,
+    Workgroup,
+    writing_into,
+)
+
+DRIFT_EXIT = 3
+
+Period = Annotated[
+    str | None, typer.Option("--period", help="The month to reconcile (YYYY-MM); all by default.")
+]
+OutDir = Annotated[Path, typer.Option("--out", help="Folder for the files written.")]
+Formats = Annotated[
+    str, typer.Option("--format", help=f"Any of table,{','.join(FORMATS)} (table: the terminal).")
+]
+FailOn = Annotated[
+    str | None, typer.Option("--fail-on", help="drift: exit 3 when any component drifts.")
+]
+DriftPct = Annotated[
+    float | None,
+    typer.Option("--drift-pct", help="Drift past this percent of the plan (default 10)."),
+]
+DriftMin = Annotated[
+    str | None,
+    typer.Option("--drift-min-amount", help="... and at least this amount (default 1.00)."),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print reconciliation.json to stdout.")]
+
+
+def _settings(drift_pct: float | None, drift_min: str | None) -> ReconcileSettings:
+    values: dict[str, object] = {}
+    if drift_pct is not None:
+        values["drift_pct"] = drift_pct
+    if drift_min is not None:
+        values["drift_min_amount"] = drift_min
+    try:
+        return ReconcileSettings.model_validate(values)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        flag = "--" + str(error["loc"][0]).replace("_", "-")
+        raise UserError(f"{flag}: {error['msg']}") from None
+
+
+def _formats(text: str) -> tuple[set[str], bool]:
+    wanted = {f.strip().lower() for f in text.split(",") if f.strip()}
+    unknown = wanted - {"table", *FORMATS}
+    if unknown or not wanted:
+        raise UserError(
+            f"--format: unknown format(s) {', '.join(sorted(unknown)) or '(none)'}; "
+            f"choose from table, {', '.join(FORMATS)}"
+        )
+    return wanted - {"table"}, "table" in wanted
+
+
+@app.command()
+def reconcile(
+    design: Path = options.design(),
+    billing: Billing = None,
+    period: Period = None,
+    out_dir: OutDir = Path("out/reconcile"),
+    formats: Formats = "table,json,html",
+    fail_on: FailOn = None,
+    drift_pct: DriftPct = None,
+    drift_min_amount: DriftMin = None,
+    currency: Currency = None,
+    globs: Globs = None,
+    engine_name: EngineName = "duckdb",
+    database: Database = None,
+    table: TableName = None,
+    output: Output = None,
+    workgroup: Workgroup = None,
+    region: Region = None,
+    memory_limit: MemoryLimit = "1GB",
+    as_json: AsJson = False,
+    catalog: Path | None = options.catalog(),
+) -> None:
+    """Plan against actual: every billed cent mapped onto the plan's services and components
+    or listed as unplanned, with the drift per component and its likely cause."""
+    with user_errors():
+        if fail_on not in (None, "drift"):
+            raise UserError(f"--fail-on {fail_on!r}: expected drift")
+        files, table_wanted = _formats(formats)
+        settings = _settings(drift_pct, drift_min_amount)
+        since, until = month_period(period) if period else (None, None)
+        plan = plan_of(design, catalog)
+        athena = AthenaOptions(database, table, output, workgroup)
+        source = SpendSource(
+            engine_name,
+            list(billing or []),
+            False,
+            athena,
+            region,
+            memory_limit,
+            tuple(globs or ()),
+        )
+        spend = source.collect(since, until, currency, InputLimits(), plan.currency)
+        result = reconcile_spend(plan, spend, settings, catalog)
+        written = _write(result, out_dir, files)
+    if as_json:
+        print_json(reconciliation_to_dict(result))
+    elif table_wanted:
+        _print(result)
+    for path in written:
+        out.print(f"wrote {path}", markup=False, highlight=False)
+    if fail_on == "drift" and result.drifted:
+        raise typer.Exit(DRIFT_EXIT)
+
+
+def _write(result: Reconciliation, out_dir: Path, files: set[str]) -> list[Path]:
+    if not files:
+        return []
+    with writing_into(out_dir, "reconciliation"):
+        return write_reconciliation(result, out_dir, files)
+
+
+def _text(value: str) -> Text:
+    return Text(escape.visible(value, one_line=True))
+
+
+def _print(result: Reconciliation) -> None:
+    cur = result.currency
+
+    def money(value: Decimal) -> str:
+        return format_money(value, cur)
+
+    out.print(
+        f"{result.design}: {result.period.start:%Y-%m-%d} to {result.period.end:%Y-%m-%d}, "
+        f"planned {money(result.planned_total)}, billed {money(result.billed_total)} "
+        f"(mapped {money(result.mapped_total)}, unplanned {money(result.unplanned_total)})",
+        markup=False,
+        highlight=False,
+    )
+    table = Table(title="Plan against bill", title_justify="left")
+    for name in (
+        "Service",
+        "Component",
+        "Planned",
+        "Billed",
+        "Difference",
+        "Drift",
+        "Likely cause",
+    ):
+        table.add_column(
+            name, justify="right" if name in ("Planned", "Billed", "Difference") else "left"
+        )
+    for r in result.rows:
+        table.add_row(
+            _text(r.service),
+            _text(r.component),
+            money(r.planned),
+            money(r.actual),
+            format_money(r.difference, cur, signed=True),
+            "yes" if r.drift else "",
+            _text("; ".join(r.causes)),
+        )
+    for u in result.unplanned[:20]:
+        table.add_row(
+            _text(u.service),
+            _text(u.resource_id or "(no resource id)"),
+            "-",
+            money(u.billed),
+            format_money(u.billed, cur, signed=True),
+            "yes" if u.drift else "",
+            _text(u.cause),
+        )
+    out.print(table)
+    if len(result.unplanned) > 20:
+        out.print(f"... and {len(result.unplanned) - 20} more unplanned resources in the files")
+    if result.drifted:
+        out.print("Drift found.", markup=False)

@@ -1,0 +1,116 @@
+"""Budget honesty: when nothing in the design space fits the budget, `plan` and `explore` say
+so in one line with the cheapest candidate and the levers that cut the most; every figure in
+the line is checked against the planner itself (not the sweep that found it)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from devops_plan import build_plan, parse_design
+from devops_plan.cli import app
+from devops_plan.design import Design
+from devops_plan.errors import DevopsPlanError
+from devops_plan.exploration import candidate_design, candidate_of, design_space, explore
+from devops_plan.exploration.budget import budget_advice, with_budget_advice
+
+from .conftest import DESIGNS
+
+STARTUP = (DESIGNS / "startup.yaml").read_text(encoding="utf-8")
+
+
+def _design(budget: int) -> Design:
+    return parse_design(STARTUP.replace("monthly: 800", f"monthly: {budget}"), "startup.yaml")
+
+
+def _total(design: Design) -> Decimal:
+    return build_plan(design).cost.monthly_total
+
+
+def test_an_impossible_budget_names_the_cheapest_candidate_and_the_levers() -> None:
+    design = _design(100)
+    df = explore(design)
+    advice = budget_advice(df)
+    assert advice is not None and advice.within == 0
+    # The cheapest candidate, planned by the planner, costs what the line says, over budget.
+    cheapest = candidate_of(df[df.index == advice.cheapest].iloc[0])
+    assert _total(candidate_design(design, cheapest)) * 100 == advice.cheapest_cents
+    assert advice.cheapest_cents > 100 * 100
+    # By hand: the cheapest way to run startup is one zone, backup & restore, single-AZ,
+    # everything bought for three years.
+    assert (cheapest.zones, cheapest.dr_strategy, cheapest.db_multi_az) == (
+        1,
+        "backup_restore",
+        False,
+    )
+    assert (cheapest.purchase, cheapest.data_purchase) == ("reserved_3y", "reserved_3y")
+    line = advice.line()
+    assert line.startswith("No candidate is within the budget of 100.00 USD: the cheapest of ")
+    assert f"#{advice.cheapest} at " in line and "\n" not in line
+
+
+def test_each_lever_is_one_change_to_the_design_and_saves_what_the_planner_says() -> None:
+    design = _design(100)
+    df = explore(design)
+    advice = budget_advice(df)
+    assert advice is not None and advice.current_cents is not None
+    current = df[df["current"]].iloc[0]
+    here = candidate_of(current)
+    assert _total(design) * 100 == advice.current_cents
+    assert advice.levers, "startup bought on demand can save by buying for longer"
+    for lever in advice.levers:
+        changed = candidate_design(design, replace(here, **{lever.dimension: lever.value}))
+        assert (advice.current_cents - _total(changed) * 100) == lever.saving_cents, lever
+    # No other single change saves more than the smallest lever listed (the levers are the
+    # biggest), checked by planning every value of every dimension the space sweeps.
+    space = design_space(design)
+    smallest = min(lv.saving_cents for lv in advice.levers)
+    listed = {(lv.dimension, lv.value) for lv in advice.levers}
+    for dimension in ("zones", "dr_strategy", "purchase", "data_purchase", "db_multi_az"):
+        for value in getattr(space, dimension):
+            if value == getattr(here, dimension) or (dimension, value) in listed:
+                continue
+            try:
+                total = _total(candidate_design(design, replace(here, **{dimension: value})))
+            except DevopsPlanError:  # a variant the planner cannot plan is no lever
+                continue
+            assert advice.current_cents - total * 100 <= smallest, (dimension, value)
+
+
+def test_a_reachable_budget_says_how_many_candidates_fit() -> None:
+    design = _design(350)
+    advice = budget_advice(explore(design))
+    assert advice is not None and advice.within_meeting > 0
+    assert advice.line().startswith(f"{advice.within_meeting:,} of ")
+    assert advice.cheapest_cents <= 350 * 100
+
+
+def test_plan_warns_only_when_over_budget() -> None:
+    poor = _design(100)
+    plan = with_budget_advice(poor, build_plan(poor))
+    assert plan.warnings[-1].startswith("budget: No candidate is within the budget of 100.00 USD")
+    rich = _design(800)
+    assert with_budget_advice(rich, build_plan(rich)) == build_plan(rich)
+
+
+def test_cli_plan_and_explore_print_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "startup.yaml"
+    path.write_text(STARTUP.replace("monthly: 800", "monthly: 100"))
+    runner = CliRunner()
+    plan = runner.invoke(app, ["plan", str(path), "--fail-on", "over-budget"])
+    assert plan.exit_code == 3, plan.output
+    lines = plan.output.splitlines()
+    assert any(x.startswith("warning: budget: No candidate is within the budget") for x in lines)
+    assert any(x.startswith("over-budget: the monthly total ") for x in lines)
+    shown = runner.invoke(app, ["explore", str(path), "--top", "1"])
+    assert shown.exit_code == 0, shown.output
+    assert any(
+        x.startswith("No candidate is within the budget of 100.00 USD")
+        for x in shown.output.splitlines()
+    )
+    data = json.loads(runner.invoke(app, ["explore", str(path), "--json"]).output)
+    assert data["budget_advice"]["within_budget"] == 0

@@ -1,0 +1,256 @@
+"""`devops-plan reconcile`: bills generated from plans (scripts/make_reconcile_sample.py) with
+planted drift are reconciled and each planted drift is found with its amount, nothing else;
+every billed cent is mapped or unplanned, on generated bills, the shipped sample and the
+FinOps Foundation's FOCUS sample; tags come first; CUR 2.0 and the Athena SQL give the same."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from devops_plan.billing.reconcile import (
+    ReconcileSettings,
+    Reconciliation,
+    month_period,
+    plan_of,
+    reconcile_spend,
+    reconciliation_to_dict,
+    run_reconcile,
+    spend_for,
+)
+from devops_plan.billing.reconcile.match import tag_key
+from devops_plan.billing.sources.athena import AthenaEngine
+from devops_plan.billing.sources.engine import DuckDBEngine
+from devops_plan.cli import app
+from devops_plan.errors import UserError
+from tests.billing_fixtures import (
+    REFERENCE_CSV,
+    SAMPLE_FOCUS,
+    DuckAthena,
+    load_generator,
+    write_parquet,
+)
+from tests.conftest import DESIGNS
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def generator() -> ModuleType:
+    return load_generator("make_reconcile_sample")
+
+
+def _bill(generator: ModuleType, tmp_path: Path, design: str, drift: object) -> Path:
+    plan = plan_of(DESIGNS / f"{design}.yaml")
+    return generator.write_bill(generator.bill_rows(plan, drift), tmp_path / f"{design}.csv.gz")
+
+
+def _flagged(rec: Reconciliation) -> tuple[set[tuple[str, str]], set[str]]:
+    rows = {(r.service, r.component) for r in rec.rows if r.drift}
+    return rows, {u.resource_id for u in rec.unplanned if u.drift}
+
+
+def _reconciles_to_the_cent(rec: Reconciliation) -> None:
+    assert rec.mapped_total + rec.unplanned_total == rec.billed_total
+    data = reconciliation_to_dict(rec)
+    rows = [Decimal(c["actual"]) for c in data["components"]]
+    rows += [Decimal(u["billed"]) for u in data["unplanned"]]
+    assert sum(rows, Decimal(0)) == Decimal(data["totals"]["billed"])
+    assert Decimal(data["totals"]["mapped"]) + Decimal(data["totals"]["unplanned"]) == Decimal(
+        data["totals"]["billed"]
+    )
+
+
+def test_planted_drift_is_found_with_its_amounts_and_nothing_else(
+    generator: ModuleType, tmp_path: Path
+) -> None:
+    plan = plan_of(DESIGNS / "startup.yaml")
+    drift = generator.sample_drift(plan)
+    path = _bill(generator, tmp_path, "startup", drift)
+    rec = run_reconcile(DESIGNS / "startup.yaml", [path])
+    _reconciles_to_the_cent(rec)
+    planted = generator.planted(plan, drift)
+    assert _flagged(rec) == (
+        {(d["service"], d["component"]) for d in planted["drift"]},
+        {planted["unplanned"]["resource_id"]},
+    )
+    for d in planted["drift"]:
+        row = next(
+            r for r in rec.rows if (r.service, r.component) == (d["service"], d["component"])
+        )
+        assert abs(row.difference - Decimal(d["difference"])) <= Decimal("0.02"), (row, d)
+    (stray,) = [u for u in rec.unplanned if u.drift]
+    assert f"{stray.billed:.2f}" == planted["unplanned"]["billed"]
+    nodes = next(r for r in rec.rows if r.component == "node-pool")
+    assert "1.0 running on average) against 1,440 planned (2.0)" in nodes.causes[0]
+    nat = next(r for r in rec.rows if r.component == "nat-gateway")
+    assert any("NAT gateway-hours (2.0 running on average)" in c for c in nat.causes)
+    assert stray.cause == "m5.large (compute) is not in the plan there; it has c6g.large"
+
+
+@pytest.mark.parametrize("design", ["shop", "payments", "startup"])
+def test_a_bill_as_planned_drifts_nowhere(
+    generator: ModuleType, tmp_path: Path, design: str
+) -> None:
+    path = _bill(generator, tmp_path, design, generator.Drift())
+    rec = run_reconcile(DESIGNS / f"{design}.yaml", [path])
+    _reconciles_to_the_cent(rec)
+    assert _flagged(rec) == (set(), set())
+    assert rec.unplanned == ()
+    # The planned rows come back as billed, within rounding.
+    assert all(abs(r.difference) < Decimal("0.05") for r in rec.rows), rec.rows
+
+
+def test_the_shipped_sample_reconciles_to_the_cent() -> None:
+    rec = run_reconcile(DESIGNS / "shop.yaml", [SAMPLE_FOCUS])
+    _reconciles_to_the_cent(rec)
+    assert rec.billed_total == Decimal("1725.6225")
+    assert rec.unplanned and rec.mapped_total > 0
+
+
+@pytest.mark.skipif(
+    not REFERENCE_CSV.exists(), reason="shared/reference is not beside the checkout"
+)
+def test_the_focus_reference_sample_reconciles_to_the_cent() -> None:
+    rec = run_reconcile(DESIGNS / "shop.yaml", [REFERENCE_CSV])
+    _reconciles_to_the_cent(rec)
+    assert rec.unplanned_total > 0
+
+
+def test_tags_come_first_and_match_without_regard_to_separators(
+    generator: ModuleType, tmp_path: Path
+) -> None:
+    assert (
+        tag_key("devops-plan/service")
+        == tag_key("user:devops-plan_service")
+        == tag_key("DevopsPlanService")
+    )
+    plan = plan_of(DESIGNS / "startup.yaml")
+    rows = generator.bill_rows(plan, generator.Drift(), tagged=())
+    # The unplanned m5.large, tagged for the node pool: now it is the pool's, another type.
+    extra = generator.bill_rows(plan, generator.Drift(unplanned_hours=720), tagged=())[len(rows) :]
+    for row in extra:
+        row["Tags"] = json.dumps(
+            {"devops-plan_service": "app", "devops-plan_component": "node-pool"}
+        )
+    unknown = dict(
+        extra[0], ResourceId="i-other", Tags=json.dumps({"devops-plan/service": "ghost"})
+    )
+    path = generator.write_bill([*rows, *extra, unknown], tmp_path / "tagged.csv.gz")
+    rec = run_reconcile(DESIGNS / "startup.yaml", [path])
+    _reconciles_to_the_cent(rec)
+    pool = next(r for r in rec.rows if r.component == "node-pool")
+    assert pool.by_tag == Decimal("69.12") and pool.drift
+    assert any("billed as m5.large; the plan has c6g.large" in c for c in pool.causes)
+    (ghost,) = rec.unplanned
+    assert ghost.cause == "tagged devops-plan/service=ghost: a service the plan does not have"
+
+
+def test_cur2_is_reconciled_like_focus(tmp_path: Path) -> None:
+    # The startup plan's node pool billed as CUR 2.0 rows: mapped onto it like FOCUS rows.
+    path = write_parquet(
+        tmp_path / "cur.parquet",
+        "SELECT 'AmazonEC2' AS line_item_product_code, 'Compute Instance' AS product_product_family, "
+        "'eu-west-1' AS product_region_code, 'i-0' || (i % 2) AS line_item_resource_id, "
+        "'c6g.large' AS product_instance_type, 'EU-BoxUsage:c6g.large' AS line_item_usage_type, "
+        "'Usage' AS line_item_line_item_type, 'USD' AS line_item_currency_code, 'Hrs' AS pricing_unit, "
+        "1.0 AS line_item_usage_amount, 0.0768 AS line_item_unblended_cost, "
+        "'$0.0768 per On Demand Linux c6g.large Instance Hour' AS line_item_line_item_description, "
+        "TIMESTAMP '2024-09-01' + to_hours(i // 2) AS line_item_usage_start_date, "
+        "TIMESTAMP '2024-09-01' + to_hours(i // 2 + 1) AS line_item_usage_end_date "
+        "FROM range(1440) t(i)",
+    )
+    rec = run_reconcile(DESIGNS / "startup.yaml", [path])
+    _reconciles_to_the_cent(rec)
+    pool = next(r for r in rec.rows if r.component == "node-pool")
+    assert pool.actual == rec.billed_total == Decimal("110.592")
+    assert rec.unplanned == ()
+
+
+def test_athena_gives_the_local_reconciliation(generator: ModuleType, tmp_path: Path) -> None:
+    plan = plan_of(DESIGNS / "startup.yaml")
+    drift = generator.sample_drift(plan)
+    path = _bill(generator, tmp_path, "startup", drift)
+    with DuckDBEngine.open_files([path]) as local:
+        expected = reconcile_spend(plan, spend_for(local, plan, "2024-09"))
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute("CREATE SCHEMA db")
+    # The "Glue table", typed as AWS's FOCUS table is: timestamps and doubles.
+    con.execute(
+        f"CREATE TABLE db.focus AS SELECT * REPLACE ("
+        "CAST(ChargePeriodStart AS TIMESTAMP) AS ChargePeriodStart, "
+        "CAST(ChargePeriodEnd AS TIMESTAMP) AS ChargePeriodEnd, "
+        "CAST(BilledCost AS DOUBLE) AS BilledCost), 's3://b/bill.csv.gz' AS \"$path\" "
+        f"FROM read_csv('{path}', all_varchar = true, nullstr = '')"
+    )
+    engine = AthenaEngine("db", "focus", "s3://r/", client=DuckAthena(con), sleep=lambda _: None)
+    got = reconcile_spend(plan, spend_for(engine, plan, "2024-09"))
+    assert (
+        reconciliation_to_dict(got)["components"] == reconciliation_to_dict(expected)["components"]
+    )
+    assert got.unplanned == expected.unplanned
+
+
+def test_months_and_settings() -> None:
+    assert [d.isoformat() for d in month_period("2024-12")] == ["2024-12-01", "2025-01-01"]
+    for bad in ("2024-13", "24-09", "September"):
+        with pytest.raises(UserError, match="expected a month such as 2024-09"):
+            month_period(bad)
+    assert ReconcileSettings().drift_pct == 10
+
+
+def test_the_command_exits_3_on_drift_only_when_asked(
+    generator: ModuleType, tmp_path: Path
+) -> None:
+    plan = plan_of(DESIGNS / "startup.yaml")
+    path = _bill(generator, tmp_path, "startup", generator.sample_drift(plan))
+    args = [
+        "reconcile",
+        str(DESIGNS / "startup.yaml"),
+        "--billing",
+        str(path),
+        "--period",
+        "2024-09",
+    ]
+    out = tmp_path / "out"
+    result = runner.invoke(app, [*args, "--out", str(out), "--format", "table,json,md,html,csv"])
+    assert result.exit_code == 0, result.output
+    assert "Drift found." in result.stdout
+    assert sorted(p.name for p in out.iterdir()) == [
+        "reconciliation.csv",
+        "reconciliation.html",
+        "reconciliation.json",
+        "reconciliation.md",
+    ]
+    failing = runner.invoke(
+        app, [*args, "--out", str(out), "--fail-on", "drift", "--format", "json"]
+    )
+    assert failing.exit_code == 3, failing.output
+    calm = runner.invoke(
+        app, [*args, "--out", str(out), "--fail-on", "drift", "--drift-pct", "1000"]
+    )
+    assert calm.exit_code == 3  # the unplanned m5.large still drifts
+    for bad, message in (
+        (["--period", "2024-13"], "--period '2024-13': expected a month"),
+        (["--fail-on", "cost"], "--fail-on 'cost': expected drift"),
+        (["--drift-pct", "-1"], "--drift-pct: Input should be greater than or equal to 0"),
+        (["--format", "pdf"], "--format: unknown format(s) pdf"),
+    ):
+        result = runner.invoke(app, [*args, *bad, "--out", str(out)])
+        assert result.exit_code == 2 and message in result.output, (bad, result.output)
+
+
+def test_a_bill_in_another_currency_is_one_line(tmp_path: Path) -> None:
+    from tests.billing_fixtures import focus_row, write_csv
+
+    path = write_csv(tmp_path / "eur.csv", [focus_row(BillingCurrency="EUR")])
+    result = runner.invoke(app, ["reconcile", str(DESIGNS / "shop.yaml"), "--billing", str(path)])
+    assert result.exit_code == 2
+    assert "the plan is priced in USD and the bill is in EUR" in result.output
