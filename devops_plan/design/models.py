@@ -6,7 +6,6 @@ in `loader.py`; this module is pure.
 
 from __future__ import annotations
 
-import ipaddress
 from datetime import timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -14,15 +13,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     PlainSerializer,
 )
 
 from ..inputs import text_problem
 from ..units import format_duration, parse_duration
+from .base import Model
+from .baseline import Network, Security
 
 SLUG = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"
 # Engines, storage classes: a word of the catalogs' vocabulary (postgres, standard_ia).
@@ -168,12 +167,6 @@ class DRStrategy(StrEnum):
     pilot_light = "pilot_light"
     warm_standby = "warm_standby"
     active_active = "active_active"
-
-
-class Model(BaseModel):
-    """Frozen, closed: an unknown key is an error (with a suggestion), not ignored."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Load(Model):
@@ -406,86 +399,6 @@ class Defaults(Model):
     )
     target_utilization: float = Field(default=0.6, ge=0.05, le=1)
     zone_failure_utilization: float = Field(default=0.85, ge=0.05, le=1)
-
-
-def _cidr(value: Any) -> str:
-    """A private IPv4 block written as address/prefix, /8 to /28, host bits zero."""
-    if not isinstance(value, str):
-        raise ValueError("must be an IPv4 block such as 10.0.0.0/16")
-    try:
-        net = ipaddress.ip_network(value, strict=True)
-    except ValueError as exc:
-        raise ValueError(f"must be an IPv4 block such as 10.0.0.0/16 ({exc})") from None
-    if net.version != IPV4 or not MIN_CIDR_PREFIX <= net.prefixlen <= MAX_CIDR_PREFIX:
-        raise ValueError(
-            f"must be an IPv4 block from /{MIN_CIDR_PREFIX} to /{MAX_CIDR_PREFIX} (got {value})"
-        )
-    if not net.is_private:
-        raise ValueError(f"must be a private range (RFC 1918 or 100.64.0.0/10), got {value}")
-    return str(net)
-
-
-IPV4 = 4
-MIN_CIDR_PREFIX, MAX_CIDR_PREFIX = 8, 28
-Cidr = Annotated[
-    str,
-    BeforeValidator(_cidr),
-    Field(
-        description="private IPv4 block, /8 to /28",
-        json_schema_extra={"pattern": r"^\d{1,3}(\.\d{1,3}){3}/\d{1,2}$"},
-    ),
-]
-
-
-class Network(Model):
-    topology_aware_routing: bool = Field(
-        default=False, description="keep service-to-service calls in their zone"
-    )
-    private_endpoints: Literal["auto", "always", "never"] = Field(
-        default="auto",
-        description="private endpoints to managed services: where cheaper than NAT (auto)",
-    )
-    cidr: Cidr | None = Field(
-        default=None,
-        description="the first region's VPC/VNet block (default 10.0.0.0/16); each further "
-        "region takes the next block of the same size",
-    )
-    region_cidrs: dict[str, Cidr] = Field(
-        default_factory=dict, description="a region's own block, overriding cidr"
-    )
-    surge: float = Field(
-        default=0.25,
-        ge=0,
-        le=1,
-        description="extra nodes a rolling deploy may add, as a share (Kubernetes maxSurge 25%)",
-    )
-    cross_region: Literal["auto", "peering", "transit_gateway"] = Field(
-        default="auto",
-        description="how regions that talk are connected: the cloud's peering (auto) or AWS "
-        "Transit Gateway",
-    )
-
-
-class Security(Model):
-    """The security baseline: every part on by default, each priced."""
-
-    encryption_at_rest: bool = Field(default=True, description="customer managed keys")
-    encryption_in_transit: bool = Field(default=True, description="TLS to every data store")
-    secrets: bool = Field(default=True, description="credentials in the secrets manager")
-    waf: bool = Field(default=True, description="a web application firewall on entrypoints")
-    waf_managed_rule_groups: int = Field(
-        default=3, ge=0, le=20, description="managed rule groups per web ACL"
-    )
-    waf_rules: int = Field(default=2, ge=0, le=100, description="custom rules per web ACL")
-    flow_logs: bool = Field(default=True, description="VPC/VNet flow logs")
-    flow_log_retention_days: int = Field(default=30, ge=1, le=3650)
-    audit_log_retention_days: int = Field(default=365, ge=1, le=3650)
-    audit_events_per_day: int = Field(
-        default=100_000, ge=0, le=1_000_000_000, description="control-plane API events a day"
-    )
-    secret_reads_per_pod_per_day: float = Field(
-        default=24, ge=0, le=86_400, description="secret reads per pod a day (hourly refresh)"
-    )
 
 
 class Observability(Model):

@@ -134,7 +134,8 @@ def _routing(
 def _standby_core(
     ctx: Context, services: Sequence[ServicePlan], pools: Sequence[NodePoolPlan], part: Part
 ) -> list[CostComponent]:
-    """The always-on core of a standby region: a control plane and idle load balancers."""
+    """The always-on core of a standby region: a control plane and idle load balancers, with
+    their firewalls (a web ACL is billed whether or not it inspects a request)."""
     region = ctx.dr_region
     out: list[CostComponent] = []
     if part == "pools":
@@ -148,6 +149,7 @@ def _standby_core(
             ctx, s, region, share=0, category="dr", prefix="dr-load-balancer",
             what="load balancer hours (idle)",
         )  # fmt: skip
+        out += security.waf(ctx, s, region, 0, "dr", prefix="dr-waf")
     return out
 
 
@@ -173,7 +175,7 @@ def _warm_copy(c: CostComponent) -> bool:
     # The standby's own control plane and load balancers are the pilot light's; a copy that
     # serves no traffic moves nothing between zones.
     return c.resource not in ("kubernetes", "network") and not c.resource.startswith(
-        "load-balancer/"
+        ("load-balancer/", "waf/")
     )
 
 

@@ -152,14 +152,14 @@ def audit(ctx: Context, region: str, cat: str) -> list[CostComponent]:
 
 
 def waf(
-    ctx: Context, s: ServicePlan, region: str, share: float, category: str
+    ctx: Context, s: ServicePlan, region: str, share: float, category: str, *, prefix: str = "waf"
 ) -> list[CostComponent]:
     """A web application firewall on an entrypoint's load balancer: a web ACL with its rules
     and the requests it inspects, or (Azure) the WAF tier of the gateway over its standard tier."""
     sec = ctx.design.security
     if not (sec.waf and s.entrypoint and s.kind == Kind.stateless):
         return []
-    resource, cat = f"waf/{s.name}", category or "security"
+    resource, cat = f"{prefix}/{s.name}", category or "security"
     if ctx.facts.security.waf == "gateway_sku":
         out = [component(s.name, resource, "WAF tier hours", ctx.catalog.role("waf_gateway_hour"),
                          region, "on_demand", 1, "hour", category=cat)]  # fmt: skip
