@@ -125,3 +125,9 @@ def test_bad_blocks_are_located_errors(network: str, message: str) -> None:
         parse_design(SHOP + f"network: {network}\n", "shop.yaml")
     assert message in str(raised.value)
     assert "shop.yaml:" in str(raised.value) and "network" in str(raised.value)
+
+
+def test_a_transit_gateway_asked_for_on_gcp_is_a_warning() -> None:
+    plan = shop("network: {cross_region: transit_gateway}\n", cloud="gcp")
+    assert any("cross_region transit_gateway does not exist on gcp" in w for w in plan.warnings)
+    assert "global VPC" in plan.network.cross_region

@@ -195,6 +195,12 @@ def network_plan(
         vpcs.append(vpc)
         if not vpc.fits:
             warnings.append(too_small(vpc, block, regions.index(region)))
+    chosen = net.cross_region
+    if chosen != "auto" and chosen not in a.cross_region:
+        warnings.append(
+            f"network: cross_region {chosen} does not exist on {ctx.cloud}; its regions connect "
+            f"with {a.cross_region[0].replace('_', ' ')}"
+        )
     out = NetworkOut(
         pods=pod_addressing(a),
         headroom=f"each zone holds its share after another zone fails, plus {net.surge:.0%} "
