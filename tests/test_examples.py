@@ -1042,7 +1042,7 @@ def payments_region(r: str, *, dr: bool) -> list[Line]:
                 3 * requests_a_month(3000, half),
             ),
             dr=dr,
-        ),  # fmt: skip
+        ),
     ]
 
 
@@ -1164,7 +1164,7 @@ def shop_bill() -> list[Line]:
                 requests_a_month(1500),
                 3 * requests_a_month(1500),
             ),
-        ),  # fmt: skip
+        ),
         # DR, pilot light (RTO 1h, RPO 15m) in us-west-2: the backups ...
         item("ebs-snapshot", r2, 500 * BACKUP_COPIES, dr=True),
         item("transfer-inter-region", r, 500 * CHANGES_A_MONTH, dr=True),
