@@ -1,8 +1,9 @@
-"""Text from a design, a catalog or a hand-written file, escaped for the format it goes into:
-Markdown (inline text and table cells), HTML, CSV cells (formula injection), and terminal
-output (control and bidirectional characters made visible). One function per format; the
-renderers call them wherever such text is interpolated. docs/security.md says what is escaped
-where."""
+"""Text from a design, a bill, a catalog or a hand-written file, escaped for the format it
+goes into: Markdown (inline text and table cells), HTML, CSV cells (formula injection), and
+terminal output (control, bidi and invisible characters made visible). One function per
+format; the renderers and the billing writers call them wherever such text is
+interpolated. HTML templates rely on Jinja's autoescape after `terminal`; JSON is escaped by
+its encoder. docs/security.md and docs/security-billing.md say what is escaped where."""
 
 from __future__ import annotations
 
@@ -10,16 +11,21 @@ import html
 import re
 
 # Characters that would drive a terminal (escape sequences, carriage returns), reorder what is
-# shown (bidi controls) or break lines where none is expected.
+# shown (bidi controls), hide text (zero-width and other format characters that occur in
+# practice) or break lines where none is expected; lone surrogates cannot be written at all.
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-_INVISIBLE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}\u2028\u2029\ud800-\udfff]")
+_INVISIBLE = re.compile(
+    f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}\u00ad\u115f\u1160\u180e\u200b-\u200d"
+    "\u2028\u2029\u2060-\u2065\u3164\ufeff\ufe00-\ufe0f\ufff9-\ufffb\ud800-\udfff]"
+)
 # Inline Markdown: emphasis, code, links, tables, strikethrough; `#`, `-`, `+` and digits
 # followed by `.` matter only where a line starts (handled in markdown_text).
 _MARKDOWN = re.compile(r"([\\`*_\[\]|~])")
 _LINE_START = re.compile(r"^(\s*)([#+-]|\d+(?=[.)]))")
 _HTML_CHARS = re.compile(r"[&<>]")
-# A spreadsheet runs a cell that starts with these as a formula (OWASP CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell that starts with these as a formula (OWASP CSV injection),
+# full-width forms included (some spreadsheets fold them).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -27,10 +33,13 @@ def _visible(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def terminal(text: str) -> str:
-    """`text` with control, bidi and separator characters shown as \\x1b, \\u202e, ...
-    (newline and tab are kept)."""
-    return _INVISIBLE.sub(_visible, text)
+def terminal(text: str, *, one_line: bool = False) -> str:
+    """`text` with control, bidi, invisible and separator characters shown as \\x1b,
+    \\u202e, ...; newline and tab are kept, or with `one_line` shown as \\n and \\t."""
+    shown = _INVISIBLE.sub(_visible, text)
+    if one_line:
+        shown = shown.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
+    return shown
 
 
 def html_text(text: str) -> str:
@@ -51,6 +60,14 @@ def markdown_text(text: str) -> str:
     one_line = " ".join(terminal(text).split())
     escaped = _MARKDOWN.sub(r"\\\1", html_neutral(one_line))
     return _LINE_START.sub(_escape_line_start, escaped)
+
+
+def markdown_verbatim(text: str) -> str:
+    """Text quoted from a bill as one line of literal Markdown (a table cell, a list item):
+    like `markdown_text`, but newlines and tabs are shown as \\n and \\t rather than folded,
+    so what a reader sees is exactly what the bill holds."""
+    shown = html_neutral(terminal(text, one_line=True))
+    return _MARKDOWN.sub(r"\\\1", shown)
 
 
 def _escape_line_start(m: re.Match[str]) -> str:
@@ -90,6 +107,7 @@ def markdown_code(text: str) -> str:
 
 
 def csv_cell(text: str) -> str:
-    """A CSV cell a spreadsheet shows as text: one starting with = + - @ (or a tab or CR)
-    gets a leading apostrophe, as OWASP advises. Numbers are not text: pass them as numbers."""
+    """A CSV cell a spreadsheet shows as text: one starting with = + - @ (or a tab, CR, LF,
+    or their full-width forms) gets a leading apostrophe, as OWASP advises. Numbers are not
+    text: pass them as numbers."""
     return "'" + text if text.startswith(_FORMULA_START) else text

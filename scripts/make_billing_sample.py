@@ -751,6 +751,30 @@ def expected_findings(aws: Catalog) -> list[Planted]:
         )
     )
     planted.append(expected_commitment(aws, [x for x in planted if x.counted]))
+    # Advice that needs no utilization (issue 19) and prices the catalog now has (issue 18):
+    # nat-busy's 3,000 GB through an interface endpoint in the report's default 2 zones, and
+    # shop-assets' 1,000 GB, never read, in the infrequent-access class.
+    planted.append(
+        Planted(
+            "endpoints",
+            f"arn:aws:ec2:{REGION}:{ACCOUNT}:natgateway/{rid('nat-0', 'nat-busy', 16)}",
+            "nat-busy",
+            cents(
+                monthly(NATS[1][1]) * (p("nat-gateway-gb") - p("vpc-endpoint-gb"))
+                - p("vpc-endpoint") * MONTH * 2
+            ),
+            why="3,000 GB a month through NAT; an interface endpoint costs less above 417 GB",
+        )
+    )
+    planted.append(
+        Planted(
+            "storage_class",
+            "shop-assets",
+            "shop-assets",
+            cents(monthly(Decimal(1000)) * (p("s3-standard") - p("s3-standard-ia"))),
+            why="1,000 GB in the standard class with no reads",
+        )
+    )
     planted.append(
         Planted(
             "tag_hygiene",

@@ -7,12 +7,16 @@ reads) and reconcile-planted.json (what was planted, and the amounts the reconci
 find). Every planned line item is billed as planned (its quantity per hour or per day, at the
 plan's own unit price) except the planted drift:
 
-- the NAT gateway doubled (twice the gateways and twice the data processed);
+- the NAT gateway doubled (twice the gateways and twice the data processed; its public IPv4
+  address, which an untagged bill cannot tell from the load balancer's, as planned);
 - an unplanned resource: an untagged m5.large running all month;
 - the first stateless service's node pool running half its nodes.
 
-The node pool's machines carry the tags the exports write (devops-plan/service and
-devops-plan/component), the rest is untagged, so both ways of mapping are used. The amounts
+The node pools' machines and the NAT gateways (with their public IPv4 addresses, which a bill
+cannot tell from a load balancer's without tags) carry the tags the exports write
+(devops-plan/service and devops-plan/component), the rest is untagged, so both ways of
+mapping are used. Machines of an autoscaled pool run whole: those always on, and one more
+for its share of each day's hours. The amounts
 in reconcile-planted.json are computed here from the plan's line items, independently of the
 reconciliation's code. Tests call `bill_rows` with other plans and drift.
 """
@@ -182,6 +186,79 @@ _BY_PRODUCT = {
         "${price} per GB - {region} data transfer to another region",
     ),
 }
+# What the traffic model adds (issue 18), as the AWS exports describe it.
+_BY_PRODUCT |= {
+    "public-ipv4": (
+        "Amazon Virtual Private Cloud",
+        "Networking",
+        "ipv4",
+        "Hrs",
+        "${price} per In-use public IPv4 address per hour",
+    ),
+    "vpc-endpoint": (
+        "Amazon Virtual Private Cloud",
+        "Networking",
+        "vpcendpoint",
+        "Hrs",
+        "${price} per VPC Endpoint Hour",
+    ),
+    "vpc-endpoint-gb": (
+        "Amazon Virtual Private Cloud",
+        "Networking",
+        "vpcendpoint",
+        "GB",
+        "${price} per GB Data Processed by VPC Endpoint",
+    ),
+    "rds-backup": (
+        "Amazon Relational Database Service",
+        "Databases",
+        "db",
+        "GB-Mo",
+        "${price} per additional GB-month of backup storage exceeding free allocation",
+    ),
+    "cloudwatch-logs-ingest": (
+        "AmazonCloudWatch",
+        "Management and Governance",
+        "log-group",
+        "GB",
+        "${price} per GB logs data ingested - Standard",
+    ),
+    "cloudwatch-logs-storage": (
+        "AmazonCloudWatch",
+        "Management and Governance",
+        "log-group",
+        "GB-Mo",
+        "${price} per GB-mo of log storage",
+    ),
+    "amp-samples": (
+        "Amazon Managed Service for Prometheus",
+        "Management and Governance",
+        "workspace",
+        "Samples",
+        "${price} per 1M samples ingested",
+    ),
+    "route53-zone": (
+        "Amazon Route 53",
+        "Networking",
+        "hostedzone",
+        "HostedZone",
+        "${price} per Hosted Zone for the first 25 Hosted Zones",
+    ),
+    "route53-health-check": (
+        "Amazon Route 53",
+        "Networking",
+        "healthcheck",
+        "Health-Check",
+        "${price} per AWS endpoint health check",
+    ),
+    "route53-queries": (
+        "Amazon Route 53",
+        "Networking",
+        "hostedzone",
+        "Queries",
+        "${price} per 1M queries for the first 1 Billion queries",
+    ),
+}
 _MACHINES = frozenset({"compute", "database", "cache"})
 
 
@@ -249,11 +326,18 @@ def _item_rows(
         else "{}"
     )
     if category in _MACHINES and texts[3] == "Hours":
-        nodes = int((quantity / MONTH).to_integral_value())
-        for node in range(nodes):
+        # Whole machines: those always on, and one more for its share of each day's hours
+        # (an autoscaled pool of 1.625 nodes on average runs a second node 15 hours a day;
+        # a share that is not whole hours ends with a part of an hour, so the hours add up).
+        average = quantity / MONTH
+        always = int(average)
+        extra = (average - always) * 24
+        for node in range(always + (1 if extra else 0)):
             rid = f"{li.resource}/{li.region}/{index}-{node}"
             for hour in range(HOURS):
-                yield _row(li, texts, START + timedelta(hours=hour), 1, Decimal(1), rid, tags)
+                used = Decimal(1) if node < always else min(Decimal(1), extra - hour % 24)
+                if used > 0:
+                    yield _row(li, texts, START + timedelta(hours=hour), 1, used, rid, tags)
         return
     rid = f"{li.resource}/{li.region}/{index}"
     step = 1 if hourly else 24
@@ -265,11 +349,17 @@ def _item_rows(
 def _merged(plan: Plan, categories: dict[str, str]) -> list[tuple[LineItemOut, str, str]]:
     """The line items, with the shares of one node pool (one per service) merged into one item
     whose machines carry every sharing service in their tag (as the exports tag them)."""
-    merged: dict[tuple[str, str, str, str], tuple[LineItemOut, list[str]]] = {}
+    merged: dict[tuple[str, ...], tuple[LineItemOut, list[str]]] = {}
     for li in plan.cost.line_items:
         category = categories.get(li.product, li.category)
         shared = category in _MACHINES and li.resource.startswith("node-pool/")
-        key = (li.resource, li.region, li.product, "" if shared else li.service + li.component)
+        key = (
+            li.resource,
+            li.region,
+            li.product,
+            li.purchase,
+            "" if shared else li.service + li.component,
+        )
         if key in merged:
             first, services = merged[key]
             quantity = Decimal(str(first.quantity)) + Decimal(str(li.quantity))
@@ -295,7 +385,7 @@ def bill_rows(
     rows: list[dict[str, str]] = []
     for index, (li, category, services) in enumerate(_merged(plan, categories)):
         component = li.resource.split("/", 1)[0]
-        factor = factors.get((li.service, component), Decimal(1))
+        factor = factors.get((li.service, component), Decimal(1)) if _drifts(li) else Decimal(1)
         rows.extend(_item_rows(li, index, category, factor, services, component in tagged))
     for hour in range(drift.unplanned_hours):
         rows.append(_unplanned(plan, START + timedelta(hours=hour)))
@@ -336,6 +426,13 @@ def write_bill(rows: list[dict[str, str]], path: Path) -> Path:
     return path
 
 
+def _drifts(li: LineItemOut) -> bool:
+    """Whether planted drift touches a line item: not a public IPv4 address, which an untagged
+    bill cannot tell from another component's (a NAT's from a load balancer's), so its drift
+    could not be found where it was planted."""
+    return li.product != "public-ipv4"
+
+
 def planted(plan: Plan, drift: Drift) -> dict[str, object]:
     """What was planted and its amount over the 720 hours, from the plan's line items."""
     scale = Decimal(HOURS) / MONTH
@@ -345,7 +442,9 @@ def planted(plan: Plan, drift: Drift) -> dict[str, object]:
             (
                 li.monthly_cost
                 for li in plan.cost.line_items
-                if li.service == service and li.resource.split("/", 1)[0] == component
+                if li.service == service
+                and li.resource.split("/", 1)[0] == component
+                and _drifts(li)
             ),
             Decimal(0),
         )

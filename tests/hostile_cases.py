@@ -15,7 +15,14 @@ from .conftest import DESIGNS
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTUP = (DESIGNS / "startup.yaml").read_text(encoding="utf-8")
-AWS_HEADER = (ROOT / "data" / "pricing" / "aws.csv").read_text(encoding="utf-8").splitlines()[0]
+# The shipped header without the optional tier columns: the hand-written rows below have 18
+# fields, as a catalog written before price tiers has.
+AWS_HEADER = (
+    (ROOT / "data" / "pricing" / "aws.csv")
+    .read_text(encoding="utf-8")
+    .splitlines()[0]
+    .removesuffix(",tier_start,tier_end")
+)
 GOOD_ROW = (
     "aws,AmazonEC2,m5.large,us-east-1,on_demand,hour,0.096,USD,2,8,m5,current,x86_64,"
     "2025-01-01,test,compute,,"

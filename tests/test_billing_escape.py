@@ -15,7 +15,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from devops_plan.billing import escape
+from devops_plan import escape
 from devops_plan.billing.report import Report, build_report
 from devops_plan.billing.spend import DailySpend, InputSummary, Period, Spend
 from devops_plan.billing.writer import render_csv, render_html, render_markdown
@@ -148,8 +148,8 @@ def test_the_terminal_shows_bill_text_as_it_is(tmp_path: Path) -> None:
 
 
 def test_escape_functions() -> None:
-    assert escape.visible("a\x00b\u202ec\nd") == "a\\x00b\\u202ec\nd"
-    assert escape.visible("a\nb\tc", one_line=True) == "a\\nb\\tc"
-    assert escape.markdown("<b>|x|</b> *y*") == r"&lt;b&gt;\|x\|&lt;/b&gt; \*y\*"
-    assert escape.spreadsheet("=1+1") == "'=1+1" and escape.spreadsheet("web-1") == "web-1"
-    assert escape.spreadsheet("＝1") == "'＝1"
+    assert escape.terminal("a\x00b\u202ec\nd") == "a\\x00b\\u202ec\nd"
+    assert escape.terminal("a\nb\tc", one_line=True) == "a\\nb\\tc"
+    assert escape.markdown_verbatim("<b>|x|</b> *y*") == r"&lt;b&gt;\|x\|&lt;/b&gt; \*y\*"
+    assert escape.csv_cell("=1+1") == "'=1+1" and escape.csv_cell("web-1") == "web-1"
+    assert escape.csv_cell("＝1") == "'＝1"

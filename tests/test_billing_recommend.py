@@ -248,4 +248,13 @@ def test_daily_charge_periods_are_spread_over_their_hours() -> None:
 def test_savings_by_kind_keeps_the_report_order() -> None:
     report = sample_report()
     kinds = [k for k, _ in savings_by_kind(report.recommendations)]
-    assert kinds == ["idle", "rightsizing", "modernization", "spot", "waste", "commitment"]
+    assert kinds == [
+        "idle",
+        "rightsizing",
+        "modernization",
+        "spot",
+        "waste",
+        "endpoints",
+        "storage_class",
+        "commitment",
+    ]

@@ -41,13 +41,16 @@ def sample() -> tuple[Spend, tuple[Resource, ...]]:
     return spend, build_inventory(spend.lines)
 
 
-def test_the_seven_kinds_in_the_report_order() -> None:
+def test_the_ten_kinds_in_the_report_order() -> None:
     assert list(KINDS) == [
         "idle",
         "rightsizing",
         "modernization",
         "spot",
         "waste",
+        "endpoints",
+        "logs",
+        "storage_class",
         "commitment",
         "tag_hygiene",
     ]
@@ -67,7 +70,7 @@ def test_report_settings_is_every_rules_settings() -> None:
     assert set(ReportSettings.model_fields) == fields | {"top_resources"} | set(
         InputSettings.model_fields
     )
-    assert len(ReportSettings.model_fields) == 18
+    assert len(ReportSettings.model_fields) == 21
 
 
 def test_settings_keep_the_order_report_json_has_always_had() -> None:
@@ -89,6 +92,9 @@ def test_settings_keep_the_order_report_json_has_always_had() -> None:
         "max_decompressed_gib",
         "max_compression_ratio",
         "max_line_kib",
+        "endpoint_zones",
+        "log_retention_days",
+        "cold_reads_per_gb_month",
         "top_resources",
     ]
 
@@ -106,7 +112,16 @@ def test_dispatch_by_kind_loses_nothing() -> None:
             if rule.recommend(r, ctx, settings):
                 flagged.setdefault(rule.kind, set()).add(r.kind)
         assert flagged.get(rule.kind, set()) <= rule.resource_kinds, rule.kind
-    assert set(flagged) == {"idle", "rightsizing", "modernization", "spot", "waste"}
+    # endpoints and storage_class price NAT endpoints and S3 classes from the catalog rows.
+    assert set(flagged) == {
+        "idle",
+        "rightsizing",
+        "modernization",
+        "spot",
+        "waste",
+        "endpoints",
+        "storage_class",
+    }
     assert flagged["modernization"] == {"vm", "volume"}
     assert [rule.kind for rule in rules_for("volume")] == ["modernization", "waste"]
     assert rules_for("other") == ()

@@ -88,7 +88,11 @@ def test_planted_drift_is_found_with_its_amounts_and_nothing_else(
     (stray,) = [u for u in rec.unplanned if u.drift]
     assert f"{stray.billed:.2f}" == planted["unplanned"]["billed"]
     nodes = next(r for r in rec.rows if r.component == "node-pool")
-    assert "1.0 running on average) against 1,440 planned (2.0)" in nodes.causes[0]
+    # Half of the autoscaled pool: 0.8 nodes on average against 1.625 (1 at night, 2 by day).
+    assert (
+        "585 instance-hours (0.8 running on average) against 1,170 planned (1.6)"
+        in (nodes.causes[0])
+    )
     nat = next(r for r in rec.rows if r.component == "nat-gateway")
     assert any("NAT gateway-hours (2.0 running on average)" in c for c in nat.causes)
     assert stray.cause == "m5.large (compute) is not in the plan there; it has c6g.large"
@@ -254,3 +258,29 @@ def test_a_bill_in_another_currency_is_one_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["reconcile", str(DESIGNS / "shop.yaml"), "--billing", str(path)])
     assert result.exit_code == 2
     assert "the plan is priced in USD and the bill is in EUR" in result.output
+
+
+def test_reconcile_plans_with_the_catalog_given(generator: ModuleType, tmp_path: Path) -> None:
+    """--catalog reaches reconcile like every command that prices: the plan reconciled is
+    priced from that folder, and a folder without the cloud's catalog is one line, exit 2."""
+    import shutil
+
+    from devops_plan.catalog import default_path
+
+    plan = plan_of(DESIGNS / "startup.yaml")
+    path = _bill(generator, tmp_path, "startup", generator.sample_drift(plan))
+    folder = tmp_path / "prices"
+    folder.mkdir()
+    shutil.copy(default_path("aws"), folder / "aws.csv")
+    args = ["reconcile", str(DESIGNS / "startup.yaml"), "--billing", str(path), "--format", "json"]
+    same = runner.invoke(app, [*args, "--catalog", str(folder), "--out", str(tmp_path / "a")])
+    assert same.exit_code == 0, same.output
+    shipped = runner.invoke(app, [*args, "--out", str(tmp_path / "b")])
+    a = (tmp_path / "a" / "reconciliation.json").read_text(encoding="utf-8")
+    assert a == (tmp_path / "b" / "reconciliation.json").read_text(encoding="utf-8"), shipped.output
+    assert plan_of(DESIGNS / "startup.yaml", folder).catalog.source == str(folder / "aws.csv")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    missing = runner.invoke(app, [*args, "--catalog", str(empty), "--out", str(tmp_path / "c")])
+    assert missing.exit_code == 2
+    assert f"{empty}: no aws.csv in this catalog folder" in missing.output

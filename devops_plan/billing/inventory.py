@@ -19,7 +19,9 @@ from typing import Literal
 
 from .spend import ChargeLine
 
-Kind = Literal["vm", "volume", "snapshot", "nat_gateway", "load_balancer", "other"]
+Kind = Literal[
+    "vm", "volume", "snapshot", "nat_gateway", "load_balancer", "log_store", "bucket", "other"
+]
 
 _ZERO = Decimal(0)
 
@@ -73,6 +75,14 @@ def parse_tags(text: str) -> dict[str, str] | None:
 _SNAPSHOT_ID = re.compile(r"(^|[/:])snap-[0-9a-f]|/snapshots/")
 _NAT_ID = re.compile(r"(^|[/:])nat-[0-9a-f]|natgateway|/natgateways/")
 _LB_ID = re.compile(r"loadbalancer/|/loadbalancers/")
+# A CloudWatch log group, a Log Analytics workspace, a Cloud Logging bucket or log.
+_LOG_ID = re.compile(r":log-group:|/workspaces/|logging\.googleapis\.com/")
+# An S3 bucket ARN, an Azure storage account, a Cloud Storage bucket.
+_BUCKET_ID = re.compile(
+    r"^arn:aws:s3:::|/storageaccounts/|storage\.googleapis\.com/|^projects/_/buckets/"
+)
+_LOG_SERVICES = {"log analytics", "cloud logging", "azure monitor"}
+_BUCKET_SERVICES = {"amazon simple storage service", "amazons3", "cloud storage"}
 _VOLUME_ID = re.compile(r"(^|[/:])vol-[0-9a-f]|/disks/|:volume/")
 _VM_ID = re.compile(
     r"(^|[/:])i-[0-9a-f]{8,}$|/virtualmachines/|compute\.googleapis\.com/.*/instances/"
@@ -87,9 +97,19 @@ ID_SHAPES: tuple[tuple[Kind, re.Pattern[str], tuple[str, ...]], ...] = (
     ("snapshot", _SNAPSHOT_ID, ("snap",)),
     ("nat_gateway", _NAT_ID, ("nat",)),
     ("load_balancer", _LB_ID, ("loadbalancer",)),
+    ("log_store", _LOG_ID, ("log-group", "/workspaces/", "logging.")),
+    ("bucket", _BUCKET_ID, ("arn:aws:s3", "/storageaccounts/", "storage.", "buckets/")),
     ("volume", _VOLUME_ID, ("vol-", "/disks/", ":volume/")),
     ("vm", _VM_ID, ("i-", "/virtualmachines/", "compute.googleapis.com/")),
 )
+
+
+def _names_logs(service: str, described: frozenset[str], usages: frozenset[str]) -> bool:
+    """Log ingestion or retention: a logs service, or CloudWatch lines about logs (CloudWatch
+    bills metrics, alarms and dashboards too)."""
+    if service in _LOG_SERVICES:
+        return service != "azure monitor" or any("log" in d for d in described)
+    return "cloudwatch" in service and any("log" in text for text in (*described, *usages))
 
 
 def _named_kinds(
@@ -104,6 +124,9 @@ def _named_kinds(
         or "nat gateway" in rtype
         or any("nat gateway" in d for d in described),
         "load balancer" in rtype or "loadbalancer" in rtype or service == "elastic load balancing",
+        _names_logs(service, described, usages),
+        service in _BUCKET_SERVICES
+        or (service == "storage" and any("blob" in d for d in described)),
         bool(rtypes & _VOLUME_TYPES_FOCUS) or any("volumeusage" in u for u in usages),
         bool(rtypes & _VM_TYPES)
         or any("instance hour" in d for d in described)
@@ -114,8 +137,8 @@ def _named_kinds(
 def kind_of(lines: Iterable[ChargeLine], features: LineFeatures | None = None) -> Kind:
     """What a resource is, from its id, FOCUS ResourceType, service and charge descriptions.
 
-    Kinds are tested in a fixed order (snapshot, NAT gateway, load balancer, volume,
-    machine); the first one named by the lines or proven by the id's shape wins.
+    Kinds are tested in a fixed order (snapshot, NAT gateway, load balancer, log store,
+    bucket, volume, machine); the first one named by the lines or proven by the id's shape wins.
     `features` remembers the texts already classified (one per inventory).
     """
     lines = list(lines)

@@ -8,9 +8,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import escape
 from ..errors import UserError
 from ..units import format_money
-from . import escape
 from .charts import savings_waterfall, spend_over_time
 from .report import Report, run_report
 from .rules import KINDS
@@ -189,7 +189,7 @@ def quality_markdown(report: Report) -> str:
         f"{q.rows_read:,} rows read, {q.rows_in_period:,} in the period, "
         f"{len(q.rejected):,} could not be read.",
     ]
-    md = escape.markdown  # file names, errors and notes quote the bill: text, never markup
+    md = escape.markdown_verbatim  # file names, errors and notes quote the bill: text, never markup
     lines += [f"- {md(r.file)} line {r.line}: {md(r.error)}" for r in q.rejected[:20]]
     lines += [f"- {md(note)}" for note in q.notes]
     lines += [

@@ -16,10 +16,13 @@ from pydantic.fields import FieldInfo
 from ..errors import UserError
 from .rules import (
     CommitmentSettings,
+    EndpointSettings,
     IdleSettings,
+    LogSettings,
     RightsizingSettings,
     RuleSettings,
     SpotSettings,
+    StorageClassSettings,
     TagSettings,
     WasteSettings,
 )
@@ -59,6 +62,9 @@ class InputSettings(RuleSettings):
 # pydantic orders fields by first appearance from the last base to the first: the bases are
 # listed last rule first so the fields read in the rules' order (report.json keeps it).
 class ReportSettings(
+    StorageClassSettings,
+    LogSettings,
+    EndpointSettings,
     InputSettings,
     CommitmentSettings,
     SpotSettings,

@@ -17,11 +17,11 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from .. import escape
 from ..atomic import write_atomic
 from ..errors import UserError
 from ..paths import package_path
 from ..units import format_money
-from . import escape
 from .charts import data_uri, savings_waterfall, spend_over_time
 from .gc_pause import paused_gc
 from .report import Report
@@ -58,13 +58,15 @@ def _html_text(value: object) -> object:
     """Every value a template prints, with invisible characters made visible (autoescape then
     escapes HTML); markup the template built itself passes as it is."""
     return (
-        escape.visible(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+        escape.terminal(value)
+        if isinstance(value, str) and not isinstance(value, Markup)
+        else value
     )
 
 
 def _markdown_text(value: object) -> object:
-    """Every value the Markdown template prints, as literal text (escape.markdown)."""
-    return escape.markdown(value) if isinstance(value, str) else value
+    """Every value the Markdown template prints, as literal text (escape.markdown_verbatim)."""
+    return escape.markdown_verbatim(value) if isinstance(value, str) else value
 
 
 def template_environment(currency: str, markdown: bool = False) -> Environment:
@@ -147,7 +149,7 @@ def _csv_cell(column: str, value: object) -> str:
         return ""
     if column in MONEY_COLUMNS:
         return str(value)
-    return escape.spreadsheet(escape.visible(str(value)))
+    return escape.csv_cell(escape.terminal(str(value)))
 
 
 def write_report(

@@ -266,9 +266,9 @@ def catalog_path(
                 f"`devops-plan catalog refresh {cloud} --out {csv_path}` or copy the shipped one"
             )
         return csv_path
-    if not path.is_file():
+    if not path.exists():
         raise CatalogError(f"{where}: no such catalog folder or CSV file")
-    return path
+    return path  # load_catalog refuses what is not a regular file, with what it is
 
 
 def _roles_path(csv_path: Path) -> Path:

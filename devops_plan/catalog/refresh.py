@@ -64,6 +64,16 @@ def finish(
     return result
 
 
+def vm_scope(
+    cloud: str, regions: Sequence[str], services: Sequence[str], vms: str, egress: str
+) -> Scope:
+    """What a refresh of VM shapes (service `vms`) and internet egress replaces, what a drop
+    is measured against: the compute category, and the one egress product."""
+    categories = ("compute",) if vms in services else ()
+    products = (egress,) if "egress" in services else ()
+    return Scope(cloud, frozenset(regions), frozenset(categories), frozenset(products))
+
+
 def get_json(url: str, api: str, *, secret: str = "") -> Any:
     """GET `url` and parse its JSON; one-line ExternalError when the API cannot be reached,
     refuses, or answers something that is not JSON (`secret` never appears in a message)."""
@@ -105,4 +115,4 @@ def _path(url: str) -> str:
     return urllib.parse.urlsplit(url).path
 
 
-__all__ = ["RefreshResult", "base_rows", "finish", "get_json"]
+__all__ = ["RefreshResult", "base_rows", "finish", "get_json", "vm_scope"]

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CatalogError, ExternalError
-from .accept import MAX_DROP, Scope
+from .accept import MAX_DROP
 from .price import Price
-from .refresh import RefreshResult, base_rows, finish, get_json
+from .refresh import RefreshResult, base_rows, finish, get_json, vm_scope
 
 EGRESS = "egress-internet"  # the catalog product of internet egress tiers
 API = "Azure Retail Prices API"
@@ -214,15 +214,14 @@ def refresh_azure(
             found, skipped = rows_from_items(service, region, items, vms)
             fresh += found
             result.skipped += skipped
-    return finish(rows, fresh, scope(regions, services), result, today=today, max_drop=max_drop)
-
-
-def scope(regions: Sequence[str], services: Sequence[str]) -> Scope:
-    """What a refresh of `services` replaces (what a drop is measured against): the VM
-    shapes (category compute) and the internet egress tiers (one product)."""
-    categories = ("compute",) if "vm" in services else ()
-    products = (EGRESS,) if "egress" in services else ()
-    return Scope("azure", frozenset(regions), frozenset(categories), frozenset(products))
+    return finish(
+        rows,
+        fresh,
+        vm_scope("azure", regions, services, "vm", EGRESS),
+        result,
+        today=today,
+        max_drop=max_drop,
+    )
 
 
 __all__ = ["API", "SERVICES", "URL_ENV", "refresh_azure", "rows_from_items"]

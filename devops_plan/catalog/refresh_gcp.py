@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CatalogError, ExternalError
-from .accept import MAX_DROP, Scope
+from .accept import MAX_DROP
 from .price import Price
-from .refresh import RefreshResult, base_rows, finish, get_json
+from .refresh import RefreshResult, base_rows, finish, get_json, vm_scope
 
 EGRESS = "egress-internet"  # the catalog product of internet egress tiers
 API = "Cloud Billing Catalog API"
@@ -237,15 +237,14 @@ def refresh_gcp(
         progress("Compute Engine SKUs")
     items = [sku for page in skus(endpoint, key) for sku in page]
     fresh, result.skipped = rows_from_skus(items, regions, rows, services)
-    return finish(rows, fresh, scope(regions, services), result, today=today, max_drop=max_drop)
-
-
-def scope(regions: Sequence[str], services: Sequence[str]) -> Scope:
-    """What a refresh of `services` replaces (what a drop is measured against): the VM
-    shapes (category compute) and the internet egress tiers (one product)."""
-    categories = ("compute",) if "compute" in services else ()
-    products = (EGRESS,) if "egress" in services else ()
-    return Scope("gcp", frozenset(regions), frozenset(categories), frozenset(products))
+    return finish(
+        rows,
+        fresh,
+        vm_scope("gcp", regions, services, "compute", EGRESS),
+        result,
+        today=today,
+        max_drop=max_drop,
+    )
 
 
 __all__ = ["API", "KEY_ENV", "SERVICES", "URL_ENV", "api_key", "refresh_gcp", "rows_from_skus"]

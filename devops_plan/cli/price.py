@@ -253,40 +253,25 @@ def _refresh(
     o: _Options,
 ) -> RefreshResult:
     """The refresh of one cloud (each adapter loads only when asked for)."""
-    if cloud == "aws":
-        from ..catalog.refresh_aws import SERVICES, refresh_aws
+    known, adapter = _adapter(cloud)
+    wanted = tuple(services) if services else known
+    return adapter(
+        regions, out_path, services=wanted, base=o.base, progress=o.progress, max_drop=o.max_drop
+    )
 
-        wanted = tuple(services) if services else SERVICES
-        return refresh_aws(
-            regions,
-            out_path,
-            services=wanted,
-            base=o.base,
-            progress=o.progress,
-            max_drop=o.max_drop,
-        )
+
+def _adapter(cloud: str) -> tuple[Sequence[str], Callable[..., RefreshResult]]:
+    """A cloud's refresh services and function."""
+    if cloud == "aws":
+        from ..catalog import refresh_aws as aws
+
+        return aws.SERVICES, aws.refresh_aws
     if cloud == "azure":
         from ..catalog import refresh_azure as azure
 
-        wanted = tuple(services) if services else azure.SERVICES
-        return azure.refresh_azure(
-            regions,
-            out_path,
-            services=wanted,
-            base=o.base,
-            progress=o.progress,
-            max_drop=o.max_drop,
-        )
+        return azure.SERVICES, azure.refresh_azure
     if cloud == "gcp":
         from ..catalog import refresh_gcp as gcp
 
-        wanted = tuple(services) if services else gcp.SERVICES
-        return gcp.refresh_gcp(
-            regions,
-            out_path,
-            services=wanted,
-            base=o.base,
-            progress=o.progress,
-            max_drop=o.max_drop,
-        )
+        return gcp.SERVICES, gcp.refresh_gcp
     raise CatalogError(f"unknown cloud {cloud!r}{hint(cloud, CLOUDS)}; expected aws, azure or gcp")

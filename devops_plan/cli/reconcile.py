@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from rich.table import Table
 from rich.text import Text
 
-from ..billing import escape
+from .. import escape
 from ..billing.reconcile import (
     FORMATS,
     ReconcileSettings,
@@ -154,7 +154,7 @@ def _write(result: Reconciliation, out_dir: Path, files: set[str]) -> list[Path]
 
 
 def _text(value: str) -> Text:
-    return Text(escape.visible(value, one_line=True))
+    return Text(escape.terminal(value, one_line=True))
 
 
 def _print(result: Reconciliation) -> None:

@@ -13,7 +13,8 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from ..billing import Report, ReportSettings, escape
+from .. import escape
+from ..billing import Report, ReportSettings
 from ..billing.history import with_history
 from ..billing.report import build_report, cloudwatch_for, load_catalogs
 from ..billing.report_data import report_to_dict
@@ -221,4 +222,4 @@ def _print_summary(result: Report, written: list[Path]) -> None:
 
 def _text(value: str) -> Text:
     """Text from the bill for the terminal: never read as Rich markup, no control codes."""
-    return Text(escape.visible(value, one_line=True))
+    return Text(escape.terminal(value, one_line=True))

@@ -29,12 +29,20 @@ class Vocabulary:
     storage_classes: frozenset[str]
 
 
+MAX_NAME = 64  # the longest engine, class or instance name the schema accepts
+
 VocabularyFor = Callable[[str], Vocabulary]  # cloud -> its vocabulary
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _checkable(name: Any) -> bool:
+    # A name longer than any catalog's is the schema's to refuse (its length limit, one short
+    # line); quoting it here would repeat it whole, and a close-match search on it is slow.
+    return isinstance(name, str) and len(name) <= MAX_NAME
 
 
 def _expected(known: Iterable[str], limit: int = 12) -> str:
@@ -81,7 +89,7 @@ def vocabulary_problems(data: dict[str, Any], vocab: Vocabulary, add: Add) -> No
     types = defaults.get("node_types") if isinstance(defaults, dict) else None
     known = vocab.node_families | vocab.instance_types
     for j, name in enumerate(types if isinstance(types, list) else []):
-        if isinstance(name, str) and name not in known:
+        if _checkable(name) and name not in known:
             # Families first in the hint: 'm6' is more likely 'm6i' than 'm6i.large'.
             hint = did_you_mean(name, vocab.node_families) or did_you_mean(name, known)
             add(
@@ -93,7 +101,7 @@ def vocabulary_problems(data: dict[str, Any], vocab: Vocabulary, add: Add) -> No
 
 def _check(add: Add, loc: Loc, name: Any, known: frozenset[str], what: str, cloud: str) -> None:
     # An absent key takes the model's default, which the planner checks when it prices it.
-    if not isinstance(name, str) or name in known:
+    if not _checkable(name) or name in known:
         return
     has = f"the catalog has {_expected(known)}" if known else "the catalog has none"
     add(loc, f"unknown {cloud} {what} {name!r} ({has}){did_you_mean(name, known)}")

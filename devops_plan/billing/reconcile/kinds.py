@@ -54,6 +54,17 @@ _CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (category, re.compile(pattern))
     for category, pattern in (
         ("nat", r"nat ?gateway|cloud nat|natgateway"),
+        # What the traffic model prices (issue 18): logs and metrics, DNS and global fronts,
+        # CDNs, public addresses and private endpoints, database backup storage.
+        (
+            "observability",
+            r"cloudwatch|cloud logging|cloud monitoring|log analytics|azure monitor"
+            r"|managed service for prometheus",
+        ),
+        ("routing", r"route ?53|cloud dns|traffic manager|global accelerator"),
+        ("cdn", r"cloudfront|cloud cdn|front ?door"),
+        ("network", r"public ipv4|ip address|vpc ?endpoint|privatelink|private (link|endpoint)"),
+        ("snapshot", r"backup storage"),
         ("load_balancer", r"load ?balanc|application gateway|forwarding rule|\blcu\b"),
         (
             "kubernetes",

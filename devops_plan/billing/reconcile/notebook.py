@@ -9,9 +9,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ... import escape
 from ...errors import UserError
 from ...units import format_money
-from .. import escape
 from ..writer import template_environment
 from .charts import drift_waterfall, planned_vs_actual
 from .model import Reconciliation
@@ -42,7 +42,7 @@ def summary_markdown(rec: Reconciliation) -> str:
     drift = "**Drift found.**" if rec.drifted else "No drift past the thresholds."
     return "\n".join(
         [
-            f"**{escape.markdown(rec.design)}**, {rec.period.start:%Y-%m-%d} to "
+            f"**{escape.markdown_verbatim(rec.design)}**, {rec.period.start:%Y-%m-%d} to "
             f"{rec.period.end:%Y-%m-%d} ({rec.period.days:g} days). {drift}",
             "",
             "| | |",

@@ -2,7 +2,7 @@
 rows add up to their totals to the cent), reconciliation.md, reconciliation.html (charts inline) and
 reconciliation.csv (one row per component and per unplanned resource). Written to temporary names
 and renamed; the same reconciliation gives the same bytes. Text from the bill is escaped for
-each format as in the cost report (`billing.escape`)."""
+each format as in the cost report (`devops_plan.escape`)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ... import escape
 from ...atomic import write_atomic
 from ...errors import UserError
 from ...units import round_cents
-from .. import escape
 from ..charts import data_uri
 from ..writer import template_environment
 from .charts import drift_waterfall, planned_vs_actual
@@ -172,8 +172,8 @@ def _csv_texts(
     cells: tuple[str, ...], difference: str, percent: str | None, drift: bool, causes: Iterable[str]
 ) -> list[str]:
     """A CSV row: text from the plan or the bill never runs as a spreadsheet formula."""
-    texts = [escape.spreadsheet(escape.visible(c)) for c in cells[:4]]
-    cause = escape.spreadsheet(escape.visible("; ".join(causes)))
+    texts = [escape.csv_cell(escape.terminal(c)) for c in cells[:4]]
+    cause = escape.csv_cell(escape.terminal("; ".join(causes)))
     return [*texts, *cells[4:], difference, percent or "", "yes" if drift else "no", cause]
 
 

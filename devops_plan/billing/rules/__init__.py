@@ -25,10 +25,13 @@ from ..spend import Spend
 from .base import ZERO, Recommendation, ResourceRule, Rule, RuleContext, RuleSettings
 from .commitment import CommitmentRule, CommitmentSettings
 from .coverage import Coverage, Gap, commitment_coverage, coverage
+from .endpoints import EndpointRule, EndpointSettings
 from .idle import IdleRule, IdleSettings
+from .logs import LogRule, LogSettings
 from .modernization import ModernizationRule
 from .rightsizing import RightsizingRule, RightsizingSettings
 from .spot import SpotRule, SpotSettings
+from .storage_class import StorageClassRule, StorageClassSettings
 from .tag_hygiene import TagHygiene, TagHygieneRule, TagSettings, tag_hygiene
 from .waste import WasteRule, WasteSettings
 
@@ -44,6 +47,9 @@ RESOURCE_RULES: tuple[ResourceRule[Any], ...] = (
     ModernizationRule(),
     SpotRule(),
     WasteRule(),
+    EndpointRule(),
+    LogRule(),
+    StorageClassRule(),
 )
 # Every rule, in the report's order of kinds.
 RULES: tuple[Rule, ...] = (*RESOURCE_RULES, COMMITMENT, TAG_HYGIENE)
@@ -58,9 +64,11 @@ __all__ = [
     "RULES",
     "CommitmentSettings",
     "Coverage",
+    "EndpointSettings",
     "Findings",
     "Gap",
     "IdleSettings",
+    "LogSettings",
     "Recommendation",
     "ResourceRule",
     "RightsizingSettings",
@@ -68,6 +76,7 @@ __all__ = [
     "RuleContext",
     "RuleSettings",
     "SpotSettings",
+    "StorageClassSettings",
     "TagHygiene",
     "TagSettings",
     "WasteSettings",

@@ -207,6 +207,12 @@ def catalog_source(p: Price) -> str:
     return f"catalog {p.cloud} {p.as_of}"
 
 
+def joined_sources(*sources: str) -> str:
+    """Price sources joined once each, in order ("catalog aws 2025-01-01" once for three
+    rows of one catalog)."""
+    return "; ".join(dict.fromkeys(part for s in sources for part in s.split("; ") if part))
+
+
 def usage_text(u: ResourceUsage) -> str:
     parts = []
     if u.cpu_p95_pct is not None:

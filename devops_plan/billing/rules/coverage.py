@@ -15,6 +15,9 @@ from decimal import Decimal
 
 from ..inventory import Resource
 from .base import ZERO, RuleContext
+from .endpoints import nat_judgeable
+from .logs import logs_judgeable
+from .storage_class import bucket_judgeable
 
 NO_USAGE = "no utilization data"
 NOT_ENOUGH = "not enough data"
@@ -97,6 +100,18 @@ def _always(r: Resource, ctx: RuleContext, min_days: float) -> str:
     return ""
 
 
+# The advice that needs no utilization data: why a resource could not be judged, per kind.
+_JUDGEABLE: dict[str, Callable[[Resource, RuleContext], str]] = {
+    "nat_gateway": nat_judgeable,
+    "log_store": logs_judgeable,
+    "bucket": bucket_judgeable,
+}
+
+
+def _no_usage_needed(r: Resource, ctx: RuleContext, min_days: float) -> str:
+    return _JUDGEABLE[r.kind](r, ctx)
+
+
 def _on_demand_machine(r: Resource) -> bool:
     return r.kind == "vm" and r.on_demand_hours > 0
 
@@ -114,6 +129,9 @@ _LOOKS_AT: dict[str, tuple[Callable[[Resource], bool], Callable[[Resource], Why]
         lambda r: r.kind in ("volume", "snapshot", "nat_gateway", "load_balancer"),
         lambda r: {"volume": _volume, "snapshot": _always}.get(r.kind, _billed_long_enough),
     ),
+    "endpoints": (lambda r: r.kind == "nat_gateway", lambda r: _no_usage_needed),
+    "logs": (lambda r: r.kind == "log_store", lambda r: _no_usage_needed),
+    "storage_class": (lambda r: r.kind == "bucket", lambda r: _no_usage_needed),
     "tag_hygiene": (lambda r: bool(r.resource_id), lambda r: _always),
 }
 
