@@ -12,7 +12,7 @@ from ...design import Kind
 from ..context import Context
 from ..cost import CostComponent
 from ..pools import NodePoolPlan
-from ..security import DATA_KINDS, credentials
+from ..security import CREDENTIAL_KINDS, DATA_KINDS
 from ..services import ServicePlan
 from .base import DAYS, component, monthly_requests_million
 from .network import capacity_units_per_hour
@@ -33,7 +33,11 @@ def security(
     share: float,
     category: str,
 ) -> list[CostComponent]:
-    """Keys, secrets, flow logs and the audit trail of one region."""
+    """Keys, secrets, flow logs and the audit trail of one region: declared with its compute
+    (like observability), so a caller that declares the data stores on their own (the
+    explorer's groups) does not count them twice."""
+    if not pools and not any(s.kind == Kind.stateless for s in services):
+        return []
     cat = category or "security"
     _, pods = running(services, pools, fraction)
     out = keys(ctx, region, services, pools, pods, cat)
@@ -43,14 +47,26 @@ def security(
     return out + audit(ctx, region, cat)
 
 
-def stores(services: Sequence[ServicePlan]) -> list[ServicePlan]:
-    return [s for s in services if s.kind in DATA_KINDS]
+def store_count(ctx: Context) -> int:
+    """The design's data stores (from the design, whatever subset of services a caller
+    declares for: the explorer declares parts of a region separately)."""
+    return sum(1 for s in ctx.design.services if s.kind in DATA_KINDS)
+
+
+def design_credentials(ctx: Context) -> list[tuple[str, str]]:
+    kinds = {s.name: s.kind for s in ctx.design.services}
+    return [
+        (s.name, d)
+        for s in ctx.design.services
+        for d in s.depends_on
+        if kinds[d] in CREDENTIAL_KINDS
+    ]
 
 
 def secret_reads_million(ctx: Context, services: Sequence[ServicePlan], pods: float) -> float:
     """Secret reads a month (millions): each caller's pods read each of their credentials
     `secret_reads_per_pod_per_day` times, in proportion to the caller's share of the pods."""
-    creds = credentials(services)
+    creds = design_credentials(ctx)
     if not creds or pods <= 0:
         return 0.0
     replicas = {s.name: s.replicas for s in services if s.kind == Kind.stateless}
@@ -72,8 +88,8 @@ def keys(
     every secret read decrypts once, and each store refreshes its data key about hourly."""
     if not ctx.design.security.encryption_at_rest:
         return []
-    data = stores(services)
-    count = len(data) + (CLUSTER_KEYS if pools else 0)
+    data = store_count(ctx)
+    count = data + (CLUSTER_KEYS if pools else 0)
     if not count:
         return []
     out = []
@@ -81,7 +97,7 @@ def keys(
         out.append(component("platform", "kms", f"{count} customer managed keys",
                              ctx.catalog.role("kms_key"), region, "on_demand", count, "month",
                              category=cat))  # fmt: skip
-    refresh = len(data) * KEY_REFRESHES_PER_DAY * DAYS / 1e6
+    refresh = data * KEY_REFRESHES_PER_DAY * DAYS / 1e6
     requests = refresh + secret_reads_million(ctx, services, pods)
     out.append(component("platform", "kms", "key requests", ctx.catalog.role("kms_requests"),
                          region, "on_demand", requests, "month", category=cat))  # fmt: skip
@@ -92,7 +108,7 @@ def secrets(
     ctx: Context, region: str, services: Sequence[ServicePlan], pods: float, cat: str
 ) -> list[CostComponent]:
     """A secret per dependency credential (caller x database or cache), and its reads."""
-    creds = credentials(services)
+    creds = design_credentials(ctx)
     if not ctx.design.security.secrets or not creds:
         return []
     out = []
