@@ -153,20 +153,7 @@ class _Recorder:
             "currency",
         ]
         names = {**{k: "varchar" for k in text}, **types}
-        file_row = {
-            "grain": "file",
-            "source_file": "s3://b/f.parquet",
-            "currency": "USD",
-            "billed_cost": "1.000000000000",
-            "row_count": "1001",
-            "billed_rows": "1001",
-            "dated_rows": "1001",
-            "implausible_rows": "1",
-            "first_start": "2024-09-01 00:00:00.000",
-            "last_end": "2024-10-01 00:00:00.000",
-        }
         line = {
-            **file_row,
             "grain": "line",
             "in_period": "true",
             "provider": "AWS",
@@ -176,9 +163,37 @@ class _Recorder:
             "region": "eu-west-1",
             "consumed_unit": "Hours",
             "charge_description": "$0.0768 per On Demand Linux c6g.large Instance Hour",
+            "billed_cost": "1.000000000000",
+            "row_count": "1000",
+            "first_start": "2024-09-01 00:00:00.000",
+            "last_end": "2024-10-01 00:00:00.000",
         }
-        day = {**line, "grain": "day", "day": "2024-09-01", "resource_id": None}
-        return names, [[row.get(n) for n in names] for row in (file_row, line, day)]
+        # The time grain: the days, compute hours and files read are added up from it; the
+        # implausible row is outside the period.
+        hour = {
+            **line,
+            "grain": "time",
+            "source_file": "s3://b/f.parquet",
+            "currency": "USD",
+            "day": "2024-09-01",
+            "resource_id": None,
+            "region": None,
+            "charge_description": None,
+            "billed_rows": "1000",
+            "dated_rows": "1000",
+            "implausible_rows": "0",
+        }
+        rejected = {
+            "grain": "time",
+            "in_period": "false",
+            "source_file": "s3://b/f.parquet",
+            "currency": "USD",
+            "row_count": "1",
+            "billed_rows": "0",
+            "dated_rows": "0",
+            "implausible_rows": "1",
+        }
+        return names, [[row.get(n) for n in names] for row in (line, hour, rejected)]
 
 
 def _engine(client: _Recorder) -> AthenaEngine:

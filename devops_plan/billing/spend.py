@@ -18,6 +18,7 @@ from ..errors import BillingInputError
 from ..units import HOURS_PER_MONTH
 from .bounds import MAX_AMOUNT, Bounds, find_bounds, month_rows
 from .gc_pause import paused_gc
+from .grains import compute_hour_rows, day_rows, file_rows
 from .sources.engine import Engine, RejectedRow
 
 _ZERO = Decimal(0)
@@ -325,36 +326,31 @@ def collect_spend(
 
 @dataclass
 class _Grains:
-    """The spend query's rows, by grain: files read, charge lines, days, compute hours."""
+    """The spend query's rows: charge lines in the period, and the `time` rows from which
+    `grains` adds up the days, compute hours and files read."""
 
     lines: list[ChargeLine] = field(default_factory=list)
-    daily: list[DailySpend] = field(default_factory=list)
-    hours: list[ComputeHour] = field(default_factory=list)
-    inputs: list[InputSummary] = field(default_factory=list)
+    time: list[Mapping[str, Any]] = field(default_factory=list)
 
     def add(self, row: Mapping[str, Any]) -> None:
-        grain = row["grain"]
-        if grain == "file":
-            self.inputs.append(_input(row))
-        elif row["in_period"] is not True:
-            return  # outside --since/--until (or undated while a period is set)
-        elif grain == "line":
+        if row["grain"] == "time":
+            self.time.append(row)
+        elif row["in_period"] is True:  # else outside --since/--until (or undated then)
             self.lines.append(_line(row))
-        elif grain == "day":
-            self.daily.append(_daily(row))
-        elif (
-            row["on_demand_compute"] is True
-            and (period_start := _when(row["period_start"])) is not None
-            and (period_end := _when(row["period_end"])) is not None
-        ):
-            self.hours.append(
-                ComputeHour(
-                    provider=_text(row["provider"]),
-                    start=period_start,
-                    end=period_end,
-                    cost=_money(row["effective_cost"]),
-                )
-            )
+
+    def daily(self) -> list[DailySpend]:
+        return [_daily(r) for r in day_rows(self.time)]
+
+    def hours(self) -> list[ComputeHour]:
+        found = []
+        for r in compute_hour_rows(self.time):  # rows with both ends dated
+            start, end = _when(r["period_start"]), _when(r["period_end"])
+            assert start is not None and end is not None
+            found.append(ComputeHour(_text(r["provider"]), start, end, _money(r["effective_cost"])))
+        return found
+
+    def inputs(self) -> list[InputSummary]:
+        return [_input(r) for r in file_rows(self.time)]
 
 
 def _bounds(
@@ -364,7 +360,7 @@ def _bounds(
     currency: str | None,
     prefer: str | None,
 ) -> Bounds:
-    months = month_rows(engine.query("span"))
+    months = month_rows(engine.span())
     if sum(m.rows for m in months) == 0:
         rejected = engine.rejected_rows()
         extra = f" ({len(rejected)} row(s) could not be read)" if rejected else ""
@@ -414,13 +410,13 @@ def _collect(
     plausible = bounds.plausible_sql()
     for row in engine.query("spend", where=bounds.period_sql(), plausible=plausible):
         found.add(row)
-    inputs = tuple(sorted(found.inputs, key=lambda i: (i.source, i.currency)))
+    inputs = tuple(sorted(found.inputs(), key=lambda i: (i.source, i.currency)))
     implausible = sum(i.implausible_rows for i in inputs)
     return Spend(
         period=_period(bounds, inputs),
         lines=tuple(sorted(found.lines, key=_line_key)),
-        daily=tuple(sorted(found.daily, key=_daily_key)),
-        compute_hours=tuple(sorted(found.hours, key=lambda h: (h.provider, h.start, h.end))),
+        daily=tuple(sorted(found.daily(), key=_daily_key)),
+        compute_hours=tuple(sorted(found.hours(), key=lambda h: (h.provider, h.start, h.end))),
         inputs=inputs,
         rejected=engine.rejected_rows(),
         engine=engine.name,

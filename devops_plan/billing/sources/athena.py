@@ -87,6 +87,9 @@ class AthenaEngine:
         names, rows = self._run_rows(sql, f"running {name} on Athena")
         return [dict(zip(names, row, strict=True)) for row in rows]
 
+    def span(self) -> list[dict[str, Any]]:
+        return self.query("span")
+
     def rejected_rows(self) -> tuple[RejectedRow, ...]:
         return ()  # Athena fails a query on a malformed row rather than skipping it
 

@@ -26,6 +26,7 @@ from ...errors import BillingInputError, ExternalError, UserError
 from ..sqlfiles import render_sql
 from .exports import InputFile, ParquetDescriber, inspect_file, view_sql
 from .staging import InputLimits, stage
+from .statistics import span_from_statistics
 
 # A progress callback: a label and the percentage done (None when unknown).
 Progress = Callable[[str, float | None], None]
@@ -47,6 +48,10 @@ class Engine(Protocol):
     name: str
 
     def query(self, name: str, **params: str) -> list[dict[str, Any]]: ...
+
+    def span(self) -> list[dict[str, Any]]:
+        """The rows of `sql/span.sql` (what the bill spans)."""
+        ...
 
     def rejected_rows(self) -> tuple[RejectedRow, ...]: ...
 
@@ -98,6 +103,7 @@ class DuckDBEngine:
         self._temp_dir = temp_dir
         self._lock = threading.Lock()
         self._names = dict(names or {})  # the path DuckDB reads -> the name the user gave
+        self._files: tuple[InputFile, ...] = ()  # the files behind `billing`, as inspected
 
     @classmethod
     def open_files(
@@ -128,6 +134,7 @@ class DuckDBEngine:
             engine._names = {str(f.path): f.shown for f in staged}
             describe = ParquetDescriber(con)
             files: list[InputFile] = [inspect_file(f, describe, limits) for f in staged]
+            engine._files = tuple(files)
             sql = view_sql(files, limits)
             if any(f.container == "csv" for f in files):
                 engine.execute(f"CREATE TEMP TABLE billing AS {sql}", "reading billing files")
@@ -174,6 +181,14 @@ class DuckDBEngine:
                 row["source_file"] = self._shown(row["source_file"])
         return found
 
+    def span(self) -> list[dict[str, Any]]:
+        """What the bill spans: from the Parquet files' statistics where they prove it
+        (no scan), else `sql/span.sql`."""
+        known = span_from_statistics(
+            self._con, self._files, lambda sql: self.execute(sql, "reading what the bill spans")
+        )
+        return self.query("span") if known is None else known
+
     def _shown(self, path: object) -> object:
         return self._names.get(str(path), path) if path is not None else None
 
@@ -185,6 +200,11 @@ class DuckDBEngine:
 
     def sources(self) -> tuple[str, ...]:
         return self._sources
+
+    @property
+    def files(self) -> tuple[InputFile, ...]:
+        """The files behind `billing`, as inspected."""
+        return self._files
 
     @property
     def connection(self) -> duckdb.DuckDBPyConnection:

@@ -1,37 +1,37 @@
 -- Every aggregate the report needs, from ONE scan of `billing`: a GROUPING SETS query
--- whose rows come in four grains, named by the `grain` column.
+-- whose rows come in two grains, named by the `grain` column.
 --   line  spend per resource and charge line (charge description, charge and pricing
 --         category, unit, tags): the input of every recommendation, tag hygiene and the
 --         top-resources table. Rows without a ResourceId (taxes, support, credits) are
 --         kept too, grouped by service and description, so nothing is lost.
---   day   spend per day, provider, service, service category, charge category and
---         currency: totals, the service table, spend over time.
---   hour  spend per provider and charge period (an hour in hourly exports, a day in
---         daily ones), split by whether it is on-demand instance-hour compute usage: the
---         baseline a Savings Plan or reservation would cover.
---   file  every row read, per source file, with no period filter: the proof that no row
---         was dropped and that the report's total equals the inputs' sum.
+--   time  spend per charge period (an hour in hourly exports, a day in daily ones),
+--         source file, currency, provider, service, service and charge category, pricing
+--         category and unit: a few thousand rows from which billing/grains.py adds up,
+--         exactly, the spend per day and service (totals, the service table, spend over
+--         time), the on-demand compute per charge period (`on_demand_compute`, the
+--         baseline a Savings Plan or reservation would cover) and every row read per
+--         source file and currency with no period filter (the proof that no row was
+--         dropped). Two hash tables per row instead of one per derived grain.
 -- {plausible} is what a plausible row meets (billing/bounds.py: dated in the bill's months,
--- amounts a bill can have); other rows are rejected: the file grain counts them, nothing
+-- amounts a bill can have); other rows are rejected: the file totals count them, nothing
 -- sums their amounts. {where} is the period and currency filter. Both make a grouping key
--- (in_period), not a WHERE clause, so the file grain still sees every row; the other grains
--- are read where in_period is TRUE.
--- Each grain leaves the keys of the others NULL and computes every aggregate (one pass
--- feeds all four hash tables; the unused aggregates are cheap).
+-- (in_period), not a WHERE clause, so the file totals still see every row; the other
+-- figures are read where in_period is TRUE.
+-- Each grain leaves the keys of the other NULL and computes every aggregate (one pass
+-- feeds both hash tables). `day` and `on_demand_compute` are computed from the grouped
+-- keys, once per group rather than once per row.
 -- SQL both DuckDB and Athena (Trino) accept.
 SELECT
-  CASE
-    WHEN GROUPING(ResourceId) = 0 THEN 'line'
-    WHEN GROUPING(day) = 0 THEN 'day'
-    WHEN GROUPING(ChargePeriodStart) = 0 THEN 'hour'
-    ELSE 'file'
-  END AS grain,
+  CASE WHEN GROUPING(ResourceId) = 0 THEN 'line' ELSE 'time' END AS grain,
   in_period,
   SourceFile AS source_file,
-  day,
+  CAST(date_trunc('day', ChargePeriodStart) AS DATE) AS day,
   ChargePeriodStart AS period_start,
   ChargePeriodEnd AS period_end,
-  on_demand_compute,
+  (ChargeCategory = 'Usage'
+    AND PricingCategory = 'Standard'
+    AND ServiceCategory = 'Compute'
+    AND lower(ConsumedUnit) IN ('hours', 'hour', 'hrs', '1 hour')) AS on_demand_compute,
   ProviderName AS provider,
   ServiceName AS service,
   ServiceCategory AS service_category,
@@ -70,20 +70,13 @@ FROM (
     CASE WHEN plausible THEN ListCost END AS ListCost,
     CASE WHEN plausible THEN ConsumedQuantity END AS ConsumedQuantity,
     ListUnitPrice,
-    CASE WHEN plausible THEN CAST(date_trunc('day', ChargePeriodStart) AS DATE) END AS day,
-    (plausible AND ({where})) AS in_period,
-    (ChargeCategory = 'Usage'
-      AND PricingCategory = 'Standard'
-      AND ServiceCategory = 'Compute'
-      AND lower(ConsumedUnit) IN ('hours', 'hour', 'hrs', '1 hour')) AS on_demand_compute
+    (plausible AND ({where})) AS in_period
   FROM (SELECT *, ({plausible}) AS plausible FROM billing) AS checked
 ) AS b
 GROUP BY GROUPING SETS (
   (in_period, ProviderName, ServiceName, ServiceCategory, RegionId, ResourceId,
     ResourceName, ResourceType, InstanceType, UsageType, ChargeDescription, ChargeCategory,
     PricingCategory, Tags, ConsumedUnit),
-  (in_period, day, ProviderName, ServiceName, ServiceCategory, ChargeCategory,
-    BillingCurrency),
-  (in_period, on_demand_compute, ProviderName, ChargePeriodStart, ChargePeriodEnd),
-  (SourceFile, BillingCurrency)
+  (in_period, SourceFile, BillingCurrency, ChargePeriodStart, ChargePeriodEnd, ProviderName,
+    ServiceName, ServiceCategory, ChargeCategory, PricingCategory, ConsumedUnit)
 )
