@@ -153,7 +153,14 @@ def test_numbering_continues_after_existing_records(
     created = [
         c.path for c in result.changes if c.action == "create" and c.path.startswith("adr/0")
     ]
-    assert [p.split("/")[1][:4] for p in created] == ["0013", "0014", "0015", "0016", "0017", "0018"]
+    assert [p.split("/")[1][:4] for p in created] == [
+        "0013",
+        "0014",
+        "0015",
+        "0016",
+        "0017",
+        "0018",
+    ]
     index = (folder / "README.md").read_text()
     assert (
         "| [0001](0001-record-architecture-decisions.md) | 1. Record architecture decisions | Accepted | 2024-01-05 |"
