@@ -125,7 +125,7 @@ def test_dr_record_numbers_and_outcome(shop: Plan) -> None:
         in body
     )
     assert (
-        "* Bad, because it costs 1,380.46 USD a month more than the chosen option" in body
+        "* Bad, because it costs 1,384.49 USD a month more than the chosen option" in body
     )  # warm standby
 
 
