@@ -136,6 +136,45 @@ _TEXTS = {
     ),
 }
 _BY_PRODUCT = {
+    # The security baseline (issue 17): what the exports call each product.
+    "kms-key": ("AWS Key Management Service", "Security", "key", "Keys", "${price} per key"),
+    "kms-requests": (
+        "AWS Key Management Service",
+        "Security",
+        "key",
+        "Requests",
+        "${price} per 1,000,000 requests (derived from per 10,000)",
+    ),
+    "secrets-manager-secret": (
+        "AWS Secrets Manager",
+        "Security",
+        "secret",
+        "Secrets",
+        "${price} per secret-month",
+    ),
+    "secrets-manager-api": (
+        "AWS Secrets Manager",
+        "Security",
+        "secret",
+        "API Requests",
+        "${price} per 1,000,000 API requests (derived from per 10,000)",
+    ),
+    "waf-web-acl": ("AWS WAF", "Security", "webacl", "WebACL", "${price} per web ACL-month"),
+    "waf-rule": ("AWS WAF", "Security", "webacl", "Rule", "${price} per rule-month"),
+    "waf-requests": (
+        "AWS WAF",
+        "Security",
+        "webacl",
+        "Requests",
+        "${price} per million web requests",
+    ),
+    "vpc-flow-logs": (
+        "Amazon Virtual Private Cloud",
+        "Security",
+        "flowlog",
+        "GB",
+        "${price} per GB of VPC flow logs delivered (vended logs)",
+    ),
     "nat-gateway": (
         "Amazon Elastic Compute Cloud",
         "Networking",

@@ -94,7 +94,7 @@ def test_flow_logs_and_their_retention(base: tuple[str, Plan]) -> None:
     connections = Fraction(3 * REQUESTS, 10)
     gib = connections * 2 * 120 / GIB
     check(one(plan, resource="flow-logs", component="delivered"), gib, price(cloud, FLOW[cloud]))
-    kept = items(plan, resource="flow-logs", component="kept")
+    kept = items(plan, resource="flow-log-storage", component="kept")
     if cloud == "gcp":  # Cloud Logging keeps 30 days at no charge; the default retention is 30
         assert not kept
         return
@@ -163,7 +163,11 @@ def test_turning_the_baseline_off_removes_its_cost() -> None:
     )
     plan = plan_of(off, "aws")
     kinds = {i.resource for i in plan.cost.line_items if i.category == "security"}
-    assert kinds == {"audit-trail"}
+    assert not kinds
+    # The audit trail stays (kept as object storage, the category its bill shows).
+    assert {i.category for i in plan.cost.line_items if i.resource == "audit-trail"} == {
+        "object_storage"
+    }
 
 
 # -- the rule matrix: one source for NetworkPolicies and security-group rules ----------------

@@ -54,6 +54,12 @@ _CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (category, re.compile(pattern))
     for category, pattern in (
         ("nat", r"nat ?gateway|cloud nat|natgateway"),
+        # The security baseline (issue 17): keys, secrets, firewalls, flow logs.
+        (
+            "security",
+            r"key management|cloud kms|secrets? manager|key vault|\bwaf\b|cloud armor"
+            r"|flow ?logs?",
+        ),
         # What the traffic model prices (issue 18): logs and metrics, DNS and global fronts,
         # CDNs, public addresses and private endpoints, database backup storage.
         (

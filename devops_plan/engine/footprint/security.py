@@ -148,10 +148,16 @@ def flow_logs(ctx: Context, region: str, share: float, cat: str) -> list[CostCom
     else:
         kept, role = days - ctx.facts.log_free_retention_days, "logs_storage"
     if kept > 0:
-        out.append(component("platform", "flow-logs", f"flow logs kept ({days} days)",
+        out.append(component("platform", "flow-log-storage", f"flow logs kept ({days} days)",
                              ctx.catalog.role(role), region, "on_demand", gib / DAYS * kept,
-                             "month", category=cat))  # fmt: skip
+                             "month", category=stored(cat)))  # fmt: skip
     return out
+
+
+def stored(cat: str) -> str:
+    """Logs kept are the storage product's own category (logs, object storage), as a bill
+    shows them; a DR region's stay DR."""
+    return "" if cat == "security" else cat
 
 
 def audit(ctx: Context, region: str, cat: str) -> list[CostComponent]:
@@ -164,7 +170,7 @@ def audit(ctx: Context, region: str, cat: str) -> list[CostComponent]:
     role = "object_storage.standard" if facts.audit_store == "object_storage" else "logs_storage"
     return [component("platform", "audit-trail", f"audit trail kept ({sec.audit_log_retention_days} days)",
                       ctx.catalog.role(role), region, "on_demand", gib_per_day * kept, "month",
-                      category=cat)]  # fmt: skip
+                      category=stored(cat))]  # fmt: skip
 
 
 def waf(
