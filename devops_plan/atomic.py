@@ -12,13 +12,8 @@ from pathlib import Path
 from .errors import ExternalError, UserError
 
 
-def write_atomic(path: str | Path, data: str | bytes) -> Path:
-    """Write `data` to `path` via a temporary file in the same folder and os.replace.
-
-    A reader sees the old file or the new one, never a partial one; on any error the
-    temporary file is removed and the old file is left as it was.
-    """
-    path = Path(path)
+def _temporary(path: Path, data: str | bytes) -> Path:
+    """`data` written in full (and synced) to a temporary file beside `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -28,9 +23,24 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> Path:
+    """Write `data` to `path` via a temporary file in the same folder and os.replace.
+
+    A reader sees the old file or the new one, never a partial one; on any error the
+    temporary file is removed and the old file is left as it was.
+    """
+    path = Path(path)
+    tmp = _temporary(path, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
         raise
     return path
 
@@ -43,6 +53,19 @@ def write_if_changed(path: str | Path, data: str | bytes) -> bool:
         return False
     write_atomic(path, raw)
     return True
+
+
+def write_new(path: str | Path, data: str | bytes) -> Path:
+    """Write `data` to `path`, which must not exist yet: written in full under a temporary
+    name, then linked into place, which fails with FileExistsError (the temporary file
+    removed, the existing file untouched) if something is already there."""
+    path = Path(path)
+    tmp = _temporary(path, data)
+    try:
+        os.link(tmp, path)  # never replaces: an existing file stays as it was
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
 
 
 # --- output paths a person gave ---------------------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from .plan import Plan
-from .units import format_duration, format_money
+from .units import format_duration, format_money, format_percent
 
 POLICY_EXIT_CODE = 3  # 2 is a user mistake, 1 the machine; 3 the plan breaks a policy
 
@@ -28,7 +28,8 @@ def _sla_miss(plan: Plan) -> str | None:
     if a.meets_target:
         return None
     return (
-        f"sla-miss: the user path's availability {a.achieved:g}% misses the {a.target:g}% "
+        f"sla-miss: the user path's availability {format_percent(a.achieved)} misses the "
+        f"{format_percent(a.target)} "
         f"target (weakest link: {a.weakest})"
     )
 

@@ -93,6 +93,12 @@ def format_rate(value: Decimal, currency: str, per: str = "") -> str:
     return f"{text} {currency}" + (f"/{per}" if per else "")
 
 
+def format_percent(value: float) -> str:
+    """A percentage with every digit the plan has: 99.949984% misses 99.95%, which a rounded
+    "99.95%" would hide."""
+    return f"{Decimal(str(value)).normalize():f}%"
+
+
 def downtime_budget_minutes(availability_percent: float) -> float:
     """Minutes of allowed downtime in a 730-hour month: 99.9 -> 43.8."""
     return round((1 - availability_percent / 100) * MINUTES_PER_MONTH, 4)

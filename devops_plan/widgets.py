@@ -1,18 +1,21 @@
 """The interactive explorer behind notebooks/explore.ipynb: ipywidgets controls over a design.
 
 Every control change builds a modified Design (`apply_settings`, pure), replans it and updates
-the numbers, charts and diagram in place. The callbacks run without a kernel, so tests drive
-them by setting `.value` on the controls.
+the numbers, the live charts (bqplot marks updated in place, `widget_charts`) and, when what
+runs where changed, the diagram. "Save as design" writes the settings as a new design file
+beside the original. The callbacks run without a kernel, so tests drive them by setting
+`.value` on the controls and calling `save()`.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
@@ -24,28 +27,46 @@ from .engine.context import resolve_regions
 from .engine.variants import region_sequence, with_load
 from .errors import DevopsPlanError
 from .escape import html_text
+from .exploration.budget import BUDGET_PREFIX, with_budget_advice
 from .plan import Plan
 from .regions import find_region
-from .render import charts
+from .render.chart_data import CHART_DATA
 from .units import format_duration
+from .widget_charts import LiveBars, LivePoints, live_chart
+
+if TYPE_CHECKING:
+    from .render.diagram import Scene
 
 AVAILABILITY_CHOICES = (99.0, 99.5, 99.9, 99.95, 99.99, 99.995, 99.999)
 RTO_CHOICES_S = (60, 300, 900, 1800, 3600, 7200, 14400, 28800, 43200, 86400, 172800, 259200, 604800)
 RPO_CHOICES_S = (0, 60, 300, 900, 1800, 3600, 14400, 43200, 86400)
 MAX_REGIONS = 3
-CHART_DPI = 80  # smaller PNGs redraw faster; the explorer is for looking, not printing
+# Every control's label in full ("node families" does not fit ipywidgets' default 80 px).
+LABEL_STYLE = {"description_width": "initial"}
 
 DiagramRenderer = Callable[[Plan], str]
-"""A plan -> SVG text function; the explorer shows what it returns (None: no diagram)."""
+"""A plan -> HTML function; the explorer shows what it returns (None: no diagram). It is
+called again only when what runs where changes (`diagram_key`), not when prices do."""
+
+
+def diagram_key(plan: Plan) -> Scene:
+    """What the explorer's diagram shows: the scene without its figures (regions, zones,
+    boxes, counts, links). Equal keys draw the same diagram."""
+    from .render.diagram import build_scene
+
+    return build_scene(plan).without_money()
 
 
 def diagram_html(plan: Plan) -> str:
-    """The plan's architecture diagram as inline SVG that scrolls when wider than the page."""
-    from .render.diagram import render_diagram
+    """What runs where (the diagram without its figures, which the numbers and charts show)
+    as inline SVG scaled to the width of its panel."""
+    from .render.diagram import render_svg
 
-    svg = render_diagram(plan).svg
+    svg = render_svg(diagram_key(plan), plan)
     svg = svg[svg.find("<svg") :]  # the XML prolog and doctype do not belong inside HTML
-    return f'<div class="devops-plan-diagram" style="max-width:100%;overflow:auto">{svg}</div>'
+    # Never wider than its panel (scaled down with its viewBox), never blown up past its size.
+    svg = re.sub(r"<svg ", '<svg style="max-width:100%;height:auto" ', svg, count=1)
+    return f'<div class="devops-plan-diagram" style="max-width:100%">{svg}</div>'
 
 
 @dataclass(frozen=True)
@@ -191,6 +212,8 @@ class Controls:
             description="node families",
             rows=6,
         )
+        for control in self.all:
+            control.style.description_width = LABEL_STYLE["description_width"]
 
     @property
     def all(self) -> list[w.Widget]:
@@ -227,18 +250,30 @@ class Explorer:
         *,
         cloud: str | None = None,
         diagram: DiagramRenderer | None = diagram_html,
-        chart_names: Sequence[str] = tuple(charts.CHARTS),
+        chart_names: Sequence[str] = tuple(CHART_DATA),
+        path: Path | None = None,
         catalog: str | None = None,
     ):
         self.base = design
+        self.path = path  # the design file, beside which "Save as design" writes
         self.cloud = cloud or None  # notebooks pass "" for "the design's cloud"
         self.catalog_dir = catalog or None  # a catalog folder or CSV ("": the shipped ones)
         self.render_diagram = diagram
         self.controls = Controls(design, self.cloud, self.catalog_dir)
         self.numbers = w.HTML()
         self.status = w.HTML()
-        self.chart_images = {name: w.Image(format="png") for name in chart_names}
+        self.chart_names = tuple(chart_names)
+        self.charts: dict[str, LiveBars | LivePoints] = {}
+        self.chart_box = w.VBox()
         self.diagram = w.HTML()
+        self.save_button = w.Button(
+            description="Save as design",
+            tooltip="Write these settings as a new design file beside the original",
+            disabled=path is None,
+            layout=w.Layout(width="auto"),
+        )
+        self.saved = w.HTML()
+        self.save_button.on_click(lambda _button: self.save())
         self.plan: Plan | None = None
         # Its memos make a replan after a small change cheap.
         self.planner = Planner(catalog_dir=self.catalog_dir)
@@ -246,7 +281,9 @@ class Explorer:
         self.replans = 0
         self.charts_drawn = 0
         self.diagrams_drawn = 0
-        self._chart_keys: dict[str, str] = {}
+        self._diagram_key: object = None
+        self._budget_lines: dict[str, tuple[str, ...]] = {}  # design JSON -> its budget line
+        self.budget_sweeps = 0
         self.last_replan_s = 0.0
         self.timings: dict[str, float] = {}  # seconds per stage of the last successful replan
         for control in self.controls.all:
@@ -262,17 +299,26 @@ class Explorer:
     def from_file(cls, path: str | Path, **kwargs: Any) -> Explorer:
         from .notebooks import resolve_path
 
-        return cls(load_design(resolve_path(path)), **kwargs)
+        found = resolve_path(path)
+        return cls(load_design(found), path=found, **kwargs)
 
     def _layout(self) -> w.VBox:
         left = w.VBox(self.controls.all[:4])
         right = w.VBox(self.controls.all[4:])
-        figures = w.VBox(list(self.chart_images.values()))
-        # Design-space exploration (issue 8, devops_plan/explore.py) adds its Pareto chart
-        # (cost against availability, frontier highlighted, this design marked) to this box.
+        save = w.HBox([self.save_button, self.saved])
+        # Design-space exploration (devops_plan/exploration) adds its Pareto chart (cost
+        # against availability, frontier highlighted, this design marked) to this box.
         self.pareto = w.VBox([])
         return w.VBox(
-            [w.HBox([left, right]), self.status, self.numbers, figures, self.diagram, self.pareto]
+            [
+                w.HBox([left, right]),
+                save,
+                self.status,
+                self.numbers,
+                self.chart_box,
+                self.diagram,
+                self.pareto,
+            ]
         )
 
     def _on_change(self, change: Any) -> None:
@@ -283,56 +329,119 @@ class Explorer:
         return apply_settings(self.base, self.controls.settings())
 
     def replan(self) -> Plan | None:
-        """Plan the modified design and redraw; a design that cannot be planned shows why.
+        """Plan the modified design and update the page; a design that cannot be planned
+        shows why.
 
-        Updates go out in the order a person reads them: numbers first (a few milliseconds
-        after the change), then the charts whose input changed, then the diagram.
+        Updates go out in the order a person reads them: numbers first, then the charts
+        whose data changed (their marks updated in place), then the diagram if what runs
+        where changed.
         """
         started = time.perf_counter()
+        design = self.design()
         try:
-            plan = build_plan(self.design(), cloud=self.cloud, planner=self.planner)
+            plan = build_plan(design, cloud=self.cloud, planner=self.planner)
         except DevopsPlanError as exc:
-            self.error = str(exc)
-            self.status.value = (
-                '<div style="color:#b2182b"><b>Cannot plan this combination:</b><pre>'
-                + html_text(self.error)
-                + "</pre>The figures below are from the last plan that worked.</div>"
-            )
-            self.last_replan_s = time.perf_counter() - started
+            self._cannot_plan(str(exc), started)
             return None
         self.plan, self.error = plan, None
         self.status.value = ""
         self.numbers.value = numbers_html(plan)
         numbers_at = time.perf_counter()
-        for name, image in self.chart_images.items():
-            key = charts.chart_key(name, plan)
-            if self._chart_keys.get(name) != key:
-                image.value = charts.to_png(charts.CHARTS[name](plan), dpi=CHART_DPI)
-                self._chart_keys[name] = key
-                self.charts_drawn += 1
+        self._update_charts(plan)
         charts_at = time.perf_counter()
-        if self.render_diagram is not None:
-            # A diagram that cannot be drawn (Graphviz missing or failing) must not take the
-            # numbers and charts down with it: say so in the diagram's place.
-            try:
-                self.diagram.value = self.render_diagram(plan)
-                self.diagrams_drawn += 1
-            except DevopsPlanError as exc:
-                self.diagram.value = (
-                    '<div style="color:#b2182b"><b>The diagram could not be drawn:</b><pre>'
-                    + html_text(str(exc))
-                    + "</pre></div>"
-                )
+        self._update_diagram(plan)
+        diagram_at = time.perf_counter()
+        advised = self._with_budget_advice(design, plan)
+        if advised is not plan:  # over budget: the line comes after the rest is current
+            self.plan = plan = advised
+            self.numbers.value = numbers_html(plan)
         done = time.perf_counter()
         self.replans += 1
         self.last_replan_s = done - started
         self.timings = {
             "numbers_s": numbers_at - started,
             "charts_s": charts_at - numbers_at,
-            "diagram_s": done - charts_at,
+            "diagram_s": diagram_at - charts_at,
+            "budget_s": done - diagram_at,
             "total_s": done - started,
         }
         return plan
+
+    def _with_budget_advice(self, design: Design, plan: Plan) -> Plan:
+        """`plan` with the budget line `devops-plan plan` prints when over budget (not for
+        another cloud, as the CLI). The sweep behind it takes a few hundred milliseconds,
+        so each design's line is kept for when the controls come back to it."""
+        if self.cloud is not None or plan.cost.within_budget is not False:
+            return plan
+        key = design.model_dump_json()
+        if key not in self._budget_lines:
+            self.budget_sweeps += 1
+            advised = with_budget_advice(design, plan)
+            self._budget_lines[key] = advised.warnings[len(plan.warnings) :]
+        extra = self._budget_lines[key]
+        return plan.model_copy(update={"warnings": (*plan.warnings, *extra)}) if extra else plan
+
+    def _cannot_plan(self, message: str, started: float) -> None:
+        self.error = message
+        self.status.value = (
+            '<div style="color:#b2182b"><b>Cannot plan this combination:</b><pre>'
+            + html_text(message)
+            + "</pre>The figures below are from the last plan that worked.</div>"
+        )
+        self.last_replan_s = time.perf_counter() - started
+
+    def _update_charts(self, plan: Plan) -> None:
+        """Each chart's data; a chart whose data changed has its marks updated in place."""
+        for name in self.chart_names:
+            data = CHART_DATA[name](plan)
+            chart = self.charts.get(name)
+            if chart is None:
+                self.charts[name] = live_chart(data)
+                self.charts_drawn += 1
+            elif chart.update(data):
+                self.charts_drawn += 1
+        if len(self.chart_box.children) != len(self.charts):
+            self.chart_box.children = tuple(c.figure for c in self.charts.values())
+
+    def _update_diagram(self, plan: Plan) -> None:
+        """Redraw the diagram only when what runs where changed (prices do not show on it)."""
+        if self.render_diagram is None:
+            return
+        key = diagram_key(plan)
+        if key == self._diagram_key:
+            return
+        # A diagram that cannot be drawn (Graphviz missing or failing) must not take the
+        # numbers and charts down with it: say so in the diagram's place.
+        try:
+            self.diagram.value = self.render_diagram(plan)
+            self.diagrams_drawn += 1
+            self._diagram_key = key
+        except DevopsPlanError as exc:
+            self.diagram.value = (
+                '<div style="color:#b2182b"><b>The diagram could not be drawn:</b><pre>'
+                + html_text(str(exc))
+                + "</pre></div>"
+            )
+
+    def save(self) -> Path | None:
+        """Write the current settings as a new design file beside the original (validated,
+        never over an existing file); the page says where, or why not."""
+        from .design.variant import save_design_variant
+
+        if self.path is None:
+            self.saved.value = "Nothing to save beside: the explorer was not opened from a file."
+            return None
+        try:
+            written = save_design_variant(self.path, self.design())
+        except (DevopsPlanError, OSError, ValueError) as exc:
+            self.saved.value = (
+                f'<span style="color:#b2182b">Not saved: {html_text(str(exc))}</span>'
+            )
+            return None
+        self.saved.value = (
+            f'Saved as <code class="devops-plan-saved">{html_text(str(written))}</code>'
+        )
+        return written
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.view._repr_mimebundle_(**kwargs)
@@ -348,13 +457,20 @@ def numbers_html(plan: Plan) -> str:
         f"<td>{html_text(k.text)}</td></tr>"
         for k in key_figures(plan)
     )
-    warnings = "".join(f"<li>{html_text(x)}</li>" for x in plan.warnings)
+    # The budget line says what would bring the plan within budget: shown, not folded away.
+    budget = "".join(
+        f'<p class="devops-plan-budget" style="color:#b2182b">{html_text(x)}</p>'
+        for x in plan.warnings
+        if x.startswith(BUDGET_PREFIX)
+    )
+    others = [x for x in plan.warnings if not x.startswith(BUDGET_PREFIX)]
+    warnings = "".join(f"<li>{html_text(x)}</li>" for x in others)
     extra = (
-        f"<details><summary>{len(plan.warnings)} warning(s)</summary><ul>{warnings}</ul></details>"
+        f"<details><summary>{len(others)} warning(s)</summary><ul>{warnings}</ul></details>"
         if warnings
         else ""
     )
-    return f'<table class="devops-plan-figures">{rows}</table>{extra}'
+    return f'<table class="devops-plan-figures">{rows}</table>{budget}{extra}'
 
 
 __all__ = [
@@ -364,6 +480,7 @@ __all__ = [
     "Settings",
     "apply_settings",
     "diagram_html",
+    "diagram_key",
     "node_families",
     "numbers_html",
     "primary_region",

@@ -19,9 +19,12 @@
 # # Cost-optimization report
 #
 # What the running estate really cost and where money is wasted, from billing exports (FOCUS
-# 1.0-1.2 or AWS CUR 2.0; CSV, gzip CSV or Parquet) and, optionally, a utilization CSV. Run it
-# headless with `devops-plan notebook run cost_report -p billing=FILE,... --out DIR --html`;
-# `devops-plan report` writes the same report without a kernel.
+# 1.0-1.2 or AWS CUR 2.0; CSV, gzip CSV or Parquet) and, optionally, a utilization CSV.
+
+# %% [markdown] tags=["notebook-only"]
+# Run it headless with `devops-plan notebook run cost_report -p billing=FILE,... --out DIR --html`;
+# `devops-plan report` writes the same report without a kernel. This cell is left out of the
+# HTML report.
 
 # %% tags=["parameters"]
 billing: str = "data/billing/focus-sample.csv.gz"  # billing exports (FOCUS or CUR 2.0), comma-separated; relative to the working folder or the repo root

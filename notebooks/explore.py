@@ -19,9 +19,11 @@
 # # Design explorer
 #
 # Move a control and the design is planned again: cost, availability, DR and the charts update
-# in place. Zones, number of regions, purchase option, availability target, RTO, RPO, a
-# peak-load multiplier and the node families the planner may use. Nothing here changes the
-# design file; copy the settings you like back into it.
+# in place, and the diagram when what runs where changes. Zones, number of regions, purchase
+# option, availability target, RTO, RPO, a peak-load multiplier and the node families the
+# planner may use. Nothing here changes the design file: "Save as design" writes the settings
+# as a new design file beside it (`<name>-explored.yaml`, never over an existing file) and
+# says where.
 
 # %% tags=["parameters"]
 design: str = "data/designs/shop.yaml"  # design file (YAML); relative to the working folder or the repo root

@@ -15,12 +15,13 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] tags=["notebook-only"]
 # # Plan report
 #
-# One design file, planned: sizing, node pools, availability along the user path, DR options,
-# cost, budget, the architecture diagram and ADR drafts. Run it headless with
-# `devops-plan notebook run plan --design FILE --out DIR --html`.
+# One design file, planned: key figures, charts (availability along the user path, DR options,
+# cost, budget), the architecture diagram, the sizing, node-pool and DR tables and ADR drafts.
+# Run it headless with `devops-plan notebook run plan --design FILE --out DIR --html`; this
+# cell is left out of the HTML report.
 
 # %% tags=["parameters"]
 design: str = "data/designs/shop.yaml"  # design file (YAML); relative to the working folder or the repo root
@@ -29,28 +30,17 @@ region: str = ""  # primary region; empty keeps the design's first region
 purchase: str = ""  # on_demand, spot, reserved_1y, reserved_3y, savings_plan_1y, savings_plan_3y; empty keeps the design's
 out_dir: str = ""  # folder for plan.json, the diagram and the ADR drafts; empty writes nothing
 catalog: str = ""  # folder of price catalogs (<cloud>.csv) or one CSV; empty: the shipped ones (or $DEVOPS_PLAN_CATALOG)
+generated_at: str = ""  # date shown as "Generated" in the report; empty shows the catalog's date (no clock: same input, same report)
 
 # %%
 # %matplotlib inline
-from IPython.display import Markdown, display
+from IPython.display import Markdown
 
 from devops_plan.render import charts
 from devops_plan import notebooks as nb
 
 plan = nb.load_plan(design, cloud=cloud, region=region, purchase=purchase, catalog=catalog)
-display(Markdown(nb.summary_markdown(plan)))
-
-# %% [markdown]
-# ## Sizing
-
-# %%
-nb.sizing_table(plan)
-
-# %% [markdown]
-# ## Node pools
-
-# %%
-nb.node_pools_table(plan)
+nb.report_header(plan, generated_at)
 
 # %% [markdown]
 # ## Availability along the user path
@@ -63,9 +53,6 @@ charts.availability_chart(plan)
 
 # %%
 charts.dr_chart(plan)
-
-# %%
-nb.dr_options_table(plan)
 
 # %% [markdown]
 # ## Network
@@ -96,7 +83,34 @@ charts.budget_chart(plan)
 
 # %%
 diagram = nb.render_diagram(plan)
-nb.diagram_svg(diagram)
+nb.diagram_figure(diagram, out_dir)
+
+# %% [markdown]
+# ## Sizing
+
+# %%
+nb.sizing_report(plan)
+
+# %% [markdown]
+# ## Node pools
+
+# %%
+nb.node_pools_report(plan)
+
+# %% [markdown]
+# ## Cost by region and resource
+#
+# What each resource costs a month in each region and what it includes; the diagram's cost
+# labels show these figures.
+
+# %%
+nb.cost_by_resource_report(plan)
+
+# %% [markdown]
+# ## Disaster recovery options compared
+
+# %%
+nb.dr_options_report(plan)
 
 # %% [markdown]
 # ## Architecture decision records (drafts)

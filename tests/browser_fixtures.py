@@ -261,3 +261,31 @@ class ConsoleLog:
 
     def errors(self) -> list[dict[str, Any]]:
         return [m for m in self.messages if m["type"] == "error"]
+
+
+# Every element whose content is wider than its box, when the box clips or scrolls it; and
+# the labels ipywidgets cut with an ellipsis. Reported as "what: content px > box px".
+CUT_OFF_JS = """() => {
+  const out = [];
+  const doc = document.documentElement;
+  if (doc.scrollWidth > window.innerWidth + 1)
+    out.push(`page: ${doc.scrollWidth} px wide > window ${window.innerWidth} px`);
+  for (const el of document.querySelectorAll('body *')) {
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || el.clientWidth === 0) continue;
+    const clips = ['auto', 'scroll', 'hidden', 'clip'].includes(style.overflowX);
+    const ellipsis = style.textOverflow === 'ellipsis';
+    if ((clips || ellipsis) && el.scrollWidth > el.clientWidth + 1) {
+      const name = el.tagName.toLowerCase() + (el.className && typeof el.className === 'string'
+        ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+      const text = (el.innerText || '').trim().slice(0, 40).replace(/\\s+/g, ' ');
+      out.push(`${name} "${text}": content ${el.scrollWidth} px > box ${el.clientWidth} px`);
+    }
+  }
+  return out;
+}"""
+
+
+def cut_off(page: Any) -> list[str]:
+    """What is cut off on the page (empty when nothing is)."""
+    return list(page.evaluate(CUT_OFF_JS))

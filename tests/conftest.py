@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +23,23 @@ def shop_yaml() -> str:
 # Tests never reach past loopback: botocore must not probe the EC2 instance metadata
 # service (169.254.169.254) for credentials.
 os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+
+
+def examples_and_second_regions() -> list[tuple[str, Any]]:
+    """(name, design) of each example design, and of its two-region variant (served
+    active-active from its second region) where it has one."""
+    from devops_plan import load_design
+    from devops_plan.engine.variants import with_second_region
+
+    out: list[tuple[str, Any]] = []
+    for path in sorted(DESIGNS.glob("*.yaml")):
+        design = load_design(path)
+        out.append((path.stem, design))
+        second = with_second_region(design)
+        if second is not None:
+            out.append((f"{path.stem}+second-region", second))
+    return out
+
 
 # Fault and fuzz loops run a quick count by default and a long one under `pytest -m slow`
 # (the long run is asked for by the marker expression; make test runs the quick count).

@@ -4,19 +4,25 @@ the line is checked against the planner itself (not the sweep that found it)."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 from typer.testing import CliRunner
 
-from devops_plan import build_plan, parse_design
+from devops_plan import build_plan, load_design, parse_design, widgets
+from devops_plan import notebooks as nb
 from devops_plan.cli import app
 from devops_plan.design import Design
 from devops_plan.errors import DevopsPlanError
+from devops_plan.escape import html_text
 from devops_plan.exploration import candidate_design, candidate_of, design_space, explore
 from devops_plan.exploration.budget import budget_advice, with_budget_advice
+from devops_plan.plan import Plan
+from devops_plan.policies import failed_policies
 
 from .conftest import DESIGNS
 
@@ -118,3 +124,61 @@ def test_cli_plan_and_explore_print_the_line(tmp_path: Path) -> None:
     )
     data = json.loads(runner.invoke(app, ["explore", str(path), "--json"]).output)
     assert data["budget_advice"]["within_budget"] == 0
+
+
+def _budget_line(plan: Plan) -> list[str]:
+    return [w for w in plan.warnings if w.startswith("budget: ")]
+
+
+def test_the_explorer_shows_the_budget_line_the_cli_prints() -> None:
+    poor = _design(100)
+    explorer = widgets.Explorer(poor, diagram=None)
+    assert explorer.plan is not None
+    line = _budget_line(with_budget_advice(poor, build_plan(poor)))
+    assert line and _budget_line(explorer.plan) == line
+    shown = re.findall(r'<p class="devops-plan-budget"[^>]*>([^<]*)</p>', explorer.numbers.value)
+    assert [html.unescape(x) for x in shown] == line
+    # A control change: the line of the design as now set, as the CLI would print it for it.
+    explorer.controls.purchase.value = "reserved_1y"
+    changed = explorer.design()
+    assert explorer.plan is not None
+    assert _budget_line(explorer.plan) == _budget_line(
+        with_budget_advice(changed, build_plan(changed))
+    )
+    assert _budget_line(explorer.plan) != line
+    # Back to the design as written: the same line, without sweeping the design space again.
+    explorer.controls.purchase.value = poor.defaults.purchase.value
+    assert explorer.plan is not None and _budget_line(explorer.plan) == line
+    assert explorer.budget_sweeps == 2
+
+
+def test_the_explorer_within_budget_or_on_another_cloud_has_no_budget_line() -> None:
+    rich = widgets.Explorer(_design(800), diagram=None)
+    assert rich.plan is not None and not _budget_line(rich.plan)
+    assert "devops-plan-budget" not in rich.numbers.value and rich.budget_sweeps == 0
+    other = widgets.Explorer(_design(100), cloud="gcp", diagram=None)
+    assert other.plan is not None and not _budget_line(other.plan)
+
+
+def test_the_plan_notebook_shows_the_budget_line(tmp_path: Path) -> None:
+    path = tmp_path / "startup.yaml"
+    path.write_text(STARTUP.replace("monthly: 800", "monthly: 100"), encoding="utf-8")
+    plan = nb.load_plan(path)
+    line = _budget_line(with_budget_advice(_design(100), build_plan(_design(100))))
+    assert line and _budget_line(plan) == line
+    header = nb.report_header(plan).data
+    assert html_text(line[0]) in header
+    assert html_text(line[0]) in nb.report_header(nb.load_plan(path, purchase="on_demand")).data
+    # Another cloud is not what the sweep explores: no line, as `plan --cloud` prints none.
+    assert not _budget_line(nb.load_plan(path, cloud="gcp"))
+
+
+def test_the_sla_policy_line_shows_every_digit_of_the_availability() -> None:
+    # payments reaches 99.949984%: a rounded "99.95%" would hide how far it is from 99.99%.
+    plan = build_plan(load_design(DESIGNS / "payments.yaml"))
+    lines = failed_policies(plan, ["sla-miss"])
+    assert lines == [
+        f"sla-miss: the user path's availability {plan.availability.achieved}% misses the "
+        f"99.99% target (weakest link: {plan.availability.weakest})"
+    ]
+    assert "99.949984%" in lines[0]

@@ -84,6 +84,7 @@ def test_plan_notebook_parameters_are_the_issue_contract() -> None:
         ("purchase", "str"),
         ("out_dir", "str"),
         ("catalog", "str"),
+        ("generated_at", "str"),
     ]
 
 
@@ -180,7 +181,8 @@ def test_unknown_parameter_lists_the_known_ones() -> None:
         nbk.convert_parameters(info, {"colour": "red"})
     assert str(exc.value) == (
         "notebook plan: unknown parameter 'colour'; its parameters: "
-        "design (str), cloud (str), region (str), purchase (str), out_dir (str), catalog (str)"
+        "design (str), cloud (str), region (str), purchase (str), out_dir (str), "
+        "catalog (str), generated_at (str)"
     )
 
 
@@ -299,7 +301,7 @@ def test_tables_have_a_row_per_service_pool_and_strategy() -> None:
     sizing = nbk.sizing_table(plan)
     assert list(sizing.index) == [s.name for s in plan.services]
     assert list(sizing["replicas"]) == [s.replicas for s in plan.services]
-    assert list(sizing["monthly (USD)"]) == [s.monthly_cost for s in plan.services]
+    assert list(sizing["monthly cost, all regions"]) == [s.monthly_cost for s in plan.services]
     pools = nbk.node_pools_table(plan)
     assert list(pools["nodes"]) == [p.nodes for p in plan.node_pools]
     dr = nbk.dr_options_table(plan)

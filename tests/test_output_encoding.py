@@ -148,7 +148,7 @@ def test_yaml_manifests_round_trip_any_text(plan: Plan) -> None:
             assert docs, payload
             if docs[0].get("kind") == "Namespace":
                 assert docs[0]["metadata"]["name"] == payload
-                assert docs[0]["metadata"]["labels"] == {"app.kubernetes.io/part-of": payload}
+                assert docs[0]["metadata"]["labels"]["app.kubernetes.io/part-of"] == payload
 
 
 def test_csv_cells_never_start_a_formula() -> None:

@@ -94,7 +94,8 @@ def test_planted_drift_is_found_with_its_amounts_and_nothing_else(
         in (nodes.causes[0])
     )
     nat = next(r for r in rec.rows if r.component == "nat-gateway")
-    assert any("NAT gateway-hours (2.0 running on average)" in c for c in nat.causes)
+    # The gateway doubled (1,440 hours) and its address as planned (720): hours of two kinds.
+    assert "2,160.00 hour against 1,440.00 planned" in nat.causes
     assert stray.cause == "m5.large (compute) is not in the plan there; it has c6g.large"
 
 

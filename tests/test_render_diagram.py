@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from decimal import Decimal
 from itertools import combinations
 
 import pytest
@@ -128,7 +127,9 @@ def test_jupyter_reprs(rendered: dict[str, Diagram]) -> None:
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
-def test_no_two_boxes_overlap_and_edges_carry_no_labels(plans: dict[str, Plan], name: str) -> None:
+def test_no_two_boxes_overlap_and_no_edge_label_sits_on_a_box(
+    plans: dict[str, Plan], name: str
+) -> None:
     source = to_dot(build_scene(plans[name]), plans[name])
     # JSON has no image loader ("No loadimage plugin" warnings): icon cells have a fixed size.
     proc = subprocess.run(
@@ -149,8 +150,13 @@ def test_no_two_boxes_overlap_and_edges_carry_no_labels(plans: dict[str, Plan], 
     for (a, ax0, ay0, ax1, ay1), (b, bx0, by0, bx1, by1) in combinations(rects, 2):
         overlap = min(ax1, bx1) - max(ax0, bx0) > 0.5 and min(ay1, by1) - max(ay0, by0) > 0.5
         assert not overlap, f"{a} overlaps {b}"
-    # Edge labels are where Graphviz lets text collide; every number is in a box instead.
-    assert not [e for e in layout.get("edges", []) if "label" in e]
+    # Replication, copies and failover routes are labelled; no label's centre is on a box.
+    labelled = [e for e in layout.get("edges", []) if "lp" in e or "xlp" in e]
+    assert labelled
+    for edge in labelled:
+        x, y = (float(v) for v in (edge.get("lp") or edge["xlp"]).split(","))
+        on = [n for n, x0, y0, x1, y1 in rects if x0 < x < x1 and y0 < y < y1]
+        assert not on, f"label of edge {edge.get('id')} sits on {on}"
 
 
 # --- what the scene shows ---------------------------------------------------------------------
@@ -161,47 +167,47 @@ def test_shop_scene_regions_zones_and_numbers(plans: dict[str, Plan]) -> None:
     scene = build_scene(plan)
     boxes = _boxes(plan)
     primary, dr = scene.groups
-
-    # The region's shared costs are the line items of its NAT, inter-zone traffic, logs and
-    # metrics and the global routing, summed.
-    def shared(resource: str) -> str:
-        total = sum(
-            (i.monthly_cost for i in plan.cost.line_items
-             if i.region == "us-east-1" and i.resource == resource), Decimal(0),
-        )  # fmt: skip
-        return f"{total:,.2f} USD/mo"
-
-    assert primary.label == (
-        f"us-east-1 · primary region · NAT {shared('nat-gateway')} · global routing "
-        f"{shared('global-routing')} · inter-zone {shared('network')} · logs and metrics "
-        f"{shared('observability')}"
+    assert primary.label == "us-east-1 · primary region"
+    # Cross-zone traffic is marked on the region with its monthly GB and cost.
+    traffic = next(i for i in plan.cost.line_items if i.resource == "network")
+    assert primary.money[0] == (
+        f"{traffic.component}: {traffic.quantity:,.0f} GB/mo, {traffic.monthly_cost:,.2f} USD/mo"
     )
     assert [g.label for g in primary.groups][1:] == ["us-east-1a", "us-east-1b", "us-east-1c"]
     assert dr.label.startswith("us-west-2 · DR region: pilot light")
     # Services with their replica counts and monthly cost of their share of the pool.
     web = next(s for s in plan.services if s.name == "web")
     assert boxes["us-east-1__svc__web"].lines[0] == f"{web.replicas} pods over 3 zone(s)"
+    share = sum(
+        i.monthly_cost
+        for i in plan.cost.line_items
+        if i.service == "web" and i.resource == "node-pool/default" and i.region == "us-east-1"
+    )
+    assert boxes["us-east-1__svc__web"].money == (f"share of pool default: {share:,.2f} USD/mo",)
     # Node pool: nodes per zone add up to the pool, each labelled instance type x count.
     pool = plan.node_pools[0]
     per_zone = [b for b in boxes.values() if b.role == "node" and b.id.startswith("us-east-1__")]
     assert sum(int(b.lines[0].split(" x ")[0]) for b in per_zone) == pool.nodes
     assert all(b.lines[0].endswith(f"x {pool.instance_type}") for b in per_zone)
     assert (
-        f"pool default: {pool.min_nodes}-{pool.nodes} x {pool.instance_type} "
-        f"{pool.monthly_cost:,.2f} USD/mo"
-        in next(g.label for g in primary.groups if g.style == "k8s")
+        f"pool default: {pool.nodes} x {pool.instance_type} nodes, {pool.monthly_cost:,.2f} USD/mo"
+        in next(g.text() for g in primary.groups if g.style == "k8s")
     )
     # Database: primary in zone a, Multi-AZ standby in zone b, the read replica in zone c.
     assert "us-east-1__us-east-1a__db__orders-db__primary" in boxes
     assert "us-east-1__us-east-1b__db__orders-db__standby" in boxes
     assert "us-east-1__us-east-1c__db__orders-db__replica-1" in boxes
-    # The entrypoint load balancer, reached by users, and what its responses to the internet
-    # cost (the tiered egress line items of web).
-    egress = sum(
-        (i.monthly_cost for i in plan.cost.line_items if i.resource == "internet/web"), Decimal(0)
+    # The entrypoint load balancer, reached by users through the failover routing (the DR
+    # region keeps an idle load balancer).
+    assert "USD/mo: load balancer hours" in " ".join(boxes["us-east-1__lb__web"].money)
+    assert dg.Link("users", "routing", "call") in scene.links
+    assert dg.Link("routing", "us-east-1__lb__web", "call") in scene.links
+    assert dg.Link("routing", "us-west-2__lb__web", "route-dormant", "on failover") in scene.links
+    # Replication within the region says whether it is synchronous.
+    standby = "us-east-1__us-east-1b__db__orders-db__standby"
+    assert dg.Link("us-east-1__us-east-1a__db__orders-db__primary", standby, "sync", "sync") in (
+        scene.links
     )
-    assert boxes["us-east-1__lb__web"].lines[-1] == f"to the internet {egress:,.2f} USD/mo"
-    assert dg.Link("users", "us-east-1__lb__web", "call") in scene.links
     # Edges from depends_on.
     assert dg.Link("us-east-1__svc__web", "us-east-1__svc__api", "call") in scene.links
     assert (
@@ -221,14 +227,16 @@ def test_pilot_light_runs_only_the_replica_and_leaves_compute_dormant(
     assert boxes["us-west-2__svc__web"].dormant and boxes["us-west-2__svc__api"].dormant
     assert boxes["us-west-2__pool__default"].dormant
     assert boxes["us-west-2__lb__web"].title == "load balancer (idle)"
-    links = build_scene(plan).links
-    assert dg.Link("us-east-1__us-east-1a__db__orders-db__primary", replica.id, "async") in links
-    assert (
-        dg.Link(
-            "us-east-1__us-east-1a__db__orders-db__primary", "us-west-2__backup__orders-db", "copy"
-        )
-        in links
-    )
+    links = {(x.tail, x.head): x for x in build_scene(plan).links if x.style != "layout"}
+    gb = {i.resource: i.quantity for i in plan.cost.line_items if i.region == "us-east-1"}
+    primary = "us-east-1__us-east-1a__db__orders-db__primary"
+    # Labelled with the mode, the DR strategy and the monthly GB the cost model prices.
+    replication = links[(primary, replica.id)]
+    assert replication.style == "async"
+    assert replication.label == f"async · pilot light\n{gb['dr-replication/orders-db']:,.0f} GB/mo"
+    copies = links[(primary, "us-west-2__backup__orders-db")]
+    assert copies.style == "copy"
+    assert copies.label == f"copies · pilot light\n{gb['dr-backup/orders-db']:,.0f} GB/mo"
 
 
 def test_backup_restore_keeps_only_copies() -> None:
@@ -257,11 +265,22 @@ def test_active_active_draws_two_serving_regions(plans: dict[str, Plan]) -> None
     plan = plans["payments"]
     scene = build_scene(plan)
     assert [g.style for g in scene.groups] == ["region", "region"]
-    assert scene.groups[1].label.startswith("us-west-2 · serving (active-active) · NAT ")
+    assert scene.groups[1].label == "us-west-2 · serving (active-active)"
     boxes = _boxes(plan)
     assert not any(b.dormant for b in boxes.values())
     assert "us-west-2__us-west-2a__db__ledger-db__primary" in boxes
-    assert dg.Link("users", "us-west-2__lb__gateway", "call") in scene.links
+    # A global routing layer in front of both regions: latency routing with health checks.
+    assert boxes["routing"].title == "global routing · Route 53"
+    assert boxes["routing"].lines[0] == "latency routing, health checks"
+    assert dg.Link("users", "routing", "call") in scene.links
+    assert dg.Link("routing", "us-east-1__lb__gateway", "call") in scene.links
+    assert dg.Link("routing", "us-west-2__lb__gateway", "route") in scene.links
+    east, west = (
+        "us-east-1__us-east-1a__db__ledger-db__primary",
+        "us-west-2__us-west-2a__db__ledger-db__primary",
+    )
+    link = next(x for x in scene.links if (x.tail, x.head) == (east, west) and x.style == "async")
+    assert link.label.startswith("async · active active\n")
 
 
 @pytest.mark.parametrize(("cloud", "k8s"), [("aws", "EKS"), ("gcp", "GKE"), ("azure", "AKS")])
@@ -354,15 +373,16 @@ def test_deployments_recover_the_planners_counts(plans: dict[str, Plan]) -> None
     }
     caches = {s.name: s.cache_nodes for s in plan.services if s.kind == "cache"}
     assert {name: r.count for name, r in primary.caches.items()} == caches
-    assert primary.control_plane is not None and primary.standby_control_plane is None
+    assert primary.cost("kubernetes") is not None and primary.cost("dr-kubernetes") is None
     # Pilot light: the DR region runs the database replica and a standby control plane only.
     dr = fleet[plan.dr.dr_region]
-    assert list(dr.database_replicas) == ["orders-db"] and not dr.pools and not dr.compute
-    assert dr.standby_control_plane is not None and dr.control_plane is None
-    assert sorted(dr.copies) == ["assets", "orders-db"]
+    assert list(dr.named("dr-db")) == ["orders-db"] and not dr.pools
+    assert dr.compute("web") is None and dr.compute("api") is None
+    assert dr.cost("dr-kubernetes") is not None and dr.cost("kubernetes") is None
+    assert sorted(dr.named("dr-backup")) == ["assets", "orders-db"]
     # The transfer that makes the copies is billed in the primary region.
-    assert sorted(primary.copies) == ["assets", "orders-db"]
-    assert list(primary.replication_traffic) == ["orders-db"]
+    assert sorted(primary.named("dr-backup")) == ["assets", "orders-db"]
+    assert list(primary.named("dr-replication")) == ["orders-db"]
 
 
 def test_deployments_count_vm_and_container_replicas() -> None:

@@ -8,8 +8,9 @@ import math
 import pytest
 from ruamel.yaml import YAML
 
-from devops_plan import build_plan
+from devops_plan import build_plan, parse_design
 from devops_plan.design import Platform, load_design
+from devops_plan.errors import DesignError
 from devops_plan.render.k8s import Settings, artefacts, hpa_bounds, pdb_min_available
 
 from .conftest import DESIGNS
@@ -51,9 +52,12 @@ def test_every_manifest_validates_against_the_kubernetes_schema(planned):
             kubernetes_validate.validate(doc, K8S_VERSION, strict=True)
             count += 1
     stateless = [s for s in plan.services if s.kind == "stateless" and s.platform == "kubernetes"]
-    # The namespace, three objects per service, a default deny and a policy per service that
-    # something calls (every in-cluster service here is reached by the load balancer or a caller).
-    assert count == 1 + 3 * len(stateless) + 1 + len(stateless)
+    # Namespace; Deployment, Service, PDB and HPA per service; an Ingress per entrypoint; a
+    # default deny and a policy per service that something calls (every in-cluster service here
+    # is reached by the load balancer or a caller).
+    assert count == 1 + 4 * len(stateless) + sum(1 for s in stateless if s.entrypoint) + 1 + len(
+        stateless
+    )
 
 
 def test_a_broken_manifest_is_caught_by_the_validator(planned):
@@ -195,6 +199,50 @@ def test_manifests_are_deterministic_and_settings_apply():
     assert web["spec"]["template"]["spec"]["containers"][0]["image"] == "ghcr.io/acme/web:1.2.3"
     assert web["metadata"]["namespace"] == "prod"
     assert "&id" not in a["kubernetes/shop/web.yaml"]  # no YAML anchors
+
+
+def test_image_and_namespace_come_from_the_designs_kubernetes_block():
+    text = (DESIGNS / "shop.yaml").read_text(encoding="utf-8")
+    digest = "sha256:" + "0" * 64
+    extra = f'\nkubernetes:\n  image: "ghcr.io/acme/{{design}}-{{service}}@{digest}"\n  namespace: prod\n'
+    design = parse_design(text + extra, "shop.yaml")
+    files = artefacts(build_plan(design), design)
+    docs = [d for t in files.values() for d in _docs(t)]
+    assert {d["metadata"].get("namespace", d["metadata"]["name"]) for d in docs} == {"prod"}
+    images = {
+        d["metadata"]["name"]: d["spec"]["template"]["spec"]["containers"][0]["image"]
+        for d in docs
+        if d["kind"] == "Deployment"
+    }
+    assert images and images == {n: f"ghcr.io/acme/shop-{n}@{digest}" for n in images}
+    assert not any("CHANGE-ME" in t or "Replace the image" in t for t in files.values())
+    # Without the block: the placeholder, and the header says where to set the image.
+    plain = load_design(DESIGNS / "shop.yaml")
+    web = artefacts(build_plan(plain), plain)["kubernetes/shop/web.yaml"]
+    assert "kubernetes.image in the design" in web and ":CHANGE-ME" in web
+    # Settings given in code win over the design's block.
+    mine = artefacts(build_plan(design), design, Settings(image="x/{service}:1", namespace="qa"))
+    web_doc = _docs(mine["kubernetes/shop/web.yaml"])[0]
+    assert web_doc["metadata"]["namespace"] == "qa"
+    assert web_doc["spec"]["template"]["spec"]["containers"][0]["image"] == "x/web:1"
+
+
+@pytest.mark.parametrize(
+    ("image", "says"),
+    [
+        ("ghcr.io/acme/{name}:1", "{name}: only {design} and {service}"),
+        ("ghcr.io/acme/{service!r}:1", "{service}: only {design} and {service}"),
+        ("ghcr.io/acme/{service:1", "unbalanced braces"),
+        ("ghcr.io/acme/we b:1", "must be an image reference"),
+    ],
+)
+def test_a_bad_image_is_one_located_line(image, says):
+    text = (DESIGNS / "startup.yaml").read_text(encoding="utf-8")
+    with pytest.raises(DesignError) as err:
+        parse_design(text + f'\nkubernetes:\n  image: "{image}"\n', "startup.yaml")
+    message = str(err.value)
+    assert "\n" not in message and message.startswith("startup.yaml:") and says in message
+    assert "kubernetes.image" in message
 
 
 def test_designs_without_kubernetes_services_give_no_manifests():

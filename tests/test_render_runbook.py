@@ -11,7 +11,14 @@ from devops_plan import build_plan
 from devops_plan.design import DRStrategy, load_design
 from devops_plan.errors import UserError
 from devops_plan.render import slo
-from devops_plan.render.runbook import Settings, artefacts, failover_steps
+from devops_plan.render.runbook import (
+    Settings,
+    artefacts,
+    escalation,
+    failover_steps,
+    timeline,
+)
+from devops_plan.units import format_duration, parse_duration
 
 from .conftest import DESIGNS
 
@@ -81,8 +88,8 @@ def test_failover_runbook_names_the_chosen_strategys_steps(strategy):
         .replace("active active", "active-active")
         .replace("backup restore", "backup and restore")
     )
-    assert f"## Steps ({title})" in text
-    steps = _section(text, "Steps")
+    assert f"## Resolution ({title})" in text
+    steps = _section(text, "Resolution")
     positions = [steps.find(phrase) for phrase in STEPS[strategy]]
     assert all(p >= 0 for p in positions), (strategy, positions, steps)
     assert positions == sorted(positions)
@@ -135,13 +142,54 @@ def test_impact_names_the_path_and_the_downtime_budget():
     assert "--force-failover" in _section(text, "Resolution")  # Multi-AZ: fail over
 
 
-def test_escalation_and_post_incident_are_placeholders():
+SECTIONS = ("Severity", "Symptoms", "Impact", "Diagnosis", "Resolution", "Escalation")
+
+
+def test_every_runbook_has_the_seeds_sections_filled_from_the_plan():
     design, plan = _shop()
     for path, text in artefacts(plan, design).items():
         if path.endswith("README.md"):
             continue
-        assert "## Escalation" in text and "## After the incident" in text
-        assert "_fill in_" in text or "fill in_" in text
+        headings = [ln[3:].split(" (")[0] for ln in text.splitlines() if ln.startswith("## ")]
+        assert [h for h in headings if h in SECTIONS] == list(SECTIONS), (path, headings)
+        assert "## After the incident" in text
+        for name in (*SECTIONS, "After the incident"):
+            assert _section(text, name).strip(), (path, name)  # none left empty
+        # Only the names of people are left to fill in.
+        escalation = _section(text, "Escalation")
+        assert f"| {format_duration(plan.dr.rto)} |" in escalation
+        after = _section(text, "After the incident")
+        assert f"{plan.availability.downtime_budget_min:g} minutes" in after or (
+            f"of the {plan.availability.downtime_budget_min:g} " in after
+        )
+
+
+@pytest.mark.parametrize("strategy", list(STEPS))
+def test_failover_step_times_add_up_to_the_rto(strategy):
+    design, plan = _shop(strategy)
+    steps = timeline(plan)
+    assert [t.seconds for t in steps] == [s.seconds for s in plan.dr.rto_steps]
+    assert sum(t.seconds for t in steps) == plan.dr.rto == steps[-1].done_at
+    text = artefacts(plan, design)["runbooks/shop/regional-failover.md"]
+    rows = re.findall(r"^\| \d+\. (.+) \| (\S+) \| (\S+) \|$", text, re.MULTILINE)
+    assert [r[0] for r in rows] == [t.step for t in steps]
+    assert sum(parse_duration(r[1]) for r in rows) == plan.dr.rto
+    assert parse_duration(rows[-1][2]) == plan.dr.rto
+    assert f"| **RTO** | **{format_duration(plan.dr.rto)}** |" in text
+    # Every action of the strategy is under a step of the clock, verify last.
+    placed = [a for t in steps for a in t.actions]
+    assert set(failover_steps(plan)[:-1]) <= set(placed) | {f"Then: {failover_steps(plan)[-1]}"}
+
+
+def test_escalation_times_come_from_the_rto_components():
+    _, plan = _shop("pilot_light")
+    steps = {s.step: s.seconds for s in plan.dr.rto_steps}
+    rows = escalation(plan)
+    detect = plan.dr.rto_steps[0].seconds
+    decided = detect + steps["decide to fail over"]
+    assert [r.after for r in rows] == [detect, decided, plan.dr.rto, plan.dr.rto_target]
+    # Never the bare RTO target as the first escalation, as a 1m target once made it.
+    assert rows[0].after < rows[-1].after
 
 
 def test_runbooks_are_deterministic_and_clean():

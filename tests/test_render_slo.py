@@ -113,7 +113,8 @@ def test_recording_rules_cover_every_window_per_slo():
                 window = r["record"].removeprefix("slo:error_ratio:rate")
                 assert r["expr"].count(f"[{window}]") == 2
     latency = groups[1]["rules"][0]["expr"]
-    assert 'http_request_duration_seconds_bucket{service="web",le="0.3"}[5m]' in latency
+    # 300 ms is not one of Prometheus' default buckets: the 0.25 s bucket below it counts.
+    assert 'http_request_duration_seconds_bucket{service="web",le="0.25"}[5m]' in latency
     # A p95 target leaves 5% of requests as the budget: 14.4 x 0.05 pages.
     alerts = [r for r in groups[1]["rules"] if "alert" in r]
     assert alerts[0]["expr"].endswith("> 0.72")
@@ -209,3 +210,26 @@ def test_rules_are_deterministic_and_named_for_runbooks():
         alert_name("payments", "gateway", "availability") == "PaymentsGatewayAvailabilityBudgetBurn"
     )
     assert re.search(r"99\.99% of requests succeed over 30d \(error budget 0\.01%\)", text)
+
+
+def test_latency_counts_with_a_configured_bucket_and_warns_off_a_boundary():
+    from devops_plan.render.slo import DEFAULT_BUCKETS_S, latency_bucket, render, warnings
+
+    design = _design("shop")
+    plan = build_plan(design)
+    assert Decimal("0.3") not in DEFAULT_BUCKETS_S
+    (warning,) = warnings(plan, design)
+    assert "latency target 300 ms is not a bucket boundary" in warning
+    assert 'le="0.25", stricter than the target' in warning and "Add a 0.3 s bucket" in warning
+    assert f"# Warning: {warning}\n" in render(plan, design)
+    # Buckets from the configuration: with a 0.3 s bucket the target itself counts, no warning.
+    own = Settings(latency_buckets_s=(Decimal("0.1"), Decimal("0.3"), Decimal("1")))
+    assert warnings(plan, design, own) == []
+    expr = rule_groups(plan, design, own)[1]["rules"][0]["expr"]
+    assert 'le="0.3"' in expr and "Warning" not in render(plan, design, own)
+    # Faster than every bucket: the smallest one, looser than the target.
+    assert latency_bucket(Decimal("0.001"), DEFAULT_BUCKETS_S) == Decimal("0.005")
+    fast = design.model_copy(
+        update={"targets": design.targets.model_copy(update={"latency_p95_ms": 1.0})}
+    )
+    assert "looser than the target" in warnings(build_plan(fast), fast)[0]

@@ -3,14 +3,21 @@ and what the numbers, charts and status show."""
 
 from __future__ import annotations
 
+import re
+import shutil
 from datetime import timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
 from devops_plan import build_plan, widgets
 from devops_plan.design import Design, StatelessService, load_design
+from devops_plan.design.variant import save_design_variant
+from devops_plan.exploration.budget import with_budget_advice
 from devops_plan.plan import Plan
+from devops_plan.render.chart_data import CHART_DATA
+from devops_plan.widget_charts import LiveBars, LivePoints
 
 from .conftest import DESIGNS
 
@@ -43,8 +50,10 @@ def shown(explorer: widgets.Explorer) -> dict[str, str]:
 
 
 def expected(explorer: widgets.Explorer) -> Plan:
-    """What the library plans for the controls' current settings, computed independently."""
-    return build_plan(widgets.apply_settings(explorer.base, explorer.controls.settings()))
+    """What the library plans for the controls' current settings, computed independently
+    (with the budget line `devops-plan plan` adds when over budget)."""
+    design = widgets.apply_settings(explorer.base, explorer.controls.settings())
+    return with_budget_advice(design, build_plan(design))
 
 
 def test_initial_view_is_the_design_as_written(explorer: widgets.Explorer, shop: Design) -> None:
@@ -52,7 +61,11 @@ def test_initial_view_is_the_design_as_written(explorer: widgets.Explorer, shop:
     assert explorer.plan.to_json() == build_plan(shop).to_json()
     assert shown(explorer)["monthly-total"] == str(explorer.plan.cost.monthly_total)
     assert shown(explorer)["availability"] == f"{explorer.plan.availability.achieved:g}"
-    assert all(bytes(img.value).startswith(b"\x89PNG") for img in explorer.chart_images.values())
+    # One live chart per chart, showing what the report's chart shows for the same plan.
+    assert list(explorer.charts) == list(CHART_DATA)
+    for name, chart in explorer.charts.items():
+        assert chart.data == CHART_DATA[name](explorer.plan)
+    assert [c.figure for c in explorer.charts.values()] == list(explorer.chart_box.children)
     assert explorer.replans == 1 and explorer.error is None
 
 
@@ -135,12 +148,30 @@ def test_node_family_control_restricts_node_pools(explorer: widgets.Explorer) ->
     assert explorer.plan is not None and explorer.plan.to_json() == expected(explorer).to_json()
 
 
-def test_only_charts_whose_inputs_changed_are_redrawn(explorer: widgets.Explorer) -> None:
+def test_charts_are_updated_in_place_and_only_when_their_data_changed(
+    explorer: widgets.Explorer,
+) -> None:
     drawn = explorer.charts_drawn
-    availability_png = bytes(explorer.chart_images["availability"].value)
+    figures = {name: chart.figure for name, chart in explorer.charts.items()}
+    availability = explorer.charts["availability"].data
     explorer.controls.rto.value = 14400  # changes the DR choice and cost, not the availability path
-    assert bytes(explorer.chart_images["availability"].value) == availability_png
-    assert 1 <= explorer.charts_drawn - drawn < len(explorer.chart_images)
+    assert explorer.charts["availability"].data is availability
+    assert 1 <= explorer.charts_drawn - drawn < len(explorer.charts)
+    # The same widgets, their marks changed: nothing is re-created or re-sent as an image.
+    assert {name: chart.figure for name, chart in explorer.charts.items()} == figures
+    plan = explorer.plan
+    assert plan is not None
+    dr = explorer.charts["dr"]
+    assert isinstance(dr, LivePoints) and list(dr.points.y) == [
+        float(o.monthly_cost) for o in plan.dr.options
+    ]
+    bars = explorer.charts["cost_by_service"]
+    assert isinstance(bars, LiveBars)
+    # One stacked series per colour: a bar's length is its value in the series of its colour.
+    lengths = [sum(series[i] for series in bars.bars.y) for i in range(len(bars.bars.x))]
+    assert dict(zip(bars.bars.x, lengths, strict=True)) == {
+        k: float(v) for k, v in plan.cost.by_service.items()
+    }
 
 
 def test_unplannable_settings_show_why_and_keep_the_last_plan(explorer: widgets.Explorer) -> None:
@@ -196,17 +227,75 @@ def test_explorer_on_another_cloud_uses_that_clouds_families(shop: Design) -> No
     assert explorer.plan.to_json() == build_plan(explorer.design(), cloud="gcp").to_json()
 
 
-def test_diagram_renderer_is_called_with_each_plan(shop: Design) -> None:
-    seen: list[int] = []
+def test_diagram_is_redrawn_only_when_what_runs_where_changes(shop: Design) -> None:
+    seen: list[tuple[int, str]] = []
 
     def render(plan: Plan) -> str:
-        seen.append(plan.zones)
+        seen.append((plan.zones, plan.purchase))
         return f"<svg><text>{plan.zones} zones</text></svg>"
 
     explorer = widgets.Explorer(shop, diagram=render)
+    explorer.controls.availability.value = 99.99  # a target: nothing deployed changes
     explorer.controls.zones.value = 2
-    assert seen == [3, 2]
+    assert seen == [(3, "on_demand"), (2, "on_demand")]
     assert explorer.diagram.value == "<svg><text>2 zones</text></svg>"
+    # Prices and the purchase option do not show on the explorer's diagram: reserved pricing
+    # keeps shop's node pool, so nothing is redrawn.
+    before = widgets.diagram_key(explorer.plan)  # type: ignore[arg-type]
+    explorer.controls.purchase.value = "reserved_1y"
+    assert widgets.diagram_key(explorer.plan) == before  # type: ignore[arg-type]
+    assert len(seen) == 2 and explorer.diagrams_drawn == 2
+
+
+def test_explorer_diagram_fits_its_panel_and_shows_no_money(shop: Design) -> None:
+    page = widgets.diagram_html(build_plan(shop))
+    assert page.startswith('<div class="devops-plan-diagram" style="max-width:100%">')
+    assert re.search(r'<svg style="max-width:100%;height:auto" width="\d+pt" height="\d+pt"', page)
+    assert "USD/mo" not in page and ">sessions<" in page
+
+
+def test_every_control_label_is_shown_in_full(explorer: widgets.Explorer) -> None:
+    assert all(c.style.description_width == "initial" for c in explorer.controls.all)
+
+
+def test_save_as_design_writes_a_new_validated_file_beside_the_original(
+    shop: Design, tmp_path: Path
+) -> None:
+    original = tmp_path / "shop.yaml"
+    shutil.copyfile(DESIGNS / "shop.yaml", original)
+    explorer = widgets.Explorer.from_file(original)
+    explorer.controls.zones.value = 2
+    explorer.controls.purchase.value = "reserved_1y"
+    explorer.controls.load.value = 1.5
+    first = explorer.save()
+    assert first == tmp_path / "shop-explored.yaml"
+    assert str(first) in explorer.saved.value and "Saved as" in explorer.saved.value
+    saved = load_design(first)
+    assert saved.name == "shop-explored"
+    assert saved == explorer.design().model_copy(update={"name": "shop-explored"})
+    assert build_plan(saved).cost.monthly_total == explorer.plan.cost.monthly_total  # type: ignore[union-attr]
+    assert "# percent per month, for the user-facing path" in first.read_text()  # comments kept
+    assert original.read_text() == (DESIGNS / "shop.yaml").read_text()  # the original untouched
+    # Saving again never overwrites: the next free name.
+    explorer.controls.zones.value = 3
+    second = explorer.save()
+    assert second == tmp_path / "shop-explored-2.yaml"
+    assert load_design(first).zones == 2 and load_design(second).zones == 3
+    assert not list(tmp_path.glob(".*"))  # no temporary file left
+
+
+def test_save_never_replaces_an_existing_file(shop: Design, tmp_path: Path) -> None:
+    original = tmp_path / "shop.yaml"
+    shutil.copyfile(DESIGNS / "shop.yaml", original)
+    taken = tmp_path / "mine.yaml"
+    taken.write_text("keep me\n")
+    with pytest.raises(FileExistsError):
+        save_design_variant(original, shop, taken)
+    assert taken.read_text() == "keep me\n" and not list(tmp_path.glob(".*"))
+    # Without a file to save beside, the page says so.
+    explorer = widgets.Explorer(shop)
+    assert explorer.save_button.disabled and explorer.save() is None
+    assert "not opened from a file" in explorer.saved.value
 
 
 def test_a_failing_diagram_leaves_numbers_and_charts_working(shop: Design) -> None:

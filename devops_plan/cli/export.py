@@ -10,6 +10,7 @@ from rich.markup import escape
 from ..design import load_design
 from ..engine import build_plan
 from ..export import ExportResult, export_docs
+from ..render.slo import warnings as slo_warnings
 from . import options
 from ._common import app, err, out, print_json, table, user_errors
 
@@ -61,6 +62,8 @@ def export_command(
             print_json(result.to_dict())
         else:
             show_result(result)
+        for warning in slo_warnings(plan, loaded):
+            err.print(f"warning: {warning}", markup=False)
 
 
 def show_result(result: ExportResult) -> None:

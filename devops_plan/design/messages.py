@@ -13,7 +13,17 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem
 from .locations import Loc, format_path, position
-from .models import SERVICE_MODELS, Design, Kind
+from .models import HEALTH_PATH, IMAGE, INSTANCE, SERVICE_MODELS, SLUG, WORD, Design, Kind
+
+# What each pattern of the design models asks for, in words.
+_PATTERNS = {
+    SLUG: "a lowercase slug of a-z, 0-9 and '-'",
+    WORD: "a lowercase word of a-z, 0-9, '_' and '-'",
+    INSTANCE: "an instance type or family of letters, digits, '.', '_' and '-'",
+    HEALTH_PATH: "an HTTP path starting with '/' (letters, digits and URL path characters)",
+    IMAGE: "an image reference (registry/path:tag or @sha256:digest) of letters, digits and "
+    "._/:@- in which {design} and {service} stand for the names",
+}
 
 _TEMPLATES = {
     "greater_than": "must be greater than {gt}",
@@ -182,7 +192,8 @@ def message(err: Any) -> str:
     if kind in ("enum", "union_tag_invalid", "literal_error"):
         return _choice(ctx, got if kind != "union_tag_invalid" else ctx.get("tag"))
     if kind == "string_pattern_mismatch":
-        return f"must be a lowercase slug of a-z, 0-9 and '-' (got {got!r})"
+        pattern = str(ctx.get("pattern", ""))
+        return f"must be {_PATTERNS.get(pattern, f'text matching {pattern}')} (got {_short(got)})"
     if kind in ("too_short", "too_long"):
         n = ctx.get("min_length" if kind == "too_short" else "max_length")
         word = "at least" if kind == "too_short" else "at most"

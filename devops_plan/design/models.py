@@ -6,6 +6,7 @@ in `loader.py`; this module is pure.
 
 from __future__ import annotations
 
+import string
 from datetime import timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -22,12 +23,14 @@ from ..inputs import text_problem
 from ..units import format_duration, parse_duration
 from .base import Model
 from .baseline import Network, Security
+from .profile import Profile
 
 SLUG = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"
 # Engines, storage classes: a word of the catalogs' vocabulary (postgres, standard_ia).
 WORD = r"^[a-z0-9][a-z0-9_-]*$"
 # Instance types and families as the clouds spell them: m7g, m6i.2xlarge, Standard_D4s_v5.
 INSTANCE = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+HEALTH_PATH = r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"  # an HTTP path: RFC 3986 path characters
 
 # Upper bounds that keep every number the model computes finite and every plan fast
 # (docs/design-file.md, "Limits"); the loader refuses anything above them with its location.
@@ -80,53 +83,6 @@ Duration = Annotated[
     ),
 ]
 Percent = Annotated[float, Field(gt=0, le=100, description="percent, e.g. 99.95")]
-PROFILES = ("flat", "diurnal")
-HOURS_PER_DAY = 24
-
-
-def _profile(value: Any) -> Any:
-    """'flat', 'diurnal', or 24 hourly load factors (0-1 of peak_rps, the busiest hour 1)."""
-    if isinstance(value, str):
-        if value not in PROFILES:
-            raise ValueError(
-                f"must be flat, diurnal or a list of 24 hourly factors (got {value!r})"
-            )
-        return value
-    if not isinstance(value, list | tuple):
-        raise ValueError("must be flat, diurnal or a list of 24 hourly factors")
-    if len(value) != HOURS_PER_DAY:
-        raise ValueError(f"must list 24 hourly factors, one per hour of the day (got {len(value)})")
-    factors = []
-    for i, f in enumerate(value):
-        if isinstance(f, bool) or not isinstance(f, int | float) or not 0 <= f <= 1:
-            raise ValueError(f"hour {i}: a factor must be a number from 0 to 1 (got {f!r})")
-        factors.append(float(f))
-    if max(factors) != 1:
-        raise ValueError(
-            f"the busiest hour must be 1 (the factors scale load.peak_rps; got {max(factors):g})"
-        )
-    return tuple(factors)
-
-
-Profile = Annotated[
-    str | tuple[float, ...],
-    BeforeValidator(_profile),
-    Field(
-        description="load over the day: flat, diurnal (data/sizing.yaml) or 24 hourly "
-        "factors of peak_rps",
-        json_schema_extra={
-            "anyOf": [
-                {"enum": list(PROFILES)},
-                {
-                    "type": "array",
-                    "items": {"type": "number", "minimum": 0, "maximum": 1},
-                    "minItems": 24,
-                    "maxItems": 24,
-                },
-            ]
-        },
-    ),
-]
 # Free text (descriptions): no control, bidi or surrogate characters, so that it can be
 # written into any output; each output still escapes it for its own format.
 Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_plain_text)]
@@ -260,6 +216,17 @@ class ServiceBase(Model):
     availability: Percent | None = Field(default=None, description="override, percent")
 
 
+class Health(Model):
+    """Where a stateless service answers its liveness and readiness probes (and serves)."""
+
+    path: str = Field(
+        default="/healthz",
+        pattern=HEALTH_PATH,
+        description="HTTP path of the health check, starting with /",
+    )
+    port: int = Field(default=8080, ge=1, le=65535, description="container port it listens on")
+
+
 class StatelessService(ServiceBase):
     """Replicas behind a load balancer when an entrypoint: sized from its load."""
 
@@ -279,6 +246,7 @@ class StatelessService(ServiceBase):
     )
     cdn: Cdn | None = None
     scaling: Scaling = Scaling()
+    health: Health = Field(default_factory=Health, description="health checks: path and port")
 
 
 class CallSize(Model):
@@ -426,6 +394,45 @@ class DR(Model):
     )
 
 
+# An image reference (registry/path:tag or @digest) in which {design} and {service} stand for
+# the design's and each service's names.
+IMAGE = r"^[A-Za-z0-9{][A-Za-z0-9._/:@{}-]*$"
+IMAGE_FIELDS = frozenset({"design", "service"})
+
+
+def _image_template(value: str) -> str:
+    try:
+        fields = [
+            (f, spec, conv) for _, f, spec, conv in string.Formatter().parse(value) if f is not None
+        ]
+    except ValueError as exc:
+        raise ValueError(
+            f"unbalanced braces ({exc}): only {{design}} and {{service}} can stand in an image"
+        ) from None
+    for field, spec, conversion in fields:
+        if field not in IMAGE_FIELDS or spec or conversion:
+            raise ValueError(f"{{{field}}}: only {{design}} and {{service}} can stand in an image")
+    return value
+
+
+class Kubernetes(Model):
+    """What the exported manifests need that the plan cannot know."""
+
+    image: Annotated[str, AfterValidator(_image_template)] | None = Field(
+        default=None,
+        pattern=IMAGE,
+        max_length=255,
+        description="container image; {design} and {service} stand for the names "
+        "(default: registry.example.com/{design}/{service}:CHANGE-ME, a placeholder)",
+    )
+    namespace: str | None = Field(
+        default=None,
+        pattern=SLUG,
+        max_length=63,
+        description="namespace (default: the design name)",
+    )
+
+
 class Design(Model):
     schema_: str | None = Field(default=None, alias="$schema", exclude=True, max_length=2048)
     name: str = Field(pattern=SLUG, max_length=63)
@@ -444,6 +451,7 @@ class Design(Model):
     node_pools: dict[Annotated[str, Field(pattern=SLUG, max_length=63)], NodePoolSettings] = Field(
         default_factory=dict, max_length=MAX_SERVICES
     )
+    kubernetes: Kubernetes = Kubernetes()
     services: tuple[Service, ...] = Field(min_length=1, max_length=MAX_SERVICES)
 
     def service(self, name: str) -> Service:

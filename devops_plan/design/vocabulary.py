@@ -51,40 +51,24 @@ def _expected(known: Iterable[str], limit: int = 12) -> str:
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
+# kind -> (the key naming a catalog word, the Vocabulary field that lists them, what it is)
+_NAMED = {
+    "database": ("engine", "database_engines", "database engine"),
+    "cache": ("engine", "cache_engines", "cache engine"),
+    "object_storage": ("storage_class", "storage_classes", "object storage class"),
+}
+
+
 def vocabulary_problems(data: dict[str, Any], vocab: Vocabulary, add: Add) -> None:
     """Report through `add` every engine, node type and storage class `vocab` does not know."""
     services = data.get("services")
     for i, svc in enumerate(services if isinstance(services, list) else []):
-        if not isinstance(svc, dict):
-            continue
-        kind, engine = svc.get("kind"), svc.get("engine")
-        if kind == "database":
-            _check(
-                add,
-                ("services", i, "engine"),
-                engine,
-                vocab.database_engines,
-                "database engine",
-                vocab.cloud,
-            )
-        elif kind == "cache":
-            _check(
-                add,
-                ("services", i, "engine"),
-                engine,
-                vocab.cache_engines,
-                "cache engine",
-                vocab.cloud,
-            )
-        elif kind == "object_storage":
-            _check(
-                add,
-                ("services", i, "storage_class"),
-                svc.get("storage_class"),
-                vocab.storage_classes,
-                "object storage class",
-                vocab.cloud,
-            )
+        kind = svc.get("kind") if isinstance(svc, dict) else None
+        checked = _NAMED.get(kind) if isinstance(kind, str) else None  # a list is unhashable
+        if checked is not None:
+            key, field, what = checked
+            known = getattr(vocab, field)
+            _check(add, ("services", i, key), svc.get(key), known, what, vocab.cloud)
     defaults = data.get("defaults")
     types = defaults.get("node_types") if isinstance(defaults, dict) else None
     known = vocab.node_families | vocab.instance_types

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 # Load is what the users bring, not a design choice: never offered as a lever.
 LEVER_DIMENSIONS = tuple(d for d in DIMENSIONS if d != "load_multiplier")
 MAX_LEVERS = 3
+BUDGET_PREFIX = "budget: "  # how the budget line starts among a plan's warnings
 
 
 @dataclass(frozen=True)
@@ -205,4 +206,4 @@ def with_budget_advice(design: Design, plan: Plan, catalog: Catalog | None = Non
     advice = budget_advice(explore(design, catalog=catalog))
     if advice is None:
         return plan
-    return plan.model_copy(update={"warnings": (*plan.warnings, "budget: " + advice.line())})
+    return plan.model_copy(update={"warnings": (*plan.warnings, BUDGET_PREFIX + advice.line())})

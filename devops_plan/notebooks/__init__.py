@@ -16,6 +16,7 @@ from .catalogue import (
 from .cells import (
     KeyFigure,
     adr_markdown,
+    cost_by_resource_table,
     diagram_svg,
     dr_options_table,
     files_markdown,
@@ -29,14 +30,24 @@ from .cells import (
     summary_markdown,
     write_outputs,
 )
-from .html import to_html
+from .html import NOTEBOOK_ONLY, to_html
 from .params import SUPPORTED_TYPES, convert_parameters, parse_assignments, resolve_path
+from .plan_report import (
+    cost_by_resource_report,
+    diagram_figure,
+    dr_options_report,
+    node_pools_report,
+    plan_cards,
+    report_header,
+    sizing_report,
+)
 from .redact import REDACTED
 from .run import ENGINE, KERNEL, ProgressHook, RunResult, run_notebook
 
 __all__ = [
     "ENGINE",
     "KERNEL",
+    "NOTEBOOK_ONLY",
     "REDACTED",
     "SUPPORTED_TYPES",
     "KeyFigure",
@@ -46,7 +57,11 @@ __all__ = [
     "RunResult",
     "adr_markdown",
     "convert_parameters",
+    "cost_by_resource_report",
+    "cost_by_resource_table",
+    "diagram_figure",
     "diagram_svg",
+    "dr_options_report",
     "dr_options_table",
     "files_markdown",
     "find_notebook",
@@ -55,13 +70,17 @@ __all__ = [
     "list_notebooks",
     "load_plan",
     "network_table",
+    "node_pools_report",
     "node_pools_table",
     "notebooks_dir",
     "parse_assignments",
+    "plan_cards",
     "render_diagram",
+    "report_header",
     "resolve_path",
     "rules_table",
     "run_notebook",
+    "sizing_report",
     "sizing_table",
     "summary_markdown",
     "to_html",

@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from ..atomic import write_atomic
+from ..catalog import catalog_path, load_catalog
 from ..design import load_design
 from ..engine import build_plan
 from ..escape import markdown_cell, markdown_code, markdown_text
+from ..exploration.budget import with_budget_advice, with_purchase
 from ..plan import Plan
 from ..units import format_duration, format_money
 from .params import resolve_path
@@ -30,14 +32,23 @@ def load_plan(
     design: str | Path, cloud: str = "", region: str = "", purchase: str = "", catalog: str = ""
 ) -> Plan:
     """Plan a design file; empty strings mean "as the design says" (notebook defaults) and,
-    for `catalog`, the shipped price catalogs (or $DEVOPS_PLAN_CATALOG)."""
-    return build_plan(
-        load_design(resolve_path(design)),
+    for `catalog`, the shipped price catalogs (or $DEVOPS_PLAN_CATALOG). Over budget, the
+    plan's warnings end with the budget line, as `devops-plan plan` prints it (the design
+    space is swept only then, only for the design's own cloud and region, with the plan's
+    catalog)."""
+    loaded = load_design(resolve_path(design))
+    catalog_dir = resolve_path(catalog) if catalog else None
+    plan = build_plan(
+        loaded,
         cloud=cloud or None,
         region=region or None,
         purchase=purchase or None,
-        catalog_dir=resolve_path(catalog) if catalog else None,
+        catalog_dir=catalog_dir,
     )
+    if cloud or region:
+        return plan
+    prices = load_catalog(plan.cloud, catalog_path(plan.cloud, catalog_dir))
+    return with_budget_advice(with_purchase(loaded, purchase or None), plan, prices)
 
 
 @dataclass(frozen=True)
@@ -121,7 +132,9 @@ def summary_markdown(plan: Plan) -> str:
 
 
 def sizing_table(plan: Plan) -> pd.DataFrame:
-    """One row per service: replicas, requests or instance class, why that many, monthly cost."""
+    """One row per service: replicas, requests or instance class, why that many, availability
+    (%), and its monthly cost: everything it uses in every region (its compute, load
+    balancer, storage, DR copies and standby), in the plan's currency."""
     import pandas as pd
 
     rows = []
@@ -140,8 +153,8 @@ def sizing_table(plan: Plan) -> pd.DataFrame:
                 "load (vCPU)": None if z is None else round(z.offered_load_vcpu, 2),
                 "bound by": "" if z is None else z.binding,
                 "p95 (ms)": None if z is None else round(z.p95_ms, 1),
-                "availability %": s.availability,
-                f"monthly ({plan.currency})": s.monthly_cost,
+                "availability": s.availability,
+                "monthly cost, all regions": s.monthly_cost,
             }
         )
     # Object columns with "" for "not applicable": NaN in a report reads as an error.
@@ -160,11 +173,11 @@ def node_pools_table(plan: Plan) -> pd.DataFrame:
             "zones": p.zones,
             "allocatable cpu (m)": p.allocatable_cpu_m,
             "allocatable memory (MiB)": p.allocatable_memory_mib,
-            "cpu used": f"{p.cpu_utilization:.0%}",
-            "memory used": f"{p.memory_utilization:.0%}",
-            "purchase": p.purchase,
+            "cpu used": p.cpu_utilization,
+            "memory used": p.memory_utilization,
+            "purchase": p.purchase.value,
             "services": ", ".join(p.services),
-            f"monthly ({plan.currency})": p.monthly_cost,
+            "monthly cost": p.monthly_cost,
         }
         for p in plan.node_pools
     ]
@@ -186,12 +199,47 @@ def dr_options_table(plan: Plan) -> pd.DataFrame:
             "RTO": format_duration(o.rto),
             "RPO": format_duration(o.rpo),
             "meets targets": "yes" if o.meets_target else "no",
-            f"monthly ({plan.currency})": o.monthly_cost,
+            "monthly cost of the strategy": o.monthly_cost,
             "chosen": "chosen" if o.strategy == plan.dr.strategy else "",
         }
         for o in plan.dr.options
     ]
     return pd.DataFrame(rows).set_index("strategy")
+
+
+def cost_by_resource_table(plan: Plan) -> pd.DataFrame:
+    """One row per priced resource in each region: the services that use it (with each one's
+    share when several do), every component it includes with its monthly quantity, and its
+    monthly cost. The diagram's cost labels show these same figures."""
+    import pandas as pd
+
+    from ..render.costs import resource_costs
+
+    cur = plan.currency
+    rows = [
+        {
+            "region": c.region,
+            "resource": c.resource,
+            "services": ", ".join(
+                f"{name} {format_money(cost, cur)}" if len(c.shares) > 1 else name
+                for name, cost in c.shares
+            ),
+            "includes": "; ".join(
+                f"{p.component} ({_quantity(p.quantity)} {p.unit})" for p in c.parts
+            ),
+            "category": c.category,
+            "monthly cost": c.monthly_cost,
+        }
+        for c in resource_costs(plan)
+    ]
+    order = {region: i for i, region in enumerate(plan.deployments)}
+    rows.sort(key=lambda r: order.get(str(r["region"]), len(order)))  # stable: line-item order
+    return pd.DataFrame(rows)
+
+
+def _quantity(value: float) -> str:
+    """A monthly quantity as a person reads it: 2,164 hour, 0.5 GB, never 3.229e+04."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.4g}"
 
 
 def network_table(plan: Plan) -> pd.DataFrame:

@@ -1,6 +1,10 @@
-"""Kubernetes manifests from the plan: for each stateless service on Kubernetes a Deployment
-with the planned replicas, requests and limits and zone spread, a PodDisruptionBudget that
-keeps the capacity of a zone loss, and a HorizontalPodAutoscaler bounded by the sizing.
+"""Kubernetes manifests from the plan: a namespace enforcing the Pod Security "restricted"
+profile; for each stateless service on Kubernetes a Deployment (planned replicas, requests and
+limits, zone spread, probes, credentials from Secrets, a restricted security context, rolling
+updates that take down at most the pods of one zone), a Service, a PodDisruptionBudget that
+keeps the capacity of a zone loss and a HorizontalPodAutoscaler bounded by the sizing; an
+Ingress for each entrypoint; the NetworkPolicies of the plan's rule matrix (`policies`:
+default deny, then exactly the allowed flows). The pod itself is `k8s_pod`.
 
 Pure: `artefacts(plan, design)` returns {path under the docs folder: YAML text}; `devops-plan
 export` writes them. Deterministic: no timestamps, a fixed key order, services in plan order.
@@ -10,7 +14,7 @@ from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -18,9 +22,18 @@ from ruamel.yaml import YAML
 from ..design import Design
 from ..engine.autoscale import hpa_target_percent
 from ..plan import Plan, ServiceOut
+from .k8s_pod import PORT_NAME, container, pod_security
 from .policies import network_policies
 
-__all__ = ["Settings", "artefacts", "hpa_bounds", "manifests", "pdb_min_available"]
+__all__ = [
+    "SERVICE_PORT",
+    "Settings",
+    "artefacts",
+    "hpa_bounds",
+    "manifests",
+    "pdb_min_available",
+    "rolling_update",
+]
 
 # The label each managed Kubernetes service puts on the nodes of a node pool.
 POOL_LABEL = {
@@ -30,15 +43,31 @@ POOL_LABEL = {
 }
 ZONE_KEY = "topology.kubernetes.io/zone"
 HOST_KEY = "kubernetes.io/hostname"
+SERVICE_PORT = 80  # what callers reach inside the cluster; the container's port is the design's
+
+
+PLACEHOLDER_IMAGE = "registry.example.com/{design}/{service}:CHANGE-ME"
 
 
 @dataclass(frozen=True)
 class Settings:
-    """What the plan does not know: where images live and the namespace (default: the design)."""
+    """What the plan does not know: where images live, the namespace (default: the design),
+    and the Ingress class (default: the cluster's default class). The design's `kubernetes:`
+    block fills the image and namespace left at their defaults here."""
 
-    image: str = "registry.example.com/{design}/{service}:CHANGE-ME"
+    image: str = PLACEHOLDER_IMAGE
     namespace: str | None = None
     folder: str = "kubernetes"
+    ingress_class: str | None = None
+
+
+def _with_design(settings: Settings, design: Design) -> Settings:
+    k = design.kubernetes
+    return replace(
+        settings,
+        image=k.image if k.image and settings.image == PLACEHOLDER_IMAGE else settings.image,
+        namespace=settings.namespace or k.namespace,
+    )
 
 
 def _labels(plan: Plan, service: str) -> dict[str, str]:
@@ -95,7 +124,20 @@ def hpa_bounds(s: ServiceOut) -> tuple[int, int, int]:
     return low, s.replicas, hpa_target_percent(sizing, s.replicas)
 
 
-def _deployment(plan: Plan, s: ServiceOut, settings: Settings, namespace: str) -> dict[str, Any]:
+def rolling_update(s: ServiceOut) -> dict[str, Any]:
+    """Rolling-update bounds from the zone-loss headroom: the sizing proved that the pods of
+    all zones but one carry the peak, so a rollout may take down one zone's worth of pods at
+    a time and needs no extra nodes (maxSurge 0). One zone has no such headroom: one new
+    pod at a time, none taken down first."""
+    if s.zones < 2 or s.replicas < 2:
+        return {"maxUnavailable": 0, "maxSurge": 1}
+    keep = math.ceil(s.replicas * (s.zones - 1) / s.zones)
+    return {"maxUnavailable": max(1, s.replicas - keep), "maxSurge": 0}
+
+
+def _deployment(
+    plan: Plan, design: Design, s: ServiceOut, settings: Settings, namespace: str
+) -> dict[str, Any]:
     labels = _labels(plan, s.name)
     selector = {"matchLabels": dict(labels)}
     return {
@@ -105,37 +147,78 @@ def _deployment(plan: Plan, s: ServiceOut, settings: Settings, namespace: str) -
             "name": s.name,
             "namespace": namespace,
             "labels": {**labels, **_cost_labels(plan, s.name)},
-            "annotations": {"devops-plan/replicas": _replica_note(s)},
+            "annotations": {
+                "devops-plan/replicas": _replica_note(s),
+                "devops-plan/rolling-update": (
+                    "at most one zone's pods down at a time (the other zones carry the peak)"
+                    if s.zones >= 2
+                    else "one zone: a new pod first, none down"
+                ),
+            },
         },
         "spec": {
             "replicas": s.replicas,
             "selector": selector,
+            "strategy": {"type": "RollingUpdate", "rollingUpdate": rolling_update(s)},
             "template": {
                 "metadata": {"labels": {**labels, **_cost_labels(plan, s.name)}},
-                "spec": _pod_spec(plan, s, settings, selector),
+                "spec": _pod_spec(plan, design, s, settings, selector),
             },
         },
     }
 
 
 def _pod_spec(
-    plan: Plan, s: ServiceOut, settings: Settings, selector: dict[str, Any]
+    plan: Plan, design: Design, s: ServiceOut, settings: Settings, selector: dict[str, Any]
 ) -> dict[str, Any]:
     """On the service's node pool, spread over zones and hosts, one container with its
-    requests and limits."""
+    requests and limits, probes and credentials, restricted."""
     pod_spec: dict[str, Any] = {}
     pool = next((p for p in plan.node_pools if s.name in p.services), None)
     if pool is not None:
         pod_spec["nodeSelector"] = {POOL_LABEL.get(plan.cloud, "devops-plan/pool"): pool.name}
     pod_spec["topologySpreadConstraints"] = _spread(s, selector)
-    pod_spec["containers"] = [
-        {
-            "name": s.name,
-            "image": settings.image.format(design=plan.design, service=s.name),
-            "resources": _resources(s),
-        }
-    ]
+    image = settings.image.format(design=plan.design, service=s.name)
+    pod_spec["containers"] = [container(s, design, image, _resources(s))]
+    pod_spec.update(pod_security())
     return pod_spec
+
+
+def _service(plan: Plan, s: ServiceOut, namespace: str) -> dict[str, Any]:
+    """A ClusterIP Service in front of the pods: port 80 to the container's port."""
+    labels = _labels(plan, s.name)
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": s.name, "namespace": namespace, "labels": dict(labels)},
+        "spec": {
+            "type": "ClusterIP",
+            "selector": dict(labels),
+            "ports": [
+                {
+                    "name": PORT_NAME,
+                    "port": SERVICE_PORT,
+                    "targetPort": PORT_NAME,
+                    "protocol": "TCP",
+                }
+            ],
+        },
+    }
+
+
+def _ingress(plan: Plan, s: ServiceOut, settings: Settings, namespace: str) -> dict[str, Any]:
+    """The way in for an entrypoint: every path to its Service."""
+    spec: dict[str, Any] = {}
+    if settings.ingress_class:
+        spec["ingressClassName"] = settings.ingress_class
+    backend = {"service": {"name": s.name, "port": {"number": SERVICE_PORT}}}
+    spec["rules"] = [{"http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": backend}]}}]
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": {"name": s.name, "namespace": namespace, "labels": _labels(plan, s.name)},
+        "spec": spec,
+    }
 
 
 def _spread(s: ServiceOut, selector: dict[str, Any]) -> list[dict[str, Any]]:
@@ -235,6 +318,7 @@ def manifests(
     plan: Plan, design: Design, settings: Settings = Settings()
 ) -> dict[str, list[dict[str, Any]]]:
     """{file name: Kubernetes objects}: a namespace, then one file per Kubernetes service."""
+    settings = _with_design(settings, design)
     namespace = settings.namespace or plan.design
     out: dict[str, list[dict[str, Any]]] = {
         "namespace.yaml": [
@@ -243,7 +327,12 @@ def manifests(
                 "kind": "Namespace",
                 "metadata": {
                     "name": namespace,
-                    "labels": {"app.kubernetes.io/part-of": plan.design},
+                    "labels": {
+                        "app.kubernetes.io/part-of": plan.design,
+                        # Pod Security admission rejects any pod that is not "restricted".
+                        "pod-security.kubernetes.io/enforce": "restricted",
+                        "pod-security.kubernetes.io/enforce-version": "latest",
+                    },
                 },
             }
         ]
@@ -251,11 +340,15 @@ def manifests(
     for s in plan.services:
         if s.kind != "stateless" or s.platform != "kubernetes":
             continue
-        out[f"{s.name}.yaml"] = [
-            _deployment(plan, s, settings, namespace),
+        objects = [
+            _deployment(plan, design, s, settings, namespace),
+            _service(plan, s, namespace),
             _pdb(plan, s, namespace),
             _hpa(plan, s, namespace),
         ]
+        if s.entrypoint:
+            objects.append(_ingress(plan, s, settings, namespace))
+        out[f"{s.name}.yaml"] = objects
     out["network-policies.yaml"] = network_policies(plan, namespace)
     return out
 
@@ -274,10 +367,15 @@ def _dump(objects: list[dict[str, Any]], header: str) -> str:
 def artefacts(plan: Plan, design: Design, settings: Settings = Settings()) -> dict[str, str]:
     """{"kubernetes/<design>/<file>.yaml": text} for `devops-plan export`."""
     regions = ", ".join(plan.topology.serving_regions)
+    image = _with_design(settings, design).image
+    todo = "Create"
+    if image == PLACEHOLDER_IMAGE:
+        todo = "Replace the image (kubernetes.image in the design); create"
     header = (
         f"# Generated by devops-plan from the plan of {plan.design!r} ({plan.cloud}); apply in "
         f"each serving region: {regions}.\n"
-        "# Replace the image; edit freely (export keeps edited files).\n"
+        f"# {todo} each <dependency>-credentials Secret (key: url); edit freely (export\n"
+        "# keeps edited files).\n"
     )
     if not any(s.kind == "stateless" and s.platform == "kubernetes" for s in plan.services):
         return {}

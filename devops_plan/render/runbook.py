@@ -24,7 +24,17 @@ from ..units import format_duration
 from . import slo
 from .templating import markdown_environment, render_markdown
 
-__all__ = ["FAILOVER", "Settings", "artefacts", "failover_steps", "template_dir"]
+__all__ = [
+    "FAILOVER",
+    "Escalation",
+    "Settings",
+    "TimelineStep",
+    "artefacts",
+    "escalation",
+    "failover_steps",
+    "template_dir",
+    "timeline",
+]
 
 FAILOVER = "regional-failover.md"
 _STRATEGY_TITLES = {
@@ -280,11 +290,111 @@ def _dns(plan: Plan) -> str:
     )
 
 
+def _drain(plan: Plan) -> str:
+    return (
+        f"Check that the global routing has taken {plan.topology.primary_region} out of "
+        "rotation (its health checks fail there); remove it by hand if not."
+    )
+
+
 def _verify(plan: Plan) -> str:
     return (
         f"Verify: the SLO alerts clear and the error ratio over 5m is back under the budget; "
         f"record the time: the recovery must finish within RTO {format_duration(plan.dr.rto_target)}."
     )
+
+
+# --- the failover's clock, from the plan's RTO ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    """One step of the failover as the plan's RTO counts it: what, how long, when it is done
+    (from the outage), and what to do in it."""
+
+    kind: str  # detect | decide | work | traffic
+    step: str
+    seconds: int
+    done_at: int
+    actions: tuple[str, ...]
+
+
+def _kind(index: int, count: int, step: str) -> str:
+    if index == 0:
+        return "detect"
+    if index == count - 1:
+        return "traffic"
+    return "decide" if step.startswith("decide") else "work"
+
+
+def timeline(plan: Plan) -> list[TimelineStep]:
+    """The chosen strategy's RTO steps with their times, which add up to the RTO, and the
+    plan's actions under the step they belong to (the work runs in parallel; the slowest
+    part is the one the RTO counts)."""
+    actions = failover_steps(plan)
+    dns, verify = _dns(plan), _verify(plan)
+    work = tuple(a for a in actions if a not in (dns, verify))
+    # Active-active has no DNS switch to make: the global routing's health checks drain the
+    # failed region within the TTL the plan counts.
+    traffic = (dns,) if dns in actions else (_drain(plan),)
+    out, elapsed = [], 0
+    steps = plan.dr.rto_steps
+    for i, st in enumerate(steps):
+        kind = _kind(i, len(steps), st.step)
+        elapsed += st.seconds
+        todo = {"work": work, "traffic": traffic}.get(kind, ())
+        out.append(TimelineStep(kind, st.step, st.seconds, elapsed, todo))
+    return out
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """When to escalate (seconds after the first page), to whom, and why."""
+
+    after: int
+    who: str
+    why: str
+
+
+def escalation(plan: Plan) -> list[Escalation]:
+    """Escalation times from the RTO's own components: detection, the decision it allows,
+    the whole RTO, and the RTO target."""
+    by_kind = {t.kind: t for t in timeline(plan)}
+    detect = by_kind["detect"].seconds if "detect" in by_kind else 0
+    rows = [
+        Escalation(
+            detect,
+            "secondary on call",
+            "the page is not acknowledged within the "
+            f"{format_duration(detect)} the plan allows for detection",
+        ),
+    ]
+    if "decide" in by_kind:
+        at = by_kind["decide"].done_at
+        rows.append(
+            Escalation(
+                at,
+                "incident commander",
+                f"no failover decision {format_duration(at)} "
+                "after the outage: the plan's RTO counts on one by then",
+            )
+        )
+    rows.append(
+        Escalation(
+            plan.dr.rto,
+            "engineering lead and the provider's support",
+            f"service not restored within the planned RTO of {format_duration(plan.dr.rto)}",
+        )
+    )
+    if plan.dr.rto_target > plan.dr.rto:
+        rows.append(
+            Escalation(
+                plan.dr.rto_target,
+                "management (the recovery target is missed)",
+                f"the RTO target of {format_duration(plan.dr.rto_target)} is reached",
+            )
+        )
+    return rows
 
 
 def _context(plan: Plan, design: Design, settings: Settings) -> dict[str, Any]:
@@ -297,6 +407,8 @@ def _context(plan: Plan, design: Design, settings: Settings) -> dict[str, Any]:
         "fmt_duration": format_duration,
         "alerts": alerts,
         "steps": failover_steps(plan),
+        "timeline": timeline(plan),
+        "escalation": escalation(plan),
         "folder": settings.folder,
     }
 

@@ -197,7 +197,10 @@ def _causes(
                 f"({format_money(cost, currency)})"
             )
         elif _off(q.planned, q.actual, settings):
-            causes.append(_quantity_cause(q, category, hours))
+            # Hours of several kinds (a NAT gateway's and its public IPv4 address's) are not
+            # "NAT gateway-hours": name them by category only when they are all of one.
+            same = all(i.kind.category == category for i in items if i.kind.measure == q.measure)
+            causes.append(_quantity_cause(q, category if same else "", hours))
         else:
             causes.append(_price_cause(q, items, actual, currency, settings))
     return tuple(c for c in causes if c)

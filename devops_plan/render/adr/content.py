@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from ...plan import DecisionOut, OptionOut, Plan
-from ...units import format_duration, format_money
+from ...units import format_duration, format_money, format_percent
 
 _QUESTIONS = {
     "compute-platform": "Which compute platform and node instance types should run the stateless services?",
@@ -62,13 +63,18 @@ def _targets_sentence(plan: Plan) -> str:
 
 
 def _is_recovery(options: Sequence[OptionOut]) -> bool:
-    return any(o.rto is not None for o in options)
+    return any(o.rto is not None or o.rpo is not None for o in options)
+
+
+def _recovery(figure: int | None, what: str) -> str:
+    # A figure the engine did not compute is said so, never shown as 0s (which would read as perfect).
+    return f"{what} not computed" if figure is None else f"{what} {format_duration(figure)}"
 
 
 def _measure(o: OptionOut) -> str:
     """What an option achieves, in the terms its targets are set in."""
-    if o.rto is not None:
-        return f"RTO {format_duration(o.rto)}, RPO {format_duration(o.rpo or 0)}"
+    if o.rto is not None or o.rpo is not None:
+        return f"{_recovery(o.rto, 'RTO')}, {_recovery(o.rpo, 'RPO')}"
     if o.availability is not None:
         return f"availability {_pct(o.availability)}"
     return "no measured outcome"
@@ -134,8 +140,9 @@ def justification(plan: Plan, decision: DecisionOut) -> str:
 def consequences(plan: Plan, decision: DecisionOut) -> list[str]:
     cur = plan.currency
     c = _chosen(decision)
-    out = [f"Good, because {lower_first(p)}" for p in c.pros]
-    out += [f"Bad, because {lower_first(x)}" for x in c.cons]
+    good, bad = option_facts(plan, decision, c)
+    out = [f"Good, because {lower_first(p)}" for p in (*good, *c.pros)]
+    out += [f"Bad, because {lower_first(x)}" for x in (*bad, *c.cons)]
     verdict = "Good, because it meets" if c.meets_target else "Bad, because it misses"
     out.append(
         f"{verdict} the targets: {_measure(c)} against {_target_text(plan, decision.options)}"
@@ -244,6 +251,56 @@ _CONFIRMATIONS: dict[str, Callable[[Plan, DecisionOut], list[str]]] = {
 }
 
 
+def option_facts(plan: Plan, decision: DecisionOut, o: OptionOut) -> tuple[list[str], list[str]]:
+    """Good and bad points computed from an option's numbers, never a fixed sentence: its
+    cost against the cheapest option considered, and each target it meets or misses, by
+    how much."""
+    pros: list[str] = []
+    cons: list[str] = []
+    cur = plan.currency
+    cheapest = min(decision.options, key=lambda x: (x.monthly_cost, x.name))
+    if o.monthly_cost == cheapest.monthly_cost:
+        pros.append(
+            f"it has the lowest monthly cost of the options considered "
+            f"({format_money(o.monthly_cost, cur)})"
+        )
+    else:
+        more = format_money(o.monthly_cost - cheapest.monthly_cost, cur)
+        cons.append(f"it costs {more} a month more than the cheapest option, {cheapest.name}")
+    t = plan.targets
+    # Each recovery figure is judged only when the engine computed it.
+    if o.rto is not None:
+        _against(pros, cons, "RTO", o.rto, t.rto)
+    if o.rpo is not None:
+        _against(pros, cons, "RPO", o.rpo, t.rpo)
+    if o.availability is not None:
+        points = Decimal(str(o.availability)) - Decimal(str(t.availability))
+        achieved = format_percent(o.availability)
+        if points >= 0:
+            pros.append(
+                f"it meets the {_pct(t.availability)} availability target with "
+                f"{achieved} ({points.normalize():f} points above)"
+            )
+        else:
+            cons.append(
+                f"it misses the {_pct(t.availability)} availability target by "
+                f"{(-points).normalize():f} points ({achieved})"
+            )
+    return pros, cons
+
+
+def _against(pros: list[str], cons: list[str], what: str, achieved: int, target: int) -> None:
+    """A recovery figure against its target: met with time to spare, or missed by how much."""
+    have, want = format_duration(achieved), format_duration(target)
+    if achieved <= target:
+        spare = f", {format_duration(target - achieved)} to spare" if achieved < target else ""
+        pros.append(f"its {what} of {have} meets the {want} target{spare}")
+    else:
+        cons.append(
+            f"its {what} of {have} misses the {want} target by {format_duration(achieved - target)}"
+        )
+
+
 def _option_view(plan: Plan, decision: DecisionOut, o: OptionOut) -> dict[str, Any]:
     cur = plan.currency
     c = _chosen(decision)
@@ -259,6 +316,7 @@ def _option_view(plan: Plan, decision: DecisionOut, o: OptionOut) -> dict[str, A
     else:
         delta_text = "Neutral, because it costs the same as the chosen option"
     verdict = "meets the targets" if o.meets_target else "misses the targets"
+    facts = option_facts(plan, decision, o)
     return {
         "name": o.name,
         "chosen": o.chosen,
@@ -268,8 +326,8 @@ def _option_view(plan: Plan, decision: DecisionOut, o: OptionOut) -> dict[str, A
         "rto": format_duration(o.rto) if o.rto is not None else None,
         "rpo": format_duration(o.rpo) if o.rpo is not None else None,
         "meets_target": o.meets_target,
-        "pros": list(o.pros),
-        "cons": list(o.cons),
+        "pros": [*facts[0], *o.pros],
+        "cons": [*facts[1], *o.cons],
         "summary": f"{format_money(o.monthly_cost, cur)} a month; {_measure(o)}; {verdict}.",
         "delta": delta_text,
     }

@@ -9,14 +9,15 @@ from __future__ import annotations
 from .deployed import Deployed, deployments
 from .dot import to_dot
 from .icons import embed_icons, icon_data_uri, icon_root, icon_source
-from .model import Box, Group, Link, Scene
-from .render import PNG_DPI, PNG_MAX_INCHES, Diagram, render_diagram, run_dot
+from .model import Box, Cost, Group, Link, Scene
+from .render import PNG_DPI, PNG_MAX_INCHES, Diagram, render_diagram, render_svg, run_dot
 from .scene import build_scene
 
 __all__ = [
     "PNG_DPI",
     "PNG_MAX_INCHES",
     "Box",
+    "Cost",
     "Deployed",
     "Diagram",
     "Group",
@@ -29,6 +30,7 @@ __all__ = [
     "icon_root",
     "icon_source",
     "render_diagram",
+    "render_svg",
     "run_dot",
     "to_dot",
 ]

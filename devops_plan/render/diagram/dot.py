@@ -4,12 +4,12 @@ come from names (it draws random UUIDs), and nothing is rendered into the workin
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from ...escape import html_text
 from ...plan import Plan
 from .icons import icon_source
 from .model import Box, Group, Link, Scene
@@ -31,6 +31,12 @@ _EDGE_STYLE: dict[str, dict[str, str]] = {
     "copy": {"color": "#B8860B", "style": "dotted"},
     "dormant": {"color": "#B0B7BE", "style": "dashed"},
     "layout": {"style": "invis"},
+    # A route to a region further down: it ranks the boxes but does not pull that region
+    # sideways round the regions above it.
+    "route": {"color": "#5B6770", "weight": "0"},
+    "route-dormant": {"color": "#B0B7BE", "style": "dashed", "weight": "0"},
+    # Keeps a region below the one above it without pulling its boxes sideways.
+    "stack": {"style": "invis", "weight": "0"},
     # An empty rank between a zone's node pool and its data: room for the replication arcs
     # between data boxes, which Graphviz bends upwards, clear of the pool's label.
     "spacer": {"style": "invis", "minlen": "2"},
@@ -38,6 +44,7 @@ _EDGE_STYLE: dict[str, dict[str, str]] = {
 # Replication and copies do not push boxes down a rank: they run sideways, between zones
 # and regions, so they may join boxes on one row.
 _UNCONSTRAINED = ("sync", "async", "copy")
+_INVISIBLE = ("layout", "spacer", "stack")
 
 
 def to_dot(scene: Scene, plan: Plan | None = None) -> str:
@@ -63,6 +70,9 @@ def to_dot(scene: Scene, plan: Plan | None = None) -> str:
             "nodesep": "0.35",
             "ranksep": "0.9",
             "newrank": "true",
+            # Few crossing-minimisation passes: boxes keep the order they are declared in
+            # (zones a, b, c left to right), and the drawing stays narrower.
+            "mclimit": "0.1",
             "fontname": "Sans-Serif",
             "id": svg_id(scene.name),
         },
@@ -85,10 +95,11 @@ def to_dot(scene: Scene, plan: Plan | None = None) -> str:
             drawer.link(link)
         # Rows (the node pools, zone by zone): one rank, kept in zone order by invisible edges.
         for row in scene.rows:
-            chain = " -> ".join(_quote(i) for i in row)
-            d.dot.body.append(
-                f"\t{{{chain} [style=invis minlen=0 weight=0]}}\n" if len(row) > 1 else ""
-            )
+            if len(row) > 1:
+                # One rank, ordered left to right by invisible flat edges.
+                names = "; ".join(_quote(i) for i in row)
+                chain = " -> ".join(_quote(i) for i in row)
+                d.dot.body.append(f"\t{{rank=same; {names}; {chain} [style=invis]}}\n")
         source: str = d.dot.source
     return source
 
@@ -116,7 +127,7 @@ class _Drawer:
             g.label,
             graph_attr={
                 **_CLUSTER_STYLE[g.style],
-                "label": _html_lines([g.label], size, bold_first=False),
+                "label": _html_lines(g.text(), size, bold_first=False),
                 "fontname": "Sans-Serif",
                 "margin": "12",
                 "id": svg_id("cluster__" + g.id),
@@ -134,13 +145,19 @@ class _Drawer:
 
         attrs = dict(_EDGE_STYLE[link.style])
         if link.label:
-            attrs["label"] = _html_lines(link.label.split("\n"), 10)
-            attrs["fontcolor"] = attrs["color"]
+            # A label on an edge that may join boxes on one rank is an xlabel, placed after
+            # the layout: Graphviz 2.43 fails ("trouble in init_rank") on labelled flat
+            # edges between clusters.
+            key = "xlabel" if link.style in _UNCONSTRAINED else "label"
+            attrs[key] = _html_lines(link.label.split("\n"), 10)
+            attrs["fontcolor"] = attrs.get("color", "#5B6770")
         if link.style in _UNCONSTRAINED:
             # minlen=0 rather than constraint=false, which Graphviz 2.43 fails on
             # ("trouble in init_rank") when the edge crosses clusters.
             attrs.update(minlen="0", weight="0")
-        edge = diagrams.Edge(forward=True, id=svg_id(f"edge__{link.tail}__{link.head}"), **attrs)
+        kind = "layout" if link.style in _INVISIBLE else "edge"
+        ident = svg_id(f"{kind}__{link.tail}__{link.head}")
+        edge = diagrams.Edge(forward=True, id=ident, **attrs)
         self.nodes[link.tail] >> edge >> self.nodes[link.head]
 
 
@@ -160,12 +177,12 @@ def _label(box: Box, src: str) -> str:
     grey = "#8A939B" if box.dormant else "#2D3436"
     border = ' BORDER="1" COLOR="#B0B7BE" STYLE="dashed"' if box.dormant else ' BORDER="0"'
     rows = [
-        f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{ICON_PT}" HEIGHT="{ICON_PT}"><IMG SRC="{html.escape(src)}" SCALE="TRUE"/></TD></TR>',
-        f'<TR><TD><FONT POINT-SIZE="13" COLOR="{grey}"><B>{html.escape(box.title)}</B></FONT></TD></TR>',
+        f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{ICON_PT}" HEIGHT="{ICON_PT}"><IMG SRC="{html_text(src)}" SCALE="TRUE"/></TD></TR>',
+        f'<TR><TD><FONT POINT-SIZE="13" COLOR="{grey}"><B>{html_text(box.title)}</B></FONT></TD></TR>',
     ]
     rows += [
-        f'<TR><TD><FONT POINT-SIZE="11" COLOR="{grey}">{html.escape(line)}</FONT></TD></TR>'
-        for line in box.lines
+        f'<TR><TD><FONT POINT-SIZE="11" COLOR="{grey}">{html_text(line)}</FONT></TD></TR>'
+        for line in box.text()
     ]
     return (
         f'<<TABLE{border} CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}</TABLE>>'
@@ -175,7 +192,7 @@ def _label(box: Box, src: str) -> str:
 def _html_lines(lines: Sequence[str], size: int, bold_first: bool = False) -> str:
     out = []
     for i, line in enumerate(lines):
-        text = html.escape(line)
+        text = html_text(line)
         if bold_first and i == 0:
             text = f"<B>{text}</B>"
         out.append(f'<FONT POINT-SIZE="{size if i or not bold_first else size + 3}">{text}</FONT>')

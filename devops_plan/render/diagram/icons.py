@@ -36,6 +36,9 @@ _BY_CLOUD: dict[str, tuple[str, str, str]] = {
     ),
     "queue": ("aws.integration.SQS", "gcp.analytics.PubSub", "azure.integration.ServiceBus"),
     "k8s": ("aws.compute.EKS", "gcp.compute.GKE", "azure.compute.AKS"),
+    "dns": ("aws.network.Route53", "gcp.network.DNS", "azure.network.TrafficManagerProfiles"),
+    "nat": ("aws.network.NATGateway", "gcp.network.NAT", "azure.network.VirtualNetworkGateways"),
+    "network": ("aws.network.VPC", "gcp.network.VPC", "azure.network.VirtualNetworks"),
 }
 _ANY_CLOUD = {"users": "onprem.client.Users", "pod": "k8s.compute.Pod", "node": "k8s.infra.Node"}
 _AZURE_DB = {

@@ -15,9 +15,10 @@ from .drawing import (
     add_database,
     add_pools,
     calls,
+    cost_lines,
+    cost_of,
     load_balancer,
-    per_month,
-    service_lines,
+    service_box,
     stateless_role,
 )
 from .model import Box, Link, box_id
@@ -42,46 +43,50 @@ def serving_region(plan: Plan, at: Where, *, primary: bool) -> RegionDrawing:
 
 
 def _serving_stateless(r: RegionDrawing, s: ServiceOut, at: Where, primary: bool) -> None:
-    lb = at.here.load_balancers.get(s.name)
+    lb = at.here.cost("load-balancer", s.name)
     if s.entrypoint and lb is not None:
-        box = load_balancer(
-            r, s, "load balancer", lb, at.currency, internet=at.here.internet.get(s.name)
-        )
+        box = load_balancer(r, s, "load balancer", lb, at.currency)
         r.add_top(f"lb/{s.name}", box)
         r.links.append(Link(box.id, box_id(r.name, "svc", s.name), "call"))
     replicas = s.replicas if primary else (at.here.replicas.get(s.name) or s.replicas)
-    lines = service_lines(s, replicas, at.here.compute.get(s.name), at.currency)
-    r.add_service(s, Box(box_id(r.name, "svc", s.name), stateless_role(s), s.name, lines))
+    ident = box_id(r.name, "svc", s.name)
+    r.add_service(s, service_box(s, ident, replicas, at.here.compute(s.name), at.currency))
 
 
 def _serving_database(r: RegionDrawing, s: ServiceOut, at: Where, primary: bool) -> None:
-    cost = at.here.databases.get(s.name)
+    cost = at.here.cost("db", s.name)
     if cost is None:
         return
     add_database(r, s, cost, at.currency)
-    traffic = at.primary.replication_traffic.get(s.name)
+    traffic = at.primary.cost("dr-replication", s.name)
     if not primary and traffic is not None:
-        r.add_line(s.name, f"replication traffic {per_month(traffic, at.currency)}")
+        lines = cost_lines(traffic, at.currency, "replication traffic")
+        r.add_lines(s.name, lines, (cost_of(traffic),))
 
 
 def _serving_cache(r: RegionDrawing, s: ServiceOut, at: Where, primary: bool) -> None:
     running = at.here.caches.get(s.name)
     if running is not None:
-        add_cache(r, s, running.count, running.monthly_cost, at.currency)
+        add_cache(r, s, running.count, running.cost, at.currency)
 
 
 def _serving_bucket(r: RegionDrawing, s: ServiceOut, at: Where, primary: bool) -> None:
-    cost = at.here.buckets.get(s.name)
+    cost = at.here.cost("bucket", s.name)
     if cost is not None:
-        lines = (f"{s.instance_class} · {s.storage_gib:g} GiB", per_month(cost, at.currency))
-        r.add_top(s.name, Box(box_id(r.name, "bucket", s.name), "bucket", s.name, lines))
+        lines = (f"{s.instance_class} · {s.storage_gib:g} GiB",)
+        money = cost_lines(cost, at.currency)
+        ident = box_id(r.name, "bucket", s.name)
+        box = Box(ident, "bucket", s.name, lines, costs=(cost_of(cost),), money=money)
+        r.add_top(s.name, box)
 
 
 def _serving_queue(r: RegionDrawing, s: ServiceOut, at: Where, primary: bool) -> None:
-    cost = at.here.queues.get(s.name)
+    cost = at.here.cost("queue", s.name)
     if cost is not None:
-        lines = ("queue", per_month(cost, at.currency))
-        r.add_top(s.name, Box(box_id(r.name, "queue", s.name), "queue", s.name, lines))
+        money = cost_lines(cost, at.currency)
+        ident = box_id(r.name, "queue", s.name)
+        box = Box(ident, "queue", s.name, ("queue",), costs=(cost_of(cost),), money=money)
+        r.add_top(s.name, box)
 
 
 _SERVING: dict[str, Callable[[RegionDrawing, ServiceOut, Where, bool], None]] = {
@@ -129,52 +134,58 @@ def _zone0(r: RegionDrawing) -> str:
 
 
 def _dr_stateless(r: RegionDrawing, s: ServiceOut, at: Where) -> None:
-    lb = at.here.idle_load_balancers.get(s.name)
+    lb = at.here.cost("dr-load-balancer", s.name)
     if s.entrypoint and lb is not None:
         box = load_balancer(r, s, "load balancer (idle)", lb, at.currency)
-        r.top.append(box)
+        r.add_top(f"lb/{s.name}", box)
         r.links.append(Link(box.id, box_id(r.name, "svc", s.name), "dormant"))
-    ident, role = box_id(r.name, "svc", s.name), stateless_role(s)
-    running = at.here.compute.get(s.name)
+    ident = box_id(r.name, "svc", s.name)
+    running = at.here.compute(s.name)
     if running is None:
-        r.add_service(s, _dormant(ident, role, s.name, "dormant: started on failover"))
+        r.add_service(s, _dormant(ident, stateless_role(s), s.name, "dormant: started on failover"))
         return
-    lines = service_lines(s, at.here.replicas.get(s.name) or 0, running, at.currency)
-    if s.platform == "kubernetes":
-        lines = ("scaled down (warm)", lines[-1])
-    r.add_service(s, Box(ident, role, s.name, lines))
+    warm = ("scaled down (warm)",) if s.platform == "kubernetes" else ()
+    replicas = at.here.replicas.get(s.name) or 0
+    r.add_service(s, service_box(s, ident, replicas, running, at.currency, warm))
 
 
 def _dr_database(r: RegionDrawing, s: ServiceOut, at: Where) -> None:
     zone = _zone0(r)
-    cost = at.here.database_replicas.get(s.name)
+    cost = at.here.cost("dr-db", s.name)
     if cost is None:
         ident = box_id(r.name, zone, "db", s.name, "restore")
         r.add_zonal(
             zone, s.name, _dormant(ident, "database", s.name, "dormant: restored from backup")
         )
         return
-    lines = [
-        f"cross-region replica · {s.instance_class}",
-        "async, promoted on failover",
-        per_month(cost, at.currency),
-    ]
-    traffic = at.primary.replication_traffic.get(s.name)
+    lines = (f"cross-region replica · {s.instance_class}", "async, promoted on failover")
+    money = list(cost_lines(cost, at.currency))
+    costs = [cost_of(cost)]
+    traffic = at.primary.cost("dr-replication", s.name)
     if traffic is not None:
-        lines.append(f"replication traffic {per_month(traffic, at.currency)}")
-    box = Box(box_id(r.name, zone, "db", s.name, "replica"), "database", s.name, tuple(lines))
+        money += cost_lines(traffic, at.currency, "replication traffic")
+        costs.append(cost_of(traffic))
+    box = Box(
+        box_id(r.name, zone, "db", s.name, "replica"),
+        "database",
+        s.name,
+        lines,
+        costs=tuple(costs),
+        money=tuple(money),
+    )
     r.add_zonal(zone, s.name, box)
 
 
 def _dr_cache(r: RegionDrawing, s: ServiceOut, at: Where) -> None:
     zone = _zone0(r)
     ident = box_id(r.name, zone, "cache", s.name, "1")
-    cost = at.here.warm_caches.get(s.name)
+    cost = at.here.cost("dr-cache", s.name)
     if cost is None:
         box = _dormant(ident, "cache", s.name, "dormant: created on failover")
     else:
-        lines = (f"warm · {s.instance_class} x 1", per_month(cost, at.currency))
-        box = Box(ident, "cache", s.name, lines)
+        lines = (f"warm · {s.instance_class} x 1",)
+        money = cost_lines(cost, at.currency)
+        box = Box(ident, "cache", s.name, lines, costs=(cost_of(cost),), money=money)
     r.add_zonal(zone, s.name, box)
 
 

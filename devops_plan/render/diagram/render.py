@@ -12,6 +12,7 @@ from ...errors import ExternalError
 from ...plan import Plan
 from .dot import to_dot
 from .icons import embed_icons, icon_root
+from .model import Scene
 from .scene import build_scene
 
 PNG_DPI = 110
@@ -73,6 +74,11 @@ class Diagram:
             f"{self.name}.svg": self.svg,
             f"{self.name}.png": self.png,
         }
+
+
+def render_svg(scene: Scene, plan: Plan) -> str:
+    """A scene (of `plan`) as self-contained SVG: one Graphviz run, no PNG."""
+    return embed_icons(run_dot(to_dot(scene, plan), "-Tsvg").decode("utf-8"))
 
 
 def render_diagram(plan: Plan) -> Diagram:

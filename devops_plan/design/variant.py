@@ -1,0 +1,109 @@
+"""Writing a changed design back as a new design file: the original YAML with only the keys
+that changed edited (comments and layout kept), named after the new file, validated by
+reading it back, and never written over an existing file."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from ..atomic import write_new
+from ..units import format_duration
+from .loader import load_design, parse_design
+from .models import Design, StatelessService
+
+__all__ = ["design_text", "next_free_path", "save_design_variant"]
+
+MAX_VARIANTS = 999
+
+
+def _round_trip() -> YAML:
+    yaml = YAML()  # round-trip: comments, key order and flow style survive
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)  # "  - name:", as the shipped designs are
+    return yaml
+
+
+def _flow(items: tuple[str, ...]) -> CommentedSeq:
+    seq = CommentedSeq(items)
+    seq.fa.set_flow_style()
+    return seq
+
+
+def _child(doc: CommentedMap, key: str) -> CommentedMap:
+    if not isinstance(doc.get(key), CommentedMap):
+        doc[key] = CommentedMap()
+    child: CommentedMap = doc[key]
+    return child
+
+
+def _set_services(doc: CommentedMap, design: Design) -> None:
+    """Peak loads of the stateless services (what the explorer's load multiplier changes)."""
+    by_name = {s.name: s for s in design.services}
+    for item in doc.get("services") or ():
+        service = by_name.get(item.get("name")) if isinstance(item, CommentedMap) else None
+        if isinstance(service, StatelessService) and isinstance(item.get("load"), CommentedMap):
+            item["load"]["peak_rps"] = _number(service.load.peak_rps)
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else round(value, 6)
+
+
+def design_text(original: str, design: Design, name: str) -> str:
+    """`original` (a design file's text) changed to say what `design` says about regions,
+    zones, targets, purchase option, node types and peak loads, and named `name`."""
+    yaml = _round_trip()
+    doc: Any = yaml.load(original)
+    doc["name"] = name
+    doc["regions"] = _flow(design.regions)
+    if design.dr_region is None:
+        doc.pop("dr_region", None)
+    else:
+        doc["dr_region"] = design.dr_region
+    doc["zones"] = design.zones
+    targets = _child(doc, "targets")
+    targets["availability"] = design.targets.availability
+    targets["rto"] = format_duration(design.targets.rto.total_seconds())
+    targets["rpo"] = format_duration(design.targets.rpo.total_seconds())
+    defaults = _child(doc, "defaults")
+    defaults["purchase"] = design.defaults.purchase.value
+    if design.defaults.node_types:
+        defaults["node_types"] = _flow(design.defaults.node_types)
+    else:
+        defaults.pop("node_types", None)
+    _set_services(doc, design)
+    out = io.StringIO()
+    yaml.dump(doc, out)
+    return out.getvalue()
+
+
+def next_free_path(original: Path, suffix: str = "explored") -> Path:
+    """`<stem>-<suffix>.yaml` beside `original`, or `-2`, `-3`... for the first that is free."""
+    for n in range(1, MAX_VARIANTS + 1):
+        tail = f"-{suffix}" if n == 1 else f"-{suffix}-{n}"
+        candidate = original.with_name(f"{original.stem}{tail}{original.suffix}")
+        if not candidate.exists():
+            return candidate
+    raise FileExistsError(f"{original.parent}: {MAX_VARIANTS} variants of {original.name} exist")
+
+
+def save_design_variant(original: Path, design: Design, target: Path | None = None) -> Path:
+    """Write `design` as a new design file beside `original` (or at `target`), checked by
+    reading it back: the file must give the same design. Raises DesignError if it does not
+    validate, FileExistsError if `target` exists (nothing is overwritten)."""
+    path = target or next_free_path(original)
+    name = path.stem.lower()
+    text = design_text(original.read_text(encoding="utf-8"), design, name)
+    written = parse_design(text, str(path))  # DesignError: the file would not validate
+    expected = design.model_copy(update={"name": name})
+    if written != expected:
+        raise ValueError(f"{path}: the written design differs from the explorer's settings")
+    write_new(path, text)
+    load_design(path)  # what is on disk reads back
+    return path
