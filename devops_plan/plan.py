@@ -281,11 +281,25 @@ class DataProtectionOut(Frozen):
     readers: tuple[str, ...]
 
 
+class SecretOut(Frozen):
+    """One caller's credentials for one database or cache (each caller its own user): the
+    secret in the cloud's secrets manager (None when security.secrets is off and the team
+    provides them), and the Kubernetes Secret and key the caller's pods read (secretKeyRef)."""
+
+    caller: str
+    store: str
+    name: str | None
+    kubernetes: str
+    key: str
+
+
 class SecurityOut(Frozen):
-    """The security baseline: the rule matrix, data protection, WAF, flow and audit logs."""
+    """The security baseline: the rule matrix, data protection, the secrets (one per caller
+    credential), WAF, flow and audit logs."""
 
     rules: tuple[RuleOut, ...]
     data: tuple[DataProtectionOut, ...]
+    secrets: tuple[SecretOut, ...]
     waf: tuple[str, ...]
     flow_logs: str
     audit: str
@@ -376,6 +390,7 @@ __all__ = [
     "RecoveryStepOut",
     "ReplicaSizing",
     "RuleOut",
+    "SecretOut",
     "SecurityOut",
     "ServiceOut",
     "ServicePlan",

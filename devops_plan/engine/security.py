@@ -8,22 +8,32 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ..design import Design, Kind, Platform
-from ..plan import DataProtectionOut, RuleOut, SecurityOut
+from ..design import Design, Kind, Platform, StatelessService
+from ..plan import DataProtectionOut, RuleOut, SecretOut, SecurityOut
 from .services import ServicePlan
 
 LOAD_BALANCER = "load-balancer"
 INTERNET = "internet"
 DATA_KINDS = (Kind.database, Kind.cache, Kind.queue, Kind.object_storage)
 CREDENTIAL_KINDS = (Kind.database, Kind.cache)  # reached with a password; the rest with IAM
+SECRET_KEY = "url"  # the key of a credential's Secret: the connection URL with user and password
 
 
 def port(s: ServicePlan, ports: Mapping[str, int]) -> int:
     """The port a service listens on: its engine's for databases and caches, HTTPS for
-    managed APIs, the container port for stateless services."""
+    managed APIs, the container port for stateless services (`ports` maps a stateless
+    service's name to its design's health.port, which its container declares)."""
     if s.kind in CREDENTIAL_KINDS and s.engine:
         return ports.get(s.engine, ports.get(s.kind.value, 443))
+    if s.kind == Kind.stateless and s.name in ports:
+        return ports[s.name]
     return ports[s.kind.value]
+
+
+def container_ports(design: Design, ports: Mapping[str, int]) -> dict[str, int]:
+    """`ports` with each stateless service's container port (its health.port) by name."""
+    own = {s.name: s.health.port for s in design.services if isinstance(s, StatelessService)}
+    return {**ports, **own}
 
 
 def rule_matrix(services: Sequence[ServicePlan], ports: Mapping[str, int]) -> tuple[RuleOut, ...]:
@@ -51,8 +61,43 @@ def callers(services: Sequence[ServicePlan], name: str) -> tuple[str, ...]:
 
 
 def secret_name(design: str, caller: str, store: str) -> str:
-    """One credential per caller and store (each caller its own database user)."""
+    """One credential per caller and store (each caller its own database user): the secret's
+    name in the cloud's secrets manager."""
     return f"{design}/{store}/{caller}"
+
+
+def kubernetes_secret(caller: str, store: str) -> str:
+    """The Kubernetes Secret a caller's pods read the credential from (a DNS label: the
+    design's slugs joined by hyphens)."""
+    return f"{store}-{caller}-credentials"
+
+
+def credentials(design: Design) -> list[tuple[str, str]]:
+    """(caller, store) for every dependency on a database or cache, in design order: one
+    secret each. The plan lists them, the cost prices them, the manifests read them."""
+    kinds = {s.name: s.kind for s in design.services}
+    return [
+        (s.name, d)
+        for s in design.services
+        for d in s.depends_on
+        if kinds.get(d) in CREDENTIAL_KINDS
+    ]
+
+
+def secrets(design: Design) -> tuple[SecretOut, ...]:
+    """Each credential's secret: in the secrets manager (unless security.secrets is off), and
+    the Kubernetes Secret its caller reads."""
+    managed = design.security.secrets
+    return tuple(
+        SecretOut(
+            caller=caller,
+            store=store,
+            name=secret_name(design.name, caller, store) if managed else None,
+            kubernetes=kubernetes_secret(caller, store),
+            key=SECRET_KEY,
+        )
+        for caller, store in credentials(design)
+    )
 
 
 def data_protection(
@@ -60,14 +105,14 @@ def data_protection(
 ) -> tuple[DataProtectionOut, ...]:
     """Each data store's key, TLS and secrets (one per caller), as the baseline plans them."""
     sec = design.security
+    held = secrets(design)
     out = []
     for s in services:
         if s.kind not in DATA_KINDS:
             continue
         readers = callers(services, s.name)
-        secret = None
-        if s.kind in CREDENTIAL_KINDS and sec.secrets and readers:
-            secret = ", ".join(secret_name(design.name, c, s.name) for c in readers)
+        names = [x.name for x in held if x.store == s.name and x.name]
+        secret = ", ".join(names) if names else None
         out.append(DataProtectionOut(
             service=s.name,
             kind=s.kind.value,
@@ -81,12 +126,6 @@ def data_protection(
     return tuple(out)
 
 
-def credentials(services: Sequence[ServicePlan]) -> list[tuple[str, str]]:
-    """(caller, store) for every dependency on a database or cache: one secret each."""
-    kinds = {s.name: s.kind for s in services}
-    return [(s.name, d) for s in services for d in s.depends_on if kinds.get(d) in CREDENTIAL_KINDS]
-
-
 def security_plan(
     design: Design, services: Sequence[ServicePlan], ports: Mapping[str, int]
 ) -> SecurityOut:
@@ -98,8 +137,9 @@ def security_plan(
         if sec.waf and s.entrypoint and s.kind == Kind.stateless
     )
     return SecurityOut(
-        rules=rule_matrix(services, ports),
+        rules=rule_matrix(services, container_ports(design, ports)),
         data=data_protection(design, services),
+        secrets=secrets(design),
         waf=waf,
         flow_logs=f"every VPC/VNet, kept {sec.flow_log_retention_days} days"
         if sec.flow_logs

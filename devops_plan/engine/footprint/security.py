@@ -12,7 +12,7 @@ from ...design import Kind
 from ..context import Context
 from ..cost import CostComponent
 from ..pools import NodePoolPlan
-from ..security import CREDENTIAL_KINDS, DATA_KINDS
+from ..security import DATA_KINDS, credentials
 from ..services import ServicePlan
 from .base import DAYS, component, monthly_requests_million
 from .network import capacity_units_per_hour
@@ -53,20 +53,10 @@ def store_count(ctx: Context) -> int:
     return sum(1 for s in ctx.design.services if s.kind in DATA_KINDS)
 
 
-def design_credentials(ctx: Context) -> list[tuple[str, str]]:
-    kinds = {s.name: s.kind for s in ctx.design.services}
-    return [
-        (s.name, d)
-        for s in ctx.design.services
-        for d in s.depends_on
-        if kinds[d] in CREDENTIAL_KINDS
-    ]
-
-
 def secret_reads_million(ctx: Context, services: Sequence[ServicePlan], pods: float) -> float:
     """Secret reads a month (millions): each caller's pods read each of their credentials
     `secret_reads_per_pod_per_day` times, in proportion to the caller's share of the pods."""
-    creds = design_credentials(ctx)
+    creds = credentials(ctx.design)
     if not creds or pods <= 0:
         return 0.0
     replicas = {s.name: s.replicas for s in services if s.kind == Kind.stateless}
@@ -108,7 +98,7 @@ def secrets(
     ctx: Context, region: str, services: Sequence[ServicePlan], pods: float, cat: str
 ) -> list[CostComponent]:
     """A secret per dependency credential (caller x database or cache), and its reads."""
-    creds = design_credentials(ctx)
+    creds = credentials(ctx.design)
     if not ctx.design.security.secrets or not creds:
         return []
     out = []
