@@ -8,14 +8,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.table import Table
 from rich.text import Text
 
 from .. import escape
 from ..billing.reconcile import (
     FORMATS,
-    ReconcileSettings,
     Reconciliation,
     month_period,
     plan_of,
@@ -24,10 +22,11 @@ from ..billing.reconcile import (
     write_reconciliation,
 )
 from ..billing.sources.staging import InputLimits
+from ..config.models import ReconcileSettings
 from ..errors import UserError
 from ..units import format_money
 from . import options
-from ._common import app, out, print_json, user_errors
+from ._common import command_app, configure, out, print_json, user_errors
 from .spend_source import (
     AthenaOptions,
     Billing,
@@ -44,41 +43,49 @@ from .spend_source import (
     writing_into,
 )
 
+app = command_app()
+
 DRIFT_EXIT = 3
 
 Period = Annotated[
-    str | None, typer.Option("--period", help="The month to reconcile (YYYY-MM); all by default.")
+    str | None,
+    typer.Option(
+        "--period", metavar="YYYY-MM", help="The month to reconcile (YYYY-MM); all by default."
+    ),
 ]
-OutDir = Annotated[Path, typer.Option("--out", help="Folder for the files written.")]
+OutDir = Annotated[Path, typer.Option("--out", metavar="DIR", help="Folder for the files written.")]
 Formats = Annotated[
-    str, typer.Option("--format", help=f"Any of table,{','.join(FORMATS)} (table: the terminal).")
+    str,
+    typer.Option(
+        "--format",
+        metavar="FORMATS",
+        help=f"Any of table,{','.join(FORMATS)} (table: the terminal).",
+    ),
 ]
 FailOn = Annotated[
-    str | None, typer.Option("--fail-on", help="drift: exit 3 when any component drifts.")
+    str | None,
+    typer.Option("--fail-on", metavar="drift", help="drift: exit 3 when any component drifts."),
 ]
 DriftPct = Annotated[
     float | None,
-    typer.Option("--drift-pct", help="Drift past this percent of the plan (default 10)."),
+    typer.Option(
+        "--drift-pct",
+        metavar="PERCENT",
+        help="Drift past this percent of the plan (default 10, or `reconcile.drift_pct` in "
+        "devops-plan.toml).",
+    ),
 ]
 DriftMin = Annotated[
     str | None,
-    typer.Option("--drift-min-amount", help="... and at least this amount (default 1.00)."),
+    typer.Option(
+        "--drift-min-amount",
+        metavar="AMOUNT",
+        help="... and at least this amount (default 1.00, or `reconcile.drift_min_amount`).",
+    ),
 ]
-AsJson = Annotated[bool, typer.Option("--json", help="Print reconciliation.json to stdout.")]
-
-
-def _settings(drift_pct: float | None, drift_min: str | None) -> ReconcileSettings:
-    values: dict[str, object] = {}
-    if drift_pct is not None:
-        values["drift_pct"] = drift_pct
-    if drift_min is not None:
-        values["drift_min_amount"] = drift_min
-    try:
-        return ReconcileSettings.model_validate(values)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        flag = "--" + str(error["loc"][0]).replace("_", "-")
-        raise UserError(f"{flag}: {error['msg']}") from None
+AsJson = Annotated[
+    bool, typer.Option("--json", metavar="", help="Print reconciliation.json to stdout.")
+]
 
 
 def _formats(text: str) -> tuple[set[str], bool]:
@@ -114,15 +121,22 @@ def reconcile(
     as_json: AsJson = False,
     catalog: Path | None = options.catalog(),
 ) -> None:
-    """Plan against actual: every billed cent mapped onto the plan's services and components
-    or listed as unplanned, with the drift per component and its likely cause."""
+    """Compare a design's plan with the bill: drift per service and component.
+
+    Every billed cent is mapped onto the plan's services and components or listed as
+    unplanned, with the drift per component and its likely cause; --fail-on drift exits 3.
+
+    \b
+    Example:
+      devops-plan reconcile design.yaml --billing focus-2025-09.csv.gz --period 2025-09
+    """
     with user_errors():
         if fail_on not in (None, "drift"):
             raise UserError(f"--fail-on {fail_on!r}: expected drift")
         files, table_wanted = _formats(formats)
-        settings = _settings(drift_pct, drift_min_amount)
         since, until = month_period(period) if period else (None, None)
-        plan = plan_of(design, catalog)
+        settings, catalog_dir = _configured(design, catalog, drift_pct, drift_min_amount)
+        plan = plan_of(design, catalog_dir)
         athena = AthenaOptions(database, table, output, workgroup)
         source = SpendSource(
             engine_name,
@@ -134,7 +148,7 @@ def reconcile(
             tuple(globs or ()),
         )
         spend = source.collect(since, until, currency, InputLimits(), plan.currency)
-        result = reconcile_spend(plan, spend, settings, catalog)
+        result = reconcile_spend(plan, spend, settings, catalog_dir)
         written = _write(result, out_dir, files)
     if as_json:
         print_json(reconciliation_to_dict(result))
@@ -144,6 +158,20 @@ def reconcile(
         out.print(f"wrote {path}", markup=False, highlight=False)
     if fail_on == "drift" and result.drifted:
         raise typer.Exit(DRIFT_EXIT)
+
+
+def _configured(
+    design: Path, catalog: Path | None, drift_pct: float | None, drift_min: str | None
+) -> tuple[ReconcileSettings, Path | None]:
+    """The drift thresholds and the catalog folder: devops-plan.toml's [reconcile] and
+    `catalog`, then DEVOPS_PLAN_*, then these flags."""
+    flags = {
+        "catalog": catalog,
+        "reconcile.drift_pct": drift_pct,
+        "reconcile.drift_min_amount": drift_min,
+    }
+    config = configure(design, flags)
+    return config.settings.reconcile, config.settings.catalog
 
 
 def _write(result: Reconciliation, out_dir: Path, files: set[str]) -> list[Path]:
