@@ -15,7 +15,7 @@ from ..context import Context
 from ..cost import CostComponent
 from ..pools import NodePoolPlan
 from ..services import ServicePlan
-from . import compute, data, network, observability, storage, traffic
+from . import compute, data, network, observability, security, storage, traffic
 
 Part = Literal["all", "pools", "services"]
 
@@ -69,6 +69,9 @@ def pool_part(
     out += observability.observability(
         ctx, r.name, services, pools, fraction=r.fraction, share=r.share, category=r.category
     )
+    out += security.security(
+        ctx, r.name, services, pools, fraction=r.fraction, share=r.share, category=r.category
+    )
     return out
 
 
@@ -85,6 +88,7 @@ def service_part(ctx: Context, r: Region, services: Sequence[ServicePlan]) -> li
         out += service_components(ctx, s, r)
     for s in services:
         out += network.load_balancer(ctx, s, r.name, share=r.share, category=r.category)
+        out += security.waf(ctx, s, r.name, r.share, r.category)
     out += traffic.managed_calls(ctx, r.name, services, r.share, r.category)
     out += traffic.inter_zone(ctx, r.name, services, r.share, r.category)
     return out
