@@ -144,9 +144,10 @@ def generate(path: Path, rows: int) -> float:
     return time.perf_counter() - start
 
 
-def floor(path: Path) -> float:
-    """Seconds for the per-resource query on a fresh connection, rows fetched."""
-    con = duckdb.connect()
+def floor(path: Path, threads: int | None = None) -> float:
+    """Seconds for the per-resource query on a fresh connection, rows fetched; DuckDB's
+    default threads unless `threads` is given."""
+    con = duckdb.connect(config={"threads": threads} if threads else {})
     try:
         start = time.perf_counter()
         con.execute(_FLOOR.format(path=path)).fetchall()
@@ -223,17 +224,6 @@ def cli_memory(path: Path) -> tuple[float, float]:
     return seconds, peak
 
 
-def floor_threads(path: Path, threads: int) -> float:
-    """The floor on a connection limited to `threads` DuckDB threads."""
-    con = duckdb.connect(config={"threads": threads})
-    try:
-        start = time.perf_counter()
-        con.execute(_FLOOR.format(path=path)).fetchall()
-        return time.perf_counter() - start
-    finally:
-        con.close()
-
-
 def connect_seconds() -> float:
     """What opening a DuckDB connection costs (in the report's timing, not the floor's)."""
     start = time.perf_counter()
@@ -260,7 +250,7 @@ def _fairness(path: Path, runs: int) -> None:
     found: dict[str, list[float]] = {"default": [], "one": [], "connect": [], "write": []}
     for _ in range(runs):
         found["default"].append(floor(path))
-        found["one"].append(floor_threads(path, 1))
+        found["one"].append(floor(path, threads=1))
         found["connect"].append(connect_seconds())
         found["write"].append(write_seconds(path))
     names = {
