@@ -106,8 +106,10 @@ def make_context(
     options: PlanOptions,
     catalog: Catalog,
     tables: Tables,
+    known_flows: Flows | None = None,
 ) -> Context:
-    """The context of `design` under `options`; PlanningError for what cannot be planned."""
+    """The context of `design` under `options`; PlanningError for what cannot be planned.
+    `known_flows`: the design's loads and calls when a variant is known to keep them."""
     cloud = options.cloud or design.cloud.value
     if catalog.cloud != cloud:
         raise PlanningError(f"catalog is for {catalog.cloud}, plan asked for {cloud}")
@@ -132,6 +134,7 @@ def make_context(
         sizing=tables.sizing,
         dr=tables.dr,
         engines=tables.engines,
+        known_flows=known_flows,
     )
 
 
