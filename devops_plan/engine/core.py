@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from ..catalog import PURCHASES, Catalog
 from ..design import CacheService, DatabaseService, Design, DRStrategy, QueueService
@@ -94,7 +95,7 @@ def plan_core(
     """One pass over `design`; PlanningError or PriceNotFound for what cannot be planned.
     `base`: a pass over a design planned with the same options, whose sizing this one keeps
     where `design` keeps its inputs (see `sized`)."""
-    ctx, services, pools, warnings = sized(design, options, catalog, tables, memo, base)
+    ctx, services, pools, warnings, kept = sized(design, options, catalog, tables, memo, base)
     sizing_warnings = tuple(warnings)
     warnings += queue_notes(ctx)
     missing: list[str] = []
@@ -110,7 +111,8 @@ def plan_core(
     chosen = next(p for p in dr_plans if p.strategy == choice.strategy)
     serving = serving_regions(choice.strategy, len(ctx.regions))
     report = assess(user_path(ctx, services, serving), design.targets.availability, serving)
-    latency = assess_latency(design, services)
+    # The latency reads the stateless services alone: a variant that keeps them keeps it.
+    latency = base.latency if kept and base is not None else assess_latency(design, services)
     if latency is not None and not latency.meets_target:
         hops = " + ".join(f"{n} {p:g}" for n, p, _ in latency.path)
         warnings.append(
@@ -138,7 +140,15 @@ def plan_core(
     )
 
 
-Sized = tuple[Context, list[ServicePlan], list[NodePoolPlan], list[str]]
+class Sized(NamedTuple):
+    """A pass's sizing: the context, the services hour by hour, the node pools, the sizing's
+    warnings, and whether they were kept from a base pass."""
+
+    ctx: Context
+    services: list[ServicePlan]
+    pools: list[NodePoolPlan]
+    warnings: list[str]
+    kept: bool
 
 
 def sized(
@@ -155,17 +165,17 @@ def sized(
     stateless services, schedules and node pools, which depend on none of that, and sizes
     the changed stores alone: the decisions weigh one database at a time this way."""
     if base is not None and stores_only_change(base.ctx.design, design):
-        ctx = make_context(design, options, catalog, tables, known_flows=base.ctx.flows)
+        ctx = make_context(design, options, catalog, tables, base=base.ctx)
         services = [
             plan if svc is before else size_service(ctx, svc, memo.sizer)[0]
             for svc, before, plan in zip(
                 design.services, base.ctx.design.services, base.services, strict=True
             )
         ]
-        return ctx, services, list(base.pools), list(base.sizing_warnings)
+        return Sized(ctx, services, list(base.pools), list(base.sizing_warnings), True)
     ctx = make_context(design, options, catalog, tables)
     services, warnings = size_and_schedule(ctx, memo.sizer, memo.schedules)
-    return ctx, services, memo.pools.plan_pools(ctx, services), warnings
+    return Sized(ctx, services, memo.pools.plan_pools(ctx, services), warnings, False)
 
 
 def stores_only_change(before: Design, after: Design) -> bool:
