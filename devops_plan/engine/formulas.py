@@ -7,7 +7,7 @@ Pure functions; every formula is written out in docs/model.md.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,20 +26,29 @@ def _servers(replicas: int, vcpu_per_replica: float) -> int:
     return max(1, math.floor(replicas * vcpu_per_replica + 1e-9))
 
 
+P95 = Callable[[int, float, float, float], float]  # (servers, peak rps, cpu ms, cv) -> p95 ms
+
+
 def latency_replicas(
-    peak_rps: float, cpu_ms: float, vcpu_per_replica: float, target_ms: float, cv: float = 1.0
+    peak_rps: float,
+    cpu_ms: float,
+    vcpu_per_replica: float,
+    target_ms: float,
+    cv: float = 1.0,
+    p95: P95 = p95_response_ms,
 ) -> int | None:
     """Smallest n whose p95 response time is within target; None if none can be.
 
     The p95 never drops below the service time's own p95: ln(20) x cpu_ms (~3x) when service
-    times are exponential (cv = 1), less when they vary less.
+    times are exponential (cv = 1), less when they vary less. `p95`: p95_response_ms, or a
+    memo of it.
     """
     if target_ms <= service_p95_ms(cpu_ms, cv):
         return None
     offered = peak_rps * cpu_ms / 1000
 
     def ok(n: int) -> bool:
-        return p95_response_ms(_servers(n, vcpu_per_replica), peak_rps, cpu_ms, cv) <= target_ms
+        return p95(_servers(n, vcpu_per_replica), peak_rps, cpu_ms, cv) <= target_ms
 
     lo = max(1, math.floor(offered / vcpu_per_replica))
     hi = lo
@@ -85,8 +94,10 @@ def size_replicas(
     target_utilization: float = 0.6,
     zone_failure_utilization: float = 0.85,
     cpu_ms_cv: float = 1.0,
+    p95: P95 = p95_response_ms,
 ) -> ReplicaSizing:
-    """replicas = max(1, 2 if target >= 99.9, z, n_util, n_zone, n_latency), rounded up to k*z."""
+    """replicas = max(1, 2 if target >= 99.9, z, n_util, n_zone, n_latency), rounded up to k*z.
+    `p95`: p95_response_ms, or a memo of it (the Erlang C searches are the costly part)."""
     offered = peak_rps * cpu_ms / 1000
     if not offered <= MAX_OFFERED_VCPU:  # also NaN: Erlang C loops once per server
         raise PlanningError(
@@ -106,7 +117,7 @@ def size_replicas(
         else None
     )
     n_latency = (
-        latency_replicas(peak_rps, cpu_ms, k, latency_target_ms, cpu_ms_cv)
+        latency_replicas(peak_rps, cpu_ms, k, latency_target_ms, cpu_ms_cv, p95)
         if latency_target_ms
         else None
     )
@@ -129,7 +140,7 @@ def size_replicas(
         n_minimum=n_minimum,
         replicas=replicas,
         binding=binding,
-        p95_ms=round(p95_response_ms(_servers(replicas, k), peak_rps, cpu_ms, cpu_ms_cv), 3),
+        p95_ms=round(p95(_servers(replicas, k), peak_rps, cpu_ms, cpu_ms_cv), 3),
         latency_reachable=not (latency_target_ms and n_latency is None),
     )
 
@@ -148,12 +159,15 @@ def on_demand_floor(
 class ReplicaSizer:
     """`size_replicas` remembered by its inputs: a planner's variants (decisions, the
     explorer's sweep) size the same services many times, and the Erlang C search is the
-    costly part. Owned by a Planner, never module-global."""
+    costly part. Each p95 it evaluates is remembered too: a service sized again in another
+    number of zones searches the same replica counts. Owned by a Planner, never
+    module-global."""
 
     MAX_ENTRIES = 16_384  # bounded, for a long notebook session
 
     def __init__(self) -> None:
         self.memo: dict[tuple[Any, ...], ReplicaSizing] = {}
+        self.p95s: dict[tuple[int, float, float, float], float] = {}
 
     def __call__(self, **inputs: Any) -> ReplicaSizing:
         key = tuple(sorted(inputs.items()))
@@ -161,7 +175,17 @@ class ReplicaSizer:
         if found is None:
             if len(self.memo) >= self.MAX_ENTRIES:
                 self.memo.clear()
-            found = self.memo[key] = size_replicas(**inputs)
+            found = self.memo[key] = size_replicas(**inputs, p95=self.p95)
+        return found
+
+    def p95(self, servers: int, peak_rps: float, cpu_ms: float, cv: float) -> float:
+        """p95_response_ms, remembered."""
+        key = (servers, peak_rps, cpu_ms, cv)
+        found = self.p95s.get(key)
+        if found is None:
+            if len(self.p95s) >= self.MAX_ENTRIES * 8:
+                self.p95s.clear()
+            found = self.p95s[key] = p95_response_ms(servers, peak_rps, cpu_ms, cv)
         return found
 
 
