@@ -276,21 +276,21 @@ class PoolPlanner:
         self, members: Sequence[ServicePlan], z: int, shape: NodeShape, peak: int
     ) -> tuple[int, ...]:
         out = []
+        by_counts: dict[tuple[int, ...], int] = {}  # hours with the same pods pack the same
         for hour in range(len(members[0].hourly_replicas)):
-            pods = tuple(
-                PodGroup(
-                    s.name,
-                    s.cpu_request_m or 0,
-                    s.memory_request_mib or 0,
-                    -(-s.hourly_replicas[hour] // z),
+            counts = tuple(-(-s.hourly_replicas[hour] // z) for s in members)
+            found = by_counts.get(counts)
+            if found is None:
+                pods = tuple(
+                    PodGroup(s.name, s.cpu_request_m or 0, s.memory_request_mib or 0, n)
+                    for s, n in zip(members, counts, strict=True)
                 )
-                for s in members
-            )
-            memo = self.packings.get(pods)
-            if memo is None:
-                memo = self.packings[pods] = _Packings(pods)
-            per_zone = memo.pack(shape)
-            out.append(peak if per_zone is None else min(peak, per_zone * z))
+                memo = self.packings.get(pods)
+                if memo is None:
+                    memo = self.packings[pods] = _Packings(pods)
+                per_zone = memo.pack(shape)
+                found = by_counts[counts] = peak if per_zone is None else min(peak, per_zone * z)
+            out.append(found)
         return tuple(out)
 
 
