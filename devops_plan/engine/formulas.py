@@ -271,14 +271,14 @@ def node_shape(
 
 
 class PodGroup(NamedTuple):
-    """`count` identical pods of one service to place in one zone. A tuple: pools are
+    """`pods` identical pods of one service to place in one zone. A tuple: pools are
     remembered by their pods (hundreds of groups, every hour of the day), which tuples hash
     and compare at C speed."""
 
     service: str
     cpu_m: int
     memory_mib: int
-    count: int
+    pods: int
 
 
 def pods_fit(group: PodGroup, shape: NodeShape) -> bool:
@@ -298,7 +298,7 @@ def pack_first_fit_decreasing(groups: Sequence[PodGroup], shape: NodeShape) -> i
     remaining pod) is dropped from the scan: first fit would pass it over anyway.
     """
     order = sorted(
-        (g for g in groups if g.count > 0),
+        (g for g in groups if g.pods > 0),
         key=lambda g: (
             -max(g.cpu_m / shape.allocatable_cpu_m, g.memory_mib / shape.allocatable_memory_mib),
             g.service,
@@ -312,7 +312,7 @@ def pack_first_fit_decreasing(groups: Sequence[PodGroup], shape: NodeShape) -> i
     slots: list[int] = []
     open_bins: list[int] = []
     for k, g in enumerate(order):
-        left = _fill_open(g, g.count, open_bins, cpu, mem, slots)
+        left = _fill_open(g, g.pods, open_bins, cpu, mem, slots)
         start = len(cpu)
         _open_new(g, left, shape, cpu, mem, slots)
         open_bins = [
@@ -371,9 +371,9 @@ def _open_new(
 
 def nodes_lower_bound(groups: Sequence[PodGroup], shape: NodeShape) -> int:
     """No packing can use fewer nodes than this (each resource on its own)."""
-    cpu = sum(g.cpu_m * g.count for g in groups)
-    mem = sum(g.memory_mib * g.count for g in groups)
-    pods = sum(g.count for g in groups)
+    cpu = sum(g.cpu_m * g.pods for g in groups)
+    mem = sum(g.memory_mib * g.pods for g in groups)
+    pods = sum(g.pods for g in groups)
     return max(
         math.ceil(cpu / shape.allocatable_cpu_m) if shape.allocatable_cpu_m > 0 else 0,
         math.ceil(mem / shape.allocatable_memory_mib) if shape.allocatable_memory_mib > 0 else 0,

@@ -74,10 +74,10 @@ def node_shapes(ctx: Context, purchase: str) -> list[tuple[Price, NodeShape]]:
 
 def shares(pods: Sequence[PodGroup]) -> tuple[tuple[str, Decimal], ...]:
     """Each service's share of a shared pool: the mean of its CPU and memory shares."""
-    cpu = sum(g.cpu_m * g.count for g in pods) or 1
-    mem = sum(g.memory_mib * g.count for g in pods) or 1
+    cpu = sum(g.cpu_m * g.pods for g in pods) or 1
+    mem = sum(g.memory_mib * g.pods for g in pods) or 1
     raw = [
-        (g.service, (Decimal(g.cpu_m * g.count) / cpu + Decimal(g.memory_mib * g.count) / mem) / 2)
+        (g.service, (Decimal(g.cpu_m * g.pods) / cpu + Decimal(g.memory_mib * g.pods) / mem) / 2)
         for g in pods
     ]
     out = [(name, share.quantize(QUANTITY)) for name, share in raw]
@@ -211,8 +211,8 @@ class PoolPlanner:
             )
         _, nodes, price, shape = results[0]
         hourly = self._hourly_nodes(members, z, shape, nodes)
-        cpu_req = sum(g.cpu_m * g.count for g in pods) * z
-        mem_req = sum(g.memory_mib * g.count for g in pods) * z
+        cpu_req = sum(g.cpu_m * g.pods for g in pods) * z
+        mem_req = sum(g.memory_mib * g.pods for g in pods) * z
         return NodePoolPlan(
             name=name,
             instance_type=price.product,
