@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 
-.PHONY: demo test lint bench install dev system-deps explore dashboard clean docs-images policy-tools
+.PHONY: demo test lint bench install dev system-deps explore dashboard clean docs-images wheel-test policy-tools
 
 $(PY):
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "devops-plan needs Python >= 3.11 (found %s)" % sys.version.split()[0]'
@@ -13,12 +13,12 @@ $(PY):
 
 # Reinstall only when the project's metadata changes.
 $(VENV)/.installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -e '.[all]'
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[all,dev]'
 	@touch $@
 
 # The Kubernetes policy linter (checkov, from PyPI) in a venv of its own: its pinned
@@ -56,6 +56,11 @@ lint: dev
 	# no template injection, no persisted credentials).
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(BIN)/zizmor --offline .github/workflows/
+
+# The wheel as users get it, with each extras set, in fresh virtualenvs outside the checkout
+# (about 8 minutes; CI's wheel job; tests/test_packaging.py is the quick check in `make test`).
+wheel-test: install system-deps
+	$(PY) scripts/wheel_check.py
 
 # Every benchmark in benchmarks/, one after the other (figures go to docs/performance.md).
 bench: dev system-deps

@@ -10,6 +10,24 @@ from devops_plan.design import Design
 
 
 def synthetic_design(n_services: int, seed: int = 7, zones: int = 3) -> Design:
+    return Design.model_validate(synthetic_data(n_services, seed, zones))
+
+
+def synthetic_yaml(n_services: int, seed: int = 7, zones: int = 3) -> str:
+    """The same design as a design file (block-style YAML, as people write them)."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.default_flow_style = False
+    buf = io.StringIO()
+    yaml.dump(synthetic_data(n_services, seed, zones), buf)
+    return buf.getvalue()
+
+
+def synthetic_data(n_services: int, seed: int = 7, zones: int = 3) -> dict[str, Any]:
+    """The generated design as the data of a design file."""
     rng = random.Random(seed)
     services: list[dict[str, object]] = []
     n_data = max(2, n_services // 5)
@@ -68,14 +86,12 @@ def synthetic_design(n_services: int, seed: int = 7, zones: int = 3) -> Design:
                 by_name[dep]["depends_on"].append(s["name"])
             else:
                 s["depends_on"].append(dep)
-    return Design.model_validate(
-        {
-            "name": f"synthetic-{n_services}",
-            "cloud": "aws",
-            "regions": ["us-east-1"],
-            "zones": zones,
-            "targets": {"availability": 99.9, "rto": "1h", "rpo": "15m", "latency_p95_ms": 300},
-            "budget": {"monthly": 500000},
-            "services": stateless + services,
-        }
-    )
+    return {
+        "name": f"synthetic-{n_services}",
+        "cloud": "aws",
+        "regions": ["us-east-1"],
+        "zones": zones,
+        "targets": {"availability": 99.9, "rto": "1h", "rpo": "15m", "latency_p95_ms": 300},
+        "budget": {"monthly": 500000},
+        "services": stateless + services,
+    }

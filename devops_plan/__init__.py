@@ -6,28 +6,43 @@ every renderer reads) -> `render` (tables, charts, diagram, ADRs, manifests, SLO
 runbooks, Terraform variables) -> `export` (into a docs repository). `exploration` sweeps the
 design space; `billing` reports on actual spend; `notebooks` and `cli` are the front doors.
 
-`explore`, `design_space` and `run_report` load on first use, so importing the package (and
-starting the CLI) does not import pandas, numpy or DuckDB.
+Every name loads on first use (PEP 562), so importing the package, and starting the CLI,
+imports neither pydantic nor pandas, numpy, DuckDB or matplotlib. `__version__` here is the
+one version source (pyproject.toml reads it).
 """
 
 __version__ = "0.1.0"
 
-from .catalog import Catalog, load_catalog
-from .design import Design, json_schema, load_design, parse_design
-from .engine import Planner, PlanOptions, build_plan
-from .errors import (
-    DesignError,
-    DevopsPlanError,
-    PlanningError,
-    PriceNotFound,
-    UserError,
-)
-from .plan import Plan
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # what type checkers and editors see; at run time the names load lazily
+    from .billing.report import run_report
+    from .catalog import Catalog, load_catalog
+    from .design import Design, json_schema, load_design, parse_design
+    from .engine import Planner, PlanOptions, build_plan
+    from .errors import DesignError, DevopsPlanError, PlanningError, PriceNotFound, UserError
+    from .exploration import design_space, explore
+    from .plan import Plan
 
 _LAZY = {
-    "design_space": ("devops_plan.exploration", "design_space"),
-    "explore": ("devops_plan.exploration", "explore"),
-    "run_report": ("devops_plan.billing.report", "run_report"),
+    "Catalog": "devops_plan.catalog",
+    "load_catalog": "devops_plan.catalog",
+    "Design": "devops_plan.design",
+    "json_schema": "devops_plan.design",
+    "load_design": "devops_plan.design",
+    "parse_design": "devops_plan.design",
+    "Planner": "devops_plan.engine",
+    "PlanOptions": "devops_plan.engine",
+    "build_plan": "devops_plan.engine",
+    "DesignError": "devops_plan.errors",
+    "DevopsPlanError": "devops_plan.errors",
+    "PlanningError": "devops_plan.errors",
+    "PriceNotFound": "devops_plan.errors",
+    "UserError": "devops_plan.errors",
+    "Plan": "devops_plan.plan",
+    "design_space": "devops_plan.exploration",
+    "explore": "devops_plan.exploration",
+    "run_report": "devops_plan.billing.report",
 }
 
 __all__ = [
@@ -54,10 +69,13 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    # PEP 562: the heavy entry points load when first asked for.
+    # PEP 562: each public name is imported from its module when first asked for.
     if name in _LAZY:
         import importlib
 
-        module, attribute = _LAZY[name]
-        return getattr(importlib.import_module(module), attribute)
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'devops_plan' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -7,6 +7,7 @@ DevopsPlanError                 base; the CLI maps it to an exit code
 │   ├── CatalogError            unknown cloud/product/region/purchase option
 │   │   └── PriceNotFound       one or more cost components have no price
 │   ├── BillingInputError       a billing or utilization file that cannot be read
+│   ├── ConfigError             a devops-plan.toml, DEVOPS_PLAN_* variable or flag that is wrong
 │   └── NotebookInputError      unknown notebook or parameter, missing design
 └── ExternalError               the outside world failed (credentials, AWS, kernel): exit 1
     └── NotebookFailed          a cell raised while the notebook ran
@@ -100,6 +101,11 @@ class PriceNotFound(CatalogError):
 
 class BillingInputError(UserError):
     """A billing export or utilization file that cannot be read."""
+
+
+class ConfigError(UserError):
+    """A configuration value (file, environment variable or flag) that is wrong; the message
+    says where it was set (file:line:col, the variable or the flag) and what was expected."""
 
 
 class NotebookInputError(UserError):

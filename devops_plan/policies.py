@@ -5,9 +5,12 @@ naming the figure and the target, so a red build says why without opening the pl
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from .plan import Plan
 from .units import format_duration, format_money, format_percent
+
+if TYPE_CHECKING:  # `plan --help` lists the policies without importing the models
+    from .plan import Plan
 
 POLICY_EXIT_CODE = 3  # 2 is a user mistake, 1 the machine; 3 the plan breaks a policy
 

@@ -134,7 +134,7 @@ def primary_region(design: Design, cloud: str | None = None) -> tuple[str, str]:
 
 
 def node_families(
-    design: Design, cloud: str | None = None, catalog_dir: str | None = None
+    design: Design, cloud: str | None = None, catalog_dir: str | Path | None = None
 ) -> list[str]:
     """Compute families the catalog sells in the primary region, plus any the design names."""
     cloud, region = primary_region(design, cloud)
@@ -157,7 +157,9 @@ def _duration_choices(values: Sequence[int], current: int) -> list[tuple[str, in
 class Controls:
     """The explorer's input widgets, one per setting."""
 
-    def __init__(self, design: Design, cloud: str | None = None, catalog_dir: str | None = None):
+    def __init__(
+        self, design: Design, cloud: str | None = None, catalog_dir: str | Path | None = None
+    ):
         s = settings_of(design)
         primary = find_region(*primary_region(design, cloud))
         max_zones = primary.zones if primary is not None else 6
@@ -249,10 +251,10 @@ class Explorer:
         design: Design,
         *,
         cloud: str | None = None,
+        catalog: str | Path | None = None,
         diagram: DiagramRenderer | None = diagram_html,
         chart_names: Sequence[str] = tuple(CHART_DATA),
         path: Path | None = None,
-        catalog: str | None = None,
     ):
         self.base = design
         self.path = path  # the design file, beside which "Save as design" writes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,18 @@ ROOT = Path(__file__).resolve().parents[1]
 DESIGNS = ROOT / "data" / "designs"
 # shared/ lies beside the checkout (../shared) on developer machines and in CI.
 REFERENCE = Path(os.environ.get("DEVOPS_PLAN_REFERENCE", ROOT.parent / "shared" / "reference"))
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in `repo` as a throw-away author; its stdout, stripped."""
+    done = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ case starts in milliseconds, yet can be killed when it hangs and cannot disturb 
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import tempfile
@@ -13,10 +14,13 @@ import nbformat  # noqa: F401  (imported once in the server: notebook cases star
 import papermill  # noqa: F401
 
 from devops_plan.catalog import load_catalog
-from devops_plan.cli import main
+from devops_plan.cli import COMMANDS, main
 
 for _cloud in ("aws", "gcp", "azure"):
     load_catalog(_cloud)  # warm, read-only: every forked case shares it
+for _module in sorted({module for module, _app, _help in COMMANDS.values()}):
+    # The CLI loads a command's module when it runs; loaded once here, every case shares it.
+    importlib.import_module(f"devops_plan.cli.{_module}")
 
 
 def run_cli(argv: list[str], cwd: str, stdout: str, stderr: str, env: dict[str, str]) -> None:

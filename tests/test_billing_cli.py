@@ -157,7 +157,8 @@ def test_every_setting_is_an_option_with_its_bounds_and_default() -> None:
     import typer
 
     command: Any = typer.main.get_command(app)
-    params = {p.opts[0]: p for p in command.commands["report"].params}
+    report = command.get_command(None, "report")
+    params = {p.opts[0]: p for p in report.params}
     for option in options.values():
         param = params[option.flag]
         assert (param.help, param.multiple) == (option.help, option.repeat)

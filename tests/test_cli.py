@@ -71,9 +71,12 @@ def test_schema_is_json_schema_and_the_committed_copy_is_current() -> None:
 
 
 def test_plan_json_and_out(tmp_path: Path) -> None:
-    code, out, _ = run("plan", str(DESIGNS / "shop.yaml"), "--json", "--out", str(tmp_path))
+    code, out, _ = run("plan", str(DESIGNS / "shop.yaml"), "--json")
     assert code == 0
     assert json.loads(out)["design"] == "shop"
+    # --out writes the result instead of printing it; a folder gets plan.json.
+    code, printed, err = run("plan", str(DESIGNS / "shop.yaml"), "--json", "--out", str(tmp_path))
+    assert code == 0 and printed == "" and "wrote" in err
     assert (tmp_path / "plan.json").read_text() == out
 
 

@@ -49,7 +49,7 @@ def plan(design: Design) -> Plan:
 @pytest.fixture(autouse=True)
 def no_producers(monkeypatch: pytest.MonkeyPatch) -> None:
     # Other modules' artefacts are tested by their owners; here only the ones a test adds.
-    monkeypatch.setattr(decide, "producers", dict)
+    monkeypatch.setattr(decide, "producers", lambda settings=None: {})
 
 
 def fake_diagram(plan: Plan) -> dict[str, str | bytes]:

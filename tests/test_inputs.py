@@ -161,3 +161,33 @@ def test_text_in_keys_and_tagged_values_is_checked() -> None:
     assert info.value.line == 2
     with pytest.raises(InputRefused, match=r"a value contains a bidirectional"):
         load_yaml('a: !custom "x\\u2067"\n')
+
+
+def _refused_by_rule(ch: str) -> str | None:
+    """What text_problem refuses, character by character, as docs/security.md states it."""
+    code = ord(ch)
+    if ch in "\t\n":
+        return None
+    if code < 0x20 or 0x7F <= code < 0xA0:
+        return "a control character"
+    if ch in "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
+        return "a bidirectional text control"
+    if 0xD800 <= code < 0xE000:
+        return "a lone surrogate"
+    if ch in "\u2028\u2029":
+        return "a line separator"
+    if 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE:
+        return "a Unicode noncharacter"
+    return None
+
+
+def test_text_problem_refuses_exactly_the_characters_the_rule_names() -> None:
+    # Every code point, alone and after plain text (the position is reported).
+    for code in range(0x110000):
+        ch = chr(code)
+        what = _refused_by_rule(ch)
+        if what is None:
+            assert text_problem(ch) is None and text_problem("ab" + ch) is None, hex(code)
+        else:
+            expected = f"contains {what} (U+{code:04X}) at character 3; expected plain text"
+            assert text_problem("ab" + ch + "\x01") == expected, hex(code)

@@ -83,7 +83,7 @@ def test_plan_notebook_parameters_are_the_issue_contract() -> None:
         ("region", "str"),
         ("purchase", "str"),
         ("out_dir", "str"),
-        ("catalog", "str"),
+        ("catalog", "str"),  # a folder of <cloud>.csv catalogs (--catalog, the configuration)
         ("generated_at", "str"),
     ]
 

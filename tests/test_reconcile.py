@@ -6,6 +6,7 @@ FinOps Foundation's FOCUS sample; tags come first; CUR 2.0 and the Athena SQL gi
 from __future__ import annotations
 
 import json
+import shutil
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
@@ -264,7 +265,6 @@ def test_a_bill_in_another_currency_is_one_line(tmp_path: Path) -> None:
 def test_reconcile_plans_with_the_catalog_given(generator: ModuleType, tmp_path: Path) -> None:
     """--catalog reaches reconcile like every command that prices: the plan reconciled is
     priced from that folder, and a folder without the cloud's catalog is one line, exit 2."""
-    import shutil
 
     from devops_plan.catalog import default_path
 

@@ -190,11 +190,35 @@ def test_manifests_are_deterministic_and_settings_apply():
     assert a == b
     assert list(a) == sorted(a)
     custom = artefacts(
-        build_plan(design), design, Settings(image="ghcr.io/acme/{service}:1.2.3", namespace="prod")
+        build_plan(design),
+        design,
+        Settings(
+            registry="ghcr.io/acme",
+            image_tag="1.2.3",
+            namespace="prod",
+            labels={"team": "shop", "app.kubernetes.io/name": "ignored"},
+        ),
     )
     web = _docs(custom["kubernetes/shop/web.yaml"])[0]
     assert web["spec"]["template"]["spec"]["containers"][0]["image"] == "ghcr.io/acme/web:1.2.3"
     assert web["metadata"]["namespace"] == "prod"
+    # Configured labels go on every object and the pods, never replacing the selector's own
+    # or the cost-allocation labels reconcile maps a bill by.
+    assert web["metadata"]["labels"] == {
+        "team": "shop",
+        "app.kubernetes.io/name": "web",
+        "app.kubernetes.io/part-of": "shop",
+        "devops-plan/design": "shop",
+        "devops-plan/service": "web",
+        "devops-plan/component": "node-pool",
+    }
+    assert web["spec"]["template"]["metadata"]["labels"]["team"] == "shop"
+    assert "team" not in web["spec"]["selector"]["matchLabels"]
+    namespace = _docs(custom["kubernetes/shop/namespace.yaml"])[0]
+    assert namespace["metadata"]["labels"]["team"] == "shop"
+    default_web = _docs(a["kubernetes/shop/web.yaml"])[0]
+    image = default_web["spec"]["template"]["spec"]["containers"][0]["image"]
+    assert image == "registry.example.com/shop/web:CHANGE-ME"  # the defaults, as before
     assert "&id" not in a["kubernetes/shop/web.yaml"]  # no YAML anchors
 
 

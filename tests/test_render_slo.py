@@ -223,7 +223,7 @@ def test_latency_counts_with_a_configured_bucket_and_warns_off_a_boundary():
     assert 'le="0.25", stricter than the target' in warning and "Add a 0.3 s bucket" in warning
     assert f"# Warning: {warning}\n" in render(plan, design)
     # Buckets from the configuration: with a 0.3 s bucket the target itself counts, no warning.
-    own = Settings(latency_buckets_s=(Decimal("0.1"), Decimal("0.3"), Decimal("1")))
+    own = Settings(latency_buckets=(0.1, 0.3, 1.0))
     assert warnings(plan, design, own) == []
     expr = rule_groups(plan, design, own)[1]["rules"][0]["expr"]
     assert 'le="0.3"' in expr and "Warning" not in render(plan, design, own)

@@ -281,7 +281,8 @@ _lock = threading.Lock()
 
 
 def load_catalog(cloud: str, path: str | Path | None = None) -> Catalog:
-    """The catalog of `cloud` (aws, gcp, azure) from `path`, or the shipped snapshot.
+    """The catalog of `cloud` (aws, gcp, azure) from the CSV `path`, or the shipped snapshot
+    (`catalog_path` turns a catalog folder or $DEVOPS_PLAN_CATALOG into that CSV).
 
     Loaded once per (cloud, file); a file rewritten in place (e.g. by `catalog refresh`)
     is read again because its size and modification time are part of the cache key.

@@ -2,45 +2,65 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..atomic import check_output_folder
-from ..notebooks import (
-    NotebookInfo,
-    ProgressHook,
-    RunResult,
-    list_notebooks,
-    parse_assignments,
-    run_notebook,
-)
 from . import options
-from ._common import app, err, out, print_json, table, user_errors
+from ._common import (
+    command_app,
+    configure,
+    design_path,
+    err,
+    print_json,
+    table_or_json,
+    user_errors,
+)
 
-notebook_app = typer.Typer(
-    help="Run the shipped notebooks headless (papermill) and export HTML reports.",
+if TYPE_CHECKING:
+    from ..notebooks import NotebookInfo, RunResult
+
+app = command_app(
+    help="Run the shipped notebooks headless (papermill); export HTML reports.",
     no_args_is_help=True,
 )
-app.add_typer(notebook_app, name="notebook")
 
 
-@notebook_app.command("list")
-def list_command(as_json: bool = options.json("the notebooks")) -> None:
-    """The shipped notebooks and their parameters (name, type, default, help)."""
+@app.command("list")
+def list_command(
+    fmt: str | None = options.output_format("table or json"),
+    as_json: bool = options.json("the notebooks"),
+) -> None:
+    """The shipped notebooks and their parameters (name, type, default, help).
+
+    \b
+    Example:
+      devops-plan notebook list --format json
+    """
     with user_errors():
+        chosen = table_or_json(fmt, as_json)
+        from ..notebooks import list_notebooks
+
         infos = list_notebooks()
-    if as_json:
+    if chosen == "json":
         print_json([_info_json(i) for i in infos])
         return
-    for info in infos:
-        parameters = table(f"{info.name}: {info.title}", ("parameter", "type", "default", "help"))
-        for p in info.parameters:
-            parameters.add_row(p.name, p.type, p.default, p.help)
-        out.print(parameters)
+    from ..render.tables import TextTable
+    from .show import print_blocks
+
+    print_blocks(
+        [
+            TextTable.of(
+                f"{info.name}: {info.title}",
+                ("parameter", "type", "default", "help"),
+                ((p.name, p.type, p.default, p.help) for p in info.parameters),
+            )
+            for info in infos
+        ]
+    )
 
 
 def _info_json(info: NotebookInfo) -> dict[str, object]:
@@ -54,39 +74,69 @@ def _info_json(info: NotebookInfo) -> dict[str, object]:
     }
 
 
-@notebook_app.command("run")
+Html = Annotated[
+    bool,
+    typer.Option("--html", metavar="", help="Also write an HTML report with the code hidden."),
+]
+NoProgress = Annotated[
+    bool, typer.Option("--no-progress", metavar="", help="Do not draw the progress bar.")
+]
+
+
+@app.command("run")
 def run_command(
     name: str = typer.Argument(
-        ..., help="A shipped notebook (see `notebook list`) or a .ipynb path."
+        ..., metavar="NOTEBOOK", help="A shipped notebook (see `notebook list`) or a .ipynb path."
     ),
     design: Path | None = typer.Option(
-        None, "--design", help="Design file (YAML) for the notebook."
+        None, "--design", metavar="FILE", help="Design file (YAML) for the notebook."
     ),
+    example: str | None = options.example(),
     parameter: list[str] = typer.Option(
-        [], "-p", "--parameter", help="KEY=VALUE, converted to the parameter's declared type."
+        [],
+        "-p",
+        "--parameter",
+        metavar="KEY=VALUE",
+        help="A parameter, converted to its declared type (repeatable).",
     ),
     out_dir: Path = typer.Option(
-        ..., "--out", help="Folder for the executed notebook and outputs."
+        ..., "--out", metavar="DIR", help="Folder for the executed notebook and outputs."
     ),
-    html: bool = typer.Option(
-        False, "--html", help="Also write an HTML report with the code hidden."
-    ),
-    as_json: bool = options.json("what was written"),
-    no_progress: bool = typer.Option(False, "--no-progress", help="Do not draw the progress bar."),
+    html: Html = False,
     catalog: Path | None = options.catalog(),
+    fmt: str | None = options.output_format("table or json (what was written)"),
+    as_json: bool = options.json("what was written"),
+    no_progress: NoProgress = False,
 ) -> None:
-    """Run a notebook headless: the executed notebook, its outputs, and with --html a report."""
+    """Run a notebook headless: the executed notebook, its outputs, and with --html a report.
+
+    \b
+    Examples:
+      devops-plan notebook run plan --design design.yaml --out out/plan --html
+      devops-plan notebook run explore --example shop --out out/explore
+    """
     with user_errors():
+        chosen = table_or_json(fmt, as_json)
+        from ..atomic import check_output_folder
+        from ..notebooks import parse_assignments, run_notebook
+
         check_output_folder(out_dir, "--out")
+        path = design_path(design, example) if design or example else None
+        config = configure(path, {"catalog": catalog})
         values = parse_assignments(parameter)
-        if catalog is not None:
-            values.setdefault("catalog", str(catalog))
         # Only on a terminal: in CI logs and pipes a redrawn bar is noise.
-        with _progress_bar(name, disabled=no_progress or as_json or not err.is_terminal) as hook:
+        quiet = no_progress or chosen == "json" or not err.is_terminal
+        with _progress_bar(name, disabled=quiet) as hook:
             result = run_notebook(
-                name, design=design, parameters=values, out_dir=out_dir, html=html, progress=hook
+                name,
+                design=path,
+                parameters=values,
+                out_dir=out_dir,
+                catalog=config.settings.catalog,
+                html=html,
+                progress=hook,
             )
-    if as_json:
+    if chosen == "json":
         print_json(_result_json(result))
         return
     err.print(f"ran {name} in {result.seconds:.1f}s", markup=False)
@@ -95,15 +145,23 @@ def run_command(
 
 
 @contextmanager
-def _progress_bar(name: str, *, disabled: bool) -> Iterator[ProgressHook]:
+def _progress_bar(name: str, *, disabled: bool) -> Iterator[Callable[[int, int, str], None]]:
     """A Rich progress bar on stderr (cells done, the cell running), fed by the hook yielded."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         TextColumn("{task.fields[cell]}", markup=False),
-        console=err,
+        console=err.rich(),
         transient=True,
         disable=disabled,
     )

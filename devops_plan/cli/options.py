@@ -1,5 +1,6 @@
-"""The options several commands share, defined once: the design file, the overrides of what
-the design says (cloud, primary region, purchase option) and `--json`."""
+"""The options several commands share, defined once: the design file (or a shipped example),
+the overrides of what the design says (cloud, primary region, purchase option), the catalog
+folder, and the output options `--format`, `--out` and `--json`."""
 
 from __future__ import annotations
 
@@ -10,23 +11,46 @@ import typer
 from ._common import check_cloud, check_purchase
 
 
-def design() -> Any:
-    return typer.Argument(..., help="Design file (YAML).")
+def design(required: bool = False) -> Any:
+    # Optional so that `--example NAME` can stand in for it; `design_path` checks one is given.
+    return typer.Argument(
+        ... if required else None,
+        metavar="DESIGN",
+        show_default=False,
+        help="Design file (YAML); or use --example NAME.",
+    )
+
+
+def example() -> Any:
+    return typer.Option(
+        None,
+        "--example",
+        metavar="NAME",
+        help="A shipped example design instead of a file (see `devops-plan examples`).",
+    )
 
 
 def cloud() -> Any:
     return typer.Option(
-        None, "--cloud", callback=check_cloud, help="Plan on another cloud: aws, gcp, azure."
+        None,
+        "--cloud",
+        metavar="CLOUD",
+        callback=check_cloud,
+        help="Plan on another cloud: aws, gcp, azure.",
     )
 
 
 def region() -> Any:
-    return typer.Option(None, "--region", help="Override the primary region.")
+    return typer.Option(None, "--region", metavar="REGION", help="Override the primary region.")
 
 
 def purchase() -> Any:
     return typer.Option(
-        None, "--purchase", callback=check_purchase, help="Override the default purchase option."
+        None,
+        "--purchase",
+        metavar="OPTION",
+        callback=check_purchase,
+        help="Override the default purchase option.",
     )
 
 
@@ -34,10 +58,27 @@ def catalog() -> Any:
     return typer.Option(
         None,
         "--catalog",
-        help="A folder of price catalogs (<cloud>.csv, e.g. from `catalog refresh`) or one "
-        "catalog CSV to price with instead of the shipped ones; default $DEVOPS_PLAN_CATALOG.",
+        metavar="DIR",
+        help="Folder of price catalogs (<cloud>.csv, e.g. from `catalog refresh`) or one "
+        "catalog CSV to price with instead of the shipped ones (also DEVOPS_PLAN_CATALOG, "
+        "or `catalog` in devops-plan.toml).",
     )
 
 
+def output_format(formats: str, default: str = "table") -> Any:
+    return typer.Option(
+        None,
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help=f"{formats} (default: {default}, or the configuration's; with --out, the file's "
+        "extension).",
+    )
+
+
+def out(what: str) -> Any:
+    return typer.Option(None, "--out", "-o", metavar="FILE", help=f"Write {what} to FILE.")
+
+
 def json(what: str) -> Any:
-    return typer.Option(False, "--json", help=f"Print {what} as JSON.")
+    return typer.Option(False, "--json", metavar="", help=f"Print {what} as JSON (--format json).")

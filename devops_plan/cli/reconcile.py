@@ -27,7 +27,7 @@ from ..billing.sources.staging import InputLimits
 from ..errors import UserError
 from ..units import format_money
 from . import options
-from ._common import app, out, print_json, user_errors
+from ._common import command_app, configure, out, print_json, user_errors
 from .spend_source import (
     AthenaOptions,
     Billing,
@@ -44,27 +44,44 @@ from .spend_source import (
     writing_into,
 )
 
+app = command_app()
+
 DRIFT_EXIT = 3
 
 Period = Annotated[
-    str | None, typer.Option("--period", help="The month to reconcile (YYYY-MM); all by default.")
+    str | None,
+    typer.Option(
+        "--period", metavar="YYYY-MM", help="The month to reconcile (YYYY-MM); all by default."
+    ),
 ]
-OutDir = Annotated[Path, typer.Option("--out", help="Folder for the files written.")]
+OutDir = Annotated[Path, typer.Option("--out", metavar="DIR", help="Folder for the files written.")]
 Formats = Annotated[
-    str, typer.Option("--format", help=f"Any of table,{','.join(FORMATS)} (table: the terminal).")
+    str,
+    typer.Option(
+        "--format",
+        metavar="FORMATS",
+        help=f"Any of table,{','.join(FORMATS)} (table: the terminal).",
+    ),
 ]
 FailOn = Annotated[
-    str | None, typer.Option("--fail-on", help="drift: exit 3 when any component drifts.")
+    str | None,
+    typer.Option("--fail-on", metavar="drift", help="drift: exit 3 when any component drifts."),
 ]
 DriftPct = Annotated[
     float | None,
-    typer.Option("--drift-pct", help="Drift past this percent of the plan (default 10)."),
+    typer.Option(
+        "--drift-pct", metavar="PERCENT", help="Drift past this percent of the plan (default 10)."
+    ),
 ]
 DriftMin = Annotated[
     str | None,
-    typer.Option("--drift-min-amount", help="... and at least this amount (default 1.00)."),
+    typer.Option(
+        "--drift-min-amount", metavar="AMOUNT", help="... and at least this amount (default 1.00)."
+    ),
 ]
-AsJson = Annotated[bool, typer.Option("--json", help="Print reconciliation.json to stdout.")]
+AsJson = Annotated[
+    bool, typer.Option("--json", metavar="", help="Print reconciliation.json to stdout.")
+]
 
 
 def _settings(drift_pct: float | None, drift_min: str | None) -> ReconcileSettings:
@@ -114,15 +131,23 @@ def reconcile(
     as_json: AsJson = False,
     catalog: Path | None = options.catalog(),
 ) -> None:
-    """Plan against actual: every billed cent mapped onto the plan's services and components
-    or listed as unplanned, with the drift per component and its likely cause."""
+    """Compare a design's plan with the bill: drift per service and component.
+
+    Every billed cent is mapped onto the plan's services and components or listed as
+    unplanned, with the drift per component and its likely cause; --fail-on drift exits 3.
+
+    \b
+    Example:
+      devops-plan reconcile design.yaml --billing focus-2025-09.csv.gz --period 2025-09
+    """
     with user_errors():
         if fail_on not in (None, "drift"):
             raise UserError(f"--fail-on {fail_on!r}: expected drift")
         files, table_wanted = _formats(formats)
         settings = _settings(drift_pct, drift_min_amount)
         since, until = month_period(period) if period else (None, None)
-        plan = plan_of(design, catalog)
+        catalog_dir = configure(design, {"catalog": catalog}).settings.catalog
+        plan = plan_of(design, catalog_dir)
         athena = AthenaOptions(database, table, output, workgroup)
         source = SpendSource(
             engine_name,
@@ -134,7 +159,7 @@ def reconcile(
             tuple(globs or ()),
         )
         spend = source.collect(since, until, currency, InputLimits(), plan.currency)
-        result = reconcile_spend(plan, spend, settings, catalog)
+        result = reconcile_spend(plan, spend, settings, catalog_dir)
         written = _write(result, out_dir, files)
     if as_json:
         print_json(reconciliation_to_dict(result))

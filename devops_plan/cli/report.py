@@ -1,11 +1,11 @@
 """`devops-plan report`: the cost-optimization report from billing exports, Athena or
 Cost Explorer, written as HTML, Markdown, JSON and CSV. Every ReportSettings field is an
-option too, generated from the settings model (its name, bounds, default and description)."""
+option too, generated from the settings model (its name, bounds, default and description),
+and a setting in the `[report]` section of devops-plan.toml or a DEVOPS_PLAN_REPORT_*
+variable, in that order of precedence under the option."""
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,17 +14,19 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import escape
-from ..billing import Report, ReportSettings
+from ..billing import Report
 from ..billing.history import with_history
 from ..billing.report import build_report, cloudwatch_for, load_catalogs
 from ..billing.report_data import report_to_dict
 from ..billing.rules import KINDS
-from ..billing.settings import setting_options, settings_from_options
+from ..billing.settings import setting_options
 from ..billing.sources.utilization import load_utilization_csv
 from ..billing.writer import parse_formats, write_report
 from ..errors import UserError
 from ..units import format_money
-from ._common import app, out, print_json, user_errors
+from . import options
+from ._common import command_app, configure, out, print_json, user_errors
+from .generated import with_setting_options
 from .spend_source import (
     AthenaOptions,
     Billing,
@@ -45,84 +47,48 @@ from .spend_source import (
     writing_into,
 )
 
-_SETTINGS_PANEL = "Recommendation settings"
+app = command_app()
 
 UtilizationCsv = Annotated[
     Path | None,
-    typer.Option("--utilization", help="Utilization CSV: resource_id,timestamp,cpu_pct,mem_pct."),
-]
-OutDir = Annotated[Path, typer.Option("--out", help="Folder for the report.")]
-Formats = Annotated[str, typer.Option("--format", help="Any of html,md,json,csv.")]
-CostExplorer = Annotated[
-    bool, typer.Option("--cost-explorer", help="Read live spend from AWS Cost Explorer.")
-]
-CloudWatch = Annotated[
-    bool, typer.Option("--cloudwatch", help="Read EC2/EBS utilization from CloudWatch.")
-]
-AsJson = Annotated[bool, typer.Option("--json", help="Print report.json to stdout.")]
-CatalogDir = Annotated[
-    Path | None,
     typer.Option(
-        "--catalog",
-        help="A folder of price catalogs (<cloud>.csv) or one CSV to price recommendations "
-        "with; default $DEVOPS_PLAN_CATALOG, else the shipped ones.",
+        "--utilization",
+        metavar="FILE",
+        help="Utilization CSV: resource_id,timestamp,cpu_pct,mem_pct.",
     ),
 ]
+OutDir = Annotated[Path, typer.Option("--out", metavar="DIR", help="Folder for the report.")]
+Formats = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        metavar="FORMATS",
+        help="Files to write, any of html,md,json,csv (default: html,json,csv, or the "
+        "configuration's output.report).",
+    ),
+]
+CostExplorer = Annotated[
+    bool,
+    typer.Option("--cost-explorer", metavar="", help="Read live spend from AWS Cost Explorer."),
+]
+CloudWatch = Annotated[
+    bool,
+    typer.Option("--cloudwatch", metavar="", help="Read EC2/EBS utilization from CloudWatch."),
+]
+AsJson = Annotated[bool, typer.Option("--json", metavar="", help="Print report.json to stdout.")]
 HistoryDir = Annotated[
     Path | None,
     typer.Option(
         "--history",
+        metavar="DIR",
         help="A history folder: the report is compared with the runs in it (realised, new and "
         "open recommendations, the trend), then added to it.",
     ),
 ]
 
 
-def _setting_parameters() -> list[inspect.Parameter]:
-    """One keyword parameter per ReportSettings field, as the option setting_options() says."""
-    return [
-        inspect.Parameter(
-            option.field,
-            inspect.Parameter.KEYWORD_ONLY,
-            default=None,
-            annotation=Annotated[
-                list[str] | None if option.repeat else str | None,
-                typer.Option(
-                    option.flag,
-                    help=option.help,
-                    metavar=option.metavar,
-                    show_default=False,
-                    rich_help_panel=_SETTINGS_PANEL,
-                ),
-            ],
-        )
-        for option in setting_options()
-    ]
-
-
-def with_settings(command: Callable[..., None]) -> Callable[..., None]:
-    """`command` with one option per ReportSettings field; Typer sees them in its signature,
-    and `command` receives them validated, as its `settings` argument."""
-    signature = inspect.signature(command, eval_str=True)
-    own = [p for p in signature.parameters.values() if p.name != "settings"]
-    generated = _setting_parameters()
-    fields = [p.name for p in generated]
-    assert not set(fields) & {p.name for p in own}, "a setting shadows an option"
-
-    def run(**values: Any) -> None:
-        given = {name: values.pop(name) for name in fields}
-        with user_errors():
-            settings = settings_from_options(given)
-        command(**values, settings=settings)
-
-    run.__name__ = command.__name__
-    run.__doc__ = command.__doc__
-    setattr(run, "__signature__", signature.replace(parameters=[*own, *generated]))  # noqa: B010
-    return run
-
-
 @app.command()
-@with_settings
+@with_setting_options(setting_options)
 def report(
     files: Files = None,
     billing: Billing = None,
@@ -130,7 +96,7 @@ def report(
     since: Since = None,
     until: Until = None,
     out_dir: OutDir = Path("out/cost-report"),
-    formats: Formats = "html,json,csv",
+    formats: Formats = None,
     engine_name: EngineName = "duckdb",
     database: Database = None,
     table: TableName = None,
@@ -144,13 +110,24 @@ def report(
     globs: Globs = None,
     history: HistoryDir = None,
     as_json: AsJson = False,
-    catalog_dir: CatalogDir = None,
+    catalog: Path | None = options.catalog(),
     *,
-    settings: ReportSettings,
+    setting_flags: dict[str, Any],
 ) -> None:
-    """Find waste and savings in actual spend; write report.html, report.json, recommendations.csv."""
+    """Find waste and savings in actual spend (billing exports).
+
+    Writes report.html, report.json and recommendations.csv (see --format).
+
+    \b
+    Examples:
+      devops-plan report --billing focus-2025-09.parquet --out out/report
+      devops-plan report --billing cur.csv.gz --utilization usage.csv --format md,json
+    """
     with user_errors():
-        wanted = parse_formats(formats)
+        given = {k.removeprefix("report."): v for k, v in setting_flags.items()}
+        config = configure(None, {"catalog": catalog})
+        settings = config.report(given)
+        wanted = parse_formats(formats) if formats else config.settings.output.report
         start, end = parse_date(since, "--since"), parse_date(until, "--until")
         paths = [*(billing or []), *(files or [])]
         if utilization is not None and cloudwatch:
@@ -163,7 +140,7 @@ def report(
         spend = source.collect(start, end, currency, settings.input_limits())
         if cloudwatch:
             usage = cloudwatch_for(spend, region=region)
-        catalogs, notes = load_catalogs(spend, catalog_dir)
+        catalogs, notes = load_catalogs(spend, config.settings.catalog)
         result = build_report(spend, usage, catalogs, settings, notes)
         if history is not None:
             result = with_history(result, history)

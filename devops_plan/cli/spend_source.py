@@ -26,38 +26,65 @@ _PROGRESS_BYTES = 50_000_000
 # The options, one alias each so a command's signature stays one line per option.
 Files = Annotated[
     list[Path] | None,
-    typer.Argument(help="Billing exports (FOCUS or CUR 2.0).", show_default=False),
+    typer.Argument(
+        metavar="FILE...", help="Billing exports (FOCUS or CUR 2.0).", show_default=False
+    ),
 ]
 Billing = Annotated[
     list[Path] | None,
     typer.Option(
         "--billing",
+        metavar="FILE",
         help="A billing export: FOCUS or CUR 2.0, CSV, gzip CSV or Parquet.",
         show_default=False,
     ),
 ]
-Since = Annotated[str | None, typer.Option("--since", help="First day of the period (YYYY-MM-DD).")]
+Since = Annotated[
+    str | None,
+    typer.Option("--since", metavar="YYYY-MM-DD", help="First day of the period (YYYY-MM-DD)."),
+]
 Until = Annotated[
     str | None,
-    typer.Option("--until", help="Day after the last day of the period (exclusive)."),
+    typer.Option(
+        "--until", metavar="YYYY-MM-DD", help="Day after the last day of the period (exclusive)."
+    ),
 ]
-EngineName = Annotated[str, typer.Option("--engine", help="duckdb (local files) or athena.")]
-Database = Annotated[str | None, typer.Option("--database", help="Athena: Glue database.")]
-TableName = Annotated[str | None, typer.Option("--table", help="Athena: table (FOCUS or CUR 2.0).")]
-Output = Annotated[str | None, typer.Option("--output", help="Athena: s3:// query results.")]
-Workgroup = Annotated[str | None, typer.Option("--workgroup", help="Athena: workgroup.")]
-Region = Annotated[str | None, typer.Option("--region", help="AWS region for Athena/CloudWatch.")]
-MemoryLimit = Annotated[str, typer.Option("--memory-limit", help="DuckDB memory limit.")]
+EngineName = Annotated[
+    str, typer.Option("--engine", metavar="ENGINE", help="duckdb (local files) or athena.")
+]
+Database = Annotated[
+    str | None, typer.Option("--database", metavar="NAME", help="Athena: Glue database.")
+]
+TableName = Annotated[
+    str | None,
+    typer.Option("--table", metavar="NAME", help="Athena: table (FOCUS or CUR 2.0)."),
+]
+Output = Annotated[
+    str | None, typer.Option("--output", metavar="S3_URI", help="Athena: s3:// query results.")
+]
+Workgroup = Annotated[
+    str | None, typer.Option("--workgroup", metavar="NAME", help="Athena: workgroup.")
+]
+Region = Annotated[
+    str | None,
+    typer.Option("--region", metavar="REGION", help="AWS region for Athena/CloudWatch."),
+]
+MemoryLimit = Annotated[
+    str, typer.Option("--memory-limit", metavar="SIZE", help="DuckDB memory limit, e.g. 1GB.")
+]
 Currency = Annotated[
     str | None,
     typer.Option(
-        "--currency", help="The currency to report when the bill holds several (ISO code)."
+        "--currency",
+        metavar="CODE",
+        help="The currency to report when the bill holds several (ISO code).",
     ),
 ]
 Globs = Annotated[
     list[str] | None,
     typer.Option(
         "--glob",
+        metavar="PATTERN",
         help="A file pattern (*, ?, [..], ** for folders) for more billing files; file names "
         "given otherwise are taken literally.",
         show_default=False,
@@ -97,7 +124,7 @@ class ProgressBar:
                 BarColumn(),
                 TextColumn("{task.percentage:>3.0f}%"),
                 TimeElapsedColumn(),
-                console=err,
+                console=err.rich(),
                 transient=True,
             )
             if enabled

@@ -12,8 +12,23 @@ from typing import Any
 from ..regions import CLOUDS, regions_of
 from .locations import Loc
 from .models import MAX_CPU_MS, MAX_OFFERED_VCPU, MAX_REPLICAS, MAX_RPS
+from .vocabulary import VocabularyFor, vocabulary_problems
 
 Add = Callable[..., None]  # add(loc, message, key=False)
+
+
+def design_problems(
+    data: dict[str, Any],
+    add: Add,
+    first_line: Callable[[Loc], Any],
+    vocabulary: VocabularyFor | None = None,
+) -> None:
+    """Every check beyond the schema, as both design readers (located and fast) run them:
+    across fields, and with `vocabulary` the names the design's cloud knows."""
+    cross_field_problems(data, add, first_line)
+    cloud = data.get("cloud", "aws")
+    if vocabulary is not None and cloud in CLOUDS:
+        vocabulary_problems(data, vocabulary(cloud), add)
 
 
 def cross_field_problems(data: dict[str, Any], add: Add, first_line: Callable[[Loc], Any]) -> None:

@@ -16,12 +16,12 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..errors import DesignError, Problem
 from ..inputs import KIB, YAML_LIMITS, InputRefused, describe_size, load_yaml, read_limited
-from ..regions import CLOUDS
-from .checks import cross_field_problems
+from .checks import design_problems
+from .fast import fast_design
 from .locations import Loc, format_path, position
 from .messages import pydantic_problems
 from .models import Design
-from .vocabulary import VocabularyFor, vocabulary_problems
+from .vocabulary import VocabularyFor
 
 # Design files are written by hand: 512 KiB is hundreds of times the shipped examples, and
 # the pure-Python YAML reader takes seconds on it (docs/security.md lists every limit).
@@ -39,9 +39,23 @@ def load_design(path: str | Path, *, vocabulary: VocabularyFor | None = None) ->
 
 
 def parse_design(
-    text: str, filename: str = "<design>", *, vocabulary: VocabularyFor | None = None
+    text: str,
+    filename: str = "<design>",
+    *,
+    vocabulary: VocabularyFor | None = None,
+    fast: bool = True,
 ) -> Design:
-    """Validate design YAML given as text; `filename` is used in messages."""
+    """Validate design YAML given as text; `filename` is used in messages.
+
+    A valid design within the limits is read by the fast path (`fast.fast_design`, the C
+    loader, no locations kept, the same limits and checks); anything else is read here again
+    with every location, so a problem is always reported as file:line:col. `fast=False`
+    reads with locations only.
+    """
+    if fast and len(text.encode("utf-8", "surrogatepass")) <= MAX_DESIGN_BYTES:
+        design = fast_design(text, vocabulary)
+        if design is not None:
+            return design
     root = _parse_yaml(text, filename)
     return _validate(root, filename, vocabulary)
 
@@ -159,10 +173,7 @@ def _validate(root: Any, filename: str, vocabulary: VocabularyFor | None = None)
         line, col = position(root, loc, key=key)
         problems.append(Problem(filename, line, col, format_path(loc), message))
 
-    cross_field_problems(data, add, lambda loc: position(root, loc)[0])
-    cloud = data.get("cloud", "aws")
-    if vocabulary is not None and cloud in CLOUDS:
-        vocabulary_problems(data, vocabulary(cloud), add)
+    design_problems(data, add, lambda loc: position(root, loc)[0], vocabulary)
     if problems:
         problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.path))
         raise DesignError(_dedupe(problems))

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..catalog import Catalog, catalog_path, load_catalog
 from ..defaults import dr_table, engines_table, sizing_rules, sla_table
 from ..design import Design, Purchase
+from ..design.vocabulary import Vocabulary
 from ..errors import DevopsPlanError
 from ..plan import Plan
 from .alternatives import engine_variants, engine_warnings
@@ -21,6 +22,7 @@ from .context import Context, PlanOptions, Tables, make_context
 from .core import Core, Memo, by_purchase, peak_provisioned, plan_core
 from .decisions import build_decisions, suggest
 from .families import map_node_types
+from .vocabulary import vocabulary_of
 
 
 class Planner:
@@ -44,6 +46,11 @@ class Planner:
         if cloud not in self.catalogs:
             self.catalogs[cloud] = load_catalog(cloud, catalog_path(cloud, self.catalog_dir))
         return self.catalogs[cloud]
+
+    def vocabulary(self, cloud: str) -> Vocabulary:
+        """The names designs on `cloud` may use: those of the catalog this planner prices
+        with (what `load_design(..., vocabulary=planner.vocabulary)` checks)."""
+        return vocabulary_of(self.catalog(cloud))
 
     def tables(self, cloud: str) -> Tables:
         return Tables(sla_table(cloud), sizing_rules(), dr_table(), engines_table(cloud))
@@ -84,8 +91,21 @@ class Planner:
         except DevopsPlanError:
             return None
 
-    def plan(self, design: Design, options: PlanOptions = PlanOptions()) -> Plan:
-        """Plan a design: sizing, topology, availability, DR and cost, with decisions."""
+    def plan(
+        self,
+        design: Design,
+        options: PlanOptions = PlanOptions(),
+        *,
+        decisions: bool = True,
+        advice: bool = True,
+    ) -> Plan:
+        """Plan a design: sizing, topology, availability, DR and cost, with decisions.
+
+        For outputs that do not show them: `decisions=False` leaves `Plan.decisions` empty
+        and skips the variants they price (most of a plan's passes; tables, diffs);
+        `advice=False` also leaves out the suggestion for a missed target and the other
+        database engines (and their warnings), each of which is another pass (diffs).
+        """
         core = self.core(design, options)
         alternatives = self.memo.pools.alternatives(core.ctx, core.services, core.pools)
         core = replace(core, alternatives=alternatives)
@@ -103,15 +123,14 @@ class Planner:
             planned.append((changed, v))
             return v
 
-        engines = engine_variants(design, core, replan)
-        suggestion = (
-            None if core.availability.meets_target else suggest(design, core, replan, engines)
-        )
+        engines = engine_variants(design, core, replan) if advice else {}
+        missed = advice and not core.availability.meets_target
+        suggestion = suggest(design, core, replan, engines) if missed else None
         purchases = self.by_purchase(design, core, options)
-        decisions = build_decisions(design, core, replan, purchases, engines)
+        made = build_decisions(design, core, replan, purchases, engines) if decisions else ()
         today = options.today or date.today().isoformat()
         totals = Totals(purchases, peak_provisioned(core), today)
-        return assemble(design, core, suggestion, decisions, totals, engine_warnings(core, engines))
+        return assemble(design, core, suggestion, made, totals, engine_warnings(core, engines))
 
     def by_purchase(self, design: Design, core: Core, options: PlanOptions) -> dict[str, Decimal]:
         """The plan's monthly total under each purchase option: its components bought that way;
@@ -131,10 +150,11 @@ def build_plan(
     region: str | None = None,
     purchase: str | None = None,
     catalog: Catalog | None = None,
+    catalog_dir: str | Path | None = None,
     allow_missing_prices: bool = False,
     planner: Planner | None = None,
+    decisions: bool = True,
     today: str = "",
-    catalog_dir: str | Path | None = None,
 ) -> Plan:
     """Plan a design: sizing, topology, availability, DR and cost, with decisions.
 
@@ -143,8 +163,9 @@ def build_plan(
     Pass a `planner` to reuse its catalogs and memos across many plans; `catalog_dir` (a
     folder of refreshed or custom `<cloud>.csv`, or one CSV) prices with other catalogs than
     the shipped ones ($DEVOPS_PLAN_CATALOG does the same); `today` (ISO date) is the day the
-    catalog's freshness is judged on.
+    catalog's freshness is judged on; `decisions=False` skips the decision records (see
+    `Planner.plan`).
     """
     planner = planner or Planner(catalog, catalog_dir)
     options = PlanOptions(cloud, region, purchase, allow_missing_prices, today)
-    return planner.plan(design, options)
+    return planner.plan(design, options, decisions=decisions)

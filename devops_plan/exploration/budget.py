@@ -20,6 +20,7 @@ from ..units import format_money
 from .space import DEFAULT_FAMILY, DIMENSIONS
 
 if TYPE_CHECKING:
+    from ..catalog import Catalog
     from ..plan import Plan
 
 # Load is what the users bring, not a design choice: never offered as a lever.

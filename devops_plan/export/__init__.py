@@ -24,6 +24,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
+from ..config.models import ExportSettings
 from ..design import Design
 from ..errors import UserError
 from ..plan import Plan
@@ -57,14 +58,17 @@ def export_docs(
     decision_makers: Sequence[str] = (),
     render_diagram: Callable[[Plan], Mapping[str, Content]] | None = None,
     extra: Mapping[str, Producer] | None = None,
+    settings: ExportSettings | None = None,
     lock_timeout_s: float = LOCK_TIMEOUT_S,
 ) -> ExportResult:
     """Export a plan into `docs`: ADR drafts, adr/README.md, diagrams and producer artefacts.
 
     `date` (YYYY-MM-DD) dates new records; the default is the plan's catalog date, so that
     the same plan always gives the same bytes. `render_diagram` and `extra` replace the
-    diagram renderer and add producers (tests, notebooks). Under the folder's lock, an
-    export first finishes or undoes one that was interrupted (see journal.py).
+    diagram renderer and add producers (tests, notebooks); `settings` are what the manifests,
+    SLO rules and runbooks need that the plan does not know (default: the defaults). Under the
+    folder's lock, an export first finishes or undoes one that was interrupted (see
+    journal.py).
     """
     docs = Path(docs)
     if docs.exists() and not docs.is_dir():
@@ -81,6 +85,7 @@ def export_docs(
             decision_makers=decision_makers,
             render_diagram=render_diagram,
             extra=extra,
+            settings=settings,
         )
 
     if dry_run:

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 import jinja2
 
+from ..config.models import ExportSettings
 from ..design import Design
 from ..errors import UserError
 from ..inputs import MIB, InputRefused, read_limited, text_problem
@@ -25,7 +26,8 @@ MANIFEST = ".devops-plan-manifest.json"
 ADR_DIR = "adr"
 INDEX = "adr/README.md"
 DIAGRAM_DIR = "diagrams"
-# Producer modules: devops_plan/render/<name>.py with `artefacts(plan, design) -> {path: content}`.
+# Producer modules: devops_plan/render/<name>.py with `artefacts(plan, design[, settings]) ->
+# {path: content}`; a module with `settings_from(ExportSettings)` receives its settings from it.
 PRODUCERS = ("k8s", "slo", "runbook", "tfvars")
 
 Content = str | bytes
@@ -92,8 +94,10 @@ def sha256(data: bytes) -> str:
 # --- the producers --------------------------------------------------------------------------
 
 
-def producers() -> dict[str, Producer]:
-    """The producer modules present in devops_plan/render/, by name, in PRODUCERS order."""
+def producers(settings: ExportSettings | None = None) -> dict[str, Producer]:
+    """The producer modules present in devops_plan/render/, by name, in PRODUCERS order, each
+    bound to its part of `settings` (default: the defaults)."""
+    settings = settings or ExportSettings()
     found: dict[str, Producer] = {}
     for name in PRODUCERS:
         module_name = f"devops_plan.render.{name}"
@@ -101,9 +105,14 @@ def producers() -> dict[str, Producer]:
             continue
         module = importlib.import_module(module_name)
         fn = getattr(module, "artefacts", None)
+        adapt = getattr(module, "settings_from", None)
         if callable(fn):
-            found[name] = fn
+            found[name] = _bound(fn, adapt(settings)) if callable(adapt) else fn
     return found
+
+
+def _bound(fn: Callable[..., Mapping[str, Content]], settings: object) -> Producer:
+    return lambda plan, design: fn(plan, design, settings)
 
 
 def _check_relative(path: str, producer: str) -> str:
@@ -329,6 +338,7 @@ def plan_export(
     decision_makers: Sequence[str] = (),
     render_diagram: Callable[[Plan], Mapping[str, Content]] | None = None,
     extra: Mapping[str, Producer] | None = None,
+    settings: ExportSettings | None = None,
 ) -> tuple[ExportResult, dict[str, bytes]]:
     """Decide every change without writing: the result and the bytes of each file to write."""
     docs = Path(docs)
@@ -342,7 +352,9 @@ def plan_export(
     how = _RecordSettings(record_date, decision_makers, diagram_path, env)
     records = _decide_records(plan, _read_records(docs), out, how)
     tracked = {INDEX: adrs.render_index(records, env=env).encode("utf-8")}
-    tracked.update(_artefacts(plan, design, render_diagram, extra))
+    tracked.update(
+        _artefacts(plan, design, render_diagram, {**producers(settings), **(extra or {})})
+    )
     manifest = _read_manifest(docs)
     after = _decide_tracked(docs, tracked, manifest, out)
     if after != manifest:
@@ -369,7 +381,7 @@ def _artefacts(
     plan: Plan,
     design: Design,
     render_diagram: Callable[[Plan], Mapping[str, Content]] | None,
-    extra: Mapping[str, Producer] | None,
+    making: Mapping[str, Producer],
 ) -> dict[str, bytes]:
     """The diagram's files and every producer's, by path under the docs folder."""
     if render_diagram is None:
@@ -379,7 +391,7 @@ def _artefacts(
     else:
         files = render_diagram(plan)
     tracked = {f"{DIAGRAM_DIR}/{name}": _bytes(data) for name, data in sorted(files.items())}
-    for producer, fn in {**producers(), **(extra or {})}.items():
+    for producer, fn in making.items():
         for path, data in sorted(fn(plan, design).items()):
             rel = _check_relative(path, producer)
             if rel in tracked:

@@ -15,7 +15,6 @@ from ..catalog import catalog_path, load_catalog
 from ..design import load_design
 from ..engine import build_plan
 from ..escape import markdown_cell, markdown_code, markdown_text
-from ..exploration.budget import with_budget_advice, with_purchase
 from ..plan import Plan
 from ..units import format_duration, format_money
 from .params import resolve_path
@@ -46,6 +45,9 @@ def load_plan(
     )
     if cloud or region:
         return plan
+    # pandas loads only here: `devops-plan init` imports this package in a core install.
+    from ..exploration.budget import with_budget_advice, with_purchase
+
     prices = load_catalog(plan.cloud, catalog_path(plan.cloud, catalog_dir))
     return with_budget_advice(with_purchase(loaded, purchase or None), plan, prices)
 

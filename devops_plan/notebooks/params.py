@@ -122,13 +122,21 @@ def resolve_path(path: str | Path) -> Path:
 
 
 def prepare(
-    info: NotebookInfo, values: Mapping[str, Any], *, design: str | Path | None, out_dir: Path
+    info: NotebookInfo,
+    values: Mapping[str, Any],
+    *,
+    design: str | Path | None,
+    out_dir: Path,
+    catalog: str | Path | None = None,
 ) -> dict[str, Any]:
     """The parameters a run passes to the kernel: `values` converted, the design file (if
-    given) and the output folder as absolute paths, every input checked (`preflight`)."""
+    given), the catalog folder (if given and the notebook takes one; a `-p catalog=` value
+    wins) and the output folder as absolute paths, every input checked (`preflight`)."""
     given = dict(values)
     if design is not None:
         given["design"] = str(design)
+    if catalog is not None and info.parameter("catalog") is not None:
+        given.setdefault("catalog", str(catalog))
     params = convert_parameters(info, given)
     if info.parameter("out_dir") is not None:
         params["out_dir"] = str(out_dir)
@@ -145,9 +153,11 @@ def preflight(info: NotebookInfo, params: dict[str, Any]) -> None:
     path = _design_file(info, params)
     params["design"] = str(path)
     design = load_design(path)  # DesignError: every problem, with file and line
+    catalog = _text(info, params, "catalog")
+    if catalog is not None:
+        params["catalog"] = str(resolve_path(catalog))
     if any(info.parameter(p) for p in PLAN_PARAMETERS):
         # PlanningError / CatalogError (unknown region, purchase option...): exit 2.
-        catalog = _text(info, params, "catalog")
         build_plan(
             design,
             cloud=_text(info, params, "cloud"),

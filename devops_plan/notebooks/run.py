@@ -53,6 +53,7 @@ def run_notebook(
     out_dir: str | Path,
     design: str | Path | None = None,
     parameters: Mapping[str, Any] | None = None,
+    catalog: str | Path | None = None,
     html: bool = False,
     progress: ProgressHook | None = None,
     cwd: str | Path | None = None,
@@ -62,11 +63,12 @@ def run_notebook(
     """Run a notebook headless into `out_dir/<name>.ipynb` (and `<name>.html` with `html`).
 
     Raises NotebookInputError or DesignError/PlanningError before any kernel starts, and
-    NotebookFailed (with the partial notebook kept) when a cell raises.
+    NotebookFailed (with the partial notebook kept) when a cell raises. `catalog` (a folder
+    of <cloud>.csv price catalogs) goes to notebooks that declare a `catalog` parameter.
     """
     info = find_notebook(name)
     out = Path(out_dir).expanduser().resolve()
-    params = prepare(info, parameters or {}, design=design, out_dir=out)
+    params = prepare(info, parameters or {}, design=design, out_dir=out, catalog=catalog)
     with output_errors(out, "the notebook's outputs"):
         out.mkdir(parents=True, exist_ok=True)
     before = _snapshot(out)

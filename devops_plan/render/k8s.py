@@ -6,25 +6,28 @@ only its callers, a PodDisruptionBudget that
 keeps the capacity of a zone loss and a HorizontalPodAutoscaler bounded by the sizing; an
 Ingress for each entrypoint. The pod itself is `k8s_pod`.
 
-Pure: `artefacts(plan, design)` returns {path under the docs folder: YAML text}; `devops-plan
-export` writes them. Deterministic: no timestamps, a fixed key order, services in plan order.
+Pure: `artefacts(plan, design, settings)` returns {path under the docs folder: YAML text};
+`devops-plan export` writes them. The image registry and tag, the namespace and extra labels
+come from `KubernetesSettings` (the `[kubernetes]` section of devops-plan.toml).
+Deterministic: no timestamps, a fixed key order, services in plan order.
 """
 
 from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass, replace
 from typing import Any
 
 from ruamel.yaml import YAML
 
+from ..config.models import ExportSettings, KubernetesSettings
 from ..design import Design
 from ..engine.autoscale import hpa_target_percent
 from ..plan import Plan, ServiceOut
 from .k8s_pod import PORT_NAME, container, pod_security
 
 __all__ = [
+    "FOLDER",
     "SERVICE_PORT",
     "Settings",
     "artefacts",
@@ -32,7 +35,11 @@ __all__ = [
     "manifests",
     "pdb_min_available",
     "rolling_update",
+    "settings_from",
 ]
+
+FOLDER = "kubernetes"
+Settings = KubernetesSettings
 
 # The label each managed Kubernetes service puts on the nodes of a node pool.
 POOL_LABEL = {
@@ -48,24 +55,23 @@ SERVICE_PORT = 80  # what callers reach inside the cluster; the container's port
 PLACEHOLDER_IMAGE = "registry.example.com/{design}/{service}:CHANGE-ME"
 
 
-@dataclass(frozen=True)
-class Settings:
-    """What the plan does not know: where images live, the namespace (default: the design),
-    and the Ingress class (default: the cluster's default class). The design's `kubernetes:`
-    block fills the image and namespace left at their defaults here."""
+def settings_from(export: ExportSettings) -> KubernetesSettings:
+    """The part of the export settings the manifests read."""
+    return export.kubernetes
 
-    image: str = PLACEHOLDER_IMAGE
-    namespace: str | None = None
-    folder: str = "kubernetes"
-    ingress_class: str | None = None
+
+def _placeholder(settings: Settings) -> bool:
+    """Whether the settings still give the placeholder image (nobody said where images live)."""
+    return settings.image_ref("{design}", "{service}") == PLACEHOLDER_IMAGE
 
 
 def _with_design(settings: Settings, design: Design) -> Settings:
+    """The design's `kubernetes:` block fills what the settings leave at their defaults (the
+    export's settings already hold it where it wins: `config.load.export_settings`)."""
     k = design.kubernetes
-    return replace(
-        settings,
-        image=k.image if k.image and settings.image == PLACEHOLDER_IMAGE else settings.image,
-        namespace=settings.namespace or k.namespace,
+    image = k.image if k.image and _placeholder(settings) else settings.image
+    return settings.model_copy(
+        update={"image": image, "namespace": settings.namespace or k.namespace}
     )
 
 
@@ -160,7 +166,7 @@ def _deployment(
             "selector": selector,
             "strategy": {"type": "RollingUpdate", "rollingUpdate": rolling_update(s)},
             "template": {
-                "metadata": {"labels": {**labels, **_cost_labels(plan, s.name)}},
+                "metadata": {"labels": {**settings.labels, **labels, **_cost_labels(plan, s.name)}},
                 "spec": _pod_spec(plan, design, s, settings, selector),
             },
         },
@@ -177,7 +183,7 @@ def _pod_spec(
     if pool is not None:
         pod_spec["nodeSelector"] = {POOL_LABEL.get(plan.cloud, "devops-plan/pool"): pool.name}
     pod_spec["topologySpreadConstraints"] = _spread(s, selector)
-    image = settings.image.format(design=plan.design, service=s.name)
+    image = settings.image_ref(plan.design, s.name)
     pod_spec["containers"] = [container(s, design, image, _resources(s))]
     pod_spec.update(pod_security())
     return pod_spec
@@ -372,6 +378,13 @@ def manifests(
         if s.entrypoint:
             objects.append(_ingress(plan, s, settings, namespace))
         out[f"{s.name}.yaml"] = objects
+    if settings.labels:
+        # The configured labels on every object, never replacing those the selectors, the
+        # Pod Security admission or cost allocation use.
+        for objs in out.values():
+            for obj in objs:
+                metadata = obj["metadata"]
+                metadata["labels"] = {**settings.labels, **metadata.get("labels", {})}
     return out
 
 
@@ -389,9 +402,8 @@ def _dump(objects: list[dict[str, Any]], header: str) -> str:
 def artefacts(plan: Plan, design: Design, settings: Settings = Settings()) -> dict[str, str]:
     """{"kubernetes/<design>/<file>.yaml": text} for `devops-plan export`."""
     regions = ", ".join(plan.topology.serving_regions)
-    image = _with_design(settings, design).image
     todo = "Create"
-    if image == PLACEHOLDER_IMAGE:
+    if _placeholder(_with_design(settings, design)):
         todo = "Replace the image (kubernetes.image in the design); create"
     header = (
         f"# Generated by devops-plan from the plan of {plan.design!r} ({plan.cloud}); apply in "
@@ -402,6 +414,6 @@ def artefacts(plan: Plan, design: Design, settings: Settings = Settings()) -> di
     if not any(s.kind == "stateless" and s.platform == "kubernetes" for s in plan.services):
         return {}
     return {
-        f"{settings.folder}/{plan.design}/{name}": _dump(objects, header)
+        f"{FOLDER}/{plan.design}/{name}": _dump(objects, header)
         for name, objects in sorted(manifests(plan, design, settings).items())
     }

@@ -16,6 +16,7 @@ from typing import Any
 
 import jinja2
 
+from ..config.models import ExportSettings
 from ..design import Design
 from ..engine.availability import dependency_closure
 from ..paths import package_path
@@ -32,6 +33,7 @@ __all__ = [
     "artefacts",
     "escalation",
     "failover_steps",
+    "settings_from",
     "template_dir",
     "timeline",
 ]
@@ -95,6 +97,11 @@ class Settings:
     namespace: str | None = None
     templates: Path | None = None
     slo: slo.Settings | None = None  # the SLO rules' settings (default: slo.Settings())
+
+
+def settings_from(export: ExportSettings) -> Settings:
+    """The runbooks name the manifests' namespace and the SLO rules' alerts."""
+    return Settings(namespace=export.kubernetes.namespace, slo=export.slo)
 
 
 def template_dir() -> Path:
@@ -402,7 +409,7 @@ def _context(plan: Plan, design: Design, settings: Settings) -> dict[str, Any]:
     return {
         "plan": plan,
         "design": design,
-        "namespace": settings.namespace or plan.design,
+        "namespace": settings.namespace or design.kubernetes.namespace or plan.design,
         "strategy_title": _STRATEGY_TITLES.get(plan.dr.strategy, plan.dr.strategy),
         "fmt_duration": format_duration,
         "alerts": alerts,

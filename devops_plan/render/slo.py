@@ -6,27 +6,29 @@ burn faster than 3x, or both 3d and 6h faster than 1x.
 
 An availability SLO comes from `targets.availability`; a latency SLO (95% of requests within
 `targets.latency_p95_ms`) when the design sets it, counted with the histogram bucket at or
-below the target among the configured buckets (`Settings.latency_buckets_s`, Prometheus'
-default buckets unless set); `warnings` says when the target is not a bucket boundary.
-Metric names and label selectors are parameters (`Settings`). Pure and deterministic;
-checked with `promtool check rules`.
+below the target among the configured buckets (`SloSettings.latency_buckets`, the `[slo]`
+section of devops-plan.toml; Prometheus' default buckets unless set); `warnings` says when the
+target is not a bucket boundary. Metric names and label selectors are parameters too. Pure and
+deterministic; checked with `promtool check rules`.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from ruamel.yaml import YAML
 
+from ..config.models import PROMETHEUS_BUCKETS_S, ExportSettings, SloSettings
 from ..design import Design
 from ..plan import Plan
 
 __all__ = [
     "BURN_RATE_ALERTS",
     "DEFAULT_BUCKETS_S",
+    "FOLDER",
+    "RUNBOOKS",
     "WINDOWS",
     "Settings",
     "alert_name",
@@ -35,8 +37,13 @@ __all__ = [
     "record_name",
     "render",
     "rule_groups",
+    "settings_from",
     "warnings",
 ]
+
+FOLDER = "prometheus"
+RUNBOOKS = "runbooks"  # where the alerts' runbook_url points (render/runbook.py writes there)
+Settings = SloSettings
 
 WINDOWS = ("5m", "30m", "1h", "2h", "6h", "1d", "3d")
 # (severity, long window, short window, burn-rate factor) for a 30-day SLO window.
@@ -47,26 +54,19 @@ BURN_RATE_ALERTS = (
     ("ticket", "3d", "6h", Decimal("1")),
 )
 SLO_WINDOW = "30d"
-# The Prometheus client libraries' default histogram buckets, in seconds (Go: DefBuckets).
-DEFAULT_BUCKETS_S = tuple(
-    Decimal(b)
-    for b in ("0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10")
-)
+# The Prometheus client libraries' default histogram buckets (seconds), as exact decimals.
+DEFAULT_BUCKETS_S = tuple(Decimal(str(b)) for b in PROMETHEUS_BUCKETS_S)
 LATENCY_OBJECTIVE = Decimal("95")  # a p95 target: 95% of requests within the threshold
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Metric names and selectors. `selector` may use {service} and {design}."""
+def settings_from(export: ExportSettings) -> SloSettings:
+    """The part of the export settings the SLO rules read."""
+    return export.slo
 
-    requests_metric: str = "http_requests_total"
-    selector: str = 'service="{service}"'
-    error_selector: str = 'code=~"5.."'
-    latency_bucket_metric: str = "http_request_duration_seconds_bucket"
-    latency_count_metric: str = "http_request_duration_seconds_count"
-    latency_buckets_s: tuple[Decimal, ...] = DEFAULT_BUCKETS_S  # the services' histogram
-    folder: str = "prometheus"
-    runbooks: str = "runbooks"
+
+def _buckets(settings: Settings) -> tuple[Decimal, ...]:
+    """The configured bucket bounds as exact decimals (0.25, not 0.2500000001)."""
+    return tuple(Decimal(str(b)) for b in settings.latency_buckets)
 
 
 def _camel(*parts: str) -> str:
@@ -107,7 +107,7 @@ def _slos(plan: Plan, design: Design, settings: Settings, service: str) -> list[
     ]
     if design.targets.latency_p95_ms:
         seconds = Decimal(str(design.targets.latency_p95_ms)) / 1000
-        le = f'le="{_number(latency_bucket(seconds, settings.latency_buckets_s))}"'
+        le = f'le="{_number(latency_bucket(seconds, _buckets(settings)))}"'
         slos.append(
             {
                 "slo": "latency",
@@ -137,11 +137,11 @@ def warnings(plan: Plan, design: Design, settings: Settings = Settings()) -> lis
     if not ms or not any(s.entrypoint for s in plan.services):
         return []
     target = Decimal(str(ms)) / 1000
-    bucket = latency_bucket(target, settings.latency_buckets_s)
+    bucket = latency_bucket(target, _buckets(settings))
     if bucket == target:
         return []
     how = "stricter" if bucket < target else "looser"
-    buckets = ", ".join(_number(b) for b in sorted(settings.latency_buckets_s))
+    buckets = ", ".join(_number(b) for b in sorted(_buckets(settings)))
     return [
         f"SLO rules: the latency target {ms:g} ms is not a bucket boundary of the latency "
         f'histogram (buckets {buckets} s); the rules count requests within le="{_number(bucket)}", '
@@ -198,7 +198,7 @@ def rule_groups(
                                 f"{threshold}; at this rate the {SLO_WINDOW} budget lasts "
                                 f"{_lasts(factor)}."
                             ),
-                            "runbook_url": f"{settings.runbooks}/{plan.design}/{s.name}.md",
+                            "runbook_url": f"{RUNBOOKS}/{plan.design}/{s.name}.md",
                         },
                     }
                 )
@@ -233,4 +233,4 @@ def artefacts(plan: Plan, design: Design, settings: Settings = Settings()) -> di
     """{"prometheus/<design>-slo-rules.yaml": text} for `devops-plan export`."""
     if not any(s.entrypoint for s in plan.services):
         return {}
-    return {f"{settings.folder}/{plan.design}-slo-rules.yaml": render(plan, design, settings)}
+    return {f"{FOLDER}/{plan.design}-slo-rules.yaml": render(plan, design, settings)}

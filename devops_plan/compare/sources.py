@@ -1,0 +1,137 @@
+"""Where each side of a diff comes from (the I/O edge of `compare`): a design file (planned
+now), a plan's JSON (`plan --format json`), `git:REF:PATH` (either kind, read with `git show`
+without a checkout), `example:NAME` (a shipped example design) or `none` (no plan: a design
+added or deleted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import UserError
+from ..plan import Plan
+
+NONE = "none"
+GIT = "git:"
+EXAMPLE = "example:"
+
+# Plans a design's text: (text, the name to report problems under) -> Plan.
+PlanText = Callable[[str, str], Plan]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One side as given: `kind` is file, git or none."""
+
+    text: str
+    kind: str
+    ref: str = ""
+    path: str = ""
+
+    @staticmethod
+    def parse(text: str) -> Spec:
+        if text == NONE:
+            return Spec(text, "none")
+        if text.startswith(EXAMPLE):
+            from ..examples import example_path
+
+            return Spec(text, "file", path=str(example_path(text[len(EXAMPLE) :])))
+        if text.startswith(GIT):
+            ref, sep, path = text[len(GIT) :].partition(":")
+            if not sep or not ref or not path:
+                raise UserError(f"{text}: expected git:REF:PATH, e.g. git:origin/main:design.yaml")
+            return Spec(text, "git", ref, path)
+        return Spec(text, "file", path=text)
+
+    @property
+    def is_plan_json(self) -> bool:
+        return self.path.endswith(".json")
+
+    @property
+    def start(self) -> Path | None:
+        """The folder a configuration is looked up from for this side."""
+        return Path(self.path).parent if self.kind == "file" else None
+
+
+def git_show(ref: str, path: str, cwd: Path | None = None) -> str:
+    """`git show REF:PATH` (PATH from the repository's root, or ./PATH from `cwd`)."""
+    try:
+        done = subprocess.run(
+            ["git", "show", f"{ref}:{path}"],
+            capture_output=True,
+            cwd=cwd,
+            check=False,
+            timeout=60,
+        )
+    except FileNotFoundError:
+        raise UserError(f"git:{ref}:{path}: git is not installed") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise UserError(f"git:{ref}:{path}: {message[-1] if message else 'git show failed'}")
+    try:
+        return done.stdout.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"git:{ref}:{path}: not UTF-8 text (offset {exc.start})") from None
+
+
+def _restore_excluded(data: Any) -> Any:
+    """Put back the two sizing fields the published JSON leaves out (they repeat what it
+    says elsewhere): the replica count is the service's, and the latency target was reachable
+    unless a target was set and no replica count met it."""
+    if not isinstance(data, dict):
+        return data
+    targets = data.get("targets")
+    latency = targets.get("latency_p95_ms") if isinstance(targets, dict) else None
+    for service in data.get("services") or ():
+        sizing = service.get("sizing") if isinstance(service, dict) else None
+        if isinstance(sizing, dict):
+            sizing.setdefault("replicas", service.get("replicas"))
+            sizing.setdefault(
+                "latency_reachable", not (latency and sizing.get("n_latency") is None)
+            )
+    return data
+
+
+def plan_from_json(text: str, name: str) -> Plan:
+    """A plan read back from its JSON (`plan --format json`)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{name}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    try:
+        return Plan.model_validate(_restore_excluded(data))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise UserError(
+            f"{name}: not a plan's JSON (devops-plan plan --format json): "
+            f"{where + ': ' if where else ''}{first['msg']}"
+        ) from None
+
+
+def _read_file(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path}: cannot read it: {exc}") from None
+
+
+def load_side(spec: Spec, plan_design: PlanText, cwd: Path | None = None) -> Plan | None:
+    """The plan one side names: read (plan JSON) or planned with `plan_design` (a design)."""
+    if spec.kind == "none":
+        return None
+    if spec.kind == "git":
+        text = git_show(spec.ref, spec.path, cwd)
+    elif spec.is_plan_json:
+        text = _read_file(Path(spec.path))
+    else:
+        return plan_design("", spec.path)  # a design file: loaded by path, with its checks
+    return plan_from_json(text, spec.text) if spec.is_plan_json else plan_design(text, spec.text)
