@@ -18,6 +18,7 @@ from ..errors import DevopsPlanError
 from ..plan import Plan
 from .alternatives import engine_variants, engine_warnings
 from .assemble import Totals, assemble
+from .collector import collector_paused
 from .context import Context, PlanOptions, Tables, make_context
 from .core import Core, Memo, by_purchase, peak_provisioned, plan_core
 from .decisions import build_decisions, suggest
@@ -106,6 +107,11 @@ class Planner:
         `advice=False` also leaves out the suggestion for a missed target and the other
         database engines (and their warnings), each of which is another pass (diffs).
         """
+        with collector_paused():
+            return self.planned(design, options, decisions, advice)
+
+    def planned(self, design: Design, options: PlanOptions, decisions: bool, advice: bool) -> Plan:
+        """`plan`'s work (run with the garbage collector paused: engine/collector.py)."""
         core = self.core(design, options)
         alternatives = self.memo.pools.alternatives(core.ctx, core.services, core.pools)
         core = replace(core, alternatives=alternatives)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..catalog import Catalog, catalog_path, load_catalog
 from ..design import Design, Kind
+from ..engine.collector import collector_paused
 from ..engine.planner import Planner
 from ..engine.recovery import Recovery
 from ..engine.variants import serving_regions
@@ -140,7 +141,9 @@ def explore(
     space = space or design_space(design, catalog=catalog)
     check_space(design, space)
     builder = TableBuilder(design, space, catalog)
-    cents, availability, meets_availability, plannable = _grid(builder.build())
+    with collector_paused():
+        tables = builder.build()
+    cents, availability, meets_availability, plannable = _grid(tables)
     rows = np.flatnonzero(plannable)
     codes = np.unravel_index(rows, space.shape)
     here = _current(design, space, catalog)
