@@ -25,12 +25,15 @@ from ..units import HOURS_PER_MONTH, money, round_cents
 
 __all__ = [
     "COMMITMENTS",
+    "CentsMemo",
     "CostComponent",
     "CostSummary",
     "LineItem",
     "Meter",
     "PriceMemo",
+    "monthly_cost",
     "monthly_quantity",
+    "price_cents",
     "price_components",
     "price_options",
     "summarize",
@@ -237,6 +240,48 @@ def price_components(
     return items, missing
 
 
+# Monthly cents of untiered components already priced, per catalog (the sweep's memo).
+CentsMemo = dict[tuple[Any, CostComponent], int]
+
+
+def price_cents(
+    components: Sequence[CostComponent], catalog: Catalog, memo: CentsMemo | None = None
+) -> int:
+    """The components' monthly total in whole cents: exactly the sum of `price_components`'
+    line items (each rounded to the cent), walked in the same order with one meter, without
+    building them (the sweep adds up a hundred thousand groups). `memo` remembers untiered
+    components' cents. Raises PriceNotFound listing every missing price, as
+    `price_components` does."""
+    meter: Meter = {}
+    total = 0
+    for declared in components:
+        known = memo.get((catalog, declared)) if memo is not None else None
+        if known is not None:
+            total += known
+            continue
+        cents, tiered = 0, False
+        for component in _committed((declared,)):
+            price = _resolve(component, catalog)
+            if price is None:
+                price_components(components, catalog)  # raises, naming every missing price
+            assert price is not None
+            discount = _discount(component)
+            quantity = monthly_quantity(component, price)
+            tiers = catalog.tiers(price)
+            if len(tiers) == 1:
+                buckets = [(price, quantity)]
+            else:
+                tiered = True
+                used = meter.get(price.key, _ZERO)
+                meter[price.key] = used + quantity
+                buckets = tier_buckets(tiers, used, quantity)
+            cents += sum(int(monthly_cost(q, p.unit_price, discount) * 100) for p, q in buckets)
+        if memo is not None and not tiered:
+            memo[(catalog, declared)] = cents
+        total += cents
+    return total
+
+
 def _price_one(
     component: CostComponent,
     price: Price,
@@ -247,12 +292,7 @@ def _price_one(
 ) -> bool:
     """Append the line items of one component at `price`; True when the product is tiered
     (its items depend on what the meter has seen: remembered with that usage)."""
-    discount = money(component.discount)
-    if not (_ZERO <= discount <= _ONE):
-        raise ValueError(
-            f"{component.resource} {component.component}: discount must be a fraction "
-            f"between 0 and 1 (got {component.discount})"
-        )
+    discount = _discount(component)
     quantity = monthly_quantity(component, price)
     tiers = catalog.tiers(price)
     if len(tiers) == 1:
@@ -271,6 +311,21 @@ def _price_one(
             memo[key] = known
     out += known
     return True
+
+
+def _discount(component: CostComponent) -> Decimal:
+    discount = money(component.discount)
+    if not (_ZERO <= discount <= _ONE):
+        raise ValueError(
+            f"{component.resource} {component.component}: discount must be a fraction "
+            f"between 0 and 1 (got {component.discount})"
+        )
+    return discount
+
+
+def monthly_cost(quantity: Decimal, unit_price: Decimal, discount: Decimal) -> Decimal:
+    """A line item's monthly cost: quantity x unit price x (1 - discount), to the cent."""
+    return round_cents(quantity * unit_price * (_ONE - discount))
 
 
 def _committed(components: Iterable[CostComponent]) -> Iterator[CostComponent]:
@@ -316,7 +371,7 @@ def _item(component: CostComponent, price: Price, quantity: Decimal, discount: D
         unit=price.unit,
         quantity=quantity,
         unit_price=price.unit_price,
-        monthly_cost=round_cents(quantity * price.unit_price * (_ONE - discount)),
+        monthly_cost=monthly_cost(quantity, price.unit_price, discount),
         region=price.region,
         purchase=price.purchase,
         category=component.category or price.category,

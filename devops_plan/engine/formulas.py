@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from pydantic import Field
@@ -192,9 +191,9 @@ class ReplicaSizer:
 # --- nodes ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class NodeShape:
-    """What one node offers pods after the Kubernetes reservations."""
+class NodeShape(NamedTuple):
+    """What one node offers pods after the Kubernetes reservations (a tuple: packings are
+    remembered per shape, and the sweep looks them up a hundred thousand times)."""
 
     instance_type: str
     vcpu: float
@@ -363,10 +362,13 @@ def _open_new(
         shape.allocatable_memory_mib // g.memory_mib,
     )
     full, rest = divmod(left, per_node)
-    for n in [per_node] * full + ([rest] if rest else []):
-        cpu.append(shape.allocatable_cpu_m - n * g.cpu_m)
-        mem.append(shape.allocatable_memory_mib - n * g.memory_mib)
-        slots.append(shape.pod_slots - n)
+    cpu += [shape.allocatable_cpu_m - per_node * g.cpu_m] * full
+    mem += [shape.allocatable_memory_mib - per_node * g.memory_mib] * full
+    slots += [shape.pod_slots - per_node] * full
+    if rest:
+        cpu.append(shape.allocatable_cpu_m - rest * g.cpu_m)
+        mem.append(shape.allocatable_memory_mib - rest * g.memory_mib)
+        slots.append(shape.pod_slots - rest)
 
 
 def nodes_lower_bound(groups: Sequence[PodGroup], shape: NodeShape) -> int:
