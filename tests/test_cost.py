@@ -283,7 +283,7 @@ def _cents(items: list[LineItem]) -> int:
 def test_price_cents_adds_up_the_line_items_price_components_gives(
     design: list[CostComponent],
 ) -> None:
-    memo: CentsMemo = {}
+    memo = CentsMemo()
     expected = _cents(price_components(design, _AWS)[0])
     assert price_cents(design, _AWS) == expected
     assert price_cents(design, _AWS, memo) == expected
@@ -299,7 +299,7 @@ def test_price_cents_walks_tiers_splits_commitments_and_names_every_missing_pric
     web = comp("transfer-out", 8000, "month", service="web")
     bucket = comp("transfer-out", 5000, "month", service="assets")
     nodes = comp("m5.large", 9, baseline=D(6), purchase="reserved_1y")
-    memo: CentsMemo = {}
+    memo = CentsMemo()
     for parts in ([web, bucket, nodes], [bucket, web], [nodes, bucket, bucket]):
         assert price_cents(parts, aws, memo) == _cents(price_components(parts, aws)[0])
     missing = [comp("no-such-type", 1), comp("also-missing", 1), web]

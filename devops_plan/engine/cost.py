@@ -15,7 +15,7 @@ ended, as a bill does; each tier a component reaches is a line item of its own.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
@@ -240,8 +240,17 @@ def price_components(
     return items, missing
 
 
-# Monthly cents of untiered components already priced, per catalog (the sweep's memo).
-CentsMemo = dict[tuple[Any, CostComponent], int]
+@dataclass
+class CentsMemo:
+    """What `price_cents` remembers (per catalog, for one sweep): an untiered component's
+    cents; a tiered one's catalog rows and monthly quantity, and its cents after each amount
+    already metered."""
+
+    untiered: dict[tuple[Catalog, CostComponent], int] = field(default_factory=dict)
+    rows: dict[tuple[Catalog, CostComponent], tuple[Price, tuple[Price, ...], Decimal]] = field(
+        default_factory=dict
+    )
+    tiered: dict[tuple[Catalog, CostComponent, Decimal], int] = field(default_factory=dict)
 
 
 def price_cents(
@@ -249,35 +258,43 @@ def price_cents(
 ) -> int:
     """The components' monthly total in whole cents: exactly the sum of `price_components`'
     line items (each rounded to the cent), walked in the same order with one meter, without
-    building them (the sweep adds up a hundred thousand groups). `memo` remembers untiered
-    components' cents. Raises PriceNotFound listing every missing price, as
-    `price_components` does."""
+    building them (the sweep adds up a hundred thousand groups). Raises PriceNotFound listing
+    every missing price, as `price_components` does."""
+    memo = CentsMemo() if memo is None else memo
     meter: Meter = {}
     total = 0
     for declared in components:
-        known = memo.get((catalog, declared)) if memo is not None else None
+        known = memo.untiered.get((catalog, declared))
         if known is not None:
             total += known
             continue
         cents, tiered = 0, False
         for component in _committed((declared,)):
-            price = _resolve(component, catalog)
-            if price is None:
-                price_components(components, catalog)  # raises, naming every missing price
-            assert price is not None
+            rows = memo.rows.get((catalog, component))
+            if rows is None:
+                price = _resolve(component, catalog)
+                if price is None:
+                    price_components(components, catalog)  # raises, naming every missing price
+                assert price is not None
+                rows = (price, catalog.tiers(price), monthly_quantity(component, price))
+                memo.rows[(catalog, component)] = rows
+            price, tiers, quantity = rows
             discount = _discount(component)
-            quantity = monthly_quantity(component, price)
-            tiers = catalog.tiers(price)
             if len(tiers) == 1:
-                buckets = [(price, quantity)]
-            else:
-                tiered = True
-                used = meter.get(price.key, _ZERO)
-                meter[price.key] = used + quantity
-                buckets = tier_buckets(tiers, used, quantity)
-            cents += sum(int(monthly_cost(q, p.unit_price, discount) * 100) for p, q in buckets)
-        if memo is not None and not tiered:
-            memo[(catalog, declared)] = cents
+                cents += int(monthly_cost(quantity, price.unit_price, discount) * 100)
+                continue
+            tiered = True
+            used = meter.get(price.key, _ZERO)
+            meter[price.key] = used + quantity
+            found = memo.tiered.get((catalog, component, used))
+            if found is None:
+                found = memo.tiered[(catalog, component, used)] = sum(
+                    int(monthly_cost(q, tier.unit_price, discount) * 100)
+                    for tier, q in tier_buckets(tiers, used, quantity)
+                )
+            cents += found
+        if not tiered:
+            memo.untiered[(catalog, declared)] = cents
         total += cents
     return total
 

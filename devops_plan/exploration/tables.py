@@ -38,7 +38,7 @@ class Pricer:
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        self.prices: CentsMemo = {}
+        self.prices = CentsMemo()
         self.groups: dict[tuple[Any, ...], list[int]] = {}
         self.declared: dict[tuple[Any, ...], tuple[str, list[list[CostComponent]]]] = {}
         self.tokens: dict[tuple[Any, ...], int] = {}
