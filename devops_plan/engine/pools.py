@@ -95,6 +95,12 @@ class _Packings:
         self.pods = pods
         self.bounds: dict[NodeShape, int] = {}
         self.packed: dict[NodeShape, int | None] = {}
+        self._shares: tuple[tuple[str, Decimal], ...] | None = None
+
+    def shares(self) -> tuple[tuple[str, Decimal], ...]:
+        if self._shares is None:
+            self._shares = shares(self.pods)
+        return self._shares
 
     def bound(self, shape: NodeShape) -> int:
         found = self.bounds.get(shape)
@@ -225,7 +231,7 @@ class PoolPlanner:
             memory_utilization=round(mem_req / (nodes * shape.allocatable_memory_mib), 4),
             purchase=purchase,
             services=tuple(s.name for s in members),
-            shares=shares(pods),
+            shares=self._packings(pods).shares(),
             candidates=tuple(
                 PoolCandidate(r[2].product, r[1], (r[0] * HOURS).quantize(_CENT))
                 for r in results[:CANDIDATES]

@@ -140,9 +140,12 @@ def explore(
     catalog = catalog or load_catalog(cloud, catalog_path(cloud))
     space = space or design_space(design, catalog=catalog)
     check_space(design, space)
-    builder = TableBuilder(design, space, catalog)
     with collector_paused():
+        builder = TableBuilder(design, space, catalog)
         tables = builder.build()
+        recovered, unplannable = builder.recoveries, builder.unplannable
+        # Its memos are freed now, by reference counting, not walked by the collector next.
+        del builder
     cents, availability, meets_availability, plannable = _grid(tables)
     rows = np.flatnonzero(plannable)
     codes = np.unravel_index(rows, space.shape)
@@ -150,7 +153,7 @@ def explore(
     flat = _index_of(space, here) if here is not None else None
     columns = _dimension_columns(space, codes)
     columns |= _figure_columns(
-        design, space, builder.recoveries, (codes[1], cents[rows], availability[rows])
+        design, space, recovered, (codes[1], cents[rows], availability[rows])
     )
     columns["meets_availability"] = meets_availability[rows]
     columns["meets_target"] &= columns["meets_availability"]
@@ -168,7 +171,7 @@ def explore(
             "budget": None if budget is None else float(budget),
             "candidates": space.size,
             "unplannable": space.size - len(rows),
-            "unplannable_reasons": sorted(builder.unplannable),
+            "unplannable_reasons": sorted(unplannable),
         }
     )
     return df
