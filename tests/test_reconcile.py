@@ -246,11 +246,40 @@ def test_the_command_exits_3_on_drift_only_when_asked(
     for bad, message in (
         (["--period", "2024-13"], "--period '2024-13': expected a month"),
         (["--fail-on", "cost"], "--fail-on 'cost': expected drift"),
-        (["--drift-pct", "-1"], "--drift-pct: Input should be greater than or equal to 0"),
+        (["--drift-pct", "-1"], "--drift-pct -1.0: Input should be greater than or equal to 0"),
         (["--format", "pdf"], "--format: unknown format(s) pdf"),
     ):
         result = runner.invoke(app, [*args, *bad, "--out", str(out)])
         assert result.exit_code == 2 and message in result.output, (bad, result.output)
+
+
+def test_the_thresholds_come_from_the_configuration_too(
+    generator: ModuleType, tmp_path: Path
+) -> None:
+    """[reconcile] in devops-plan.toml beside the design, then DEVOPS_PLAN_RECONCILE_*, then
+    the flags: the planted drift (an unplanned m5.large among others) stops drifting when the
+    minimum amount is above all of it, and drifts again when a later layer lowers it."""
+    plan = plan_of(DESIGNS / "startup.yaml")
+    path = _bill(generator, tmp_path, "startup", generator.sample_drift(plan))
+    project = tmp_path / "project"
+    project.mkdir()
+    design = project / "startup.yaml"
+    design.write_text((DESIGNS / "startup.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    toml = project / "devops-plan.toml"
+    toml.write_text("[reconcile]\ndrift_min_amount = 1000000\n", encoding="utf-8")
+    args = ["reconcile", str(design), "--billing", str(path), "--fail-on", "drift"]
+    args += ["--format", "json", "--out", str(tmp_path / "out")]
+    env_low = {"DEVOPS_PLAN_RECONCILE_DRIFT_MIN_AMOUNT": "1"}
+    assert runner.invoke(app, args).exit_code == 0
+    assert runner.invoke(app, args, env=env_low).exit_code == 3
+    flagged = runner.invoke(app, [*args, "--drift-min-amount", "1000000"], env=env_low)
+    assert flagged.exit_code == 0, flagged.output
+    toml.write_text("[reconcile]\ndrift_pct = -1\n", encoding="utf-8")
+    bad = runner.invoke(app, args)
+    assert bad.exit_code == 2
+    assert f"{toml}:2:13: reconcile.drift_pct: Input should be greater than or equal to 0" in (
+        bad.output
+    )
 
 
 def test_a_bill_in_another_currency_is_one_line(tmp_path: Path) -> None:

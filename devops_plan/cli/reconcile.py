@@ -8,14 +8,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.table import Table
 from rich.text import Text
 
 from .. import escape
 from ..billing.reconcile import (
     FORMATS,
-    ReconcileSettings,
     Reconciliation,
     month_period,
     plan_of,
@@ -24,6 +22,7 @@ from ..billing.reconcile import (
     write_reconciliation,
 )
 from ..billing.sources.staging import InputLimits
+from ..config.models import ReconcileSettings
 from ..errors import UserError
 from ..units import format_money
 from . import options
@@ -70,32 +69,23 @@ FailOn = Annotated[
 DriftPct = Annotated[
     float | None,
     typer.Option(
-        "--drift-pct", metavar="PERCENT", help="Drift past this percent of the plan (default 10)."
+        "--drift-pct",
+        metavar="PERCENT",
+        help="Drift past this percent of the plan (default 10, or `reconcile.drift_pct` in "
+        "devops-plan.toml).",
     ),
 ]
 DriftMin = Annotated[
     str | None,
     typer.Option(
-        "--drift-min-amount", metavar="AMOUNT", help="... and at least this amount (default 1.00)."
+        "--drift-min-amount",
+        metavar="AMOUNT",
+        help="... and at least this amount (default 1.00, or `reconcile.drift_min_amount`).",
     ),
 ]
 AsJson = Annotated[
     bool, typer.Option("--json", metavar="", help="Print reconciliation.json to stdout.")
 ]
-
-
-def _settings(drift_pct: float | None, drift_min: str | None) -> ReconcileSettings:
-    values: dict[str, object] = {}
-    if drift_pct is not None:
-        values["drift_pct"] = drift_pct
-    if drift_min is not None:
-        values["drift_min_amount"] = drift_min
-    try:
-        return ReconcileSettings.model_validate(values)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        flag = "--" + str(error["loc"][0]).replace("_", "-")
-        raise UserError(f"{flag}: {error['msg']}") from None
 
 
 def _formats(text: str) -> tuple[set[str], bool]:
@@ -144,9 +134,8 @@ def reconcile(
         if fail_on not in (None, "drift"):
             raise UserError(f"--fail-on {fail_on!r}: expected drift")
         files, table_wanted = _formats(formats)
-        settings = _settings(drift_pct, drift_min_amount)
         since, until = month_period(period) if period else (None, None)
-        catalog_dir = configure(design, {"catalog": catalog}).settings.catalog
+        settings, catalog_dir = _configured(design, catalog, drift_pct, drift_min_amount)
         plan = plan_of(design, catalog_dir)
         athena = AthenaOptions(database, table, output, workgroup)
         source = SpendSource(
@@ -169,6 +158,20 @@ def reconcile(
         out.print(f"wrote {path}", markup=False, highlight=False)
     if fail_on == "drift" and result.drifted:
         raise typer.Exit(DRIFT_EXIT)
+
+
+def _configured(
+    design: Path, catalog: Path | None, drift_pct: float | None, drift_min: str | None
+) -> tuple[ReconcileSettings, Path | None]:
+    """The drift thresholds and the catalog folder: devops-plan.toml's [reconcile] and
+    `catalog`, then DEVOPS_PLAN_*, then these flags."""
+    flags = {
+        "catalog": catalog,
+        "reconcile.drift_pct": drift_pct,
+        "reconcile.drift_min_amount": drift_min,
+    }
+    config = configure(design, flags)
+    return config.settings.reconcile, config.settings.catalog
 
 
 def _write(result: Reconciliation, out_dir: Path, files: set[str]) -> list[Path]:

@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from ..errors import ConfigError
-from .models import ExportSettings, KubernetesSettings, OutputSettings, Settings, SloSettings
+from .models import (
+    ExportSettings,
+    KubernetesSettings,
+    OutputSettings,
+    ReconcileSettings,
+    Settings,
+    SloSettings,
+)
 from .options import ENV_PREFIX, SettingOption, model_options, value_from_env, value_from_texts
 from .toml import ConfigFile, find_config, read_config
 
@@ -27,6 +34,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "kubernetes": KubernetesSettings,
     "slo": SloSettings,
     "output": OutputSettings,
+    "reconcile": ReconcileSettings,
 }
 
 

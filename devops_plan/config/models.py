@@ -7,6 +7,7 @@ the file, the environment and the flags is `config.load`'s job."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -18,6 +19,7 @@ __all__ = [
     "ExportSettings",
     "KubernetesSettings",
     "OutputSettings",
+    "ReconcileSettings",
     "Settings",
     "SloSettings",
     "check_format",
@@ -229,6 +231,24 @@ class OutputSettings(Section):
         return value
 
 
+class ReconcileSettings(Section):
+    """When a difference between plan and bill is drift (`reconcile`, `--fail-on drift`)."""
+
+    drift_pct: float = Field(
+        10.0,
+        ge=0,
+        le=1000,
+        description="A component drifts when its actual spend differs from the plan by more "
+        "than this percent of the plan.",
+    )
+    drift_min_amount: Decimal = Field(
+        Decimal("1.00"),
+        ge=0,
+        description="... and by at least this amount over the period (the bill's currency); "
+        "unplanned spend of at least this amount on one resource is drift too.",
+    )
+
+
 class Settings(Section):
     """The effective configuration (defaults < file < DEVOPS_PLAN_* < flags), less the
     report section, which `Config.report()` validates on demand."""
@@ -239,6 +259,7 @@ class Settings(Section):
     kubernetes: KubernetesSettings = KubernetesSettings()
     slo: SloSettings = SloSettings()
     output: OutputSettings = OutputSettings()
+    reconcile: ReconcileSettings = ReconcileSettings()
 
     @property
     def export(self) -> ExportSettings:

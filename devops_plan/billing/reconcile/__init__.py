@@ -9,7 +9,8 @@ Laid out as its pipeline: `kinds` (what a charge and a planned item are, in one 
 
 from __future__ import annotations
 
-from .drift import ComponentRow, ReconcileSettings, UnplannedRow
+from ...config.models import ReconcileSettings
+from .drift import ComponentRow, UnplannedRow
 from .match import TAG_COMPONENT, TAG_DESIGN, TAG_SERVICE, component_of
 from .model import Reconciliation, reconcile
 from .run import month_period, plan_of, reconcile_spend, run_reconcile, spend_for

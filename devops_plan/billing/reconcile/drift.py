@@ -10,34 +10,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from ...config.models import ReconcileSettings
 from ...units import HOURS_PER_MONTH, format_money, format_rate
 from .kinds import GB, GB_MONTH, HOUR, MACHINE_CATEGORIES
 from .match import Group, PlanItem
 
 _ZERO = Decimal(0)
 _MONTH = Decimal(HOURS_PER_MONTH)
-
-
-class ReconcileSettings(BaseModel):
-    """When a difference between plan and bill is drift."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    drift_pct: float = Field(
-        10.0,
-        ge=0,
-        le=1000,
-        description="A component drifts when its actual spend differs from the plan by more "
-        "than this percent of the plan.",
-    )
-    drift_min_amount: Decimal = Field(
-        Decimal("1.00"),
-        ge=0,
-        description="... and by at least this amount over the period (the bill's currency); "
-        "unplanned spend of at least this amount on one resource is drift too.",
-    )
 
 
 @dataclass

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
 from ...catalog import Catalog
+from ...config.models import ReconcileSettings
 from ...errors import BillingInputError
 from ...plan import Plan
 from ...units import CENT, HOURS_PER_MONTH, round_cents
@@ -17,7 +18,6 @@ from ..spend import InputSummary, Period, Spend
 from .drift import (
     Actual,
     ComponentRow,
-    ReconcileSettings,
     UnplannedRow,
     component_rows,
     is_drift,

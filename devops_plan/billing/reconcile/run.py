@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from ...catalog import catalog_path, load_catalog
+from ...config.models import ReconcileSettings
 from ...design import load_design
 from ...engine import build_plan
 from ...errors import UserError
@@ -16,7 +17,6 @@ from ...plan import Plan
 from ..sources.engine import DuckDBEngine, Engine
 from ..sources.staging import InputLimits
 from ..spend import Spend, collect_spend
-from .drift import ReconcileSettings
 from .model import Reconciliation, reconcile
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
