@@ -1,4 +1,4 @@
-"""Pausing Python's cyclic garbage collector while a plan or a sweep runs (ADR 0018).
+"""Pausing Python's cyclic garbage collector while a plan or a sweep runs (ADR 0023).
 
 Planning allocates hundreds of thousands of small objects that live on in the planner's
 memos; each allocation burst triggers the collector, and its full collections walk every
