@@ -267,6 +267,7 @@ class SizingRules:
     vm_os_overhead_mib: int
     observability: ObservabilityDefaults
     clouds: Mapping[str, CloudFacts]
+    ports: Mapping[str, int]
 
 
 @cache
@@ -280,6 +281,7 @@ def sizing_rules() -> SizingRules:
         vm_os_overhead_mib=int(raw["vm"]["os_overhead_mib"]),
         observability=observability_table(raw["observability"]),
         clouds=MappingProxyType({name: cloud_facts(c) for name, c in clouds.items()}),
+        ports=MappingProxyType({str(k): int(v) for k, v in raw["ports"].items()}),
     )
 
 

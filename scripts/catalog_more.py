@@ -73,6 +73,10 @@ def _rows(
             )
 
 
+# The one row writer, for the other table modules (catalog_security.py).
+regional_rows = _rows
+
+
 def _scaled(prices: str, factors: dict[str, Decimal]) -> dict[str, str | list[Tier]]:
     """A base-region price in every region, times the region's factor."""
     return {r: fmt_qty(q(D(prices) * f)) for r, f in factors.items()}

@@ -53,6 +53,7 @@ CATEGORIES = (
     "cdn",
     "routing",
     "observability",
+    "security",
 )
 # The units a product of each category is sold in: a compute row priced per GB-month is a
 # mistake (a unit changed by hand, a wrong column), not a price.
@@ -79,6 +80,9 @@ CATEGORY_UNITS: dict[str, tuple[str, ...]] = {
     # DNS zones and health checks a month, queries, an accelerator's hours and bytes.
     "routing": ("month", "request-million", "hour", "GB"),
     "observability": ("GB", "GB-month", "sample-million"),
+    # Keys and secrets a month, their requests, WAF hours and capacity units (Azure's WAF
+    # tier), flow logs per GB.
+    "security": ("month", "request-million", "hour", "LCU-hour", "GB"),
 }
 # Categories where a product may really cost nothing (a free control-plane tier, traffic a
 # cloud does not charge for); such a row says `free` as its unit price.

@@ -3,6 +3,7 @@ location of every problem."""
 
 from __future__ import annotations
 
+from .base import Model
 from .loader import MAX_DESIGN_BYTES, load_design, parse_design, validate_files
 from .locations import format_path
 from .models import (
@@ -22,7 +23,6 @@ from .models import (
     Health,
     Kind,
     Load,
-    Model,
     ObjectStorageService,
     Platform,
     Purchase,

@@ -14,15 +14,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     PlainSerializer,
 )
 
 from ..inputs import text_problem
 from ..units import format_duration, parse_duration
+from .base import Model
+from .baseline import Network, Security
 from .profile import Profile
 
 SLUG = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"
@@ -123,12 +123,6 @@ class DRStrategy(StrEnum):
     pilot_light = "pilot_light"
     warm_standby = "warm_standby"
     active_active = "active_active"
-
-
-class Model(BaseModel):
-    """Frozen, closed: an unknown key is an error (with a suggestion), not ignored."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Load(Model):
@@ -375,16 +369,6 @@ class Defaults(Model):
     zone_failure_utilization: float = Field(default=0.85, ge=0.05, le=1)
 
 
-class Network(Model):
-    topology_aware_routing: bool = Field(
-        default=False, description="keep service-to-service calls in their zone"
-    )
-    private_endpoints: Literal["auto", "always", "never"] = Field(
-        default="auto",
-        description="private endpoints to managed services: where cheaper than NAT (auto)",
-    )
-
-
 class Observability(Model):
     log_retention_days: int = Field(default=30, ge=1, le=3650)
     log_bytes_per_request: float | None = Field(default=None, ge=0, le=MAX_MESSAGE_KIB * 1024)
@@ -462,6 +446,7 @@ class Design(Model):
     defaults: Defaults = Defaults()
     dr: DR = DR()
     network: Network = Network()
+    security: Security = Security()
     observability: Observability = Observability()
     node_pools: dict[Annotated[str, Field(pattern=SLUG, max_length=63)], NodePoolSettings] = Field(
         default_factory=dict, max_length=MAX_SERVICES

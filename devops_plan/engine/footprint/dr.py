@@ -13,8 +13,9 @@ from ..context import Context
 from ..cost import CostComponent
 from ..pools import NodePoolPlan
 from ..services import ServicePlan
+from ..subnets import cross_region_kind
 from ..variants import serving_regions
-from . import data, network
+from . import data, network, security
 from .base import component, remembered, remembered_each
 from .region import Part, on_kubernetes, region_components
 from .routing import global_routing
@@ -39,7 +40,18 @@ def dr_components(
     """What the DR region (and the routing between the regions) costs under `strategy` (or
     one `part` of it, as region_components); with `autoscale` False a serving copy runs its
     peak count all month."""
-    return STRATEGIES[DRStrategy(strategy)](ctx, services, pools, autoscale=autoscale, part=part)
+    out = STRATEGIES[DRStrategy(strategy)](ctx, services, pools, autoscale=autoscale, part=part)
+    if part == "pools" or not regions_talk(strategy):
+        return out
+    inter_region = ctx.catalog.role("inter_region")
+    gib = sum(float(c.quantity) for c in out if c.product == inter_region and c.per == "month")
+    return out + security.connectivity(ctx, cross_region_kind(ctx), gib)
+
+
+def regions_talk(strategy: str) -> bool:
+    """Regions talk through their networks when the DR region keeps a live copy (a backup
+    copy travels through the providers' storage services instead)."""
+    return DRStrategy(strategy) != DRStrategy.backup_restore
 
 
 def daily_changes(ctx: Context, s: ServicePlan, prefix: str, what: str) -> CostComponent:
@@ -131,7 +143,8 @@ def _routing(
 def _standby_core(
     ctx: Context, services: Sequence[ServicePlan], pools: Sequence[NodePoolPlan], part: Part
 ) -> list[CostComponent]:
-    """The always-on core of a standby region: a control plane and idle load balancers."""
+    """The always-on core of a standby region: a control plane and idle load balancers, with
+    their firewalls (a web ACL is billed whether or not it inspects a request)."""
     if part == "pools":
         return []
     stateless = [s for s in services if s.kind == Kind.stateless]
@@ -150,6 +163,7 @@ def _standby(ctx: Context, services: Sequence[ServicePlan]) -> list[CostComponen
             ctx, s, region, share=0, category="dr", prefix="dr-load-balancer",
             what="load balancer hours (idle)",
         )  # fmt: skip
+        out += security.waf(ctx, s, region, 0, "dr", prefix="dr-waf")
     return out
 
 
@@ -175,7 +189,7 @@ def _warm_copy(c: CostComponent) -> bool:
     # The standby's own control plane and load balancers are the pilot light's; a copy that
     # serves no traffic moves nothing between zones.
     return c.resource not in ("kubernetes", "network") and not c.resource.startswith(
-        "load-balancer/"
+        ("load-balancer/", "waf/")
     )
 
 

@@ -15,7 +15,7 @@ from ..context import Context
 from ..cost import CostComponent
 from ..pools import NodePoolPlan
 from ..services import ServicePlan
-from . import compute, data, network, observability, storage, traffic
+from . import compute, data, network, observability, security, storage, traffic
 from .base import remembered, remembered_each
 
 Part = Literal["all", "pools", "services"]
@@ -80,6 +80,9 @@ def pool_part(
     out += observability.observability(
         ctx, r.name, services, pools, fraction=r.fraction, share=r.share, category=r.category
     )
+    out += security.security(
+        ctx, r.name, services, pools, fraction=r.fraction, share=r.share, category=r.category
+    )
     return out
 
 
@@ -106,6 +109,7 @@ def _calls(ctx: Context, r: Region, stateless: Sequence[ServicePlan]) -> list[Co
     out: list[CostComponent] = []
     for s in stateless:
         out += network.load_balancer(ctx, s, r.name, share=r.share, category=r.category)
+        out += security.waf(ctx, s, r.name, r.share, r.category)
     out += traffic.managed_calls(ctx, r.name, stateless, r.share, r.category)
     return out + traffic.inter_zone(ctx, r.name, stateless, r.share, r.category)
 
