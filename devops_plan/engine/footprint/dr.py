@@ -16,7 +16,7 @@ from ..services import ServicePlan
 from ..subnets import cross_region_kind
 from ..variants import serving_regions
 from . import data, network, security
-from .base import component
+from .base import component, remembered, remembered_each
 from .region import Part, on_kubernetes, region_components
 from .routing import global_routing
 
@@ -89,26 +89,31 @@ def backup_restore(
     part: Part = "all",
 ) -> list[CostComponent]:
     """Cross-region copies of databases and buckets, restored after a disaster."""
-    out: list[CostComponent] = []
     if part == "pools":
-        return out
-    for s in services:
-        if s.kind in (Kind.database, Kind.object_storage):
-            out.append(_backup_copy(ctx, s))
-            out.append(daily_changes(ctx, s, "dr-backup", "cross-region copy of daily changes"))
-    return out
+        return []
+    copied = [s for s in services if s.kind in (Kind.database, Kind.object_storage)]
+    return remembered_each(ctx, "dr-backup", (), copied, lambda s: _backups(ctx, s))
+
+
+def _backups(ctx: Context, s: ServicePlan) -> list[CostComponent]:
+    return [
+        _backup_copy(ctx, s),
+        daily_changes(ctx, s, "dr-backup", "cross-region copy of daily changes"),
+    ]
 
 
 def _replicas(ctx: Context, services: Sequence[ServicePlan]) -> list[CostComponent]:
     """Live single-AZ database replicas in the DR region, and their replication traffic."""
-    out: list[CostComponent] = []
-    for s in services:
-        if s.kind == Kind.database:
-            out += data.database(
-                ctx, s, ctx.dr_region, category="dr", multi_az=False, replicas=0, prefix="dr-db"
-            )
-            if _replicates_by_transfer(ctx, s):
-                out.append(daily_changes(ctx, s, "dr-replication", "replication traffic"))
+    databases = [s for s in services if s.kind == Kind.database]
+    return remembered_each(ctx, "dr-replicas", (), databases, lambda s: _replica(ctx, s))
+
+
+def _replica(ctx: Context, s: ServicePlan) -> list[CostComponent]:
+    out = data.database(
+        ctx, s, ctx.dr_region, category="dr", multi_az=False, replicas=0, prefix="dr-db"
+    )
+    if _replicates_by_transfer(ctx, s):
+        out.append(daily_changes(ctx, s, "dr-replication", "replication traffic"))
     return out
 
 
@@ -123,12 +128,16 @@ def _routing(
     ctx: Context, services: Sequence[ServicePlan], strategy: DRStrategy
 ) -> list[CostComponent]:
     """Global routing, declared with the entrypoints (the stateless group of components)."""
-    if not any(s.entrypoint and s.kind == Kind.stateless for s in services):
+    stateless = [s for s in services if s.kind == Kind.stateless]
+    if not any(s.entrypoint for s in stateless):
         return []
     # Routing must move users within the design's RTO: the cheapest option that fails over
     # in time, else the fastest.
     rto_s = int(ctx.design.targets.rto.total_seconds())
-    return global_routing(ctx, rto_s, serving_regions(strategy, len(ctx.regions)))
+    serving = serving_regions(strategy, len(ctx.regions))
+    return remembered(
+        ctx, "routing", (rto_s, serving), stateless, lambda: global_routing(ctx, rto_s, serving)
+    )
 
 
 def _standby_core(
@@ -136,10 +145,15 @@ def _standby_core(
 ) -> list[CostComponent]:
     """The always-on core of a standby region: a control plane and idle load balancers, with
     their firewalls (a web ACL is billed whether or not it inspects a request)."""
+    if part == "pools":
+        return []
+    stateless = [s for s in services if s.kind == Kind.stateless]
+    return remembered(ctx, "standby", (), stateless, lambda: _standby(ctx, stateless))
+
+
+def _standby(ctx: Context, services: Sequence[ServicePlan]) -> list[CostComponent]:
     region = ctx.dr_region
     out: list[CostComponent] = []
-    if part == "pools":
-        return out
     if any(on_kubernetes(s) for s in services):
         out += network.control_plane(
             ctx, region, resource="dr-kubernetes", what="control plane (standby)", category="dr"
@@ -205,11 +219,15 @@ def warm_standby(
     out += _standby_core(ctx, services, pools, part) + [c for c in warm if _warm_copy(c)]
     if part == "pools":
         return out
-    for s in services:
-        out += data.cache(
-            ctx, s, ctx.dr_region, nodes=1, category="dr", prefix="dr-cache", note=" (warm)"
-        )
+    caches = [s for s in services if s.kind == Kind.cache]
+    out += remembered_each(ctx, "dr-caches", (), caches, lambda s: _warm_cache(ctx, s))
     return out + _routing(ctx, services, DRStrategy.warm_standby)
+
+
+def _warm_cache(ctx: Context, s: ServicePlan) -> list[CostComponent]:
+    return data.cache(
+        ctx, s, ctx.dr_region, nodes=1, category="dr", prefix="dr-cache", note=" (warm)"
+    )
 
 
 def active_active(
