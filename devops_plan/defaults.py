@@ -88,6 +88,16 @@ class SLATable:
     cloud: str
     reviewed: str
     entries: tuple[SLAEntry, ...]
+    # The entries of each role, in table order (derived from `entries`; a plan looks an
+    # entry up for every service it sizes).
+    by_role: Mapping[str, tuple[SLAEntry, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        roles: dict[str, list[SLAEntry]] = {}
+        for e in self.entries:
+            roles.setdefault(e.role, []).append(e)
+        index = MappingProxyType({role: tuple(found) for role, found in roles.items()})
+        object.__setattr__(self, "by_role", index)
 
     def find(
         self,
@@ -97,7 +107,11 @@ class SLATable:
         deployment: str = "",
         engine: str = "",
     ) -> SLAEntry:
-        found = [e for e in self.entries if e.covers(role, product, family, deployment, engine)]
+        found = [
+            e
+            for e in self.by_role.get(role, ())
+            if e.covers(role, product, family, deployment, engine)
+        ]
         if len(found) != 1:
             what = f"{role} {product or family or ''} {deployment}".strip()
             many = f"{len(found)} entries ({', '.join(e.id for e in found)})" if found else "none"
@@ -108,7 +122,7 @@ class SLATable:
 
     def only(self, role: str) -> SLAEntry:
         """The one entry of a role the planner does not price per product (yet)."""
-        found = [e for e in self.entries if e.role == role]
+        found = self.by_role.get(role, ())
         if len(found) != 1:
             raise PlanningError(f"SLA table for {self.cloud}: {role}: expected one entry")
         return found[0]
@@ -253,6 +267,7 @@ class SizingRules:
     vm_os_overhead_mib: int
     observability: ObservabilityDefaults
     clouds: Mapping[str, CloudFacts]
+    ports: Mapping[str, int]
 
 
 @cache
@@ -266,6 +281,7 @@ def sizing_rules() -> SizingRules:
         vm_os_overhead_mib=int(raw["vm"]["os_overhead_mib"]),
         observability=observability_table(raw["observability"]),
         clouds=MappingProxyType({name: cloud_facts(c) for name, c in clouds.items()}),
+        ports=MappingProxyType({str(k): int(v) for k, v in raw["ports"].items()}),
     )
 
 

@@ -241,6 +241,87 @@ class DeploySurgeOut(Frozen):
     node_hours_month: float
 
 
+class SubnetOut(Frozen):
+    """One subnet (or secondary range) of a region's network: its tier, zone ("regional" where
+    the cloud's subnets span the zones), block, usable addresses and what they are for."""
+
+    tier: str  # public | private | isolated | pods | services
+    zone: str
+    cidr: str | None  # None when the region's block is too small to hold the plan
+    prefix: int
+    usable: int
+    needed: int
+    basis: str
+
+
+class VpcOut(Frozen):
+    """A region's VPC/VNet: its block, the smallest block that holds its subnets, and them."""
+
+    region: str
+    cidr: str
+    source: str  # network.cidr | network.region_cidrs | default
+    needed_prefix: int
+    fits: bool
+    subnets: tuple[SubnetOut, ...]
+
+
+class NetworkOut(Frozen):
+    """The network plan: how pods are addressed, the headroom subnets are sized with, how the
+    regions are connected, and each region's VPC."""
+
+    pods: str
+    headroom: str
+    cross_region: str
+    vpcs: tuple[VpcOut, ...]
+
+
+class RuleOut(Frozen):
+    """One allowed flow: from a source to a destination on a port (least privilege: only the
+    edges of depends_on, and the load balancer to each entrypoint)."""
+
+    source: str
+    destination: str
+    port: int
+    protocol: str
+    reason: str
+
+
+class DataProtectionOut(Frozen):
+    """How one data store is protected: encryption at rest (its key) and in transit, and the
+    secret its callers read its credentials from."""
+
+    service: str
+    kind: str
+    at_rest: str
+    in_transit: str
+    secret: str | None
+    readers: tuple[str, ...]
+
+
+class SecretOut(Frozen):
+    """One caller's credentials for one database or cache (each caller its own user): the
+    secret in the cloud's secrets manager (None when security.secrets is off and the team
+    provides them), and the Kubernetes Secret and key the caller's pods read (secretKeyRef)."""
+
+    caller: str
+    store: str
+    name: str | None
+    kubernetes: str
+    key: str
+
+
+class SecurityOut(Frozen):
+    """The security baseline: the rule matrix, data protection, the secrets (one per caller
+    credential), WAF, flow and audit logs."""
+
+    rules: tuple[RuleOut, ...]
+    data: tuple[DataProtectionOut, ...]
+    secrets: tuple[SecretOut, ...]
+    waf: tuple[str, ...]
+    flow_logs: str
+    audit: str
+
+
 class Plan(Frozen):
     design: str
     description: str
@@ -265,6 +346,8 @@ class Plan(Frozen):
     latency: LatencyOut | None
     deploy_surges: tuple[DeploySurgeOut, ...] = ()
     environment: str = ""  # the environment planned ("" for the base design)
+    network: NetworkOut
+    security: SecurityOut
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = self.model_dump(mode="json")
@@ -309,6 +392,7 @@ __all__ = [
     "CostOut",
     "DROptionOut",
     "DROut",
+    "DataProtectionOut",
     "DatabaseDeploymentOut",
     "DecisionOut",
     "DeploySurgeOut",
@@ -317,6 +401,7 @@ __all__ = [
     "LatencyOut",
     "LineItemOut",
     "Money",
+    "NetworkOut",
     "NodePoolOut",
     "OptionOut",
     "PathComponent",
@@ -324,11 +409,16 @@ __all__ = [
     "PoolCandidateOut",
     "RecoveryStepOut",
     "ReplicaSizing",
+    "RuleOut",
+    "SecretOut",
+    "SecurityOut",
     "ServiceOut",
     "ServicePlan",
+    "SubnetOut",
     "SuggestionOut",
     "TargetsOut",
     "TopologyOut",
+    "VpcOut",
     "plan_schema",
     "zone_names",
 ]

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from .network_facts import AddressingFacts, SecurityFacts, addressing_facts, security_facts
+
 
 @dataclass(frozen=True)
 class Traffic:
@@ -80,6 +82,8 @@ class CloudFacts:
     queue_premium_mb_per_s: float | None
     queue_premium_units: tuple[int, ...]
     routing: tuple[RoutingOption, ...]
+    addressing: AddressingFacts
+    security: SecurityFacts
 
 
 def traffic_table(raw: Mapping[str, Any]) -> Traffic:
@@ -127,6 +131,8 @@ def cloud_facts(raw: Mapping[str, Any]) -> CloudFacts:
             )
             for o in raw["routing"]
         ),
+        addressing=addressing_facts(raw["addressing"]),
+        security=security_facts(raw["security"]),
     )
 
 

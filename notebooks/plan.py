@@ -55,6 +55,18 @@ charts.availability_chart(plan)
 charts.dr_chart(plan)
 
 # %% [markdown]
+# ## Network
+
+# %%
+nb.network_table(plan)
+
+# %% [markdown]
+# ## Allowed flows (everything else is denied)
+
+# %%
+nb.rules_table(plan)
+
+# %% [markdown]
 # ## Cost
 
 # %%

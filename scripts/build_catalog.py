@@ -800,12 +800,14 @@ def aws_other() -> Iterator[Row]:
 
 def aws_rows() -> Iterator[Row]:
     from catalog_more import aws_more
+    from catalog_security import aws_security
 
     yield from aws_ec2()
     yield from aws_rds()
     yield from aws_elasticache()
     yield from aws_other()
     yield from aws_more()
+    yield from aws_security()
     yield from aws_database_alternatives()
 
 
@@ -1194,12 +1196,14 @@ def gcp_other() -> Iterator[Row]:
 
 def gcp_rows() -> Iterator[Row]:
     from catalog_more import gcp_more
+    from catalog_security import gcp_security
 
     yield from gcp_vms()
     yield from gcp_cloudsql()
     yield from gcp_memorystore()
     yield from gcp_other()
     yield from gcp_more()
+    yield from gcp_security()
     yield from gcp_database_alternatives()
 
 
@@ -1606,12 +1610,14 @@ def azure_other() -> Iterator[Row]:
 
 def azure_rows() -> Iterator[Row]:
     from catalog_more import azure_more
+    from catalog_security import azure_security
 
     yield from azure_vms()
     yield from azure_db()
     yield from azure_redis()
     yield from azure_other()
     yield from azure_more()
+    yield from azure_security()
     yield from azure_database_alternatives()
 
 

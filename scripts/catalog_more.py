@@ -73,6 +73,10 @@ def _rows(
             )
 
 
+# The one row writer, for the other table modules (catalog_security.py).
+regional_rows = _rows
+
+
 def _scaled(prices: str, factors: dict[str, Decimal]) -> dict[str, str | list[Tier]]:
     """A base-region price in every region, times the region's factor."""
     return {r: fmt_qty(q(D(prices) * f)) for r, f in factors.items()}
@@ -257,6 +261,11 @@ def aws_observability() -> Iterator[Row]:
     yield from _rows(
         "aws", "AmazonCloudWatch", "observability", "cloudwatch-logs-storage", "GB-month",
         _scaled("0.03", AWS_FACTOR), f"{cw}, logs storage (archived)", AWS_BASE,
+    )  # fmt: skip
+    yield from _rows(
+        "aws", "AmazonCloudWatch", "observability", "cloudwatch-logs-ingest-ia", "GB",
+        _scaled("0.25", AWS_FACTOR), f"{cw}, logs ingestion, Infrequent Access log class",
+        AWS_BASE,
     )  # fmt: skip
     amp = [(0, 2000, "0.09"), (2000, 252000, "0.035"), (252000, 15252000, "0.016")]
     amp.append((15252000, None, "0.012"))
@@ -518,6 +527,15 @@ def azure_observability(regions: tuple[str, ...]) -> Iterator[Row]:
         "azure", "Log Analytics", "observability", "log-analytics-retention", "GB-month",
         _scaled("0.10", AZURE_SERVICE_FACTOR),
         f"{mon}, interactive retention beyond 31 days per GB-month", AZURE_BASE,
+    )  # fmt: skip
+    # The commitment is paid every day; ingestion above 100 GB is billed at the tier's own
+    # effective rate (196 / 100 per GB), which is how billing/rules/logs.py prices it.
+    yield from _rows(
+        "azure", "Log Analytics", "observability", "log-analytics-commitment-100", "day",
+        _scaled("196", AZURE_SERVICE_FACTOR),
+        f"{mon} and Microsoft Learn (Azure Monitor Logs pricing tiers: 196 a day for the "
+        "100 GB/day commitment tier against 2.30 per GB pay-as-you-go), Analytics Logs 100 "
+        "GB/day commitment tier per day (usage above it at 1.96 per GB)", AZURE_BASE,
     )  # fmt: skip
     yield from _rows(
         "azure", "Azure Monitor", "observability", "monitor-prometheus-samples",

@@ -45,6 +45,7 @@ from devops_plan.plan import LineItemOut, Plan  # noqa: E402
 START = datetime(2024, 9, 1)
 HOURS = 720
 MONTH = Decimal(730)
+MILLION = Decimal(1_000_000)
 COLUMNS = (
     "BilledCost",
     "EffectiveCost",
@@ -136,6 +137,45 @@ _TEXTS = {
     ),
 }
 _BY_PRODUCT = {
+    # The security baseline (issue 17): what the exports call each product.
+    "kms-key": ("AWS Key Management Service", "Security", "key", "Keys", "${price} per key"),
+    "kms-requests": (
+        "AWS Key Management Service",
+        "Security",
+        "key",
+        "Requests",
+        "${price} per 1,000,000 requests (derived from per 10,000)",
+    ),
+    "secrets-manager-secret": (
+        "AWS Secrets Manager",
+        "Security",
+        "secret",
+        "Secrets",
+        "${price} per secret-month",
+    ),
+    "secrets-manager-api": (
+        "AWS Secrets Manager",
+        "Security",
+        "secret",
+        "API Requests",
+        "${price} per 1,000,000 API requests (derived from per 10,000)",
+    ),
+    "waf-web-acl": ("AWS WAF", "Security", "webacl", "WebACL", "${price} per web ACL-month"),
+    "waf-rule": ("AWS WAF", "Security", "webacl", "Rule", "${price} per rule-month"),
+    "waf-requests": (
+        "AWS WAF",
+        "Security",
+        "webacl",
+        "Requests",
+        "${price} per million web requests",
+    ),
+    "vpc-flow-logs": (
+        "Amazon Virtual Private Cloud",
+        "Security",
+        "flowlog",
+        "GB",
+        "${price} per GB of VPC flow logs delivered (vended logs)",
+    ),
     "nat-gateway": (
         "Amazon Elastic Compute Cloud",
         "Networking",
@@ -216,6 +256,13 @@ _BY_PRODUCT |= {
         "GB-Mo",
         "${price} per additional GB-month of backup storage exceeding free allocation",
     ),
+    "s3-standard-get": (
+        "Amazon Simple Storage Service",
+        "Storage",
+        "bucket",
+        "Requests",
+        "${price} per 1,000,000 GET and all other requests",
+    ),
     "cloudwatch-logs-ingest": (
         "AmazonCloudWatch",
         "Management and Governance",
@@ -260,6 +307,8 @@ _BY_PRODUCT |= {
     ),
 }
 _MACHINES = frozenset({"compute", "database", "cache"})
+# Units a bill counts one by one where the catalog prices a million.
+_COUNTED = frozenset({"Requests", "API Requests", "Samples", "Queries"})
 
 
 @dataclass(frozen=True)
@@ -270,7 +319,8 @@ class Drift:
     unplanned_hours: int = 0  # hours an untagged m5.large runs in the primary region
 
 
-def _texts(li: LineItemOut, category: str) -> tuple[str, ...]:
+def billing_texts(li: LineItemOut, category: str) -> tuple[str, ...]:
+    """How AWS bills a line item: service, service category, resource type, unit, description."""
     texts = _BY_PRODUCT.get(li.product) or _TEXTS.get(category)
     if texts is None:
         raise SystemExit(f"no billing texts for {li.product} ({category}); add them to _TEXTS")
@@ -287,9 +337,10 @@ def _row(
     quantity: Decimal,
     resource: str,
     tags: str,
+    per_unit: Decimal = Decimal(1),
 ) -> dict[str, str]:
     service, service_category, rtype, unit, description = texts
-    cost = quantity * Decimal(str(li.unit_price))
+    cost = quantity * Decimal(str(li.unit_price)) * per_unit
     return {
         "BilledCost": f"{cost:f}",
         "EffectiveCost": f"{cost:f}",
@@ -316,8 +367,12 @@ def _row(
 def _item_rows(
     li: LineItemOut, index: int, category: str, factor: Decimal, services: str, tag: bool
 ) -> Iterator[dict[str, str]]:
-    texts = _texts(li, category)
+    texts = billing_texts(li, category)
     quantity = Decimal(str(li.quantity)) * factor
+    # A bill counts requests one by one where the catalog prices a million of them.
+    per_unit = Decimal(1)
+    if li.unit.endswith("-million") and texts[3] in _COUNTED:
+        quantity, per_unit = quantity * MILLION, 1 / MILLION
     hourly = texts[3] in ("Hours", "LCU-Hrs")
     component = li.resource.split("/", 1)[0]
     tags = (
@@ -343,7 +398,7 @@ def _item_rows(
     step = 1 if hourly else 24
     per_step = quantity * step / MONTH
     for hour in range(0, HOURS, step):
-        yield _row(li, texts, START + timedelta(hours=hour), step, per_step, rid, tags)
+        yield _row(li, texts, START + timedelta(hours=hour), step, per_step, rid, tags, per_unit)
 
 
 def _merged(plan: Plan, categories: dict[str, str]) -> list[tuple[LineItemOut, str, str]]:

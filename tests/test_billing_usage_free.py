@@ -191,6 +191,28 @@ def test_log_analytics_commitment_tier() -> None:
     assert LogRule().recommend(r, ctx, ReportSettings()) == []
 
 
+def test_the_shipped_catalogs_price_the_cheaper_log_ingestion() -> None:
+    # The two bills above, priced from the shipped catalogs instead of test rows. us-east-1:
+    # standard ingestion 0.50, storage 0.03, the Infrequent Access class 0.25 per GB: 2,930
+    # GB-month x 0.03 = 87.90 and 730 GB x (0.50 - 0.25) = 182.50, together 270.40.
+    rid = "arn:aws:logs:us-east-1:1:log-group:/app/api"
+    aws = load_catalog("aws")
+    r, ctx = context("aws", _logs("aws", rid, "AmazonCloudWatch", 720, 3600), aws)
+    (rec,) = LogRule().recommend(r, ctx, ReportSettings())
+    assert rec.estimated_monthly_savings == Decimal("270.40")
+    assert "Move to the Infrequent Access log class" in rec.action
+    assert "the Infrequent Access log class ingests at 0.25 USD/GB" in rec.evidence
+    # East US: 150 GB a day at 2.30 = 10,493.75 a month; the 100 GB/day tier at 196 a day and
+    # 1.96 per GB above it: 196 x 30.4167 + 50 x 1.96 x 30.4167 = 8,942.50; saves 1,551.25.
+    ws = "/subscriptions/s/resourcegroups/g/providers/microsoft.operationalinsights/workspaces/w"
+    azure = load_catalog("azure")
+    r, ctx = context("azure", _logs("azure", ws, "Log Analytics", 4500, 0)[:1], azure)
+    (rec,) = LogRule().recommend(r, ctx, ReportSettings())
+    assert rec.estimated_monthly_savings == Decimal("1551.25")
+    assert "the 100 GB/day commitment tier costs 196.00 USD a day" in rec.evidence
+    assert rec.price_source == "catalog azure 2025-01-01"
+
+
 S3 = {
     "s3-standard": "0.023",
     "s3-standard-get": "0.4",

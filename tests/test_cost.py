@@ -10,8 +10,10 @@ from hypothesis import strategies as st
 
 from devops_plan.catalog import PURCHASES, Catalog, Price, load_catalog
 from devops_plan.engine.cost import (
+    CentsMemo,
     CostComponent,
     LineItem,
+    price_cents,
     price_components,
     price_options,
     summarize,
@@ -270,6 +272,40 @@ def test_totals_are_exact_sums_of_rounded_line_items(design: list[CostComponent]
         assert amount == sum((i.monthly_cost for i in items if i.service == service), D(0))
     # deterministic: the same input prices the same way
     assert price_components(design, _AWS)[0] == items
+
+
+def _cents(items: list[LineItem]) -> int:
+    return sum(int(i.monthly_cost * 100) for i in items)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(components(), min_size=0, max_size=40))
+def test_price_cents_adds_up_the_line_items_price_components_gives(
+    design: list[CostComponent],
+) -> None:
+    memo = CentsMemo()
+    expected = _cents(price_components(design, _AWS)[0])
+    assert price_cents(design, _AWS) == expected
+    assert price_cents(design, _AWS, memo) == expected
+    assert price_cents(design, _AWS, memo) == expected  # from the memo, tiers walked again
+    assert price_cents(list(reversed(design)), _AWS, memo) == _cents(
+        price_components(list(reversed(design)), _AWS)[0]
+    )
+
+
+def test_price_cents_walks_tiers_splits_commitments_and_names_every_missing_price(
+    aws: Catalog,
+) -> None:
+    web = comp("transfer-out", 8000, "month", service="web")
+    bucket = comp("transfer-out", 5000, "month", service="assets")
+    nodes = comp("m5.large", 9, baseline=D(6), purchase="reserved_1y")
+    memo = CentsMemo()
+    for parts in ([web, bucket, nodes], [bucket, web], [nodes, bucket, bucket]):
+        assert price_cents(parts, aws, memo) == _cents(price_components(parts, aws)[0])
+    missing = [comp("no-such-type", 1), comp("also-missing", 1), web]
+    with pytest.raises(PriceNotFound) as found:
+        price_cents(missing, aws)
+    assert "no-such-type" in str(found.value) and "also-missing" in str(found.value)
 
 
 # -- tiered products: the meter walks the tiers ---------------------------------------------

@@ -718,6 +718,51 @@ def cluster_lines(
     ]
 
 
+# Security baseline (docs/model.md, "Security"; data/clouds.yaml `security`; the design's
+# security: defaults): a key per data store and the cluster's, a secret per credential, a WAF
+# on the entrypoint, flow logs and the audit trail.
+SECURITY = table("clouds.yaml")["aws"]["security"]
+KEY_REFRESHES_A_DAY = 24  # each store asks KMS for a data key about hourly
+SECRET_READS_A_DAY = 24  # security.secret_reads_per_pod_per_day
+WAF_RULES = 3 + 2  # managed rule groups + custom rules (security: defaults)
+FLOW_RECORD_BYTES = SECURITY["flow_log_record_bytes"]  # 120, one at each end of a connection
+AUDIT_GIB_A_DAY = Fraction(100_000) * Fraction(str(SECURITY["audit_event_kib"])) / 1024**2
+
+
+@dataclass(frozen=True)
+class Guarded:
+    """What a region's security baseline is sized from: its data stores, its credentials
+    (each caller's share of the pods: its peak replicas over all stateless replicas), its
+    average pods, and the requests reaching the entrypoint and crossing calls here."""
+
+    stores: int
+    credentials: tuple[Fraction, ...]
+    pods: Fraction
+    entry_requests: Fraction
+    call_requests: Fraction
+
+
+def security_lines(r: str, g: Guarded, *, dr: bool = False) -> list[Line]:
+    reads = sum((g.pods * c for c in g.credentials), Fraction(0)) * SECRET_READS_A_DAY
+    reads_million = reads * MONTH_DAYS / 10**6
+    refreshes = g.stores * KEY_REFRESHES_A_DAY * MONTH_DAYS / 10**6
+    flow_gib = (g.entry_requests + g.call_requests) / TRAFFIC["requests_per_connection"]
+    flow_gib = flow_gib * 2 * FLOW_RECORD_BYTES / 1024**3
+    return [
+        monthly("kms-key", r, g.stores + 1, dr=dr),
+        monthly("kms-requests", r, refreshes + q6(reads_million), dr=dr),
+        monthly("secrets-manager-secret", r, len(g.credentials), dr=dr),
+        monthly("secrets-manager-api", r, reads_million, dr=dr),
+        *Meter().lines("vpc-flow-logs", r, flow_gib, dr=dr),
+        monthly("cloudwatch-logs-storage", r, q6(flow_gib) / MONTH_DAYS * 30, dr=dr),
+        # CloudTrail keeps 90 days of management events; the trail's files in S3 for 365.
+        monthly("s3-standard", r, AUDIT_GIB_A_DAY * (365 - SECURITY["audit_free_days"]), dr=dr),
+        monthly("waf-web-acl", r, 1, dr=dr),
+        monthly("waf-rule", r, WAF_RULES, dr=dr),
+        monthly("waf-requests", r, g.entry_requests / 10**6, dr=dr),
+    ]
+
+
 def nat_lines(r: str, zones: int, *, dr: bool = False) -> list[Line]:
     return [hourly("nat-gateway", r, zones, dr=dr), hourly("public-ipv4", r, zones, dr=dr)]
 
@@ -749,6 +794,11 @@ def startup_bill() -> list[Line]:
         item("alb", r, HOURS),  # one entrypoint
         hourly("public-ipv4", r, 1),  # an internet-facing ALB holds an address per zone
         hourly("alb-lcu", r, lcu_per_hour(40)),  # GB processed binds: 1.6315 LCU
+        # Keys for db and uploads (and the cluster); app's credential for db; app's requests
+        # and its one call to db a request.
+        *security_lines(
+            r, Guarded(2, (Fraction(1),), pods, requests_a_month(40), requests_a_month(40))
+        ),
         # One zone: nothing crosses zones, so there is no inter-zone traffic.
         # DR, backup & restore: snapshot copies, 50 x 1.3 = 65 GB, daily changes 50 x 1.5 =
         # 75 GB copied across (billed at the source); uploads replicated to infrequent
@@ -764,7 +814,7 @@ def test_startup_monthly_total() -> None:
     p = plan("startup")
     lines = startup_bill()
     assert plan_bill(p) == hand_bill(lines)
-    assert money(p["cost"]["monthly_total"]) == total(lines)  # 517.69 USD
+    assert money(p["cost"]["monthly_total"]) == total(lines)  # 574.69 USD
     assert p["cost"]["within_budget"] is (total(lines) <= 800)
 
 
@@ -921,7 +971,7 @@ def test_payments_dr() -> None:
     costs = [o["monthly_cost"] for o in dr["options"]]
     assert costs == sorted(costs)
     # Active-active's cost is the DR line items of the bill below and the global routing
-    # that sends users to either region (14,144.44 USD).
+    # that sends users to either region (15,821.51 USD).
     option = next(o for o in dr["options"] if o["strategy"] == "active_active")
     assert money(option["monthly_cost"]) == total([x for x in payments_bill() if x.dr or x.routing])
 
@@ -988,6 +1038,19 @@ def payments_region(r: str, *, dr: bool) -> list[Line]:
         hourly("public-ipv4", r, 3, dr=dr),
         hourly("alb-lcu", r, lcu_per_hour(3000, half), dr=dr),
         monthly("transfer-inter-az", r, inter_zone_gb(calls, 3, half), dr=dr),
+        # Keys for ledger-db, idempotency and receipts; payments-api's two credentials (69 of
+        # the 45 + 69 replicas); gateway's half of the requests and three calls a request.
+        *security_lines(
+            r,
+            Guarded(
+                3,
+                (Fraction(69, 114),) * 2,
+                pods,
+                requests_a_month(3000, half),
+                3 * requests_a_month(3000, half),
+            ),
+            dr=dr,
+        ),
     ]
 
 
@@ -1013,7 +1076,7 @@ def test_payments_monthly_total() -> None:
     p = plan("payments")
     lines = payments_bill()
     assert plan_bill(p) == hand_bill(lines)
-    assert money(p["cost"]["monthly_total"]) == total(lines)  # 28,006.00 USD
+    assert money(p["cost"]["monthly_total"]) == total(lines)  # 31,360.14 USD
     assert p["cost"]["within_budget"] is (total(lines) <= 40_000)
 
 
@@ -1098,6 +1161,18 @@ def shop_bill() -> list[Line]:
         hourly("public-ipv4", r, 3),
         hourly("alb-lcu", r, lcu_per_hour(1500)),  # GB processed binds: 61.18 LCU
         monthly("transfer-inter-az", r, inter_zone_gb(calls, 3)),
+        # Keys for orders-db, sessions and assets; api's two credentials (120 of the 54 + 120
+        # replicas); web's requests and three calls a request.
+        *security_lines(
+            r,
+            Guarded(
+                3,
+                (Fraction(120, 174),) * 2,
+                pods,
+                requests_a_month(1500),
+                3 * requests_a_month(1500),
+            ),
+        ),
         # DR, pilot light (RTO 1h, RPO 15m) in us-west-2: the backups ...
         item("ebs-snapshot", r2, 500 * BACKUP_COPIES, dr=True),
         item("transfer-inter-region", r, 500 * CHANGES_A_MONTH, dr=True),
@@ -1112,6 +1187,8 @@ def shop_bill() -> list[Line]:
         item("eks-cluster", r2, HOURS, dr=True),
         item("alb", r2, HOURS, dr=True),
         hourly("public-ipv4", r2, 3, dr=True),
+        monthly("waf-web-acl", r2, 1, dr=True),  # the idle balancer keeps its web ACL
+        monthly("waf-rule", r2, WAF_RULES, dr=True),
         # ... and DNS failover to send users there (RTO 1h: DNS's 150 s is enough).
         *routing_lines(r, requests_a_month(1500), 2),
     ]
@@ -1121,6 +1198,6 @@ def test_shop_monthly_total() -> None:
     p = plan("shop")
     lines = shop_bill()
     assert plan_bill(p) == hand_bill(lines)
-    assert money(p["cost"]["monthly_total"]) == total(lines)  # 12,000.11 USD
+    assert money(p["cost"]["monthly_total"]) == total(lines)  # 13,687.57 USD
     pilot = next(o for o in p["dr"]["options"] if o["strategy"] == "pilot_light")
-    assert money(pilot["monthly_cost"]) == total([x for x in lines if x.dr or x.routing])  # 549.28
+    assert money(pilot["monthly_cost"]) == total([x for x in lines if x.dr or x.routing])  # 559.28

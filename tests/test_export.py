@@ -33,6 +33,7 @@ SHOP_RECORDS = [
     "0003-shop-database-deployment-for-orders-db.md",
     "0004-shop-disaster-recovery-strategy.md",
     "0005-shop-purchase-option-for-compute.md",
+    "0006-shop-security-baseline.md",
 ]
 
 
@@ -152,7 +153,14 @@ def test_numbering_continues_after_existing_records(
     created = [
         c.path for c in result.changes if c.action == "create" and c.path.startswith("adr/0")
     ]
-    assert [p.split("/")[1][:4] for p in created] == ["0013", "0014", "0015", "0016", "0017"]
+    assert [p.split("/")[1][:4] for p in created] == [
+        "0013",
+        "0014",
+        "0015",
+        "0016",
+        "0017",
+        "0018",
+    ]
     index = (folder / "README.md").read_text()
     assert (
         "| [0001](0001-record-architecture-decisions.md) | 1. Record architecture decisions | Accepted | 2024-01-05 |"
@@ -232,20 +240,20 @@ def test_a_changed_decision_supersedes_the_old_record(
     old_text = old.read_text()
     warm = with_dr(design, DRStrategy.warm_standby)
     result = run(build_plan(warm), warm, tmp_path)
-    new_name = "0006-shop-disaster-recovery-strategy.md"
+    new_name = "0007-shop-disaster-recovery-strategy.md"
     assert (f"adr/{new_name}", "create") in {(c.path, c.action) for c in result.changes}
     # The old record: only its status line changed, to a link to its successor.
     new_old = old.read_text()
     changed = [
         (a, b) for a, b in zip(old_text.splitlines(), new_old.splitlines(), strict=True) if a != b
     ]
-    assert changed == [("status: accepted", f'status: "superseded by [ADR-0006]({new_name})"')]
+    assert changed == [("status: accepted", f'status: "superseded by [ADR-0007]({new_name})"')]
     new = adr.parse_record(new_name, (tmp_path / "adr" / new_name).read_text())
     assert new.status == "proposed" and new.chosen == "warm standby"
     assert f"Supersedes [ADR-0004]({SHOP_RECORDS[3]})" in new.body
     index = (tmp_path / "adr/README.md").read_text()
     assert (
-        f"| [0004]({SHOP_RECORDS[3]}) | shop: Disaster recovery strategy | superseded by [ADR-0006]({new_name}) |"
+        f"| [0004]({SHOP_RECORDS[3]}) | shop: Disaster recovery strategy | superseded by [ADR-0007]({new_name}) |"
         in index
     )
     # Running again with the same plan: nothing more to do.
@@ -254,7 +262,7 @@ def test_a_changed_decision_supersedes_the_old_record(
     assert snapshot(tmp_path) == before
     # Going back to pilot light supersedes the new record in turn; the old one stays as it is.
     result = run(plan, design, tmp_path)
-    assert ("adr/0007-shop-disaster-recovery-strategy.md", "create") in {
+    assert ("adr/0008-shop-disaster-recovery-strategy.md", "create") in {
         (c.path, c.action) for c in result.changes
     }
     assert old.read_text() == new_old
@@ -264,7 +272,7 @@ def test_dry_run_lists_changes_and_writes_nothing(
     plan: Plan, design: Design, tmp_path: Path
 ) -> None:
     result = run(plan, design, tmp_path / "docs", dry_run=True)
-    assert result.dry_run and len(result.written) == 10
+    assert result.dry_run and len(result.written) == 11
     assert not (tmp_path / "docs").exists()
     run(plan, design, tmp_path / "docs")
     before = snapshot(tmp_path)
@@ -409,7 +417,7 @@ def test_cli_export_dry_run_json_and_errors(tmp_path: Path) -> None:
     res = runner.invoke(app, ["export", shop, "--docs", str(docs), "--dry-run", "--json"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    assert data["dry_run"] is True and len(data["changes"]) == 10 and not docs.exists()
+    assert data["dry_run"] is True and len(data["changes"]) == 11 and not docs.exists()
     res = runner.invoke(
         app,
         ["export", shop, "--docs", str(docs), "--date", "2025-03-04", "--decision-maker", "Ana"],

@@ -296,12 +296,16 @@ def test_exports_killed_at_random_points_end_old_or_new(states: Any, tmp_path: P
     whole = time.monotonic() - started
     rng = random.Random(2026)
     outcomes = {"old": 0, "new": 0}
+    # Kills land at random points of a window that follows how long an export takes now: on a
+    # busy machine one timing run says little, so a kill that found the export unfinished
+    # widens the window and one that came after it narrows it, keeping kills on both sides.
+    scale = 1.2
     for i in range(runs(80, 1000)):
         docs = tmp_path / f"k{i}"
         shutil.copytree(pristine, docs)
         proc = ctx.Process(target=_child, args=(str(docs), "warm", 0))
         proc.start()
-        time.sleep(rng.uniform(0, whole * 1.2))
+        time.sleep(rng.uniform(0, whole * scale))
         proc.kill()
         proc.join(60)
         if i % 5 == 0:  # sometimes the repair itself is killed too
@@ -311,7 +315,9 @@ def test_exports_killed_at_random_points_end_old_or_new(states: Any, tmp_path: P
             fixer.kill()
             fixer.join(60)
         _check(docs, old, new, f"kill {i}")
-        outcomes["new" if files(docs) == new else "old"] += 1
+        ended = "new" if files(docs) == new else "old"
+        outcomes[ended] += 1
+        scale = max(0.5, scale * 0.9) if ended == "new" else min(20.0, scale * 1.1)
         shutil.rmtree(docs)
     assert outcomes["old"] and outcomes["new"], outcomes  # the kills landed on both sides
 
@@ -331,7 +337,7 @@ def test_concurrent_exports_never_interleave(tmp_path: Path) -> None:
             p.join(60)
             assert p.exitcode == 0
         numbers = [int(p.name[:4]) for p in (docs / "adr").glob("[0-9]*.md")]
-        assert sorted(numbers) == list(range(1, 11)), sorted(numbers)
+        assert sorted(numbers) == list(range(1, 13)), sorted(numbers)  # 6 shop + 6 startup
         index = (docs / "adr" / "README.md").read_text()
         assert all(f"[{n:04d}]" in index for n in numbers)
         assert {p.name for p in docs.rglob(".*") if p.is_file()} == {".devops-plan-manifest.json"}

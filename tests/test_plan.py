@@ -140,6 +140,7 @@ def test_decisions_cover_the_required_choices(shop_plan: dict) -> None:  # type:
         "database-orders-db",
         "dr-strategy",
         "purchase-option",
+        "security-baseline",
     ]
     for d in shop_plan["decisions"]:
         assert sum(o["chosen"] for o in d["options"]) == 1, d["id"]

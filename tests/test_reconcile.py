@@ -25,9 +25,11 @@ from devops_plan.billing.reconcile import (
     run_reconcile,
     spend_for,
 )
+from devops_plan.billing.reconcile.kinds import measure_of, security_family
 from devops_plan.billing.reconcile.match import tag_key
 from devops_plan.billing.sources.athena import AthenaEngine
 from devops_plan.billing.sources.engine import DuckDBEngine
+from devops_plan.catalog import load_catalog
 from devops_plan.cli import app
 from devops_plan.errors import UserError
 from tests.billing_fixtures import (
@@ -113,6 +115,47 @@ def test_a_bill_as_planned_drifts_nowhere(
     assert rec.unplanned == ()
     # The planned rows come back as billed, within rounding.
     assert all(abs(r.difference) < Decimal("0.05") for r in rec.rows), rec.rows
+
+
+@pytest.mark.parametrize("design", ["shop", "payments", "startup"])
+def test_the_generated_bills_units_read_back_as_the_catalogs(
+    generator: ModuleType, design: str
+) -> None:
+    # Each planned product is billed in a unit reconcile reads as its catalog unit (requests,
+    # queries and samples counted one by one, so many keys or web ACLs a month): otherwise a
+    # bill "as planned" could only reconcile by spreading one product's charges over others.
+    plan = plan_of(DESIGNS / f"{design}.yaml")
+    categories = {p.product: p.category for p in load_catalog(plan.cloud).rows}
+    for li in plan.cost.line_items:
+        unit = generator.billing_texts(li, categories.get(li.product, li.category))[3]
+        assert measure_of(unit)[0] == li.unit, (li.product, unit, li.unit)
+
+
+def test_a_firewall_drift_stays_the_firewalls(generator: ModuleType, tmp_path: Path) -> None:
+    # Twice the WAF (web ACL, rules and requests): only the WAF drifts, by its planned cost;
+    # its month charges are not shared with the keys' and secrets' month charges.
+    plan = plan_of(DESIGNS / "shop.yaml")
+    drift = generator.Drift(factors=(("web", "waf", Decimal(2)),))
+    path = _bill(generator, tmp_path, "shop", drift)
+    rec = run_reconcile(DESIGNS / "shop.yaml", [path])
+    _reconciles_to_the_cent(rec)
+    assert _flagged(rec) == ({("web", "waf")}, set())
+    (planted,) = generator.planted(plan, drift)["drift"]
+    row = next(r for r in rec.rows if (r.service, r.component) == ("web", "waf"))
+    assert abs(row.difference - Decimal(planted["difference"])) <= Decimal("0.02")
+
+
+def test_security_charges_map_to_their_own_kind() -> None:
+    # A WAF's requests, counted one by one, are the firewall's requests in millions; KMS keys
+    # are key-months; flow logs are flow logs (not a share of every security charge).
+    assert measure_of("Requests") == ("request-million", Decimal("1e-6"))
+    assert measure_of("Keys") == ("month", Decimal(1))
+    assert [security_family(t) for t in ("AWS WAF | webacl", "AWS Key Management Service",
+            "AWS Secrets Manager", "per GB of VPC flow logs delivered", "Cloud Armor")] == [
+        "firewall", "keys", "secrets", "flow-logs", "firewall"]  # fmt: skip
+    assert [security_family(p) for p in ("waf-requests", "kms-key", "secret-manager-access",
+            "vnet-flow-logs", "key-vault-operations", "appgw-waf-v2-cu")] == [
+        "firewall", "keys", "secrets", "flow-logs", "keys", "firewall"]  # fmt: skip
 
 
 def test_the_shipped_sample_reconciles_to_the_cent() -> None:

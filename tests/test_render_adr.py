@@ -46,12 +46,20 @@ def test_one_record_per_decision_and_the_required_ones_exist(shop: Plan) -> None
         "0003-shop-database-deployment-for-orders-db.md",
         "0004-shop-disaster-recovery-strategy.md",
         "0005-shop-purchase-option-for-compute.md",
+        "0006-shop-security-baseline.md",
     ]
 
 
 @pytest.mark.parametrize(
     "ident",
-    ["compute-platform", "ha-topology", "database-orders-db", "dr-strategy", "purchase-option"],
+    [
+        "compute-platform",
+        "ha-topology",
+        "database-orders-db",
+        "dr-strategy",
+        "purchase-option",
+        "security-baseline",
+    ],
 )
 def test_madr_sections_front_matter_and_hash(shop: Plan, ident: str) -> None:
     decision = _decision(shop, ident)
@@ -101,10 +109,11 @@ def test_context_comes_from_targets_and_load(shop: Plan) -> None:
 
 def test_dr_record_numbers_and_outcome(shop: Plan) -> None:
     body = adr.render_body(shop, _decision(shop, "dr-strategy"))
-    assert "| pilot light (chosen) | 12,000.11 USD | 17m30s | 15m | yes |" in body
-    assert "| backup & restore | 11,583.33 USD | 1h50m50s | 15m | no |" in body
+    # With the security baseline: 1,677.46 USD in the primary region, 10.00 for the standby's ACL.
+    assert "| pilot light (chosen) | 13,687.57 USD | 17m30s | 15m | yes |" in body
+    assert "| backup & restore | 13,260.79 USD | 1h50m50s | 15m | no |" in body
     assert (
-        "because it is the cheapest considered option that meets the targets (12,000.11 USD a month)"
+        "because it is the cheapest considered option that meets the targets (13,687.57 USD a month)"
         in body
     )
     assert (
@@ -116,7 +125,7 @@ def test_dr_record_numbers_and_outcome(shop: Plan) -> None:
         in body
     )
     assert (
-        "* Bad, because it costs 1,378.56 USD a month more than the chosen option" in body
+        "* Bad, because it costs 1,384.49 USD a month more than the chosen option" in body
     )  # warm standby
 
 
@@ -210,7 +219,7 @@ def test_user_templates_override_the_shipped_ones(shop: Plan, tmp_path: Path) ->
     records = adr.render_records(shop, templates=tmp_path)
     text = records["0004-shop-disaster-recovery-strategy.md"]
     assert text.endswith(
-        "\n# shop: Disaster recovery strategy\n\nChosen: pilot light at 12,000.11 USD\n"
+        "\n# shop: Disaster recovery strategy\n\nChosen: pilot light at 13,687.57 USD\n"
     )
     assert text.startswith("---\nstatus: proposed\n")
     # The index falls back to the shipped template.
@@ -279,7 +288,7 @@ def test_index_lists_every_record_in_order(shop: Plan) -> None:
     records.append(adr.parse_record("0009-by-hand.md", "# Use a | pipe\n\n## Status\n\nAccepted\n"))
     index = adr.render_index(reversed(records))
     rows = [line for line in index.splitlines() if line.startswith("| [")]
-    assert [row[3:7] for row in rows] == ["0001", "0002", "0003", "0004", "0005", "0009"]
+    assert [row[3:7] for row in rows] == ["0001", "0002", "0003", "0004", "0005", "0006", "0009"]
     assert rows[-1] == "| [0009](0009-by-hand.md) | Use a \\| pipe | Accepted |  |"
 
 

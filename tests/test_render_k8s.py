@@ -11,6 +11,7 @@ from ruamel.yaml import YAML
 from devops_plan import build_plan, parse_design
 from devops_plan.design import Platform, load_design
 from devops_plan.errors import DesignError
+from devops_plan.render.external_secrets import API_VERSION
 from devops_plan.render.k8s import Settings, artefacts, hpa_bounds, pdb_min_available
 
 from .conftest import DESIGNS
@@ -45,24 +46,32 @@ def test_every_manifest_validates_against_the_kubernetes_schema(planned):
     files = artefacts(plan, design)
     assert files
     count = 0
+    mapped = []
     for path, text in files.items():
         assert path.startswith(f"kubernetes/{plan.design}/") and path.endswith(".yaml")
         for doc in _docs(text):
+            if doc["apiVersion"] == API_VERSION:  # a custom resource: checked in test_secrets
+                mapped.append(doc)
+                continue
             # strict: unknown fields are errors too.
             kubernetes_validate.validate(doc, K8S_VERSION, strict=True)
             count += 1
     stateless = [s for s in plan.services if s.kind == "stateless" and s.platform == "kubernetes"]
-    # Namespace; Deployment, Service, NetworkPolicy, PDB and HPA per service; an Ingress per
-    # entrypoint.
-    assert count == 1 + 5 * len(stateless) + sum(1 for s in stateless if s.entrypoint)
+    # Namespace; Deployment, Service, PDB and HPA per service; an Ingress per entrypoint; a
+    # default deny and a policy per service that something calls (every in-cluster service here
+    # is reached by the load balancer or a caller).
+    entry = sum(1 for s in stateless if s.entrypoint)
+    assert count == 1 + 4 * len(stateless) + entry + 1 + len(stateless)
+    # An ExternalSecret per credential of an in-cluster caller (the secrets manager is on).
+    inside = {s.name for s in stateless}
+    assert len(mapped) == sum(1 for x in plan.security.secrets if x.caller in inside)
 
 
 def test_a_broken_manifest_is_caught_by_the_validator(planned):
     # The check above can fail: a misspelt field does not validate.
     design, plan = planned
     files = artefacts(plan, design)
-    path = next(p for p in files if not p.endswith("namespace.yaml"))
-    deployment = _docs(files[path])[0]
+    deployment = _by_kind(files)["Deployment"][0][1]
     deployment["spec"]["replica"] = deployment["spec"].pop("replicas")
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate(deployment, K8S_VERSION, strict=True)

@@ -203,7 +203,7 @@ def test_pod_too_big_for_the_node() -> None:
 def _naive_ffd(groups: list[PodGroup], shape: NodeShape) -> int | None:
     """First fit decreasing one pod at a time, every bin scanned: the reference."""
     order = sorted(
-        (g for g in groups if g.count > 0),
+        (g for g in groups if g.pods > 0),
         key=lambda g: (
             -max(g.cpu_m / shape.allocatable_cpu_m, g.memory_mib / shape.allocatable_memory_mib),
             g.service,
@@ -213,7 +213,7 @@ def _naive_ffd(groups: list[PodGroup], shape: NodeShape) -> int | None:
     for g in order:
         if not pods_fit(g, shape):
             return None
-        for _ in range(g.count):
+        for _ in range(g.pods):
             for b in bins:
                 if b[0] >= g.cpu_m and b[1] >= g.memory_mib and b[2] >= 1:
                     b[0] -= g.cpu_m

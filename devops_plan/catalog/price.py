@@ -23,7 +23,8 @@ PURCHASES = (
     "savings_plan_3y",
 )
 # The fixed unit vocabulary. Hourly units are multiplied by 730 for a month; `month` is one
-# of something a month (a DNS zone, a health check); `sample-million` a million metric samples.
+# of something a month (a DNS zone, a health check); `sample-million` a million metric samples;
+# `day` one day of a daily commitment (a Log Analytics commitment tier).
 UNITS = (
     "hour",
     "GB-month",
@@ -34,6 +35,7 @@ UNITS = (
     "GB-hour",
     "month",
     "sample-million",
+    "day",
 )
 HOURLY_UNITS = frozenset({"hour", "LCU-hour", "vCPU-hour", "GB-hour"})
 CATEGORIES = (
@@ -53,6 +55,7 @@ CATEGORIES = (
     "cdn",
     "routing",
     "observability",
+    "security",
 )
 # The units a product of each category is sold in: a compute row priced per GB-month is a
 # mistake (a unit changed by hand, a wrong column), not a price.
@@ -78,7 +81,11 @@ CATEGORY_UNITS: dict[str, tuple[str, ...]] = {
     "cdn": ("GB", "request-million", "month"),
     # DNS zones and health checks a month, queries, an accelerator's hours and bytes.
     "routing": ("month", "request-million", "hour", "GB"),
-    "observability": ("GB", "GB-month", "sample-million"),
+    # Logs and metrics; a daily commitment tier per day.
+    "observability": ("GB", "GB-month", "sample-million", "day"),
+    # Keys and secrets a month, their requests, WAF hours and capacity units (Azure's WAF
+    # tier), flow logs per GB.
+    "security": ("month", "request-million", "hour", "LCU-hour", "GB"),
 }
 # Categories where a product may really cost nothing (a free control-plane tier, traffic a
 # cloud does not charge for); such a row says `free` as its unit price.

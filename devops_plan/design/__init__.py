@@ -3,7 +3,8 @@ location of every problem."""
 
 from __future__ import annotations
 
-from .fields import SLUG, Cloud, DeployStrategy, DRStrategy, Kind, Model, Platform, Purchase
+from .base import Model
+from .fields import SLUG, Cloud, DeployStrategy, DRStrategy, Kind, Platform, Purchase
 from .loader import MAX_DESIGN_BYTES, load_design, parse_design, validate_files
 from .locations import format_path
 from .models import (

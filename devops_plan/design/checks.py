@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..regions import CLOUDS, regions_of
+from .cidrs import first_overlap, region_blocks, valid_block
 from .fields import MAX_CPU_MS, MAX_OFFERED_VCPU, MAX_REPLICAS, MAX_RPS
 from .locations import Loc
 from .vocabulary import VocabularyFor, vocabulary_problems
@@ -71,6 +72,7 @@ def cross_field_problems(data: dict[str, Any], add: Add, first_line: Callable[[L
             _traffic_problems(i, svc, add)
     _pool_problems(data, services, add)
     _load_problems(services, _utilization(data), add)
+    _network_problems(data, add)
 
 
 def _traffic_problems(i: int, svc: dict[str, Any], add: Add) -> None:
@@ -287,3 +289,41 @@ def _known_regions(cloud: str, checked: list[tuple[Loc, str]], zones: Any, add: 
             and zones > region.zones
         ):
             add(("zones",), f"{zones} zones requested but {cloud} {name} has {region.zones}")
+
+
+def _network_problems(data: dict[str, Any], add: Add) -> None:
+    """network.region_cidrs names regions of the design, and no two regions' blocks overlap
+    (a block that is not valid is reported by the schema)."""
+    network = data.get("network")
+    if not isinstance(network, dict):
+        return
+    regions = [r for r in data.get("regions") or [] if isinstance(r, str)]
+    if isinstance(data.get("dr_region"), str):
+        regions.append(data["dr_region"])
+    own = network.get("region_cidrs")
+    own = own if isinstance(own, dict) else {}
+    for name in own:
+        if name not in regions:
+            listed = ", ".join(dict.fromkeys(regions)) or "none"
+            add(
+                ("network", "region_cidrs", name),
+                f"{name!r} is not a region of this design (regions and dr_region: {listed})",
+                key=True,
+            )
+    cidr = network.get("cidr")
+    if (cidr is not None and not valid_block(cidr)) or not all(map(valid_block, own.values())):
+        return
+    try:
+        blocks = region_blocks(cidr, own, regions)
+    except ValueError as exc:
+        add(("network", "cidr"), str(exc))
+        return
+    pair = first_overlap(blocks)
+    if pair is not None:
+        a, b = pair
+        where = ("network", "region_cidrs", b) if b in own else ("network", "cidr")
+        add(
+            where,
+            f"the blocks of {a} ({blocks[a]}) and {b} ({blocks[b]}) overlap; regions "
+            "need blocks of their own to be connected",
+        )

@@ -8,7 +8,7 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer
 
 from ..inputs import text_problem
 from ..units import format_duration, parse_duration
@@ -117,9 +117,3 @@ class DRStrategy(StrEnum):
     pilot_light = "pilot_light"
     warm_standby = "warm_standby"
     active_active = "active_active"
-
-
-class Model(BaseModel):
-    """Frozen, closed: an unknown key is an error (with a suggestion), not ignored."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)

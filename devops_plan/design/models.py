@@ -17,6 +17,8 @@ from pydantic import (
     field_validator,
 )
 
+from .base import Model
+from .baseline import Network, Security
 from .fields import (
     HEALTH_PATH,
     INSTANCE,
@@ -37,7 +39,6 @@ from .fields import (
     DRStrategy,
     Duration,
     Kind,
-    Model,
     Percent,
     Platform,
     Purchase,
@@ -320,16 +321,6 @@ class Defaults(Model):
     zone_failure_utilization: float = Field(default=0.85, ge=0.05, le=1)
 
 
-class Network(Model):
-    topology_aware_routing: bool = Field(
-        default=False, description="keep service-to-service calls in their zone"
-    )
-    private_endpoints: Literal["auto", "always", "never"] = Field(
-        default="auto",
-        description="private endpoints to managed services: where cheaper than NAT (auto)",
-    )
-
-
 class Observability(Model):
     log_retention_days: int = Field(default=30, ge=1, le=3650)
     log_bytes_per_request: float | None = Field(default=None, ge=0, le=MAX_MESSAGE_KIB * 1024)
@@ -440,6 +431,7 @@ class Design(Model):
     defaults: Defaults = Defaults()
     dr: DR = DR()
     network: Network = Network()
+    security: Security = Security()
     observability: Observability = Observability()
     node_pools: dict[Annotated[str, Field(pattern=SLUG, max_length=63)], NodePoolSettings] = Field(
         default_factory=dict, max_length=MAX_SERVICES

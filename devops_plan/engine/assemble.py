@@ -22,6 +22,7 @@ from ..plan import (
     LatencyHopOut,
     LatencyOut,
     LineItemOut,
+    NetworkOut,
     NodePoolOut,
     Plan,
     RecoveryStepOut,
@@ -35,11 +36,14 @@ from ..units import round_cents
 from .core import Core
 from .cost import summarize
 from .deployments import deployments
+from .footprint.dr import regions_talk
 from .footprint.storage import root_gib
 from .freshness import is_stale, oldest_price, stale_warning
 from .latency import LatencyReport
 from .pools import NodePoolPlan
 from .recovery import Recovery
+from .security import security_plan
+from .subnets import network_plan
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,8 @@ def assemble(
     warnings = core.warnings
     if catalog.stale:
         warnings = (*warnings, stale_warning(ctx.cloud, catalog.oldest_price))
+    network, too_small = _network(core)
+    warnings = (*warnings, *too_small)
     return Plan(
         design=design.name,
         description=design.description,
@@ -111,6 +117,8 @@ def assemble(
         deployments=deployments(core, serving),
         latency=_latency_out(core.latency),
         deploy_surges=_surges_out(core),
+        network=network,
+        security=security_plan(design, core.services, ctx.sizing.ports),
     )
 
 
@@ -130,6 +138,13 @@ def _surges_out(core: Core) -> tuple[DeploySurgeOut, ...]:
         )
         for x in core.surges
     )
+
+
+def _network(core: Core) -> tuple[NetworkOut, list[str]]:
+    """Every region's network (the DR region's too), and the warnings for blocks too small."""
+    ctx = core.ctx
+    regions = tuple(dict.fromkeys([*ctx.regions, ctx.dr_region]))
+    return network_plan(ctx, core.services, core.pools, regions, regions_talk(core.dr.strategy))
 
 
 def _latency_out(report: LatencyReport | None) -> LatencyOut | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
 
 from ..defaults import SLAEntry
 from ..design import Kind
@@ -138,15 +139,15 @@ def user_path(
         if s.kind == Kind.database and regions_serving >= 2:
             path.append(_shared_database(ctx, s))
             continue
-        path.append(
-            PathComponent(
-                component=name,
-                kind=s.kind,
-                availability=s.availability,
-                source=s.availability_source,
-            )
-        )
+        path.append(ctx.remembered("path", (), (s,), partial(_own, s)))
     return path
+
+
+def _own(s: ServicePlan) -> PathComponent:
+    """A service on the path with its own SLA."""
+    return PathComponent(
+        component=s.name, kind=s.kind, availability=s.availability, source=s.availability_source
+    )
 
 
 def _shared_database(ctx: Context, s: ServicePlan) -> PathComponent:

@@ -3,9 +3,10 @@ option, the price catalog and the default tables. Every later stage reads only t
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import InitVar, dataclass, field
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from ..catalog import PURCHASES, Catalog
 from ..defaults import DRTable, EngineFacts, SizingRules, SLATable
@@ -54,6 +55,12 @@ class Tables:
     engines: Mapping[str, EngineFacts]
 
 
+# Results remembered per kind and settings, then by the identity of their inputs (the inputs
+# are kept with them, alive).
+Declared = dict[tuple[Any, ...], dict[Any, tuple[Any, Any]]]
+R = TypeVar("R")
+
+
 @dataclass(frozen=True)
 class Context:
     """Everything resolved before sizing: the design as planned on one cloud and region."""
@@ -71,17 +78,46 @@ class Context:
     engines: Mapping[str, EngineFacts]
     by_name: Mapping[str, Service] = field(init=False, repr=False, compare=False)
     flows: Flows = field(init=False, repr=False, compare=False)
+    # What the footprint declared for parts of a region, by the identity of their inputs
+    # (footprint.base.remembered): shared by the context of a pass and those of its variants
+    # that keep its flows, stateless services and node pools (core.sized).
+    declared: Declared = field(init=False, repr=False, compare=False)
     # The design's loads and calls when already known: a copy of a context with other node
     # types (the explorer's families) passes them on instead of computing them again.
     known_flows: InitVar[Flows | None] = None
+    # The declarations of a context whose flows, stateless services and pools this one keeps.
+    known_declared: InitVar[Declared | None] = None
 
-    def __post_init__(self, known_flows: Flows | None) -> None:
+    def __post_init__(self, known_flows: Flows | None, known_declared: Declared | None) -> None:
         object.__setattr__(self, "by_name", {s.name: s for s in self.design.services})
         found = known_flows or flows(self.design, self.sizing.traffic)
         object.__setattr__(self, "flows", found)
+        object.__setattr__(self, "declared", {} if known_declared is None else known_declared)
 
     def service(self, name: str) -> Service:
         return self.by_name[name]
+
+    def remembered(
+        self,
+        what: str,
+        settings: tuple[Any, ...],
+        inputs: Sequence[object],
+        compute: Callable[[], R],
+    ) -> R:
+        """`compute()` (an immutable result), remembered in `declared` under `what`,
+        `settings` and the identity of `inputs` (the service and pool plans it reads).
+        Identity, because a variant that keeps its base's plans passes the very same objects
+        and hashing hundreds of plans by value would cost what it saves; the entry keeps its
+        inputs alive, so no other object can take one of their ids while it exists. Only for
+        results that read nothing a variant sharing `declared` may change (its databases and
+        caches) beyond `inputs`."""
+        table = self.declared.setdefault((what, settings), {})
+        key = tuple(map(id, inputs))
+        found = table.get(key)
+        if found is None:
+            found = table[key] = (tuple(inputs), compute())
+        result: R = found[1]
+        return result
 
     @property
     def primary(self) -> str:
@@ -106,8 +142,11 @@ def make_context(
     options: PlanOptions,
     catalog: Catalog,
     tables: Tables,
+    base: Context | None = None,
 ) -> Context:
-    """The context of `design` under `options`; PlanningError for what cannot be planned."""
+    """The context of `design` under `options`; PlanningError for what cannot be planned.
+    `base`: the context of a pass whose flows, stateless services and node pools this
+    variant keeps (it shares their flows and declarations)."""
     cloud = options.cloud or design.cloud.value
     if catalog.cloud != cloud:
         raise PlanningError(f"catalog is for {catalog.cloud}, plan asked for {cloud}")
@@ -132,6 +171,8 @@ def make_context(
         sizing=tables.sizing,
         dr=tables.dr,
         engines=tables.engines,
+        known_flows=None if base is None else base.flows,
+        known_declared=None if base is None else base.declared,
     )
 
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from ..catalog import PURCHASES, Catalog
-from ..design import Design, DRStrategy, QueueService
+from ..design import CacheService, DatabaseService, Design, DRStrategy, QueueService
 from ..errors import PriceNotFound
 from .autoscale import Schedules, size_and_schedule
 from .availability import AvailabilityReport, assess, user_path
@@ -22,7 +23,7 @@ from .latency import LatencyReport, assess_latency
 from .pools import NodePoolPlan, PoolPlanner
 from .queues import queue_plan
 from .recovery import Recovery, recoveries
-from .services import ServicePlan
+from .services import ServicePlan, size_service
 from .surge import Surge, surges
 from .variants import serving_regions
 
@@ -66,6 +67,8 @@ class Core:
     availability: AvailabilityReport
     warnings: tuple[str, ...]
     latency: LatencyReport | None = None
+    # The warnings of the sizing alone (a variant that keeps the sizing keeps them).
+    sizing_warnings: tuple[str, ...] = ()
     # Each pool on each candidate type, hour by hour (filled in for the plan's decisions).
     alternatives: Mapping[tuple[str, str], NodePoolPlan] = field(default_factory=dict)
     surges: tuple[Surge, ...] = ()
@@ -86,13 +89,19 @@ class Core:
 
 
 def plan_core(
-    design: Design, options: PlanOptions, catalog: Catalog, tables: Tables, memo: Memo
+    design: Design,
+    options: PlanOptions,
+    catalog: Catalog,
+    tables: Tables,
+    memo: Memo,
+    base: Core | None = None,
 ) -> Core:
-    """One pass over `design`; PlanningError or PriceNotFound for what cannot be planned."""
-    ctx = make_context(design, options, catalog, tables)
-    services, warnings = size_and_schedule(ctx, memo.sizer, memo.schedules)
+    """One pass over `design`; PlanningError or PriceNotFound for what cannot be planned.
+    `base`: a pass over a design planned with the same options, whose sizing this one keeps
+    where `design` keeps its inputs (see `sized`)."""
+    ctx, services, pools, warnings, kept = sized(design, options, catalog, tables, memo, base)
+    sizing_warnings = tuple(warnings)
     warnings += queue_notes(ctx)
-    pools = memo.pools.plan_pools(ctx, services)
     missing: list[str] = []
     recs = recoveries(ctx, services)
     dr_plans = tuple(
@@ -105,14 +114,10 @@ def plan_core(
     primary_items, miss = _price(primary, ctx.catalog, options.allow_missing_prices, memo.prices)
     missing += miss
     chosen = next(p for p in dr_plans if p.strategy == choice.strategy)
-    dr_items = chosen.line_items if design.dr.enabled else ()
-    if not design.dr.enabled:
-        warnings.append(
-            "DR: none (dr.enabled is false): no DR copy is deployed or priced; "
-            "a regional outage is recovered by hand"
-        )
+    dr_items = chosen.line_items if design.dr.enabled else _no_dr(warnings)
     report = assess(user_path(ctx, services, serving), design.targets.availability, serving)
-    latency = assess_latency(design, services)
+    # The latency reads the stateless services alone: a variant that keeps them keeps it.
+    latency = base.latency if kept and base is not None else assess_latency(design, services)
     if latency is not None and not latency.meets_target:
         hops = " + ".join(f"{n} {p:g}" for n, p, _ in latency.path)
         warnings.append(
@@ -137,7 +142,67 @@ def plan_core(
         warnings=tuple(warnings),
         latency=latency,
         surges=tuple(surges(ctx, services, pools)),
+        sizing_warnings=sizing_warnings,
     )
+
+
+class Sized(NamedTuple):
+    """A pass's sizing: the context, the services hour by hour, the node pools, the sizing's
+    warnings, and whether they were kept from a base pass."""
+
+    ctx: Context
+    services: list[ServicePlan]
+    pools: list[NodePoolPlan]
+    warnings: list[str]
+    kept: bool
+
+
+def sized(
+    design: Design,
+    options: PlanOptions,
+    catalog: Catalog,
+    tables: Tables,
+    memo: Memo,
+    base: Core | None = None,
+) -> Sized:
+    """The context, the services sized and scheduled, the node pools and the sizing's
+    warnings. A variant of `base`'s design that changes only databases and caches (their
+    engine, Multi-AZ, size; not the bytes of their calls) keeps `base`'s traffic flows,
+    stateless services, schedules and node pools, which depend on none of that, and sizes
+    the changed stores alone: the decisions weigh one database at a time this way."""
+    if base is not None and stores_only_change(base.ctx.design, design):
+        ctx = make_context(design, options, catalog, tables, base=base.ctx)
+        services = [
+            plan if svc is before else size_service(ctx, svc, memo.sizer)[0]
+            for svc, before, plan in zip(
+                design.services, base.ctx.design.services, base.services, strict=True
+            )
+        ]
+        return Sized(ctx, services, list(base.pools), list(base.sizing_warnings), True)
+    ctx = make_context(design, options, catalog, tables)
+    services, warnings = size_and_schedule(ctx, memo.sizer, memo.schedules)
+    return Sized(ctx, services, memo.pools.plan_pools(ctx, services), warnings, False)
+
+
+def stores_only_change(before: Design, after: Design) -> bool:
+    """Does `after` differ from `before` only in databases and caches, each keeping its
+    name, place in the list, dependencies and call sizes (what the traffic flows read)?
+    Services the variant did not touch are the same objects."""
+    if len(before.services) != len(after.services):
+        return False
+    if any(getattr(before, f) != getattr(after, f) for f in Design.model_fields if f != "services"):
+        return False
+    for old, new in zip(before.services, after.services, strict=True):
+        if old is new:
+            continue
+        stores = (DatabaseService, CacheService)
+        if not isinstance(old, stores) or type(old) is not type(new):
+            return False
+        if (old.name, old.depends_on, old.entrypoint, old.call) != (
+            new.name, new.depends_on, new.entrypoint, new.call
+        ):  # fmt: skip
+            return False
+    return True
 
 
 def primary_components(
@@ -164,6 +229,15 @@ def queue_notes(ctx: Context) -> list[str]:
         for s in ctx.design.services
         if isinstance(s, QueueService) and (note := queue_plan(ctx, s).note)
     ]
+
+
+def _no_dr(warnings: list[str]) -> tuple[LineItem, ...]:
+    """No DR copy (dr.enabled false): nothing priced for it, and the warning that says so."""
+    warnings.append(
+        "DR: none (dr.enabled is false): no DR copy is deployed or priced; "
+        "a regional outage is recovered by hand"
+    )
+    return ()
 
 
 def _price(

@@ -15,7 +15,7 @@ ended, as a bill does; each tier a component reaches is a line item of its own.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
@@ -25,12 +25,15 @@ from ..units import HOURS_PER_MONTH, money, round_cents
 
 __all__ = [
     "COMMITMENTS",
+    "CentsMemo",
     "CostComponent",
     "CostSummary",
     "LineItem",
     "Meter",
     "PriceMemo",
+    "monthly_cost",
     "monthly_quantity",
+    "price_cents",
     "price_components",
     "price_options",
     "summarize",
@@ -237,6 +240,65 @@ def price_components(
     return items, missing
 
 
+@dataclass
+class CentsMemo:
+    """What `price_cents` remembers (per catalog, for one sweep): an untiered component's
+    cents; a tiered one's catalog rows and monthly quantity, and its cents after each amount
+    already metered."""
+
+    untiered: dict[tuple[Catalog, CostComponent], int] = field(default_factory=dict)
+    rows: dict[tuple[Catalog, CostComponent], tuple[Price, tuple[Price, ...], Decimal]] = field(
+        default_factory=dict
+    )
+    tiered: dict[tuple[Catalog, CostComponent, Decimal], int] = field(default_factory=dict)
+
+
+def price_cents(
+    components: Sequence[CostComponent], catalog: Catalog, memo: CentsMemo | None = None
+) -> int:
+    """The components' monthly total in whole cents: exactly the sum of `price_components`'
+    line items (each rounded to the cent), walked in the same order with one meter, without
+    building them (the sweep adds up a hundred thousand groups). Raises PriceNotFound listing
+    every missing price, as `price_components` does."""
+    memo = CentsMemo() if memo is None else memo
+    meter: Meter = {}
+    total = 0
+    for declared in components:
+        known = memo.untiered.get((catalog, declared))
+        if known is not None:
+            total += known
+            continue
+        cents, tiered = 0, False
+        for component in _committed((declared,)):
+            rows = memo.rows.get((catalog, component))
+            if rows is None:
+                price = _resolve(component, catalog)
+                if price is None:
+                    price_components(components, catalog)  # raises, naming every missing price
+                assert price is not None
+                rows = (price, catalog.tiers(price), monthly_quantity(component, price))
+                memo.rows[(catalog, component)] = rows
+            price, tiers, quantity = rows
+            discount = _discount(component)
+            if len(tiers) == 1:
+                cents += int(monthly_cost(quantity, price.unit_price, discount) * 100)
+                continue
+            tiered = True
+            used = meter.get(price.key, _ZERO)
+            meter[price.key] = used + quantity
+            found = memo.tiered.get((catalog, component, used))
+            if found is None:
+                found = memo.tiered[(catalog, component, used)] = sum(
+                    int(monthly_cost(q, tier.unit_price, discount) * 100)
+                    for tier, q in tier_buckets(tiers, used, quantity)
+                )
+            cents += found
+        if not tiered:
+            memo.untiered[(catalog, declared)] = cents
+        total += cents
+    return total
+
+
 def _price_one(
     component: CostComponent,
     price: Price,
@@ -247,12 +309,7 @@ def _price_one(
 ) -> bool:
     """Append the line items of one component at `price`; True when the product is tiered
     (its items depend on what the meter has seen: remembered with that usage)."""
-    discount = money(component.discount)
-    if not (_ZERO <= discount <= _ONE):
-        raise ValueError(
-            f"{component.resource} {component.component}: discount must be a fraction "
-            f"between 0 and 1 (got {component.discount})"
-        )
+    discount = _discount(component)
     quantity = monthly_quantity(component, price)
     tiers = catalog.tiers(price)
     if len(tiers) == 1:
@@ -271,6 +328,21 @@ def _price_one(
             memo[key] = known
     out += known
     return True
+
+
+def _discount(component: CostComponent) -> Decimal:
+    discount = money(component.discount)
+    if not (_ZERO <= discount <= _ONE):
+        raise ValueError(
+            f"{component.resource} {component.component}: discount must be a fraction "
+            f"between 0 and 1 (got {component.discount})"
+        )
+    return discount
+
+
+def monthly_cost(quantity: Decimal, unit_price: Decimal, discount: Decimal) -> Decimal:
+    """A line item's monthly cost: quantity x unit price x (1 - discount), to the cent."""
+    return round_cents(quantity * unit_price * (_ONE - discount))
 
 
 def _committed(components: Iterable[CostComponent]) -> Iterator[CostComponent]:
@@ -320,7 +392,7 @@ def _item(component: CostComponent, price: Price, quantity: Decimal, discount: D
         unit=price.unit,
         quantity=quantity,
         unit_price=price.unit_price,
-        monthly_cost=round_cents(quantity * price.unit_price * (_ONE - discount)),
+        monthly_cost=monthly_cost(quantity, price.unit_price, discount),
         region=price.region,
         purchase=price.purchase,
         category=component.category or price.category,

@@ -177,7 +177,51 @@ def build_decisions(
     ]
     out.append(_dr_decision(design, core, drivers))
     out.append(_purchase_decision(core, drivers, by_purchase))
+    out.append(_security_decision(design, core, drivers))
     return [d for d in out if d is not None]
+
+
+SECURITY_PARTS = {  # option -> the resources it leaves out
+    "full": (),
+    "no_waf": ("waf/",),
+    "no_keys": ("kms", "secrets"),
+    "no_flow_logs": ("flow-logs",),
+}
+SECURITY_NAMES = {
+    "full": "full baseline",
+    "no_waf": "baseline without a WAF",
+    "no_keys": "baseline without customer managed keys and a secrets manager",
+    "no_flow_logs": "baseline without flow logs",
+}
+
+
+def _security_decision(design: Design, core: Core, drivers: list[str]) -> DecisionOut:
+    """The security baseline and what leaving each part out would save (its line items are
+    additive: nothing else is sized from them)."""
+    sec = design.security
+    on = sec.waf and sec.encryption_at_rest and sec.secrets and sec.flow_logs
+    total = _money(core)
+    options = []
+    for key, parts in SECURITY_PARTS.items():
+        saved = sum(
+            (i.monthly_cost for i in core.line_items
+             if any(i.resource == p or i.resource.startswith(p) for p in parts if p)),
+            Decimal(0),
+        )  # fmt: skip
+        options.append(_option(SECURITY_NAMES[key], core, on and key == "full",
+                               _texts("security", key), cost=total - saved))  # fmt: skip
+    if not on:
+        options.append(_option("as designed", core, True, ([], []), cost=total))
+    return DecisionOut(
+        id="security-baseline",
+        title="Security baseline",
+        context="Least-privilege network rules from depends_on, encryption at rest and in transit "
+        "for every data store, a secret per dependency credential, a web application firewall on "
+        "every entrypoint, flow logs and an audit trail; each part priced.",
+        chosen=SECURITY_NAMES["full"] if on else "as designed",
+        drivers=[*drivers, "only the flows the design's dependencies need are allowed"],
+        options=options,
+    )
 
 
 def _pool_options(core: Core, current: Platform) -> tuple[list[OptionOut], str]:

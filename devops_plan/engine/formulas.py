@@ -7,9 +7,8 @@ Pure functions; every formula is written out in docs/model.md.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple
 
 from pydantic import Field
 
@@ -26,20 +25,29 @@ def _servers(replicas: int, vcpu_per_replica: float) -> int:
     return max(1, math.floor(replicas * vcpu_per_replica + 1e-9))
 
 
+P95 = Callable[[int, float, float, float], float]  # (servers, peak rps, cpu ms, cv) -> p95 ms
+
+
 def latency_replicas(
-    peak_rps: float, cpu_ms: float, vcpu_per_replica: float, target_ms: float, cv: float = 1.0
+    peak_rps: float,
+    cpu_ms: float,
+    vcpu_per_replica: float,
+    target_ms: float,
+    cv: float = 1.0,
+    p95: P95 = p95_response_ms,
 ) -> int | None:
     """Smallest n whose p95 response time is within target; None if none can be.
 
     The p95 never drops below the service time's own p95: ln(20) x cpu_ms (~3x) when service
-    times are exponential (cv = 1), less when they vary less.
+    times are exponential (cv = 1), less when they vary less. `p95`: p95_response_ms, or a
+    memo of it.
     """
     if target_ms <= service_p95_ms(cpu_ms, cv):
         return None
     offered = peak_rps * cpu_ms / 1000
 
     def ok(n: int) -> bool:
-        return p95_response_ms(_servers(n, vcpu_per_replica), peak_rps, cpu_ms, cv) <= target_ms
+        return p95(_servers(n, vcpu_per_replica), peak_rps, cpu_ms, cv) <= target_ms
 
     lo = max(1, math.floor(offered / vcpu_per_replica))
     hi = lo
@@ -85,8 +93,10 @@ def size_replicas(
     target_utilization: float = 0.6,
     zone_failure_utilization: float = 0.85,
     cpu_ms_cv: float = 1.0,
+    p95: P95 = p95_response_ms,
 ) -> ReplicaSizing:
-    """replicas = max(1, 2 if target >= 99.9, z, n_util, n_zone, n_latency), rounded up to k*z."""
+    """replicas = max(1, 2 if target >= 99.9, z, n_util, n_zone, n_latency), rounded up to k*z.
+    `p95`: p95_response_ms, or a memo of it (the Erlang C searches are the costly part)."""
     offered = peak_rps * cpu_ms / 1000
     if not offered <= MAX_OFFERED_VCPU:  # also NaN: Erlang C loops once per server
         raise PlanningError(
@@ -106,7 +116,7 @@ def size_replicas(
         else None
     )
     n_latency = (
-        latency_replicas(peak_rps, cpu_ms, k, latency_target_ms, cpu_ms_cv)
+        latency_replicas(peak_rps, cpu_ms, k, latency_target_ms, cpu_ms_cv, p95)
         if latency_target_ms
         else None
     )
@@ -129,7 +139,7 @@ def size_replicas(
         n_minimum=n_minimum,
         replicas=replicas,
         binding=binding,
-        p95_ms=round(p95_response_ms(_servers(replicas, k), peak_rps, cpu_ms, cpu_ms_cv), 3),
+        p95_ms=round(p95(_servers(replicas, k), peak_rps, cpu_ms, cpu_ms_cv), 3),
         latency_reachable=not (latency_target_ms and n_latency is None),
     )
 
@@ -148,12 +158,15 @@ def on_demand_floor(
 class ReplicaSizer:
     """`size_replicas` remembered by its inputs: a planner's variants (decisions, the
     explorer's sweep) size the same services many times, and the Erlang C search is the
-    costly part. Owned by a Planner, never module-global."""
+    costly part. Each p95 it evaluates is remembered too: a service sized again in another
+    number of zones searches the same replica counts. Owned by a Planner, never
+    module-global."""
 
     MAX_ENTRIES = 16_384  # bounded, for a long notebook session
 
     def __init__(self) -> None:
         self.memo: dict[tuple[Any, ...], ReplicaSizing] = {}
+        self.p95s: dict[tuple[int, float, float, float], float] = {}
 
     def __call__(self, **inputs: Any) -> ReplicaSizing:
         key = tuple(sorted(inputs.items()))
@@ -161,16 +174,26 @@ class ReplicaSizer:
         if found is None:
             if len(self.memo) >= self.MAX_ENTRIES:
                 self.memo.clear()
-            found = self.memo[key] = size_replicas(**inputs)
+            found = self.memo[key] = size_replicas(**inputs, p95=self.p95)
+        return found
+
+    def p95(self, servers: int, peak_rps: float, cpu_ms: float, cv: float) -> float:
+        """p95_response_ms, remembered."""
+        key = (servers, peak_rps, cpu_ms, cv)
+        found = self.p95s.get(key)
+        if found is None:
+            if len(self.p95s) >= self.MAX_ENTRIES * 8:
+                self.p95s.clear()
+            found = self.p95s[key] = p95_response_ms(servers, peak_rps, cpu_ms, cv)
         return found
 
 
 # --- nodes ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class NodeShape:
-    """What one node offers pods after the Kubernetes reservations."""
+class NodeShape(NamedTuple):
+    """What one node offers pods after the Kubernetes reservations (a tuple: packings are
+    remembered per shape, and the sweep looks them up a hundred thousand times)."""
 
     instance_type: str
     vcpu: float
@@ -246,14 +269,15 @@ def node_shape(
     )
 
 
-@dataclass(frozen=True)
-class PodGroup:
-    """`count` identical pods of one service to place in one zone."""
+class PodGroup(NamedTuple):
+    """`pods` identical pods of one service to place in one zone. A tuple: pools are
+    remembered by their pods (hundreds of groups, every hour of the day), which tuples hash
+    and compare at C speed."""
 
     service: str
     cpu_m: int
     memory_mib: int
-    count: int
+    pods: int
 
 
 def pods_fit(group: PodGroup, shape: NodeShape) -> bool:
@@ -273,7 +297,7 @@ def pack_first_fit_decreasing(groups: Sequence[PodGroup], shape: NodeShape) -> i
     remaining pod) is dropped from the scan: first fit would pass it over anyway.
     """
     order = sorted(
-        (g for g in groups if g.count > 0),
+        (g for g in groups if g.pods > 0),
         key=lambda g: (
             -max(g.cpu_m / shape.allocatable_cpu_m, g.memory_mib / shape.allocatable_memory_mib),
             g.service,
@@ -287,7 +311,7 @@ def pack_first_fit_decreasing(groups: Sequence[PodGroup], shape: NodeShape) -> i
     slots: list[int] = []
     open_bins: list[int] = []
     for k, g in enumerate(order):
-        left = _fill_open(g, g.count, open_bins, cpu, mem, slots)
+        left = _fill_open(g, g.pods, open_bins, cpu, mem, slots)
         start = len(cpu)
         _open_new(g, left, shape, cpu, mem, slots)
         open_bins = [
@@ -338,17 +362,20 @@ def _open_new(
         shape.allocatable_memory_mib // g.memory_mib,
     )
     full, rest = divmod(left, per_node)
-    for n in [per_node] * full + ([rest] if rest else []):
-        cpu.append(shape.allocatable_cpu_m - n * g.cpu_m)
-        mem.append(shape.allocatable_memory_mib - n * g.memory_mib)
-        slots.append(shape.pod_slots - n)
+    cpu += [shape.allocatable_cpu_m - per_node * g.cpu_m] * full
+    mem += [shape.allocatable_memory_mib - per_node * g.memory_mib] * full
+    slots += [shape.pod_slots - per_node] * full
+    if rest:
+        cpu.append(shape.allocatable_cpu_m - rest * g.cpu_m)
+        mem.append(shape.allocatable_memory_mib - rest * g.memory_mib)
+        slots.append(shape.pod_slots - rest)
 
 
 def nodes_lower_bound(groups: Sequence[PodGroup], shape: NodeShape) -> int:
     """No packing can use fewer nodes than this (each resource on its own)."""
-    cpu = sum(g.cpu_m * g.count for g in groups)
-    mem = sum(g.memory_mib * g.count for g in groups)
-    pods = sum(g.count for g in groups)
+    cpu = sum(g.cpu_m * g.pods for g in groups)
+    mem = sum(g.memory_mib * g.pods for g in groups)
+    pods = sum(g.pods for g in groups)
     return max(
         math.ceil(cpu / shape.allocatable_cpu_m) if shape.allocatable_cpu_m > 0 else 0,
         math.ceil(mem / shape.allocatable_memory_mib) if shape.allocatable_memory_mib > 0 else 0,

@@ -18,6 +18,7 @@ from ..errors import DevopsPlanError
 from ..plan import Plan
 from .alternatives import engine_variants, engine_warnings
 from .assemble import Totals, assemble
+from .collector import collector_paused
 from .context import Context, PlanOptions, Tables, make_context
 from .core import Core, Memo, by_purchase, peak_provisioned, plan_core
 from .decisions import build_decisions, suggest
@@ -61,11 +62,15 @@ class Planner:
         design, _ = self.on_cloud(design, cloud)
         return make_context(design, options, self.catalog(cloud), self.tables(cloud))
 
-    def core(self, design: Design, options: PlanOptions = PlanOptions()) -> Core:
-        """One sizing and pricing pass (no decisions): what the explorer and variants need."""
+    def core(
+        self, design: Design, options: PlanOptions = PlanOptions(), base: Core | None = None
+    ) -> Core:
+        """One sizing and pricing pass (no decisions): what the explorer and variants need.
+        `base`: a pass planned with the same options whose sizing a variant may keep."""
         cloud = options.cloud or design.cloud.value
         design, note = self.on_cloud(design, cloud)
-        core = plan_core(design, options, self.catalog(cloud), self.tables(cloud), self.memo)
+        catalog, tables = self.catalog(cloud), self.tables(cloud)
+        core = plan_core(design, options, catalog, tables, self.memo, base)
         return core if note is None else replace(core, warnings=(note, *core.warnings))
 
     def on_cloud(self, design: Design, cloud: str) -> tuple[Design, str | None]:
@@ -78,10 +83,12 @@ class Planner:
         defaults = design.defaults.model_copy(update={"node_types": mapped.node_types})
         return design.model_copy(update={"defaults": defaults}), mapped.note
 
-    def variant(self, design: Design, options: PlanOptions = PlanOptions()) -> Core | None:
+    def variant(
+        self, design: Design, options: PlanOptions = PlanOptions(), base: Core | None = None
+    ) -> Core | None:
         """A pass over a changed design; None when that variant cannot be planned."""
         try:
-            return self.core(design, options)
+            return self.core(design, options, base)
         except DevopsPlanError:
             return None
 
@@ -100,12 +107,27 @@ class Planner:
         `advice=False` also leaves out the suggestion for a missed target and the other
         database engines (and their warnings), each of which is another pass (diffs).
         """
+        with collector_paused():
+            return self.planned(design, options, decisions, advice)
+
+    def planned(self, design: Design, options: PlanOptions, decisions: bool, advice: bool) -> Plan:
+        """`plan`'s work (run with the garbage collector paused: engine/collector.py)."""
         core = self.core(design, options)
         alternatives = self.memo.pools.alternatives(core.ctx, core.services, core.pools)
         core = replace(core, alternatives=alternatives)
 
+        # The same variant can be weighed twice (a database made Multi-AZ by its decision and
+        # by the suggestion; the second region by the topology decision and the suggestion):
+        # planned once per plan.
+        planned: list[tuple[Design, Core | None]] = []
+
         def replan(changed: Design) -> Core | None:
-            return self.variant(changed, options)
+            for before, v in planned:
+                if before == changed:
+                    return v
+            v = self.variant(changed, options, base=core)
+            planned.append((changed, v))
+            return v
 
         engines = engine_variants(design, core, replan) if advice else {}
         missed = advice and not core.availability.meets_target

@@ -74,10 +74,10 @@ def node_shapes(ctx: Context, purchase: str) -> list[tuple[Price, NodeShape]]:
 
 def shares(pods: Sequence[PodGroup]) -> tuple[tuple[str, Decimal], ...]:
     """Each service's share of a shared pool: the mean of its CPU and memory shares."""
-    cpu = sum(g.cpu_m * g.count for g in pods) or 1
-    mem = sum(g.memory_mib * g.count for g in pods) or 1
+    cpu = sum(g.cpu_m * g.pods for g in pods) or 1
+    mem = sum(g.memory_mib * g.pods for g in pods) or 1
     raw = [
-        (g.service, (Decimal(g.cpu_m * g.count) / cpu + Decimal(g.memory_mib * g.count) / mem) / 2)
+        (g.service, (Decimal(g.cpu_m * g.pods) / cpu + Decimal(g.memory_mib * g.pods) / mem) / 2)
         for g in pods
     ]
     out = [(name, share.quantize(QUANTITY)) for name, share in raw]
@@ -95,6 +95,12 @@ class _Packings:
         self.pods = pods
         self.bounds: dict[NodeShape, int] = {}
         self.packed: dict[NodeShape, int | None] = {}
+        self._shares: tuple[tuple[str, Decimal], ...] | None = None
+
+    def shares(self) -> tuple[tuple[str, Decimal], ...]:
+        if self._shares is None:
+            self._shares = shares(self.pods)
+        return self._shares
 
     def bound(self, shape: NodeShape) -> int:
         found = self.bounds.get(shape)
@@ -123,11 +129,13 @@ class PoolPlanner:
         # pool, not once per shape looked up.
         self.packings: dict[tuple[PodGroup, ...], _Packings] = {}
         self.hourly: dict[tuple[Any, ...], tuple[int, ...]] = {}
+        self.hours: dict[tuple[Any, ...], tuple[tuple[int, ...], tuple[_Packings, ...]]] = {}
 
     def clear(self) -> None:
         self.shapes.clear()
         self.packings.clear()
         self.hourly.clear()
+        self.hours.clear()
 
     def plan_pools(self, ctx: Context, services: Sequence[ServicePlan]) -> list[NodePoolPlan]:
         """One pool per (pool name, purchase option); the instance type with the lowest cost."""
@@ -163,9 +171,7 @@ class PoolPlanner:
         """Packed pools for the types that can be among the CANDIDATES cheapest: the cheapest
         lower bounds are packed first, and the search stops once no type left can beat the
         last of them. Hourly cost, nodes, price, shape; cheapest first."""
-        memo = self.packings.get(pods)
-        if memo is None:
-            memo = self.packings[pods] = _Packings(pods)
+        memo = self._packings(pods)
         bounded = sorted(
             (
                 (memo.bound(shape) * z * price.unit_price, price, shape)
@@ -211,8 +217,8 @@ class PoolPlanner:
             )
         _, nodes, price, shape = results[0]
         hourly = self._hourly_nodes(members, z, shape, nodes)
-        cpu_req = sum(g.cpu_m * g.count for g in pods) * z
-        mem_req = sum(g.memory_mib * g.count for g in pods) * z
+        cpu_req = sum(g.cpu_m * g.pods for g in pods) * z
+        mem_req = sum(g.memory_mib * g.pods for g in pods) * z
         return NodePoolPlan(
             name=name,
             instance_type=price.product,
@@ -225,7 +231,7 @@ class PoolPlanner:
             memory_utilization=round(mem_req / (nodes * shape.allocatable_memory_mib), 4),
             purchase=purchase,
             services=tuple(s.name for s in members),
-            shares=shares(pods),
+            shares=self._packings(pods).shares(),
             candidates=tuple(
                 PoolCandidate(r[2].product, r[1], (r[0] * HOURS).quantize(_CENT))
                 for r in results[:CANDIDATES]
@@ -259,39 +265,45 @@ class PoolPlanner:
         rounded up) packed on the pool's type; hours with the same pods are packed once."""
         if not all(s.hourly_replicas for s in members):
             return ()
-        key = (
-            tuple(
-                (s.name, s.cpu_request_m, s.memory_request_mib, s.hourly_replicas) for s in members
-            ),
-            z,
-            shape,
-            peak,
+        pods = tuple(
+            (s.name, s.cpu_request_m or 0, s.memory_request_mib or 0, s.hourly_replicas)
+            for s in members
         )
+        key = (pods, z, shape, peak)
         found = self.hourly.get(key)
         if found is None:
-            found = self.hourly[key] = self._pack_hours(members, z, shape, peak)
+            index, packings = self._hours(pods, z)
+            nodes = []
+            for memo in packings:
+                per_zone = memo.pack(shape)
+                nodes.append(peak if per_zone is None else min(peak, per_zone * z))
+            found = self.hourly[key] = tuple(nodes[i] for i in index)
         return found
 
-    def _pack_hours(
-        self, members: Sequence[ServicePlan], z: int, shape: NodeShape, peak: int
-    ) -> tuple[int, ...]:
-        out = []
-        for hour in range(len(members[0].hourly_replicas)):
-            pods = tuple(
-                PodGroup(
-                    s.name,
-                    s.cpu_request_m or 0,
-                    s.memory_request_mib or 0,
-                    -(-s.hourly_replicas[hour] // z),
+    def _hours(
+        self, members: tuple[tuple[str, int, int, tuple[int, ...]], ...], z: int
+    ) -> tuple[tuple[int, ...], tuple[_Packings, ...]]:
+        """The different pods the day's hours run (each with its packings) and which of them
+        each hour runs: the same for every instance type a pool is tried on."""
+        found = self.hours.get((members, z))
+        if found is None:
+            index: list[int] = []
+            distinct: dict[tuple[PodGroup, ...], int] = {}
+            for hour in range(len(members[0][3])):
+                pods = tuple(
+                    PodGroup(name, cpu, memory, -(-hourly[hour] // z))
+                    for name, cpu, memory, hourly in members
                 )
-                for s in members
-            )
-            memo = self.packings.get(pods)
-            if memo is None:
-                memo = self.packings[pods] = _Packings(pods)
-            per_zone = memo.pack(shape)
-            out.append(peak if per_zone is None else min(peak, per_zone * z))
-        return tuple(out)
+                index.append(distinct.setdefault(pods, len(distinct)))
+            packings = tuple(self._packings(pods) for pods in distinct)
+            found = self.hours[(members, z)] = (tuple(index), packings)
+        return found
+
+    def _packings(self, pods: tuple[PodGroup, ...]) -> _Packings:
+        memo = self.packings.get(pods)
+        if memo is None:
+            memo = self.packings[pods] = _Packings(pods)
+        return memo
 
 
 __all__ = ["NodePoolPlan", "PoolCandidate", "PoolPlanner", "node_shapes", "shares"]

@@ -66,28 +66,38 @@ def size_services(ctx: Context, sizer: ReplicaSizer) -> tuple[list[ServicePlan],
     warnings: list[str] = []
     latency = budgets(ctx.design)
     for svc in ctx.design.services:
-        match svc:
-            case StatelessService():
-                plan, warn = size_stateless(ctx, svc, sizer, latency.get(svc.name))
-                warnings += warn
-            case DatabaseService():
-                plan = size_database(ctx, svc)
-            case CacheService():
-                plan = size_cache(ctx, svc)
-            case ObjectStorageService():
-                plan = size_object_storage(ctx, svc)
-            case QueueService():
-                plan = size_queue(ctx, svc)
-        if svc.availability is not None:
-            plan = plan.model_copy(
-                update={
-                    "availability": svc.availability,
-                    "availability_source": "design override",
-                    "sla": "",
-                }
-            )
+        plan, warn = size_service(ctx, svc, sizer, latency.get(svc.name))
         plans.append(plan)
+        warnings += warn
     return plans, warnings
+
+
+def size_service(
+    ctx: Context, svc: Service, sizer: ReplicaSizer, latency_budget_ms: float | None = None
+) -> tuple[ServicePlan, list[str]]:
+    """Size one service (a stateless one to its share of the latency target); the plan and
+    its warnings."""
+    warnings: list[str] = []
+    match svc:
+        case StatelessService():
+            plan, warnings = size_stateless(ctx, svc, sizer, latency_budget_ms)
+        case DatabaseService():
+            plan = size_database(ctx, svc)
+        case CacheService():
+            plan = size_cache(ctx, svc)
+        case ObjectStorageService():
+            plan = size_object_storage(ctx, svc)
+        case QueueService():
+            plan = size_queue(ctx, svc)
+    if svc.availability is not None:
+        plan = plan.model_copy(
+            update={
+                "availability": svc.availability,
+                "availability_source": "design override",
+                "sla": "",
+            }
+        )
+    return plan, warnings
 
 
 def _sla(

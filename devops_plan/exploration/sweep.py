@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..catalog import Catalog, catalog_path, load_catalog
 from ..design import Design, Kind
+from ..engine.collector import collector_paused
 from ..engine.planner import Planner
 from ..engine.recovery import Recovery
 from ..engine.variants import serving_regions
@@ -139,15 +140,20 @@ def explore(
     catalog = catalog or load_catalog(cloud, catalog_path(cloud))
     space = space or design_space(design, catalog=catalog)
     check_space(design, space)
-    builder = TableBuilder(design, space, catalog)
-    cents, availability, meets_availability, plannable = _grid(builder.build())
+    with collector_paused():
+        builder = TableBuilder(design, space, catalog)
+        tables = builder.build()
+        recovered, unplannable = builder.recoveries, builder.unplannable
+        # Its memos are freed now, by reference counting, not walked by the collector next.
+        del builder
+    cents, availability, meets_availability, plannable = _grid(tables)
     rows = np.flatnonzero(plannable)
     codes = np.unravel_index(rows, space.shape)
     here = _current(design, space, catalog)
     flat = _index_of(space, here) if here is not None else None
     columns = _dimension_columns(space, codes)
     columns |= _figure_columns(
-        design, space, builder.recoveries, (codes[1], cents[rows], availability[rows])
+        design, space, recovered, (codes[1], cents[rows], availability[rows])
     )
     columns["meets_availability"] = meets_availability[rows]
     columns["meets_target"] &= columns["meets_availability"]
@@ -165,7 +171,7 @@ def explore(
             "budget": None if budget is None else float(budget),
             "candidates": space.size,
             "unplannable": space.size - len(rows),
-            "unplannable_reasons": sorted(builder.unplannable),
+            "unplannable_reasons": sorted(unplannable),
         }
     )
     return df

@@ -18,7 +18,7 @@ from ..engine.autoscale import size_and_schedule
 from ..engine.availability import assess, user_path
 from ..engine.context import Context, PlanOptions, make_context
 from ..engine.core import primary_components
-from ..engine.cost import CostComponent, PriceMemo, price_components
+from ..engine.cost import CentsMemo, CostComponent, price_cents
 from ..engine.footprint import Part, dr_components, traffic_share
 from ..engine.planner import Planner
 from ..engine.pools import NodePoolPlan
@@ -38,9 +38,18 @@ class Pricer:
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        self.prices: PriceMemo = {}
+        self.prices = CentsMemo()
         self.groups: dict[tuple[Any, ...], list[int]] = {}
         self.declared: dict[tuple[Any, ...], tuple[str, list[list[CostComponent]]]] = {}
+        self.tokens: dict[tuple[Any, ...], int] = {}
+
+    def services_key(self, services: Sequence[ServicePlan]) -> tuple[int, int]:
+        """Two numbers that name `services` exactly, and as the pool components see them
+        (without their purchase options): interned once per set of services, so the group
+        keys of its 16 node families hash two numbers instead of every service."""
+        exact = self.tokens.setdefault(tuple(services), len(self.tokens))
+        unbought = ("unbought", *(_unbought(s) for s in services))
+        return exact, self.tokens.setdefault(unbought, len(self.tokens))
 
     def pool_group(
         self,
@@ -48,17 +57,20 @@ class Pricer:
         services: Sequence[ServicePlan],
         pools: Sequence[NodePoolPlan],
         strategies: Sequence[str],
+        services_key: tuple[int, int],
     ) -> list[int]:
         """The node-pool group; a family that resolves to the same pools as the design's own
         node types (or another purchase option's) is priced once, and pools that differ only
-        in how they are bought are declared once and priced under each option."""
+        in how they are bought are declared once and priced under each option.
+        `services_key`: `services_key(services)`."""
+        exact, unbought = services_key
         where = (ctx.zones, ctx.primary, ctx.dr_region, tuple(strategies))
-        key = (*where, tuple(pools), tuple(services))
+        key = (*where, tuple(pools), exact)
         found = self.groups.get(key)
         if found is not None:
             return found
         # The pool components depend on the purchase option only through the pools' own.
-        shape = (*where, tuple(_unbought(p) for p in pools), tuple(_unbought(s) for s in services))
+        shape = (*where, tuple(_unbought(p) for p in pools), unbought)
         bought = pools[0].purchase if pools else ""
         declared = self.declared.get(shape)
         if declared is None:
@@ -103,9 +115,7 @@ class Pricer:
 
     def cents(self, components: Sequence[CostComponent]) -> int:
         # Raises PriceNotFound for a missing price, as the planner does.
-        items, _ = price_components(components, self.catalog, memo=self.prices)
-        # Line items are rounded to the cent, so each is a whole number of cents.
-        return sum(int(i.monthly_cost * 100) for i in items)
+        return price_cents(components, self.catalog, self.prices)
 
     def group(
         self,
@@ -240,6 +250,7 @@ class TableBuilder:
                 base, ctx, services = self.sized(fixed, stores)
                 self.recoveries = self.recoveries or recoveries(ctx, services)
                 users = [x for x in services if x.kind not in DATA]
+                users_key = self.pricer.services_key(users)
                 self.t.compute[zi, li, pi] = self.pricer.group(
                     ctx, users, [], "services", self.strategies
                 )
@@ -259,7 +270,7 @@ class TableBuilder:
                 try:
                     pools = self.planner.memo.pools.plan_pools(fctx, services)
                     self.t.pool[zi, li, fi, pi] = self.pricer.pool_group(
-                        fctx, users, pools, self.strategies
+                        fctx, users, pools, self.strategies, users_key
                     )
                 except DevopsPlanError as exc:
                     self.note(exc)

@@ -1,5 +1,6 @@
 """What the notebooks' cells call, so that notebooks hold parameters, calls and display only:
-plan a design file, the key figures and summary, the sizing, node pool and DR tables, the
+plan a design file, the key figures and summary, the sizing, node pool, DR, network and
+allowed-flow tables, the
 diagram, the ADR drafts as Markdown, and the outputs written into a folder."""
 
 from __future__ import annotations
@@ -241,6 +242,38 @@ def cost_by_resource_table(plan: Plan) -> pd.DataFrame:
 def _quantity(value: float) -> str:
     """A monthly quantity as a person reads it: 2,164 hour, 0.5 GB, never 3.229e+04."""
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.4g}"
+
+
+def network_table(plan: Plan) -> pd.DataFrame:
+    """Each region's subnets: tier, zone, block, usable and needed addresses, and for what."""
+    import pandas as pd
+
+    rows = [
+        {
+            "region": v.region,
+            "tier": s.tier,
+            "zone": s.zone,
+            "cidr": s.cidr or f"/{s.prefix} (the block {v.cidr} is too small)",
+            "usable": s.usable,
+            "needed": s.needed,
+            "for": s.basis,
+        }
+        for v in plan.network.vpcs
+        for s in v.subnets
+    ]
+    return pd.DataFrame(rows, dtype=object).set_index(["region", "tier", "zone"])
+
+
+def rules_table(plan: Plan) -> pd.DataFrame:
+    """The least-privilege rule matrix: every allowed flow (everything else is denied)."""
+    import pandas as pd
+
+    rows = [
+        {"from": r.source, "to": r.destination, "port": f"{r.port}/{r.protocol.lower()}",
+         "why": r.reason}
+        for r in plan.security.rules
+    ]  # fmt: skip
+    return pd.DataFrame(rows, dtype=object)
 
 
 def write_outputs(plan: Plan, out_dir: str | Path, diagram: Diagram | None = None) -> list[Path]:

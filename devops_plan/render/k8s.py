@@ -1,11 +1,12 @@
 """Kubernetes manifests from the plan: a namespace enforcing the Pod Security "restricted"
 profile; for each stateless service on Kubernetes a Deployment (planned replicas, requests and
 limits, zone spread, probes, credentials from Secrets, a restricted security context, rolling
-updates that take down at most the pods of one zone), a Service, a NetworkPolicy letting in
-only its callers, a PodDisruptionBudget that
+updates that take down at most the pods of one zone), a Service, a PodDisruptionBudget that
 keeps the capacity of a zone loss and a HorizontalPodAutoscaler bounded by the sizing; an
-Ingress for each entrypoint; each rolled out by its deploy strategy (k8s_strategy.py). The pod
-itself is `k8s_pod`.
+Ingress for each entrypoint; each rolled out by its deploy strategy (k8s_strategy.py); the
+NetworkPolicies of the plan's rule matrix (`policies`: default deny, then exactly the allowed
+flows); the ExternalSecrets that fill each credential's Secret from the secrets manager
+(`external_secrets`). The pod itself is `k8s_pod`.
 
 Pure: `artefacts(plan, design, settings)` returns {path under the docs folder: YAML text};
 `devops-plan export` writes them. The image registry and tag, the namespace and extra labels
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -26,8 +28,10 @@ from ..design import Design
 from ..engine.autoscale import hpa_target_percent
 from ..engine.surge import rolling_surge
 from ..plan import Plan, ServiceOut
+from .external_secrets import SECRET_STORES, external_secrets
 from .k8s_pod import PORT_NAME, container, pod_security
 from .k8s_strategy import with_strategy
+from .policies import network_policies
 
 __all__ = [
     "FOLDER",
@@ -189,7 +193,7 @@ def _pod_spec(
         pod_spec["nodeSelector"] = {POOL_LABEL.get(plan.cloud, "devops-plan/pool"): pool.name}
     pod_spec["topologySpreadConstraints"] = _spread(s, selector)
     image = settings.image_ref(plan.design, s.name)
-    pod_spec["containers"] = [container(s, design, image, _resources(s))]
+    pod_spec["containers"] = [container(s, design, image, _resources(s), plan.security.secrets)]
     pod_spec.update(pod_security())
     return pod_spec
 
@@ -212,29 +216,6 @@ def _service(plan: Plan, s: ServiceOut, namespace: str) -> dict[str, Any]:
                     "protocol": "TCP",
                 }
             ],
-        },
-    }
-
-
-def _network_policy(plan: Plan, s: ServiceOut, namespace: str) -> dict[str, Any]:
-    """Who may open connections to the pods: the services that depend on this one (from the
-    plan), and anyone for an entrypoint (the ingress controller runs elsewhere); only on the
-    service's port."""
-    callers = sorted(x.name for x in plan.services if s.name in x.depends_on)
-    port = [{"port": PORT_NAME, "protocol": "TCP"}]
-    allow: dict[str, Any] = {"ports": port}
-    if not s.entrypoint:
-        allow["from"] = [
-            {"podSelector": {"matchLabels": {"app.kubernetes.io/name": name}}} for name in callers
-        ]
-    return {
-        "apiVersion": "networking.k8s.io/v1",
-        "kind": "NetworkPolicy",
-        "metadata": {"name": s.name, "namespace": namespace, "labels": _labels(plan, s.name)},
-        "spec": {
-            "podSelector": {"matchLabels": _labels(plan, s.name)},
-            "policyTypes": ["Ingress"],
-            "ingress": [allow] if s.entrypoint or callers else [],
         },
     }
 
@@ -376,13 +357,16 @@ def manifests(
         objects = [
             _deployment(plan, design, s, settings, namespace),
             _service(plan, s, namespace),
-            _network_policy(plan, s, namespace),
             _pdb(plan, s, namespace),
             _hpa(plan, s, namespace),
         ]
         if s.entrypoint:
             objects.append(_ingress(plan, s, settings, namespace))
         out[f"{s.name}.yaml"] = with_strategy(objects, s, design)
+    out["network-policies.yaml"] = network_policies(plan, namespace)
+    mapped = external_secrets(plan, namespace)
+    if mapped:
+        out["external-secrets.yaml"] = mapped
     if settings.labels:
         # The configured labels on every object, never replacing those the selectors, the
         # Pod Security admission or cost allocation use.
@@ -391,6 +375,24 @@ def manifests(
                 metadata = obj["metadata"]
                 metadata["labels"] = {**settings.labels, **metadata.get("labels", {})}
     return out
+
+
+def _todo(plan: Plan, placeholder: bool) -> str:
+    """What the team does before applying: the image, and where the credentials come from."""
+    steps = ["Replace the image (kubernetes.image in the design)."] if placeholder else []
+    inside = {s.name for s in plan.services if s.kind == "stateless" and s.platform == "kubernetes"}
+    held = [x for x in plan.security.secrets if x.caller in inside]
+    if any(x.name for x in held):
+        steps.append(
+            "external-secrets.yaml fills each credential's Secret from the secrets manager "
+            f"(External Secrets Operator, ClusterSecretStore {SECRET_STORES[plan.cloud]})."
+        )
+    elif held:
+        steps.append("Create each credential's Secret the Deployments name (key: url).")
+    steps.append("Edit freely (export keeps edited files).")
+    return "".join(
+        f"# {line}\n" for line in textwrap.wrap(" ".join(steps), 96, break_on_hyphens=False)
+    )
 
 
 def _dump(objects: list[dict[str, Any]], header: str) -> str:
@@ -407,14 +409,10 @@ def _dump(objects: list[dict[str, Any]], header: str) -> str:
 def artefacts(plan: Plan, design: Design, settings: Settings = Settings()) -> dict[str, str]:
     """{"kubernetes/<design>/<file>.yaml": text} for `devops-plan export`."""
     regions = ", ".join(plan.topology.serving_regions)
-    todo = "Create"
-    if _placeholder(_with_design(settings, design)):
-        todo = "Replace the image (kubernetes.image in the design); create"
+    placeholder = _placeholder(_with_design(settings, design))
     header = (
         f"# Generated by devops-plan from the plan of {plan.design!r} ({plan.cloud}); apply in "
-        f"each serving region: {regions}.\n"
-        f"# {todo} each <dependency>-credentials Secret (key: url); edit freely (export\n"
-        "# keeps edited files).\n"
+        f"each serving region: {regions}.\n" + _todo(plan, placeholder)
     )
     if not any(s.kind == "stateless" and s.platform == "kubernetes" for s in plan.services):
         return {}

@@ -1,26 +1,24 @@
 """The pod of a stateless service as an operations team can apply it: one container with the
 planned requests and limits, liveness and readiness probes on the design's health path and
-port, each data dependency's credentials from a Secret (`secretKeyRef`, never a literal),
-and the Pod Security Standards' "restricted" profile (non-root with a high UID, read-only
-root filesystem with a writable /tmp, no privilege escalation, all capabilities dropped,
+port, each database and cache credential from its own Secret (`secretKeyRef`, never a
+literal; plan.security.secrets names them), and the Pod Security Standards' "restricted"
+profile (non-root with a high UID, read-only root filesystem with a writable /tmp, no privilege escalation, all capabilities dropped,
 the runtime's default seccomp profile, no service-account token). Pure."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
-from ..design import Design, Health, Kind, StatelessService
-from ..plan import ServiceOut
+from ..design import Design, Health, StatelessService
+from ..plan import SecretOut, ServiceOut
 
-__all__ = ["RUN_AS_USER", "container", "health_of", "pod_security", "secret_env", "secret_name"]
+__all__ = ["RUN_AS_USER", "container", "health_of", "pod_security", "secret_env"]
 
 # A UID no image's system users take (kube-linter and checkov ask for >= 10000).
 RUN_AS_USER = 10001
 PORT_NAME = "http"
-# Dependencies that hold credentials an application logs in with; buckets and queues are
-# reached with the workload's cloud identity (IRSA, Workload Identity), not a password.
-WITH_CREDENTIALS = (Kind.database, Kind.cache)
 
 
 def health_of(design: Design, service: str) -> Health:
@@ -29,26 +27,21 @@ def health_of(design: Design, service: str) -> Health:
     return found.health if isinstance(found, StatelessService) else Health()
 
 
-def secret_name(dependency: str) -> str:
-    """The Secret that holds a dependency's credentials: `<dependency>-credentials`."""
-    return f"{dependency}-credentials"
-
-
 def _env_name(dependency: str) -> str:
     return re.sub(r"[^A-Z0-9]+", "_", dependency.upper()).strip("_") + "_URL"
 
 
-def secret_env(design: Design, s: ServiceOut) -> list[dict[str, Any]]:
-    """One variable per data dependency with credentials: its connection URL, read from
-    the key `url` of the Secret `<dependency>-credentials` (which the team creates)."""
-    kinds = {x.name: x.kind for x in design.services}
+def secret_env(secrets: Sequence[SecretOut], s: ServiceOut) -> list[dict[str, Any]]:
+    """One variable per database or cache the service depends on: its connection URL, read
+    from the service's own credential (plan.security.secrets: the Kubernetes Secret that
+    external-secrets.yaml fills from the secrets manager, or the team creates)."""
     return [
         {
-            "name": _env_name(dep),
-            "valueFrom": {"secretKeyRef": {"name": secret_name(dep), "key": "url"}},
+            "name": _env_name(x.store),
+            "valueFrom": {"secretKeyRef": {"name": x.kubernetes, "key": x.key}},
         }
-        for dep in s.depends_on
-        if kinds.get(dep) in WITH_CREDENTIALS
+        for x in secrets
+        if x.caller == s.name
     ]
 
 
@@ -62,7 +55,11 @@ def _probe(health: Health, period_s: int, failures: int) -> dict[str, Any]:
 
 
 def container(
-    s: ServiceOut, design: Design, image: str, resources: dict[str, Any]
+    s: ServiceOut,
+    design: Design,
+    image: str,
+    resources: dict[str, Any],
+    secrets: Sequence[SecretOut] = (),
 ) -> dict[str, Any]:
     """The service's one container: image, port, probes, credentials, resources, security."""
     health = health_of(design, s.name)
@@ -72,7 +69,7 @@ def container(
         "imagePullPolicy": "Always",
         "ports": [{"name": PORT_NAME, "containerPort": health.port, "protocol": "TCP"}],
     }
-    env = secret_env(design, s)
+    env = secret_env(secrets, s)
     if env:
         spec["env"] = env
     spec.update(

@@ -112,19 +112,56 @@ def _cost(plan: Plan) -> TextTable:
     return TextTable.of("Monthly cost by category", ("category", "monthly"), rows, {"monthly"})
 
 
+def _network(plan: Plan) -> TextTable:
+    """Each region's VPC and subnets: tier, zone, block, usable addresses and what they hold."""
+    rows: list[tuple[str, ...]] = []
+    for v in plan.network.vpcs:
+        rows.append((v.region, "vpc", "", v.cidr, "", f"/{v.needed_prefix}",
+                     "fits" if v.fits else "too small"))  # fmt: skip
+        rows += [
+            ("", s.tier, s.zone, s.cidr or f"(/{s.prefix})", f"{s.usable:,}", f"{s.needed:,}",
+             s.basis)
+            for s in v.subnets
+        ]  # fmt: skip
+    columns = ("region", "tier", "zone", "cidr", "usable", "needed", "for")
+    title = f"Network ({plan.network.cross_region})"
+    return TextTable.of(title, columns, rows, {"usable", "needed"})
+
+
+def _rules(plan: Plan) -> TextTable:
+    """The least-privilege rule matrix."""
+    rows = [
+        (r.source, r.destination, f"{r.port}/{r.protocol.lower()}", r.reason)
+        for r in plan.security.rules
+    ]
+    return TextTable.of(
+        "Allowed flows (everything else denied)", ("from", "to", "port", "why"), rows
+    )
+
+
 def plan_tables(plan: Plan) -> list[TextTable]:
-    """Services, node pools (when there are any), DR options and cost by category."""
+    """Services, node pools (when there are any), DR options, the network, the allowed flows
+    and cost by category."""
     tables = [_services(plan)]
     if plan.node_pools:
         tables.append(_node_pools(plan))
-    return [*tables, _dr(plan), _cost(plan)]
+    return [*tables, _dr(plan), _network(plan), _rules(plan), _cost(plan)]
 
 
 def plan_blocks(plan: Plan) -> list[str | TextTable]:
     """The plan in the order people read it: what runs, whether it is available enough,
-    DR, cost and the budget."""
-    *running, dr, cost = plan_tables(plan)
-    return [headline(plan), *running, *_availability(plan), dr, cost, *_budget(plan)]
+    DR, the network and its allowed flows, cost and the budget."""
+    *running, dr, network, rules, cost = plan_tables(plan)
+    return [
+        headline(plan),
+        *running,
+        *_availability(plan),
+        dr,
+        network,
+        rules,
+        cost,
+        *_budget(plan),
+    ]
 
 
 LINE_ITEM_COLUMNS = (

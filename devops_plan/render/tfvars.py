@@ -59,6 +59,8 @@ def tfvars(plan: Plan, design: Design) -> dict[str, Any]:
         "node_pools": _node_pools(plan),
         "services": _services(plan, by_kind.get("stateless", [])),
         **_data_services(by_kind),
+        "vpcs": _vpcs(plan),
+        "security_rules": security_rules(plan),
         "regions": {name: _region(d) for name, d in plan.deployments.items()},
         "cost_allocation_tags": cost_allocation_tags(plan),
     }
@@ -151,6 +153,36 @@ def _data_services(by_kind: dict[str, list[ServiceOut]]) -> dict[str, Any]:
         },
         "queues": {s.name: {"product": s.instance_class} for s in by_kind.get("queue", [])},
     }
+
+
+def _vpcs(plan: Plan) -> dict[str, Any]:
+    """Each region's block and subnets (for the VPC module's subnet lists)."""
+    return {
+        v.region: {
+            "cidr": v.cidr,
+            "subnets": [
+                {"tier": s.tier, "zone": s.zone, "cidr": s.cidr, "usable": s.usable}
+                for s in v.subnets
+            ],
+        }
+        for v in plan.network.vpcs
+    }
+
+
+def security_rules(plan: Plan) -> list[dict[str, Any]]:
+    """The plan's rule matrix as security-group rules: one ingress rule on the destination's
+    group from the source's group (or the internet), port and protocol, in matrix order."""
+    return [
+        {
+            "source": r.source,
+            "destination": r.destination,
+            "from_port": r.port,
+            "to_port": r.port,
+            "protocol": r.protocol.lower(),
+            "description": r.reason,
+        }
+        for r in plan.security.rules
+    ]
 
 
 def artefacts(plan: Plan, design: Design, settings: Settings = Settings()) -> dict[str, str]:

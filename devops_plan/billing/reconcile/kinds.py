@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from ...catalog import Catalog
 from ..inventory import LineFeatures
@@ -28,23 +29,57 @@ class Kind:
     category: str
     measure: str
     detail: str = ""
+    # A billed quantity times this is in the measure's unit (requests counted one by one
+    # against a catalog priced per million); not part of what a kind is.
+    scale: Decimal = field(default=Decimal(1), compare=False)
 
 
 # The catalog categories whose products are machines: a charge matches only the same type.
 MACHINE_CATEGORIES = frozenset({"compute", "database", "cache"})
+# Categories a bill tells apart by a detail: machines by type, transfers by direction, the
+# security baseline by what it is (keys, secrets, a firewall, flow logs).
+DETAILED_CATEGORIES = frozenset({*MACHINE_CATEGORIES, "network", "security"})
 HOUR, GB, GB_MONTH = "hour", "GB", "GB-month"
+MILLION = Decimal("1e-6")
 
-# ConsumedUnit texts of the exports (AWS, Azure, Google, Oracle) -> the catalog's units.
-_UNITS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), unit)
-    for pattern, unit in (
-        (r"^lcu|capacity ?unit", "LCU-hour"),
-        (r"^vcpu", "vCPU-hour"),
-        (r"^(gb|gib|gigabyte)s?[- ]?(hours?|hrs?|per hour)$", "GB-hour"),
-        (r"^(gb|gib|gigabyte)s?[- /]?(mo|months?|month)$|^gb months$|^1/month$", GB_MONTH),
-        (r"^(gb|gib|gigabytes?|1 gb)$", GB),
-        (r"^(hours?|hrs?|1 hour|units/hour|instance-hours)$", HOUR),
-        (r"request", "request"),
+# ConsumedUnit texts of the exports (AWS, Azure, Google, Oracle) -> the catalog's units, and
+# what a billed quantity is multiplied by to be in that unit.
+_UNITS: tuple[tuple[re.Pattern[str], str, Decimal], ...] = tuple(
+    (re.compile(pattern), unit, scale)
+    for pattern, unit, scale in (
+        (r"^lcu|capacity ?unit", "LCU-hour", Decimal(1)),
+        (r"^vcpu", "vCPU-hour", Decimal(1)),
+        (r"^(gb|gib|gigabyte)s?[- ]?(hours?|hrs?|per hour)$", "GB-hour", Decimal(1)),
+        (
+            r"^(gb|gib|gigabyte)s?[- /]?(mo|months?|month)$|^gb months$|^1/month$",
+            GB_MONTH,
+            Decimal(1),
+        ),
+        (r"^(gb|gib|gigabytes?|1 gb)$", GB, Decimal(1)),
+        (r"^(hours?|hrs?|1 hour|units/hour|instance-hours)$", HOUR, Decimal(1)),
+        # Requests, queries and samples billed one by one; the catalogs price a million.
+        (r"^(1m |million ).*sample", "sample-million", Decimal(1)),
+        (r"^(1m |million )", "request-million", Decimal(1)),
+        (r"^samples?$", "sample-million", MILLION),
+        (r"request|operation|quer(y|ies)|^calls?$", "request-million", MILLION),
+        # Things kept by the month (keys, secrets, web ACLs and their rules, hosted zones,
+        # health checks): so many a month.
+        (
+            r"^(keys?|key versions?|secrets?|secret versions?|web ?acls?|rules?|polic(y|ies)"
+            r"|hosted ?zones?|health-?checks?)$",
+            "month",
+            Decimal(1),
+        ),
+    )
+)
+# What a security charge or product is: the first pattern its text matches.
+_SECURITY: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (family, re.compile(pattern))
+    for family, pattern in (
+        ("flow-logs", r"flow.?logs?"),
+        ("firewall", r"\bwaf\b|armor|web ?acl"),
+        ("secrets", r"secrets?.?manager"),
+        ("keys", r"kms|key.?management|key.?vault"),
     )
 )
 
@@ -54,6 +89,12 @@ _CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (category, re.compile(pattern))
     for category, pattern in (
         ("nat", r"nat ?gateway|cloud nat|natgateway"),
+        # The security baseline (issue 17): keys, secrets, firewalls, flow logs.
+        (
+            "security",
+            r"key management|cloud kms|secrets? manager|key vault|\bwaf\b|cloud armor"
+            r"|flow ?logs?",
+        ),
         # What the traffic model prices (issue 18): logs and metrics, DNS and global fronts,
         # CDNs, public addresses and private endpoints, database backup storage.
         (
@@ -86,13 +127,20 @@ _INTER_ZONE = re.compile(r"inter-?az|inter-?zone|regional data|between (ec2 )?az
 _INTER_REGION = re.compile(r"inter-?region|data transfer to |transfer to \w|from \w+ \(.*\) to ")
 
 
-def measure_of(unit: str) -> str:
-    """The catalog unit of a billed ConsumedUnit ('' when it is none of them)."""
+def measure_of(unit: str) -> tuple[str, Decimal]:
+    """The catalog unit of a billed ConsumedUnit ('' when it is none of them), and what a
+    billed quantity is multiplied by to be in it."""
     text = unit.strip().lower()
-    for pattern, measure in _UNITS:
+    for pattern, measure, scale in _UNITS:
         if pattern.search(text):
-            return measure
-    return ""
+            return measure, scale
+    return "", Decimal(1)
+
+
+def security_family(text: str) -> str:
+    """keys, secrets, firewall or flow-logs: what a security charge or product is."""
+    lowered = text.lower()
+    return next((family for family, pattern in _SECURITY if pattern.search(lowered)), "")
 
 
 def direction(text: str) -> str:
@@ -113,10 +161,10 @@ def charge_kind(line: ChargeLine, features: LineFeatures) -> Kind | None:
     text = " | ".join(
         (line.service, line.charge_description, line.resource_type, line.usage_type)
     ).lower()
-    measure = measure_of(line.consumed_unit)
+    measure, scale = measure_of(line.consumed_unit)
     for category, pattern in _CATEGORIES:
         if pattern.search(text):
-            return Kind(category, measure, _detail(category, line, features, text))
+            return Kind(category, measure, _detail(category, line, features, text), scale)
     return None
 
 
@@ -125,6 +173,8 @@ def _detail(category: str, line: ChargeLine, features: LineFeatures, text: str) 
         return features.instance_type(line)
     if category == "network":
         return direction(text)
+    if category == "security":
+        return security_family(text)
     return ""
 
 
@@ -144,6 +194,8 @@ class ProductKinds:
             detail = p.product if p.vcpu is not None and p.category in MACHINE_CATEGORIES else ""
             if p.category == "network":
                 detail = direction(p.product)
+            if p.category == "security":
+                detail = security_family(p.product)
             kinds[p.product] = Kind(p.category, p.unit, detail)
         return cls(kinds)
 

@@ -16,7 +16,7 @@ from ...catalog import Catalog
 from ...plan import Plan
 from ..inventory import LineFeatures
 from ..spend import ChargeLine
-from .kinds import MACHINE_CATEGORIES, Kind, ProductKinds, charge_kind
+from .kinds import DETAILED_CATEGORIES, Kind, ProductKinds, charge_kind
 
 # The tag (label) keys the plan's exports put on what they create. Clouds differ in what a
 # key may hold (GCP labels and Azure tags take no '/'), so keys match without regard to case
@@ -189,7 +189,7 @@ class Matcher:
         return self._narrow(kind, here)
 
     def _narrow(self, kind: Kind, items: Sequence[PlanItem]) -> Match:
-        if kind.category in MACHINE_CATEGORIES or kind.category == "network":
+        if kind.category in DETAILED_CATEGORIES:
             exact = [i for i in items if i.kind.detail == kind.detail]
             if not exact:
                 planned = ", ".join(sorted({i.kind.detail for i in items}))

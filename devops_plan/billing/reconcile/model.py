@@ -95,7 +95,7 @@ def _collect(
             continue
         kind = matcher.kind(line)
         measure, detail = (kind.measure, kind.detail) if kind else ("", "")
-        quantity = Decimal(str(line.consumed_quantity or 0))
+        quantity = Decimal(str(line.consumed_quantity or 0)) * (kind.scale if kind else 1)
         quantities = dict(split(quantity, found.shares))
         for group, cost in split(line.billed_cost, found.shares):
             actuals.setdefault(group, Actual()).add(

@@ -4,12 +4,14 @@ warm-standby scaling rule, average counts over a day, and the shares a region ta
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from ..context import Context, dec
 from ..cost import CostComponent
 
+T = TypeVar("T")
 DAYS_PER_MONTH = Decimal(730) / 24  # a 730-hour month is 30.4167 days
 DAYS = 730 / 24  # the same, for quantities computed in floats
 
@@ -63,3 +65,34 @@ def monthly_requests_million(ctx: Context, name: str, share: float = 1.0) -> flo
     """A stateless service's requests a month, in millions, over its load profile."""
     load = ctx.flows.loads.get(name)
     return 0.0 if load is None else load.monthly_requests * share / 1e6
+
+
+def remembered(
+    ctx: Context,
+    what: str,
+    settings: tuple[Any, ...],
+    inputs: Sequence[object],
+    declare: Callable[[], list[CostComponent]],
+) -> list[CostComponent]:
+    """`declare()`, remembered by the context (Context.remembered: by the identity of the
+    plans in `inputs`, the only part of the design it may read beyond what a variant sharing
+    the context's declarations keeps)."""
+    return list(ctx.remembered(what, settings, inputs, lambda: tuple(declare())))
+
+
+def remembered_each(
+    ctx: Context,
+    what: str,
+    settings: tuple[Any, ...],
+    inputs: Sequence[T],
+    declare: Callable[[T], list[CostComponent]],
+) -> list[CostComponent]:
+    """`declare(x)` for each of `inputs` in turn, each remembered as `remembered` does."""
+    table = ctx.declared.setdefault((what, settings), {})
+    out: list[CostComponent] = []
+    for x in inputs:
+        found = table.get(id(x))
+        if found is None:
+            found = table[id(x)] = (x, tuple(declare(x)))
+        out += found[1]
+    return out

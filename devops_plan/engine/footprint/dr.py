@@ -13,9 +13,10 @@ from ..context import Context
 from ..cost import CostComponent
 from ..pools import NodePoolPlan
 from ..services import ServicePlan
+from ..subnets import cross_region_kind
 from ..variants import serving_regions
-from . import data, network
-from .base import component
+from . import data, network, security
+from .base import component, remembered, remembered_each
 from .region import Part, on_kubernetes, region_components
 from .routing import global_routing
 
@@ -39,7 +40,18 @@ def dr_components(
     """What the DR region (and the routing between the regions) costs under `strategy` (or
     one `part` of it, as region_components); with `autoscale` False a serving copy runs its
     peak count all month."""
-    return STRATEGIES[DRStrategy(strategy)](ctx, services, pools, autoscale=autoscale, part=part)
+    out = STRATEGIES[DRStrategy(strategy)](ctx, services, pools, autoscale=autoscale, part=part)
+    if part == "pools" or not regions_talk(strategy):
+        return out
+    inter_region = ctx.catalog.role("inter_region")
+    gib = sum(float(c.quantity) for c in out if c.product == inter_region and c.per == "month")
+    return out + security.connectivity(ctx, cross_region_kind(ctx), gib)
+
+
+def regions_talk(strategy: str) -> bool:
+    """Regions talk through their networks when the DR region keeps a live copy (a backup
+    copy travels through the providers' storage services instead)."""
+    return DRStrategy(strategy) != DRStrategy.backup_restore
 
 
 def daily_changes(ctx: Context, s: ServicePlan, prefix: str, what: str) -> CostComponent:
@@ -77,26 +89,31 @@ def backup_restore(
     part: Part = "all",
 ) -> list[CostComponent]:
     """Cross-region copies of databases and buckets, restored after a disaster."""
-    out: list[CostComponent] = []
     if part == "pools":
-        return out
-    for s in services:
-        if s.kind in (Kind.database, Kind.object_storage):
-            out.append(_backup_copy(ctx, s))
-            out.append(daily_changes(ctx, s, "dr-backup", "cross-region copy of daily changes"))
-    return out
+        return []
+    copied = [s for s in services if s.kind in (Kind.database, Kind.object_storage)]
+    return remembered_each(ctx, "dr-backup", (), copied, lambda s: _backups(ctx, s))
+
+
+def _backups(ctx: Context, s: ServicePlan) -> list[CostComponent]:
+    return [
+        _backup_copy(ctx, s),
+        daily_changes(ctx, s, "dr-backup", "cross-region copy of daily changes"),
+    ]
 
 
 def _replicas(ctx: Context, services: Sequence[ServicePlan]) -> list[CostComponent]:
     """Live single-AZ database replicas in the DR region, and their replication traffic."""
-    out: list[CostComponent] = []
-    for s in services:
-        if s.kind == Kind.database:
-            out += data.database(
-                ctx, s, ctx.dr_region, category="dr", multi_az=False, replicas=0, prefix="dr-db"
-            )
-            if _replicates_by_transfer(ctx, s):
-                out.append(daily_changes(ctx, s, "dr-replication", "replication traffic"))
+    databases = [s for s in services if s.kind == Kind.database]
+    return remembered_each(ctx, "dr-replicas", (), databases, lambda s: _replica(ctx, s))
+
+
+def _replica(ctx: Context, s: ServicePlan) -> list[CostComponent]:
+    out = data.database(
+        ctx, s, ctx.dr_region, category="dr", multi_az=False, replicas=0, prefix="dr-db"
+    )
+    if _replicates_by_transfer(ctx, s):
+        out.append(daily_changes(ctx, s, "dr-replication", "replication traffic"))
     return out
 
 
@@ -111,22 +128,32 @@ def _routing(
     ctx: Context, services: Sequence[ServicePlan], strategy: DRStrategy
 ) -> list[CostComponent]:
     """Global routing, declared with the entrypoints (the stateless group of components)."""
-    if not any(s.entrypoint and s.kind == Kind.stateless for s in services):
+    stateless = [s for s in services if s.kind == Kind.stateless]
+    if not any(s.entrypoint for s in stateless):
         return []
     # Routing must move users within the design's RTO: the cheapest option that fails over
     # in time, else the fastest.
     rto_s = int(ctx.design.targets.rto.total_seconds())
-    return global_routing(ctx, rto_s, serving_regions(strategy, len(ctx.regions)))
+    serving = serving_regions(strategy, len(ctx.regions))
+    return remembered(
+        ctx, "routing", (rto_s, serving), stateless, lambda: global_routing(ctx, rto_s, serving)
+    )
 
 
 def _standby_core(
     ctx: Context, services: Sequence[ServicePlan], pools: Sequence[NodePoolPlan], part: Part
 ) -> list[CostComponent]:
-    """The always-on core of a standby region: a control plane and idle load balancers."""
+    """The always-on core of a standby region: a control plane and idle load balancers, with
+    their firewalls (a web ACL is billed whether or not it inspects a request)."""
+    if part == "pools":
+        return []
+    stateless = [s for s in services if s.kind == Kind.stateless]
+    return remembered(ctx, "standby", (), stateless, lambda: _standby(ctx, stateless))
+
+
+def _standby(ctx: Context, services: Sequence[ServicePlan]) -> list[CostComponent]:
     region = ctx.dr_region
     out: list[CostComponent] = []
-    if part == "pools":
-        return out
     if any(on_kubernetes(s) for s in services):
         out += network.control_plane(
             ctx, region, resource="dr-kubernetes", what="control plane (standby)", category="dr"
@@ -136,6 +163,7 @@ def _standby_core(
             ctx, s, region, share=0, category="dr", prefix="dr-load-balancer",
             what="load balancer hours (idle)",
         )  # fmt: skip
+        out += security.waf(ctx, s, region, 0, "dr", prefix="dr-waf")
     return out
 
 
@@ -161,7 +189,7 @@ def _warm_copy(c: CostComponent) -> bool:
     # The standby's own control plane and load balancers are the pilot light's; a copy that
     # serves no traffic moves nothing between zones.
     return c.resource not in ("kubernetes", "network") and not c.resource.startswith(
-        "load-balancer/"
+        ("load-balancer/", "waf/")
     )
 
 
@@ -191,11 +219,15 @@ def warm_standby(
     out += _standby_core(ctx, services, pools, part) + [c for c in warm if _warm_copy(c)]
     if part == "pools":
         return out
-    for s in services:
-        out += data.cache(
-            ctx, s, ctx.dr_region, nodes=1, category="dr", prefix="dr-cache", note=" (warm)"
-        )
+    caches = [s for s in services if s.kind == Kind.cache]
+    out += remembered_each(ctx, "dr-caches", (), caches, lambda s: _warm_cache(ctx, s))
     return out + _routing(ctx, services, DRStrategy.warm_standby)
+
+
+def _warm_cache(ctx: Context, s: ServicePlan) -> list[CostComponent]:
+    return data.cache(
+        ctx, s, ctx.dr_region, nodes=1, category="dr", prefix="dr-cache", note=" (warm)"
+    )
 
 
 def active_active(

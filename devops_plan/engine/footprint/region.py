@@ -15,7 +15,8 @@ from ..context import Context
 from ..cost import CostComponent
 from ..pools import NodePoolPlan
 from ..services import ServicePlan
-from . import compute, data, deploy, network, observability, storage, traffic
+from . import compute, data, deploy, network, observability, security, storage, traffic
+from .base import remembered, remembered_each
 
 Part = Literal["all", "pools", "services"]
 
@@ -51,10 +52,20 @@ def region_components(
     if not autoscale:  # every instance at its peak count all month, everything it implies too
         pools = [replace(p, hourly_nodes=()) for p in pools]
         services = [s.model_copy(update={"hourly_replicas": ()}) for s in services]
-    out = pool_part(ctx, r, services, pools) if part != "services" else []
+    out = remembered_pool_part(ctx, r, services, pools) if part != "services" else []
     if part != "pools":
         out += service_part(ctx, r, services)
     return out
+
+
+def remembered_pool_part(
+    ctx: Context, r: Region, services: Sequence[ServicePlan], pools: Sequence[NodePoolPlan]
+) -> list[CostComponent]:
+    """The pool part, which reads the pools and the stateless services only."""
+    stateless = [s for s in services if s.kind == Kind.stateless]
+    return remembered(
+        ctx, "pools", (r,), [*pools, *stateless], lambda: pool_part(ctx, r, stateless, pools)
+    )
 
 
 def pool_part(
@@ -72,25 +83,38 @@ def pool_part(
     out += observability.observability(
         ctx, r.name, services, pools, fraction=r.fraction, share=r.share, category=r.category
     )
+    out += security.security(
+        ctx, r.name, services, pools, fraction=r.fraction, share=r.share, category=r.category
+    )
     return out
 
 
 def service_part(ctx: Context, r: Region, services: Sequence[ServicePlan]) -> list[CostComponent]:
     """What the services decide: the control plane (when any runs on Kubernetes), NAT
     gateways, each service's own resources, then the entrypoints' load balancers, calls to
-    managed services and calls crossing zones."""
+    managed services and calls crossing zones. All but each service's own resources read the
+    stateless services alone, so a variant that changes a database declares those once."""
+    stateless = [s for s in services if s.kind == Kind.stateless]
+    out = remembered(ctx, "gateways", (r,), stateless, lambda: _gateways(ctx, r, stateless))
+    out += remembered_each(ctx, "service", (r,), services, lambda s: service_components(ctx, s, r))
+    return out + remembered(ctx, "calls", (r,), stateless, lambda: _calls(ctx, r, stateless))
+
+
+def _gateways(ctx: Context, r: Region, stateless: Sequence[ServicePlan]) -> list[CostComponent]:
     out: list[CostComponent] = []
-    if any(on_kubernetes(s) for s in services):
+    if any(on_kubernetes(s) for s in stateless):
         out += network.control_plane(ctx, r.name, category=r.category)
     nat_zones = ctx.zones if r.fraction >= 1 else 1
-    out += network.nat(ctx, r.name, services, nat_zones, r.category)
-    for s in services:
-        out += service_components(ctx, s, r)
-    for s in services:
+    return out + network.nat(ctx, r.name, stateless, nat_zones, r.category)
+
+
+def _calls(ctx: Context, r: Region, stateless: Sequence[ServicePlan]) -> list[CostComponent]:
+    out: list[CostComponent] = []
+    for s in stateless:
         out += network.load_balancer(ctx, s, r.name, share=r.share, category=r.category)
-    out += traffic.managed_calls(ctx, r.name, services, r.share, r.category)
-    out += traffic.inter_zone(ctx, r.name, services, r.share, r.category)
-    return out
+        out += security.waf(ctx, s, r.name, r.share, r.category)
+    out += traffic.managed_calls(ctx, r.name, stateless, r.share, r.category)
+    return out + traffic.inter_zone(ctx, r.name, stateless, r.share, r.category)
 
 
 def on_kubernetes(s: ServicePlan) -> bool:

@@ -362,6 +362,8 @@ def record_context(
         more += [w for w in plan.warnings if w.startswith("prices from the ")]
     if diagram:
         more.append(f"Architecture diagram: [{Path(diagram).name}]({diagram})")
+    if decision.id == "security-baseline":
+        more += security_lines(plan)
     if supersedes is not None:
         more.append(
             f"Supersedes [ADR-{supersedes.number:04d}]({supersedes.filename}): {supersedes.title}"
@@ -400,3 +402,19 @@ def cost_rows(plan: Plan) -> list[tuple[str, str]]:
     if plan.cost.peak_provisioned != plan.cost.monthly_total:
         rows.append(("total at peak all month", format_money(plan.cost.peak_provisioned, cur)))
     return rows
+
+
+def security_lines(plan: Plan) -> list[str]:
+    """The rule matrix and each store's protection, one line each (everything else is denied)."""
+    sec = plan.security
+    out = [
+        f"Allowed flow: {r.source} -> {r.destination} on {r.port}/{r.protocol.lower()} ({r.reason})"
+        for r in sec.rules
+    ]
+    out += [
+        f"{d.service} ({d.kind}): at rest {d.at_rest}; in transit {d.in_transit}"
+        + (f"; credentials in {d.secret}" if d.secret else "")
+        for d in sec.data
+    ]
+    out += [f"WAF: {w}" for w in sec.waf]
+    return [*out, f"Flow logs: {sec.flow_logs}", f"Audit: {sec.audit}"]

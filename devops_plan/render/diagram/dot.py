@@ -20,6 +20,7 @@ _CLUSTER_STYLE: dict[str, dict[str, str]] = {
     "region": {"bgcolor": "#EEF6FC", "pencolor": "#7FA7C9", "style": "rounded"},
     "dr": {"bgcolor": "#FDF7E3", "pencolor": "#C9A227", "style": "rounded,dashed"},
     "zone": {"bgcolor": "#FFFFFF", "pencolor": "#AEB6BE", "style": "rounded"},
+    "subnet": {"bgcolor": "#FAFAFA", "pencolor": "#C8CED4", "style": "rounded,dashed"},
     "k8s": {"bgcolor": "#EBF3E7", "pencolor": "#7DAA6A", "style": "rounded"},
     "k8s-dormant": {"bgcolor": "#F4F4F4", "pencolor": "#AEB6BE", "style": "rounded,dashed"},
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import textwrap
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -97,14 +98,33 @@ class RegionDrawing:
         self.zonal[zone].append(box)
         self.front[key] = box.id
 
-    def group(self, label: str, style: str, k8s_label: str, k8s_style: str) -> Group:
+    def group(
+        self,
+        label: str,
+        style: str,
+        k8s_label: str,
+        k8s_style: str,
+        subnets: Mapping[tuple[str, str], str] | None = None,
+    ) -> Group:
+        """The region's cluster: the Kubernetes cluster, then each zone; with `subnets`
+        ((zone, tier) -> label), a zone's node pools sit in its private subnet and its data
+        in its isolated subnet."""
         inner: list[Group] = []
         if self.k8s:
             inner.append(Group(box_id(self.name, "k8s"), k8s_label, k8s_style, tuple(self.k8s)))
         for z in self.zones:
-            boxes = (*self.pools.get(z, ()), *self.zonal.get(z, ()))
-            if boxes:
-                inner.append(Group(box_id(self.name, z), z, "zone", boxes))
+            pools, data = tuple(self.pools.get(z, ())), tuple(self.zonal.get(z, ()))
+            if not (pools or data):
+                continue
+            if subnets is None:
+                inner.append(Group(box_id(self.name, z), z, "zone", (*pools, *data)))
+                continue
+            tiers = [
+                Group(box_id(self.name, z, tier), subnets.get((z, tier), tier), "subnet", boxes)
+                for tier, boxes in (("private", pools), ("isolated", data))
+                if boxes
+            ]
+            inner.append(Group(box_id(self.name, z), z, "zone", (), tuple(tiers)))
         return Group(box_id(self.name), label, style, tuple(self.top), tuple(inner))
 
     def boxes(self) -> list[Box]:

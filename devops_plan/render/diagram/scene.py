@@ -6,7 +6,7 @@ priced resource not drawn elsewhere, and the title. Pure: no Graphviz."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ...plan import Plan
@@ -52,9 +52,10 @@ class _Drawn:
     k8s_costs: tuple[Cost, ...] = ()
     money: tuple[str, ...] = ()
     k8s_money: tuple[str, ...] = ()
+    subnets: Mapping[tuple[str, str], str] | None = None
 
     def group(self) -> Group:
-        g = self.region.group(self.label, self.style, self.k8s_label, self.k8s_style)
+        g = self.region.group(self.label, self.style, self.k8s_label, self.k8s_style, self.subnets)
         inner = tuple(
             replace(x, costs=self.k8s_costs, money=self.k8s_money)
             if x.style.startswith("k8s")
@@ -132,7 +133,8 @@ def _drawn(
         money, costs = (_traffic(network, plan.currency),), (cost_of(network),)
     k8s, k8s_money, k8s_costs = _k8s_label(plan, here, standby=standby)
     k8s_style = "k8s-dormant" if standby else "k8s"
-    return _Drawn(r, label, style, k8s, k8s_style, costs, k8s_costs, money, k8s_money)
+    subnets = subnet_labels(plan, r.name, r.zones)
+    return _Drawn(r, label, style, k8s, k8s_style, costs, k8s_costs, money, k8s_money, subnets)
 
 
 def _traffic(network: ResourceCost, currency: str) -> str:
@@ -353,3 +355,20 @@ def _resource_box(r: RegionDrawing, cost: ResourceCost, currency: str) -> Box:
         costs=(cost_of(cost),),
         money=money,
     )
+
+
+def subnet_labels(plan: Plan, region: str, zones: Iterable[str]) -> dict[tuple[str, str], str]:
+    """(zone, tier) -> "private 10.0.0.0/21" for the region's subnets (a regional subnet
+    labels every zone, marked regional); the prefix alone when the block is too small."""
+    vpc = next((v for v in plan.network.vpcs if v.region == region), None)
+    out: dict[tuple[str, str], str] = {}
+    if vpc is None:
+        return out
+    for s in vpc.subnets:
+        where = f"{s.cidr}" if s.cidr else f"/{s.prefix} (block too small)"
+        if s.zone == "regional":
+            for z in zones:
+                out[(z, s.tier)] = f"{s.tier} subnet {where} (regional)"
+        else:
+            out[(s.zone, s.tier)] = f"{s.tier} subnet {where}"
+    return out
