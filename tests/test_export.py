@@ -3,6 +3,7 @@ for other artefacts, producers, all-or-nothing writes, dry runs, and the CLI."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -391,6 +392,10 @@ def test_producer_modules_are_discovered_by_name(monkeypatch: pytest.MonkeyPatch
     module = types.ModuleType("devops_plan.render.slo")
     module.__spec__ = ModuleSpec("devops_plan.render.slo", None)
     module.artefacts = k8s_artefacts  # type: ignore[attr-defined]
+    # The real producers first: a module first imported while the stand-in is in sys.modules
+    # (runbook's `from . import slo`) would keep it after the test, for every later test.
+    for name in ex.PRODUCERS:
+        importlib.import_module(f"devops_plan.render.{name}")
     monkeypatch.setitem(sys.modules, "devops_plan.render.slo", module)
     found = ex.producers()
     assert found["slo"] is k8s_artefacts
