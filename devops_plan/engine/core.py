@@ -141,7 +141,8 @@ def plan_core(
         availability=report,
         warnings=tuple(warnings),
         latency=latency,
-        surges=tuple(surges(ctx, services, pools)),
+        # The surges read the stateless services and the pools alone, like the latency.
+        surges=base.surges if kept and base is not None else tuple(surges(ctx, services, pools)),
         sizing_warnings=sizing_warnings,
     )
 
