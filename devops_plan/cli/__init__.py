@@ -46,7 +46,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "catalog": (
         "price",
         "catalog_app",
-        "Browse the price catalogs; refresh them from the AWS Price List API.",
+        "Browse the price catalogs and refresh them from the clouds' price APIs.",
     ),
     "explore": ("explore", "app", "Sweep a design's space; print the Pareto frontier."),
     "export": (
