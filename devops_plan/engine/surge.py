@@ -104,21 +104,23 @@ def service_surge(s: ServicePlan, pool: NodePoolPlan, deploy: Deploy) -> Surge |
     # Each replica count once: a day's 24 hours run a few different counts.
     pods_at = {r: surge_pods(deploy.strategy, r, s.zones, deploy.canary_percent) for r in hourly}
     nodes_at = {r: surge_nodes(p, s.zones, per_node) for r, p in pods_at.items()}
-    pods = [pods_at[r] for r in hourly]
-    nodes = [nodes_at[r] for r in hourly]
+    peak_nodes = max(nodes_at.values())
+    if peak_nodes == 0:  # most rolling updates: the other zones carry the peak
+        return None
     hours = (
         Fraction(str(deploy.deploys_per_day))
         * DAYS_PER_MONTH
         * Fraction(str(deploy.duration.total_seconds()))
         / 3600
     )
-    if max(nodes) == 0 or hours == 0:
+    if hours == 0:
         return None
-    average = Fraction(sum(nodes), len(nodes))
+    average = Fraction(sum(nodes_at[r] for r in hourly), len(hourly))
     # Exact until the one rounding at the end: 6 nodes x 60.8333... h is 365, not 364.999998.
     return Surge(
         s.name, deploy.strategy.value, pool.name, pool.instance_type, pool.purchase,
-        max(pods), per_node, max(nodes), _exact(average), _exact(hours), _exact(average * hours),
+        max(pods_at.values()), per_node, peak_nodes, _exact(average), _exact(hours),
+        _exact(average * hours),
     )  # fmt: skip
 
 
