@@ -216,10 +216,16 @@ def _unbought(x: NodePoolPlan | ServicePlan) -> Any:
     return x.model_copy(update={"purchase": ""})
 
 
+_PURCHASE = CostComponent._fields.index("purchase")
+
+
 def _rebought(c: CostComponent, declared: str, purchase: str) -> CostComponent:
     """A pool component declared under one purchase option, bought under another (only the
-    pools' own components carry the option; the rest are on demand)."""
-    return c._replace(purchase=purchase) if c.purchase == declared else c
+    pools' own components carry the option; the rest are on demand). Built from its fields
+    in order: `_replace` takes twice as long, and a sweep re-buys some 60,000 node lines."""
+    if c.purchase != declared:
+        return c
+    return CostComponent._make((*c[:_PURCHASE], purchase, *c[_PURCHASE + 1 :]))
 
 
 @dataclass
