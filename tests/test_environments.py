@@ -114,10 +114,16 @@ def test_all_envs_in_every_format_and_into_a_folder(fmt: str, tmp_path: Path) ->
     written = folder / ("environments.txt" if fmt == "table" else f"environments.{fmt}")
     text = written.read_text(encoding="utf-8")
     if fmt == "csv":
+        # Every environment's line items with an environment column; each environment's add
+        # up to its total (and all of them to the sum of the totals).
         rows = list(csv.DictReader(io.StringIO(text)))
-        assert [r["environment"] for r in rows] == ["dev", "staging", "prod"]
-        got = {r["environment"]: Decimal(r["monthly_total"]) for r in rows}
-        assert got == totals  # and they add up to the total
+        assert list(dict.fromkeys(r["environment"] for r in rows)) == ["dev", "staging", "prod"]
+        got = {name: Decimal(0) for name in totals}
+        for r in rows:
+            got[r["environment"]] += Decimal(r["monthly_cost"])
+        assert got == totals
+        dev = plan_environment(planner, design, "dev", decisions=False)
+        assert len([r for r in rows if r["environment"] == "dev"]) == len(dev.cost.line_items)
     elif fmt == "json":
         assert Decimal(str(json.loads(text)["monthly_total"])) == sum(totals.values())
     else:
@@ -149,3 +155,60 @@ def test_all_envs_refuses_options_about_one_plan() -> None:
     ):
         result = CliRunner().invoke(app, ["plan", str(EXAMPLE), "--all-envs", *extra])
         assert result.exit_code == 2 and says in result.output, result.output
+
+
+def _md_rows(text: str, title: str) -> dict[str, list[str]]:
+    """A Markdown table's rows under `## title`, by their first cell."""
+    section = text.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
+    lines = [x for x in section.splitlines() if x.startswith("| ")][1:]  # after the header
+    return {
+        cells[0]: cells[1:]
+        for cells in ([c.strip() for c in x.strip("|").split("|")] for x in lines)
+    }
+
+
+def test_all_envs_shows_the_environments_side_by_side() -> None:
+    """Replicas, node pools and cost by category of each environment next to each other,
+    each cell what `plan --env NAME` plans for it."""
+    design = load_design(EXAMPLE)
+    planner = Planner()
+    names = ("dev", "staging", "prod")
+    plans = {n: plan_environment(planner, design, n, decisions=False) for n in names}
+    result = CliRunner().invoke(app, ["plan", str(EXAMPLE), "--all-envs", "--format", "md"])
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    services = _md_rows(text, "Services by environment")
+    for s in plans["prod"].services:
+        assert services[s.name] == [
+            s.kind.value,
+            *(
+                cell
+                for n in names
+                for cell in (
+                    str(plans[n].service(s.name).replicas),
+                    format_money(plans[n].service(s.name).monthly_cost, "USD"),
+                )
+            ),
+        ]
+    assert services["web"][1] != services["web"][5]  # dev and prod differ
+    pools = _md_rows(text, "Node pools by environment")
+    for i, n in enumerate(names):
+        for pool in plans[n].node_pools:
+            assert pools[pool.name][2 * i] == f"{pool.nodes} x {pool.instance_type}"
+    assert pools["default-spot"][2:] == ["", "", "", ""]  # dev alone runs on spot
+    categories = _md_rows(text, "Monthly cost by category")
+    for i, n in enumerate(names):
+        for category, amount in plans[n].cost.by_category.items():
+            assert categories[category][i] == format_money(amount, "USD")
+        assert categories["total"][i] == format_money(plans[n].cost.monthly_total, "USD")
+    assert "dr" in categories and categories["dr"][0] == ""  # dev has no DR copy
+
+
+def test_all_envs_json_holds_each_environments_whole_plan() -> None:
+    result = CliRunner().invoke(app, ["plan", str(EXAMPLE), "--all-envs", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    for name in ("dev", "staging", "prod"):
+        one = CliRunner().invoke(app, ["plan", str(EXAMPLE), "--env", name, "--json"])
+        assert one.exit_code == 0, one.output
+        assert data["environments"][name]["plan"] == json.loads(one.stdout), name
