@@ -34,6 +34,22 @@ def test_overlay_is_applied() -> None:
     assert environment_design(design, "prod") == design.model_copy(update={"environments": {}})
 
 
+def test_overlay_sets_targets_and_node_types() -> None:
+    # What the explorer's controls change has an overlay key: RTO, RPO and node types ([]:
+    # every family, as if the design named none).
+    text = (
+        EXAMPLE.read_text().replace(
+            "  prod: {}", "  prod: {rto: 30m, rpo: 5m, node_types: []}\n  qa: {node_types: [c6i]}"
+        )
+        + "defaults: {node_types: [m6i]}\n"
+    )
+    design = parse_design(text, "x.yaml")
+    prod = environment_design(design, "prod")
+    assert (prod.targets.rto.total_seconds(), prod.targets.rpo.total_seconds()) == (1800, 300)
+    assert prod.defaults.node_types is None and design.defaults.node_types == ("m6i",)
+    assert environment_design(design, "qa").defaults.node_types == ("c6i",)
+
+
 def test_bad_overlay_key_is_located_in_the_environment(tmp_path: Path) -> None:
     text = EXAMPLE.read_text().replace(
         "      cache: {size: {memory_gib: 1}}", "      cache: {size: {memory_gb: 1}}"
