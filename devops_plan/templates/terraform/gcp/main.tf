@@ -25,7 +25,7 @@ locals {
 
   # The network plan's subnets in the primary region (export fills vpcs; GCP subnets are
   # regional): the nodes' subnet (private) with the pods' and Services' secondary ranges, and
-  # the private services access range (isolated) Cloud SQL, Memorystore take their
+  # the private services access range (isolated) Cloud SQL and Memorystore take their
   # addresses from. Without one, carved from vpc_cidr.
   vpc      = lookup(var.vpcs, var.primary_region, null)
   planned  = { for s in(local.vpc != null ? local.vpc.subnets : []) : s.tier => s.cidr... }
