@@ -35,6 +35,12 @@ EVALUATE = {
     "gcp": "jsonencode({ rules = [keys(local.internet), keys(local.firewall)], "
     "subnets = { private = [local.nodes], pods = [local.pods], services = [local.services], "
     "isolated = [local.isolated] } })",
+    # Azure: one NSG rule per edge, keyed by its place in the matrix (for the priority) and
+    # holding its ports; one subnet per tier, spanning the zones.
+    "azure": 'jsonencode({ rules = [[for k, r in local.rules : format("%s-%s", '
+    'substr(k, 4, -1), length(split("-", r.ports)) == 2 ? r.ports : '
+    '"${r.ports}-${r.ports}")]], subnets = { for t, s in local.subnets : t => [s.cidr] }, '
+    "cidr = local.vpc.cidr })",
 }
 
 
@@ -125,7 +131,7 @@ def test_the_module_builds_one_rule_per_matrix_rule_and_the_planned_subnets(
         for r, key in zip(plan.security.rules, matrix, strict=True):
             assert (key in ingress) == (r.destination not in apis), key
             assert (key in egress) == (r.source != "internet"), key
-    else:
+    elif cloud == "gcp":
         internet, firewall = built["rules"]
         assert not set(internet) & set(firewall)
     vpc = next(v for v in plan.network.vpcs if v.region == plan.topology.primary_region)

@@ -52,7 +52,8 @@ def tfvars(plan: Plan, design: Design) -> dict[str, Any]:
         "serving_regions": list(plan.topology.serving_regions),
         "zones": plan.zones,
         "purchase_option": plan.purchase,
-        "dr_strategy": plan.dr.strategy,
+        # An environment without DR (`dr: none`) deploys and prices no DR copy.
+        "dr_strategy": plan.dr.strategy if plan.dr.deployed else "none",
         "dr_warm_fraction": design.dr.warm_fraction,
         "rto_seconds": plan.dr.rto,
         "rpo_seconds": plan.dr.rpo,
@@ -63,15 +64,22 @@ def tfvars(plan: Plan, design: Design) -> dict[str, Any]:
         "vpcs": _vpcs(plan),
         "security_rules": security_rules(plan),
         "regions": {name: _region(d) for name, d in plan.deployments.items()},
-        "cost_allocation_tags": cost_allocation_tags(plan),
+        "cost_allocation_tags": cost_allocation_tags(plan, tag_separator(plan.cloud)),
     }
 
 
-def cost_allocation_tags(plan: Plan) -> dict[str, dict[str, str]]:
+def tag_separator(cloud: str) -> str:
+    """What stands for '/' in a tag key: Azure tag names may not hold '/' (nor <>%&\\?), so its
+    keys are devops-plan_service, which reconcile reads as devops-plan/service (GCP's module
+    rewrites its labels itself: they must be lower case too)."""
+    return "_" if cloud == "azure" else "/"
+
+
+def cost_allocation_tags(plan: Plan, separator: str = "/") -> dict[str, dict[str, str]]:
     """Per planned resource (the line items' resource ids: node-pool/default, db/orders-db,
     nat-gateway, ...), the tags `devops-plan reconcile` maps a bill by (docs/reconcile.md);
     a resource several services share lists them all. Built from the line items, so a new
-    component gets its tags without a change here."""
+    component gets its tags without a change here. `separator` joins the keys' parts."""
     services: dict[str, list[str]] = {}
     for li in plan.cost.line_items:
         names = services.setdefault(li.resource, [])
@@ -79,9 +87,9 @@ def cost_allocation_tags(plan: Plan) -> dict[str, dict[str, str]]:
             names.append(li.service)
     return {
         resource: {
-            "devops-plan/design": plan.design,
-            "devops-plan/service": ",".join(names),
-            "devops-plan/component": resource.split("/", 1)[0],
+            f"devops-plan{separator}design": plan.design,
+            f"devops-plan{separator}service": ",".join(names),
+            f"devops-plan{separator}component": resource.split("/", 1)[0],
         }
         for resource, names in sorted(services.items())
     }
