@@ -44,7 +44,7 @@ demo: install system-deps
 
 test: dev system-deps policy-tools
 	@sh scripts/ensure-system-deps.sh test-tools
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --maxprocesses=4
 	$(PY) -m pytest --nbval-lax --nbval-current-env notebooks/
 
 lint: dev

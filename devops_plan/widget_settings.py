@@ -1,6 +1,7 @@
 """The explorer's settings as plain values (`Settings`), read from a design and applied to one
 (pure), the primary region it plans in and the node families its catalog sells there;
-`environment_choices` lists the design's environments for the explorer's switch."""
+`environment_choices` lists the design's environments for the explorer's switch, and
+`with_environment_settings` puts the settings into an environment's overlay."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from .catalog import catalog_path, load_catalog
 from .design import Design, Purchase
+from .design.environments import environment_design
 from .engine.context import resolve_regions
 from .engine.variants import region_sequence, with_load
 
@@ -73,6 +75,37 @@ def apply_settings(design: Design, settings: Settings) -> Design:
     )
 
 
+def with_environment_settings(design: Design, name: str, settings: Settings) -> Design:
+    """`design` (with its environments) whose environment `name` says what the settings say,
+    where an overlay says it: each setting that differs from what the environment plans now
+    becomes its overlay key (the load multiplies the environment's own multiplier); the base
+    design and the other environments are unchanged. Planning environment `name` of the
+    result is what the explorer shows."""
+    env = design.environments[name]
+    shown = environment_design(design, name)
+    now = apply_settings(shown, settings)
+    was = settings_of(shown)
+    update: dict[str, object] = {}
+    if now.regions != shown.regions:
+        update |= {"regions": now.regions, "dr_region": now.dr_region}
+    if settings.zones != was.zones:
+        update["zones"] = settings.zones
+    if settings.purchase != was.purchase:
+        update["purchase"] = Purchase(settings.purchase)
+    if settings.availability != was.availability:
+        update["availability"] = settings.availability
+    for key, seconds in (("rto", settings.rto_s), ("rpo", settings.rpo_s)):
+        if seconds != getattr(was, f"{key}_s"):
+            update[key] = timedelta(seconds=seconds)
+    if settings.node_families != was.node_families:
+        update["node_types"] = settings.node_families
+    if settings.load_multiplier != 1:
+        # Rounded: the file says 0.15, not 0.15000000000000002 (the plan reads the same).
+        update["load_multiplier"] = round(env.load_multiplier * settings.load_multiplier, 6)
+    changed = env.model_copy(update=update)
+    return design.model_copy(update={"environments": {**design.environments, name: changed}})
+
+
 def primary_region(design: Design, cloud: str | None = None) -> tuple[str, str]:
     """(cloud, primary region) the plan will use: the design's, or mapped onto `cloud`."""
     cloud = cloud or design.cloud.value
@@ -106,4 +139,5 @@ __all__ = [
     "node_families",
     "primary_region",
     "settings_of",
+    "with_environment_settings",
 ]

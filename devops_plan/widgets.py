@@ -38,6 +38,7 @@ from .widget_settings import (
     node_families,
     primary_region,
     settings_of,
+    with_environment_settings,
 )
 
 if TYPE_CHECKING:
@@ -312,7 +313,6 @@ class Explorer:
             self.controls.reset(self.base, self.cloud, self.catalog_dir)
         finally:
             self._quiet = False
-        self.save_button.disabled = self.path is None or bool(environment)
         return self.replan()
 
     @property
@@ -321,8 +321,17 @@ class Explorer:
         return str(self.environment.value) if self.environment is not None else ""
 
     def design(self) -> Design:
-        """The design as the controls currently modify it."""
+        """The design as the controls currently modify it (in an environment: the
+        environment planned with the settings in its overlay, what Save as design writes)."""
+        if self.environment_name:
+            return environment_design(self.with_settings(), self.environment_name)
         return apply_settings(self.base, self.controls.settings())
+
+    def with_settings(self) -> Design:
+        """The whole design, the environment being explored carrying the settings."""
+        return with_environment_settings(
+            self.original, self.environment_name, self.controls.settings()
+        )
 
     def replan(self) -> Plan | None:
         """Plan the modified design and update the page; a design that cannot be planned
@@ -422,21 +431,19 @@ class Explorer:
             )
 
     def save(self) -> Path | None:
-        """Write the current settings as a new design file beside the original (validated,
-        never over an existing file); the page says where, or why not."""
-        from .design.variant import save_design_variant
+        """Write the settings as a new design file beside the original (validated, never over
+        an existing file; in an environment, into its overlay); the page says where, or why not."""
+        from .design.variant import save_design_variant, save_environment_variant
 
         if self.path is None:
             self.saved.value = "Nothing to save beside: the explorer was not opened from a file."
             return None
-        if self.environment_name:
-            self.saved.value = (
-                "Save as design writes the base design's settings; switch the environment to "
-                "base first (an environment is an overlay in the same file)."
-            )
-            return None
+        name = self.environment_name
         try:
-            written = save_design_variant(self.path, self.design())
+            if name:
+                written = save_environment_variant(self.path, self.with_settings(), name)
+            else:
+                written = save_design_variant(self.path, self.design())
         except (DevopsPlanError, OSError, ValueError) as exc:
             self.saved.value = (
                 f'<span style="color:#b2182b">Not saved: {html_text(str(exc))}</span>'

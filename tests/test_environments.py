@@ -34,6 +34,22 @@ def test_overlay_is_applied() -> None:
     assert environment_design(design, "prod") == design.model_copy(update={"environments": {}})
 
 
+def test_overlay_sets_targets_and_node_types() -> None:
+    # What the explorer's controls change has an overlay key: RTO, RPO and node types ([]:
+    # every family, as if the design named none).
+    text = (
+        EXAMPLE.read_text().replace(
+            "  prod: {}", "  prod: {rto: 30m, rpo: 5m, node_types: []}\n  qa: {node_types: [c6i]}"
+        )
+        + "defaults: {node_types: [m6i]}\n"
+    )
+    design = parse_design(text, "x.yaml")
+    prod = environment_design(design, "prod")
+    assert (prod.targets.rto.total_seconds(), prod.targets.rpo.total_seconds()) == (1800, 300)
+    assert prod.defaults.node_types is None and design.defaults.node_types == ("m6i",)
+    assert environment_design(design, "qa").defaults.node_types == ("c6i",)
+
+
 def test_bad_overlay_key_is_located_in_the_environment(tmp_path: Path) -> None:
     text = EXAMPLE.read_text().replace(
         "      cache: {size: {memory_gib: 1}}", "      cache: {size: {memory_gb: 1}}"
@@ -114,10 +130,16 @@ def test_all_envs_in_every_format_and_into_a_folder(fmt: str, tmp_path: Path) ->
     written = folder / ("environments.txt" if fmt == "table" else f"environments.{fmt}")
     text = written.read_text(encoding="utf-8")
     if fmt == "csv":
+        # Every environment's line items with an environment column; each environment's add
+        # up to its total (and all of them to the sum of the totals).
         rows = list(csv.DictReader(io.StringIO(text)))
-        assert [r["environment"] for r in rows] == ["dev", "staging", "prod"]
-        got = {r["environment"]: Decimal(r["monthly_total"]) for r in rows}
-        assert got == totals  # and they add up to the total
+        assert list(dict.fromkeys(r["environment"] for r in rows)) == ["dev", "staging", "prod"]
+        got = {name: Decimal(0) for name in totals}
+        for r in rows:
+            got[r["environment"]] += Decimal(r["monthly_cost"])
+        assert got == totals
+        dev = plan_environment(planner, design, "dev", decisions=False)
+        assert len([r for r in rows if r["environment"] == "dev"]) == len(dev.cost.line_items)
     elif fmt == "json":
         assert Decimal(str(json.loads(text)["monthly_total"])) == sum(totals.values())
     else:
@@ -149,3 +171,60 @@ def test_all_envs_refuses_options_about_one_plan() -> None:
     ):
         result = CliRunner().invoke(app, ["plan", str(EXAMPLE), "--all-envs", *extra])
         assert result.exit_code == 2 and says in result.output, result.output
+
+
+def _md_rows(text: str, title: str) -> dict[str, list[str]]:
+    """A Markdown table's rows under `## title`, by their first cell."""
+    section = text.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
+    lines = [x for x in section.splitlines() if x.startswith("| ")][1:]  # after the header
+    return {
+        cells[0]: cells[1:]
+        for cells in ([c.strip() for c in x.strip("|").split("|")] for x in lines)
+    }
+
+
+def test_all_envs_shows_the_environments_side_by_side() -> None:
+    """Replicas, node pools and cost by category of each environment next to each other,
+    each cell what `plan --env NAME` plans for it."""
+    design = load_design(EXAMPLE)
+    planner = Planner()
+    names = ("dev", "staging", "prod")
+    plans = {n: plan_environment(planner, design, n, decisions=False) for n in names}
+    result = CliRunner().invoke(app, ["plan", str(EXAMPLE), "--all-envs", "--format", "md"])
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    services = _md_rows(text, "Services by environment")
+    for s in plans["prod"].services:
+        assert services[s.name] == [
+            s.kind.value,
+            *(
+                cell
+                for n in names
+                for cell in (
+                    str(plans[n].service(s.name).replicas),
+                    format_money(plans[n].service(s.name).monthly_cost, "USD"),
+                )
+            ),
+        ]
+    assert services["web"][1] != services["web"][5]  # dev and prod differ
+    pools = _md_rows(text, "Node pools by environment")
+    for i, n in enumerate(names):
+        for pool in plans[n].node_pools:
+            assert pools[pool.name][2 * i] == f"{pool.nodes} x {pool.instance_type}"
+    assert pools["default-spot"][2:] == ["", "", "", ""]  # dev alone runs on spot
+    categories = _md_rows(text, "Monthly cost by category")
+    for i, n in enumerate(names):
+        for category, amount in plans[n].cost.by_category.items():
+            assert categories[category][i] == format_money(amount, "USD")
+        assert categories["total"][i] == format_money(plans[n].cost.monthly_total, "USD")
+    assert "dr" in categories and categories["dr"][0] == ""  # dev has no DR copy
+
+
+def test_all_envs_json_holds_each_environments_whole_plan() -> None:
+    result = CliRunner().invoke(app, ["plan", str(EXAMPLE), "--all-envs", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    for name in ("dev", "staging", "prod"):
+        one = CliRunner().invoke(app, ["plan", str(EXAMPLE), "--env", name, "--json"])
+        assert one.exit_code == 0, one.output
+        assert data["environments"][name]["plan"] == json.loads(one.stdout), name

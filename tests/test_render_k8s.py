@@ -15,6 +15,7 @@ from devops_plan.render.external_secrets import API_VERSION
 from devops_plan.render.k8s import Settings, artefacts, hpa_bounds, pdb_min_available
 
 from .conftest import DESIGNS
+from .crd_schema import external_secret_validator, schema_errors
 
 kubernetes_validate = pytest.importorskip(
     "kubernetes_validate", reason="dev dependency kubernetes-validate is not installed"
@@ -47,10 +48,12 @@ def test_every_manifest_validates_against_the_kubernetes_schema(planned):
     assert files
     count = 0
     mapped = []
+    external_secrets_schema = external_secret_validator()
     for path, text in files.items():
         assert path.startswith(f"kubernetes/{plan.design}/") and path.endswith(".yaml")
         for doc in _docs(text):
-            if doc["apiVersion"] == API_VERSION:  # a custom resource: checked in test_secrets
+            if doc["apiVersion"] == API_VERSION:  # a custom resource: its CRD's schema
+                assert schema_errors(external_secrets_schema, doc) == [], path
                 mapped.append(doc)
                 continue
             # strict: unknown fields are errors too.
@@ -58,10 +61,14 @@ def test_every_manifest_validates_against_the_kubernetes_schema(planned):
             count += 1
     stateless = [s for s in plan.services if s.kind == "stateless" and s.platform == "kubernetes"]
     # Namespace; Deployment, Service, PDB and HPA per service; an Ingress per entrypoint; a
-    # default deny and a policy per service that something calls (every in-cluster service here
-    # is reached by the load balancer or a caller).
+    # default deny of ingress and a policy per service that something calls (every in-cluster
+    # service here is reached by the load balancer or a caller); a default deny of egress,
+    # DNS for every pod and a policy per in-cluster service that calls something.
     entry = sum(1 for s in stateless if s.entrypoint)
-    assert count == 1 + 4 * len(stateless) + entry + 1 + len(stateless)
+    calling = {r.source for r in plan.security.rules} & {s.name for s in stateless}
+    ingress = 1 + len(stateless)
+    egress = 2 + len(calling)
+    assert count == 1 + 4 * len(stateless) + entry + ingress + egress
     # An ExternalSecret per credential of an in-cluster caller (the secrets manager is on).
     inside = {s.name for s in stateless}
     assert len(mapped) == sum(1 for x in plan.security.secrets if x.caller in inside)
@@ -75,6 +82,25 @@ def test_a_broken_manifest_is_caught_by_the_validator(planned):
     deployment["spec"]["replica"] = deployment["spec"].pop("replicas")
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate(deployment, K8S_VERSION, strict=True)
+
+
+def test_a_broken_external_secret_is_caught_by_its_schema(planned):
+    # The ExternalSecret check can fail: each kind of mistake the schema knows is reported.
+    design, plan = planned
+    mapped = _by_kind(artefacts(plan, design))["ExternalSecret"][0][1]
+    validator = external_secret_validator()
+    assert schema_errors(validator, mapped) == []
+    spec = mapped["spec"]
+    spec["data"][0]["remoteRef"]["keys"] = spec["data"][0]["remoteRef"].pop("key")
+    spec["secretStoreRef"]["kind"] = "VaultStore"
+    spec["target"]["creationPolicy"] = "Always"
+    errors = schema_errors(validator, mapped)
+    assert any(
+        e.startswith("spec.data.0.remoteRef:") and "'key' is a required" in e for e in errors
+    )
+    assert any(e.startswith("spec.data.0.remoteRef:") and "'keys'" in e for e in errors)
+    assert any(e.startswith("spec.secretStoreRef.kind:") for e in errors)
+    assert any(e.startswith("spec.target.creationPolicy:") for e in errors)
 
 
 def test_deployments_carry_the_planned_numbers(planned):

@@ -41,12 +41,14 @@ def _named(docs: list[dict[str, Any]], kind: str, service: str) -> list[dict[str
 
 
 def _policy_for(docs: list[dict[str, Any]], service: str) -> dict[str, Any]:
-    """The NetworkPolicy of the plan's rule matrix that admits traffic to `service`'s pods."""
+    """The NetworkPolicy of the plan's rule matrix that admits traffic to `service`'s pods
+    (its egress policy selects the same pods, but lets nothing in)."""
     (policy,) = [
         d
         for d in docs
         if d["kind"] == "NetworkPolicy"
         and d["spec"]["podSelector"].get("matchLabels", {}).get("app.kubernetes.io/name") == service
+        and "Ingress" in d["spec"]["policyTypes"]
     ]
     return policy
 
@@ -119,5 +121,6 @@ def test_strategy_manifests_validate_against_the_kubernetes_schema() -> None:
         kubernetes_validate.validate(doc, "1.30.0", strict=True)
     # Namespace; web: 2 Deployments, Service, PDB, HPA, Ingress; api: 2 Deployments, Service,
     # PDB, HPA and an ExternalSecret per store it reads (db, cache); the rule matrix's
-    # NetworkPolicies: default deny and one per destination (web, api).
-    assert len(docs) == 1 + 6 + 7 + 3
+    # NetworkPolicies: default deny of ingress and one per destination (web, api), default
+    # deny of egress, DNS and one per caller (web, api).
+    assert len(docs) == 1 + 6 + 7 + 3 + 4

@@ -17,6 +17,8 @@ from devops_plan.paths import data_path
 from devops_plan.render import environments, k8s
 from devops_plan.render.kustomize import json_patch
 
+from .crd_schema import external_secret_validator, schema_errors
+
 EXAMPLE = data_path("designs", "storefront.yaml")
 
 
@@ -50,6 +52,7 @@ def test_every_overlay_renders_to_the_environments_manifests(tmp_path: Path) -> 
     _write(tmp_path, k8s.artefacts(base, design))
     files = environments.artefacts(base, design, envs)
     _write(tmp_path, files)
+    validator = external_secret_validator()
     overlays = sorted({p.split("/")[2] for p in files if "-environments/" in p})
     assert overlays == ["dev", "staging"]  # prod is the base design: no overlay
     for name in overlays:
@@ -63,4 +66,10 @@ def test_every_overlay_renders_to_the_environments_manifests(tmp_path: Path) -> 
             (o for objs in mine.values() for o in objs),
             key=lambda o: (o["kind"], o["metadata"]["name"]),
         )
-        assert _objects(run.stdout) == expected, name
+        rendered = _objects(run.stdout)
+        assert rendered == expected, name
+        # What kustomize renders for the environment is valid for the operator's CRD too.
+        mapped = [o for o in rendered if o["kind"] == "ExternalSecret"]  # type: ignore[index]
+        assert mapped, name
+        for doc in mapped:
+            assert schema_errors(validator, doc) == [], (name, doc)  # type: ignore[arg-type]

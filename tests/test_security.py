@@ -12,13 +12,14 @@ import pytest
 from ruamel.yaml import YAML
 
 from devops_plan import build_plan
-from devops_plan.design import parse_design
+from devops_plan.design import load_design, parse_design
 from devops_plan.paths import data_path
 from devops_plan.plan import Plan
 from devops_plan.render.k8s import artefacts, manifests
-from devops_plan.render.policies import allowed_edges, lb_blocks
+from devops_plan.render.policies import allowed_edges, allowed_egress, lb_blocks
 from devops_plan.render.tfvars import tfvars
 
+from .conftest import DESIGNS
 from .test_footprint import BASE, DAYS, GIB, REQUESTS, check, items, one, plan_of, price
 
 RULES = {"aws": "waf-rule", "gcp": "cloud-armor-rule"}
@@ -207,6 +208,86 @@ def test_network_policies_let_in_exactly_the_matrix() -> None:
     text = artefacts(plan, design)["kubernetes/shop/network-policies.yaml"]  # type: ignore[arg-type]
     written = [d for d in YAML(typ="safe").load_all(text)]
     assert allowed_edges(written, set(lb_blocks(plan))) == expected
+    assert allowed_egress(written) == allowed_egress(policies)
+
+
+def expected_egress(plan: Plan) -> set[tuple[str, str, str, int]]:
+    """What each in-cluster caller may send, worked out from the matrix and the network plan:
+    pods by name, managed databases and caches in every isolated subnet, a priced private
+    endpoint in the private subnets, other managed APIs outside the VPCs, and every pod to
+    kube-dns (UDP and TCP 53); callers of managed APIs to the node's credentials endpoint."""
+    inside = {s.name for s in plan.services if s.kind == "stateless" and s.platform == "kubernetes"}
+    kinds = {s.name: s.kind for s in plan.services}
+    isolated = [s.cidr for v in plan.network.vpcs for s in v.subnets if s.tier == "isolated"]
+    private = [s.cidr for v in plan.network.vpcs for s in v.subnets if s.tier == "private"]
+    outside = "0.0.0.0/0" + "".join(f" except {v.cidr}" for v in plan.network.vpcs)
+    endpoints = {i.resource for i in plan.cost.line_items}
+    out = {("*", "kube-dns", "UDP", 53), ("*", "kube-dns", "TCP", 53)}
+    for r in plan.security.rules:
+        if r.source not in inside:
+            continue
+        kind = kinds[r.destination]
+        if r.destination in inside:
+            peers: list[str | None] = [r.destination]
+        elif kind in ("database", "cache"):
+            peers = isolated
+        elif f"private-endpoint/{kind}" in endpoints:
+            peers = private
+        else:
+            peers = [outside]
+        if kind in ("queue", "object_storage") and plan.cloud in ("aws", "gcp"):
+            ip = {"aws": "169.254.170.23/32", "gcp": "169.254.169.254/32"}[plan.cloud]
+            out.add((r.source, ip, "TCP", 80))
+        if None in peers:
+            peers = ["*"]  # a block the network plan could not carve: by port alone
+        out |= {(r.source, str(p), r.protocol, r.port) for p in peers}
+    return out
+
+
+def test_network_policies_let_out_exactly_the_matrix() -> None:
+    plan, design = shop()
+    policies = manifests(plan, design)["network-policies.yaml"]  # type: ignore[arg-type]
+    names = [p["metadata"]["name"] for p in policies]
+    deny = policies[names.index("default-deny-egress")]
+    assert deny["spec"] == {"podSelector": {}, "policyTypes": ["Egress"]}
+    got = allowed_egress(policies)
+    assert got == expected_egress(plan)
+    # By hand for shop: web reaches api's pods; api reaches the database and the cache in
+    # the isolated subnets of both regions (the DR region's cluster runs the same manifests).
+    isolated = {s.cidr for v in plan.network.vpcs for s in v.subnets if s.tier == "isolated"}
+    assert len(isolated) == 6
+    assert {e for e in got if e[0] == "web"} == {("web", "api", "TCP", 8080)}
+    assert {e for e in got if e[0] == "api"} == {
+        ("api", c, "TCP", p) for c in isolated for p in (5432, 6379)
+    }
+
+
+@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+def test_egress_to_managed_apis_follows_the_network_plan(cloud: str) -> None:
+    # ingest: a queue (an SQS interface endpoint is priced on AWS) and object storage (free
+    # gateway endpoint, Private Google Access, service endpoint: outside the VPC).
+    design = load_design(DESIGNS / "ingest.yaml")
+    plan = build_plan(design, cloud=cloud)
+    got = allowed_egress(manifests(plan, design)["network-policies.yaml"])  # type: ignore[arg-type]
+    assert got == expected_egress(plan)
+    outside = ("0.0.0.0/0 except 10.0.0.0/16 except 10.1.0.0/16", "TCP", 443)
+    assert ("writer", *outside) in got
+    via_endpoint = cloud == "aws"
+    assert (("collector", *outside) in got) is not via_endpoint
+
+
+def test_egress_by_port_alone_where_the_network_has_no_block() -> None:
+    # A /24 cannot hold shop's subnets: the isolated blocks are unknown, so the database and
+    # the cache are reached by port alone (and the plan warns with the fix).
+    text = (DESIGNS / "shop.yaml").read_text(encoding="utf-8")
+    design = parse_design(text + "network: {cidr: 10.0.0.0/24}\n", "shop.yaml")
+    plan = build_plan(design)
+    got = allowed_egress(manifests(plan, design)["network-policies.yaml"])  # type: ignore[arg-type]
+    assert got == expected_egress(plan)
+    assert {e for e in got if e[0] == "api"} == {
+        ("api", "*", "TCP", 5432),
+        ("api", "*", "TCP", 6379),
+    }
 
 
 def test_security_group_rules_in_the_tfvars_are_the_matrix() -> None:

@@ -3,15 +3,20 @@ and what the numbers, charts and status show."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from datetime import timedelta
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from ruamel.yaml import YAML
+from typer.testing import CliRunner
 
 from devops_plan import build_plan, widgets
+from devops_plan.cli import app
 from devops_plan.design import Design, StatelessService, load_design
 from devops_plan.design.variant import save_design_variant
 from devops_plan.exploration.budget import with_budget_advice
@@ -344,9 +349,7 @@ def test_environment_switch_replans_each_environment(tmp_path: Path) -> None:
     # A control moved within the environment replans that environment.
     explorer.controls.zones.value = 2
     assert explorer.plan.zones == 2 and explorer.plan.environment == "dev"
-    # Save as design writes base settings only: it says so for an environment.
-    assert explorer.save_button.disabled and explorer.save() is None
-    assert "switch the environment to base" in explorer.saved.value
+    assert not explorer.save_button.disabled  # Save as design writes the environment too
     switch.value = "staging"
     staging = plan_environment(planner, design, "staging")
     assert explorer.plan.cost.monthly_total == staging.cost.monthly_total
@@ -355,6 +358,79 @@ def test_environment_switch_replans_each_environment(tmp_path: Path) -> None:
     assert explorer.plan.environment == "" and explorer.plan.cost.monthly_total == base_total
     assert explorer.controls.settings() == widgets.settings_of(design)
     assert not explorer.save_button.disabled
+
+
+def test_save_as_design_in_an_environment_writes_its_overlay(tmp_path: Path) -> None:
+    """Saved from dev with changed settings: the file is the base design and every
+    environment as they were, dev's overlay carrying the settings; loaded back, `plan --env
+    dev` plans what the explorer showed, to the cent, and the rest plans as before."""
+    from devops_plan.design.environments import environment_design
+    from devops_plan.engine import Planner
+    from devops_plan.engine.environments import plan_environment
+
+    source = tmp_path / "storefront.yaml"
+    shutil.copy(DESIGNS / "storefront.yaml", source)
+    design = load_design(source)
+    explorer = widgets.Explorer(design, diagram=None, path=source)
+    assert explorer.environment is not None
+    explorer.environment.value = "dev"
+    c = explorer.controls
+    c.zones.value, c.regions.value, c.purchase.value = 2, 2, "on_demand"
+    c.rto.value, c.rpo.value, c.availability.value, c.load.value = 1800, 300, 99.5, 1.5
+    c.node_families.value = ("m6i",)
+    shown = explorer.plan
+    assert explorer.error is None and shown is not None and shown.environment == "dev"
+    written = explorer.save()
+    assert written == tmp_path / "storefront-explored.yaml"
+    assert "storefront-explored.yaml" in explorer.saved.value
+    text = written.read_text(encoding="utf-8")
+    dev = YAML(typ="safe").load(text)["environments"]["dev"]
+    assert {k: dev[k] for k in ("zones", "purchase", "availability", "rto", "rpo")} == {
+        "zones": 2, "purchase": "on_demand", "availability": 99.5, "rto": "30m", "rpo": "5m"
+    }  # fmt: skip
+    assert dev["load_multiplier"] == 0.15 and dev["node_types"] == ["m6i"]
+    assert dev["regions"] == list(shown.regions) and len(shown.regions) == 2
+    assert dev["services"] == {"db": {"size": {"vcpu": 2, "memory_gib": 4, "storage_gib": 20}},
+                               "cache": {"size": {"memory_gib": 1}}}  # fmt: skip
+    assert "# A web store planned three times" in text  # comments kept
+    saved = load_design(written)
+    planner = Planner()
+    again = plan_environment(planner, saved, "dev")
+    assert again.cost.line_items == shown.cost.line_items
+    assert again.cost.monthly_total == shown.cost.monthly_total
+    assert [(s.name, s.replicas) for s in again.services] == [
+        (s.name, s.replicas) for s in shown.services
+    ]
+    assert [(p.name, p.instance_type, p.nodes) for p in again.node_pools] == [
+        (p.name, p.instance_type, p.nodes) for p in shown.node_pools
+    ]
+    # The base design and the other environments are unchanged.
+    same = {"name": "x", "environments": {}}
+    for name in ("", "staging", "prod"):
+        assert environment_design(saved, name).model_copy(update=same) == (
+            environment_design(design, name).model_copy(update=same)
+        ), name
+    assert saved.environments["staging"] == design.environments["staging"]
+    # The CLI plans the saved environment to the same total.
+    result = CliRunner().invoke(app, ["plan", str(written), "--env", "dev", "--json"])
+    assert result.exit_code == 0, result.output
+    assert Decimal(str(json.loads(result.stdout)["cost"]["monthly_total"])) == (
+        shown.cost.monthly_total
+    )
+
+
+def test_an_environment_saved_unchanged_plans_as_before(tmp_path: Path) -> None:
+    source = tmp_path / "storefront.yaml"
+    shutil.copy(DESIGNS / "storefront.yaml", source)
+    design = load_design(source)
+    explorer = widgets.Explorer(design, diagram=None, path=source, environment="staging")
+    written = explorer.save()
+    assert written is not None
+    # Only the name changed: nothing of the overlay is rewritten.
+    original = source.read_text(encoding="utf-8").replace(
+        "name: storefront\n", "name: storefront-explored\n"
+    )
+    assert written.read_text(encoding="utf-8") == original
 
 
 def test_no_environment_switch_without_environments(explorer: widgets.Explorer) -> None:

@@ -1,18 +1,16 @@
-"""`devops-plan plan --all-envs`: the cost of every environment of a design and their total, in
-every format `plan` prints (docs/cli.md, "One surface"): a table, Markdown or HTML for people,
-JSON for machines, CSV with one row per environment (the rows add up to the total)."""
+"""`devops-plan plan --all-envs`: every environment of a design side by side, in every format
+`plan` prints (docs/cli.md, "One surface"): tables, Markdown or HTML for people (services,
+node pools and cost by category per environment, then each environment's cost and the total),
+JSON for machines (each environment's whole plan), CSV with every environment's line items
+and an environment column (they add up to the total)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
-
-COLUMNS = ("environment", "cloud", "regions", "zones", "purchase", "dr_strategy", "monthly_total")
 
 
 def environments_file(chosen: str) -> str:
@@ -42,25 +40,33 @@ def show_environments(
         raise UserError(
             f"design {design.name!r} has no environments: section; nothing for --all-envs"
         )
-    plans = plan_environments(planner, design, options, decisions=False)
+    plans = plan_environments(planner, design, options, decisions=chosen == "json")
     rows, total = environment_costs(plans)
     currency = next(iter(plans.values())).currency
     name = environments_file(chosen)
     if chosen == "json":
-        emit(json.dumps(_json(design.name, currency, rows, total), indent=2) + "\n", out_path, name)
+        data = _json(design.name, currency, rows, total, plans)
+        emit(json.dumps(data, indent=2, ensure_ascii=False) + "\n", out_path, name)
     elif chosen == "csv":
-        emit(_csv(rows, currency), out_path, name)
+        from ..render.environment_tables import environment_line_items_csv
+
+        emit(environment_line_items_csv(plans), out_path, name)
     else:
+        from ..render.environment_tables import comparison_tables
         from .show import show
 
         title = f"Environments of {design.name}: monthly cost ({currency})"
-        show(chosen, title, [_table(title, rows, total, currency)], out_path, name)
+        blocks = [*comparison_tables(plans), _table(title, rows, total, currency)]
+        show(chosen, f"Environments of {design.name}", blocks, out_path, name)
     for env_name, plan in plans.items():
         for w in plan.warnings:
             err.print(f"warning: {env_name}: {w}", markup=False)
 
 
-def _json(design: str, currency: str, rows: list[Any], total: Any) -> dict[str, Any]:
+def _json(
+    design: str, currency: str, rows: list[Any], total: Any, plans: dict[str, Any]
+) -> dict[str, Any]:
+    """Each environment's summary and its whole plan (what `plan --env NAME --json` prints)."""
     return {
         "design": design,
         "currency": currency,
@@ -72,23 +78,12 @@ def _json(design: str, currency: str, rows: list[Any], total: Any) -> dict[str, 
                 "purchase": r.purchase,
                 "dr_strategy": r.dr,
                 "monthly_total": float(r.monthly_total),
+                "plan": plans[r.name].to_dict(),
             }
             for r in rows
         },
         "monthly_total": float(total),
     }
-
-
-def _csv(rows: list[Any], currency: str) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow((*COLUMNS, "currency"))
-    for r in rows:
-        writer.writerow(
-            (r.name, r.cloud, " ".join(r.regions), r.zones, r.purchase, r.dr,
-             f"{r.monthly_total:f}", currency)
-        )  # fmt: skip
-    return buf.getvalue()
 
 
 def _table(title: str, rows: list[Any], total: Any, currency: str) -> Any:

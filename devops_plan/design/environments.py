@@ -1,5 +1,5 @@
 """Environments: each entry of `environments:` is an overlay of the base design (load, regions,
-zones, purchase option, DR, retention, availability and per-service keys). `applied` lays one
+zones, purchase option, DR, retention, targets, node types and per-service keys). `applied` lays one
 over the design's plain data; `environment_problems` validates every environment the way the
 design is validated and names each problem where the overlay wrote it; `environment_design`
 gives the Design an environment plans. Pure: plain data in, plain data or models out.
@@ -28,6 +28,9 @@ _PLACES: dict[str, Loc] = {
     "purchase": ("defaults", "purchase"),
     "backup_retention_days": ("dr", "backup_retention_days"),
     "availability": ("targets", "availability"),
+    "rto": ("targets", "rto"),
+    "rpo": ("targets", "rpo"),
+    "node_types": ("defaults", "node_types"),
 }
 # Per kind, the load figures a load multiplier scales.
 _SCALED: dict[str, tuple[str, ...]] = {
@@ -79,6 +82,8 @@ def _top_level(out: dict[str, Any], env: dict[str, Any]) -> None:
     for key, place in _PLACES.items():
         if env.get(key) is not None:
             _set(out, place, copy.deepcopy(env[key]))
+    if env.get("node_types") == []:  # every family: as if the design named none
+        out.get("defaults", {}).pop("node_types", None)
     if env.get("regions") is not None and env.get("dr_region") is None:
         out.pop("dr_region", None)  # the base's DR region belongs to the base's regions
     dr = env.get("dr")

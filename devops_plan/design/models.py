@@ -372,6 +372,13 @@ class Environment(Model):
     )
     backup_retention_days: int | None = Field(default=None, ge=1, le=3650)
     availability: Percent | None = Field(default=None, description="the availability target")
+    rto: Duration | None = Field(default=None, description="the recovery time objective")
+    rpo: Duration | None = Field(default=None, description="the recovery point objective")
+    node_types: tuple[Annotated[str, Field(pattern=INSTANCE, max_length=64)], ...] | None = Field(
+        default=None,
+        max_length=100,
+        description="instance types or families allowed for node pools ([]: every one)",
+    )
     services: dict[EnvName, dict[str, Any]] = Field(
         default_factory=dict,
         max_length=MAX_SERVICES,

@@ -1,10 +1,14 @@
 """Writing a changed design back as a new design file: the original YAML with only the keys
 that changed edited (comments and layout kept), named after the new file, validated by
-reading it back, and never written over an existing file."""
+reading it back, and never written over an existing file. A changed environment is written
+as its overlay's keys (`save_environment_variant`): the base design and the other
+environments stay as they were."""
 
 from __future__ import annotations
 
 import io
+from datetime import timedelta
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +18,29 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ..atomic import write_new
 from ..units import format_duration
 from .loader import load_design, parse_design
-from .models import Design, StatelessService
+from .models import Design, Environment, StatelessService
 
-__all__ = ["design_text", "next_free_path", "save_design_variant"]
+__all__ = [
+    "design_text",
+    "environment_text",
+    "next_free_path",
+    "save_design_variant",
+    "save_environment_variant",
+]
 
 MAX_VARIANTS = 999
+# The overlay keys the explorer's settings land in (design/environments.py applies them).
+ENVIRONMENT_KEYS = (
+    "regions",
+    "dr_region",
+    "zones",
+    "purchase",
+    "availability",
+    "rto",
+    "rpo",
+    "node_types",
+    "load_multiplier",
+)
 
 
 def _round_trip() -> YAML:
@@ -81,6 +103,60 @@ def design_text(original: str, design: Design, name: str) -> str:
     out = io.StringIO()
     yaml.dump(doc, out)
     return out.getvalue()
+
+
+def _yaml_value(value: object) -> object:
+    if isinstance(value, tuple):
+        return _flow(value)
+    if isinstance(value, timedelta):
+        return format_duration(value.total_seconds())
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, float):
+        return _number(value)
+    return value
+
+
+def environment_text(
+    original: str, before: Environment, design: Design, environment: str, name: str
+) -> str:
+    """`original` with environment `environment`'s overlay changed from `before` to what
+    `design` says about it (only the keys that changed), and named `name`."""
+    yaml = _round_trip()
+    doc: Any = yaml.load(original)
+    doc["name"] = name
+    overlay = _child(_child(doc, "environments"), environment)
+    after = design.environments[environment]
+    for key in ENVIRONMENT_KEYS:
+        value = getattr(after, key)
+        if value == getattr(before, key):
+            continue
+        if value is None:
+            overlay.pop(key, None)
+        else:
+            overlay[key] = _yaml_value(value)
+    out = io.StringIO()
+    yaml.dump(doc, out)
+    return out.getvalue()
+
+
+def save_environment_variant(
+    original: Path, design: Design, environment: str, target: Path | None = None
+) -> Path:
+    """Write `design` (the whole design, environment `environment` changed) as a new design
+    file beside `original` (or at `target`), checked by reading it back: the file must give
+    the same design, base and every environment. Errors as save_design_variant."""
+    path = target or next_free_path(original)
+    name = path.stem.lower()
+    source = original.read_text(encoding="utf-8")
+    before = parse_design(source, str(original)).environments[environment]
+    text = environment_text(source, before, design, environment, name)
+    written = parse_design(text, str(path))  # DesignError: the file would not validate
+    if written != design.model_copy(update={"name": name}):
+        raise ValueError(f"{path}: the written design differs from the explorer's settings")
+    write_new(path, text)
+    load_design(path)  # what is on disk reads back
+    return path
 
 
 def next_free_path(original: Path, suffix: str = "explored") -> Path:

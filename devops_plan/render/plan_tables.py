@@ -10,7 +10,14 @@ from ..plan import Plan
 from ..units import format_duration, format_money, round_cents
 from .tables import TextTable, csv_text
 
-__all__ = ["LINE_ITEM_COLUMNS", "headline", "line_items_csv", "plan_blocks", "plan_tables"]
+__all__ = [
+    "LINE_ITEM_COLUMNS",
+    "headline",
+    "line_item_rows",
+    "line_items_csv",
+    "plan_blocks",
+    "plan_tables",
+]
 
 
 def headline(plan: Plan) -> str:
@@ -188,7 +195,12 @@ def _exact(value: float) -> str:
 def line_items_csv(plan: Plan) -> str:
     """Every priced line item, one CSV row each, in the plan's order; money as exact decimals.
     The monthly costs add up to the plan's total."""
-    rows = [
+    return csv_text(LINE_ITEM_COLUMNS, line_item_rows(plan))
+
+
+def line_item_rows(plan: Plan) -> list[tuple[str, ...]]:
+    """The CSV rows of the plan's line items (LINE_ITEM_COLUMNS)."""
+    return [
         (
             i.service,
             i.resource,
@@ -205,4 +217,3 @@ def line_items_csv(plan: Plan) -> str:
         )
         for i in plan.cost.line_items
     ]
-    return csv_text(LINE_ITEM_COLUMNS, rows)
