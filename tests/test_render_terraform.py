@@ -16,7 +16,8 @@ from devops_plan.design import load_design
 from devops_plan.engine import Planner, PlanOptions
 from devops_plan.engine.environments import plan_environments
 from devops_plan.paths import data_path
-from devops_plan.render import environments, terraform
+from devops_plan.render import environments, terraform, tfvars
+from devops_plan.units import HOURS_PER_MONTH
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKOV = ROOT / ".venv-checkov" / "bin" / "checkov"
@@ -34,11 +35,15 @@ MODULES: dict[str, dict[str, str | None]] = {
         "memorystore": "labels",
     },
 }
-# Resources main.tf declares itself; GCP firewall rules take no labels.
-RESOURCES = {"aws": 2, "gcp": 1}
-UNLABELLED = {"google_compute_firewall"}
-# Checks checkov runs on a root module whose modules it does not download: at least these.
-MIN_PASSED = {"aws": 20, "gcp": 10}
+# Resources main.tf declares itself (AWS: the security groups, their ingress and egress rules;
+# GCP: the firewall rules, from the internet and the rest, and Spanner's instance and
+# database); firewall rules and Spanner databases take no labels.
+RESOURCES = {"aws": 3, "gcp": 4}
+UNLABELLED = {"google_compute_firewall", "google_spanner_database"}
+# Checks checkov runs on a root module whose modules it does not download: at least these
+# (it counts a for_each resource once when it cannot expand the keys, as for the security
+# groups built from the rule matrix: 18 on AWS).
+MIN_PASSED = {"aws": 15, "gcp": 10}
 
 
 @pytest.fixture(scope="module", params=["aws", "gcp"])
@@ -117,7 +122,9 @@ def test_tags_on_every_taggable_resource(exported: Path) -> None:
     ]
     assert len(resources) == RESOURCES[cloud]
     blocks = [(n, modules[n].get(arg)) for n, arg in MODULES[cloud].items() if arg is not None]
-    blocks += [(kind, b.get("tags")) for kind, b in resources if kind not in UNLABELLED]
+    blocks += [
+        (kind, b.get("tags", b.get("labels"))) for kind, b in resources if kind not in UNLABELLED
+    ]
     for name, given in blocks:
         # AWS: local.tags; GCP: local.labels (the same tags, keys as GCP allows them).
         text = str(given)
@@ -132,24 +139,60 @@ def test_tags_on_every_taggable_resource(exported: Path) -> None:
         assert 'replace(k, "/", "_")' in str(labels)
 
 
-def test_checkov_finds_nothing_and_every_skip_has_a_reason(exported: Path) -> None:
+def _checkov(folder: Path, cloud: str) -> list[str]:
+    """The checks checkov ran on `folder`'s module and what they found (none may fail, each
+    skip has its reason beside it in the code)."""
     assert CHECKOV.exists(), (
         "make test installs checkov into .venv-checkov (scripts/policy-tools.txt)"
     )
+    run = subprocess.run(
+        [str(CHECKOV), "-d", str(folder), "--framework", "terraform", "--skip-download",
+         "--output", "json"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    report = json.loads(run.stdout)
+    results = report["results"]
+    assert results["failed_checks"] == [], [c["check_id"] for c in results["failed_checks"]]
+    assert report["summary"]["passed"] >= MIN_PASSED[cloud], report["summary"]
+    for skipped in results["skipped_checks"]:
+        assert len(skipped["check_result"].get("suppress_comment", "")) > 20, skipped["check_id"]
+    return [c["resource"] for c in results["passed_checks"] + results["skipped_checks"]]
+
+
+def test_checkov_finds_nothing_and_every_skip_has_a_reason(exported: Path) -> None:
     for folder in _folders(exported):
-        run = subprocess.run(
-            [str(CHECKOV), "-d", str(folder), "--framework", "terraform", "--skip-download",
-             "--output", "json"],
-            capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
-        report = json.loads(run.stdout)
-        results = report["results"]
-        assert results["failed_checks"] == [], [c["check_id"] for c in results["failed_checks"]]
-        assert report["summary"]["passed"] >= MIN_PASSED[_cloud(exported)], report["summary"]
-        for skipped in results["skipped_checks"]:
-            assert len(skipped["check_result"].get("suppress_comment", "")) > 20, skipped[
-                "check_id"
-            ]
+        _checkov(folder, _cloud(exported))
+
+
+def test_spanner_gets_its_instance_with_the_planned_nodes_and_passes_checkov(
+    tmp_path: Path,
+) -> None:
+    # No shipped design chooses Spanner (the planner names it where a database must write in
+    # two regions): storefront with its database moved to Spanner, on GCP.
+    text = EXAMPLE.read_text().replace("engine: postgres", "engine: spanner")
+    text = text.replace("cloud: aws", "cloud: gcp").replace("us-east-1", "us-central1")
+    (tmp_path / "spanner.yaml").write_text(text)
+    design = load_design(tmp_path / "spanner.yaml")
+    plan = Planner().plan(design, PlanOptions(), decisions=False)
+    values = tfvars.tfvars(plan, design)
+    (node_hours,) = [li.quantity for li in plan.cost.line_items
+                     if li.resource == "db/db" and li.unit == "hour"]  # fmt: skip
+    assert values["databases"]["db"]["engine"] == "spanner"
+    assert values["databases"]["db"]["nodes"] * HOURS_PER_MONTH == node_hours
+    folder = tmp_path / "module"
+    folder.mkdir()
+    for rel, text in terraform.artefacts(plan, design).items():
+        (folder / Path(rel).name).write_text(text)
+    parsed = _parse(folder)
+    instances = [b for block in parsed["resource"] for k, b in block.items()
+                 if k == "google_spanner_instance"]  # fmt: skip
+    instance = instances[0]["db"]
+    assert "each.value.nodes" in instance["num_nodes"]
+    assert "local.labels" in str(instance["labels"]) and "db/" in str(instance["labels"])
+    checked = _checkov(folder, "gcp")
+    # checkov has checks for a Spanner database (its key, its drop protection), none for the
+    # instance.
+    assert "google_spanner_database.db" in checked
 
 
 def test_same_plan_same_bytes(exported: Path) -> None:

@@ -86,6 +86,9 @@ class Catalog:
             region_rows.sort(key=_sort_key)
         self._memo: dict[Key, Price | None] = {}
         self._queries: dict[tuple[Any, ...], tuple[Price, ...]] = {}
+        # A region's rows per (category, purchase), in the region's order; built on a
+        # region's first query (a plan's queries scanned thousands of rows each).
+        self._sections: dict[str, dict[tuple[str | None, str], list[Price]]] = {}
 
     # -- lookups -----------------------------------------------------------------
 
@@ -274,7 +277,7 @@ class Catalog:
         equal = [(k, v) for k, v in wanted.items() if v is not None]
         return [
             p
-            for p in self._by_region[region]
+            for p in self._section(region, category, purchase)
             if all(getattr(p, k) == v for k, v in equal)
             and (min_vcpu is None or (p.vcpu is not None and p.vcpu >= min_vcpu))
             and (
@@ -282,6 +285,16 @@ class Catalog:
                 or (p.memory_gib is not None and p.memory_gib >= min_memory_gib)
             )
         ]
+
+    def _section(self, region: str, category: str | None, purchase: str) -> list[Price]:
+        """The rows of `region` with `category` (any when None) and `purchase`, in order."""
+        sections = self._sections.get(region)
+        if sections is None:
+            sections = self._sections[region] = {}
+            for p in self._by_region[region]:
+                sections.setdefault((p.category, p.purchase), []).append(p)
+                sections.setdefault((None, p.purchase), []).append(p)
+        return sections.get((category, purchase), [])
 
     def _check_query(
         self, region: str, category: str | None, family: str | None, purchase: str

@@ -24,7 +24,7 @@ from .pools import NodePoolPlan, PoolPlanner
 from .queues import queue_plan
 from .recovery import Recovery, recoveries
 from .services import ServicePlan, size_service
-from .surge import Surge, surges
+from .surge import Surge, surges_remembered
 from .variants import serving_regions
 
 
@@ -142,7 +142,9 @@ def plan_core(
         warnings=tuple(warnings),
         latency=latency,
         # The surges read the stateless services and the pools alone, like the latency.
-        surges=base.surges if kept and base is not None else tuple(surges(ctx, services, pools)),
+        surges=(
+            base.surges if kept and base is not None else surges_remembered(ctx, services, pools)
+        ),
         sizing_warnings=sizing_warnings,
     )
 

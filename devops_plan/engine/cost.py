@@ -243,14 +243,12 @@ def price_components(
 @dataclass
 class CentsMemo:
     """What `price_cents` remembers (per catalog, for one sweep): an untiered component's
-    cents; a tiered one's catalog rows and monthly quantity, and its cents after each amount
-    already metered."""
+    cents; the catalog row and tiers of each product, region, purchase option, engine and
+    deployment; a tiered component's cents after each amount already metered."""
 
     untiered: dict[tuple[Catalog, CostComponent], int] = field(default_factory=dict)
-    rows: dict[tuple[Catalog, CostComponent], tuple[Price, tuple[Price, ...], Decimal]] = field(
-        default_factory=dict
-    )
-    tiered: dict[tuple[Catalog, CostComponent, Decimal], int] = field(default_factory=dict)
+    rows: dict[tuple[Any, ...], tuple[Price, tuple[Price, ...]]] = field(default_factory=dict)
+    tiered: dict[tuple[Any, ...], int] = field(default_factory=dict)
 
 
 def price_cents(
@@ -265,38 +263,65 @@ def price_cents(
     total = 0
     for declared in components:
         known = memo.untiered.get((catalog, declared))
-        if known is not None:
-            total += known
-            continue
-        cents, tiered = 0, False
-        for component in _committed((declared,)):
-            rows = memo.rows.get((catalog, component))
-            if rows is None:
-                price = _resolve(component, catalog)
-                if price is None:
-                    price_components(components, catalog)  # raises, naming every missing price
-                assert price is not None
-                rows = (price, catalog.tiers(price), monthly_quantity(component, price))
-                memo.rows[(catalog, component)] = rows
-            price, tiers, quantity = rows
-            discount = _discount(component)
-            if len(tiers) == 1:
-                cents += int(monthly_cost(quantity, price.unit_price, discount) * 100)
-                continue
-            tiered = True
-            used = meter.get(price.key, _ZERO)
-            meter[price.key] = used + quantity
-            found = memo.tiered.get((catalog, component, used))
-            if found is None:
-                found = memo.tiered[(catalog, component, used)] = sum(
-                    int(monthly_cost(q, tier.unit_price, discount) * 100)
-                    for tier, q in tier_buckets(tiers, used, quantity)
-                )
-            cents += found
-        if not tiered:
-            memo.untiered[(catalog, declared)] = cents
-        total += cents
+        if known is None:
+            known = _component_cents(declared, components, catalog, memo, meter)
+        total += known
     return total
+
+
+def _component_cents(
+    c: CostComponent,
+    components: Sequence[CostComponent],
+    catalog: Catalog,
+    memo: CentsMemo,
+    meter: Meter,
+) -> int:
+    """One component's cents (each part `_committed` bills it as), remembered when untiered.
+    A missing price or a bad quantity raises what `price_components` raises."""
+    cents, tiered = 0, False
+    for purchase, quantity in _bills(c):
+        key = (catalog, c.product, c.region, purchase, c.engine, c.deployment)
+        rows = memo.rows.get(key)
+        if rows is None:
+            price = _resolve(c._replace(purchase=purchase), catalog)
+            if price is None:
+                price_components(components, catalog)  # raises, naming every missing price
+            assert price is not None
+            rows = memo.rows[key] = (price, catalog.tiers(price))
+        price, tiers = rows
+        discount = _discount(c)
+        monthly = _monthly(c, quantity, price)
+        if monthly is None:
+            price_components([c], catalog)  # raises the quantity's error
+        assert monthly is not None
+        if len(tiers) == 1:
+            cents += int(monthly_cost(monthly, price.unit_price, discount) * 100)
+            continue
+        tiered = True
+        used = meter.get(price.key, _ZERO)
+        meter[price.key] = used + monthly
+        found = memo.tiered.get((catalog, c, purchase, monthly, used))
+        if found is None:
+            found = memo.tiered[(catalog, c, purchase, monthly, used)] = sum(
+                int(monthly_cost(q, tier.unit_price, discount) * 100)
+                for tier, q in tier_buckets(tiers, used, monthly)
+            )
+        cents += found
+    if not tiered:
+        memo.untiered[(catalog, c)] = cents
+    return cents
+
+
+def _monthly(c: CostComponent, quantity: Decimal, price: Price) -> Decimal | None:
+    """`monthly_quantity` of a part of `c` with `quantity`; None where it raises."""
+    q = money(quantity)
+    if q < 0 or not q.is_finite():
+        return None
+    if c.per == "month":
+        return q
+    if c.per != "hour" or price.unit == "GB-month":
+        return None
+    return q * _MONTH
 
 
 def _price_one(
@@ -345,21 +370,31 @@ def monthly_cost(quantity: Decimal, unit_price: Decimal, discount: Decimal) -> D
     return round_cents(quantity * unit_price * (_ONE - discount))
 
 
+def _bills(c: CostComponent) -> list[tuple[str, Decimal]]:
+    """(purchase option, quantity) of each part a component is billed as: bought under a
+    commitment with a baseline below its quantity, its baseline committed and the rest above
+    it on demand; with a baseline of 0 (nothing always on, a deploy's surge nodes) all of it
+    on demand; else all of it as declared."""
+    base = c.baseline
+    if base is None or c.purchase not in COMMITMENTS or base >= c.quantity:
+        return [(c.purchase, c.quantity)]
+    if base == 0:
+        return [("on_demand", c.quantity)]
+    return [(c.purchase, base), ("on_demand", c.quantity - base)]
+
+
 def _committed(components: Iterable[CostComponent]) -> Iterator[CostComponent]:
-    """Components as billed: one bought under a commitment with a baseline below its
-    quantity is its baseline, committed, and the rest above it, on demand; with a baseline of
-    0 (nothing always on, a deploy's surge nodes) all of it is on demand."""
+    """Components as billed (`_bills`), each part with its own line item's label."""
     for c in components:
-        base = c.baseline
-        if base is None or c.purchase not in COMMITMENTS or base >= c.quantity:
-            yield c
+        bills = _bills(c)
+        if len(bills) == 1:
+            purchase, _ = bills[0]
+            yield c if purchase == c.purchase else c._replace(baseline=None, purchase=purchase)
             continue
-        if base == 0:
-            yield c._replace(baseline=None, purchase="on_demand")
-            continue
+        (_, base), (_, above) = bills
         yield c._replace(quantity=base, baseline=None, component=f"{c.component}, always on")
         yield c._replace(
-            quantity=c.quantity - base,
+            quantity=above,
             baseline=None,
             purchase="on_demand",
             component=f"{c.component}, above the always-on count",

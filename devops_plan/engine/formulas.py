@@ -371,11 +371,19 @@ def _open_new(
         slots.append(shape.pod_slots - rest)
 
 
-def nodes_lower_bound(groups: Sequence[PodGroup], shape: NodeShape) -> int:
-    """No packing can use fewer nodes than this (each resource on its own)."""
+def pod_totals(groups: Sequence[PodGroup]) -> tuple[int, int, int]:
+    """CPU (m), memory (MiB) and pods of the groups together."""
     cpu = sum(g.cpu_m * g.pods for g in groups)
     mem = sum(g.memory_mib * g.pods for g in groups)
-    pods = sum(g.pods for g in groups)
+    return cpu, mem, sum(g.pods for g in groups)
+
+
+def nodes_lower_bound(
+    groups: Sequence[PodGroup], shape: NodeShape, totals: tuple[int, int, int] | None = None
+) -> int:
+    """No packing can use fewer nodes than this (each resource on its own). `totals`:
+    `pod_totals(groups)`, when the caller bounds the same pods on many shapes."""
+    cpu, mem, pods = pod_totals(groups) if totals is None else totals
     return max(
         math.ceil(cpu / shape.allocatable_cpu_m) if shape.allocatable_cpu_m > 0 else 0,
         math.ceil(mem / shape.allocatable_memory_mib) if shape.allocatable_memory_mib > 0 else 0,

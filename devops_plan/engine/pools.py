@@ -17,7 +17,14 @@ from ..catalog import Price
 from ..design import Kind, Platform
 from ..errors import PlanningError
 from .context import HOURS, QUANTITY, Context
-from .formulas import NodeShape, PodGroup, node_shape, nodes_lower_bound, pack_first_fit_decreasing
+from .formulas import (
+    NodeShape,
+    PodGroup,
+    node_shape,
+    nodes_lower_bound,
+    pack_first_fit_decreasing,
+    pod_totals,
+)
 from .services import ServicePlan, allowed_type, purchase_parts
 
 _CENT = Decimal("0.01")
@@ -96,6 +103,7 @@ class _Packings:
         self.bounds: dict[NodeShape, int] = {}
         self.packed: dict[NodeShape, int | None] = {}
         self._shares: tuple[tuple[str, Decimal], ...] | None = None
+        self.totals = pod_totals(pods)
 
     def shares(self) -> tuple[tuple[str, Decimal], ...]:
         if self._shares is None:
@@ -105,7 +113,7 @@ class _Packings:
     def bound(self, shape: NodeShape) -> int:
         found = self.bounds.get(shape)
         if found is None:
-            found = self.bounds[shape] = nodes_lower_bound(self.pods, shape)
+            found = self.bounds[shape] = nodes_lower_bound(self.pods, shape, self.totals)
         return found
 
     def pack(self, shape: NodeShape) -> int | None:

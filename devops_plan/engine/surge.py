@@ -34,6 +34,7 @@ __all__ = [
     "surge_nodes",
     "surge_pods",
     "surges",
+    "surges_remembered",
 ]
 
 DAYS_PER_MONTH = Fraction(HOURS_PER_MONTH, 24)
@@ -100,21 +101,26 @@ def service_surge(s: ServicePlan, pool: NodePoolPlan, deploy: Deploy) -> Surge |
     autoscale); None when its deploys add nothing."""
     per_node = pods_per_node(s, pool)
     hourly = s.hourly_replicas or (s.replicas,)
-    pods = [surge_pods(deploy.strategy, r, s.zones, deploy.canary_percent) for r in hourly]
-    nodes = [surge_nodes(p, s.zones, per_node) for p in pods]
+    # Each replica count once: a day's 24 hours run a few different counts.
+    pods_at = {r: surge_pods(deploy.strategy, r, s.zones, deploy.canary_percent) for r in hourly}
+    nodes_at = {r: surge_nodes(p, s.zones, per_node) for r, p in pods_at.items()}
+    peak_nodes = max(nodes_at.values())
+    if peak_nodes == 0:  # most rolling updates: the other zones carry the peak
+        return None
     hours = (
         Fraction(str(deploy.deploys_per_day))
         * DAYS_PER_MONTH
         * Fraction(str(deploy.duration.total_seconds()))
         / 3600
     )
-    if max(nodes) == 0 or hours == 0:
+    if hours == 0:
         return None
-    average = Fraction(sum(nodes), len(nodes))
+    average = Fraction(sum(nodes_at[r] for r in hourly), len(hourly))
     # Exact until the one rounding at the end: 6 nodes x 60.8333... h is 365, not 364.999998.
     return Surge(
         s.name, deploy.strategy.value, pool.name, pool.instance_type, pool.purchase,
-        max(pods), per_node, max(nodes), _exact(average), _exact(hours), _exact(average * hours),
+        max(pods_at.values()), per_node, peak_nodes, _exact(average), _exact(hours),
+        _exact(average * hours),
     )  # fmt: skip
 
 
@@ -141,3 +147,16 @@ def surges(
         if found is not None:
             out.append(found)
     return out
+
+
+def surges_remembered(
+    ctx: Context, services: Sequence[ServicePlan], pools: Sequence[NodePoolPlan]
+) -> tuple[Surge, ...]:
+    """`surges`, remembered by the context (Context.remembered) by the identity of the pools
+    and the stateless services: a pass reads them for its plan and for each region that
+    serves users (the primary under each traffic share, an active-active copy), and the
+    sweep for every strategy of a group."""
+    stateless = [s for s in services if s.kind == Kind.stateless]
+    return ctx.remembered(
+        "surges", (), [*pools, *stateless], lambda: tuple(surges(ctx, stateless, pools))
+    )

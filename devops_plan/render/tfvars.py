@@ -16,6 +16,7 @@ from typing import Any
 
 from ..design import Design
 from ..plan import DeploymentOut, Plan, ServiceOut
+from ..units import HOURS_PER_MONTH
 
 __all__ = ["Settings", "artefacts", "tfvars"]
 
@@ -58,7 +59,7 @@ def tfvars(plan: Plan, design: Design) -> dict[str, Any]:
         "backup_retention_days": design.dr.backup_retention_days,
         "node_pools": _node_pools(plan),
         "services": _services(plan, by_kind.get("stateless", [])),
-        **_data_services(by_kind),
+        **_data_services(by_kind, spanner_nodes(plan)),
         "vpcs": _vpcs(plan),
         "security_rules": security_rules(plan),
         "regions": {name: _region(d) for name, d in plan.deployments.items()},
@@ -124,7 +125,21 @@ def _services(plan: Plan, stateless: list[ServiceOut]) -> dict[str, Any]:
     }
 
 
-def _data_services(by_kind: dict[str, list[ServiceOut]]) -> dict[str, Any]:
+def spanner_nodes(plan: Plan) -> dict[str, int]:
+    """Each Spanner database's nodes, as the cost prices them: its node-hours in the primary
+    region (engine/footprint/engines.py sizes them from the callers' queries) over a month's
+    hours. The module's Spanner instance reads them; other engines have no such count."""
+    engines = {s.name: s.engine for s in plan.services}
+    return {
+        li.service: round(li.quantity / HOURS_PER_MONTH)
+        for li in plan.cost.line_items
+        if engines.get(li.service) == "spanner"
+        and li.unit == "hour"
+        and li.region == plan.topology.primary_region
+    }
+
+
+def _data_services(by_kind: dict[str, list[ServiceOut]], nodes: dict[str, int]) -> dict[str, Any]:
     return {
         "databases": {
             s.name: {
@@ -134,6 +149,7 @@ def _data_services(by_kind: dict[str, list[ServiceOut]]) -> dict[str, Any]:
                 "read_replicas": s.read_replicas,
                 "storage_gib": s.storage_gib,
                 "purchase_option": s.purchase,
+                **({"nodes": nodes[s.name]} if s.name in nodes else {}),
             }
             for s in by_kind.get("database", [])
         },

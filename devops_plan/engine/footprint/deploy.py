@@ -15,7 +15,7 @@ from ..context import Context
 from ..cost import CostComponent
 from ..pools import NodePoolPlan
 from ..services import ServicePlan
-from ..surge import CATEGORY, Surge, surges
+from ..surge import CATEGORY, Surge, surges_remembered
 from .base import component
 
 
@@ -36,7 +36,7 @@ def deploy_surge(
     """One `deploy` component per service whose deploys add nodes: its surge node-hours in
     `region`."""
     out = []
-    for s in surges(ctx, services, pools):
+    for s in surges_remembered(ctx, services, pools):
         what, resource = _what(s), f"node-pool/{s.pool}"
         out.append(
             component(s.service, resource, what, s.instance_type, region, s.purchase,

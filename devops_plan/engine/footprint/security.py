@@ -14,7 +14,7 @@ from ..cost import CostComponent
 from ..pools import NodePoolPlan
 from ..security import DATA_KINDS, credentials
 from ..services import ServicePlan
-from .base import DAYS, component, monthly_requests_million
+from .base import DAYS, component, monthly_requests_million, remembered
 from .network import capacity_units_per_hour
 from .observability import running
 
@@ -40,23 +40,35 @@ def security(
         return []
     cat = category or "security"
     _, pods = running(services, pools, fraction)
-    out = keys(ctx, region, services, pools, pods, cat)
-    out += secrets(ctx, region, services, pods, cat)
+    reads = secret_reads_million(ctx, services, pods)
+    out = keys(ctx, region, pools, reads, cat)
+    out += secrets(ctx, region, reads, cat)
+    # Flow logs and the audit trail read the design and its traffic alone.
     if ctx.design.security.flow_logs and share > 0:
-        out += flow_logs(ctx, region, share, cat)
-    return out + audit(ctx, region, cat)
+        out += remembered(
+            ctx, "flow logs", (region, share, cat), (), lambda: flow_logs(ctx, region, share, cat)
+        )
+    return out + remembered(ctx, "audit", (region, cat), (), lambda: audit(ctx, region, cat))
 
 
 def store_count(ctx: Context) -> int:
     """The design's data stores (from the design, whatever subset of services a caller
     declares for: the explorer declares parts of a region separately)."""
-    return sum(1 for s in ctx.design.services if s.kind in DATA_KINDS)
+    return ctx.remembered(
+        "store count", (), (), lambda: sum(1 for s in ctx.design.services if s.kind in DATA_KINDS)
+    )
+
+
+def design_credentials(ctx: Context) -> tuple[tuple[str, str], ...]:
+    """`credentials` of the context's design, remembered by the context (every region's keys
+    and secrets read them; a variant sharing its declarations keeps each dependency)."""
+    return ctx.remembered("credentials", (), (), lambda: tuple(credentials(ctx.design)))
 
 
 def secret_reads_million(ctx: Context, services: Sequence[ServicePlan], pods: float) -> float:
     """Secret reads a month (millions): each caller's pods read each of their credentials
     `secret_reads_per_pod_per_day` times, in proportion to the caller's share of the pods."""
-    creds = credentials(ctx.design)
+    creds = design_credentials(ctx)
     if not creds or pods <= 0:
         return 0.0
     replicas = {s.name: s.replicas for s in services if s.kind == Kind.stateless}
@@ -69,13 +81,13 @@ def secret_reads_million(ctx: Context, services: Sequence[ServicePlan], pods: fl
 def keys(
     ctx: Context,
     region: str,
-    services: Sequence[ServicePlan],
     pools: Sequence[NodePoolPlan],
-    pods: float,
+    reads_million: float,
     cat: str,
 ) -> list[CostComponent]:
     """A customer managed key per data store and one for the cluster, and their requests:
-    every secret read decrypts once, and each store refreshes its data key about hourly."""
+    every secret read decrypts once (`reads_million`: secret_reads_million), and each store
+    refreshes its data key about hourly."""
     if not ctx.design.security.encryption_at_rest:
         return []
     data = store_count(ctx)
@@ -88,17 +100,16 @@ def keys(
                              ctx.catalog.role("kms_key"), region, "on_demand", count, "month",
                              category=cat))  # fmt: skip
     refresh = data * KEY_REFRESHES_PER_DAY * DAYS / 1e6
-    requests = refresh + secret_reads_million(ctx, services, pods)
+    requests = refresh + reads_million
     out.append(component("platform", "kms", "key requests", ctx.catalog.role("kms_requests"),
                          region, "on_demand", requests, "month", category=cat))  # fmt: skip
     return out
 
 
-def secrets(
-    ctx: Context, region: str, services: Sequence[ServicePlan], pods: float, cat: str
-) -> list[CostComponent]:
-    """A secret per dependency credential (caller x database or cache), and its reads."""
-    creds = credentials(ctx.design)
+def secrets(ctx: Context, region: str, reads_million: float, cat: str) -> list[CostComponent]:
+    """A secret per dependency credential (caller x database or cache), and its reads
+    (`reads_million`: secret_reads_million)."""
+    creds = design_credentials(ctx)
     if not ctx.design.security.secrets or not creds:
         return []
     out = []
@@ -107,7 +118,7 @@ def secrets(
                              ctx.catalog.role("secret_month"), region, "on_demand", len(creds),
                              "month", category=cat))  # fmt: skip
     out.append(component("platform", "secrets", "secret reads", ctx.catalog.role("secret_requests"),
-                         region, "on_demand", secret_reads_million(ctx, services, pods), "month",
+                         region, "on_demand", reads_million, "month",
                          category=cat))  # fmt: skip
     return out
 

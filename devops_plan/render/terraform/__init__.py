@@ -30,21 +30,29 @@ FILES = ("main.tf", "outputs.tf", "versions.tf")
 CLOUDS = ("aws", "gcp")
 
 # Variables the module reads besides the plan's, with their defaults: what the network and
-# security plans fill in when present (network, security_rules), and what a team chooses.
+# security plans fill in (vpcs, security_rules: typed exactly as render/tfvars.py writes them,
+# which tests/test_render_terraform.py checks), and what a team chooses.
 _EXTRA: dict[str, tuple[str, str, str]] = {
     "environment": ("string", '""', "the environment (empty for the base design)"),
-    "vpc_cidr": ("string", '"10.0.0.0/16"', "the VPC's address range"),
-    "network": (
-        "object({ public = list(string), private = list(string), isolated = list(string) })",
-        "null",
-        "subnets per tier, one per zone (the network plan's); null: carved from vpc_cidr",
+    "vpc_cidr": ("string", '"10.0.0.0/16"', "the VPC's address range when vpcs is empty"),
+    "vpcs": (
+        "map(object({ cidr = string, subnets = list(object({ cidr = string, tier = string, "
+        "usable = number, zone = string })) }))",
+        "{}",
+        "per region, its block and subnets per zone and tier (the network plan's); "
+        "empty: carved from vpc_cidr",
     ),
     "security_rules": (
-        "list(object({ source = string, destination = string, port = number, protocol = string }))",
+        "list(object({ source = string, destination = string, from_port = number, "
+        "to_port = number, protocol = string, description = string }))",
         "[]",
-        "allowed service-to-service edges (the security plan's rule matrix)",
+        "allowed flows: internet, load-balancer or a service to a service (the rule matrix)",
     ),
-    "kubernetes_version": ("string", '"1.31"', "the cluster's Kubernetes version"),
+    # A minor version in standard support on EKS and GKE on 2026-12-06: EKS 1.35 until
+    # 2027-03-27 (1.34's ended 2026-12-02; EKS Kubernetes version calendar, via
+    # endoflife.date/amazon-eks); GKE 1.35 the Regular channel's default since 2026-09-17 (GKE
+    # Regular channel release notes). docs/export.md says when to move it.
+    "kubernetes_version": ("string", '"1.35"', "the cluster's Kubernetes version"),
     "backup_retention_days": ("number", "7", "days of database backups kept"),
     "cost_allocation_tags": (
         "map(map(string))",

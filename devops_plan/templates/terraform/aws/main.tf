@@ -13,17 +13,35 @@ locals {
     "devops-plan/design" = var.design
   }
 
-  # The subnet plan when one is given (the network plan's subnets per zone and tier), else
-  # one /20 per zone and tier carved from vpc_cidr.
-  subnets = var.network != null ? var.network : {
+  # The network plan's block and subnets in the primary region (export fills vpcs), each
+  # tier's subnets in the order of local.azs (the VPC module puts the i-th in the i-th zone);
+  # without one, one /20 per zone and tier carved from vpc_cidr.
+  vpc     = lookup(var.vpcs, var.primary_region, null)
+  cidr    = local.vpc != null ? local.vpc.cidr : var.vpc_cidr
+  planned = local.vpc != null ? local.vpc.subnets : []
+  subnets = local.vpc != null ? {
+    for tier in ["public", "private", "isolated"] : tier => flatten([
+      for az in local.azs : [for s in local.planned : s.cidr if s.tier == tier && s.zone == az]
+    ])
+    } : {
     public   = [for i, az in local.azs : cidrsubnet(var.vpc_cidr, 4, i)]
     private  = [for i, az in local.azs : cidrsubnet(var.vpc_cidr, 4, i + 4)]
     isolated = [for i, az in local.azs : cidrsubnet(var.vpc_cidr, 4, i + 8)]
   }
 
-  service_groups = toset(concat(keys(var.services), keys(var.databases), keys(var.caches)))
-  # Least-privilege rules between services (source -> destination on a port), keyed stably.
-  rules = { for r in var.security_rules : "${r.source}-${r.destination}-${r.protocol}-${r.port}" => r }
+  # A security group per party of the rule matrix that has a place in the network: the load
+  # balancer, each service, database and cache. The internet has none (0.0.0.0/0), nor do the
+  # managed APIs (queues, buckets: reached over HTTPS on the provider's endpoint, allowed by
+  # IAM), which a rule reaches as 0.0.0.0/0 on its port.
+  apis           = concat(keys(var.queues), keys(var.buckets))
+  groups         = setsubtract(toset(flatten([for r in var.security_rules : [r.source, r.destination]])), concat(["internet"], local.apis))
+  service_groups = setunion(local.groups, keys(var.services), keys(var.databases), keys(var.caches))
+  # One key per matrix rule: an ingress rule on the destination's group (from the source's
+  # group, or the internet) and an egress rule on the source's group (a security group made
+  # here allows no egress by default).
+  rules   = { for r in var.security_rules : "${r.source}-${r.destination}-${r.protocol}-${r.from_port}-${r.to_port}" => r }
+  ingress = { for k, r in local.rules : k => r if contains(local.service_groups, r.destination) }
+  egress  = { for k, r in local.rules : k => r if contains(local.service_groups, r.source) }
 }
 
 module "vpc" {
@@ -32,7 +50,7 @@ module "vpc" {
   version = "~> 5.16"
 
   name                         = local.name
-  cidr                         = var.vpc_cidr
+  cidr                         = local.cidr
   azs                          = local.azs
   public_subnets               = local.subnets.public
   private_subnets              = local.subnets.private
@@ -87,7 +105,7 @@ module "eks" {
 }
 
 resource "aws_security_group" "service" {
-  #checkov:skip=CKV2_AWS_5:attached by the workloads (pods via security groups for pods, databases and caches below)
+  #checkov:skip=CKV2_AWS_5:attached by the workloads (the load balancer controller, pods via security groups for pods; databases and caches below)
   for_each = local.service_groups
 
   name        = "${local.name}-${each.key}"
@@ -98,16 +116,31 @@ resource "aws_security_group" "service" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "allowed" {
-  for_each = local.rules
+  for_each = local.ingress
 
-  description                  = "${each.value.source} to ${each.value.destination}"
+  description                  = each.value.description
   security_group_id            = aws_security_group.service[each.value.destination].id
-  referenced_security_group_id = aws_security_group.service[each.value.source].id
-  ip_protocol                  = lower(each.value.protocol)
-  from_port                    = each.value.port
-  to_port                      = each.value.port
+  cidr_ipv4                    = each.value.source == "internet" ? "0.0.0.0/0" : null
+  referenced_security_group_id = each.value.source == "internet" ? null : aws_security_group.service[each.value.source].id
+  ip_protocol                  = each.value.protocol
+  from_port                    = each.value.from_port
+  to_port                      = each.value.to_port
 
   tags = merge(local.tags, { "devops-plan/service" = each.value.destination })
+}
+
+resource "aws_vpc_security_group_egress_rule" "allowed" {
+  for_each = local.egress
+
+  description                  = each.value.description
+  security_group_id            = aws_security_group.service[each.value.source].id
+  cidr_ipv4                    = contains(local.service_groups, each.value.destination) ? null : "0.0.0.0/0"
+  referenced_security_group_id = contains(local.service_groups, each.value.destination) ? aws_security_group.service[each.value.destination].id : null
+  ip_protocol                  = each.value.protocol
+  from_port                    = each.value.from_port
+  to_port                      = each.value.to_port
+
+  tags = merge(local.tags, { "devops-plan/service" = each.value.source })
 }
 
 module "rds" {

@@ -23,3 +23,8 @@ output "cache_endpoints" {
   description = "Each cache's primary endpoint"
   value       = { for name, c in module.elasticache : name => c.replication_group_primary_endpoint_address }
 }
+
+output "load_balancer_security_group_id" {
+  description = "The load balancer's security group (the AWS Load Balancer Controller's alb.ingress.kubernetes.io/security-groups)"
+  value       = try(aws_security_group.service["load-balancer"].id, null)
+}

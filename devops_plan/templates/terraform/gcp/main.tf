@@ -23,16 +23,33 @@ locals {
     resource => { for k, v in tags : replace(k, "/", "_") => lower(replace(v, "/[^A-Za-z0-9_-]/", "_")) }
   }
 
-  # One regional subnet for the nodes (GCP subnets span the region's zones) with the pods' and
-  # services' secondary ranges, from the network plan when one is given, else carved from
-  # vpc_cidr.
+  # The network plan's subnets in the primary region (export fills vpcs; GCP subnets are
+  # regional): the nodes' subnet (private) with the pods' and Services' secondary ranges, and
+  # the private services access range (isolated) Cloud SQL and Memorystore take their
+  # addresses from. Without one, carved from vpc_cidr.
+  vpc      = lookup(var.vpcs, var.primary_region, null)
+  planned  = { for s in(local.vpc != null ? local.vpc.subnets : []) : s.tier => s.cidr... }
   subnet   = "${local.name}-nodes"
-  nodes    = var.network != null ? var.network.private[0] : cidrsubnet(var.vpc_cidr, 4, 0)
-  pods     = cidrsubnet(var.vpc_cidr, 2, 1)
-  services = cidrsubnet(var.vpc_cidr, 4, 8)
+  nodes    = local.vpc != null ? local.planned.private[0] : cidrsubnet(var.vpc_cidr, 4, 0)
+  pods     = local.vpc != null ? local.planned.pods[0] : cidrsubnet(var.vpc_cidr, 2, 1)
+  services = local.vpc != null ? local.planned.services[0] : cidrsubnet(var.vpc_cidr, 4, 8)
+  isolated = local.vpc != null && contains(keys(local.planned), "isolated") ? local.planned.isolated[0] : cidrsubnet(var.vpc_cidr, 4, 9)
 
-  # Least-privilege rules between services (source -> destination on a port), keyed stably.
-  rules = { for r in var.security_rules : "${r.source}-${r.destination}-${r.protocol}-${r.port}" => r }
+  # A network tag per party of the rule matrix: the nodes carry the tags of the services their
+  # pool runs. One firewall rule per matrix rule: from the internet (0.0.0.0/0), from Google's
+  # load balancer proxies and health checks (the load-balancer's ranges), or from the source's
+  # tag; to the destination's tag, or, for a managed API (queue, bucket: reached over HTTPS on
+  # Google's endpoints, allowed by IAM), an egress rule from the source's tag on its port.
+  # Cloud SQL, Memorystore and Spanner sit in Google's own network: a rule to one of them
+  # names its tag for the record, and their own authorised network (private services access)
+  # and IAM hold them to the VPC.
+  lb_ranges = ["35.191.0.0/16", "130.211.0.0/22"] # https://cloud.google.com/load-balancing/docs/firewall-rules (read 2026-12-06)
+  apis      = concat(keys(var.queues), keys(var.buckets))
+  # Spanner's multi-region configuration per continent (the first word of the region).
+  spanner_configs = { us = "nam3", northamerica = "nam3", europe = "eur3", asia = "asia1" }
+  rules           = { for r in var.security_rules : "${r.source}-${r.destination}-${r.protocol}-${r.from_port}-${r.to_port}" => r }
+  internet        = { for k, r in local.rules : k => r if r.source == "internet" }
+  firewall        = { for k, r in local.rules : k => r if r.source != "internet" }
 }
 
 module "vpc" {
@@ -107,6 +124,9 @@ module "gke" {
       enable_secure_boot = true
     }
   ]
+  # Each pool's nodes carry the network tags of the services it runs (the firewall rules'
+  # targets and sources).
+  node_pools_tags = { for name, pool in var.node_pools : name => pool.services }
   node_pools_labels = merge(
     { all = merge(local.labels, { "devops-plan_component" = "node-pool" }) },
     { for name, pool in var.node_pools : name => merge(
@@ -121,12 +141,14 @@ module "private_service_access" {
   source  = "terraform-google-modules/sql-db/google//modules/private_service_access"
   version = "~> 28.1"
 
-  project_id  = var.project_id
-  vpc_network = module.vpc.network_name
+  project_id    = var.project_id
+  vpc_network   = module.vpc.network_name
+  address       = split("/", local.isolated)[0]
+  prefix_length = tonumber(split("/", local.isolated)[1])
 }
 
-# Cloud SQL for PostgreSQL (and for MySQL below); a database on another engine the plan may
-# choose (AlloyDB, Spanner) is not written here: add its module.
+# Cloud SQL for PostgreSQL (and for MySQL below); Spanner, the other engine the plan chooses
+# on GCP (data/engines.yaml), after them.
 module "sql" {
   #checkov:skip=CKV_TF_1:registry modules are pinned by version here and by hash in .terraform.lock.hcl
   source   = "terraform-google-modules/sql-db/google//modules/postgresql"
@@ -205,6 +227,40 @@ module "sql_mysql" {
   depends_on = [module.private_service_access]
 }
 
+# Spanner, where the plan chose it (a database that writes in two regions at once): an
+# instance in the multi-region configuration of the primary region's continent (nam3, eur3,
+# asia1: the Enterprise Plus edition, the only one that sells multi-region configurations)
+# with the planned nodes, and a PostgreSQL-dialect database. Edit spanner_configs to choose
+# another configuration.
+resource "google_spanner_instance" "db" {
+  for_each = { for name, db in var.databases : name => db if db.engine == "spanner" }
+
+  project      = var.project_id
+  name         = "${substr("${local.name}-${each.key}", 0, 21)}-${substr(sha1(each.key), 0, 8)}"
+  display_name = substr("${local.name} ${each.key}", 0, 30)
+  config       = local.spanner_configs[split("-", local.region)[0]]
+  edition      = "ENTERPRISE_PLUS"
+  num_nodes    = each.value.nodes
+  labels = merge(
+    local.labels,
+    { "devops-plan_service" = each.key },
+    lookup(local.cost_labels, "db/${each.key}", {}),
+  )
+}
+
+resource "google_spanner_database" "db" {
+  #checkov:skip=CKV_GCP_93:encrypted at rest with Google-managed keys; a customer-managed key for a multi-region configuration needs one in each of its regions (encryption_config.kms_key_names): add them here
+  for_each = google_spanner_instance.db
+
+  project                  = var.project_id
+  instance                 = each.value.name
+  name                     = "app"
+  database_dialect         = "POSTGRESQL"
+  version_retention_period = "7d"
+  deletion_protection      = true
+  enable_drop_protection   = true
+}
+
 module "memorystore" {
   #checkov:skip=CKV_TF_1:registry modules are pinned by version here and by hash in .terraform.lock.hcl
   source   = "terraform-google-modules/memorystore/google"
@@ -229,22 +285,57 @@ module "memorystore" {
   depends_on = [module.private_service_access]
 }
 
-# Who may reach whom: the security plan's edges as firewall rules between the services'
-# network tags (firewall rules take no labels).
+# Who may reach whom: the security plan's rule matrix as firewall rules (which take no labels).
 resource "google_compute_firewall" "allowed" {
-  for_each = local.rules
+  for_each = local.firewall
 
   project     = var.project_id
-  name        = "${local.name}-${each.key}"
-  description = "${each.value.source} to ${each.value.destination}"
+  name        = "${substr("${local.name}-${each.key}", 0, 54)}-${substr(sha1(each.key), 0, 8)}"
+  description = each.value.description
   network     = module.vpc.network_name
-  direction   = "INGRESS"
-  source_tags = [each.value.source]
-  target_tags = [each.value.destination]
+  # INGRESS: from Google's load balancer ranges or the source's tag to the destination's tag;
+  # EGRESS (a managed API): from the source's tag to Google's API endpoints.
+  direction          = contains(local.apis, each.value.destination) ? "EGRESS" : "INGRESS"
+  source_ranges      = each.value.source == "load-balancer" ? local.lb_ranges : null
+  source_tags        = contains(local.apis, each.value.destination) || each.value.source == "load-balancer" ? null : [each.value.source]
+  target_tags        = contains(local.apis, each.value.destination) ? [each.value.source] : [each.value.destination]
+  destination_ranges = contains(local.apis, each.value.destination) ? ["0.0.0.0/0"] : null
 
   allow {
-    protocol = lower(each.value.protocol)
-    ports    = [tostring(each.value.port)]
+    protocol = each.value.protocol
+    ports    = [each.value.from_port == each.value.to_port ? tostring(each.value.from_port) : "${each.value.from_port}-${each.value.to_port}"]
+  }
+
+  log_config {
+    metadata = "INCLUDE_ALL_METADATA"
+  }
+}
+
+# The internet to the load balancer on its listener port (the rule matrix's one rule from the
+# internet): for the nodes tagged load-balancer, a team's own ingress proxies behind a
+# passthrough Network Load Balancer. Google's Application Load Balancer ends the internet's
+# connections in its own front ends, before any VPC firewall rule; its rule above (load
+# balancer to entrypoint) is the one that applies then.
+resource "google_compute_firewall" "internet" {
+  #checkov:skip=CKV_GCP_2:the port is the rule matrix's listener (443), never SSH; checkov cannot read it from the tfvars
+  #checkov:skip=CKV_GCP_3:the port is the rule matrix's listener (443), never RDP; checkov cannot read it from the tfvars
+  #checkov:skip=CKV_GCP_75:the port is the rule matrix's listener (443), never FTP; checkov cannot read it from the tfvars
+  #checkov:skip=CKV_GCP_77:the port is the rule matrix's listener (443), never FTP; checkov cannot read it from the tfvars
+  #checkov:skip=CKV_GCP_88:the port is the rule matrix's listener (443), never MySQL; checkov cannot read it from the tfvars
+  #checkov:skip=CKV_GCP_106:the port is the rule matrix's listener (443), never plain HTTP; checkov cannot read it from the tfvars
+  for_each = local.internet
+
+  project       = var.project_id
+  name          = "${substr("${local.name}-${each.key}", 0, 54)}-${substr(sha1(each.key), 0, 8)}"
+  description   = each.value.description
+  network       = module.vpc.network_name
+  direction     = "INGRESS"
+  source_ranges = ["0.0.0.0/0"]
+  target_tags   = [each.value.destination]
+
+  allow {
+    protocol = each.value.protocol
+    ports    = [each.value.from_port == each.value.to_port ? tostring(each.value.from_port) : "${each.value.from_port}-${each.value.to_port}"]
   }
 
   log_config {

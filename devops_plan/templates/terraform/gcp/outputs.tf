@@ -20,6 +20,7 @@ output "database_connections" {
   value = merge(
     { for name, db in module.sql : name => db.instance_connection_name },
     { for name, db in module.sql_mysql : name => db.instance_connection_name },
+    { for name, db in google_spanner_database.db : name => db.id },
   )
 }
 
