@@ -19,6 +19,7 @@ from devops_plan.engine import Planner
 from devops_plan.engine.environments import plan_environment
 from devops_plan.errors import DesignError
 from devops_plan.paths import data_path
+from devops_plan.render.tfvars import tfvars
 from devops_plan.units import format_money
 
 EXAMPLE = data_path("designs", "storefront.yaml")
@@ -228,3 +229,18 @@ def test_all_envs_json_holds_each_environments_whole_plan() -> None:
         one = CliRunner().invoke(app, ["plan", str(EXAMPLE), "--env", name, "--json"])
         assert one.exit_code == 0, one.output
         assert data["environments"][name]["plan"] == json.loads(one.stdout), name
+
+
+def test_an_environment_without_dr_builds_nothing_in_the_dr_region() -> None:
+    # dev has `dr: none`: no DR copy is priced, so none is deployed either (the tfvars once
+    # listed a DR region with a cross-region database replica the plan did not price).
+    design = load_design(EXAMPLE)
+    dev = plan_environment(Planner(), design, "dev", decisions=False)
+    prod = plan_environment(Planner(), design, "prod", decisions=False)
+    assert not dev.dr.deployed and prod.dr.deployed
+    assert list(dev.deployments) == list(dev.topology.serving_regions)
+    assert {li.region for li in dev.cost.line_items} <= set(dev.deployments)
+    assert prod.dr.dr_region in prod.deployments
+    values = tfvars(dev, environment_design(design, "dev"))
+    assert (values["dr_strategy"], values["dr_region"]) == ("none", None)
+    assert list(values["regions"]) == list(dev.topology.serving_regions)

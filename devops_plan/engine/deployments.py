@@ -16,13 +16,14 @@ STANDBY = (DRStrategy.pilot_light, DRStrategy.warm_standby)
 
 
 def deployments(core: Core, serving: Sequence[str]) -> dict[str, DeploymentOut]:
-    """Every serving region, then the DR region when it does not serve."""
+    """Every serving region, then the DR region when it does not serve (and DR is deployed:
+    an environment's `dr: none` has no DR copy, so nothing is built there)."""
     ctx = core.ctx
     out = {
         region: _full(core, region, "primary" if region == ctx.primary else "serving")
         for region in serving
     }
-    if ctx.dr_region not in out:
+    if ctx.dr_region not in out and ctx.design.dr.enabled:
         out[ctx.dr_region] = _standby(core, ctx.dr_region)
     return out
 

@@ -48,11 +48,11 @@ def tfvars(plan: Plan, design: Design) -> dict[str, Any]:
         "design": plan.design,
         "cloud": plan.cloud,
         "primary_region": plan.topology.primary_region,
-        "dr_region": plan.dr.dr_region,
+        # An environment without DR (`dr: none`) deploys and prices no DR copy: no DR region.
+        "dr_region": plan.dr.dr_region if plan.dr.deployed else None,
         "serving_regions": list(plan.topology.serving_regions),
         "zones": plan.zones,
         "purchase_option": plan.purchase,
-        # An environment without DR (`dr: none`) deploys and prices no DR copy.
         "dr_strategy": plan.dr.strategy if plan.dr.deployed else "none",
         "dr_warm_fraction": design.dr.warm_fraction,
         "rto_seconds": plan.dr.rto,

@@ -12,6 +12,9 @@ locals {
     "environment"        = var.environment == "" ? "default" : var.environment
     "devops-plan/design" = var.design
   }
+  # What the platform shares (the cluster, the network) is tagged for the plan's `platform`
+  # service when the plan has no line item of its own for it.
+  platform = { "devops-plan/service" = "platform" }
 
   # The network plan's block and subnets in the primary region (export fills vpcs), each
   # tier's subnets in the order of local.azs (the VPC module puts the i-th in the i-th zone);
@@ -66,7 +69,13 @@ module "vpc" {
   create_flow_log_cloudwatch_iam_role             = true
   flow_log_cloudwatch_log_group_retention_in_days = 365
 
-  tags = merge(local.tags, { "devops-plan/service" = "network" })
+  # The plan's network, NAT gateways (their hours, data and public addresses) and flow logs
+  # are line items of its own: each carries that item's cost-allocation tags, so reconcile
+  # maps their charges onto them (platform when a plan has no such item).
+  tags              = merge(local.tags, lookup(var.cost_allocation_tags, "network", local.platform))
+  nat_gateway_tags  = lookup(var.cost_allocation_tags, "nat-gateway", local.platform)
+  nat_eip_tags      = lookup(var.cost_allocation_tags, "nat-gateway", local.platform)
+  vpc_flow_log_tags = lookup(var.cost_allocation_tags, "flow-logs", local.platform)
 }
 
 module "eks" {
@@ -101,7 +110,7 @@ module "eks" {
     }
   }
 
-  tags = merge(local.tags, { "devops-plan/service" = "cluster" })
+  tags = merge(local.tags, lookup(var.cost_allocation_tags, "kubernetes", local.platform))
 }
 
 resource "aws_security_group" "service" {

@@ -104,7 +104,7 @@ module "gke" {
   enable_shielded_nodes    = true
   remove_default_node_pool = true
   deletion_protection      = true
-  cluster_resource_labels  = merge(local.labels, { "devops-plan_service" = "cluster" })
+  cluster_resource_labels  = merge(local.labels, lookup(local.cost_labels, "kubernetes", { "devops-plan_service" = "platform" }))
 
   # One node pool per planned pool: its machine type and, per zone (GKE counts nodes per zone
   # in a regional cluster), the autoscaler's bounds; the maximum adds the nodes a deploy surges
