@@ -64,7 +64,7 @@ class CloudFacts:
     (data/clouds.yaml)."""
 
     inter_zone_charged_sides: int
-    nat: str  # per_zone | regional_per_vm
+    nat: str  # per_zone | per_region | regional_per_vm
     nat_vm_cap: int
     public_ips_per_nat: int
     public_ips_per_lb: str  # per_zone or a count

@@ -159,7 +159,7 @@ def test_public_ipv4_per_nat_gateway_and_load_balancer(base: tuple[str, Plan]) -
     # AWS: an Elastic IP per NAT gateway (one per zone) and one address per zone of an ALB;
     # GCP: the regional Cloud NAT's address (a forwarding rule's is in its price); Azure: one
     # per NAT gateway and one on the Application Gateway.
-    nat, lb = {"aws": (3, 3), "gcp": (1, 0), "azure": (3, 1)}[cloud]
+    nat, lb = {"aws": (3, 3), "gcp": (1, 0), "azure": (1, 1)}[cloud]
     check(one(plan, resource="nat-gateway", product=ip), Fraction(nat * HOURS), price(cloud, ip))
     lbs = items(plan, resource="load-balancer/api", product=ip)
     assert [i.quantity for i in lbs] == ([lb * HOURS] if lb else [])
@@ -207,7 +207,10 @@ def test_nat_gateways_per_zone_or_gcp_cloud_nat_per_vm(base: tuple[str, Plan]) -
         check(one(plan, product="cloud-nat-vm"), Fraction(3 * HOURS), price(cloud, "cloud-nat-vm"))
         assert not items(plan, product="cloud-nat")
     else:
-        check(one(plan, product="nat-gateway"), Fraction(3 * HOURS), price(cloud, "nat-gateway"))
+        # AWS: one per zone (3 zones); Azure: one per region, as a subnet takes one gateway.
+        gateways = {"aws": 3, "azure": 1}[cloud]
+        check(one(plan, product="nat-gateway"), Fraction(gateways * HOURS),
+              price(cloud, "nat-gateway"))  # fmt: skip
     # Image pulls: each node pulls one 0.5 GiB image a day: 3 x 730/24 x 0.5 = 45.625 GiB.
     gb = {"aws": "nat-gateway-gb", "gcp": "cloud-nat-gb", "azure": "nat-gateway-gb"}[cloud]
     check(one(plan, component="image pulls"), 3 * DAYS * Fraction(1, 2), price(cloud, gb))

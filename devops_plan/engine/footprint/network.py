@@ -139,11 +139,13 @@ def nat(
     zones: int,
     category: str,
 ) -> list[CostComponent]:
-    """NAT gateways for private workloads, one per zone with its address (AWS, Azure); GCP's
-    regional Cloud NAT is priced per VM-hour (`cloud_nat`)."""
+    """NAT gateways for private workloads with their addresses: one per zone (AWS), one per
+    region (Azure, whose subnet takes one gateway); GCP's regional Cloud NAT is priced per
+    VM-hour (`cloud_nat`)."""
     if not private_workloads(services) or ctx.facts.nat == "regional_per_vm":
         return []
-    out = [component("platform", "nat-gateway", f"{zones} gateways (one per zone)",
+    what = f"{zones} gateways (one per zone)" if zones > 1 else "1 gateway"
+    out = [component("platform", "nat-gateway", what,
                      ctx.catalog.role("nat_hour"), region, "on_demand", zones, "hour",
                      category=category or "nat")]  # fmt: skip
     ips = ctx.facts.public_ips_per_nat * zones

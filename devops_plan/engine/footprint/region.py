@@ -104,7 +104,9 @@ def _gateways(ctx: Context, r: Region, stateless: Sequence[ServicePlan]) -> list
     out: list[CostComponent] = []
     if any(on_kubernetes(s) for s in stateless):
         out += network.control_plane(ctx, r.name, category=r.category)
-    nat_zones = ctx.zones if r.fraction >= 1 else 1
+    # A full region's egress survives a zone loss where NAT gateways are zonal (one per zone);
+    # a partial copy, or a cloud whose subnet takes one gateway, has one.
+    nat_zones = ctx.zones if r.fraction >= 1 and ctx.facts.nat == "per_zone" else 1
     return out + network.nat(ctx, r.name, stateless, nat_zones, r.category)
 
 
