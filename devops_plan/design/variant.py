@@ -150,13 +150,7 @@ def save_environment_variant(
     name = path.stem.lower()
     source = original.read_text(encoding="utf-8")
     before = parse_design(source, str(original)).environments[environment]
-    text = environment_text(source, before, design, environment, name)
-    written = parse_design(text, str(path))  # DesignError: the file would not validate
-    if written != design.model_copy(update={"name": name}):
-        raise ValueError(f"{path}: the written design differs from the explorer's settings")
-    write_new(path, text)
-    load_design(path)  # what is on disk reads back
-    return path
+    return _write_checked(path, environment_text(source, before, design, environment, name), design)
 
 
 def next_free_path(original: Path, suffix: str = "explored") -> Path:
@@ -174,11 +168,16 @@ def save_design_variant(original: Path, design: Design, target: Path | None = No
     reading it back: the file must give the same design. Raises DesignError if it does not
     validate, FileExistsError if `target` exists (nothing is overwritten)."""
     path = target or next_free_path(original)
-    name = path.stem.lower()
-    text = design_text(original.read_text(encoding="utf-8"), design, name)
+    text = design_text(original.read_text(encoding="utf-8"), design, path.stem.lower())
+    return _write_checked(path, text, design)
+
+
+def _write_checked(path: Path, text: str, design: Design) -> Path:
+    """Write `text` as the new file `path` once it reads back as `design` named after the
+    file; then read what is on disk. DesignError if it would not validate, ValueError if it
+    says something else, FileExistsError if `path` exists (nothing is overwritten)."""
     written = parse_design(text, str(path))  # DesignError: the file would not validate
-    expected = design.model_copy(update={"name": name})
-    if written != expected:
+    if written != design.model_copy(update={"name": path.stem.lower()}):
         raise ValueError(f"{path}: the written design differs from the explorer's settings")
     write_new(path, text)
     load_design(path)  # what is on disk reads back

@@ -125,26 +125,30 @@ class CostSummary:
 
 def monthly_quantity(component: CostComponent, price: Price) -> Decimal:
     """The component's quantity for a 730-hour month, in the unit of `price`."""
-    quantity = money(component.quantity)
-    if quantity < 0 or not quantity.is_finite():
-        raise ValueError(
-            f"{component.resource} {component.component}: quantity must be >= 0 "
-            f"(got {component.quantity})"
-        )
-    if component.per == "month":
-        return quantity
-    if component.per != "hour":
-        raise ValueError(
-            f"{component.resource} {component.component}: per must be 'hour' or 'month' "
-            f"(got {component.per!r})"
-        )
+    found = _monthly(component, component.quantity, price)
+    if isinstance(found, str):
+        raise ValueError(found)
+    return found
+
+
+def _monthly(c: CostComponent, quantity: Decimal, price: Price) -> Decimal | str:
+    """`quantity` of `c` (all of it, or the part `_bills` bills at one purchase option) for a
+    730-hour month in the unit of `price`, or why it cannot be: the one rule behind
+    `monthly_quantity` and the sweep's `price_cents`, which must not pay for a raise."""
+    q = money(quantity)
+    if q < 0 or not q.is_finite():
+        return f"{c.resource} {c.component}: quantity must be >= 0 (got {quantity})"
+    if c.per == "month":
+        return q
+    if c.per != "hour":
+        return f"{c.resource} {c.component}: per must be 'hour' or 'month' (got {c.per!r})"
     if price.unit == "GB-month":
         # A GB-month already spans the month; an hourly quantity of it is a modelling slip.
-        raise ValueError(
-            f"{component.resource} {component.component}: {price.product} is priced per "
-            "GB-month; declare the stored GB with per='month'"
+        return (
+            f"{c.resource} {c.component}: {price.product} is priced per GB-month; declare the "
+            "stored GB with per='month'"
         )
-    return quantity * _MONTH
+    return q * _MONTH
 
 
 def _resolve(component: CostComponent, catalog: Catalog) -> Price | None:
@@ -291,9 +295,9 @@ def _component_cents(
         price, tiers = rows
         discount = _discount(c)
         monthly = _monthly(c, quantity, price)
-        if monthly is None:
+        if isinstance(monthly, str):
             price_components([c], catalog)  # raises the quantity's error
-        assert monthly is not None
+        assert not isinstance(monthly, str)
         if len(tiers) == 1:
             cents += int(monthly_cost(monthly, price.unit_price, discount) * 100)
             continue
@@ -310,18 +314,6 @@ def _component_cents(
     if not tiered:
         memo.untiered[(catalog, c)] = cents
     return cents
-
-
-def _monthly(c: CostComponent, quantity: Decimal, price: Price) -> Decimal | None:
-    """`monthly_quantity` of a part of `c` with `quantity`; None where it raises."""
-    q = money(quantity)
-    if q < 0 or not q.is_finite():
-        return None
-    if c.per == "month":
-        return q
-    if c.per != "hour" or price.unit == "GB-month":
-        return None
-    return q * _MONTH
 
 
 def _price_one(

@@ -5,8 +5,8 @@ resources for the network, Flexible Servers, Redis, storage and Service Bus) wit
 read from terraform.tfvars.json, variables.tf declaring each of its keys, outputs.tf,
 versions.tf (providers, a backend configured at init: S3, Cloud Storage or Azure Storage) and
 backend.hcl (remote state and its lock).
-docs/adr/0022 and 0024 say why. The .tf files are the shipped templates (devops_plan/templates/
-terraform/<cloud>/), so the output is the same bytes for the same plan.
+docs/adr/0022 and 0025 (Azure) say why. The .tf files are the shipped templates
+(devops_plan/templates/terraform/<cloud>/), so the output is the same bytes for the same plan.
 
 `artefacts(plan, design)` writes the module beside the base design's tfvars (the tfvars
 producer); with `environment=` it writes a whole root module, tfvars included, into
