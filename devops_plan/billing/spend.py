@@ -408,7 +408,7 @@ def _collect(
     bounds = _bounds(engine, since, until, currency, prefer)
     found = _Grains()
     plausible = bounds.plausible_sql()
-    for row in engine.query("spend", where=bounds.period_sql(), plausible=plausible):
+    for row in engine.spend(bounds.period_sql(), plausible):
         found.add(row)
     inputs = tuple(sorted(found.inputs(), key=lambda i: (i.source, i.currency)))
     implausible = sum(i.implausible_rows for i in inputs)

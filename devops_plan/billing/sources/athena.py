@@ -79,13 +79,19 @@ class AthenaEngine:
         fmt = detect_format(names, where)
         items = raw_projection(fmt, dict(zip(names, types, strict=True)), "trino", '"$path"')
         raw = f"(SELECT {', '.join(items)} FROM {self._relation})"
-        self._billing = render_sql(fmt.view_sql, raw=raw, money=MONEY_SQL, quantity=QUANTITY_SQL)
+        self._billing = render_sql(
+            fmt.view_sql, raw=raw, money=MONEY_SQL, quantity=QUANTITY_SQL, row=""
+        )
         self.format = fmt
 
     def query(self, name: str, **params: str) -> list[dict[str, Any]]:
         sql = f"WITH billing AS (\n{self._billing}\n)\n{render_sql(name, **params)}"
         names, rows = self._run_rows(sql, f"running {name} on Athena")
         return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def spend(self, where: str, plausible: str) -> list[dict[str, Any]]:
+        rows = render_sql("spend_rows", where=where, plausible=plausible, row="")
+        return self.query("spend", rows=rows)
 
     def span(self) -> list[dict[str, Any]]:
         return self.query("span")

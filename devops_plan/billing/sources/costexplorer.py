@@ -140,6 +140,6 @@ def open_cost_explorer(
     }
     items = raw_projection(FOCUS, present, "duckdb", f"'{SOURCE}'")
     raw = f"(SELECT {', '.join(items)} FROM cost_explorer)"
-    view = render_sql(FOCUS.view_sql, raw=raw, money=MONEY_SQL, quantity=QUANTITY_SQL)
+    view = render_sql(FOCUS.view_sql, raw=raw, money=MONEY_SQL, quantity=QUANTITY_SQL, row="")
     con.execute(f"CREATE TEMP VIEW billing AS {view}")
     return DuckDBEngine(con, sources=[SOURCE], progress=progress)

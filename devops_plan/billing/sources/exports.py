@@ -230,9 +230,10 @@ def _csv_reader(files: Sequence[InputFile], limits: InputLimits) -> str:
     )
 
 
-def _parquet_reader(files: Sequence[InputFile]) -> str:
+def _parquet_reader(files: Sequence[InputFile], *, numbered: bool = False) -> str:
     paths = ", ".join(sql_string(f.path) for f in files)
-    return f"read_parquet([{paths}], union_by_name = true, filename = true)"
+    numbers = ", file_row_number = true" if numbered else ""
+    return f"read_parquet([{paths}], union_by_name = true, filename = true{numbers})"
 
 
 def _merged_columns(files: Sequence[InputFile]) -> dict[str, str]:
@@ -243,24 +244,45 @@ def _merged_columns(files: Sequence[InputFile]) -> dict[str, str]:
     return merged
 
 
+def _readers(files: Sequence[InputFile]) -> list[list[InputFile]]:
+    """The files grouped by the reader that reads them: CSV files with the same header share
+    one, Parquet files of one format share one."""
+    groups: dict[tuple[str, str, bool, tuple[tuple[str, str], ...]], list[InputFile]] = {}
+    for f in files:
+        key_columns = f.columns if f.container == "csv" else ()
+        groups.setdefault((f.format.name, f.container, f.compressed, key_columns), []).append(f)
+    return list(groups.values())
+
+
+def rows_identified(files: Sequence[InputFile]) -> bool:
+    """Whether `view_sql` gives each row its file and row number (RowFile, RowNumber): when
+    one Parquet reader reads every file, so that RowFile is the file's place in `files`."""
+    readers = _readers(files)
+    return len(readers) == 1 and readers[0][0].container == "parquet"
+
+
 def view_sql(files: Sequence[InputFile], limits: InputLimits) -> str:
     """One SELECT over every file, in the canonical columns: the `billing` relation.
 
     CSV files with the same header share one reader; Parquet files of one format share
     one reader (union_by_name fills columns missing in some files with NULL). Money
-    (quantities) take the narrow type when every file proved its values fit it.
+    (quantities) take the narrow type when every file proved its values fit it. When
+    `rows_identified`, the relation also has RowFile and RowNumber.
     """
     money = NARROW_MONEY_SQL if all(f.narrow_money for f in files) else MONEY_SQL
     quantity = NARROW_QUANTITY_SQL if all(f.narrow_quantity for f in files) else QUANTITY_SQL
-    groups: dict[tuple[str, str, bool, tuple[tuple[str, str], ...]], list[InputFile]] = {}
-    for f in files:
-        key_columns = f.columns if f.container == "csv" else ()
-        groups.setdefault((f.format.name, f.container, f.compressed, key_columns), []).append(f)
+    identified = rows_identified(files)
+    row = ", RowFile, RowNumber" if identified else ""
     parts = []
-    for (_, container, _, _), members in groups.items():
+    for members in _readers(files):
         fmt = members[0].format
-        reader = _csv_reader(members, limits) if container == "csv" else _parquet_reader(members)
+        if members[0].container == "csv":
+            reader = _csv_reader(members, limits)
+        else:
+            reader = _parquet_reader(members, numbered=identified)
         items = raw_projection(fmt, _merged_columns(members), "duckdb", "filename")
+        if identified:
+            items += ["file_index AS RowFile", "file_row_number AS RowNumber"]
         raw = "(SELECT " + ", ".join(items) + f" FROM {reader})"
-        parts.append(render_sql(fmt.view_sql, raw=raw, money=money, quantity=quantity))
+        parts.append(render_sql(fmt.view_sql, raw=raw, money=money, quantity=quantity, row=row))
     return "\nUNION ALL\n".join(parts)

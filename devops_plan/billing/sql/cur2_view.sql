@@ -3,7 +3,8 @@
 -- cost, EffectiveCost the cost after Savings Plans and reservations, ListCost the public
 -- on-demand cost. {raw} holds every CUR column named below (absent ones are NULL) and
 -- Tags as JSON text (the reader maps resource_tags onto it). Money and quantities are cast
--- to the exact decimal types the engine chose (see focus_view.sql). SQL both engines accept.
+-- to the exact decimal types the engine chose (see focus_view.sql); the row placeholder as there. SQL both
+-- engines accept.
 SELECT
   'AWS' AS ProviderName,
   CAST(CASE line_item_product_code
@@ -82,5 +83,5 @@ SELECT
     ELSE CAST(line_item_unblended_cost AS {money}) END AS {money})
     AS EffectiveCost,
   TRY_CAST(pricing_public_on_demand_cost AS {money}) AS ListCost,
-  CAST(SourceFile AS VARCHAR) AS SourceFile
+  CAST(SourceFile AS VARCHAR) AS SourceFile{row}
 FROM {raw}

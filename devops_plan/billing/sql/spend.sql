@@ -12,15 +12,13 @@
 --         baseline a Savings Plan or reservation would cover) and every row read per
 --         source file and currency with no period filter (the proof that no row was
 --         dropped). Two hash tables per row instead of one per derived grain.
--- {plausible} is what a plausible row meets (billing/bounds.py: dated in the bill's months,
--- amounts a bill can have); other rows are rejected: the file totals count them, nothing
--- sums their amounts. {where} is the period and currency filter. Both make a grouping key
--- (in_period), not a WHERE clause, so the file totals still see every row; the other
--- figures are read where in_period is TRUE.
+-- The rows (b) are sql/spend_rows.sql: every row of `billing`, its amounts and dates NULL where
+-- the row is not plausible, and `in_period` (see there).
 -- Each grain leaves the keys of the other NULL and computes every aggregate (one pass
 -- feeds both hash tables). `day` and `on_demand_compute` are computed from the grouped
 -- keys, once per group rather than once per row.
--- SQL both DuckDB and Athena (Trino) accept.
+-- SQL both DuckDB and Athena (Trino) accept. DuckDB over Parquet reads the same grains with
+-- sql/spend_lines.sql and sql/spend_periods.sql instead (billing/sources/fingerprints.py).
 SELECT
   CASE WHEN GROUPING(ResourceId) = 0 THEN 'line' ELSE 'time' END AS grain,
   in_period,
@@ -58,21 +56,7 @@ SELECT
   sum(CASE WHEN plausible THEN 0 ELSE 1 END) AS implausible_rows,
   min(ChargePeriodStart) AS first_start,
   max(ChargePeriodEnd) AS last_end
-FROM (
-  SELECT
-    ProviderName, ServiceName, ServiceCategory, RegionId, ResourceId, ResourceName,
-    ResourceType, InstanceType, UsageType, ChargeDescription, ChargeCategory,
-    PricingCategory, Tags, ConsumedUnit, BillingCurrency, SourceFile, plausible,
-    CASE WHEN plausible THEN ChargePeriodStart END AS ChargePeriodStart,
-    CASE WHEN plausible THEN ChargePeriodEnd END AS ChargePeriodEnd,
-    CASE WHEN plausible THEN BilledCost END AS BilledCost,
-    CASE WHEN plausible THEN EffectiveCost END AS EffectiveCost,
-    CASE WHEN plausible THEN ListCost END AS ListCost,
-    CASE WHEN plausible THEN ConsumedQuantity END AS ConsumedQuantity,
-    ListUnitPrice,
-    (plausible AND ({where})) AS in_period
-  FROM (SELECT *, ({plausible}) AS plausible FROM billing) AS checked
-) AS b
+FROM ({rows}) AS b
 GROUP BY GROUPING SETS (
   (in_period, ProviderName, ServiceName, ServiceCategory, RegionId, ResourceId,
     ResourceName, ResourceType, InstanceType, UsageType, ChargeDescription, ChargeCategory,

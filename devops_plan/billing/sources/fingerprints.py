@@ -1,0 +1,167 @@
+"""The spend query's two grains on DuckDB over Parquet, grouped by fingerprints.
+
+sql/spend.sql groups every row twice, by fourteen keys (the charge line) and by eleven
+(the charge period and its categories). On a large bill most of its time goes into
+comparing those strings row by row. Here the same grains are read with fewer, cheaper
+keys (ADR 0026):
+
+- `sql/spend_lines.sql` groups by the resource and a 64-bit hash of the line's other keys,
+  and names one row of each line (its file and row number);
+- `sql/spend_line_keys.sql` reads the keys of those rows only (a semi join on the row
+  number, which DuckDB pushes into the Parquet scan);
+- `sql/spend_periods.sql` groups the time grain by the file's index and a hash of the
+  categories, which the lines resolve (every category of the bill is some line's).
+
+The rows come out as sql/spend.sql's would, so everything after the query is shared. A
+category fingerprint two categories share is detected here, and the caller runs
+sql/spend.sql instead (`None`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..sqlfiles import render_sql
+
+Rows = tuple[list[str], list[tuple[Any, ...]]]
+# Runs SQL, returning column names and rows (the engine's `execute`).
+Execute = Callable[[str, str], Rows]
+# Loads row numbers into the temporary table `representatives` (column row_number).
+Load = Callable[[Sequence[int]], None]
+
+_LINE_KEYS = (
+    "ProviderName",
+    "ServiceName",
+    "ServiceCategory",
+    "RegionId",
+    "ResourceId",
+    "ResourceName",
+    "ResourceType",
+    "InstanceType",
+    "UsageType",
+    "ChargeDescription",
+    "ChargeCategory",
+    "PricingCategory",
+    "Tags",
+    "ConsumedUnit",
+)
+_CATEGORY_KEYS = (
+    "ProviderName",
+    "ServiceName",
+    "ServiceCategory",
+    "ChargeCategory",
+    "PricingCategory",
+    "ConsumedUnit",
+)
+LINE_PRINT = f"hash({', '.join(_LINE_KEYS)})"
+CATEGORY_PRINT = f"hash({', '.join(_CATEGORY_KEYS)})"
+_CATEGORIES = (
+    "provider",
+    "service",
+    "service_category",
+    "charge_category",
+    "pricing_category",
+    "consumed_unit",
+    "on_demand_compute",
+)
+_ROW_BITS = 40  # a representative is file << 40 | row number
+_LINE_FIELDS = (
+    "provider",
+    "service",
+    "service_category",
+    "region",
+    "resource_id",
+    "resource_name",
+    "resource_type",
+    "instance_type",
+    "usage_type",
+    "charge_description",
+    "charge_category",
+    "pricing_category",
+    "tags",
+    "consumed_unit",
+)
+
+
+def spend_rows(
+    execute: Execute, load: Load, rows_sql: str, files: Sequence[str]
+) -> list[dict[str, Any]] | None:
+    """sql/spend.sql's rows (both grains) for the `billing` relation, or None when two
+    categories share a fingerprint. `rows_sql` is sql/spend_rows.sql rendered with the row
+    columns; `files` names the files in RowFile order."""
+    names, found = execute(
+        render_sql("spend_lines", rows=rows_sql, line_print=LINE_PRINT), "reading charge lines"
+    )
+    lines = [dict(zip(names, row, strict=True)) for row in found]
+    keys = _line_keys(execute, load, [line["representative"] for line in lines])
+    categories = _categories(keys.values())
+    if categories is None:
+        return None
+    names, found = execute(
+        render_sql("spend_periods", rows=rows_sql, category_print=CATEGORY_PRINT),
+        "reading spend over time",
+    )
+    periods = _periods(names, found, categories, files)
+    if periods is None:
+        return None
+    return [_line_row(line, keys[line["representative"]]) for line in lines] + periods
+
+
+def _line_keys(
+    execute: Execute, load: Load, representatives: Sequence[int]
+) -> dict[int, dict[str, Any]]:
+    """The keys of each representative row, by representative (file << 40 | row)."""
+    by_file: dict[int, list[int]] = {}
+    for key in representatives:
+        by_file.setdefault(key >> _ROW_BITS, []).append(key & ((1 << _ROW_BITS) - 1))
+    found: dict[int, dict[str, Any]] = {}
+    for file, numbers in sorted(by_file.items()):
+        load(sorted(set(numbers)))
+        names, rows = execute(
+            render_sql("spend_line_keys", category_print=CATEGORY_PRINT, file=str(file)),
+            "reading charge line keys",
+        )
+        for row in rows:
+            record = dict(zip(names, row, strict=True))
+            found[(file << _ROW_BITS) | int(record.pop("row_number"))] = record
+    return found
+
+
+def _categories(keys: Any) -> dict[int, tuple[Any, ...]] | None:
+    """Category fingerprint -> the category (and whether it is on-demand compute); None
+    when two categories share a fingerprint."""
+    found: dict[int, tuple[Any, ...]] = {}
+    for record in keys:
+        category = tuple(record[name] for name in _CATEGORIES)
+        if found.setdefault(record["category_print"], category) != category:
+            return None
+    return found
+
+
+def _line_row(line: dict[str, Any], keys: dict[str, Any]) -> dict[str, Any]:
+    row = {name: keys[name] for name in _LINE_FIELDS}
+    row.update(line)
+    row["grain"] = "line"
+    return row
+
+
+def _periods(
+    names: list[str],
+    found: list[tuple[Any, ...]],
+    categories: dict[int, tuple[Any, ...]],
+    files: Sequence[str],
+) -> list[dict[str, Any]] | None:
+    """The time rows as sql/spend.sql gives them; None for a fingerprint no line has
+    (which only a line fingerprint shared by two categories can cause)."""
+    rows = []
+    for values in found:
+        row = dict(zip(names, values, strict=True))
+        category = categories.get(row.pop("category_print"))
+        if category is None:
+            return None
+        row.update(zip(_CATEGORIES, category, strict=True))
+        row["source_file"] = files[row.pop("file_index")]
+        row["grain"] = "time"
+        rows.append(row)
+    return rows

@@ -1,0 +1,29 @@
+-- The keys of the charge lines sql/spend_lines.sql found, read from one row of each line:
+-- the rows numbered in `representatives` of file {file}. A semi join on the row number
+-- alone lets DuckDB skip the rest of the file. With them, each line's category
+-- fingerprint (the key of sql/spend_periods.sql's rows) and whether the line is on-demand
+-- compute (as sql/spend.sql decides it).
+SELECT
+  RowNumber AS row_number,
+  ProviderName AS provider,
+  ServiceName AS service,
+  ServiceCategory AS service_category,
+  RegionId AS region,
+  ResourceId AS resource_id,
+  ResourceName AS resource_name,
+  ResourceType AS resource_type,
+  InstanceType AS instance_type,
+  UsageType AS usage_type,
+  ChargeDescription AS charge_description,
+  ChargeCategory AS charge_category,
+  PricingCategory AS pricing_category,
+  Tags AS tags,
+  ConsumedUnit AS consumed_unit,
+  {category_print} AS category_print,
+  (ChargeCategory = 'Usage'
+    AND PricingCategory = 'Standard'
+    AND ServiceCategory = 'Compute'
+    AND lower(ConsumedUnit) IN ('hours', 'hour', 'hrs', '1 hour')) AS on_demand_compute
+FROM billing
+SEMI JOIN representatives AS r ON billing.RowNumber = r.row_number
+WHERE billing.RowFile = {file}
