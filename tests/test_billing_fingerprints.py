@@ -129,6 +129,21 @@ def test_a_bill_in_two_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert len(spend.lines) == 60 * 1  # one line per resource (the tax row's too)
 
 
+@pytest.mark.parametrize("file_queries", [6, 0])
+def test_new_resources_in_many_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, file_queries: int
+) -> None:
+    # Six weekly files, each bringing resources of its own: the lines' first rows are in
+    # six files, read per file (FILE_QUERIES 6) or in one query (0).
+    monkeypatch.setattr(fingerprints, "FILE_QUERIES", file_queries)
+    weeks = [
+        _hourly(tmp_path / f"week-{w}.parquet", f"h // 168 = {w} AND r % 10 <= {w + 4}")
+        for w in range(6)
+    ]
+    spend = _both(monkeypatch, weeks)
+    assert len(spend.inputs) == 6 and len(spend.lines) == 60
+
+
 def test_a_period_asked_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     bill = _hourly(tmp_path / "bill.parquet", "TRUE")
     spend = _both(monkeypatch, [bill], since=date(2024, 9, 10), until=date(2024, 10, 5))

@@ -211,11 +211,11 @@ class DuckDBEngine:
         return self.query("spend", rows=rows)
 
     def _load(self, numbers: Sequence[int]) -> None:
-        """The temporary table `representatives` holding `numbers` (column row_number)."""
+        """The temporary table `representatives` holding `numbers` (column number)."""
         with self._lock:
             self._con.execute(
                 "CREATE OR REPLACE TEMP TABLE representatives AS "
-                "SELECT unnest(CAST(? AS BIGINT[])) AS row_number",
+                "SELECT unnest(CAST(? AS BIGINT[])) AS number",
                 [list(numbers)],
             )
 

@@ -7,8 +7,8 @@ keys (ADR 0026):
 
 - `sql/spend_lines.sql` groups by the resource and a 64-bit hash of the line's other keys,
   and names one row of each line (its file and row number);
-- `sql/spend_line_keys.sql` reads the keys of those rows only (a semi join on the row
-  number, which DuckDB pushes into the Parquet scan);
+- `sql/spend_line_keys.sql` reads the keys of those rows only (per file, a semi join on
+  the row number, which DuckDB pushes into the Parquet scan);
 - `sql/spend_periods.sql` groups the time grain by the file's index and a hash of the
   categories, which the lines resolve (every category of the bill is some line's).
 
@@ -27,7 +27,7 @@ from ..sqlfiles import render_sql
 Rows = tuple[list[str], list[tuple[Any, ...]]]
 # Runs SQL, returning column names and rows (the engine's `execute`).
 Execute = Callable[[str, str], Rows]
-# Loads row numbers into the temporary table `representatives` (column row_number).
+# Loads numbers into the temporary table `representatives` (column number).
 Load = Callable[[Sequence[int]], None]
 
 _LINE_KEYS = (
@@ -66,6 +66,9 @@ _CATEGORIES = (
     "on_demand_compute",
 )
 _ROW_BITS = 40  # a representative is file << 40 | row number
+_WHOLE = "(CAST(billing.RowFile AS BIGINT) << 40) + billing.RowNumber"
+# Representatives spread over more files than this are read in one query (see _line_keys).
+FILE_QUERIES = 4
 _LINE_FIELDS = (
     "provider",
     "service",
@@ -111,20 +114,34 @@ def spend_rows(
 def _line_keys(
     execute: Execute, load: Load, representatives: Sequence[int]
 ) -> dict[int, dict[str, Any]]:
-    """The keys of each representative row, by representative (file << 40 | row)."""
+    """The keys of each representative row, by representative (file << 40 | row).
+
+    Per file while few files hold representatives: a semi join on the row number alone,
+    which DuckDB pushes into the Parquet scan. Beyond FILE_QUERIES files, one query joins
+    on the whole representative (one scan of the key columns, not one query per file)."""
     by_file: dict[int, list[int]] = {}
     for key in representatives:
         by_file.setdefault(key >> _ROW_BITS, []).append(key & ((1 << _ROW_BITS) - 1))
+    if len(by_file) > FILE_QUERIES:
+        load(sorted(set(representatives)))
+        return _keys_read(execute, _WHOLE, "TRUE")
     found: dict[int, dict[str, Any]] = {}
     for file, numbers in sorted(by_file.items()):
         load(sorted(set(numbers)))
-        names, rows = execute(
-            render_sql("spend_line_keys", category_print=CATEGORY_PRINT, file=str(file)),
-            "reading charge line keys",
-        )
-        for row in rows:
-            record = dict(zip(names, row, strict=True))
-            found[(file << _ROW_BITS) | int(record.pop("row_number"))] = record
+        found.update(_keys_read(execute, "billing.RowNumber", f"billing.RowFile = {file}"))
+    return found
+
+
+def _keys_read(execute: Execute, row: str, where: str) -> dict[int, dict[str, Any]]:
+    names, rows = execute(
+        render_sql("spend_line_keys", category_print=CATEGORY_PRINT, row=row, where=where),
+        "reading charge line keys",
+    )
+    found: dict[int, dict[str, Any]] = {}
+    for values in rows:
+        record = dict(zip(names, values, strict=True))
+        file, number = int(record.pop("row_file")), int(record.pop("row_number"))
+        found[(file << _ROW_BITS) | number] = record
     return found
 
 

@@ -1,9 +1,11 @@
 -- The keys of the charge lines sql/spend_lines.sql found, read from one row of each line:
--- the rows numbered in `representatives` of file {file}. A semi join on the row number
--- alone lets DuckDB skip the rest of the file. With them, each line's category
--- fingerprint (the key of sql/spend_periods.sql's rows) and whether the line is on-demand
--- compute (as sql/spend.sql decides it).
+-- the rows whose number (the row expression) is in `representatives`, of the files the
+-- filter keeps. Per file, a semi join on the row number alone lets DuckDB skip the rest of
+-- the file. With the keys, each line's category fingerprint (the key of
+-- sql/spend_periods.sql's rows) and whether the line is on-demand compute (as
+-- sql/spend.sql decides it).
 SELECT
+  RowFile AS row_file,
   RowNumber AS row_number,
   ProviderName AS provider,
   ServiceName AS service,
@@ -25,5 +27,5 @@ SELECT
     AND ServiceCategory = 'Compute'
     AND lower(ConsumedUnit) IN ('hours', 'hour', 'hrs', '1 hour')) AS on_demand_compute
 FROM billing
-SEMI JOIN representatives AS r ON billing.RowNumber = r.row_number
-WHERE billing.RowFile = {file}
+SEMI JOIN representatives AS r ON {row} = r.number
+WHERE {where}
