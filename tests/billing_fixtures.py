@@ -119,11 +119,13 @@ def write_csv(
     return path
 
 
-def write_parquet(path: Path, select_sql: str) -> Path:
-    """A Parquet file from a DuckDB SELECT (so column types are exactly what a test says)."""
+def write_parquet(path: Path, select_sql: str, row_group_size: int | None = None) -> Path:
+    """A Parquet file from a DuckDB SELECT (so column types are exactly what a test says);
+    `row_group_size` rows per row group when given."""
+    groups = f", ROW_GROUP_SIZE {row_group_size}" if row_group_size else ""
     con = duckdb.connect()
     try:
-        con.execute(f"COPY ({select_sql}) TO '{path}' (FORMAT parquet)")
+        con.execute(f"COPY ({select_sql}) TO '{path}' (FORMAT parquet{groups})")
     finally:
         con.close()
     return path

@@ -9,34 +9,22 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
 from devops_plan.billing.sources import fingerprints
 from devops_plan.billing.sources.engine import DuckDBEngine
 from devops_plan.billing.spend import Spend, collect_spend
-from tests.billing_fixtures import REFERENCE_CSV, SAMPLE_DIR, SAMPLE_FOCUS
+from tests.billing_fixtures import REFERENCE_CSV, SAMPLE_DIR, SAMPLE_FOCUS, write_parquet
 
 
 def _to_parquet(source: Path, target: Path) -> Path:
-    con = duckdb.connect()
-    try:
-        con.execute(
-            f"COPY (SELECT * FROM read_csv('{source}', header = true, nullstr = ['NULL', ''])) "
-            f"TO '{target}' (FORMAT parquet)"
-        )
-    finally:
-        con.close()
-    return target
+    return write_parquet(
+        target, f"SELECT * FROM read_csv('{source}', header = true, nullstr = ['NULL', ''])"
+    )
 
 
 def _write(path: Path, sql: str) -> Path:
-    con = duckdb.connect()
-    try:
-        con.execute(f"COPY ({sql}) TO '{path}' (FORMAT parquet, ROW_GROUP_SIZE 2048)")
-    finally:
-        con.close()
-    return path
+    return write_parquet(path, sql, row_group_size=2048)  # several row groups per file
 
 
 # An hourly bill: 60 resources over two months, a resource starting mid-month, rows with no
@@ -79,9 +67,8 @@ def _spend(paths: list[Path], **kwargs: Any) -> Spend:
         return collect_spend(engine, **kwargs)
 
 
-def _both(monkeypatch: pytest.MonkeyPatch, paths: list[Path], **kwargs: Any) -> Spend:
-    """The spend read by fingerprints, checked equal to sql/spend.sql's; the fingerprint
-    path must have answered (not fallen back)."""
+def _answers(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Records, per report, whether the fingerprint path answered (not fallen back)."""
     answered: list[bool] = []
     read = fingerprints.spend_rows
 
@@ -91,6 +78,13 @@ def _both(monkeypatch: pytest.MonkeyPatch, paths: list[Path], **kwargs: Any) -> 
         return found
 
     monkeypatch.setattr(fingerprints, "spend_rows", spy)
+    return answered
+
+
+def _both(monkeypatch: pytest.MonkeyPatch, paths: list[Path], **kwargs: Any) -> Spend:
+    """The spend read by fingerprints, checked equal to sql/spend.sql's; the fingerprint
+    path must have answered (not fallen back)."""
+    answered = _answers(monkeypatch)
     fast = _spend(paths, **kwargs)
     assert answered == [True]
     monkeypatch.setattr(fingerprints, "spend_rows", lambda *args: None)
@@ -174,15 +168,7 @@ def test_a_shared_category_fingerprint_falls_back(
     # reads the bill with sql/spend.sql instead (the same figures).
     bill = _hourly(tmp_path / "bill.parquet", "TRUE")
     monkeypatch.setattr(fingerprints, "CATEGORY_PRINT", f"({fingerprints.CATEGORY_PRINT} % 2)")
-    answered: list[bool] = []
-    read = fingerprints.spend_rows
-
-    def spy(*args: Any) -> Any:
-        found = read(*args)
-        answered.append(found is not None)
-        return found
-
-    monkeypatch.setattr(fingerprints, "spend_rows", spy)
+    answered = _answers(monkeypatch)
     fell_back = _spend([bill])
     assert answered == [False]
     monkeypatch.setattr(fingerprints, "spend_rows", lambda *args: None)
