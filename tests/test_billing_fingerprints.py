@@ -161,6 +161,38 @@ def test_implausible_rows_and_other_currencies(
     assert [c for c, _, _ in spend.other_currencies()] == ["EUR"]
 
 
+def test_a_cur2_bill(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # CUR 2.0 in Parquet goes through its own mapping view: products, line item types (a
+    # Savings Plan's covered hours), tags as a map, a resource-less tax line.
+    cur = write_parquet(
+        tmp_path / "cur.parquet",
+        """
+        SELECT
+          CASE WHEN r = 9 THEN NULL ELSE 'i-0' || r END AS line_item_resource_id,
+          CASE WHEN r = 9 THEN 'Tax' WHEN r % 3 = 0 THEN 'SavingsPlanCoveredUsage'
+               ELSE 'Usage' END AS line_item_line_item_type,
+          round(0.01 * (1 + (r * 13 + h) % 17), 6) AS line_item_unblended_cost,
+          CASE WHEN r % 3 = 0 THEN 0.004 END AS savings_plan_savings_plan_effective_cost,
+          CASE WHEN r % 3 = 0 THEN 'arn:sp' END AS savings_plan_savings_plan_a_r_n,
+          ['AmazonEC2', 'AmazonRDS', 'AmazonS3'][1 + r % 3] AS line_item_product_code,
+          'Compute Instance' AS product_product_family,
+          ['us-east-1', 'eu-west-1'][1 + r % 2] AS product_region_code,
+          'm5.large' AS product_instance_type, 'BoxUsage:m5.large' AS line_item_usage_type,
+          '123' AS line_item_usage_account_id, 'USD' AS line_item_currency_code,
+          'Hrs' AS pricing_unit, 1.0 AS line_item_usage_amount,
+          0.096 AS pricing_public_on_demand_rate, 0.096 AS pricing_public_on_demand_cost,
+          TIMESTAMP '2024-09-01' + to_hours(h) AS line_item_usage_start_date,
+          TIMESTAMP '2024-09-01' + to_hours(h + 1) AS line_item_usage_end_date,
+          MAP {'user_team': 't' || (r % 4)} AS resource_tags,
+          'thing ' || (r % 5) AS line_item_line_item_description
+        FROM range(12) a(r), range(200) b(h)
+        """,
+        row_group_size=512,
+    )
+    spend = _both(monkeypatch, [cur])
+    assert len(spend.lines) == 12 and spend.effective_cost < spend.billed_cost
+
+
 def test_a_shared_category_fingerprint_falls_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
