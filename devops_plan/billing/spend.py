@@ -7,12 +7,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cached_property
+from itertools import groupby
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import BillingInputError
 from ..units import HOURS_PER_MONTH
@@ -302,6 +303,26 @@ def _daily_key(d: DailySpend) -> tuple[date, str, str, str, str, str]:
     )
 
 
+R = TypeVar("R")
+
+
+def _every_field(record: Any) -> tuple[tuple[Any, ...], ...]:
+    """All of a record's fields, comparable whatever they hold (None sorts last)."""
+    return tuple((1,) if (v := getattr(record, f.name)) is None else (0, v) for f in fields(record))
+
+
+def _in_order(records: list[R], key: Any) -> tuple[R, ...]:
+    """`records` sorted by `key`, records with equal keys by all their fields. Keys tie when
+    the query kept two groups apart that read the same here (a NULL and an empty text both
+    become ""); which comes first must not depend on the order the query returned them in,
+    which differs between sql/spend.sql and the fingerprint path, and between runs."""
+    found: list[R] = []
+    for _, same in groupby(sorted(records, key=key), key=key):
+        run = list(same)
+        found += sorted(run, key=_every_field) if len(run) > 1 else run
+    return tuple(found)
+
+
 def collect_spend(
     engine: Engine,
     since: date | None = None,
@@ -410,13 +431,13 @@ def _collect(
     plausible = bounds.plausible_sql()
     for row in engine.spend(bounds.period_sql(), plausible):
         found.add(row)
-    inputs = tuple(sorted(found.inputs(), key=lambda i: (i.source, i.currency)))
+    inputs = _in_order(found.inputs(), attrgetter("source", "currency"))
     implausible = sum(i.implausible_rows for i in inputs)
     return Spend(
         period=_period(bounds, inputs),
-        lines=tuple(sorted(found.lines, key=_line_key)),
-        daily=tuple(sorted(found.daily(), key=_daily_key)),
-        compute_hours=tuple(sorted(found.hours(), key=lambda h: (h.provider, h.start, h.end))),
+        lines=_in_order(found.lines, _line_key),
+        daily=_in_order(found.daily(), _daily_key),
+        compute_hours=_in_order(found.hours(), attrgetter("provider", "start", "end")),
         inputs=inputs,
         rejected=engine.rejected_rows(),
         engine=engine.name,
