@@ -23,7 +23,7 @@ from devops_plan.billing.sources.athena import AthenaEngine
 from devops_plan.billing.sources.costexplorer import fetch_cost_and_usage, open_cost_explorer
 from devops_plan.billing.sources.engine import DuckDBEngine
 from devops_plan.billing.spend import collect_spend
-from devops_plan.billing.sqlfiles import render_sql
+from devops_plan.billing.sqlfiles import render_sql, spend_params
 from devops_plan.cli import app
 from devops_plan.errors import ExternalError
 from tests.billing_fixtures import FOCUS_COLUMNS, DuckAthena, focus_row, write_csv
@@ -387,7 +387,7 @@ def test_athena_runs_the_same_sql_with_polling(aws: str, tmp_path: Path) -> None
     # texts are the package's SQL files, unchanged (a clean bill: nothing to test per row).
     texts = [
         render_sql("span"),
-        render_sql("spend", rows=render_sql("spend_rows", where="TRUE", plausible="TRUE", row="")),
+        render_sql("spend", **spend_params("TRUE", "TRUE")),
     ]
     assert [q for q in sent if q.startswith("WITH billing AS (")] == [
         q for q in sent if q.endswith(tuple(texts))

@@ -28,3 +28,13 @@ def render_sql(name: str, **params: str) -> str:
         return params[key]
 
     return _PLACEHOLDER.sub(fill, sql_text(name))
+
+
+def spend_params(where: str, plausible: str, *, row: str = "") -> dict[str, str]:
+    """The shared placeholders of sql/spend.sql and of the queries DuckDB runs instead over
+    Parquet: `rows` (sql/spend_rows.sql for a period filter and plausibility, with the row
+    columns `row` names) and `on_demand` (sql/on_demand_compute.sql)."""
+    return {
+        "rows": render_sql("spend_rows", where=where, plausible=plausible, row=row),
+        "on_demand": render_sql("on_demand_compute"),
+    }

@@ -69,9 +69,9 @@ def _services(plans: Mapping[str, Plan]) -> TextTable:
 
 
 def _node_pools(plans: Mapping[str, Plan]) -> TextTable | None:
-    if not any(p.node_pools for p in plans.values()):
-        return None
     with_pools = {n: p for n, p in plans.items() if p.node_pools}
+    if not with_pools:
+        return None
     rows = _side_by_side(
         with_pools,
         lambda p: p.node_pools,

@@ -16,7 +16,7 @@ from typing import Any
 
 from ...aws import aws_errors, make_client
 from ...errors import BillingInputError, ExternalError
-from ..sqlfiles import render_sql
+from ..sqlfiles import render_sql, spend_params
 from .engine import Progress, RejectedRow
 from .formats import MONEY_SQL, QUANTITY_SQL, detect_format, quote, raw_projection
 
@@ -90,8 +90,7 @@ class AthenaEngine:
         return [dict(zip(names, row, strict=True)) for row in rows]
 
     def spend(self, where: str, plausible: str) -> list[dict[str, Any]]:
-        rows = render_sql("spend_rows", where=where, plausible=plausible, row="")
-        return self.query("spend", rows=rows)
+        return self.query("spend", **spend_params(where, plausible))
 
     def span(self) -> list[dict[str, Any]]:
         return self.query("span")

@@ -23,9 +23,16 @@ from typing import Any, Protocol
 import duckdb
 
 from ...errors import BillingInputError, ExternalError, UserError
-from ..sqlfiles import render_sql
+from ..sqlfiles import render_sql, spend_params
 from . import fingerprints
-from .exports import InputFile, ParquetDescriber, inspect_file, rows_identified, view_sql
+from .exports import (
+    ROW_COLUMNS,
+    InputFile,
+    ParquetDescriber,
+    inspect_file,
+    rows_identified,
+    view_sql,
+)
 from .staging import InputLimits, stage
 from .statistics import span_from_statistics
 
@@ -200,15 +207,12 @@ class DuckDBEngine:
         """The rows of `sql/spend.sql`; over Parquet read by fingerprints (the same rows,
         fewer string comparisons), unless two categories share one."""
         if self._identified:
-            rows = render_sql(
-                "spend_rows", where=where, plausible=plausible, row=", RowFile, RowNumber"
-            )
+            params = spend_params(where, plausible, row=ROW_COLUMNS)
             files = [f.shown for f in self._files]
-            found = fingerprints.spend_rows(self.execute, self._load, rows, files)
+            found = fingerprints.spend_rows(self.execute, self._load, params, files)
             if found is not None:
                 return found
-        rows = render_sql("spend_rows", where=where, plausible=plausible, row="")
-        return self.query("spend", rows=rows)
+        return self.query("spend", **spend_params(where, plausible))
 
     def _load(self, numbers: Sequence[int]) -> None:
         """The temporary table `representatives` holding `numbers` (column number)."""

@@ -43,6 +43,9 @@ Container = Literal["csv", "parquet"]
 _CSV_TYPES = {"money": MONEY_SQL, "timestamp": "TIMESTAMPTZ"}
 
 
+# The columns giving each row of `billing` its file (its place in the file list) and its row
+# number in that file, as the placeholder of the view SQL writes them (see rows_identified).
+ROW_COLUMNS = ", RowFile, RowNumber"
 # How much text after the header is looked at for a first data row.
 _HEAD_SCAN = 1 << 20
 
@@ -255,9 +258,12 @@ def _readers(files: Sequence[InputFile]) -> list[list[InputFile]]:
 
 
 def rows_identified(files: Sequence[InputFile]) -> bool:
-    """Whether `view_sql` gives each row its file and row number (RowFile, RowNumber): when
-    one Parquet reader reads every file, so that RowFile is the file's place in `files`."""
-    readers = _readers(files)
+    """Whether `view_sql` gives each row its file and row number (ROW_COLUMNS): when one
+    Parquet reader reads every file, so that RowFile is the file's place in `files`."""
+    return _one_parquet_reader(_readers(files))
+
+
+def _one_parquet_reader(readers: Sequence[Sequence[InputFile]]) -> bool:
     return len(readers) == 1 and readers[0][0].container == "parquet"
 
 
@@ -267,14 +273,15 @@ def view_sql(files: Sequence[InputFile], limits: InputLimits) -> str:
     CSV files with the same header share one reader; Parquet files of one format share
     one reader (union_by_name fills columns missing in some files with NULL). Money
     (quantities) take the narrow type when every file proved its values fit it. When
-    `rows_identified`, the relation also has RowFile and RowNumber.
+    `rows_identified`, the relation also has the ROW_COLUMNS.
     """
     money = NARROW_MONEY_SQL if all(f.narrow_money for f in files) else MONEY_SQL
     quantity = NARROW_QUANTITY_SQL if all(f.narrow_quantity for f in files) else QUANTITY_SQL
-    identified = rows_identified(files)
-    row = ", RowFile, RowNumber" if identified else ""
+    readers = _readers(files)
+    identified = _one_parquet_reader(readers)
+    row = ROW_COLUMNS if identified else ""
     parts = []
-    for members in _readers(files):
+    for members in readers:
         fmt = members[0].format
         if members[0].container == "csv":
             reader = _csv_reader(members, limits)

@@ -19,7 +19,7 @@ sql/spend.sql instead (`None`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ..sqlfiles import render_sql
@@ -66,7 +66,7 @@ _CATEGORIES = (
     "on_demand_compute",
 )
 _ROW_BITS = 40  # a representative is file << 40 | row number
-_WHOLE = "(CAST(billing.RowFile AS BIGINT) << 40) + billing.RowNumber"
+_REPRESENTATIVE = f"(CAST(RowFile AS BIGINT) << {_ROW_BITS}) + RowNumber"
 # Representatives spread over more files than this are read in one query (see _line_keys).
 FILE_QUERIES = 4
 _LINE_FIELDS = (
@@ -88,21 +88,28 @@ _LINE_FIELDS = (
 
 
 def spend_rows(
-    execute: Execute, load: Load, rows_sql: str, files: Sequence[str]
+    execute: Execute, load: Load, params: Mapping[str, str], files: Sequence[str]
 ) -> list[dict[str, Any]] | None:
     """sql/spend.sql's rows (both grains) for the `billing` relation, or None when two
-    categories share a fingerprint. `rows_sql` is sql/spend_rows.sql rendered with the row
-    columns; `files` names the files in RowFile order."""
+    categories share a fingerprint. `params` are sqlfiles.spend_params with the row columns;
+    `files` names the files in RowFile order."""
     names, found = execute(
-        render_sql("spend_lines", rows=rows_sql, line_print=LINE_PRINT), "reading charge lines"
+        render_sql(
+            "spend_lines",
+            rows=params["rows"],
+            line_print=LINE_PRINT,
+            representative=_REPRESENTATIVE,
+        ),
+        "reading charge lines",
     )
     lines = [dict(zip(names, row, strict=True)) for row in found]
-    keys = _line_keys(execute, load, [line["representative"] for line in lines])
+    representatives = [line["representative"] for line in lines]
+    keys = _line_keys(execute, load, representatives, params["on_demand"])
     categories = _categories(keys.values())
     if categories is None:
         return None
     names, found = execute(
-        render_sql("spend_periods", rows=rows_sql, category_print=CATEGORY_PRINT),
+        render_sql("spend_periods", rows=params["rows"], category_print=CATEGORY_PRINT),
         "reading spend over time",
     )
     periods = _periods(names, found, categories, files)
@@ -112,7 +119,7 @@ def spend_rows(
 
 
 def _line_keys(
-    execute: Execute, load: Load, representatives: Sequence[int]
+    execute: Execute, load: Load, representatives: Sequence[int], on_demand: str
 ) -> dict[int, dict[str, Any]]:
     """The keys of each representative row, by representative (file << 40 | row).
 
@@ -124,17 +131,23 @@ def _line_keys(
         by_file.setdefault(key >> _ROW_BITS, []).append(key & ((1 << _ROW_BITS) - 1))
     if len(by_file) > FILE_QUERIES:
         load(sorted(set(representatives)))
-        return _keys_read(execute, _WHOLE, "TRUE")
+        return _keys_read(execute, on_demand, _REPRESENTATIVE, "TRUE")
     found: dict[int, dict[str, Any]] = {}
     for file, numbers in sorted(by_file.items()):
         load(sorted(set(numbers)))
-        found.update(_keys_read(execute, "billing.RowNumber", f"billing.RowFile = {file}"))
+        found.update(_keys_read(execute, on_demand, "RowNumber", f"RowFile = {file}"))
     return found
 
 
-def _keys_read(execute: Execute, row: str, where: str) -> dict[int, dict[str, Any]]:
+def _keys_read(execute: Execute, on_demand: str, row: str, where: str) -> dict[int, dict[str, Any]]:
     names, rows = execute(
-        render_sql("spend_line_keys", category_print=CATEGORY_PRINT, row=row, where=where),
+        render_sql(
+            "spend_line_keys",
+            category_print=CATEGORY_PRINT,
+            on_demand=on_demand,
+            row=row,
+            where=where,
+        ),
         "reading charge line keys",
     )
     found: dict[int, dict[str, Any]] = {}
@@ -145,7 +158,7 @@ def _keys_read(execute: Execute, row: str, where: str) -> dict[int, dict[str, An
     return found
 
 
-def _categories(keys: Any) -> dict[int, tuple[Any, ...]] | None:
+def _categories(keys: Iterable[Mapping[str, Any]]) -> dict[int, tuple[Any, ...]] | None:
     """Category fingerprint -> the category (and whether it is on-demand compute); None
     when two categories share a fingerprint."""
     found: dict[int, tuple[Any, ...]] = {}

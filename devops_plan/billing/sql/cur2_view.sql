@@ -3,8 +3,8 @@
 -- cost, EffectiveCost the cost after Savings Plans and reservations, ListCost the public
 -- on-demand cost. {raw} holds every CUR column named below (absent ones are NULL) and
 -- Tags as JSON text (the reader maps resource_tags onto it). Money and quantities are cast
--- to the exact decimal types the engine chose (see focus_view.sql); the row placeholder as there. SQL both
--- engines accept.
+-- to the exact decimal types the engine chose, and the row placeholder is filled, as in
+-- focus_view.sql. SQL both engines accept.
 SELECT
   'AWS' AS ProviderName,
   CAST(CASE line_item_product_code

@@ -5,8 +5,8 @@
 -- 12), or DECIMAL(18, 12) where the file's statistics prove every value fits (the same
 -- values either way). Exact quantities make their sums independent of the order rows
 -- are added in, so the same input always gives the same figures.
--- The row placeholder carries the columns identifying a row in its file (RowFile, RowNumber) where the
--- engine reads them (DuckDB over Parquet), else it is empty.
+-- The row placeholder carries the columns identifying a row in its file (RowFile,
+-- RowNumber) where the engine reads them (DuckDB over Parquet); else it is empty.
 -- Written in the SQL subset DuckDB and Athena (Trino) both accept.
 SELECT
   CAST(ProviderName AS VARCHAR) AS ProviderName,

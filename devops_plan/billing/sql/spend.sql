@@ -12,8 +12,9 @@
 --         baseline a Savings Plan or reservation would cover) and every row read per
 --         source file and currency with no period filter (the proof that no row was
 --         dropped). Two hash tables per row instead of one per derived grain.
--- The rows (b) are sql/spend_rows.sql: every row of `billing`, its amounts and dates NULL where
--- the row is not plausible, and `in_period` (see there).
+-- The rows (b) are sql/spend_rows.sql: every row of `billing`, its amounts and dates NULL
+-- where the row is not plausible, and `in_period` (see there). `on_demand_compute` is
+-- sql/on_demand_compute.sql.
 -- Each grain leaves the keys of the other NULL and computes every aggregate (one pass
 -- feeds both hash tables). `day` and `on_demand_compute` are computed from the grouped
 -- keys, once per group rather than once per row.
@@ -26,10 +27,7 @@ SELECT
   CAST(date_trunc('day', ChargePeriodStart) AS DATE) AS day,
   ChargePeriodStart AS period_start,
   ChargePeriodEnd AS period_end,
-  (ChargeCategory = 'Usage'
-    AND PricingCategory = 'Standard'
-    AND ServiceCategory = 'Compute'
-    AND lower(ConsumedUnit) IN ('hours', 'hour', 'hrs', '1 hour')) AS on_demand_compute,
+  {on_demand} AS on_demand_compute,
   ProviderName AS provider,
   ServiceName AS service,
   ServiceCategory AS service_category,

@@ -2,8 +2,8 @@
 -- the rows whose number (the row expression) is in `representatives`, of the files the
 -- filter keeps. Per file, a semi join on the row number alone lets DuckDB skip the rest of
 -- the file. With the keys, each line's category fingerprint (the key of
--- sql/spend_periods.sql's rows) and whether the line is on-demand compute (as
--- sql/spend.sql decides it).
+-- sql/spend_periods.sql's rows) and whether the line is on-demand compute
+-- (sql/on_demand_compute.sql, as sql/spend.sql decides it).
 SELECT
   RowFile AS row_file,
   RowNumber AS row_number,
@@ -22,10 +22,7 @@ SELECT
   Tags AS tags,
   ConsumedUnit AS consumed_unit,
   {category_print} AS category_print,
-  (ChargeCategory = 'Usage'
-    AND PricingCategory = 'Standard'
-    AND ServiceCategory = 'Compute'
-    AND lower(ConsumedUnit) IN ('hours', 'hour', 'hrs', '1 hour')) AS on_demand_compute
+  {on_demand} AS on_demand_compute
 FROM billing
 SEMI JOIN representatives AS r ON {row} = r.number
 WHERE {where}

@@ -7,12 +7,13 @@
 -- Two lines of one resource merge only if their fingerprints collide (64 bits: about one
 -- chance in 10^18 for a resource with a few lines); the resource's totals, the file totals
 -- and every other grain stay exact either way.
--- The rows are sql/spend_rows.sql with the row columns; line_print is the fingerprint.
+-- The rows are sql/spend_rows.sql with the row columns; line_print is the fingerprint, and
+-- the representative expression packs a row's file and number into one BIGINT.
 SELECT
   ResourceId AS resource_id,
   line_print,
   in_period,
-  min((CAST(RowFile AS BIGINT) << 40) + RowNumber) AS representative,
+  min({representative}) AS representative,
   sum(BilledCost) AS billed_cost,
   sum(EffectiveCost) AS effective_cost,
   sum(ListCost) AS list_cost,

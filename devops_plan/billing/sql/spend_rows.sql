@@ -5,8 +5,8 @@
 -- sums their amounts (their dates and amounts are NULL here). {where} is the period and
 -- currency filter. Both make a grouping key (in_period), not a WHERE clause, so the file
 -- totals still see every row; the other figures are read where in_period is TRUE.
--- The row placeholder names the columns identifying a row in its file (RowFile, RowNumber), where the
--- engine has them (DuckDB over Parquet), else nothing.
+-- The row placeholder names the columns identifying a row in its file (RowFile,
+-- RowNumber) where the engine has them (DuckDB over Parquet); else it is empty.
 -- SQL both DuckDB and Athena (Trino) accept.
 SELECT
   ProviderName, ServiceName, ServiceCategory, RegionId, ResourceId, ResourceName,
