@@ -243,3 +243,39 @@ def test_design_is_frozen(shop_yaml: str) -> None:
 def test_nesting_too_deep_names_the_file_and_place() -> None:
     text = "name: x\nservices: " + "[" * 205 + "]" * 205 + "\n"
     assert problems(text) == ["x.yaml:2:75: nesting is deeper than 64 levels"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path", "expected"),
+    [
+        ("availability: 99.95", "availability: true", "targets.availability", "a number"),
+        ("zones: 3", "zones: true", "zones", "a whole number"),
+        ("read_replicas: 1", "read_replicas: false", "services[2].read_replicas", "a whole number"),
+        (
+            "depends_on: [orders-db, sessions]",
+            "depends_on: [orders-db, sessions]\n    calls: {orders-db: true}",
+            "services[1].calls.orders-db",
+            "a number",
+        ),
+    ],
+)
+@pytest.mark.parametrize("fast", [True, False])
+def test_true_or_false_where_a_number_goes_is_an_error(
+    shop_yaml: str, old: str, new: str, path: str, expected: str, fast: bool
+) -> None:
+    # pydantic reads true as 1: `availability: true` planned a 1% target without a word
+    text = shop_yaml.replace(old, new, 1)
+    assert text != shop_yaml
+    word = new.rsplit(" ", 1)[-1].strip("}")
+    with pytest.raises(DesignError) as info:
+        parse_design(text, "x.yaml", fast=fast)
+    [problem] = [str(p) for p in info.value.problems]
+    assert (
+        problem.startswith("x.yaml:") and f": {path}: must be {expected} (got '{word}')" in problem
+    )
+
+
+def test_true_or_false_stays_fine_where_a_bool_goes(shop_yaml: str) -> None:
+    text = shop_yaml.replace("read_replicas: 1", "read_replicas: 1\n    multi_az: false")
+    db = next(s for s in parse_design(text).services if s.name == "orders-db")
+    assert db.multi_az is False  # type: ignore[union-attr]
