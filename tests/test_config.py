@@ -85,8 +85,17 @@ def test_pyproject_table_and_catalog_relative_to_the_file(tmp_path: Path) -> Non
         ("[slo]\nlatency_buckets = [0.1, -1]\n", ":2:19: slo.latency_buckets: ", "> 0"),
         ('[output]\nplan = "yaml"\n', ":2:8: output.plan: ", "expected one of table"),
         ('[kubernetes]\nregistry = "x/{team}"\n', ":2:12: kubernetes.registry: ", "{team}"),
-        ('[kubernets]\nregistry = "x"\n', ":1:1: kubernets: ", "Extra inputs"),
-        ("catalog = 3\n", ":1:11: catalog: ", "path"),
+        ('[kubernets]\nregistry = "x"\n', ":1:1: kubernets: ", "did you mean 'kubernetes'?"),
+        (
+            '[slo]\nrequest_metric = "x"\n',
+            ":2:18: slo.request_metric: ",
+            "expected one of requests_",
+        ),
+        ("catalog = 3\n", ":1:11: catalog: ", "expected a path (text) (got 3)"),
+        ("[output]\nplan = 3\n", ":2:8: output.plan: ", "expected text (got 3)"),
+        # pydantic reads true as 1 for a number: these were 1 without a word
+        ("[reconcile]\ndrift_pct = true\n", ":2:13: reconcile.drift_pct: ", "a number, not true"),
+        ("[slo]\nlatency_buckets = [true]\n", ":2:19: slo.latency_buckets: ", "a number, not"),
         ("[kubernetes]\nregistry = \n", ":2:12: not valid TOML: ", "Invalid value"),
     ],
 )

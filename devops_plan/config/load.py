@@ -5,6 +5,7 @@ came from, for `devops-plan config show`."""
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -139,6 +140,28 @@ def _label(origin: Origin, dotted: str) -> str:
     return str(origin.where) or dotted
 
 
+# Pydantic's words for a type mistake, as what the setting expects.
+_EXPECTED = {
+    "string_type": "expected text",
+    "path_type": "expected a path (text)",
+    "dict_type": "expected a table of name = value",
+}
+
+
+def _message(error: Any, loc: tuple[str, ...]) -> str:
+    """What was expected, in the words of the settings: an unknown key lists the known ones."""
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        model = SECTIONS.get(loc[0]) if len(loc) > 1 else Settings
+        known = [*(model.model_fields if model else ())] + ([REPORT] if len(loc) == 1 else [])
+        close = difflib.get_close_matches(loc[-1], known, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        return f"unknown setting; {hint}expected one of {', '.join(known)}"
+    if kind in _EXPECTED:
+        return f"{_EXPECTED[kind]} (got {error['input']!r})"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
 def _located(
     exc: ValidationError,
     values: Mapping[str, tuple[Any, Origin]],
@@ -152,7 +175,7 @@ def _located(
         dotted = ".".join(loc[:2]) if loc[0] in (REPORT, *SECTIONS) else loc[0]
         short = dotted.removeprefix(REPORT + ".") if prefix else dotted
         value, origin = values.get(short, values.get(dotted, (None, DEFAULT)))
-        message = error["msg"].removeprefix("Value error, ")
+        message = _message(error, loc)
         detail = ".".join(loc)
         if origin.kind == "file":
             lines.append(f"{origin.where}: {detail}: {message}")

@@ -7,8 +7,10 @@ the file, the environment and the flags is `config.load`'s job."""
 from __future__ import annotations
 
 import re
+import typing
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -39,6 +41,19 @@ _PLACEHOLDERS = re.compile(r"\{([^{}]*)\}")
 
 class Section(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool(cls, value: Any, info: ValidationInfo) -> Any:
+        """No setting is true or false, and pydantic reads true as 1 for a number:
+        `drift_pct = true` or `latency_buckets = [true]` would be 1 without a word."""
+        items = value if isinstance(value, list | tuple) else (value,)
+        if any(isinstance(item, bool) for item in items):
+            annotation = cls.model_fields[str(info.field_name)].annotation
+            numeric = {float, int, Decimal} & {annotation, *typing.get_args(annotation)}
+            what = "a number" if numeric else "text"
+            raise ValueError(f"expected {what}, not true or false")
+        return value
 
 
 def _check_pattern(value: str, allowed: tuple[str, ...]) -> str:
