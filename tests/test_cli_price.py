@@ -151,6 +151,18 @@ def test_catalog_list_table() -> None:
     assert f"{unit_price} │ {monthly} │" in result.stdout
 
 
+def test_catalog_list_table_months_only_hourly_units() -> None:
+    # S3 Glacier Instant Retrieval is 0.004 USD per GB-month: its "monthly" cell read
+    # 0.00 USD, a price that looks free; a GB or GB-month price has no month of its own
+    result = run("catalog", "list", "--category", "object_storage")
+    row = next(line for line in result.stdout.splitlines() if "s3-glacier-ir " in line)
+    cells = [cell.strip() for cell in row.split("│")]
+    assert cells[-3:] == ["0.004 USD", "", ""]
+    assert "0.00 USD" not in result.stdout
+    hourly = run("catalog", "list", "--family", "t4g", "--limit", "1").stdout
+    assert "0.0084 USD │ 6.13 USD │" in hourly  # t4g.micro: 0.0084 x 730
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -256,7 +256,9 @@ def _products_table(title: str, rows: Sequence[Price]) -> TextTable:
                 p.deployment,
                 p.unit,
                 format_rate(p.unit_price, p.currency),
-                format_money(p.monthly, p.currency),
+                # a month of one unit is a price for hourly units only (as `price` prints);
+                # a GB or GB-month price rounded to the cent read 0.00 USD
+                format_money(p.monthly, p.currency) if p.hourly else "",
             )
             for p in rows
         ),
