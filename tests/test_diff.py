@@ -5,6 +5,7 @@ git:REF:PATH or none, and the Markdown is a pull-request comment."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -181,6 +182,36 @@ def test_bad_sides_are_one_line_errors(tmp_path: Path) -> None:
     assert code == 2 and "not a plan's JSON" in err and len(err.splitlines()) == 1
     code, _, err = run("diff", "none", "none")
     assert code == 2 and "nothing to compare" in err
+
+
+def test_a_plan_json_side_that_is_no_file_is_refused_without_reading(tmp_path: Path) -> None:
+    # x.json was read with read_text: a link to /dev/zero filled memory (MemoryError
+    # traceback), a named pipe blocked forever
+    zero = tmp_path / "zero.json"
+    zero.symlink_to("/dev/zero")
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    for side, kind in ((zero, "a character device"), (fifo, "a named pipe")):
+        code, _, err = run("diff", str(side), str(DESIGNS / "startup.yaml"))
+        assert (code, err) == (2, f"{side}: is {kind}{err.split(kind, 1)[1]}"), err
+        assert "expected a plan's JSON (at most 64 MiB)" in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("value", ["1e308", "-1e300", "Infinity", "NaN"])
+def test_a_plan_json_with_an_impossible_number_is_a_one_line_error(
+    tmp_path: Path, value: str
+) -> None:
+    # a monthly total of 1e308 passed validation and broke the rounding to the cent: a
+    # decimal.InvalidOperation traceback
+    plan = build_plan(load_design(DESIGNS / "startup.yaml")).to_json()
+    data = json.loads(plan)
+    data["cost"]["monthly_total"] = "@"
+    side = tmp_path / "before.json"
+    side.write_text(json.dumps(data).replace('"@"', value))
+    for fmt in ("table", "md"):
+        code, _, err = run("diff", str(side), str(DESIGNS / "startup.yaml"), "--format", fmt)
+        assert code == 2 and len(err.splitlines()) == 1, err
+        assert err.startswith(f"{side}: not a plan's JSON") and "cost.monthly_total: " in err
 
 
 @pytest.mark.parametrize("name", ["shop", "payments", "startup"])

@@ -6,6 +6,7 @@ added or deleted)."""
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,8 +16,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import UserError
+from ..inputs import MIB, InputRefused, describe_size, read_limited
 from ..plan import Plan
 
+# A plan of 500 services with its decision records is a few MiB; far beyond it is no plan.
+MAX_PLAN_JSON_BYTES = 64 * MIB
+_EXPECTED = f"a plan's JSON (at most {describe_size(MAX_PLAN_JSON_BYTES)})"
+MAX_PLAN_NUMBER = 10**15  # above any money or quantity a plan holds; 1e308 broke the rounding
 NONE = "none"
 GIT = "git:"
 EXAMPLE = "example:"
@@ -98,12 +104,34 @@ def _restore_excluded(data: Any) -> Any:
     return data
 
 
+def _number_beyond_bounds(data: Any) -> str | None:
+    """The path and value of the first number in a plan's JSON that is not finite or is
+    beyond MAX_PLAN_NUMBER (a money of 1e308 cannot be rounded to the cent); None if none."""
+    todo: list[tuple[str, Any]] = [("", data)]
+    while todo:
+        where, node = todo.pop()
+        if isinstance(node, dict):
+            todo.extend((f"{where}.{k}" if where else str(k), v) for k, v in node.items())
+        elif isinstance(node, list):
+            todo.extend((f"{where}[{i}]", v) for i, v in enumerate(node))
+        elif (
+            isinstance(node, float | int)
+            and not isinstance(node, bool)
+            and not (math.isfinite(node) and abs(node) <= MAX_PLAN_NUMBER)
+        ):
+            return f"{where}: {node!r} is not a number a plan can have (finite, at most 1e15)"
+    return None
+
+
 def plan_from_json(text: str, name: str) -> Plan:
     """A plan read back from its JSON (`plan --format json`)."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UserError(f"{name}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    problem = _number_beyond_bounds(data)
+    if problem is not None:
+        raise UserError(f"{name}: not a plan's JSON (devops-plan plan --format json): {problem}")
     try:
         return Plan.model_validate(_restore_excluded(data))
     except ValidationError as exc:
@@ -116,12 +144,16 @@ def plan_from_json(text: str, name: str) -> Plan:
 
 
 def _read_file(path: Path) -> str:
+    """A plan's JSON: a regular file (a pipe or /dev/zero named x.json would block or fill
+    memory) of at most MAX_PLAN_JSON_BYTES, UTF-8."""
     try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"{path}: cannot read it: {exc}") from None
+        data = read_limited(path, MAX_PLAN_JSON_BYTES, _EXPECTED)
+    except InputRefused as exc:
+        raise UserError(f"{path}: {exc.reason}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
 
 
 def load_side(spec: Spec, plan_design: PlanText, cwd: Path | None = None) -> Plan | None:
