@@ -279,3 +279,38 @@ def test_true_or_false_stays_fine_where_a_bool_goes(shop_yaml: str) -> None:
     text = shop_yaml.replace("read_replicas: 1", "read_replicas: 1\n    multi_az: false")
     db = next(s for s in parse_design(text).services if s.name == "orders-db")
     assert db.multi_az is False  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("name", ["namespace", "network-policies", "external-secrets"])
+def test_a_service_named_as_a_file_export_writes_is_an_error(shop_yaml: str, name: str) -> None:
+    # kubernetes/<design>/<service>.yaml: a service named `namespace` replaced the Namespace
+    # object's file, `network-policies` lost its own manifest, without a word
+    text = shop_yaml.replace("- name: api", f"- name: {name}").replace("[api]", f"[{name}]")
+    line = next(i for i, s in enumerate(text.splitlines(), 1) if f"- name: {name}" in s)
+    assert problems(text) == [
+        f"x.yaml:{line}:11: services[1].name: {name!r} is a file export writes beside the "
+        f"services' manifests (kubernetes/<design>/{name}.yaml); choose another name"
+    ]
+
+
+def test_a_service_named_as_another_services_strategy_deployment_is_an_error(
+    shop_yaml: str,
+) -> None:
+    # web's blue-green deploy adds the Deployments web-blue and web-green: a service of that
+    # name made two Deployments of one name in the namespace
+    text = (
+        shop_yaml.replace(
+            "    depends_on: [api]\n",
+            "    depends_on: [api]\n    deploy: {strategy: blue_green}\n",
+            1,
+        )
+        .replace("- name: api", "- name: web-green")
+        .replace("[api]", "[web-green]")
+    )
+    line = next(i for i, s in enumerate(text.splitlines(), 1) if "- name: web-green" in s)
+    assert problems(text) == [
+        f"x.yaml:{line}:11: services[1].name: 'web-green' is the Deployment web's blue_green "
+        "deploy adds; choose another name"
+    ]
+    rolling = text.replace("    deploy: {strategy: blue_green}\n", "")
+    assert parse_design(rolling).services[1].name == "web-green"

@@ -307,3 +307,21 @@ def test_designs_without_kubernetes_services_give_no_manifests():
         update={"defaults": design.defaults.model_copy(update={"platform": Platform.vm})}
     )
     assert artefacts(build_plan(vm), vm) == {}
+
+
+def test_the_files_beside_the_services_manifests_are_names_no_service_may_take() -> None:
+    # design/checks.py refuses a stateless service of these names (its manifest would
+    # overwrite one of them): the list must hold every file export writes there
+    from devops_plan.design.checks import MANIFEST_FILES
+    from devops_plan.design.environments import environment_design
+    from devops_plan.render.environments import artefacts as environment_artefacts
+
+    design = load_design(DESIGNS / "storefront.yaml")
+    plan = build_plan(design)
+    envs = {name: build_plan(environment_design(design, name)) for name in design.environments}
+    paths = [*artefacts(plan, design), *environment_artefacts(plan, design, envs)]
+    here = {p.removeprefix(f"kubernetes/{plan.design}/") for p in paths}
+    fixed = {p.removesuffix(".yaml") for p in here if "/" not in p} - {
+        s.name for s in plan.services
+    }
+    assert fixed and fixed <= MANIFEST_FILES, fixed

@@ -58,6 +58,7 @@ def cross_field_problems(data: dict[str, Any], add: Add, first_line: Callable[[L
     services = data.get("services")
     services = services if isinstance(services, list) else []
     named = _service_names(services, add, first_line)
+    _manifest_name_problems(services, named, add)
     graph = _dependencies(services, named, add)
     cycle = find_cycle(graph)
     if cycle:
@@ -197,6 +198,40 @@ def _service_names(
         else:
             named[name] = i
     return named
+
+
+# The files export writes beside a design's per-service manifests in kubernetes/<design>/
+# (render/k8s.py, render/environments.py): a stateless service of one of these names would
+# overwrite one (a service named `namespace` replaced the Namespace object without a word).
+MANIFEST_FILES = frozenset({"namespace", "network-policies", "external-secrets", "kustomization"})
+# The Deployments a deploy strategy adds beside a service's own (render/k8s_strategy.py).
+STRATEGY_SUFFIXES = {"blue_green": ("-blue", "-green"), "canary": ("-canary",)}
+
+
+def _manifest_name_problems(services: list[Any], named: dict[str, int], add: Add) -> None:
+    """A stateless service's name is its manifest's file name and its Deployment's name: it
+    must not be a file export writes anyway, nor a Deployment another service's blue-green
+    or canary deploy adds (two Deployments of one name in one namespace)."""
+    for i, svc in enumerate(services):
+        if not isinstance(svc, dict) or svc.get("kind") != "stateless":
+            continue
+        name = svc.get("name")
+        if name in MANIFEST_FILES:
+            add(
+                ("services", i, "name"),
+                f"{name!r} is a file export writes beside the services' manifests "
+                f"(kubernetes/<design>/{name}.yaml); choose another name",
+            )
+        deploy = svc.get("deploy")
+        strategy = deploy.get("strategy") if isinstance(deploy, dict) else None
+        for suffix in STRATEGY_SUFFIXES.get(str(strategy), ()):
+            other = named.get(f"{name}{suffix}")
+            if other is not None and other != i:
+                add(
+                    ("services", other, "name"),
+                    f"'{name}{suffix}' is the Deployment {name}'s {strategy} deploy adds; "
+                    "choose another name",
+                )
 
 
 def _dependencies(services: list[Any], named: dict[str, int], add: Add) -> dict[str, list[str]]:
