@@ -22,6 +22,8 @@ from devops_plan.paths import data_path
 from devops_plan.render.tfvars import tfvars
 from devops_plan.units import format_money
 
+from .conftest import DESIGNS
+
 EXAMPLE = data_path("designs", "storefront.yaml")
 
 
@@ -244,3 +246,19 @@ def test_an_environment_without_dr_builds_nothing_in_the_dr_region() -> None:
     values = tfvars(dev, environment_design(design, "dev"))
     assert (values["dr_strategy"], values["dr_region"]) == ("none", None)
     assert list(values["regions"]) == list(dev.topology.serving_regions)
+
+
+def test_a_problem_of_the_base_repeated_in_an_environment_names_no_line_none() -> None:
+    # an applied environment has no lines of its own: the duplicate-name message said
+    # "(first at line None)" once per environment
+    text = (DESIGNS / "storefront.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "  - name: api\n",
+        "  - name: web\n    kind: stateless\n    load: {peak_rps: 9, cpu_ms: 5}\n  - name: api\n",
+        1,
+    )
+    with pytest.raises(DesignError) as info:
+        parse_design(text, "x.yaml")
+    lines = [str(p) for p in info.value.problems]
+    assert len([x for x in lines if "duplicate service name 'web'" in x]) == 4, lines
+    assert not any("None" in x for x in lines), lines

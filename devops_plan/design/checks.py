@@ -194,7 +194,8 @@ def _service_names(
         name = svc["name"]
         if name in named:
             line = first_line(("services", named[name], "name"))
-            add(("services", i, "name"), f"duplicate service name {name!r} (first at line {line})")
+            first = f" (first at line {line})" if line is not None else ""  # none: environments
+            add(("services", i, "name"), f"duplicate service name {name!r}{first}")
         else:
             named[name] = i
     return named
