@@ -142,6 +142,21 @@ def test_current_design_is_marked_with_the_plans_figures(shop, shop_df):
     assert row["node_family"] == "default"
 
 
+def test_current_design_bought_under_a_savings_plan_is_marked() -> None:
+    # payments buys compute under savings_plan_1y; its database and cache are never sold so
+    # and are priced on demand. No row was marked current (the sweep's data purchase looked
+    # for savings_plan_1y), so over-budget advice could not say what the design as written is
+    design = load_design(DESIGNS / "payments.yaml")
+    df = explore(design)
+    current = df[df["current"]]
+    assert len(current) == 1
+    row = current.iloc[0]
+    plan = build_plan(design)
+    assert Decimal(int(row["monthly_cost_cents"])) / 100 == plan.cost.monthly_total
+    assert (row["purchase"], row["data_purchase"]) == ("savings_plan_1y", "on_demand")
+    assert row["availability"] == plan.availability.achieved
+
+
 def test_load_multiplier_scales_the_compute(shop_df):
     same = shop_df[
         (shop_df["zones"] == 3)

@@ -16,7 +16,15 @@ from ..engine.planner import Planner
 from ..engine.recovery import Recovery
 from ..engine.variants import serving_regions
 from ..errors import DevopsPlanError
-from .space import DEFAULT_FAMILY, DIMENSIONS, Candidate, Space, check_space, design_space
+from .space import (
+    DEFAULT_FAMILY,
+    DIMENSIONS,
+    Candidate,
+    Space,
+    check_space,
+    default_data_purchases,
+    design_space,
+)
 from .tables import TableBuilder, Tables
 
 
@@ -84,7 +92,10 @@ def _current(design: Design, space: Space, catalog: Catalog) -> Candidate | None
     except DevopsPlanError:
         return None
     stores = [s for s in core.services if s.kind in (Kind.database, Kind.cache)]
-    data_purchase = {s.purchase for s in stores}
+    # A purchase option no database or cache is sold under (a savings plan, spot) is priced
+    # on demand (docs/pricing.md, "Purchase fallback"): that is the candidate it plans as.
+    sold = default_data_purchases(design, catalog)
+    data_purchase = {s.purchase if s.purchase in sold else "on_demand" for s in stores}
     db = {bool(s.multi_az) for s in stores if s.kind == Kind.database}
     cache = {bool(s.multi_az) for s in stores if s.kind == Kind.cache}
     if len(data_purchase) > 1 or len(db) > 1 or len(cache) > 1:
