@@ -16,7 +16,7 @@ from devops_plan.catalog import load_catalog
 from devops_plan.design import Design, Platform, load_design, parse_design
 from devops_plan.engine.dr import STRATEGY_ORDER
 from devops_plan.engine.variants import with_load
-from devops_plan.errors import PlanningError
+from devops_plan.errors import PlanningError, PriceNotFound
 from devops_plan.plan import plan_schema
 
 from .conftest import DESIGNS, ROOT
@@ -188,6 +188,16 @@ def test_region_and_purchase_overrides() -> None:
     plan = build_plan(shop(), region="eu-west-2", purchase="reserved_1y")
     assert plan.regions[0] == "eu-west-2" and plan.purchase == "reserved_1y"
     assert any(i.purchase == "reserved_1y" for i in plan.cost.line_items)
+
+
+def test_an_engine_not_sold_in_the_dr_region_is_a_missing_price_not_a_traceback() -> None:
+    # Aurora DSQL is sold in ap-northeast-1 but not in its DR pair ap-southeast-1: weighing
+    # the engine for orders-db ended the plan with "generator raised StopIteration"
+    plan = build_plan(shop(), region="ap-northeast-1")
+    assert plan.dr_region == "ap-southeast-1" and plan.cost.monthly_total > 0
+    text = _shop_text().replace("engine: postgres", "engine: aurora-dsql")
+    with pytest.raises(PriceNotFound, match=r"aurora-dsql-.* ap-southeast-1"):
+        build_plan(parse_design(text), region="ap-northeast-1")
 
 
 # --- errors for designs that validate but cannot be planned --------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+from ...errors import PlanningError
 from ..context import Context
 from ..cost import CostComponent
 from ..services import ServicePlan
@@ -29,8 +30,15 @@ def _storage(
 
 
 def _product(ctx: Context, s: ServicePlan, region: str, unit: str) -> str:
-    sold = ctx.catalog.products(region, category="database", engine=s.engine or "")
-    return next(p.product for p in sold if (p.unit == "GB-month") == (unit == "GB-month"))
+    """The engine's product for its work or its storage: the one sold in `region`, else the
+    primary's, which pricing then reports as missing in `region` (Aurora DSQL is not sold in
+    every DR region; a bare next() here ended the plan with a StopIteration traceback)."""
+    for where in dict.fromkeys((region, ctx.primary)):
+        sold = ctx.catalog.products(where, category="database", engine=s.engine or "")
+        found = [p.product for p in sold if (p.unit == "GB-month") == (unit == "GB-month")]
+        if found:
+            return found[0]
+    raise PlanningError(f"{s.name}: the {ctx.cloud} catalog sells no {s.engine} in {region}")
 
 
 def workload_database(
