@@ -190,6 +190,35 @@ def test_region_and_purchase_overrides() -> None:
     assert any(i.purchase == "reserved_1y" for i in plan.cost.line_items)
 
 
+def test_region_override_that_is_the_second_region_keeps_two_regions() -> None:
+    # --region us-west-2 on a design in us-east-1 + us-west-2 collapsed it to one region
+    # silently; on shop (DR to us-west-2) the topology decision's second-region variant
+    # collapsed too and the plan ended in an IndexError traceback
+    payments = build_plan(load_design(DESIGNS / "payments.yaml"), region="us-west-2")
+    assert payments.regions == ("us-west-2", "us-east-1")
+    assert payments.topology.serving_regions == ("us-west-2", "us-east-1")
+    plan = build_plan(shop(), region="us-west-2")
+    assert (plan.regions, plan.dr_region) == (("us-west-2",), "us-east-1")
+    [topology] = [d for d in plan.decisions if d.id == "ha-topology"]
+    assert "3 zones in each of 2 regions (us-west-2 + us-east-1), active-active" in [
+        o.name for o in topology.options
+    ]
+
+
+def test_regions_that_map_to_one_region_on_another_cloud_are_an_error() -> None:
+    # northeurope and westeurope are both eu-west-1 on AWS: the design's two regions became
+    # one without a word
+    text = (
+        _shop_text()
+        .replace("cloud: aws ", "cloud: azure ")
+        .replace("regions: [us-east-1]", "regions: [northeurope, westeurope]")
+        .replace("dr_region: us-west-2 ", "")
+    )
+    assert build_plan(parse_design(text)).regions == ("northeurope", "westeurope")
+    with pytest.raises(PlanningError, match=r"map to eu-west-1, eu-west-1 on aws"):
+        build_plan(parse_design(text), cloud="aws")
+
+
 def test_an_engine_not_sold_in_the_dr_region_is_a_missing_price_not_a_traceback() -> None:
     # Aurora DSQL is sold in ap-northeast-1 but not in its DR pair ap-southeast-1: weighing
     # the engine for orders-db ended the plan with "generator raised StopIteration"

@@ -189,11 +189,14 @@ def resolve_regions(design: Design, cloud: str, region: str | None) -> tuple[tup
         return r.equivalent(cloud)
 
     regions = [mapped(r) for r in design.regions]
+    if len(set(regions)) < len(regions):
+        raise PlanningError(
+            f"regions {', '.join(design.regions)} of {source} map to {', '.join(regions)} on "
+            f"{cloud} (data/regions.yaml): two of them would be one region; plan the design on "
+            f"{source}, or list regions that map to different {cloud} regions"
+        )
     if region:
-        if find_region(cloud, region) is None:
-            raise PlanningError(f"unknown {cloud} region {region!r}")
-        regions[0] = region
-    regions = list(dict.fromkeys(regions))
+        regions = _primary_first(cloud, regions, region)
     as_written = cloud == source and not region
     if len(regions) >= 2:
         # A DR region listed among the serving regions stays the DR region.
@@ -207,6 +210,19 @@ def resolve_regions(design: Design, cloud: str, region: str | None) -> tuple[tup
             raise PlanningError(f"unknown {cloud} region {regions[0]!r}")
         dr_region = primary.dr_pair
     return tuple(regions), dr_region
+
+
+def _primary_first(cloud: str, regions: list[str], region: str) -> list[str]:
+    """`regions` with `region` as the primary. A region the design lists after the primary
+    trades places with it, so the design keeps as many regions as it lists (they collapsed
+    into one, and the topology decision's second-region variant into none: a traceback)."""
+    if find_region(cloud, region) is None:
+        raise PlanningError(f"unknown {cloud} region {region!r}")
+    out = list(regions)
+    if region in out[1:]:
+        out[out.index(region)] = out[0]
+    out[0] = region
+    return out
 
 
 def check_zones(cloud: str, regions: Sequence[str], zones: int) -> None:
