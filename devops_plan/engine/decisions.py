@@ -300,6 +300,10 @@ def _platform_context(core: Core) -> str:
     ).strip()
 
 
+def _zones(n: int) -> str:
+    return f"{n} zone{'s' if n != 1 else ''}"  # "1 zones in each of 2 regions" read wrong
+
+
 def _topology_decision(
     design: Design, core: Core, replan: Replan, drivers: list[str]
 ) -> DecisionOut:
@@ -312,12 +316,12 @@ def _topology_decision(
         v = core if chosen else replan(one_region(design, z))
         if v is None:
             continue
-        name = f"{z} zone{'s' if z > 1 else ''}, one region"
+        name = f"{_zones(z)}, one region"
         options.append(_option(name, v, chosen, _texts("zones", str(min(z, 3)))))
         if chosen:
             chosen_name = name
     if multi_region:
-        name = f"{design.zones} zones in each of {len(core.ctx.regions)} regions, active-active"
+        name = f"{_zones(design.zones)} in each of {len(core.ctx.regions)} regions, active-active"
         options.append(_option(name, core, True, _texts("zones", "regions")))
         chosen_name = name
     else:
@@ -325,7 +329,7 @@ def _topology_decision(
         v = replan(second) if second is not None else None
         if v is not None:
             name = (
-                f"{design.zones} zones in each of 2 regions ({core.ctx.primary} + "
+                f"{_zones(design.zones)} in each of 2 regions ({core.ctx.primary} + "
                 f"{v.ctx.regions[1]}), active-active"
             )
             options.append(_option(name, v, False, _texts("zones", "regions")))
