@@ -211,6 +211,17 @@ def test_config_show_explains_where_each_value_came_from(tmp_path: Path) -> None
     assert "DEVOPS_PLAN_TYPO names no setting" in err
 
 
+def test_config_show_of_a_path_that_is_not_there_is_an_error(tmp_path: Path) -> None:
+    # a typo in the design path looked the file up from nowhere and showed the defaults
+    design = project(tmp_path, '[kubernetes]\nnamespace = "shop-prod"\n')
+    code, out, err = run("config", "show", str(design.with_name("shpo.yaml")))
+    assert (code, out) == (
+        2,
+        "",
+    ) and err.strip() == f"{design.with_name('shpo.yaml')}: no such file or folder"
+    assert run("config", "show", str(design))[0] == 0
+
+
 def test_every_setting_has_a_flag_and_a_variable_and_the_template_knows_it() -> None:
     options = settings_options()
     assert len({o.env for o in options}) == len(options)

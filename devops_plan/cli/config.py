@@ -73,6 +73,11 @@ def show_command(
     """
     with user_errors():
         chosen = table_or_json(fmt, False)
+        if design is not None and not design.exists():
+            from ..errors import UserError
+
+            # looked up from a path that is not there, a typo showed the defaults as in force
+            raise UserError(f"{design}: no such file or folder")
         config = configure(design, {})
         rows = _rows(config)
         if chosen == "json":
