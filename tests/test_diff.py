@@ -214,6 +214,41 @@ def test_a_plan_json_with_an_impossible_number_is_a_one_line_error(
         assert err.startswith(f"{side}: not a plan's JSON") and "cost.monthly_total: " in err
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("services.0.name", "web<img src=x onerror=alert(1)>", "is not a name a plan can have"),
+        ("design", "x](javascript:alert(1))", "is not a name a plan can have"),
+        ("services.0.name", "web\x1b[31m", "contains a control character (U+001B)"),
+    ],
+)
+def test_a_plan_json_with_text_no_plan_has_is_a_one_line_error(
+    tmp_path: Path, field: str, value: str, message: str
+) -> None:
+    # names from a plan's JSON went into the pull-request comment's Markdown as they were:
+    # an <img onerror> tag, a link, a terminal escape
+    data = json.loads(build_plan(load_design(DESIGNS / "startup.yaml")).to_json())
+    node = data
+    *path, last = field.split(".")
+    for part in path:
+        node = node[int(part)] if part.isdigit() else node[part]
+    node[last] = value
+    side = tmp_path / "before.json"
+    side.write_text(json.dumps(data))
+    code, out, err = run("diff", str(side), str(DESIGNS / "startup.yaml"), "--format", "md")
+    assert (code, out) == (2, "") and len(err.splitlines()) == 1, err
+    assert err.startswith(f"{side}: not a plan's JSON") and message in err
+
+
+def test_markdown_table_cells_cannot_open_html() -> None:
+    # a line item's text from a plan's JSON reached the PR comment's tables as raw HTML
+    from devops_plan.render.tables import TextTable, markdown_table
+
+    table = TextTable.of("t", ["what"], [["<img src=x onerror=alert(1)> & <b>|x\x1b"]])
+    row = markdown_table(table).splitlines()[-1]
+    assert row == "| &lt;img src=x onerror=alert(1)> &amp; &lt;b>\\|x\\x1b |"
+
+
 @pytest.mark.parametrize("name", ["shop", "payments", "startup"])
 def test_a_plan_read_back_from_its_json_is_the_same_plan(name: str) -> None:
     from devops_plan.compare import plan_from_json

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,8 +16,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..design.fields import SLUG
 from ..errors import UserError
-from ..inputs import MIB, InputRefused, describe_size, read_limited
+from ..inputs import MIB, InputRefused, describe_size, read_limited, text_problem
 from ..plan import Plan
 
 # A plan of 500 services with its decision records is a few MiB; far beyond it is no plan.
@@ -104,9 +106,37 @@ def _restore_excluded(data: Any) -> Any:
     return data
 
 
-def _number_beyond_bounds(data: Any) -> str | None:
-    """The path and value of the first number in a plan's JSON that is not finite or is
-    beyond MAX_PLAN_NUMBER (a money of 1e308 cannot be rounded to the cent); None if none."""
+def _value_problem(where: str, node: Any) -> str | None:
+    if isinstance(node, str):
+        problem = text_problem(node)
+        return None if problem is None else f"{where}: {problem}"
+    number = isinstance(node, float | int) and not isinstance(node, bool)
+    if number and not (math.isfinite(node) and abs(node) <= MAX_PLAN_NUMBER):
+        return f"{where}: {node!r} is not a number a plan can have (finite, at most 1e15)"
+    return None
+
+
+def _names(data: Any) -> list[tuple[str, Any]]:
+    """The design's, services' and node pools' names, which diffs print as they are."""
+    if not isinstance(data, dict):
+        return []
+    named = [("design", data.get("design"))]
+    for part in ("services", "node_pools"):
+        items = data.get(part)
+        if isinstance(items, list):
+            named += [
+                (f"{part}[{i}].name", x.get("name"))
+                for i, x in enumerate(items)
+                if isinstance(x, dict)
+            ]
+    return named
+
+
+def _beyond_bounds(data: Any) -> str | None:
+    """The first value of a plan's JSON that no plan has, with its path: a number that is
+    not finite or beyond MAX_PLAN_NUMBER (a money of 1e308 cannot be rounded to the cent),
+    text with control or bidi characters, a name that is not a slug (a name reaches the
+    Markdown of a pull-request comment as it is); None when there is none."""
     todo: list[tuple[str, Any]] = [("", data)]
     while todo:
         where, node = todo.pop()
@@ -114,12 +144,11 @@ def _number_beyond_bounds(data: Any) -> str | None:
             todo.extend((f"{where}.{k}" if where else str(k), v) for k, v in node.items())
         elif isinstance(node, list):
             todo.extend((f"{where}[{i}]", v) for i, v in enumerate(node))
-        elif (
-            isinstance(node, float | int)
-            and not isinstance(node, bool)
-            and not (math.isfinite(node) and abs(node) <= MAX_PLAN_NUMBER)
-        ):
-            return f"{where}: {node!r} is not a number a plan can have (finite, at most 1e15)"
+        elif (problem := _value_problem(where, node)) is not None:
+            return problem
+    for where, name in _names(data):
+        if isinstance(name, str) and not re.match(SLUG, name):
+            return f"{where}: {name[:60]!r} is not a name a plan can have (a lowercase slug)"
     return None
 
 
@@ -129,7 +158,7 @@ def plan_from_json(text: str, name: str) -> Plan:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UserError(f"{name}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
-    problem = _number_beyond_bounds(data)
+    problem = _beyond_bounds(data)
     if problem is not None:
         raise UserError(f"{name}: not a plan's JSON (devops-plan plan --format json): {problem}")
     try:

@@ -11,6 +11,8 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from ..escape import terminal
+
 __all__ = ["TextTable", "csv_text", "html_page", "markdown", "markdown_table"]
 
 
@@ -37,8 +39,11 @@ class TextTable:
 
 
 def _cell(text: str) -> str:
-    # A pipe would end the cell and a newline the row.
-    return text.replace("|", "\\|").replace("\n", " ")
+    # A pipe would end the cell and a newline the row; `<` and `&` would start HTML (a plan's
+    # JSON read by `diff` is anyone's text, and its Markdown is a pull-request comment);
+    # control characters are shown as escapes.
+    shown = terminal(text).replace("&", "&amp;").replace("<", "&lt;")
+    return shown.replace("|", "\\|").replace("\n", " ")
 
 
 def markdown_table(table: TextTable) -> str:
