@@ -109,3 +109,20 @@ def test_a_damaged_history_file_is_a_note(tmp_path: Path) -> None:
         "history file run-bad.parquet could not be read (ArrowInvalid)"
     ]
     assert Decimal(data["totals"]["billed_cost"]) == Decimal(10)
+
+
+def test_a_history_folder_that_cannot_take_the_run_is_one_line(tmp_path: Path) -> None:
+    bill = write_csv(tmp_path / "b.csv", [_snapshot("snap-1", datetime(2024, 9, 1))])
+    a_file = tmp_path / "history.txt"
+    a_file.write_text("not a folder")
+    for history in (a_file, a_file / "under"):
+        out = tmp_path / "out"
+        args = ["report", "--billing", str(bill), "--history", str(history), "--out", str(out)]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        reason = "File exists" if history == a_file else "Not a directory"
+        assert result.output.strip().splitlines() == [
+            f"{history}: cannot write the report history: {reason}"
+        ]
+    assert a_file.read_text() == "not a folder"

@@ -11,14 +11,13 @@ that cannot be read is skipped with a note, never a failed report.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..atomic import output_errors, write_atomic
 from .report import Report
 from .trend import PastFinding, Run
 
@@ -75,23 +74,20 @@ def run_name(report: Report) -> str:
 
 
 def append_run(report: Report, folder: str | Path) -> Path:
-    """The report added to the history in `folder` (written whole, then renamed)."""
+    """The report added to the history in `folder` (written whole, then renamed); a folder
+    that cannot take it is one error naming it (UserError, or ExternalError for a full
+    disk), never a traceback."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     target = Path(folder)
-    target.mkdir(parents=True, exist_ok=True)
     rows = _rows(report)
     table = pa.table({c: pa.array([r[c] for r in rows], type=pa.string()) for c in _COLUMNS})
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
     path = target / run_name(report)
-    handle, temp = tempfile.mkstemp(prefix=".run-", suffix=".tmp", dir=target)
-    os.close(handle)
-    try:
-        pq.write_table(table, temp)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    with output_errors(target, "the report history"):
+        write_atomic(path, sink.getvalue().to_pybytes())
     return path
 
 
