@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 import time
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -315,3 +316,28 @@ def test_a_parquet_amount_no_decimal_holds_is_one_line(tmp_path: Path) -> None:
 def test_input_limits_are_settings() -> None:
     limits = ReportSettings(max_line_kib=8, max_compression_ratio=40).input_limits()
     assert (limits.max_line_bytes, limits.max_compression_ratio) == (8192, 40)
+
+
+def test_a_period_outside_the_bill_is_one_error_not_an_hour_of_nothing(tmp_path: Path) -> None:
+    # Before: exit 0, "Period 2025-01-01 00:00 to 2025-01-01 01:00", billed 0.00 (an hour
+    # made up when the period asked for and the bill's months did not overlap).
+    months = [MonthRows(2024, 9, "USD", 100, 2024 * 12 + 8, 2024 * 12 + 9, 12.5)]
+    expected = "holds no billing rows: the bill's rows are from 2024-09-01 to 2024-10-01"
+    for since, until, asked in (
+        (date(2025, 1, 1), date(2025, 2, 1), "2025-01-01 to 2025-02-01"),
+        (date(2024, 10, 1), None, "from 2024-10-01"),
+        (None, date(2024, 9, 1), "until 2024-09-01"),
+        (date(2024, 2, 1), date(2024, 3, 1), "2024-02-01 to 2024-03-01"),
+    ):
+        with pytest.raises(BillingInputError, match=re.escape(f"({asked}) {expected}")):
+            find_bounds(months, None, since, until)
+    # A period overlapping the bill by a day is kept (cut to the bill's months).
+    assert find_bounds(months, None, date(2024, 8, 1), date(2024, 9, 2)).until == datetime(
+        2024, 9, 2
+    )
+    path = write_csv(tmp_path / "h.csv", hourly_rows(48))
+    with (
+        DuckDBEngine.open_files([path]) as engine,
+        pytest.raises(BillingInputError, match=expected),
+    ):
+        collect_spend(engine, date(2025, 1, 1), date(2025, 2, 1))

@@ -290,6 +290,7 @@ def test_the_command_exits_3_on_drift_only_when_asked(
     assert calm.exit_code == 3  # the unplanned m5.large still drifts
     for bad, message in (
         (["--period", "2024-13"], "--period '2024-13': expected a month"),
+        (["--period", "2024-02"], "(2024-02-01 to 2024-03-01) holds no billing rows"),
         (["--fail-on", "cost"], "--fail-on 'cost': expected drift"),
         (["--drift-pct", "-1"], "--drift-pct -1.0: Input should be greater than or equal to 0"),
         (["--format", "pdf"], "--format: unknown format(s) pdf"),
