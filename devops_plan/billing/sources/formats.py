@@ -162,7 +162,8 @@ def _is_nested(sql_type: str) -> bool:
     return upper.startswith(("MAP", "STRUCT", "ROW", "ARRAY"))
 
 
-def _is_text(sql_type: str) -> bool:
+def is_text(sql_type: str) -> bool:
+    """Whether a SQL type (DuckDB's or Athena's name) holds text."""
     upper = sql_type.upper()
     return upper.startswith(("VARCHAR", "STRING", "CHAR", "JSON"))
 
@@ -205,7 +206,7 @@ def raw_projection(
                 )
             else:
                 expr = f"CAST({ref} AS VARCHAR)"
-        elif kind == "timestamp" and _is_text(sql_type):
+        elif kind == "timestamp" and is_text(sql_type):
             # Text: "2024-09-01 00:00:00" or ISO 8601 with a zone ("...T00:00:00Z"), in UTC.
             expr = (
                 f"CAST(CAST({ref} AS TIMESTAMPTZ) AS TIMESTAMP)"
