@@ -25,6 +25,7 @@ from devops_plan.billing.reconcile import (
     run_reconcile,
     spend_for,
 )
+from devops_plan.billing.reconcile.charts import drift_waterfall
 from devops_plan.billing.reconcile.kinds import measure_of, security_family
 from devops_plan.billing.reconcile.match import tag_key
 from devops_plan.billing.sources.athena import AthenaEngine
@@ -36,7 +37,10 @@ from tests.billing_fixtures import (
     REFERENCE_CSV,
     SAMPLE_FOCUS,
     DuckAthena,
+    focus_row,
+    hourly_rows,
     load_generator,
+    write_csv,
     write_parquet,
 )
 from tests.conftest import DESIGNS
@@ -386,3 +390,13 @@ def test_a_deploy_surge_is_billed_as_its_pools_machines_and_reconciles(
     _reconciles_to_the_cent(rec)
     assert _flagged(rec) == (set(), set())
     assert all(r.actual > 0 for r in rec.rows if r.component == "node-pool")
+
+
+def test_the_drift_waterfall_of_a_bill_below_zero_reaches_down_to_it(tmp_path: Path) -> None:
+    # Before: the axis stopped at 0 and tight_layout warned on stderr ("Tight layout not
+    # applied"); pytest turns that warning into an error here.
+    credit = focus_row(BilledCost="-2000", ChargeCategory="Credit", ResourceId="")
+    bill = write_csv(tmp_path / "credit.csv", [*hourly_rows(24), credit])
+    rec = run_reconcile(DESIGNS / "startup.yaml", [bill])
+    assert rec.billed_total < 0
+    assert drift_waterfall(rec).startswith(b"\x89PNG\r\n\x1a\n")
