@@ -35,6 +35,7 @@ from devops_plan.cli import app
 from devops_plan.errors import UserError
 from tests.billing_fixtures import (
     REFERENCE_CSV,
+    SAMPLE_DIR,
     SAMPLE_FOCUS,
     DuckAthena,
     focus_row,
@@ -400,3 +401,18 @@ def test_the_drift_waterfall_of_a_bill_below_zero_reaches_down_to_it(tmp_path: P
     rec = run_reconcile(DESIGNS / "startup.yaml", [bill])
     assert rec.billed_total < 0
     assert drift_waterfall(rec).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_json_on_stdout_is_the_json_alone(tmp_path: Path) -> None:
+    # Before: "wrote .../reconciliation.json" lines followed the JSON on stdout, so
+    # `reconcile --json | jq` failed ("Extra data").
+    args = [
+        "reconcile",
+        str(DESIGNS / "startup.yaml"),
+        "--billing",
+        str(SAMPLE_DIR / "reconcile-sample.csv.gz"),
+    ]
+    result = runner.invoke(app, [*args, "--json", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["totals"]["billed"] == "626.44"
+    assert (tmp_path / "o" / "reconciliation.json").exists()

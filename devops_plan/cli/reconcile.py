@@ -150,12 +150,13 @@ def reconcile(
         spend = source.collect(since, until, currency, InputLimits(), plan.currency)
         result = reconcile_spend(plan, spend, settings, catalog_dir)
         written = _write(result, out_dir, files)
-    if as_json:
+    if as_json:  # stdout is the JSON alone, for a pipe (as `report --json`)
         print_json(reconciliation_to_dict(result))
-    elif table_wanted:
-        _print(result)
-    for path in written:
-        out.print(f"wrote {path}", markup=False, highlight=False)
+    else:
+        if table_wanted:
+            _print(result)
+        for path in written:
+            out.print(f"wrote {path}", markup=False, highlight=False)
     if fail_on == "drift" and result.drifted:
         raise typer.Exit(DRIFT_EXIT)
 
