@@ -416,3 +416,32 @@ def test_json_on_stdout_is_the_json_alone(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["totals"]["billed"] == "626.44"
     assert (tmp_path / "o" / "reconciliation.json").exists()
+
+
+def _amount(cell: str) -> Decimal:
+    text = cell.strip().removesuffix(" USD").replace(",", "")
+    return Decimal(0) if text == "-" else Decimal(text)
+
+
+def test_the_terminal_table_adds_up_as_the_files_do(tmp_path: Path) -> None:
+    # Before: each figure was rounded on its own ("db | dr-backup | 5.30 | 5.29 | 0.00",
+    # "app | internet | 92.66 | 92.67 | 0.00"), unlike every file (largest remainder).
+    sample = SAMPLE_DIR / "reconcile-sample.csv.gz"
+    args = ["reconcile", str(DESIGNS / "startup.yaml"), "--billing", str(sample)]
+    result = runner.invoke(
+        app, [*args, "--out", str(tmp_path), "--format", "table,json"], env={"COLUMNS": "250"}
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "reconciliation.json").read_text())
+    rows = [line.split("│") for line in result.stdout.splitlines() if " USD │" in line]
+    assert len(rows) == len(data["components"]) + len(data["unplanned"])
+    for cells in rows:
+        planned, billed, difference = (_amount(c) for c in cells[3:6])
+        assert billed - planned == difference, cells
+    components = [(_amount(c[3]), _amount(c[4])) for c in rows[: len(data["components"])]]
+    assert components == [(Decimal(c["planned"]), Decimal(c["actual"])) for c in data["components"]]
+    totals = data["totals"]
+    assert (
+        f"planned {totals['planned']} USD, billed {totals['billed']} USD (mapped "
+        f"{totals['mapped']} USD, unplanned {totals['unplanned']} USD)" in result.stdout
+    )
