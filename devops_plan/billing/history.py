@@ -11,6 +11,8 @@ that cannot be read is skipped with a note, never a failed report.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -21,6 +23,7 @@ from ..atomic import output_errors, write_atomic
 from .report import Report
 from .trend import PastFinding, Run
 
+_CODE = re.compile(r"[A-Za-z]{3}")
 _COLUMNS = (
     "period_start",
     "period_end",
@@ -69,8 +72,14 @@ def _rows(report: Report) -> list[dict[str, Any]]:
 
 
 def run_name(report: Report) -> str:
+    """The run's file name: its period and currency. The currency is the bill's text, so
+    anything but an ISO-like code of three letters is named by its hash: a '/' or '..' in
+    it must never place the file outside the history folder."""
     start, end = report.period.start, report.period.end
-    return f"run-{start:%Y%m%dT%H%M}-{end:%Y%m%dT%H%M}-{report.currency}.parquet"
+    currency = report.currency
+    if not _CODE.fullmatch(currency):
+        currency = "x" + hashlib.sha256(currency.encode("utf-8", "replace")).hexdigest()[:16]
+    return f"run-{start:%Y%m%dT%H%M}-{end:%Y%m%dT%H%M}-{currency}.parquet"
 
 
 def append_run(report: Report, folder: str | Path) -> Path:
