@@ -441,3 +441,18 @@ def test_quantities_are_summed_exactly_so_every_run_agrees(tmp_path: Path) -> No
     for path in (parquet, csv_path):
         (line,) = spend_of(path).lines
         assert line.consumed_quantity == 1.0, path
+
+
+def test_a_file_separated_by_semicolons_is_named_briefly_with_a_hint(tmp_path: Path) -> None:
+    # Before: the whole one-column header was the message (124 kB on one line for a wide
+    # export saved with ';', as spreadsheets in many locales do), with no hint.
+    path = tmp_path / "semi.csv"
+    path.write_text(";".join(FOCUS_COLUMNS * 300) + "\n1;2\n")
+    with pytest.raises(BillingInputError) as caught:
+        spend_of(path)
+    assert str(caught.value) == (
+        f"{path}: not a FOCUS or AWS CUR 2.0 export: expected a BilledCost column (FOCUS) or "
+        "line_item_unblended_cost (CUR 2.0); found columns "
+        "BilledCost;EffectiveCost;ListCost;Lis...; the header is one column: is the file "
+        "separated by ';'? Export it comma-separated"
+    )
