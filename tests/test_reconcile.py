@@ -15,6 +15,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
+from devops_plan.billing.inventory import tag_key
 from devops_plan.billing.reconcile import (
     ReconcileSettings,
     Reconciliation,
@@ -27,7 +28,6 @@ from devops_plan.billing.reconcile import (
 )
 from devops_plan.billing.reconcile.charts import drift_waterfall
 from devops_plan.billing.reconcile.kinds import measure_of, security_family
-from devops_plan.billing.reconcile.match import tag_key
 from devops_plan.billing.sources.athena import AthenaEngine
 from devops_plan.billing.sources.engine import DuckDBEngine
 from devops_plan.catalog import load_catalog
@@ -186,6 +186,7 @@ def test_tags_come_first_and_match_without_regard_to_separators(
         tag_key("devops-plan/service")
         == tag_key("user:devops-plan_service")
         == tag_key("DevopsPlanService")
+        == tag_key("user_devops_plan_service")  # CUR 2.0's resource_tags key
     )
     plan = plan_of(DESIGNS / "startup.yaml")
     rows = generator.bill_rows(plan, generator.Drift(), tagged=())
