@@ -17,6 +17,14 @@ from .errors import ExternalError
 
 # What to do about missing credentials, after "no AWS credentials found".
 CREDENTIALS_HINT = "; set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+# The user and password of a URL (http://user:secret@host/): botocore masks them in a proxy
+# URL but prints an endpoint URL (AWS_ENDPOINT_URL) as it is.
+_URL_CREDENTIALS = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://)[^/\s\"'@]+@")
+
+
+def masked(text: str) -> str:
+    """`text` with the user and password of every URL in it written as ***:***."""
+    return _URL_CREDENTIALS.sub(r"\1***:***@", text)
 
 
 def make_client(service: str, region: str | None = None, config: Any | None = None) -> Any:
@@ -35,7 +43,7 @@ def make_client(service: str, region: str | None = None, config: Any | None = No
             service, region_name=region or session.region_name or "us-east-1", config=config
         )
     except BotoCoreError as exc:
-        raise ExternalError(f"AWS configuration error: {exc}") from None
+        raise ExternalError(f"AWS configuration error: {masked(str(exc))}") from None
 
 
 def client_config(*, connect_timeout: float, read_timeout: float, attempts: int) -> Any:
@@ -100,4 +108,4 @@ def aws_errors(
             f"{prefix}{api} refused {called}: {code}: {message}".rstrip(": ")
         ) from None
     except BotoCoreError as exc:
-        raise ExternalError(f"{prefix}{failed}{' '.join(str(exc).split())}") from None
+        raise ExternalError(f"{prefix}{failed}{masked(' '.join(str(exc).split()))}") from None

@@ -5,6 +5,7 @@ Credentials are fake and set for these tests only."""
 from __future__ import annotations
 
 import json
+import socket
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -640,3 +641,26 @@ def test_an_xml_error_body_is_read_for_its_code_and_message() -> None:
     assert str(info.value) == (
         "Cost Explorer: AWS refused GetCostAndUsage: ThrottlingException: Rate exceeded"
     )
+
+
+def test_an_endpoint_url_with_a_password_is_not_printed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Before: "Cost Explorer: Could not connect to the endpoint URL:
+    # "http://user:s3cr3t@127.0.0.1:PORT/"": the password, in a CI log.
+    with socket.socket() as probe:  # a loopback port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://user:s3cr3t@127.0.0.1:{port}")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    result = runner.invoke(
+        app,
+        ["report", "--cost-explorer", "--since", "2024-09-01", "--until", "2024-09-02"],
+    )
+    assert result.exit_code == 1, result.output
+    assert "s3cr3t" not in result.output
+    assert result.stderr.strip().splitlines() == [
+        f'Cost Explorer: Could not connect to the endpoint URL: "http://***:***@127.0.0.1:{port}/"'
+    ]

@@ -107,6 +107,10 @@ def test_user_mistakes_exit_2_with_one_line(tmp_path: Path) -> None:
         (["--billing", str(good), "--utilization", str(tmp_path / "u.csv")], "u.csv: no such file"),
         (["--billing", str(empty)], "the folder holds no billing files"),
         (
+            ["--billing", str(good), "--since", "2025-01-01", "--until", "2025-02-01"],
+            "the period asked for (2025-01-01 to 2025-02-01) holds no billing rows",
+        ),
+        (
             ["--billing", str(good), "--memory-limit", "lots"],
             "--memory-limit 'lots': expected a size",
         ),

@@ -441,3 +441,46 @@ def test_quantities_are_summed_exactly_so_every_run_agrees(tmp_path: Path) -> No
     for path in (parquet, csv_path):
         (line,) = spend_of(path).lines
         assert line.consumed_quantity == 1.0, path
+
+
+def test_a_file_separated_by_semicolons_is_named_briefly_with_a_hint(tmp_path: Path) -> None:
+    # Before: the whole one-column header was the message (124 kB on one line for a wide
+    # export saved with ';', as spreadsheets in many locales do), with no hint.
+    path = tmp_path / "semi.csv"
+    path.write_text(";".join(FOCUS_COLUMNS * 300) + "\n1;2\n")
+    with pytest.raises(BillingInputError) as caught:
+        spend_of(path)
+    assert str(caught.value) == (
+        f"{path}: not a FOCUS or AWS CUR 2.0 export: expected a BilledCost column (FOCUS) or "
+        "line_item_unblended_cost (CUR 2.0); found columns "
+        "BilledCost;EffectiveCost;ListCost;Lis...; the header is one column: is the file "
+        "separated by ';'? Export it comma-separated"
+    )
+
+
+def test_cur2_tags_are_read_without_their_user_prefix(tmp_path: Path) -> None:
+    # CUR 2.0 writes a user tag `cost-center` as `user_cost_center` in resource_tags. Before,
+    # the rules compared keys as they were: every tagged CUR 2.0 resource lacked
+    # `environment` and `owner` (untagged share 100%), and `workload=batch` marked nothing.
+    from devops_plan.billing.inventory import tag_key
+    from devops_plan.billing.report import run_report
+
+    assert tag_key("user_cost_center") == tag_key("cost-center") == tag_key("user:Cost-Center")
+    assert tag_key("user_") == "user" and tag_key("User") == "user"
+    path = write_parquet(
+        tmp_path / "cur.parquet",
+        "SELECT 0.096 AS line_item_unblended_cost, 'USD' AS line_item_currency_code, "
+        "TIMESTAMP '2024-09-01' + to_hours(i::INT) AS line_item_usage_start_date, "
+        "TIMESTAMP '2024-09-01 01:00' + to_hours(i::INT) AS line_item_usage_end_date, "
+        "'Usage' AS line_item_line_item_type, 'AmazonEC2' AS line_item_product_code, "
+        "'i-0aaa' AS line_item_resource_id, 'us-east-1' AS product_region_code, "
+        "'m5.large' AS product_instance_type, 'BoxUsage:m5.large' AS line_item_usage_type, "
+        "'Hrs' AS pricing_unit, 1.0 AS line_item_usage_amount, 'OnDemand' AS pricing_term, "
+        "'$0.096 per On Demand Linux m5.large Instance Hour' AS line_item_line_item_description, "
+        "MAP {'user_environment': 'prod', 'user_owner': 'me', 'user_workload': 'batch'} "
+        "AS resource_tags FROM range(720) t(i)",
+    )
+    report = run_report([path])
+    assert report.tag_hygiene.untagged_cost == 0
+    (spot,) = [r for r in report.recommendations if r.kind == "spot"]
+    assert "tag workload=batch" in spot.finding

@@ -109,3 +109,35 @@ def test_a_damaged_history_file_is_a_note(tmp_path: Path) -> None:
         "history file run-bad.parquet could not be read (ArrowInvalid)"
     ]
     assert Decimal(data["totals"]["billed_cost"]) == Decimal(10)
+
+
+def test_a_history_folder_that_cannot_take_the_run_is_one_line(tmp_path: Path) -> None:
+    bill = write_csv(tmp_path / "b.csv", [_snapshot("snap-1", datetime(2024, 9, 1))])
+    a_file = tmp_path / "history.txt"
+    a_file.write_text("not a folder")
+    for history in (a_file, a_file / "under"):
+        out = tmp_path / "out"
+        args = ["report", "--billing", str(bill), "--history", str(history), "--out", str(out)]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        reason = "File exists" if history == a_file else "Not a directory"
+        assert result.output.strip().splitlines() == [
+            f"{history}: cannot write the report history: {reason}"
+        ]
+    assert a_file.read_text() == "not a folder"
+
+
+def test_a_currency_from_the_bill_never_places_a_run_outside_the_folder(tmp_path: Path) -> None:
+    # Before: BillingCurrency '/../../escaped' wrote tmp_path/escaped.parquet, outside the
+    # history folder (the currency was part of the file name as it was).
+    history = tmp_path / "a" / "b" / "history"
+    rows = [focus_row(BillingCurrency="/../../../escaped"), focus_row(BillingCurrency="EUR")]
+    written = []
+    for i, row in enumerate(rows):
+        report = run_report([write_csv(tmp_path / f"{i}.csv", [row])])
+        written.append(append_run(report, history))
+    assert sorted(p.parent for p in tmp_path.rglob("*.parquet")) == [history, history]
+    assert written[1].name == "run-20240901T0000-20240901T0100-EUR.parquet"
+    runs, notes = load_runs(history)
+    assert notes == [] and sorted(r.currency for r in runs) == ["/../../../escaped", "EUR"]

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 import time
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -315,3 +316,85 @@ def test_a_parquet_amount_no_decimal_holds_is_one_line(tmp_path: Path) -> None:
 def test_input_limits_are_settings() -> None:
     limits = ReportSettings(max_line_kib=8, max_compression_ratio=40).input_limits()
     assert (limits.max_line_bytes, limits.max_compression_ratio) == (8192, 40)
+
+
+def test_a_period_outside_the_bill_is_one_error_not_an_hour_of_nothing(tmp_path: Path) -> None:
+    # Before: exit 0, "Period 2025-01-01 00:00 to 2025-01-01 01:00", billed 0.00 (an hour
+    # made up when the period asked for and the bill's months did not overlap).
+    months = [MonthRows(2024, 9, "USD", 100, 2024 * 12 + 8, 2024 * 12 + 9, 12.5)]
+    expected = "holds no billing rows: the bill's rows are from 2024-09-01 to 2024-10-01"
+    for since, until, asked in (
+        (date(2025, 1, 1), date(2025, 2, 1), "2025-01-01 to 2025-02-01"),
+        (date(2024, 10, 1), None, "from 2024-10-01"),
+        (None, date(2024, 9, 1), "until 2024-09-01"),
+        (date(2024, 2, 1), date(2024, 3, 1), "2024-02-01 to 2024-03-01"),
+    ):
+        with pytest.raises(BillingInputError, match=re.escape(f"({asked}) {expected}")):
+            find_bounds(months, None, since, until)
+    # A period overlapping the bill by a day is kept (cut to the bill's months).
+    assert find_bounds(months, None, date(2024, 8, 1), date(2024, 9, 2)).until == datetime(
+        2024, 9, 2
+    )
+    path = write_csv(tmp_path / "h.csv", hourly_rows(48))
+    with (
+        DuckDBEngine.open_files([path]) as engine,
+        pytest.raises(BillingInputError, match=expected),
+    ):
+        collect_spend(engine, date(2025, 1, 1), date(2025, 2, 1))
+
+
+def test_a_parquet_column_of_the_wrong_type_names_the_file_and_the_column(
+    tmp_path: Path,
+) -> None:
+    # Before: a BOOLEAN BilledCost was read as 1.00 a row; INTEGER dates failed with
+    # "cannot read the billing input: Conversion Error: Unimplemented type for cast", no file.
+    from tests.billing_fixtures import write_parquet
+
+    dates = "TIMESTAMP '2024-09-01' AS ChargePeriodStart"
+    for name, select, message in (
+        (
+            "bool.parquet",
+            f"SELECT true AS BilledCost, {dates}, TIMESTAMP '2024-09-01 01:00' AS ChargePeriodEnd",
+            "bool.parquet: column BilledCost is BOOLEAN; expected a number or text holding one",
+        ),
+        (
+            "int.parquet",
+            "SELECT 1.5 AS BilledCost, 20240901 AS ChargePeriodStart, 2 AS ChargePeriodEnd",
+            "int.parquet: column ChargePeriodStart is INTEGER; expected a TIMESTAMP, a DATE",
+        ),
+    ):
+        path = write_parquet(tmp_path / name, select)
+        with pytest.raises(BillingInputError, match=re.escape(f"{tmp_path / message}")):
+            spend_of(path)
+
+
+def test_a_parquet_value_that_is_not_an_amount_or_a_date_is_named_with_its_row(
+    tmp_path: Path,
+) -> None:
+    # Before: "a number in the billing input is not a finite amount an exact decimal holds:
+    # Conversion Error: Could not convert string "abc" ...": neither the file nor the row.
+    from tests.billing_fixtures import write_parquet
+
+    hours = "TIMESTAMP '2024-09-01' + to_hours(i::INT)"
+    good = f"SELECT '1.5' AS BilledCost, {hours} AS ChargePeriodStart, "
+    good += f"{hours} + INTERVAL 1 HOUR AS ChargePeriodEnd FROM range(5) t(i)"
+    first = write_parquet(tmp_path / "a.parquet", good)
+    amounts = write_parquet(
+        tmp_path / "b.parquet",
+        good.replace("'1.5' AS", "CASE WHEN i = 3 THEN '1,5\x1b[2J' ELSE '2' END AS"),
+    )
+    with (
+        pytest.raises(BillingInputError) as caught,
+        DuckDBEngine.open_files([first, amounts]) as engine,
+    ):
+        collect_spend(engine, None, None)
+    assert str(caught.value) == (
+        f"{amounts}: row 4, column BilledCost: '1,5\\x1b[2J' is not a finite amount an "
+        "exact decimal holds"
+    )
+    dates = write_parquet(
+        tmp_path / "c.parquet",
+        good.replace(f"{hours} AS ChargePeriodStart", "'2024-09-31' AS ChargePeriodStart"),
+    )
+    with pytest.raises(BillingInputError, match=re.escape(f"{dates}: row 1, column Charge")):
+        spend_of(dates)

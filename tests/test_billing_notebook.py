@@ -104,3 +104,15 @@ def test_the_notebook_shows_the_reports_own_tables() -> None:
     assert "<th>Not judged, and why</th>" in cr.section_html(report, "coverage").data
     with pytest.raises(UserError, match="section 'x'"):
         cr.section_html(report, "x")
+
+
+def test_the_quality_markdown_shows_bill_text_as_text(tmp_path: Path) -> None:
+    # Before: a reason quoting the bill (a provider without a catalog) went into the
+    # notebook's Markdown as it was, and cost_report.html held a live <script> element.
+    payload = "<script>alert(1)</script>[x](javascript:alert(1))"
+    bill = write_csv(tmp_path / "b.csv", [focus_row(ProviderName=payload)])
+    report = cr.report_from_parameters(str(bill))
+    assert payload in str(report.coverage)  # the reason quotes the bill
+    text = cr.quality_markdown(report)
+    assert "<script>" not in text and "[x](" not in text  # no element, no link
+    assert r"&lt;script&gt;alert(1)&lt;/script&gt;\[x\](javascript:alert(1))" in text

@@ -63,3 +63,19 @@ def test_bad_files(tmp_path: Path) -> None:
     header.write_text("resource_id,timestamp,cpu_pct,mem_pct\n")
     with pytest.raises(BillingInputError, match="header but no utilization rows"):
         load_utilization_csv(header)
+
+
+def test_a_folder_or_an_empty_file_says_a_utilization_csv_was_expected(tmp_path: Path) -> None:
+    # Before: a folder of CSV files was a ValueError traceback ("too many values to unpack"),
+    # and an empty file said "expected a FOCUS or CUR 2.0 export".
+    for name in ("a.csv", "b.csv"):
+        (tmp_path / name).write_text("resource_id,timestamp,cpu_pct,mem_pct\ni-1,2024-09-01,1,2\n")
+    expected = "expected one utilization CSV (resource_id, timestamp, cpu_pct, mem_pct, ...)"
+    with pytest.raises(BillingInputError) as folder:
+        load_utilization_csv(tmp_path)
+    assert str(folder.value) == f"{tmp_path}: is a folder; {expected}"
+    empty = tmp_path / "e.csv"
+    empty.write_text("")
+    with pytest.raises(BillingInputError) as caught:
+        load_utilization_csv(empty)
+    assert str(caught.value) == f"{empty}: empty file; {expected} with a header row"

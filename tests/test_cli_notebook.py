@@ -152,3 +152,24 @@ def test_missing_billing_input_exits_2_before_a_kernel_starts(param: str, tmp_pa
     assert err.startswith(f"notebook cost_report: {param} file nope.csv not found")
     assert "Traceback" not in err and out == ""
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("notebook", "param", "message"),
+    [
+        ("cost_report", "since=2024-13-01", "parameter since='2024-13-01': expected a date"),
+        ("cost_report", "until=yesterday", "parameter until='yesterday': expected a date"),
+        ("cost_report", "billing= , ", "parameter billing: give at least one billing export"),
+        ("reconcile", "period=2024-13", "parameter period='2024-13': expected a month"),
+        ("reconcile", "period=0000-05", "parameter period='0000-05': expected a month"),
+    ],
+)
+def test_a_bad_billing_period_exits_2_before_a_kernel_starts(
+    notebook: str, param: str, message: str, tmp_path: Path
+) -> None:
+    # Before: the first cell raised (UserError), exit 1 with a partial notebook.
+    code, out, err = run("notebook", "run", notebook, "-p", param, "--out", str(tmp_path / "out"))
+    assert code == 2, err
+    assert err.startswith(f"notebook {notebook}: {message}")
+    assert "Traceback" not in err and out == ""
+    assert not (tmp_path / "out").exists()

@@ -15,6 +15,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
+from devops_plan.billing.inventory import tag_key
 from devops_plan.billing.reconcile import (
     ReconcileSettings,
     Reconciliation,
@@ -25,8 +26,8 @@ from devops_plan.billing.reconcile import (
     run_reconcile,
     spend_for,
 )
+from devops_plan.billing.reconcile.charts import drift_waterfall
 from devops_plan.billing.reconcile.kinds import measure_of, security_family
-from devops_plan.billing.reconcile.match import tag_key
 from devops_plan.billing.sources.athena import AthenaEngine
 from devops_plan.billing.sources.engine import DuckDBEngine
 from devops_plan.catalog import load_catalog
@@ -34,9 +35,13 @@ from devops_plan.cli import app
 from devops_plan.errors import UserError
 from tests.billing_fixtures import (
     REFERENCE_CSV,
+    SAMPLE_DIR,
     SAMPLE_FOCUS,
     DuckAthena,
+    focus_row,
+    hourly_rows,
     load_generator,
+    write_csv,
     write_parquet,
 )
 from tests.conftest import DESIGNS
@@ -181,6 +186,7 @@ def test_tags_come_first_and_match_without_regard_to_separators(
         tag_key("devops-plan/service")
         == tag_key("user:devops-plan_service")
         == tag_key("DevopsPlanService")
+        == tag_key("user_devops_plan_service")  # CUR 2.0's resource_tags key
     )
     plan = plan_of(DESIGNS / "startup.yaml")
     rows = generator.bill_rows(plan, generator.Drift(), tagged=())
@@ -290,6 +296,7 @@ def test_the_command_exits_3_on_drift_only_when_asked(
     assert calm.exit_code == 3  # the unplanned m5.large still drifts
     for bad, message in (
         (["--period", "2024-13"], "--period '2024-13': expected a month"),
+        (["--period", "2024-02"], "(2024-02-01 to 2024-03-01) holds no billing rows"),
         (["--fail-on", "cost"], "--fail-on 'cost': expected drift"),
         (["--drift-pct", "-1"], "--drift-pct -1.0: Input should be greater than or equal to 0"),
         (["--format", "pdf"], "--format: unknown format(s) pdf"),
@@ -385,3 +392,57 @@ def test_a_deploy_surge_is_billed_as_its_pools_machines_and_reconciles(
     _reconciles_to_the_cent(rec)
     assert _flagged(rec) == (set(), set())
     assert all(r.actual > 0 for r in rec.rows if r.component == "node-pool")
+
+
+def test_the_drift_waterfall_of_a_bill_below_zero_reaches_down_to_it(tmp_path: Path) -> None:
+    # Before: the axis stopped at 0 and tight_layout warned on stderr ("Tight layout not
+    # applied"); pytest turns that warning into an error here.
+    credit = focus_row(BilledCost="-2000", ChargeCategory="Credit", ResourceId="")
+    bill = write_csv(tmp_path / "credit.csv", [*hourly_rows(24), credit])
+    rec = run_reconcile(DESIGNS / "startup.yaml", [bill])
+    assert rec.billed_total < 0
+    assert drift_waterfall(rec).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_json_on_stdout_is_the_json_alone(tmp_path: Path) -> None:
+    # Before: "wrote .../reconciliation.json" lines followed the JSON on stdout, so
+    # `reconcile --json | jq` failed ("Extra data").
+    args = [
+        "reconcile",
+        str(DESIGNS / "startup.yaml"),
+        "--billing",
+        str(SAMPLE_DIR / "reconcile-sample.csv.gz"),
+    ]
+    result = runner.invoke(app, [*args, "--json", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["totals"]["billed"] == "626.44"
+    assert (tmp_path / "o" / "reconciliation.json").exists()
+
+
+def _amount(cell: str) -> Decimal:
+    text = cell.strip().removesuffix(" USD").replace(",", "")
+    return Decimal(0) if text == "-" else Decimal(text)
+
+
+def test_the_terminal_table_adds_up_as_the_files_do(tmp_path: Path) -> None:
+    # Before: each figure was rounded on its own ("db | dr-backup | 5.30 | 5.29 | 0.00",
+    # "app | internet | 92.66 | 92.67 | 0.00"), unlike every file (largest remainder).
+    sample = SAMPLE_DIR / "reconcile-sample.csv.gz"
+    args = ["reconcile", str(DESIGNS / "startup.yaml"), "--billing", str(sample)]
+    result = runner.invoke(
+        app, [*args, "--out", str(tmp_path), "--format", "table,json"], env={"COLUMNS": "250"}
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "reconciliation.json").read_text())
+    rows = [line.split("│") for line in result.stdout.splitlines() if " USD │" in line]
+    assert len(rows) == len(data["components"]) + len(data["unplanned"])
+    for cells in rows:
+        planned, billed, difference = (_amount(c) for c in cells[3:6])
+        assert billed - planned == difference, cells
+    components = [(_amount(c[3]), _amount(c[4])) for c in rows[: len(data["components"])]]
+    assert components == [(Decimal(c["planned"]), Decimal(c["actual"])) for c in data["components"]]
+    totals = data["totals"]
+    assert (
+        f"planned {totals['planned']} USD, billed {totals['billed']} USD (mapped "
+        f"{totals['mapped']} USD, unplanned {totals['unplanned']} USD)" in result.stdout
+    )

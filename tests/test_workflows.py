@@ -5,15 +5,18 @@ the summary written; and scripts/report-window.sh computes the window it claims.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
 
-from .conftest import ROOT
+from .billing_fixtures import focus_row, write_csv
+from .conftest import DESIGNS, ROOT
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 COST_REPORT = ROOT / ".github" / "workflows" / "cost-report.yml"
@@ -98,3 +101,36 @@ def test_a_bad_window_is_one_error(env: dict[str, str]) -> None:
     )
     assert result.returncode == 1 and result.stderr.startswith("::error::"), result.stderr
     assert not Path("/tmp/pwned").exists()
+
+
+def test_plan_against_bill_reads_every_month_of_the_window(tmp_path: Path) -> None:
+    """The step run as the workflow runs it (bash, the real command): a week that crosses a
+    month boundary syncs two partitions, and both are reconciled. Before: `--billing a b`
+    failed with "Got unexpected extra argument(s)" (reconcile's one argument is the design)."""
+    step = {s.get("name"): s for s in _steps(COST_REPORT)}["Plan against bill"]
+    bin_dir = tmp_path / ".venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    (bin_dir / "devops-plan").symlink_to(Path(sys.executable).parent / "devops-plan")
+    months = []
+    for month, cost in (("2024-09", "1.5"), ("2024-10", "2.25")):
+        folder = tmp_path / "input" / f"BILLING_PERIOD={month}"
+        start = f"{month}-30 23:00:00" if month == "2024-09" else f"{month}-01 00:00:00"
+        end = "2024-10-01 00:00:00" if month == "2024-09" else f"{month}-01 01:00:00"
+        row = focus_row(BilledCost=cost, ChargePeriodStart=start, ChargePeriodEnd=end)
+        write_csv(folder / "part-0.csv", [row])
+        months.append(str(folder.relative_to(tmp_path)))
+    env = {**os.environ, "BILLING": ",".join(months), "DESIGN_FILE": str(DESIGNS / "startup.yaml")}
+    result = subprocess.run(
+        ["bash", "-e", "-c", step["run"]],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads((tmp_path / "out/cost-report/reconcile/reconciliation.json").read_text())
+    assert data["totals"]["billed"] == "3.75"
+    assert [i["source"] for i in data["data_quality"]["inputs"]] == [
+        f"{m}/part-0.csv" for m in months
+    ]

@@ -243,6 +243,11 @@ def find_bounds(
         raise BillingInputError("no billing row has a ChargePeriodStart")
     start, end = month_start(found[0]), month_start(found[1] + 1)
     lo, hi = _clip(since, start, max), _clip(until, end, min)
+    if (hi or end) <= (lo or start):
+        raise BillingInputError(
+            f"the period asked for ({_described(since, until)}) holds no billing rows: the "
+            f"bill's rows are from {start:%Y-%m-%d} to {end:%Y-%m-%d}"
+        )
     days = ((hi or end) - (lo or start)).days
     if days > MAX_PERIOD_DAYS:
         raise BillingInputError(
@@ -269,6 +274,12 @@ def find_bounds(
             m.max_amount is not None and m.max_amount >= float(MAX_AMOUNT) for m in months
         ),
     )
+
+
+def _described(since: date | None, until: date | None) -> str:
+    if since is not None and until is not None:
+        return f"{since.isoformat()} to {until.isoformat()}"
+    return f"from {since.isoformat()}" if since is not None else f"until {until}"
 
 
 def _asked(since: date | None, until: date | None) -> tuple[datetime | None, datetime | None]:

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from .. import escape
 from ..units import format_money
 from .rules import KINDS
 
@@ -26,11 +29,35 @@ def money_axis(currency: str) -> FuncFormatter:
     return FuncFormatter(lambda value, _pos: format_money(value, currency, places=0))
 
 
+def label(text: str) -> str:
+    """Text from a bill as a chart label drawn as it is: control characters shown as
+    escapes, and `$` kept literal (matplotlib reads text between two `$` as mathtext, where
+    an unknown command such as `$\\foo{$` raises ValueError and a price like `$5 and $6`
+    is drawn as a formula)."""
+    return escape.terminal(text, one_line=True).replace("$", r"\$")
+
+
+@contextmanager
+def _missing_glyphs_quiet() -> Iterator[None]:
+    # A character of a bill's text the font lacks is drawn as a box; matplotlib's warning
+    # about it would reach the user's terminal as a Python warning.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", r"Glyph \d+ .* missing from font", UserWarning)
+        yield
+
+
+def _laid_out(fig: Figure) -> Figure:
+    with _missing_glyphs_quiet():
+        fig.tight_layout()
+    return fig
+
+
 def png_bytes(fig: Figure) -> bytes:
     FigureCanvasAgg(fig)
     buffer = io.BytesIO()
-    # No "Software" chunk: the bytes must not depend on the matplotlib version string.
-    fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+    with _missing_glyphs_quiet():
+        # No "Software" chunk: the bytes must not depend on the matplotlib version string.
+        fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
     return buffer.getvalue()
 
 
@@ -64,6 +91,8 @@ def savings_waterfall(
     positions = range(len(labels))
     ax.bar(positions, heights, bottom=bottoms, color=colors, width=0.6)
     top = max([float(monthly_cost), 1.0])
+    # A bill whose credits exceed its charges is below zero: the axis reaches down to it.
+    low = min([0.0, *(b + h for b, h in zip(bottoms, heights, strict=True)), *bottoms])
     for x, (b, h) in enumerate(zip(bottoms, heights, strict=True)):
         saving = 0 < x < len(labels) - 1
         text = format_money(-abs(h) if saving else abs(h), currency, places=0)
@@ -72,10 +101,9 @@ def savings_waterfall(
     ax.yaxis.set_major_formatter(money_axis(currency))
     ax.set_ylabel("per month")
     ax.set_title("Estimated monthly savings by kind")
-    ax.set_ylim(0, top * 1.12)
+    ax.set_ylim(low * 1.12, top * 1.12)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    return png_bytes(fig)
+    return png_bytes(_laid_out(fig))
 
 
 def spend_over_time(
@@ -94,7 +122,7 @@ def spend_over_time(
             range(len(buckets)),
             heights,
             bottom=base,
-            label=provider or "(no provider)",
+            label=label(provider) if provider else "(no provider)",
             color=_PALETTE[i % len(_PALETTE)],
             width=0.8,
         )
@@ -108,5 +136,4 @@ def spend_over_time(
     if providers:
         ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    return png_bytes(fig)
+    return png_bytes(_laid_out(fig))

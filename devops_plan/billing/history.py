@@ -11,17 +11,19 @@ that cannot be read is skipped with a note, never a failed report.
 
 from __future__ import annotations
 
-import os
-import tempfile
+import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..atomic import output_errors, write_atomic
 from .report import Report
 from .trend import PastFinding, Run
 
+_CODE = re.compile(r"[A-Za-z]{3}")
 _COLUMNS = (
     "period_start",
     "period_end",
@@ -70,28 +72,31 @@ def _rows(report: Report) -> list[dict[str, Any]]:
 
 
 def run_name(report: Report) -> str:
+    """The run's file name: its period and currency. The currency is the bill's text, so
+    anything but an ISO-like code of three letters is named by its hash: a '/' or '..' in
+    it must never place the file outside the history folder."""
     start, end = report.period.start, report.period.end
-    return f"run-{start:%Y%m%dT%H%M}-{end:%Y%m%dT%H%M}-{report.currency}.parquet"
+    currency = report.currency
+    if not _CODE.fullmatch(currency):
+        currency = "x" + hashlib.sha256(currency.encode("utf-8", "replace")).hexdigest()[:16]
+    return f"run-{start:%Y%m%dT%H%M}-{end:%Y%m%dT%H%M}-{currency}.parquet"
 
 
 def append_run(report: Report, folder: str | Path) -> Path:
-    """The report added to the history in `folder` (written whole, then renamed)."""
+    """The report added to the history in `folder` (written whole, then renamed); a folder
+    that cannot take it is one error naming it (UserError, or ExternalError for a full
+    disk), never a traceback."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     target = Path(folder)
-    target.mkdir(parents=True, exist_ok=True)
     rows = _rows(report)
     table = pa.table({c: pa.array([r[c] for r in rows], type=pa.string()) for c in _COLUMNS})
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
     path = target / run_name(report)
-    handle, temp = tempfile.mkstemp(prefix=".run-", suffix=".tmp", dir=target)
-    os.close(handle)
-    try:
-        pq.write_table(table, temp)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    with output_errors(target, "the report history"):
+        write_atomic(path, sink.getvalue().to_pybytes())
     return path
 
 

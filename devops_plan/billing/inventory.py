@@ -58,6 +58,19 @@ def cloud_of(provider: str) -> str | None:
     return _CLOUDS.get(provider.strip().lower())
 
 
+def tag_key(key: str) -> str:
+    """A tag key as compared: lower case, letters and digits only, without the prefix AWS
+    puts on user-defined cost allocation tags (`user_` in CUR 2.0's resource_tags map, which
+    also turns `/`, `.` and `-` into `_`; `user:` elsewhere). So `owner`, `Owner`,
+    `user_owner`, `user:owner` are one key, and so are `cost-center` and `user_cost_center`."""
+    lowered = key.lower()
+    for prefix in ("user:", "user_"):
+        if lowered.startswith(prefix) and len(lowered) > len(prefix):
+            lowered = lowered[len(prefix) :]
+            break
+    return re.sub(r"[^a-z0-9]", "", lowered)
+
+
 def parse_tags(text: str) -> dict[str, str] | None:
     """A Tags cell as a dict ({} when empty); None when it is not a JSON object."""
     if not text or text.strip().upper() == "NULL":

@@ -189,13 +189,15 @@ def quality_markdown(report: Report) -> str:
         f"{q.rows_read:,} rows read, {q.rows_in_period:,} in the period, "
         f"{len(q.rejected):,} could not be read.",
     ]
-    md = escape.markdown_verbatim  # file names, errors and notes quote the bill: text, never markup
+    # File names, errors, notes and reasons quote the bill: text, never markup.
+    md = escape.markdown_verbatim
     lines += [f"- {md(r.file)} line {r.line}: {md(r.error)}" for r in q.rejected[:20]]
     lines += [f"- {md(note)}" for note in q.notes]
     lines += [
         f"- {KINDS[c.kind]}: {c.judged} of {c.candidates} judged; not judged: "
         + "; ".join(
-            f"{g.resources} ({format_money(g.monthly_cost, report.currency)} a month): {g.reason}"
+            f"{g.resources} ({format_money(g.monthly_cost, report.currency)} a month): "
+            f"{md(g.reason)}"
             for g in c.gaps
         )
         for c in report.coverage

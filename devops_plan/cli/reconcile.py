@@ -150,12 +150,13 @@ def reconcile(
         spend = source.collect(since, until, currency, InputLimits(), plan.currency)
         result = reconcile_spend(plan, spend, settings, catalog_dir)
         written = _write(result, out_dir, files)
-    if as_json:
+    if as_json:  # stdout is the JSON alone, for a pipe (as `report --json`)
         print_json(reconciliation_to_dict(result))
-    elif table_wanted:
-        _print(result)
-    for path in written:
-        out.print(f"wrote {path}", markup=False, highlight=False)
+    else:
+        if table_wanted:
+            _print(result)
+        for path in written:
+            out.print(f"wrote {path}", markup=False, highlight=False)
     if fail_on == "drift" and result.drifted:
         raise typer.Exit(DRIFT_EXIT)
 
@@ -186,15 +187,19 @@ def _text(value: str) -> Text:
 
 
 def _print(result: Reconciliation) -> None:
+    # The figures of reconciliation.json: rows rounded so that they add up to the totals
+    # and each difference is its billed less its planned, as in every file.
+    data = reconciliation_to_dict(result)
     cur = result.currency
 
-    def money(value: Decimal) -> str:
-        return format_money(value, cur)
+    def money(value: str, signed: bool = False) -> str:
+        return format_money(Decimal(value), cur, signed=signed)
 
+    totals = data["totals"]
     out.print(
         f"{result.design}: {result.period.start:%Y-%m-%d} to {result.period.end:%Y-%m-%d}, "
-        f"planned {money(result.planned_total)}, billed {money(result.billed_total)} "
-        f"(mapped {money(result.mapped_total)}, unplanned {money(result.unplanned_total)})",
+        f"planned {money(totals['planned'])}, billed {money(totals['billed'])} "
+        f"(mapped {money(totals['mapped'])}, unplanned {money(totals['unplanned'])})",
         markup=False,
         highlight=False,
     )
@@ -211,23 +216,23 @@ def _print(result: Reconciliation) -> None:
         table.add_column(
             name, justify="right" if name in ("Planned", "Billed", "Difference") else "left"
         )
-    for r in result.rows:
+    for r, row in zip(result.rows, data["components"], strict=True):
         table.add_row(
             _text(r.service),
             _text(r.component),
-            money(r.planned),
-            money(r.actual),
-            format_money(r.difference, cur, signed=True),
+            money(row["planned"]),
+            money(row["actual"]),
+            money(row["difference"], signed=True),
             "yes" if r.drift else "",
             _text("; ".join(r.causes)),
         )
-    for u in result.unplanned[:20]:
+    for u, row in zip(result.unplanned[:20], data["unplanned"], strict=False):
         table.add_row(
             _text(u.service),
             _text(u.resource_id or "(no resource id)"),
             "-",
-            money(u.billed),
-            format_money(u.billed, cur, signed=True),
+            money(row["billed"]),
+            money(row["billed"], signed=True),
             "yes" if u.drift else "",
             _text(u.cause),
         )

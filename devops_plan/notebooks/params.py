@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,9 @@ _FALSE = {"false", "no", "off", "0"}
 PLAN_PARAMETERS = ("cloud", "region", "purchase", "catalog")
 # Parameters that name input files (comma-separated lists allowed); an empty value means none.
 INPUT_FILE_PARAMETERS = ("billing", "utilization")
+# The billing notebooks' period: days (YYYY-MM-DD) and a month (YYYY-MM); empty: the bill's.
+DATE_PARAMETERS = ("since", "until")
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def parse_assignments(items: Sequence[str]) -> dict[str, str]:
@@ -148,6 +153,7 @@ def preflight(info: NotebookInfo, params: dict[str, Any]) -> None:
     """Check the input files, the design and the planning inputs here, so a mistake is exit 2,
     not a failed cell. Sets `params["design"]` to the design file's absolute path."""
     check_input_files(info, params)
+    check_period(info, params)
     if info.parameter("design") is None:
         return
     path = _design_file(info, params)
@@ -173,7 +179,12 @@ def check_input_files(info: NotebookInfo, params: Mapping[str, Any]) -> None:
     for name in INPUT_FILE_PARAMETERS:
         if info.parameter(name) is None:
             continue
-        for item in str(_value(info, params, name) or "").split(","):
+        items = str(_value(info, params, name) or "").split(",")
+        if name == "billing" and not any(item.strip() for item in items):
+            raise NotebookInputError(
+                f"notebook {info.name}: parameter billing: give at least one billing export"
+            )
+        for item in items:
             item = item.strip()
             found = resolve_path(item) if item else None
             if found is not None and not (
@@ -183,6 +194,26 @@ def check_input_files(info: NotebookInfo, params: Mapping[str, Any]) -> None:
                     f"notebook {info.name}: {name} file {item} not found "
                     f"(looked for {resolve_path(item)})"
                 )
+
+
+def check_period(info: NotebookInfo, params: Mapping[str, Any]) -> None:
+    """The billing notebooks' dates and month read as the report and reconcile read them."""
+    for name in DATE_PARAMETERS:
+        text = (_text(info, params, name) or "").strip()
+        try:
+            if text:
+                date.fromisoformat(text)
+        except ValueError:
+            raise NotebookInputError(
+                f"notebook {info.name}: parameter {name}={text!r}: expected a date such as "
+                "2024-09-01"
+            ) from None
+    month = (_text(info, params, "period") or "").strip()
+    # reconcile's month_period: a year from 0001, and a month that ends before 9999 does.
+    if month and (not _MONTH.match(month) or month.startswith("0000") or month == "9999-12"):
+        raise NotebookInputError(
+            f"notebook {info.name}: parameter period={month!r}: expected a month such as 2024-09"
+        )
 
 
 def _design_file(info: NotebookInfo, params: Mapping[str, Any]) -> Path:

@@ -64,6 +64,8 @@ def drift_waterfall(rec: Reconciliation) -> bytes:
     colors.append(_ACTUAL)
     ax.bar(range(len(labels)), heights, bottom=bottoms, color=colors, width=0.6)
     top = max([b + h for b, h in zip(bottoms, heights, strict=True)] + [1.0])
+    # A bill whose credits exceed its charges ends below zero: the axis reaches down to it.
+    low = min([0.0, *bottoms, *(b + h for b, h in zip(bottoms, heights, strict=True))])
     for x, (b, h) in enumerate(zip(bottoms, heights, strict=True)):
         ax.text(
             x,
@@ -76,7 +78,7 @@ def drift_waterfall(rec: Reconciliation) -> bytes:
     ax.set_xticks(range(len(labels)), labels, rotation=25, ha="right", fontsize=8)
     ax.yaxis.set_major_formatter(money_axis(rec.currency))
     ax.set_title("From the plan to the bill")
-    ax.set_ylim(0, top * 1.12)
+    ax.set_ylim(low * 1.12, top * 1.12)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return png_bytes(fig)

@@ -7,14 +7,13 @@ by their planned cost. What maps nowhere is unplanned spend, with the reason.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from ...catalog import Catalog
 from ...plan import Plan
-from ..inventory import LineFeatures
+from ..inventory import LineFeatures, tag_key
 from ..spend import ChargeLine
 from .kinds import DETAILED_CATEGORIES, Kind, ProductKinds, charge_kind
 
@@ -27,12 +26,6 @@ TAG_DESIGN = "devops-plan/design"
 
 Group = tuple[str, str]  # (service, component)
 _ZERO = Decimal(0)
-
-
-def tag_key(key: str) -> str:
-    """A tag key as compared: lower case, letters and digits only, without CUR's 'user:'."""
-    lowered = key.lower().removeprefix("user:")
-    return re.sub(r"[^a-z0-9]", "", lowered)
 
 
 _SERVICE_KEY, _COMPONENT_KEY = tag_key(TAG_SERVICE), tag_key(TAG_COMPONENT)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pydantic import Field
 
 from ...units import format_rate
-from ..inventory import Resource
+from ..inventory import Resource, tag_key
 from .base import (
     Found,
     ResourceRule,
@@ -39,14 +39,14 @@ class SpotSettings(RuleSettings):
 class _Eligibility:
     """The user's spot rules, lower-cased and compiled once per report."""
 
-    tags: tuple[tuple[str, str, frozenset[str]], ...]  # key, its lower case, values
+    tags: tuple[tuple[str, str, frozenset[str]], ...]  # key, as compared (tag_key), values
     names: tuple[tuple[str, Callable[[str], re.Match[str] | None]], ...]
 
     @classmethod
     def of(cls, s: SpotSettings) -> _Eligibility:
         return cls(
             tags=tuple(
-                (key, key.lower(), frozenset(v.lower() for v in values))
+                (key, tag_key(key), frozenset(v.lower() for v in values))
                 for key, values in sorted(s.spot_tags.items())
             ),
             # fnmatch.fnmatch's own steps (normcase, translate), compiled once.
@@ -58,7 +58,7 @@ class _Eligibility:
 
     def why(self, r: Resource) -> str:
         """What marks `r` as interruptible ('' when nothing does)."""
-        tags = {k.lower(): v.lower() for k, v in (r.tags or {}).items()}
+        tags = {tag_key(k): v.lower() for k, v in (r.tags or {}).items()}
         for key, lower, values in self.tags:
             value = tags.get(lower)
             if value is not None and value in values:

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pydantic import Field
 
 from ...units import format_money
-from ..inventory import parse_tags
+from ..inventory import parse_tags, tag_key
 from ..spend import ChargeLine
 from .base import BILLED, ZERO, Recommendation, Rule, RuleContext, RuleSettings
 
@@ -54,10 +54,10 @@ def tag_hygiene(lines: Sequence[ChargeLine], required: Sequence[str], top: int) 
         found = seen.get(line.tags)
         if found is None:
             tags = parse_tags(line.tags)
-            present = {k.lower() for k, v in (tags or {}).items() if v.strip()}
+            present = {tag_key(k) for k, v in (tags or {}).items() if v.strip()}
             found = seen[line.tags] = (
                 tags is None,
-                tuple(t for t in required if t.lower() not in present),
+                tuple(t for t in required if tag_key(t) not in present),
             )
         is_malformed, missing = found
         if is_malformed:

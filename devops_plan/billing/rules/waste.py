@@ -10,7 +10,7 @@ from decimal import Decimal
 from pydantic import Field
 
 from ...units import format_money
-from ..inventory import Resource
+from ..inventory import Resource, tag_key
 from .base import (
     BILLED,
     MIN_DAYS,
@@ -52,9 +52,9 @@ Check = Callable[[Resource, RuleContext, WasteSettings], Waste | None]
 
 
 def _created(r: Resource, s: WasteSettings) -> date | None:
-    tags = {k.lower(): v for k, v in (r.tags or {}).items()}
+    tags = {tag_key(k): v for k, v in (r.tags or {}).items()}
     for key in s.snapshot_created_tags:
-        text = tags.get(key.lower())
+        text = tags.get(tag_key(key))
         if text:
             try:
                 return date.fromisoformat(text[:10])

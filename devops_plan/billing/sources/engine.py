@@ -29,12 +29,16 @@ from .exports import (
     ROW_COLUMNS,
     InputFile,
     ParquetDescriber,
+    bad_parquet_value,
     inspect_file,
     rows_identified,
     view_sql,
 )
 from .staging import InputLimits, stage
 from .statistics import span_from_statistics
+
+# How DuckDB names the column of a value it could not cast.
+_CAST_COLUMN = re.compile(r"when casting from source column \"?([^\"\s]+)")
 
 # A progress callback: a label and the percentage done (None when unknown).
 Progress = Callable[[str, float | None], None]
@@ -184,8 +188,18 @@ class DuckDBEngine:
                 self._progress(label, 100.0)
         error = outcome.get("error")
         if error is not None:
-            raise _billing_error(error, self._names) from None
+            raise self._located(error) from None
         return outcome["names"], outcome["rows"]
+
+    def _located(self, error: BaseException) -> BaseException:
+        """DuckDB's error as ours; a value of a Parquet column that could not be cast is
+        looked up, so that the message names its file and row (DuckDB names neither)."""
+        found = _CAST_COLUMN.search(str(error))
+        if isinstance(error, duckdb.ConversionException) and found:
+            where = bad_parquet_value(self._con, self._files, found.group(1))
+            if where is not None:
+                return BillingInputError(where)
+        return _billing_error(error, self._names)
 
     def query(self, name: str, **params: str) -> list[dict[str, Any]]:
         names, rows = self.execute(render_sql(name, **params), f"running {name}")

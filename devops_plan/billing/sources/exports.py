@@ -23,6 +23,7 @@ from typing import Literal, TextIO
 import duckdb
 
 from ...errors import BillingInputError
+from ...escape import terminal
 from ..sqlfiles import render_sql
 from .formats import (
     MONEY_SQL,
@@ -32,6 +33,8 @@ from .formats import (
     QUANTITY_SQL,
     BillingFormat,
     detect_format,
+    is_text,
+    quote,
     raw_projection,
 )
 from .staging import InputLimits, StagedFile
@@ -127,6 +130,7 @@ def _parquet_file(staged: StagedFile, describe: ParquetDescriber) -> InputFile:
     p, shown = staged.path, staged.shown
     columns = describe(p, shown)
     fmt = detect_format([c for c, _ in columns], shown)
+    _check_types(fmt, columns, shown)
     if describe.row_count(p) == 0:
         raise BillingInputError(f"{shown}: the Parquet file holds no rows")
     bounds = describe.bounded(p, (*fmt.money_columns, *fmt.quantity_columns))
@@ -141,6 +145,85 @@ def _parquet_file(staged: StagedFile, describe: ParquetDescriber) -> InputFile:
         narrow_money=all(bounds[c.lower()] < NARROW_LIMIT for c in fmt.money_columns),
         narrow_quantity=all(bounds[c.lower()] < NARROW_LIMIT for c in fmt.quantity_columns),
     )
+
+
+# Parquet types a column of each kind may have (DuckDB's names, by prefix); what a value of
+# another type would become is wrong (a BOOLEAN amount reads as 1) or not castable at all.
+_INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT")
+_TYPES_OF = {
+    "money": (*_INTEGERS, "UINTEGER", "UBIGINT", "UHUGEINT", "DECIMAL", "DOUBLE", "FLOAT"),
+    "timestamp": ("TIMESTAMP", "DATE"),
+}
+_EXPECTED = {
+    "money": "a number or text holding one",
+    "timestamp": "a TIMESTAMP, a DATE or ISO 8601 text",
+}
+
+
+def _parquet_column(fmt: BillingFormat, column: str, present: dict[str, str]) -> str | None:
+    """The name under which a Parquet file holds `fmt`'s `column` (or an alias of it)."""
+    for candidate in (column, *fmt.aliases.get(column, ())):
+        if candidate.lower() in present:
+            return present[candidate.lower()]
+    return None
+
+
+def _check_types(fmt: BillingFormat, columns: Sequence[tuple[str, str]], shown: str) -> None:
+    """BillingInputError naming the file and column when an amount or a date column has a
+    type no amount or date can be read from (text is checked value by value later)."""
+    types = dict(columns)
+    present = {name.lower(): name for name in types}
+    for column, kind in fmt.columns.items():
+        name = _parquet_column(fmt, column, present)
+        if name is None or kind not in _TYPES_OF:
+            continue
+        sql_type = types[name].upper()
+        if sql_type == '"NULL"' or is_text(sql_type) or sql_type.startswith(_TYPES_OF[kind]):
+            continue
+        raise BillingInputError(
+            f"{shown}: column {name} is {types[name]}; expected {_EXPECTED[kind]}"
+        )
+
+
+def bad_parquet_value(
+    con: duckdb.DuckDBPyConnection, files: Sequence[InputFile], column: str
+) -> str | None:
+    """Where the first Parquet value of an amount or date `column` that cannot be read as
+    one is, as a message naming the file, the row and what was expected; None when no file
+    holds one (only called after DuckDB failed to cast `column`)."""
+    for f in files:
+        if f.container != "parquet":
+            continue
+        present = {name.lower(): name for name, _ in f.columns}
+        for canonical, kind in f.format.columns.items():
+            name = _parquet_column(f.format, canonical, present)
+            if (
+                kind not in _TYPES_OF
+                or name is None
+                or column.lower()
+                not in (
+                    canonical.lower(),
+                    name.lower(),
+                )
+            ):
+                continue
+            target = MONEY_SQL if kind == "money" else "TIMESTAMPTZ"
+            row = con.execute(
+                f"SELECT file_row_number, CAST({quote(name)} AS VARCHAR) FROM read_parquet("
+                f"{sql_string(f.path)}, file_row_number = true) WHERE {quote(name)} IS NOT "
+                f"NULL AND TRY_CAST({quote(name)} AS {target}) IS NULL LIMIT 1"
+            ).fetchone()
+            if row is not None:
+                value = terminal(str(row[1])[:60], one_line=True)
+                expected = (
+                    "a finite amount an exact decimal holds"
+                    if kind == "money"
+                    else ("a timestamp such as 2024-09-01T00:00:00Z")
+                )
+                return (
+                    f"{f.shown}: row {int(row[0]) + 1}, column {name}: '{value}' is not {expected}"
+                )
+    return None
 
 
 def _csv_file(staged: StagedFile, limits: InputLimits) -> InputFile:

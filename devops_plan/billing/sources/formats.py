@@ -145,10 +145,19 @@ def detect_format(columns: Sequence[str], where: str) -> BillingFormat:
                     f"{where}: a {fmt.title} export needs the column(s) {', '.join(missing)}"
                 )
             return fmt
-    shown = ", ".join(list(columns)[:6]) + (", ..." if len(columns) > 6 else "")
+    # A header can be any length: a few names, each cut short, say what the file is.
+    shown = ", ".join(c if len(c) <= 40 else c[:37] + "..." for c in list(columns)[:6])
+    shown += ", ..." if len(columns) > 6 else ""
+    separator = next((s for s in ";\t|" if len(columns) == 1 and s in columns[0]), None)
+    hint = (
+        f"; the header is one column: is the file separated by {separator!r}? Export it "
+        "comma-separated"
+        if separator
+        else ""
+    )
     raise BillingInputError(
         f"{where}: not a FOCUS or AWS CUR 2.0 export: expected a BilledCost column (FOCUS) "
-        f"or line_item_unblended_cost (CUR 2.0); found columns {shown or '(none)'}"
+        f"or line_item_unblended_cost (CUR 2.0); found columns {shown or '(none)'}{hint}"
     )
 
 
@@ -162,7 +171,8 @@ def _is_nested(sql_type: str) -> bool:
     return upper.startswith(("MAP", "STRUCT", "ROW", "ARRAY"))
 
 
-def _is_text(sql_type: str) -> bool:
+def is_text(sql_type: str) -> bool:
+    """Whether a SQL type (DuckDB's or Athena's name) holds text."""
     upper = sql_type.upper()
     return upper.startswith(("VARCHAR", "STRING", "CHAR", "JSON"))
 
@@ -205,7 +215,7 @@ def raw_projection(
                 )
             else:
                 expr = f"CAST({ref} AS VARCHAR)"
-        elif kind == "timestamp" and _is_text(sql_type):
+        elif kind == "timestamp" and is_text(sql_type):
             # Text: "2024-09-01 00:00:00" or ISO 8601 with a zone ("...T00:00:00Z"), in UTC.
             expr = (
                 f"CAST(CAST({ref} AS TIMESTAMPTZ) AS TIMESTAMP)"

@@ -92,8 +92,12 @@ def _folder_files(folder: str) -> list[str]:
     return files
 
 
-def regular_file(shown: str) -> os.stat_result:
-    """The file's status; BillingInputError unless it is a regular, non-empty file."""
+BILLING_EXPORT = "a FOCUS or CUR 2.0 export"
+
+
+def regular_file(shown: str, expected: str = BILLING_EXPORT) -> os.stat_result:
+    """The file's status; BillingInputError unless it is a regular, non-empty file (an
+    empty one is named with what was `expected` in it)."""
     try:
         info = os.stat(shown)
     except FileNotFoundError:
@@ -107,9 +111,7 @@ def regular_file(shown: str) -> os.stat_result:
             f"{shown}: not a regular file (a pipe, socket or device); save the export to a file"
         )
     if info.st_size == 0:
-        raise BillingInputError(
-            f"{shown}: empty file; expected a FOCUS or CUR 2.0 export with a header row"
-        )
+        raise BillingInputError(f"{shown}: empty file; expected {expected} with a header row")
     return info
 
 
@@ -203,6 +205,7 @@ def stage(
     folder: Path,
     limits: InputLimits,
     globs: Sequence[str] = (),
+    expected: str = BILLING_EXPORT,
 ) -> list[StagedFile]:
     """Every input checked and linked under `folder` with a plain name, in the order given;
     BillingInputError for the first that cannot be read, or a file named twice."""
@@ -213,7 +216,7 @@ def stage(
     seen: dict[tuple[int, int], str] = {}
     staged: list[StagedFile] = []
     for index, name in enumerate(shown):
-        info = regular_file(name)
+        info = regular_file(name, expected)
         first = seen.get((info.st_dev, info.st_ino))
         if first is not None:
             raise BillingInputError(

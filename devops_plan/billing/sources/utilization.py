@@ -28,6 +28,7 @@ from .staging import InputLimits, StagedFile, stage
 
 REQUIRED_COLUMNS = ("resource_id", "timestamp", "cpu_pct", "mem_pct")
 OPTIONAL_COLUMNS = ("net_bytes", "disk_ops")
+_EXPECTED = f"one utilization CSV ({', '.join(REQUIRED_COLUMNS)}, ...)"
 _TYPES = {
     "resource_id": "VARCHAR",
     "timestamp": "TIMESTAMPTZ",
@@ -141,10 +142,12 @@ def _statistics(staged: StagedFile, limits: InputLimits, folder: str) -> tuple[l
 def load_utilization_csv(path: str | Path, limits: InputLimits | None = None) -> Utilization:
     """Per-resource statistics of a utilization CSV (plain or gzip, checked and read through
     a link like billing files); BillingInputError naming the file."""
+    if Path(path).is_dir():  # a folder stands for many billing files, never utilization
+        raise BillingInputError(f"{path}: is a folder; expected {_EXPECTED}")
     folder = tempfile.mkdtemp(prefix="devops-plan-utilization-")
     try:
         limits = limits or InputLimits()
-        (staged,) = stage([str(path)], Path(folder) / "inputs", limits)
+        (staged,) = stage([str(path)], Path(folder) / "inputs", limits, expected=_EXPECTED)
         rows, rejected = _statistics(staged, limits, folder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
