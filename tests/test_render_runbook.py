@@ -222,3 +222,37 @@ def test_other_designs_render(name):
     failover = files[f"runbooks/{name}/regional-failover.md"]
     assert plan.dr.dr_region in failover
     assert len(files) == len(plan.services) + 2
+
+
+DIAMOND = """\
+name: diamond
+cloud: aws
+regions: [eu-west-1]
+zones: 2
+targets: {availability: 99.5, rto: 4h, rpo: 1h, latency_p95_ms: 500}
+services:
+  - {name: web, kind: stateless, entrypoint: true, depends_on: [a, b],
+     load: {peak_rps: 20, cpu_ms: 10, memory_mib: 256}}
+  - {name: a, kind: stateless, depends_on: [db], load: {peak_rps: 20, cpu_ms: 10, memory_mib: 256}}
+  - {name: b, kind: stateless, depends_on: [c], load: {peak_rps: 20, cpu_ms: 10, memory_mib: 256}}
+  - {name: c, kind: stateless, depends_on: [db], load: {peak_rps: 20, cpu_ms: 10, memory_mib: 256}}
+  - {name: admin, kind: stateless, entrypoint: true, depends_on: [c],
+     load: {peak_rps: 5, cpu_ms: 10, memory_mib: 256}}
+  - {name: db, kind: database, engine: postgres, size: {vcpu: 2, memory_gib: 8, storage_gib: 50}}
+"""
+
+
+def test_each_entrypoints_shortest_chain_is_named_in_plan_order(tmp_path):
+    # Two entrypoints over a diamond: each service's runbook names, per entrypoint that reaches
+    # it (in the plan's order), the shortest chain of depends_on, the first one on ties.
+    path = tmp_path / "diamond.yaml"
+    path.write_text(DIAMOND, encoding="utf-8")
+    design = load_design(path)
+    files = artefacts(build_plan(design), design)
+    assert "User path: `web -> a -> db`, `admin -> c -> db`" in _section(
+        files["runbooks/diamond/db.md"], "Impact"
+    )
+    assert "User path: `web -> b -> c`, `admin -> c`" in _section(
+        files["runbooks/diamond/c.md"], "Impact"
+    )
+    assert "User path: `web -> a`." in _section(files["runbooks/diamond/a.md"], "Impact")
