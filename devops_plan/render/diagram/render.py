@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from ...errors import ExternalError
@@ -19,6 +21,8 @@ PNG_DPI = 110
 # A PNG larger than this (inches at PNG_DPI, about 8000 px) is scaled down to fit; the SVG
 # is the one to zoom into. Rasterising a 100-service plan at full size takes Cairo seconds.
 PNG_MAX_INCHES = 72
+# A `dot` run that takes longer is stopped (a 500-service chain lays out in about 40 s).
+DOT_TIMEOUT_S = 300
 
 
 def run_dot(source: str, *args: str) -> bytes:
@@ -26,6 +30,14 @@ def run_dot(source: str, *args: str) -> bytes:
 
     ExternalError when `dot` is missing, fails, or cannot load an image.
     """
+    return run_dots(source, args)[0]
+
+
+def run_dots(source: str, *runs: Sequence[str]) -> list[bytes]:
+    """`run_dot` once per argument list, the `dot` processes side by side (each lays the graph
+    out again, which on a large design takes tens of seconds: docs/performance.md); their
+    output bytes in order. An interrupt or timeout kills every one; the first failing run (in
+    order) is the error raised."""
     exe = shutil.which("dot")
     if exe is None:
         raise ExternalError(
@@ -34,22 +46,36 @@ def run_dot(source: str, *args: str) -> bytes:
     # Graphviz refuses to load image files when SERVER_NAME is set (it assumes it runs
     # as a CGI script); Voilà and other web front ends set it in the kernel's environment.
     env = {k: v for k, v in os.environ.items() if k != "SERVER_NAME"}
-    proc = subprocess.run(
-        [exe, f"-Gimagepath={icon_root()}", *args],
-        input=source.encode("utf-8"),
-        capture_output=True,
-        timeout=300,
-        check=False,
-        env=env,
-    )
-    problems = [
-        line for line in proc.stderr.decode("utf-8", "replace").splitlines() if line.strip()
-    ]
-    if proc.returncode != 0 or any("image" in p.lower() for p in problems):
+    data = source.encode("utf-8")
+    procs: list[subprocess.Popen[bytes]] = []
+    with ThreadPoolExecutor(max_workers=max(1, len(runs))) as pool:
+        try:
+            for args in runs:
+                procs.append(
+                    subprocess.Popen(
+                        [exe, f"-Gimagepath={icon_root()}", *args],
+                        stdin=subprocess.PIPE,
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE,
+                        env=env,
+                    )
+                )
+            talks = [pool.submit(p.communicate, data, DOT_TIMEOUT_S) for p in procs]
+            outputs = [t.result() for t in talks]
+        except BaseException:
+            for p in procs:
+                p.kill()
+            raise
+    return [_checked(p.returncode, out, err) for p, (out, err) in zip(procs, outputs, strict=True)]
+
+
+def _checked(returncode: int, stdout: bytes, stderr: bytes) -> bytes:
+    problems = [line for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+    if returncode != 0 or any("image" in p.lower() for p in problems):
         raise ExternalError(
-            f"Graphviz dot failed: {problems[0] if problems else f'exit {proc.returncode}'}"
+            f"Graphviz dot failed: {problems[0] if problems else f'exit {returncode}'}"
         )
-    return proc.stdout
+    return stdout
 
 
 @dataclass(frozen=True)
@@ -84,6 +110,9 @@ def render_svg(scene: Scene, plan: Plan) -> str:
 def render_diagram(plan: Plan) -> Diagram:
     """Draw a plan: DOT from `diagrams`, then SVG (icons embedded) and PNG from Graphviz."""
     source = to_dot(build_scene(plan), plan)
-    svg = embed_icons(run_dot(source, "-Tsvg").decode("utf-8"))
-    png = run_dot(source, "-Tpng", f"-Gdpi={PNG_DPI}", f"-Gsize={PNG_MAX_INCHES},{PNG_MAX_INCHES}")
-    return Diagram(plan.design, source, svg, png)
+    svg, png = run_dots(
+        source,
+        ("-Tsvg",),
+        ("-Tpng", f"-Gdpi={PNG_DPI}", f"-Gsize={PNG_MAX_INCHES},{PNG_MAX_INCHES}"),
+    )
+    return Diagram(plan.design, source, embed_icons(svg.decode("utf-8")), png)
