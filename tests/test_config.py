@@ -120,6 +120,26 @@ def test_bad_env_and_flags_name_themselves(tmp_path: Path) -> None:
     assert code == 2 and err.startswith("--namespace 'Nope!': ") and len(err.splitlines()) == 1
 
 
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        (("--label", "nokey"), "--label 'nokey': expected KEY=VALUE"),
+        (("--label", "=x"), "--label '=x': expected KEY=VALUE"),
+        (("--label", "a=b=c"), "--label a=b=c: label a='b=c': not a valid Kubernetes label value"),
+        (("--latency-bucket", "0.1", "--latency-bucket", "-1"), "--latency-bucket 0.1 -1: "),
+    ],
+)
+def test_a_bad_repeated_flag_is_one_line_as_typed(
+    tmp_path: Path, flags: tuple[str, ...], expected: str
+) -> None:
+    # A KEY=VALUE without its '=' was a ValueError traceback (exit 1); the others printed the
+    # parsed value's Python repr ("--label {'a': 'b=c'}", "--latency-bucket ('0.1', '-1')").
+    design = project(tmp_path, "")
+    code, out, err = run("export", str(design), "--docs", str(tmp_path / "d"), *flags)
+    assert code == 2 and err.startswith(expected) and len(err.splitlines()) == 1, err
+    assert not (tmp_path / "d").exists() and "Traceback" not in out + err
+
+
 def test_report_settings_are_validated_when_the_report_runs(tmp_path: Path) -> None:
     design = project(tmp_path, "[report]\nidle_cpu_p95_pct = 500\n")
     config = load_config(design, environ={})  # the plan does not read them

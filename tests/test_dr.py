@@ -47,6 +47,16 @@ def test_none_meets_picks_closest_and_says_why() -> None:
     assert c.gap == "RTO 1m exceeds the 30s target"
 
 
+def test_a_missed_target_names_what_binds_it() -> None:
+    steps = (("detect", 90), ("restore db (500 GiB) from backup", 5400), ("move traffic", 60))
+    o = DROption("backup_restore", 5550, H, Decimal(1), False, steps, "1h: db: daily snapshots")
+    c = choose([o], 30 * M, 15 * M)
+    assert c.gap == (
+        "RTO 1h32m30s exceeds the 30m target (longest step: restore db (500 GiB) from backup, "
+        "1h30m); RPO 1h exceeds the 15m target (set by db: daily snapshots)"
+    )
+
+
 def test_forced_strategy_wins() -> None:
     c = choose(options(WHITEPAPER, H, 15 * M), H, 15 * M, forced="backup_restore")
     assert c.strategy == "backup_restore" and c.forced and not c.meets_target

@@ -974,6 +974,16 @@ def test_payments_dr() -> None:
     # that sends users to either region (15,821.51 USD).
     option = next(o for o in dr["options"] if o["strategy"] == "active_active")
     assert money(option["monthly_cost"]) == total([x for x in payments_bill() if x.dr or x.routing])
+    # The warnings say what binds each missed target: the database's RPO is seconds, so a
+    # reader told "RPO 15m" (even of Aurora DSQL, which writes in both regions) must see that
+    # the bucket sets it, and that the replica's promotion is the longest step of the RTO.
+    bound = "RPO 15m exceeds the 1m target (set by receipts: object storage cross-region "
+    assert dr["rpo_basis"] == "15m: receipts: object storage cross-region replication bound"
+    assert (
+        "DR: forced active_active misses the targets: RTO 17m30s exceeds the 5m target "
+        "(longest step: promote ledger-db's cross-region replica, 10m); " + bound
+    ) in " ".join(p["warnings"])
+    assert f"the closest, Amazon Aurora DSQL, still misses: {bound}" in " ".join(p["warnings"])
 
 
 def payments_hours() -> dict[str, list[int]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -162,6 +163,19 @@ def _message(error: Any, loc: tuple[str, ...]) -> str:
     return str(error["msg"]).removeprefix("Value error, ")
 
 
+def _typed(value: Any, loc: tuple[str, ...]) -> str:
+    """A flag's value as the user typed it (KEY=VALUE, one repetition), not a Python repr: the
+    repetition the error is about when its location names one."""
+    if isinstance(value, dict):
+        keys = [k for k in loc[2:] if k in value] or list(value)
+        return " ".join(shlex.quote(f"{k}={value[k]}") for k in keys)
+    if isinstance(value, list | tuple):
+        index = next((int(k) for k in loc[2:] if k.isdigit() and int(k) < len(value)), None)
+        items = value if index is None else [value[index]]
+        return " ".join(shlex.quote(str(v)) for v in items)
+    return shlex.quote(str(value))
+
+
 def _located(
     exc: ValidationError,
     values: Mapping[str, tuple[Any, Origin]],
@@ -182,7 +196,7 @@ def _located(
         elif origin.kind == "env":
             lines.append(f"{origin.where}={value!r}: {detail}: {message}")
         elif origin.kind == "flag":
-            lines.append(f"{flags.get(dotted, dotted)} {value!r}: {message}")
+            lines.append(f"{flags.get(dotted, dotted)} {_typed(value, loc)}: {message}")
         else:
             lines.append(f"{detail}: {message}")
     return ConfigError("\n".join(dict.fromkeys(lines)))
@@ -238,7 +252,10 @@ def _flag_values(flags: Mapping[str, Any]) -> Values:
             continue  # not given
         option = by_key[dotted]
         if isinstance(value, list | tuple) and option.repeat:
-            value = value_from_texts(option, [str(v) for v in value])
+            try:
+                value = value_from_texts(option, [str(v) for v in value])
+            except ValueError as exc:  # a KEY=VALUE without its '=' or its key
+                raise ConfigError(f"{option.flag} {exc}") from None
         values[dotted] = (value, Origin("flag", option.flag))
     return values
 

@@ -270,6 +270,8 @@ def _dr_plan(
         recovery.rpo_s,
         sum((i.monthly_cost for i in items), Decimal(0)),
         meets(recovery.rto_s, recovery.rpo_s, rto_t, rpo_t),
+        recovery.rto_steps,
+        recovery.rpo_basis,
     )
     return DRPlan(option, tuple(components), tuple(items), recovery)
 

@@ -23,6 +23,10 @@ class DROption:
     rpo_s: int
     monthly_cost: Decimal
     meets_target: bool
+    # Why the figures are what they are, for the line that says a target is missed: the RTO's
+    # steps (seconds) and the RPO's binding store ("15m: object storage: ...").
+    rto_steps: tuple[tuple[str, int], ...] = ()
+    rpo_basis: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,14 +63,21 @@ def choose(
 
 
 def _gap(o: DROption, rto_target_s: int, rpo_target_s: int) -> str:
-
+    """What is missed, and what binds it: a reader told "RPO 15m" of a plan whose database
+    replicates in seconds must see that a bucket's replication bound sets it."""
     parts = []
     if o.rto_s > rto_target_s:
+        longest = max(o.rto_steps, key=lambda step: step[1], default=None)
+        why = f" (longest step: {longest[0]}, {format_duration(longest[1])})" if longest else ""
         parts.append(
-            f"RTO {format_duration(o.rto_s)} exceeds the {format_duration(rto_target_s)} target"
+            f"RTO {format_duration(o.rto_s)} exceeds the {format_duration(rto_target_s)} "
+            f"target{why}"
         )
     if o.rpo_s > rpo_target_s:
+        basis = o.rpo_basis.partition(": ")[2]
+        why = f" (set by {basis})" if basis else ""
         parts.append(
-            f"RPO {format_duration(o.rpo_s)} exceeds the {format_duration(rpo_target_s)} target"
+            f"RPO {format_duration(o.rpo_s)} exceeds the {format_duration(rpo_target_s)} "
+            f"target{why}"
         )
     return "; ".join(parts)

@@ -85,9 +85,11 @@ def _rpo(
         else:
             fact, why = facts.replication_lag, "asynchronous cross-region replica lag"
         losses.append((int(fact.value), f"{db.name}: {why} ({facts.name})"))
-    if any(x.kind == Kind.object_storage for x in services):
+    buckets = [x.name for x in services if x.kind == Kind.object_storage]
+    if buckets:
         bound = ctx.dr.timings["object_replication"]
-        losses.append((int(bound.value), "object storage: cross-region replication bound"))
+        names = ", ".join(buckets)
+        losses.append((int(bound.value), f"{names}: object storage cross-region replication bound"))
     worst = max(losses, key=lambda x: x[0])
     return worst[0], f"{format_duration(worst[0])}: {worst[1]}"
 
