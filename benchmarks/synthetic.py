@@ -95,3 +95,41 @@ def synthetic_data(n_services: int, seed: int = 7, zones: int = 3) -> dict[str, 
         "budget": {"monthly": 500000},
         "services": stateless + services,
     }
+
+
+def chain_yaml(n_services: int) -> str:
+    """A chain of `n_services` as a design file: svc-0 (the entrypoint) calls svc-1, which
+    calls svc-2, ..., the last stateless service calls one database. The longest user path a
+    design of that size can have: what a diagram's layout and a runbook's chains find hardest."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    services: list[dict[str, Any]] = []
+    for i in range(n_services - 1):
+        nxt = f"svc-{i + 1}" if i < n_services - 2 else "db"
+        svc: dict[str, Any] = {
+            "name": f"svc-{i}",
+            "kind": "stateless",
+            "load": {"peak_rps": 50, "cpu_ms": 10, "memory_mib": 256},
+            "depends_on": [nxt],
+        }
+        if i == 0:
+            svc["entrypoint"] = True
+        services.append(svc)
+    db = {"vcpu": 2, "memory_gib": 8, "storage_gib": 100}
+    services.append({"name": "db", "kind": "database", "engine": "postgres", "size": db})
+    data = {
+        "name": f"chain-{n_services}",
+        "cloud": "aws",
+        "regions": ["us-east-1"],
+        "zones": 3,
+        "targets": {"availability": 99.9, "rto": "1h", "rpo": "15m", "latency_p95_ms": 300},
+        "budget": {"monthly": 500000},
+        "services": services,
+    }
+    yaml = YAML()
+    yaml.default_flow_style = False
+    buf = io.StringIO()
+    yaml.dump(data, buf)
+    return buf.getvalue()

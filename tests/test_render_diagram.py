@@ -20,6 +20,7 @@ from devops_plan.errors import ExternalError
 from devops_plan.plan import Plan
 from devops_plan.render import diagram as dg
 from devops_plan.render.diagram import Diagram, build_scene, embed_icons, render_diagram, to_dot
+from devops_plan.render.diagram.scene import MAX_BOXES_WITH_EDGE_LABELS
 
 from .conftest import DESIGNS, ROOT
 
@@ -395,3 +396,37 @@ def test_deployments_count_vm_and_container_replicas() -> None:
     }
     assert sorted(outside_k8s) == ["api", "web"]
     assert dict(primary.replicas) == outside_k8s
+
+
+def test_a_long_chain_stacks_its_dr_region_with_one_link_and_keeps_it_below(tmp_path) -> None:
+    # A stack link from the primary region to every box of a stacked DR region spans every
+    # rank of a chain of calls; on a 500-service chain Graphviz took 40 s per run for them.
+    # In a large drawing only the boxes nothing else holds down get one, and every DR box is
+    # still below the primary region through ranking links.
+    from benchmarks.synthetic import chain_yaml
+
+    path = tmp_path / "chain.yaml"
+    path.write_text(chain_yaml(60), encoding="utf-8")
+    scene = build_scene(build_plan(load_design(path)))
+    assert sum(1 for _ in scene.all_boxes()) > MAX_BOXES_WITH_EDGE_LABELS
+    primary, dr = scene.groups[0], scene.groups[1]
+    assert dr.style == "dr"
+    upper = {b.id for b in _boxes_of(primary)}
+    below: dict[str, set[str]] = {}
+    for link in scene.links:
+        if link.style not in ("sync", "async", "copy"):
+            below.setdefault(link.tail, set()).add(link.head)
+    reached, queue = set(upper), list(upper)
+    while queue:
+        for nxt in below.get(queue.pop(), ()):
+            if nxt not in reached:
+                reached.add(nxt)
+                queue.append(nxt)
+    dr_boxes = {b.id for b in _boxes_of(dr)}
+    assert dr_boxes <= reached
+    stacks = [link for link in scene.links if link.style == "stack"]
+    assert len(stacks) <= 3, [link.head for link in stacks]
+
+
+def _boxes_of(group: dg.Group) -> list[dg.Box]:
+    return [*group.boxes, *(b for inner in group.groups for b in _boxes_of(inner))]

@@ -12,7 +12,7 @@ from typing import Any
 from ...escape import html_text
 from ...plan import Plan
 from .icons import icon_source
-from .model import Box, Group, Link, Scene
+from .model import UNRANKED, Box, Group, Link, Scene
 
 ICON_PT = 44  # the icon's drawn size, in points
 
@@ -41,9 +41,6 @@ _EDGE_STYLE: dict[str, dict[str, str]] = {
     # between data boxes, which Graphviz bends upwards, clear of the pool's label.
     "spacer": {"style": "invis", "minlen": "2"},
 }
-# Replication and copies do not push boxes down a rank: they run sideways, between zones
-# and regions, so they may join boxes on one row.
-_UNCONSTRAINED = ("sync", "async", "copy")
 _INVISIBLE = ("layout", "spacer", "stack")
 
 
@@ -148,10 +145,10 @@ class _Drawer:
             # A label on an edge that may join boxes on one rank is an xlabel, placed after
             # the layout: Graphviz 2.43 fails ("trouble in init_rank") on labelled flat
             # edges between clusters.
-            key = "xlabel" if link.style in _UNCONSTRAINED else "label"
+            key = "xlabel" if link.style in UNRANKED else "label"
             attrs[key] = _html_lines(link.label.split("\n"), 10)
             attrs["fontcolor"] = attrs.get("color", "#5B6770")
-        if link.style in _UNCONSTRAINED:
+        if link.style in UNRANKED:
             # minlen=0 rather than constraint=false, which Graphviz 2.43 fails on
             # ("trouble in init_rank") when the edge crosses clusters.
             attrs.update(minlen="0", weight="0")

@@ -7,6 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+# Link styles that do not rank their boxes (replication and copies run sideways, between
+# zones and regions, so they may join boxes on one row): `dot` gives them minlen=0.
+UNRANKED = ("sync", "async", "copy")
+
 
 @dataclass(frozen=True)
 class Cost:
