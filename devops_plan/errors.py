@@ -10,7 +10,7 @@ DevopsPlanError                 base; the CLI maps it to an exit code
 │   ├── ConfigError             a devops-plan.toml, DEVOPS_PLAN_* variable or flag that is wrong
 │   └── NotebookInputError      unknown notebook or parameter, missing design
 └── ExternalError               the outside world failed (credentials, AWS, kernel): exit 1
-    └── NotebookFailed          a cell raised while the notebook ran
+    └── NotebookFailed          a cell raised while the notebook ran (exit 2 if a UserError)
 """
 
 from __future__ import annotations
@@ -113,8 +113,21 @@ class NotebookInputError(UserError):
 
 
 class NotebookFailed(ExternalError):
-    """A notebook cell raised; the partial output notebook is kept at `output_path`."""
+    """A notebook cell raised; the partial output notebook is kept at `output_path`. Exit 1,
+    or 2 when the cell stopped on a user mistake (one of the UserErrors above, e.g. a history
+    path that is a file): the same mistake exits 2 from the command line."""
 
-    def __init__(self, message: str, output_path: str | None = None):
+    def __init__(self, message: str, output_path: str | None = None, exit_code: int = 1):
         self.output_path = output_path
+        self.exit_code = exit_code
         super().__init__(message)
+
+
+def user_error_names() -> frozenset[str]:
+    """The class names of every UserError, as a kernel reports an exception it raised."""
+    found, todo = set(), [UserError]
+    while todo:
+        cls = todo.pop()
+        found.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    return frozenset(found)

@@ -21,6 +21,8 @@ class Region:
     dr_pair: str
     location: str
     equivalents: tuple[tuple[str, str], ...]
+    # The cloud's own pair, where it copies geo-redundant data (Azure); "" where none is kept.
+    geo_pair: str = ""
 
     def equivalent(self, cloud: str) -> str:
         """The nearest region of another cloud (itself for the same cloud)."""
@@ -44,6 +46,7 @@ def region_table() -> dict[str, dict[str, Region]]:
                 dr_pair=str(row["dr_pair"]),
                 location=str(row["location"]),
                 equivalents=tuple(sorted((c, str(row[c])) for c in CLOUDS if c in row)),
+                geo_pair=str(row.get("geo_pair", "")),
             )
             for name, row in regions.items()
         }

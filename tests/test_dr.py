@@ -157,3 +157,29 @@ def test_cosmos_db_reaches_rpo_0_but_fails_over_within_15_minutes() -> None:
     assert (cosmos.rpo, cosmos.rto) == (0, DETECT + 15 * M + DNS)  # automatic: no decision
     assert not cosmos.meets_target
     assert any("no database engine offered here meets the targets" in w for w in plan.warnings)
+
+
+@pytest.mark.parametrize(
+    ("region", "strategy", "warned"),
+    [
+        ("eastus", "backup_restore", "westus"),  # Azure's pair; the catalog prices westus2
+        ("northeurope", "backup_restore", ""),  # its pair, westeurope, is the DR region
+        ("eastus", "pilot_light", ""),  # a replica, not a geo-restore: any region
+    ],
+)
+def test_azure_backup_and_restore_says_where_geo_restored_servers_run(
+    region: str, strategy: str, warned: str
+) -> None:
+    text = _design("azure", region).replace("dr: {", f"dr: {{strategy: {strategy}, ")
+    plan = build_plan(parse_design(text))
+    notes = [w for w in plan.warnings if "geo-restores" in w]
+    if not warned:
+        assert notes == []
+        return
+    assert notes == [
+        f"DR: backup & restore geo-restores db from geo-redundant backups, copied to {region}'s "
+        f"region pair, {warned}: the restored servers run there, not in {plan.dr.dr_region}, "
+        f"whose prices the plan uses; plan with dr_region: {warned} and a catalog that prices "
+        "it to price where they run"
+    ]
+    assert plan.dr.dr_region == "westus2"

@@ -446,6 +446,24 @@ def test_failing_cell_raises_naming_cell_and_exception_and_keeps_partial(tmp_pat
 
 
 @pytest.mark.slow
+def test_a_cell_stopped_by_a_user_mistake_exits_2(tmp_path: Path) -> None:
+    # The same mistake exits 2 from the command line (a history path that is a file, a bill
+    # that cannot be read); run through a notebook it exited 1 as if the kernel had failed.
+    broken = _write_notebook(
+        tmp_path / "mistake.ipynb",
+        [
+            "from devops_plan.errors import BillingInputError",
+            "raise BillingInputError(f'{path}: expected a FOCUS or CUR 2.0 export')",
+        ],
+        'path: str = "bill.csv"  # a bill',
+    )
+    with pytest.raises(NotebookFailed) as exc:
+        nbk.run_notebook(broken, out_dir=tmp_path / "out")
+    assert "BillingInputError: bill.csv: expected a FOCUS or CUR 2.0 export" in str(exc.value)
+    assert exc.value.exit_code == 2 and exc.value.output_path
+
+
+@pytest.mark.slow
 def test_outputs_hold_no_secrets_from_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

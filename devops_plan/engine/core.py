@@ -22,7 +22,7 @@ from .formulas import ReplicaSizer
 from .latency import LatencyReport, assess_latency
 from .pools import NodePoolPlan, PoolPlanner
 from .queues import queue_plan
-from .recovery import Recovery, recoveries
+from .recovery import Recovery, geo_pair_notes, recoveries
 from .services import ServicePlan, size_service
 from .surge import Surge, surges_remembered
 from .variants import serving_regions
@@ -109,6 +109,7 @@ def plan_core(
         for s in STRATEGY_ORDER
     )
     choice = _choose(ctx, dr_plans, warnings)
+    warnings += geo_pair_notes(ctx, services, choice.strategy) if design.dr.enabled else []
     serving = serving_regions(choice.strategy, len(ctx.regions))
     primary = primary_components(ctx, choice.strategy, services, pools)
     primary_items, miss = _price(primary, ctx.catalog, options.allow_missing_prices, memo.prices)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from ..defaults import EngineFacts
 from ..design import DRStrategy, Kind
 from ..errors import PlanningError
+from ..regions import find_region
 from ..units import format_duration
 from .context import Context
 from .services import ServicePlan
@@ -154,3 +155,20 @@ def _work(
     if s == DRStrategy.active_active:
         return work, "the other region keeps serving reads; promote its database replica"
     return work, "promote the cross-region replicas and bring compute up in the DR region"
+
+
+def geo_pair_notes(ctx: Context, services: Sequence[ServicePlan], strategy: str) -> list[str]:
+    """Backup & restore on a cloud that geo-restores only into its own region pair (Azure's
+    Flexible Servers restore geo-redundant backups in the pair) runs the restored databases
+    there: the plan must say so when its DR region, which it prices, is another."""
+    primary = find_region(ctx.cloud, ctx.regions[0])
+    pair = primary.geo_pair if primary else ""
+    databases = [s.name for s in services if s.kind == Kind.database]
+    if strategy != DRStrategy.backup_restore or not databases or pair in ("", ctx.dr_region):
+        return []
+    return [
+        f"DR: backup & restore geo-restores {', '.join(databases)} from geo-redundant backups, "
+        f"copied to {ctx.regions[0]}'s region pair, {pair}: the restored servers run there, not "
+        f"in {ctx.dr_region}, whose prices the plan uses; plan with dr_region: {pair} and a "
+        "catalog that prices it to price where they run"
+    ]

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from ..atomic import output_errors, write_atomic
-from ..errors import ExternalError, NotebookFailed
+from ..errors import ExternalError, NotebookFailed, user_error_names
 from ..interrupts import stop_on_signals
 from .catalogue import NotebookInfo, find_notebook, read_notebook
 from .html import to_html
@@ -103,7 +103,7 @@ def _run_kept(
     except NotebookFailed as exc:
         kept = _finish(running, final)
         where = f"; partial notebook kept at {kept}" if kept else ""
-        raise NotebookFailed(f"{exc}{where}", str(kept) if kept else None) from None
+        raise NotebookFailed(f"{exc}{where}", str(kept) if kept else None, exc.exit_code) from None
     kept = _finish(running, final)
     if kept is None:
         raise NotebookFailed(f"notebook {info.name}: papermill wrote no output notebook")
@@ -158,7 +158,8 @@ def execute(info: NotebookInfo, output: Path, params: dict[str, Any], how: Execu
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except pm.PapermillExecutionError as exc:
-        raise NotebookFailed(_failure_message(info, exc)) from None
+        mistake = exc.ename in user_error_names()  # e.g. the bill cannot be read: exit 2
+        raise NotebookFailed(_failure_message(info, exc), exit_code=2 if mistake else 1) from None
     except NoSuchKernel:
         raise ExternalError(
             f"no Jupyter kernel named {how.kernel_name!r}; install it with "
