@@ -275,6 +275,22 @@ def test_true_or_false_where_a_number_goes_is_an_error(
     )
 
 
+@pytest.mark.parametrize(("word", "shown"), [("1", "1"), ('"yes"', "'yes'")])
+@pytest.mark.parametrize("fast", [False, True])
+def test_an_entrypoint_that_is_not_true_or_false_is_named_where_it_is(
+    shop_yaml: str, word: str, shown: str, fast: bool
+) -> None:
+    # The model read `entrypoint: 1` as true, the check as no entrypoint: the design was
+    # refused with "no service has entrypoint: true", which names nothing to fix.
+    text = shop_yaml.replace("entrypoint: true", f"entrypoint: {word}", 1)
+    assert text != shop_yaml
+    with pytest.raises(DesignError) as info:
+        parse_design(text, "x.yaml", fast=fast)
+    [problem] = [str(p) for p in info.value.problems]
+    assert problem.endswith(f"services[0].entrypoint: must be true or false (got {shown})")
+    assert problem.startswith("x.yaml:" if fast else "x.yaml:21:17: ")
+
+
 def test_true_or_false_stays_fine_where_a_bool_goes(shop_yaml: str) -> None:
     text = shop_yaml.replace("read_replicas: 1", "read_replicas: 1\n    multi_az: false")
     db = next(s for s in parse_design(text).services if s.name == "orders-db")

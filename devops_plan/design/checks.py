@@ -65,8 +65,7 @@ def cross_field_problems(data: dict[str, Any], add: Add, first_line: Callable[[L
         first = named[cycle[0]]
         j = _index_of(services[first].get("depends_on", []), cycle[1])
         add(("services", first, "depends_on", j), "dependency cycle: " + " -> ".join(cycle))
-    if named and not any(isinstance(s, dict) and s.get("entrypoint") is True for s in services):
-        add(("services",), "no service has entrypoint: true; mark the service user traffic enters")
+    _entrypoint_problems(services, named, add)
     _region_problems(data, add)
     for i, svc in enumerate(services):
         if isinstance(svc, dict):
@@ -74,6 +73,21 @@ def cross_field_problems(data: dict[str, Any], add: Add, first_line: Callable[[L
     _pool_problems(data, services, add)
     _load_problems(services, _utilization(data), add)
     _network_problems(data, add)
+
+
+def _entrypoint_problems(services: list[Any], named: dict[str, int], add: Add) -> None:
+    """An entrypoint written as 1 or "yes" is named where it is (the model would read it as
+    true, this check as no entrypoint, and the design was refused for having none)."""
+    marks = [
+        (i, s["entrypoint"])
+        for i, s in enumerate(services)
+        if isinstance(s, dict) and "entrypoint" in s
+    ]
+    wrong = [(i, mark) for i, mark in marks if not isinstance(mark, bool)]
+    for i, mark in wrong:
+        add(("services", i, "entrypoint"), f"must be true or false (got {mark!r})")
+    if named and not wrong and not any(mark is True for _, mark in marks):
+        add(("services",), "no service has entrypoint: true; mark the service user traffic enters")
 
 
 def _traffic_problems(i: int, svc: dict[str, Any], add: Add) -> None:
