@@ -187,13 +187,11 @@ def pandas_equivalent(path: Path, *, two_grains: bool = False) -> float:
     import pandas as pd
 
     start = time.perf_counter()
-    money = ["BilledCost", "EffectiveCost", "ListCost"]
-    extra = [k for k in _TIME_KEYS if k not in _KEYS] if two_grains else []
-    frame = pd.read_parquet(
-        path,
-        columns=[*_KEYS, *money, "ConsumedQuantity", "ChargePeriodStart", "ChargePeriodEnd"]
-        + [k for k in extra if k not in ("ChargePeriodStart", "ChargePeriodEnd")],
-    )
+    columns = [*_KEYS, "BilledCost", "EffectiveCost", "ListCost", "ConsumedQuantity"]
+    columns += ["ChargePeriodStart", "ChargePeriodEnd"]
+    if two_grains:
+        columns += [k for k in _TIME_KEYS if k not in columns]
+    frame = pd.read_parquet(path, columns=columns)
     frame.groupby(list(_KEYS), dropna=False).agg(
         billed=("BilledCost", "sum"),
         effective=("EffectiveCost", "sum"),
