@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from ..sqlfiles import render_sql
+from ..sqlfiles import LINE_KEYS, LINE_KEYS_SQL, render_sql
 
 Rows = tuple[list[str], list[tuple[Any, ...]]]
 # Runs SQL, returning column names and rows (the engine's `execute`).
@@ -30,61 +30,25 @@ Execute = Callable[[str, str], Rows]
 # Loads numbers into the temporary table `representatives` (column number).
 Load = Callable[[Sequence[int]], None]
 
-_LINE_KEYS = (
-    "ProviderName",
-    "ServiceName",
-    "ServiceCategory",
-    "RegionId",
-    "ResourceId",
-    "ResourceName",
-    "ResourceType",
-    "InstanceType",
-    "UsageType",
-    "ChargeDescription",
-    "ChargeCategory",
-    "PricingCategory",
-    "Tags",
-    "ConsumedUnit",
-)
-_CATEGORY_KEYS = (
-    "ProviderName",
-    "ServiceName",
-    "ServiceCategory",
-    "ChargeCategory",
-    "PricingCategory",
-    "ConsumedUnit",
-)
-LINE_PRINT = f"hash({', '.join(_LINE_KEYS)})"
-CATEGORY_PRINT = f"hash({', '.join(_CATEGORY_KEYS)})"
-_CATEGORIES = (
+_LINE_FIELDS = tuple(field for _, field in LINE_KEYS)
+# The categories of the time grain: these line keys, and whether the line is on-demand
+# compute (which sql/spend_line_keys.sql computes from them).
+_CATEGORY_FIELDS = (
     "provider",
     "service",
     "service_category",
     "charge_category",
     "pricing_category",
     "consumed_unit",
-    "on_demand_compute",
 )
+_COLUMN = {field: column for column, field in LINE_KEYS}
+LINE_PRINT = f"hash({', '.join(column for column, _ in LINE_KEYS)})"
+CATEGORY_PRINT = f"hash({', '.join(_COLUMN[field] for field in _CATEGORY_FIELDS)})"
+_CATEGORIES = (*_CATEGORY_FIELDS, "on_demand_compute")
 _ROW_BITS = 40  # a representative is file << 40 | row number
 _REPRESENTATIVE = f"(CAST(RowFile AS BIGINT) << {_ROW_BITS}) + RowNumber"
 # Representatives spread over more files than this are read in one query (see _line_keys).
 FILE_QUERIES = 4
-_LINE_FIELDS = (
-    "provider",
-    "service",
-    "service_category",
-    "region",
-    "resource_id",
-    "resource_name",
-    "resource_type",
-    "instance_type",
-    "usage_type",
-    "charge_description",
-    "charge_category",
-    "pricing_category",
-    "tags",
-    "consumed_unit",
-)
 
 
 def spend_rows(
@@ -143,6 +107,7 @@ def _keys_read(execute: Execute, on_demand: str, row: str, where: str) -> dict[i
     names, rows = execute(
         render_sql(
             "spend_line_keys",
+            line_keys=LINE_KEYS_SQL,
             category_print=CATEGORY_PRINT,
             on_demand=on_demand,
             row=row,

@@ -14,7 +14,8 @@
 --         dropped). Two hash tables per row instead of one per derived grain.
 -- The rows (b) are sql/spend_rows.sql: every row of `billing`, its amounts and dates NULL
 -- where the row is not plausible, and `in_period` (see there). `on_demand_compute` is
--- sql/on_demand_compute.sql.
+-- sql/on_demand_compute.sql. `line_keys` and `line_columns` are the charge line's keys
+-- (sqlfiles.LINE_KEYS: ProviderName AS provider, ... ConsumedUnit AS consumed_unit).
 -- Each grain leaves the keys of the other NULL and computes every aggregate (one pass
 -- feeds both hash tables). `day` and `on_demand_compute` are computed from the grouped
 -- keys, once per group rather than once per row.
@@ -28,20 +29,7 @@ SELECT
   ChargePeriodStart AS period_start,
   ChargePeriodEnd AS period_end,
   {on_demand} AS on_demand_compute,
-  ProviderName AS provider,
-  ServiceName AS service,
-  ServiceCategory AS service_category,
-  RegionId AS region,
-  ResourceId AS resource_id,
-  ResourceName AS resource_name,
-  ResourceType AS resource_type,
-  InstanceType AS instance_type,
-  UsageType AS usage_type,
-  ChargeDescription AS charge_description,
-  ChargeCategory AS charge_category,
-  PricingCategory AS pricing_category,
-  Tags AS tags,
-  ConsumedUnit AS consumed_unit,
+  {line_keys},
   BillingCurrency AS currency,
   sum(BilledCost) AS billed_cost,
   sum(EffectiveCost) AS effective_cost,
@@ -56,9 +44,7 @@ SELECT
   max(ChargePeriodEnd) AS last_end
 FROM ({rows}) AS b
 GROUP BY GROUPING SETS (
-  (in_period, ProviderName, ServiceName, ServiceCategory, RegionId, ResourceId,
-    ResourceName, ResourceType, InstanceType, UsageType, ChargeDescription, ChargeCategory,
-    PricingCategory, Tags, ConsumedUnit),
+  (in_period, {line_columns}),
   (in_period, SourceFile, BillingCurrency, ChargePeriodStart, ChargePeriodEnd, ProviderName,
     ServiceName, ServiceCategory, ChargeCategory, PricingCategory, ConsumedUnit)
 )
